@@ -1,0 +1,57 @@
+# Trust Portal: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# `make run` is the local demo: debug pages, SQLite and a filesystem broker under var/.
+RUN_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format install install-dev migrate demo clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Trust Portal is starting on http://127.0.0.1:$(PORT)/ (web, Celery worker and beat)."
+	@echo "Sign in with a demo login above. Press Ctrl+C to stop."
+	@echo ""
+	$(RUN_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -p $(PORT)
+
+# Tests: SQLite and an in-memory broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise
+# (CI points them at PostgreSQL and Redis). PYTEST_ARGS passes options, e.g. PYTEST_ARGS="-k api".
+test: $(VENV)/.installed-dev
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-dev
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf var/ .pytest_cache/ test-artifacts/

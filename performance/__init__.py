@@ -1,0 +1,1 @@
+"""Indicators, targets, monthly returns, measurements and the child-level extract (issue 3)."""

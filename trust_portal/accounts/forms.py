@@ -1,0 +1,119 @@
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+from trust_portal.accounts.models import Arrangement, Organisation, Role, User
+from trust_portal.govuk_forms import GovukForm, GovukFormMixin
+
+
+class SignInForm(GovukFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been deactivated. Ask your administrator if you need it.",
+    }
+
+
+class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    pass
+
+
+class AccessForm(GovukForm):
+    """Role, organisation and (for DfE observers) the access list."""
+
+    role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text="Council officers and scrutiny members belong to a council, trust managers "
+        "to a trust, DfE observers to a government department. Administrators may leave it empty.",
+    )
+    observes_all_arrangements = forms.BooleanField(
+        required=False,
+        label="Can see every arrangement",
+        help_text="DfE observers only. Otherwise tick the arrangements below.",
+    )
+    observed_arrangements = forms.ModelMultipleChoiceField(
+        queryset=Arrangement.objects.with_parties(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Arrangements this observer can see",
+        help_text="DfE observers only.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        probe = User(
+            role=data.get("role") or "",
+            organisation=data.get("organisation"),
+            observes_all_arrangements=bool(data.get("observes_all_arrangements")),
+        )
+        try:
+            probe.clean()
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        if data.get("observed_arrangements") and data.get("role") != Role.DFE_OBSERVER:
+            self.add_error(
+                "observed_arrangements", "Only DfE observers have a list of arrangements."
+            )
+        return data
+
+
+class InviteForm(AccessForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="Email address", help_text="The invitation goes here.")
+    username = forms.RegexField(
+        regex=r"^[a-z0-9][a-z0-9.\-]{1,148}$",
+        max_length=150,
+        help_text="Lower-case letters, digits, dots and hyphens, for example wnc-jsmith.",
+        error_messages={"invalid": "Use lower-case letters, digits, dots and hyphens only."},
+    )
+    field_order = ["first_name", "last_name", "email", "username", "role", "organisation"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username in ("invite",) or User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken. Choose another.")
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone already has an account with that email address.")
+        return email
+
+
+class ChangeAccessForm(AccessForm):
+    reason = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Recorded in the account's history, for example 'moved to the trust'.",
+    )
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(
+        max_length=200,
+        help_text="Recorded in the account's history.",
+        error_messages={"required": "Enter the reason."},
+    )
+
+
+class UserFilterForm(GovukForm):
+    q = forms.CharField(required=False, label="Name, username or email")
+    role = forms.ChoiceField(required=False, choices=[("", "Any role"), *Role.choices])
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(), required=False, empty_label="Any organisation"
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Active and deactivated"), ("active", "Active"), ("inactive", "Deactivated")],
+    )

@@ -1,0 +1,59 @@
+"""Load the demo data of every app, idempotently, then queue the dashboards' recompute."""
+
+import secrets
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from trust_portal.dashboards.services import snapshot_queue_recompute
+
+PASSWORD_FILE = "demo-password"  # noqa: S105  (a file name, not a password)
+
+
+def demo_password(explicit: str | None) -> str:
+    """The demo users' password: given, or generated once into var/ and reused.
+
+    It is never written in the code, so production mode has no known password.
+    """
+    if explicit:
+        return explicit
+    path = settings.VAR_DIR / PASSWORD_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisations, users and figures (safe to run twice)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            help="Password for every demo user (default: generated once into var/demo-password).",
+        )
+
+    def handle(self, *args, password=None, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("Demo data is not loaded into a production deployment.")
+        password = demo_password(password or None)
+        loaded = {}
+        with transaction.atomic():
+            # Each app's demo.py, in INSTALLED_APPS order (organisations before contracts...).
+            for config in apps.get_app_configs():
+                module = f"{config.name}.demo"
+                if find_spec(module) is None:
+                    continue
+                result = import_module(module).load(password=password, log=self.stdout.write)
+                loaded.update(result or {})
+            for arrangement in loaded.get("arrangements", []):
+                snapshot_queue_recompute(arrangement=arrangement)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (all one password):"))
+        for user in loaded.get("users", []):
+            where = user.organisation.code if user.organisation else "platform"
+            self.stdout.write(f"  {user.username:<14} {user.role_label:<17} {where}")
+        self.stdout.write(f"  password: {password}")

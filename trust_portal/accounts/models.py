@@ -1,0 +1,202 @@
+"""Organisations, arrangements (a trust and its commissioning councils) and users with roles."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,9}$",
+    "Use 2 to 10 capital letters or digits, starting with a letter (for example NNC).",
+)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        TRUST = "trust", "Children's trust"
+        DEPARTMENT = "department", "Government department"
+
+    code = models.CharField(max_length=10, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class ArrangementQuerySet(models.QuerySet):
+    def with_parties(self):
+        return self.select_related("trust").prefetch_related("councils")
+
+
+class Arrangement(models.Model):
+    """One trust and the councils that commission it; named by the trust's code (``NCT``)."""
+
+    trust = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="arrangement_as_trust",
+        limit_choices_to={"kind": Organisation.Kind.TRUST},
+    )
+    councils = models.ManyToManyField(
+        Organisation,
+        through="Commission",
+        related_name="commissioned_arrangements",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = ArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["trust__code"]
+
+    def __str__(self):
+        return self.trust.name
+
+    @property
+    def code(self) -> str:
+        return self.trust.code
+
+    def clean(self):
+        if self.trust_id and self.trust.kind != Organisation.Kind.TRUST:
+            raise ValidationError({"trust": "The organisation at the centre must be a trust."})
+
+    def organisations(self) -> list[Organisation]:
+        return [self.trust, *self.councils.all()]
+
+
+class Commission(models.Model):
+    """A council commissioning a trust. A council commissions at most one trust."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE)
+    council = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="commission",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__code"]
+
+    def __str__(self):
+        return f"{self.council.code} commissions {self.arrangement.code}"
+
+    def clean(self):
+        if self.council_id and self.council.kind != Organisation.Kind.COUNCIL:
+            raise ValidationError({"council": "Only a council can commission a trust."})
+
+
+class Role(models.TextChoices):
+    COUNCIL_OFFICER = "council_officer", "Council officer"
+    TRUST_MANAGER = "trust_manager", "Trust manager"
+    DFE_OBSERVER = "dfe_observer", "DfE observer"
+    SCRUTINY_MEMBER = "scrutiny_member", "Scrutiny member"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# The kind of organisation each role belongs to. Administrators are platform staff and may
+# belong to no organisation.
+ROLE_ORGANISATION_KIND = {
+    Role.COUNCIL_OFFICER: Organisation.Kind.COUNCIL,
+    Role.SCRUTINY_MEMBER: Organisation.Kind.COUNCIL,
+    Role.TRUST_MANAGER: Organisation.Kind.TRUST,
+    Role.DFE_OBSERVER: Organisation.Kind.DEPARTMENT,
+}
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # DfE observers see only the arrangements on their access list, or every one when this is set.
+    observes_all_arrangements = models.BooleanField(
+        default=False, help_text="DfE observers only: sees every arrangement."
+    )
+    observed_arrangements = models.ManyToManyField(
+        Arrangement,
+        through="ObserverGrant",
+        through_fields=("user", "arrangement"),
+        blank=True,
+        related_name="observers",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="administrator") | Q(organisation__isnull=False),
+                name="user_has_organisation_unless_administrator",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="dfe_observer") | Q(observes_all_arrangements=False),
+                name="only_observers_observe_all",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        expected = ROLE_ORGANISATION_KIND.get(self.role)
+        if self.role and self.role != Role.ADMINISTRATOR and not self.organisation_id:
+            raise ValidationError(
+                {"organisation": "Choose the organisation this person works for."}
+            )
+        if expected and self.organisation_id and self.organisation.kind != expected:
+            raise ValidationError(
+                {
+                    "role": (
+                        f"A {Role(self.role).label.lower()} must belong to a "
+                        f"{Organisation.Kind(expected).label.lower()}; "
+                        f"{self.organisation.name} is a "
+                        f"{self.organisation.get_kind_display().lower()}."
+                    )
+                }
+            )
+        if self.observes_all_arrangements and self.role != Role.DFE_OBSERVER:
+            raise ValidationError(
+                {"observes_all_arrangements": "Only DfE observers can be given every arrangement."}
+            )
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""
+
+
+class ObserverGrant(models.Model):
+    """One arrangement on a DfE observer's access list."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="grants")
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "arrangement"], name="one_grant_per_arrangement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} observes {self.arrangement.code}"

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from trust_portal.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("arrangements/<str:code>/", views.arrangement_detail, name="arrangement-detail"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password-reset-done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password-reset-complete",
+    ),
+    path("invitation/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/invite/", views.user_invite, name="user-invite"),
+    path("users/<str:username>/", views.user_detail, name="user-detail"),
+    path("users/<str:username>/access/", views.user_change_access, name="user-change-access"),
+    path("users/<str:username>/deactivate/", views.user_deactivate, name="user-deactivate"),
+    path("users/<str:username>/reactivate/", views.user_reactivate, name="user-reactivate"),
+    path(
+        "users/<str:username>/resend-invitation/",
+        views.user_resend_invitation,
+        name="user-resend-invitation",
+    ),
+]

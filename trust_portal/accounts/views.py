@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from trust_portal.accounts import forms, services
+from trust_portal.accounts.models import User
+from trust_portal.accounts.permissions import (
+    Action,
+    Kind,
+    arrangement_or_404,
+    arrangements_for,
+    capabilities,
+    permission_required,
+)
+from trust_portal.dashboards.models import Snapshot
+
+administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
+
+
+@login_required
+def home(request):
+    arrangements = list(arrangements_for(request.user))
+    summaries = Snapshot.objects.latest_for(arrangements, name="summary")
+    context = {
+        "arrangements": [(a, summaries.get(a.pk)) for a in arrangements],
+        "capabilities": capabilities(request.user),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def arrangement_detail(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    summary = Snapshot.objects.latest_for([arrangement], name="summary").get(arrangement.pk)
+    context = {"arrangement": arrangement, "summary": summary}
+    return render(request, "accounts/arrangement_detail.html", context)
+
+
+@administer_users
+def user_list(request):
+    filters = forms.UserFilterForm(request.GET or None)
+    users = User.objects.select_related("organisation").order_by("username")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            q = data["q"]
+            users = users.filter(
+                Q(username__icontains=q)
+                | Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(email__icontains=q)
+            )
+        if data["role"]:
+            users = users.filter(role=data["role"])
+        if data["organisation"]:
+            users = users.filter(organisation=data["organisation"])
+        if data["status"]:
+            users = users.filter(is_active=data["status"] == "active")
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "accounts/user_list.html", context)
+
+
+def _access_kwargs(data):
+    return {
+        "role": data["role"],
+        "organisation": data["organisation"],
+        "observes_all_arrangements": data["observes_all_arrangements"],
+        "observed_arrangements": data["observed_arrangements"],
+    }
+
+
+@administer_users
+@require_http_methods(["GET", "POST"])
+def user_invite(request):
+    form = forms.InviteForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_invite(
+                by=request.user,
+                username=data["username"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                base_url=request.build_absolute_uri("/"),
+                **_access_kwargs(data),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("accounts:user-detail", username=user.username)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@administer_users
+def user_detail(request, username):
+    person = get_object_or_404(User.objects.select_related("organisation"), username=username)
+    history = person.history.select_related("history_user").order_by("-history_date")[:50]
+    context = {
+        "person": person,
+        "history": history,
+        "grants": person.grants.select_related("arrangement__trust", "granted_by"),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@administer_users
+@require_http_methods(["GET", "POST"])
+def user_change_access(request, username):
+    person = get_object_or_404(User, username=username)
+    initial = {
+        "role": person.role,
+        "organisation": person.organisation,
+        "observes_all_arrangements": person.observes_all_arrangements,
+        "observed_arrangements": person.observed_arrangements.all(),
+    }
+    form = forms.ChangeAccessForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.user_change_access(
+                by=request.user,
+                user=person,
+                reason=form.cleaned_data["reason"],
+                **_access_kwargs(form.cleaned_data),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Access for {person} updated.")
+            return redirect("accounts:user-detail", username=person.username)
+    return render(request, "accounts/user_change_access.html", {"form": form, "person": person})
+
+
+def _reason_action(request, username, *, service, verb, template):
+    person = get_object_or_404(User, username=username)
+    form = forms.ReasonForm(request.POST or None)
+    if form.is_valid():
+        try:
+            service(by=request.user, user=person, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{person} {verb}.")
+            return redirect("accounts:user-detail", username=person.username)
+    return render(request, template, {"form": form, "person": person})
+
+
+@administer_users
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request, username):
+    return _reason_action(
+        request,
+        username,
+        service=services.user_deactivate,
+        verb="deactivated",
+        template="accounts/user_deactivate.html",
+    )
+
+
+@administer_users
+@require_http_methods(["GET", "POST"])
+def user_reactivate(request, username):
+    return _reason_action(
+        request,
+        username,
+        service=services.user_reactivate,
+        verb="reactivated",
+        template="accounts/user_reactivate.html",
+    )
+
+
+@administer_users
+@require_http_methods(["POST"])
+def user_resend_invitation(request, username):
+    person = get_object_or_404(User, username=username)
+    try:
+        services.user_send_invitation(
+            user=person, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent again to {person.email}.")
+    return redirect("accounts:user-detail", username=person.username)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = forms.SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = forms.PasswordResetRequestForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = forms.NewPasswordForm
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The link in an invitation: the same token as a password reset, worded as a welcome."""
+
+    template_name = "accounts/set_password.html"

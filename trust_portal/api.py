@@ -1,0 +1,29 @@
+"""API conventions shared by every app: the exception handler and the v1 router."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """Map the services' Django exceptions to DRF's, so a service can be called from both."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = exc.message_dict
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class Router(DefaultRouter):
+    """The /api/v1/ router; each app registers its viewsets in its ``api.py``."""
+
+    include_format_suffixes = False
+
+
+router = Router()

@@ -1,0 +1,68 @@
+"""Django forms drawn as GOV.UK Frontend form groups (label, hint, error message).
+
+``FORM_RENDERER`` points here, so ``{{ form }}`` in any template gives GOV.UK markup; the
+field layout is ``templates/forms/govuk_field.html`` and the error summary
+``templates/includes/_error_summary.html``.
+"""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "password": "govuk-input",
+    "number": "govuk-input govuk-input--width-10",
+    "date": "govuk-input govuk-input--width-10",
+    "url": "govuk-input",
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+
+
+class GovukRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk_form.html"
+    field_template_name = "forms/govuk_field.html"
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes and hint/error descriptions to each widget, and error state."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            bound = self[name]
+            css = WIDGET_CLASSES.get(bound.widget_type)
+            if css:
+                field.widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                for base in ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"):
+                    if base in css.split() and f"{base}--error" not in css:
+                        widget.attrs["class"] = f"{css} {base}--error"
+
+    def __getitem__(self, name):
+        bound = super().__getitem__(name)
+        described = []
+        if bound.help_text:
+            described.append(f"{bound.auto_id}-hint")
+        if name in (getattr(self, "_errors", None) or {}):
+            described.append(f"{bound.auto_id}-error")
+        if described and bound.widget_type not in ("checkboxselectmultiple", "radioselect"):
+            bound.field.widget.attrs["aria-describedby"] = " ".join(described)
+        return bound
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass

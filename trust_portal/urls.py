@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from trust_portal import errors
+from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)
+from trust_portal.accounts.models import Role
+from trust_portal.api import router
+
+
+def _administrators_only(request):
+    # Django's admin checks is_staff; here it must also be an active administrator.
+    user = request.user
+    return user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR
+
+
+admin.site.has_permission = _administrators_only
+admin.site.site_header = "Trust Portal reference data"
+admin.site.site_title = "Trust Portal"
+admin.site.site_url = "/"
+
+
+def page(template):
+    return TemplateView.as_view(template_name=template)
+
+
+pages = (
+    [
+        path("privacy/", page("pages/privacy.html"), name="privacy"),
+        path("cookies/", page("pages/cookies.html"), name="cookies"),
+        path("accessibility/", page("pages/accessibility.html"), name="accessibility"),
+    ],
+    "pages",
+)
+
+urlpatterns = [
+    path("", include("trust_portal.accounts.urls")),
+    path("", include(pages)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
