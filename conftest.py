@@ -1,0 +1,99 @@
+"""Fixtures shared by every test: the demo cast (loaded once per test database) and outsiders."""
+
+import pytest
+
+DEMO_PASSWORD = "demo-password-for-tests"  # noqa: S105  (test-only demo login)
+
+# The demo cast, as named in the foundation issue, plus the people every permission test
+# also tries: someone signed out, someone whose organisation is in no arrangement, a leaver.
+DEMO_USERNAMES = [
+    "wnc-officer",
+    "nnc-officer",
+    "nct-manager",
+    "dfe-observer",
+    "wnc-scrutiny",
+    "nnc-scrutiny",
+    "occ-officer",
+    "oct-manager",
+    "admin",
+]
+EXTRA_CAST = ["anonymous", "outsider", "leaver"]
+CAST = DEMO_USERNAMES + EXTRA_CAST
+
+
+def load_cast():
+    from trust_portal.accounts.demo import load
+    from trust_portal.accounts.models import Organisation, Role, User
+
+    load(password=DEMO_PASSWORD, log=lambda message: None)
+    lonely, _ = Organisation.objects.get_or_create(
+        code="XCC", defaults={"name": "Elsewhere County Council", "kind": "council"}
+    )
+    if not User.objects.filter(username="outsider").exists():
+        User.objects.create_user(
+            "outsider",
+            email="outsider@xcc.example.org",
+            password=DEMO_PASSWORD,
+            organisation=lonely,
+            role=Role.COUNCIL_OFFICER,
+        )
+    if not User.objects.filter(username="leaver").exists():
+        User.objects.create_user(
+            "leaver",
+            email="leaver@wnc.example.org",
+            password=DEMO_PASSWORD,
+            organisation=Organisation.objects.get(code="WNC"),
+            role=Role.COUNCIL_OFFICER,
+            is_active=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once; each test runs in a transaction rolled back at its end. Transactional tests
+    # (which empty the tables afterwards) use `committed_cast` to load it again.
+    with django_db_blocker.unblock():
+        load_cast()
+
+
+@pytest.fixture
+def cast(db):
+    """{name: user or None (anonymous)} for every member of the cast."""
+    from trust_portal.accounts.models import User
+
+    users = {u.username: u for u in User.objects.filter(username__in=CAST)}
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def committed_cast(transactional_db):
+    load_cast()
+    from trust_portal.accounts.models import User
+
+    users = {u.username: u for u in User.objects.filter(username__in=CAST)}
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) signs the test client in as that user (None: signed out)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    # Production serves hashed files from a manifest built by collectstatic; tests run
+    # straight from the source folders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

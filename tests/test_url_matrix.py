@@ -1,0 +1,175 @@
+"""Every URL the application registers, and what every member of the cast gets from it.
+
+The list of URLs comes from the URL configuration itself: a new page without an entry in
+PAGES fails `test_every_registered_url_has_an_entry`, so none can be missed.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import CAST
+
+LOGIN = "login"  # a redirect to the sign-in page
+NCT_PARTIES = {"wnc-officer", "nnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"}
+NCT_PARTIES |= {"nnc-scrutiny", "admin"}
+OCT_PARTIES = {"occ-officer", "oct-manager", "admin"}
+
+
+def everyone(status=200):
+    return dict.fromkeys(CAST, status)
+
+
+def signed_in(status=200, *, anonymous=LOGIN):
+    # The leaver's session no longer counts: they are treated as signed out.
+    return {**everyone(status), "anonymous": anonymous, "leaver": anonymous}
+
+
+def administrators_only(status=200, *, anonymous=LOGIN):
+    return {**signed_in(403, anonymous=anonymous), "admin": status}
+
+
+def parties(members, status=200):
+    return {**signed_in(404), **dict.fromkeys(members, status)}
+
+
+def api(status=200, **overrides):
+    return {**signed_in(status, anonymous=401), **overrides}
+
+
+# name -> (url arguments, expected GET status per cast member, optional POST check)
+# A POST check is (data, expected status per cast member).
+PAGES = {
+    "accounts:home": ({}, signed_in(), None),
+    "accounts:arrangement-detail": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "accounts:login": ({}, {**signed_in(302, anonymous=200), "leaver": 200}, None),
+    "accounts:logout": ({}, everyone(405), ({}, everyone(302))),
+    "accounts:password-reset": ({}, everyone(), None),
+    "accounts:password-reset-done": ({}, everyone(), None),
+    "accounts:password-reset-confirm": ({"uidb64": "MQ", "token": "bad-token"}, everyone(), None),
+    "accounts:password-reset-complete": ({}, everyone(), None),
+    "accounts:set-password": ({"uidb64": "MQ", "token": "bad-token"}, everyone(), None),
+    "accounts:user-list": ({}, administrators_only(), None),
+    "accounts:user-invite": (
+        {},
+        administrators_only(),
+        (
+            {
+                "first_name": "Jo",
+                "last_name": "Bloggs",
+                "email": "jo.bloggs@wnc.example.org",
+                "username": "wnc-jbloggs",
+                "role": "council_officer",
+                "organisation": "WNC",
+            },
+            administrators_only(302),
+        ),
+    ),
+    "accounts:user-detail": ({"username": "nct-manager"}, administrators_only(), None),
+    "accounts:user-change-access": (
+        {"username": "wnc-scrutiny"},
+        administrators_only(),
+        (
+            {"role": "council_officer", "organisation": "WNC", "reason": "promoted"},
+            administrators_only(302),
+        ),
+    ),
+    "accounts:user-deactivate": (
+        {"username": "nct-manager"},
+        administrators_only(),
+        ({"reason": "left the trust"}, administrators_only(302)),
+    ),
+    "accounts:user-reactivate": (
+        {"username": "leaver"},
+        administrators_only(),
+        ({"reason": "came back"}, administrators_only(302)),
+    ),
+    "accounts:user-resend-invitation": (
+        {"username": "nct-manager"},
+        administrators_only(405),
+        ({}, administrators_only(302)),
+    ),
+    "pages:privacy": ({}, everyone(), None),
+    "pages:cookies": ({}, everyone(), None),
+    "pages:accessibility": ({}, everyone(), None),
+    "api-root": ({}, api(), None),
+    "organisation-list": ({}, api(), None),
+    "organisation-detail": (
+        {"code": "NCT"},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "arrangement-list": ({}, api(), None),
+    "arrangement-detail": ({"code": "OCT"}, api(404, **dict.fromkeys(OCT_PARTIES, 200)), None),
+    "api-schema": ({}, everyone(), None),
+    "api-docs": ({}, everyone(), None),
+}
+
+# Django's admin registers many URLs; all share one gate (administrators only), checked on
+# a sample of them.
+ADMIN_SAMPLE = [
+    ("admin:index", {}),
+    ("admin:accounts_organisation_changelist", {}),
+    ("admin:accounts_arrangement_changelist", {}),
+    ("admin:accounts_user_changelist", {}),
+]
+
+
+def registered_urls(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from registered_urls(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry}>"
+
+
+def test_every_registered_url_has_an_entry():
+    registered = {name for name in registered_urls() if not name.startswith("admin:")}
+    assert registered - set(PAGES) == set(), "Add these URLs to PAGES in test_url_matrix.py"
+    assert set(PAGES) - registered == set(), "PAGES names URLs that no longer exist"
+
+
+def _check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == expected, response.content[:500]
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_get(name, who, cast, client_for):
+    kwargs, expected, _ = PAGES[name]
+    response = client_for(cast[who]).get(reverse(name, kwargs=kwargs))
+    _check(response, expected[who])
+
+
+POSTS = [name for name in sorted(PAGES) if PAGES[name][2]]
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("name", POSTS)
+def test_post(name, who, cast, client_for, mailoutbox, django_capture_on_commit_callbacks):
+    from trust_portal.accounts.models import Organisation
+
+    kwargs, _, (data, expected) = PAGES[name]
+    if "organisation" in data:
+        data = {**data, "organisation": Organisation.objects.get(code=data["organisation"]).pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast[who]).post(reverse(name, kwargs=kwargs), data)
+    _check(response, expected[who])
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "kwargs"), ADMIN_SAMPLE)
+def test_django_admin(name, kwargs, who, cast, client_for):
+    response = client_for(cast[who]).get(reverse(name, kwargs=kwargs))
+    if who == "admin":
+        assert response.status_code == 200
+    else:
+        # Django's admin sends everyone else to its own sign-in page.
+        assert response.status_code == 302
+        assert quote(reverse(name, kwargs=kwargs), safe="/") in response.url
