@@ -20,6 +20,13 @@ DEMO_USERNAMES = [
 EXTRA_CAST = ["anonymous", "outsider", "leaver"]
 CAST = DEMO_USERNAMES + EXTRA_CAST
 
+# Argon2 is deliberately slow; tests hash hundreds of passwords. Argon2 stays listed so that a
+# hash it made still verifies.
+FAST_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+
 
 def load_cast():
     from trust_portal.accounts.demo import load
@@ -52,7 +59,9 @@ def load_cast():
 def django_db_setup(django_db_setup, django_db_blocker):
     # Loaded once; each test runs in a transaction rolled back at its end. Transactional tests
     # (which empty the tables afterwards) use `committed_cast` to load it again.
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_cast()
 
 
@@ -87,6 +96,11 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,50 @@
+"""Nobody sees anything of an arrangement they are not part of, on any page or endpoint."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.test_url_matrix import PAGES
+
+NORTHAMPTONSHIRE = re.compile(r"Northamptonshire|\bNNC\b|\bWNC\b|\bNCT\b")
+OAKSHIRE = re.compile(r"Oakshire|\bOCC\b|\bOCT\b")
+
+SIDES = {
+    "occ-officer": NORTHAMPTONSHIRE,
+    "oct-manager": NORTHAMPTONSHIRE,
+    "outsider": re.compile(NORTHAMPTONSHIRE.pattern + "|" + OAKSHIRE.pattern),
+    **dict.fromkeys(
+        [
+            "wnc-officer",
+            "nnc-officer",
+            "nct-manager",
+            "dfe-observer",
+            "wnc-scrutiny",
+            "nnc-scrutiny",
+        ],
+        OAKSHIRE,
+    ),
+}
+EXTRA_URLS = [
+    "/api/v1/organisations/?kind=council",
+    "/api/v1/organisations/?kind=trust",
+    "/api/v1/arrangements/NCT/",
+    "/api/v1/arrangements/OCT/",
+    "/api/v1/organisations/NNC/",
+    "/api/v1/organisations/OCC/",
+    "/arrangements/OCT/",
+    "/arrangements/NCT/",
+]
+
+
+@pytest.mark.parametrize(("who", "forbidden"), SIDES.items())
+def test_no_page_or_endpoint_shows_another_arrangement(who, forbidden, cast, client_for):
+    client = client_for(cast[who])
+    urls = [reverse(name, kwargs=kwargs) for name, (kwargs, _, _) in PAGES.items()]
+    for url in urls + EXTRA_URLS:
+        if url.startswith("/api/schema") or url.startswith("/api/docs"):
+            continue  # the API's description is public and holds no data
+        body = client.get(url).content.decode()
+        match = forbidden.search(body)
+        assert match is None, f"{who} saw {match.group(0)!r} at {url}"

@@ -1,0 +1,91 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
+
+from trust_portal.accounts.models import (
+    Arrangement,
+    Commission,
+    ObserverGrant,
+    Organisation,
+    User,
+)
+
+MODELS = [Organisation, Arrangement, Commission, User, ObserverGrant]
+
+
+def state():
+    rows = {}
+    for model in MODELS:
+        rows[model.__name__] = sorted(
+            repr(sorted(model_to_dict(obj, exclude=["last_login"]).items()))
+            for obj in model.objects.all()
+        )
+        rows[f"{model.__name__} history"] = model.history.count()
+    return rows
+
+
+def load(password="a-demo-password-for-tests", **kwargs):
+    out = io.StringIO()
+    call_command("load_demo", password=password, stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def test_load_demo_twice_leaves_the_same_database(db):
+    load()
+    first = state()
+    load()
+    assert state() == first
+
+
+def test_load_demo_creates_the_northamptonshire_arrangement_and_a_separate_one(db):
+    load()
+    nct = Arrangement.objects.get(trust__code="NCT")
+    assert sorted(c.code for c in nct.councils.all()) == ["NNC", "WNC"]
+    assert Arrangement.objects.get(trust__code="OCT").councils.get().code == "OCC"
+    assert Organisation.objects.get(code="DFE").kind == "department"
+    observer = User.objects.get(username="dfe-observer")
+    assert [g.arrangement.code for g in observer.grants.all()] == ["NCT"]
+
+
+def test_load_demo_prints_every_demo_login_and_the_password(db):
+    out = load(password="printed-password-123")
+    for name in ["wnc-officer", "nnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"]:
+        assert name in out
+    for name in ["nnc-scrutiny", "occ-officer", "oct-manager", "admin"]:
+        assert name in out
+    assert "printed-password-123" in out
+    assert User.objects.get(username="admin").check_password("printed-password-123")
+
+
+def test_without_a_password_one_is_generated_into_var_and_reused(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+    password = (tmp_path / "demo-password").read_text().strip()
+    assert len(password) >= 12
+    call_command("load_demo", stdout=io.StringIO())
+    assert (tmp_path / "demo-password").read_text().strip() == password
+    assert User.objects.get(username="nct-manager").check_password(password)
+
+
+def test_demo_data_is_never_loaded_in_production(db, settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="not loaded into a production"):
+        load()
+
+
+def test_load_demo_queues_a_recompute_of_each_arrangement_after_commit(
+    db, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from trust_portal.dashboards.tasks import recompute_task
+
+    with (
+        mock.patch.object(recompute_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        load()
+    queued = {Arrangement.objects.get(pk=call.args[0]).code for call in delay.call_args_list}
+    assert queued == {"NCT", "OCT"}
