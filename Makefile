@@ -40,7 +40,7 @@ run: demo
 # Tests: SQLite and an in-memory broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise
 # (CI points them at PostgreSQL and Redis). PYTEST_ARGS passes options, e.g. PYTEST_ARGS="-k api".
 test: $(VENV)/.installed-dev
-	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://} $(BIN)/pytest $(PYTEST_ARGS)
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://localhost/} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -115,6 +115,13 @@ ROLE_ORGANISATION_KIND = {
 }
 
 
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes the first platform administrator.
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     email = models.EmailField("email address")
     organisation = models.ForeignKey(
@@ -134,7 +141,7 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    objects = UserManager()
+    objects = PortalUserManager()
 
     class Meta:
         ordering = ["username"]

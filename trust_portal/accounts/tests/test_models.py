@@ -90,3 +90,9 @@ def test_only_observers_can_see_every_arrangement():
 def test_organisation_codes_are_short_capitals():
     with pytest.raises(ValidationError, match="capital letters"):
         Organisation(code="nnc", name="x", kind="council").full_clean()
+
+
+def test_createsuperuser_makes_a_platform_administrator():
+    user = User.objects.create_superuser("root-admin", "root@example.org", "a-long-password-1")
+    assert user.role == Role.ADMINISTRATOR
+    assert user.organisation is None
