@@ -180,6 +180,9 @@ USE_THOUSAND_SEPARATOR = False  # money is formatted explicitly, by one filter
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+if not IS_PRODUCTION:
+    # whitenoise warns at every start while collectstatic has not run yet (tests, first run).
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -186,6 +186,15 @@ class User(AbstractUser):
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
 
+    @property
+    def role_in_a_sentence(self) -> str:
+        """ "an administrator", "a DfE observer": the role as it reads inside a sentence."""
+        if not self.role:
+            return ""
+        label = Role(self.role).label
+        label = label if label.startswith("DfE") else label.lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
 
 class ObserverGrant(models.Model):
     """One arrangement on a DfE observer's access list."""

@@ -96,3 +96,17 @@ def test_createsuperuser_makes_a_platform_administrator():
     user = User.objects.create_superuser("root-admin", "root@example.org", "a-long-password-1")
     assert user.role == Role.ADMINISTRATOR
     assert user.organisation is None
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        (Role.ADMINISTRATOR, "an administrator"),
+        (Role.DFE_OBSERVER, "a DfE observer"),
+        (Role.COUNCIL_OFFICER, "a council officer"),
+        (Role.TRUST_MANAGER, "a trust manager"),
+        (Role.SCRUTINY_MEMBER, "a scrutiny member"),
+    ],
+)
+def test_a_role_reads_naturally_in_a_sentence(role, words):
+    assert User(role=role).role_in_a_sentence == words

@@ -1,0 +1,61 @@
+"""Helpers for the browser tests: signing in, screenshots, axe accessibility checks."""
+
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from conftest import DEMO_PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+# WCAG 2.0, 2.1 and 2.2 levels A and AA: what the public sector accessibility regulations ask.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+    },
+    "resultTypes": ["violations"],
+}
+
+_axe = Axe()
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Open the sign-in page, fill the form and submit it, waiting for the page that follows."""
+    page.goto(f"{base_url}/sign-in/")
+    page.locator('input[name="username"]').fill(username)
+    page.locator('input[name="password"]').fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot to test-artifacts/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core (WCAG 2.2 A and AA rules) against the page as it is now."""
+    return _axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+
+def format_violations(violations: list[dict], url: str) -> str:
+    """One readable block per violation: rule, impact, what it means, and the nodes it hit."""
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"\n- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f"\n  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    * {target}")
+            lines.append(f"      {node['html'][:200]}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.extend(f"      {line}" for line in summary.splitlines())
+    return "\n".join(lines)
