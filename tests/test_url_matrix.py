@@ -66,6 +66,7 @@ PAGES = {
             administrators_only(302),
         ),
     ),
+    "accounts:user-export": ({}, administrators_only(), None),
     "accounts:user-detail": ({"username": "nct-manager"}, administrators_only(), None),
     "accounts:user-change-access": (
         {"username": "wnc-scrutiny"},

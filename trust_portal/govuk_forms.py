@@ -37,6 +37,20 @@ class GovukFormMixin:
             css = WIDGET_CLASSES.get(bound.widget_type)
             if css:
                 field.widget.attrs["class"] = css
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                # GOV.UK asks for a message that says what to do, not "This field is required".
+                field.error_messages["required"] = self._required_message(bound)
+
+    @staticmethod
+    def _required_message(bound) -> str:
+        label = str(bound.label)
+        label = label if label[:3].isupper() else label[0].lower() + label[1:]
+        if bound.widget_type in ("select", "radioselect", "checkboxselectmultiple", "checkbox"):
+            return f"Select {label}"
+        return f"Enter {label}"
 
     def full_clean(self):
         super().full_clean()

@@ -31,6 +31,7 @@ class AccessForm(GovukForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(),
         required=False,
+        empty_label="None (platform administrators only)",
         help_text="Council officers and scrutiny members belong to a council, trust managers "
         "to a trust, DfE observers to a government department. Administrators may leave it empty.",
     )

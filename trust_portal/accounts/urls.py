@@ -31,6 +31,7 @@ urlpatterns = [
     path("invitation/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("users/", views.user_list, name="user-list"),
     path("users/invite/", views.user_invite, name="user-invite"),
+    path("users/export.csv", views.user_export, name="user-export"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
     path("users/<str:username>/access/", views.user_change_access, name="user-change-access"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user-deactivate"),

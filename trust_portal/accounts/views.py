@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from trust_portal.accounts import forms, services
@@ -19,6 +20,7 @@ from trust_portal.accounts.permissions import (
     permission_required,
 )
 from trust_portal.dashboards.models import Snapshot
+from trust_portal.exports import csv_response
 
 administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
 
@@ -42,8 +44,7 @@ def arrangement_detail(request, code):
     return render(request, "accounts/arrangement_detail.html", context)
 
 
-@administer_users
-def user_list(request):
+def _filtered_users(request):
     filters = forms.UserFilterForm(request.GET or None)
     users = User.objects.select_related("organisation").order_by("username")
     if filters.is_valid():
@@ -62,11 +63,43 @@ def user_list(request):
             users = users.filter(organisation=data["organisation"])
         if data["status"]:
             users = users.filter(is_active=data["status"] == "active")
+    return filters, users
+
+
+@administer_users
+def user_list(request):
+    filters, users = _filtered_users(request)
     page = Paginator(users, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     return render(request, "accounts/user_list.html", context)
+
+
+@administer_users
+def user_export(request):
+    """Who has access to what, as CSV (the same filters as the list)."""
+    _, users = _filtered_users(request)
+    rows = (
+        (
+            u.username,
+            u.get_full_name(),
+            u.email,
+            u.organisation.code if u.organisation else "",
+            u.role_label,
+            _status(u),
+            timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else "",
+        )
+        for u in users
+    )
+    header = ["username", "name", "email", "organisation", "role", "status", "last signed in"]
+    return csv_response(f"trust-portal-users-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+def _status(user) -> str:
+    if not user.is_active:
+        return "Deactivated"
+    return "Active" if user.has_usable_password() else "Invited"
 
 
 def _access_kwargs(data):
@@ -81,7 +114,7 @@ def _access_kwargs(data):
 @administer_users
 @require_http_methods(["GET", "POST"])
 def user_invite(request):
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,7 +157,9 @@ def user_change_access(request, username):
         "observes_all_arrangements": person.observes_all_arrangements,
         "observed_arrangements": person.observed_arrangements.all(),
     }
-    form = forms.ChangeAccessForm(request.POST or None, initial=initial)
+    form = forms.ChangeAccessForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if form.is_valid():
         try:
             services.user_change_access(
@@ -143,7 +178,7 @@ def user_change_access(request, username):
 
 def _reason_action(request, username, *, service, verb, template):
     person = get_object_or_404(User, username=username)
-    form = forms.ReasonForm(request.POST or None)
+    form = forms.ReasonForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             service(by=request.user, user=person, reason=form.cleaned_data["reason"])

@@ -154,7 +154,7 @@ def test_user_detail_shows_the_history(cast, client_for):
     client.post(reverse("accounts:user-deactivate", args=["nct-manager"]), {"reason": "Left"})
     page = client.get(reverse("accounts:user-detail", args=["nct-manager"])).content.decode()
     assert "Deactivated: Left" in page
-    assert "Platform Administrator" in page
+    assert "Morgan Reid" in page
 
 
 def test_password_reset_sends_a_link_only_to_a_known_address(cast, client, mailoutbox):
@@ -183,3 +183,32 @@ def test_repeated_wrong_passwords_lock_the_sign_in(cast, client, settings, setti
     )
     assert response.status_code == 429
     assert b"Too many attempts to sign in" in response.content
+
+
+def test_missing_answers_say_what_to_enter(cast, client_for):
+    page = client_for(cast["admin"]).post(reverse("accounts:user-invite"), {}).content.decode()
+    assert "Enter first name" in page
+    assert "Enter email address" in page
+    assert "Select role" in page
+    assert "This field is required" not in page
+
+
+def test_the_user_list_downloads_as_csv_with_the_same_filters(cast, client_for):
+    response = client_for(cast["admin"]).get(
+        reverse("accounts:user-export"), {"role": "scrutiny_member"}
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "username,name,email,organisation,role,status,last signed in"
+    assert [line.split(",")[0] for line in lines[1:]] == ["nnc-scrutiny", "wnc-scrutiny"]
+    assert "Scrutiny member,Active" in lines[1]
+
+
+def test_csv_cells_cannot_smuggle_spreadsheet_formulas(cast, client_for):
+    UserFactory(
+        username="sneaky",
+        first_name="=HYPERLINK(1)",
+        organisation=Organisation.objects.get(code="WNC"),
+    )
+    body = client_for(cast["admin"]).get(reverse("accounts:user-export")).content.decode()
+    assert "'=HYPERLINK(1)" in body
