@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -212,8 +214,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-from csp.constants import NONCE, NONE, SELF  # noqa: E402
-
 # Strict: scripts only from this site (plotly's strict bundle needs no eval) plus one nonce'd
 # line that marks the page as JavaScript-enabled, as GOV.UK Frontend expects.
 CONTENT_SECURITY_POLICY = {
@@ -232,8 +232,6 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Celery ---------------------------------------------------------------------------------
-from celery.schedules import crontab  # noqa: E402
-
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):

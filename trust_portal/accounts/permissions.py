@@ -12,9 +12,12 @@ Two questions are asked, always together:
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from trust_portal.accounts.models import Arrangement, Organisation, Role
 
@@ -173,8 +176,6 @@ def capabilities(user, kinds=tuple(Kind)) -> list[tuple[Kind, list[Action]]]:
 
 def arrangement_or_404(user, code: str) -> Arrangement:
     """The arrangement named by its trust's code, if the user is part of it; else 404."""
-    from django.http import Http404
-
     arrangement = arrangements_for(user).filter(trust__code=code.upper()).first()
     if arrangement is None:
         raise Http404("No such arrangement.")
@@ -183,9 +184,6 @@ def arrangement_or_404(user, code: str) -> Arrangement:
 
 def permission_required(action: Action, kind: Kind):
     """View decorator: signed in (else to sign-in page), then the role rule (else 403)."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
 
     def decorator(view):
         @wraps(view)
