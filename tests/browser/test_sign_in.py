@@ -20,7 +20,7 @@ EXPECTED = {
     "nnc-scrutiny": ("Sarah", "Scrutiny member", {"NCT"}),
     "occ-officer": ("Tom", "Council officer", {"OCT"}),
     "oct-manager": ("Nadia", "Trust manager", {"OCT"}),
-    "admin": ("Platform", "Administrator", {"NCT", "OCT"}),
+    "admin": ("Morgan", "Administrator", {"NCT", "OCT"}),
 }
 # One member of the cast per role.
 ONE_PER_ROLE = ["wnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny", "admin"]
