@@ -29,10 +29,10 @@ FAST_HASHERS = [
 
 
 def load_cast():
-    from trust_portal.accounts.demo import load
+    from trust_portal.accounts.management.commands.load_demo import load_every_app
     from trust_portal.accounts.models import Organisation, Role, User
 
-    load(password=DEMO_PASSWORD, log=lambda message: None)
+    load_every_app(password=DEMO_PASSWORD, log=lambda message: None)
     lonely, _ = Organisation.objects.get_or_create(
         code="XCC", defaults={"name": "Elsewhere County Council", "kind": "council"}
     )

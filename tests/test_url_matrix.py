@@ -91,6 +91,46 @@ PAGES = {
         administrators_only(405),
         ({}, administrators_only(302)),
     ),
+    "performance:indicator-list": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "performance:indicator-detail": (
+        {"code": "NCT", "indicator": "CIN_VISIT_IN_TIME"},
+        parties(NCT_PARTIES),
+        None,
+    ),
+    "performance:target-edit": (
+        {"code": "NCT", "indicator": "CIN_VISIT_IN_TIME"},
+        {
+            **parties(NCT_PARTIES, 403),
+            "wnc-officer": 200,
+            "nnc-officer": 200,
+        },
+        (
+            {
+                "financial_year": "2027",
+                "target": "88",
+                "tolerance": "4",
+                "reason": "Agreed at the performance board",
+            },
+            {**parties(NCT_PARTIES, 403), "wnc-officer": 302, "nnc-officer": 302},
+        ),
+    ),
+    "performance:definition-revise": (
+        {"indicator": "CIN_VISIT_IN_TIME"},
+        administrators_only(),
+        (
+            {
+                "valid_from": "2027-01-01",
+                "definition": "Open children in need visited within 4 weeks.",
+                "why_it_matters": "Visits keep children safe.",
+                "reviewed_by": "Head of performance",
+                "reviewed_on": "2026-11-20",
+                "change_reason": "Clearer words",
+            },
+            administrators_only(302),
+        ),
+    ),
+    "indicator-list": ({}, api(), None),
+    "indicator-detail": ({"code": "OPEN_CASES"}, api(), None),
     "pages:privacy": ({}, everyone(), None),
     "pages:cookies": ({}, everyone(), None),
     "pages:accessibility": ({}, everyone(), None),

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from performance import api as performance_api  # noqa: F401  (registers its viewsets)
 from trust_portal import errors
 from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)
 from trust_portal.accounts.models import Role
@@ -37,6 +38,7 @@ pages = (
 urlpatterns = [
     path("", include("trust_portal.accounts.urls")),
     path("", include(pages)),
+    path("", include("performance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

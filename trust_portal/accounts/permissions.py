@@ -39,6 +39,8 @@ class Kind(StrEnum):
     CONTRACT = "contract"
     BUSINESS_CASE = "business case"
     DASHBOARD = "dashboard"
+    INDICATOR = "indicator"
+    TARGET = "target"
 
 
 A = Action
@@ -56,6 +58,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.CONTRACT: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
         Kind.BUSINESS_CASE: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
         Kind.DASHBOARD: _READ,
+        Kind.INDICATOR: _READ,
+        Kind.TARGET: {A.VIEW_APPROVED, A.EDIT},
     },
     Role.TRUST_MANAGER: {
         Kind.ORGANISATION: _READ,
@@ -64,6 +68,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.CONTRACT: _READ,
         Kind.BUSINESS_CASE: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
         Kind.DASHBOARD: _READ,
+        Kind.INDICATOR: _READ,
+        Kind.TARGET: _READ,
     },
     Role.DFE_OBSERVER: {
         Kind.ORGANISATION: _READ,
@@ -72,12 +78,16 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.CONTRACT: _READ,
         Kind.BUSINESS_CASE: _READ,
         Kind.DASHBOARD: _READ,
+        Kind.INDICATOR: _READ,
+        Kind.TARGET: _READ,
     },
     Role.SCRUTINY_MEMBER: {
         Kind.ORGANISATION: _READ,
         Kind.ARRANGEMENT: _READ,
         Kind.RETURN: _READ,
         Kind.DASHBOARD: _READ,
+        Kind.INDICATOR: _READ,
+        Kind.TARGET: _READ,
     },
     Role.ADMINISTRATOR: {
         Kind.ORGANISATION: {A.VIEW_APPROVED, A.EDIT, A.ADMINISTER},
@@ -87,6 +97,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.CONTRACT: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.APPROVE, A.ADMINISTER},
         Kind.BUSINESS_CASE: {A.VIEW_APPROVED, A.ADMINISTER},
         Kind.DASHBOARD: {A.VIEW_APPROVED, A.ADMINISTER},
+        Kind.INDICATOR: {A.VIEW_APPROVED, A.EDIT, A.ADMINISTER},
+        Kind.TARGET: {A.VIEW_APPROVED, A.ADMINISTER},
     },
 }
 

@@ -28,6 +28,18 @@ def demo_password(explicit: str | None) -> str:
     return path.read_text().strip()
 
 
+def load_every_app(*, password: str, log) -> dict:
+    """Each app's demo.py, in INSTALLED_APPS order (organisations before what refers to them)."""
+    loaded = {}
+    for config in apps.get_app_configs():
+        module = f"{config.name}.demo"
+        if find_spec(module) is None:
+            continue
+        result = import_module(module).load(password=password, log=log)
+        loaded.update(result or {})
+    return loaded
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo organisations, users and figures (safe to run twice)."
 
@@ -41,15 +53,8 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("Demo data is not loaded into a production deployment.")
         password = demo_password(password or None)
-        loaded = {}
         with transaction.atomic():
-            # Each app's demo.py, in INSTALLED_APPS order (organisations before contracts...).
-            for config in apps.get_app_configs():
-                module = f"{config.name}.demo"
-                if find_spec(module) is None:
-                    continue
-                result = import_module(module).load(password=password, log=self.stdout.write)
-                loaded.update(result or {})
+            loaded = load_every_app(password=password, log=self.stdout.write)
             for arrangement in loaded.get("arrangements", []):
                 snapshot_queue_recompute(arrangement=arrangement)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (all one password):"))

@@ -1,0 +1,230 @@
+"""The indicator catalogue: definitions (global, versioned) and targets (per arrangement and
+financial year). Monthly returns and their measurements come with the rest of issue 3."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from performance.periods import financial_year_of, first_of_month
+
+indicator_code = RegexValidator(
+    r"^[A-Z][A-Z0-9_]{1,49}$",
+    "Use capital letters, digits and underscores (for example CIN_VISIT_IN_TIME).",
+)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_definitions(self):
+        return self.prefetch_related("definitions")
+
+
+class Indicator(models.Model):
+    """What is measured. Its words live in versioned IndicatorDefinition rows."""
+
+    class Domain(models.TextChoices):
+        FRONT_DOOR = "front_door", "Front door"
+        CHILD_IN_NEED = "child_in_need", "Child in need"
+        CHILD_PROTECTION = "child_protection", "Child protection"
+        LOOKED_AFTER = "looked_after", "Looked after"
+        CARE_LEAVERS = "care_leavers", "Care leavers"
+        WORKFORCE = "workforce", "Workforce"
+
+    class Unit(models.TextChoices):
+        PERCENTAGE = "percentage", "Percentage (numerator and denominator)"
+        COUNT = "count", "Count"
+        DAYS = "days", "Days"
+        RATIO = "ratio", "Ratio (numerator per denominator)"
+
+    class Polarity(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+        CONTEXT = "context", "Context only (no RAG)"
+
+    code = models.CharField(max_length=50, unique=True, validators=[indicator_code])
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=30, choices=Domain.choices)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    national_name = models.CharField(
+        "DfE or Ofsted name", max_length=300, blank=True, help_text="Where one exists."
+    )
+    from_extract = models.BooleanField("computed from the child-level extract", default=False)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(polarity__in=["higher", "lower", "context"]),
+                name="indicator_polarity_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=["percentage", "count", "days", "ratio"]),
+                name="indicator_unit_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def has_rag(self) -> bool:
+        return self.polarity != self.Polarity.CONTEXT
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.unit in (self.Unit.PERCENTAGE, self.Unit.RATIO)
+
+    def definition_for(self, month: date) -> "IndicatorDefinition | None":
+        """The definition in force in a month: the latest version valid from then or before."""
+        month = first_of_month(month)
+        versions = [d for d in self.definitions.all() if d.valid_from <= month]
+        return max(versions, key=lambda d: d.version, default=None)
+
+
+class IndicatorDefinition(models.Model):
+    """One version of an indicator's words. A new version never changes past months."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="definitions")
+    version = models.PositiveSmallIntegerField()
+    valid_from = models.DateField(help_text="First month this version applies to.")
+    definition = models.TextField(help_text="Plain English: what is counted, and when.")
+    why_it_matters = models.TextField()
+    numerator_words = models.CharField("numerator in short words", max_length=200, blank=True)
+    denominator_words = models.CharField("denominator in short words", max_length=200, blank=True)
+    reviewed_by = models.CharField(max_length=200, help_text="Who reviewed this wording.")
+    reviewed_on = models.DateField()
+    change_reason = models.CharField(max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "version"], name="one_definition_version"),
+            models.UniqueConstraint(
+                fields=["indicator", "valid_from"], name="one_definition_per_start_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} v{self.version} from {self.valid_from:%b %Y}"
+
+    def clean(self):
+        if self.valid_from and self.valid_from.day != 1:
+            raise ValidationError({"valid_from": "A definition starts on the first of a month."})
+
+
+class PerformanceSettings(models.Model):
+    """An arrangement's own settings for performance returns."""
+
+    arrangement = models.OneToOneField(
+        "accounts.Arrangement", on_delete=models.CASCADE, related_name="performance_settings"
+    )
+    cin_visit_days = models.PositiveSmallIntegerField(default=28, validators=[MinValueValidator(1)])
+    cp_visit_days = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(1)])
+    lac_visit_days = models.PositiveSmallIntegerField(default=42, validators=[MinValueValidator(1)])
+    cl_contact_days = models.PositiveSmallIntegerField(
+        default=56, validators=[MinValueValidator(1)]
+    )
+    caseload_limit = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(1)])
+    small_number = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Below this denominator a RAG is marked 'small numbers'.",
+    )
+    due_working_day = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="A month's return is due by this working day of the following month.",
+    )
+    query_change_points = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        default=10,
+        help_text="A change from last month larger than this (percentage points) needs a comment.",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Performance settings for {self.arrangement.code}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def in_force(self, *, arrangement, month: date):
+        """{indicator id: target} for a month: each indicator's latest target set for that
+        financial year and valid from that month or earlier."""
+        month = first_of_month(month)
+        rows = self.filter(
+            arrangement=arrangement, financial_year=financial_year_of(month), valid_from__lte=month
+        ).order_by("indicator_id", "valid_from", "pk")
+        result = {}
+        for row in rows:
+            result[row.indicator_id] = row  # later rows replace earlier ones
+        return result
+
+
+class Target(models.Model):
+    """A target and tolerance for one indicator in one arrangement's financial year.
+
+    A change during the year is a new row valid from its month, so earlier months keep the
+    target they were judged against.
+    """
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts: 2024 means 2024/25."
+    )
+    valid_from = models.DateField()
+    target = models.DecimalField(max_digits=9, decimal_places=2)
+    tolerance = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="In the indicator's own units (percentage points for percentages).",
+    )
+    reason = models.CharField(max_length=500)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["arrangement", "indicator", "financial_year", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "indicator", "valid_from"], name="one_target_per_start"
+            ),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="tolerance_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.target} ± {self.tolerance} ({self.financial_year})"
+
+    def clean(self):
+        if self.valid_from:
+            if self.valid_from.day != 1:
+                raise ValidationError({"valid_from": "A target starts on the first of a month."})
+            if self.financial_year and financial_year_of(self.valid_from) != self.financial_year:
+                raise ValidationError(
+                    {"valid_from": "The start month must fall in the target's financial year."}
+                )
+        if self.indicator_id and not self.indicator.has_rag:
+            raise ValidationError(
+                {"indicator": f"{self.indicator.name} is context only and has no target."}
+            )

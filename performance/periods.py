@@ -1,0 +1,24 @@
+"""Months and financial years (1 April to 31 March, named "2024/25")."""
+
+from datetime import date
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def financial_year_of(day: date) -> int:
+    """The calendar year in which the financial year containing ``day`` starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def financial_year_start(start_year: int) -> date:
+    return date(start_year, 4, 1)
+
+
+def months_of_financial_year(start_year: int) -> list[date]:
+    return [date(start_year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from performance import forms, services
+from performance.models import Indicator, Target
+from performance.periods import financial_year_label, financial_year_of
+from trust_portal.accounts.permissions import (
+    Action,
+    Kind,
+    arrangement_or_404,
+    can,
+    permission_required,
+    require,
+)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return financial_year_of(timezone.localdate())
+
+
+def _years(arrangement) -> list[int]:
+    stored = Target.objects.filter(arrangement=arrangement).values_list("financial_year", flat=True)
+    this_year = financial_year_of(timezone.localdate())
+    return sorted(set(stored) | {this_year, this_year + 1})
+
+
+@login_required
+def indicator_list(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.INDICATOR)  # membership: just checked
+    year = _year(request)
+    latest = {}
+    rows = Target.objects.filter(arrangement=arrangement, financial_year=year)
+    for row in rows.order_by("valid_from", "pk"):
+        latest[row.indicator_id] = row  # the year's latest change wins
+    context = {
+        "arrangement": arrangement,
+        "rows": [(i, latest.get(i.pk)) for i in Indicator.objects.all()],
+        "year": year,
+        "year_label": financial_year_label(year),
+        "years": [(y, financial_year_label(y)) for y in _years(arrangement)],
+    }
+    return render(request, "performance/indicator_list.html", context)
+
+
+@login_required
+def indicator_detail(request, code, indicator):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.INDICATOR)  # membership: just checked
+    indicator = get_object_or_404(Indicator.objects.with_definitions(), code=indicator.upper())
+    targets = indicator.targets.filter(arrangement=arrangement).select_related("set_by")
+    context = {
+        "arrangement": arrangement,
+        "indicator": indicator,
+        "current": indicator.definition_for(timezone.localdate()),
+        "definitions": sorted(indicator.definitions.all(), key=lambda d: -d.version),
+        "targets": targets.order_by("-financial_year", "-valid_from"),
+        "can_set_target": indicator.has_rag
+        and can(request.user, Action.EDIT, Kind.TARGET, arrangement),
+        "can_revise": can(request.user, Action.EDIT, Kind.INDICATOR),
+    }
+    return render(request, "performance/indicator_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, code, indicator):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.EDIT, Kind.TARGET)  # membership: just checked
+    indicator = get_object_or_404(Indicator, code=indicator.upper())
+    data = request.POST if request.method == "POST" else None
+    form = forms.TargetForm(
+        data, years=_years(arrangement), initial={"financial_year": _year(request)}
+    )
+    if form.is_valid():
+        try:
+            services.target_set(by=request.user, arrangement=arrangement, indicator=indicator,
+                                **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Target for {indicator.name} saved.")
+            return redirect("performance:indicator-detail", arrangement.code, indicator.code)
+    context = {"arrangement": arrangement, "indicator": indicator, "form": form}
+    return render(request, "performance/target_form.html", context)
+
+
+@permission_required(Action.EDIT, Kind.INDICATOR)
+@require_http_methods(["GET", "POST"])
+def definition_revise(request, indicator):
+    indicator = get_object_or_404(Indicator.objects.with_definitions(), code=indicator.upper())
+    current = indicator.definition_for(timezone.localdate())
+    initial = {
+        "definition": current.definition,
+        "why_it_matters": current.why_it_matters,
+        "numerator_words": current.numerator_words,
+        "denominator_words": current.denominator_words,
+    } if current else {}  # fmt: skip
+    form = forms.DefinitionForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            services.indicator_revise_definition(
+                by=request.user, indicator=indicator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"New definition of {indicator.name} saved.")
+            return redirect("accounts:home")
+    return render(
+        request, "performance/definition_form.html", {"indicator": indicator, "form": form}
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
