@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from performance.models import Indicator, PerformanceSettings, Target
+from performance import returns
+from performance.models import Indicator, Measurement, MonthlyReturn, PerformanceSettings, Target
 from performance.services import indicator_revise_definition, target_set
-from trust_portal.accounts.models import Arrangement
+from trust_portal.accounts.models import Arrangement, User
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (December 2018)
@@ -19,7 +20,15 @@ def load_catalogue() -> int:
     for row in data["indicators"]:
         fields = {
             k: row[k]
-            for k in ("name", "domain", "unit", "polarity", "national_name", "from_extract")
+            for k in (
+                "name",
+                "domain",
+                "unit",
+                "polarity",
+                "national_name",
+                "from_extract",
+                "additive",
+            )
         }
         indicator, created = Indicator.objects.get_or_create(
             code=row["code"], defaults={**fields, "display_order": row["display_order"]}
@@ -65,5 +74,42 @@ def load(*, password, log) -> dict:
                 reason="Demo: target from the commissioner's report, May 2019, Table 1",
             )
             made += 1
-    log(f"Indicators: {count}; targets added: {made}")
+    added = load_returns()
+    log(f"Indicators: {count}; targets added: {made}; monthly returns added: {added}")
     return {}
+
+
+def load_returns() -> int:
+    """Demo returns, made through the same services people use: the trust's manager enters
+    and submits, each council's officer approves its area."""
+    path = FIXTURES / "performance_returns.json"
+    data = json.loads(path.read_text())
+    arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
+    manager = User.objects.get(username="nct-manager")
+    officers = [User.objects.get(username=u) for u in ("wnc-officer", "nnc-officer")]
+    added = 0
+    for row in data["returns"]:
+        month = date.fromisoformat(row["month"] + "-01")
+        if MonthlyReturn.objects.filter(arrangement=arrangement, period=month).exists():
+            continue
+        monthly_return = returns.return_start(by=manager, arrangement=arrangement, month=month)
+        figures = {
+            (code, area): tuple(None if v is None else str(v) for v in pair)
+            for code, areas in row["figures"].items()
+            for area, pair in areas.items()
+        }
+        returns.return_save(
+            by=manager,
+            monthly_return=monthly_return,
+            expected_version=monthly_return.lock_version,
+            figures=figures,
+            commentary=row.get("commentary", {}),
+            source=Measurement.Source.DEMO,
+        )
+        if row["state"] in ("submitted", "approved"):
+            returns.return_submit(by=manager, monthly_return=monthly_return)
+        if row["state"] == "approved":
+            for officer in officers:
+                returns.return_approve(by=officer, monthly_return=monthly_return)
+        added += 1
+    return added

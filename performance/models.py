@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from performance.periods import financial_year_of, first_of_month
+from trust_portal.approvals.models import Submission
 
 indicator_code = RegexValidator(
     r"^[A-Z][A-Z0-9_]{1,49}$",
@@ -54,6 +55,11 @@ class Indicator(models.Model):
         "DfE or Ofsted name", max_length=300, blank=True, help_text="Where one exists."
     )
     from_extract = models.BooleanField("computed from the child-level extract", default=False)
+    additive = models.BooleanField(
+        default=True,
+        help_text="Whether areas add up to the whole. Not for average caseload or workers over "
+        "the limit: one worker may hold cases in several areas.",
+    )
     display_order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -228,3 +234,78 @@ class Target(models.Model):
             raise ValidationError(
                 {"indicator": f"{self.indicator.name} is context only and has no target."}
             )
+
+
+ALL_AREAS = "ALL"
+
+
+class MonthlyReturn(Submission):
+    """One arrangement's performance figures for one month (one row per revision)."""
+
+    class Meta:
+        ordering = ["-period", "-revision"]
+        constraints = Submission.submission_constraints("monthly_return")
+
+    def __str__(self):
+        revision = f" (correction {self.revision - 1})" if self.revision > 1 else ""
+        return f"{self.arrangement.code} performance return for {self.period:%B %Y}{revision}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "performance:return-detail",
+            args=[self.arrangement.code, f"{self.period:%Y-%m}", self.revision],
+        )
+
+
+class Measurement(models.Model):
+    """One indicator's figure for one council area (or all areas) in one return."""
+
+    class Source(models.TextChoices):
+        FORM = "form", "Entered in the form"
+        EXCEL = "excel", "Uploaded in the Excel template"
+        EXTRACT = "extract", "Computed from the child-level extract"
+        DEMO = "demo", "Demo data"
+
+    monthly_return = models.ForeignKey(
+        MonthlyReturn, on_delete=models.CASCADE, related_name="measurements"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField(max_length=10, help_text="A council's code, or ALL.")
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__display_order", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monthly_return", "indicator", "area"], name="one_figure_per_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.area}: {self.numerator}/{self.denominator}"
+
+
+class Commentary(models.Model):
+    """The trust's words on one indicator in one return (required on a query)."""
+
+    monthly_return = models.ForeignKey(
+        MonthlyReturn, on_delete=models.CASCADE, related_name="commentaries"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monthly_return", "indicator"], name="one_commentary_per_indicator"
+            )
+        ]
+
+    def __str__(self):
+        return f"Commentary on {self.indicator.code}"

@@ -16,6 +16,7 @@ from trust_portal.accounts.permissions import (
     permission_required,
     require,
 )
+from trust_portal.govuk_forms import add_service_errors
 
 
 def _year(request) -> int:
@@ -84,7 +85,7 @@ def target_edit(request, code, indicator):
             services.target_set(by=request.user, arrangement=arrangement, indicator=indicator,
                                 **form.cleaned_data)  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Target for {indicator.name} saved.")
             return redirect("performance:indicator-detail", arrangement.code, indicator.code)
@@ -110,18 +111,10 @@ def definition_revise(request, indicator):
                 by=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"New definition of {indicator.name} saved.")
             return redirect("accounts:home")
     return render(
         request, "performance/definition_form.html", {"indicator": indicator, "form": form}
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)

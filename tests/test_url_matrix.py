@@ -15,6 +15,16 @@ LOGIN = "login"  # a redirect to the sign-in page
 NCT_PARTIES = {"wnc-officer", "nnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"}
 NCT_PARTIES |= {"nnc-scrutiny", "admin"}
 OCT_PARTIES = {"occ-officer", "oct-manager", "admin"}
+NCT_OFFICERS = ["wnc-officer", "nnc-officer"]
+# The demo's monthly returns: February 2019 approved, March 2019 a draft of the trust's.
+FEB_2019 = {"code": "NCT", "month": "2019-02", "revision": 1}
+MAR_2019_DRAFT = {"code": "NCT", "month": "2019-03", "revision": 1}
+
+
+def demo_return(month):
+    from performance.models import MonthlyReturn
+
+    return MonthlyReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
 
 
 def everyone(status=200):
@@ -39,7 +49,8 @@ def api(status=200, **overrides):
 
 
 # name -> (url arguments, expected GET status per cast member, optional POST check)
-# A POST check is (data, expected status per cast member).
+# A POST check is (data, expected status per cast member). URL arguments may be a function,
+# called once the demo data exists (for database ids).
 PAGES = {
     "accounts:home": ({}, signed_in(), None),
     "accounts:arrangement-detail": ({"code": "NCT"}, parties(NCT_PARTIES), None),
@@ -131,6 +142,49 @@ PAGES = {
     ),
     "indicator-list": ({}, api(), None),
     "indicator-detail": ({"code": "OPEN_CASES"}, api(), None),
+    "performance:return-list": (
+        {"code": "NCT"},
+        parties(NCT_PARTIES),
+        ({"month": "2019-04-01"}, {**parties(NCT_PARTIES, 403), "nct-manager": 302}),
+    ),
+    "performance:return-detail": (FEB_2019, parties(NCT_PARTIES), None),
+    "performance:return-edit": (MAR_2019_DRAFT, {**parties(()), "nct-manager": 200}, None),
+    "performance:return-submit": (
+        MAR_2019_DRAFT,
+        signed_in(405),  # POST only: any GET is refused before anything is looked up
+        ({}, {**parties(()), "nct-manager": 302}),
+    ),
+    "performance:return-approve": (
+        FEB_2019,
+        signed_in(405),
+        ({}, {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 302)}),
+    ),
+    "performance:return-send-back": (
+        FEB_2019,
+        {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 200)},
+        None,
+    ),
+    "performance:return-correct": (
+        FEB_2019,
+        {**parties(NCT_PARTIES, 403), "nct-manager": 200},
+        None,
+    ),
+    "return-list": ({}, api(), None),
+    "return-detail": (
+        lambda: {"pk": demo_return("2019-02-01").pk},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "return-figures": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "return-submit": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "return-approve": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "return-send-back": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "measurement-list": ({}, api(), None),
+    "measurement-detail": (
+        lambda: {"pk": demo_return("2019-02-01").measurements.first().pk},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
     "pages:privacy": ({}, everyone(), None),
     "pages:cookies": ({}, everyone(), None),
     "pages:accessibility": ({}, everyone(), None),
@@ -155,6 +209,11 @@ ADMIN_SAMPLE = [
     ("admin:accounts_arrangement_changelist", {}),
     ("admin:accounts_user_changelist", {}),
 ]
+
+
+def url_of(name: str) -> str:
+    kwargs = PAGES[name][0]
+    return reverse(name, kwargs=kwargs() if callable(kwargs) else kwargs)
 
 
 def registered_urls(patterns=None, namespace=""):
@@ -183,8 +242,8 @@ def _check(response, expected):
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_get(name, who, cast, client_for):
-    kwargs, expected, _ = PAGES[name]
-    response = client_for(cast[who]).get(reverse(name, kwargs=kwargs))
+    expected = PAGES[name][1]
+    response = client_for(cast[who]).get(url_of(name))
     _check(response, expected[who])
 
 
@@ -196,11 +255,11 @@ POSTS = [name for name in sorted(PAGES) if PAGES[name][2]]
 def test_post(name, who, cast, client_for, mailoutbox, django_capture_on_commit_callbacks):
     from trust_portal.accounts.models import Organisation
 
-    kwargs, _, (data, expected) = PAGES[name]
+    data, expected = PAGES[name][2]
     if "organisation" in data:
         data = {**data, "organisation": Organisation.objects.get(code=data["organisation"]).pk}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(cast[who]).post(reverse(name, kwargs=kwargs), data)
+        response = client_for(cast[who]).post(url_of(name), data)
     _check(response, expected[who])
 
 

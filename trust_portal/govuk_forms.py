@@ -80,3 +80,12 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def add_service_errors(form, error) -> None:
+    """Show a service's ValidationError on the form: beside the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "trust_portal.accounts",
+    "trust_portal.approvals",
     "trust_portal.dashboards",
     "contracts",
     "performance",
@@ -310,4 +311,6 @@ LOGGING = {
 }
 
 SERVICE_NAME = "Trust Portal"
+# Where links in emails point (emails sent by workers have no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SERVICE_PHASE = env.str("SERVICE_PHASE", default="Beta")

@@ -13,7 +13,8 @@ class SignedIn(BasePermission):
 
 
 class RoleMay(SignedIn):
-    """Reads need ``view approved`` on the view's ``permission_kind``; writes need ``edit``.
+    """Reads need ``view approved`` on the view's ``permission_kind``; writes need ``edit``,
+    or the action the view's ``write_actions`` names for them (``approve``, ``submit``).
 
     Which rows are visible is decided by the view's queryset (``…_for(user)``), so a user
     never reads an arrangement they are not part of.
@@ -22,7 +23,10 @@ class RoleMay(SignedIn):
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        action = (
-            Action.VIEW_APPROVED if request.method in ("GET", "HEAD", "OPTIONS") else Action.EDIT
-        )
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            action = Action.VIEW_APPROVED
+        else:
+            # A view names the rule each of its writes needs; otherwise a write is an edit.
+            action = getattr(view, "write_actions", {}).get(getattr(view, "action", None))
+            action = action or Action.EDIT
         return can(request.user, action, Kind(view.permission_kind))

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from trust_portal.dashboards.services import snapshot_queue_recompute
 
@@ -53,7 +54,9 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("Demo data is not loaded into a production deployment.")
         password = demo_password(password or None)
-        with transaction.atomic():
+        # The demo's approvals would email every demo user; nobody needs those.
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with quiet, transaction.atomic():
             loaded = load_every_app(password=password, log=self.stdout.write)
             for arrangement in loaded.get("arrangements", []):
                 snapshot_queue_recompute(arrangement=arrangement)

@@ -1,0 +1,221 @@
+"""Pages of monthly performance returns: list, review, entry, and the approval actions."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from performance import forms, returns
+from performance.models import Indicator, MonthlyReturn
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.models import State
+from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.govuk_forms import add_service_errors
+
+
+def _month(text: str) -> date:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return date(year, month, 1)
+    except ValueError as error:
+        raise Http404("No such month.") from error
+
+
+def _return_or_404(request, code, month, revision) -> MonthlyReturn:
+    arrangement = arrangement_or_404(request.user, code)
+    found = (
+        MonthlyReturn.objects.visible_to(request.user)
+        .filter(arrangement=arrangement, period=_month(month), revision=revision)
+        .select_related("arrangement__trust")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such return, or not one you can see.")
+    return found
+
+
+@login_required
+def return_list(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    rows = (
+        MonthlyReturn.objects.visible_to(request.user)
+        .filter(arrangement=arrangement)
+        .select_related("created_by")
+    )
+    page = Paginator(rows, 24).get_page(request.GET.get("page"))
+    can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    form = forms.ReturnStartForm(request.POST if request.method == "POST" else None)
+    if can_start and form.is_valid():
+        try:
+            started = returns.return_start(
+                by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("performance:return-edit", code, f"{started.period:%Y-%m}", 1)
+    elif request.method == "POST" and not can_start:
+        require(request.user, Action.EDIT, Kind.RETURN)
+    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start}
+    return render(request, "performance/return_list.html", context)
+
+
+@login_required
+def return_detail(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    user, arrangement = request.user, monthly_return.arrangement
+    own_council = user.organisation_id in {c.pk for c in arrangement.councils.all()}
+    decided = {d.council_id for d in monthly_return.current_decisions()}
+    editable = not monthly_return.is_locked and can(user, Action.EDIT, Kind.RETURN)
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": arrangement,
+        "rows": returns.return_rows(monthly_return),
+        "commentaries": monthly_return.commentaries.select_related("indicator").order_by(
+            "indicator__display_order"
+        ),
+        "decisions": monthly_return.current_decisions(),
+        "events": monthly_return.events.select_related("by").order_by("-at", "-pk"),
+        "revisions": MonthlyReturn.objects.visible_to(user)
+        .filter(arrangement=arrangement, period=monthly_return.period)
+        .order_by("revision"),
+        "can_edit": editable,
+        "can_submit": editable
+        and monthly_return.state in (State.DRAFT, State.RETURNED)
+        and can(user, Action.SUBMIT, Kind.RETURN),
+        "can_decide": monthly_return.state == State.SUBMITTED
+        and can(user, Action.APPROVE, Kind.RETURN)
+        and own_council
+        and user.organisation_id not in decided,
+        "can_correct": monthly_return.state == State.APPROVED
+        and can(user, Action.EDIT, Kind.RETURN),
+        "problems": returns.return_problems(monthly_return) if editable else ([], []),
+    }
+    return render(request, "performance/return_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_edit(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    if monthly_return.is_locked:
+        messages.error(request, "This return is locked. Start a correction to change it.")
+        return redirect(monthly_return.get_absolute_url())
+
+    def build(data=None):
+        return forms.ReturnFiguresForm(
+            data,
+            cells=returns.cells_of(monthly_return.arrangement, Indicator.objects.all()),
+            measurements={(m.indicator_id, m.area): m for m in monthly_return.measurements.all()},
+            commentaries={c.indicator_id: c.text for c in monthly_return.commentaries.all()},
+            version=monthly_return.lock_version,
+        )
+
+    form = build(request.POST if request.method == "POST" else None)
+    stale = None
+    if form.is_valid():
+        try:
+            returns.return_save(
+                by=request.user,
+                monthly_return=monthly_return,
+                expected_version=form.cleaned_data["version"],
+                figures=form.figures(),
+                commentary=form.commentary(),
+            )
+        except ConcurrentChange as error:
+            monthly_return.refresh_from_db()
+            form = build()  # the latest figures, as the other person saved them
+            stale = " ".join(error.messages)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, "Figures saved as a draft.")
+            return redirect(monthly_return.get_absolute_url())
+    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
+               "form": form, "stale": stale}  # fmt: skip
+    return render(request, "performance/return_edit.html", context)
+
+
+def _act(request, monthly_return, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(monthly_return.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["POST"])
+def return_submit(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.SUBMIT, Kind.RETURN)
+    return _act(request, monthly_return,
+                lambda: returns.return_submit(by=request.user, monthly_return=monthly_return),
+                "Submitted. The councils' officers have been told by email.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["POST"])
+def return_approve(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    return _act(request, monthly_return,
+                lambda: returns.return_approve(by=request.user, monthly_return=monthly_return),
+                "Your council's area is approved.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_send_back(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    form = forms.QueryForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        return _act(request, monthly_return,
+                    lambda: returns.return_send_back(by=request.user, monthly_return=monthly_return,
+                                                     query=form.cleaned_data["query"]),
+                    "Returned to the trust with your query.")  # fmt: skip
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": monthly_return.arrangement,
+        "form": form,
+        "heading": "Return with a query",
+        "button": "Return to the trust",
+    }
+    return render(request, "performance/return_action.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_correct(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    form = forms.CorrectionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            new = returns.return_correct(by=request.user, monthly_return=monthly_return,
+                                         reason=form.cleaned_data["reason"])  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Correction started. The approved figures stay in use "
+                             "until the councils approve it.")  # fmt: skip
+            return redirect(new.get_absolute_url())
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": monthly_return.arrangement,
+        "form": form,
+        "heading": "Correct an approved return",
+        "button": "Start correction",
+    }
+    return render(request, "performance/return_action.html", context)

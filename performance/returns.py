@@ -1,0 +1,251 @@
+"""Monthly performance returns: start, save figures, check, submit, approve, return, correct.
+
+The life itself (states, area approvals, locking, revisions, emails) is the shared mechanism
+in ``trust_portal.approvals``; this module adds what is particular to performance figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from performance.models import (
+    ALL_AREAS,
+    Commentary,
+    Indicator,
+    Measurement,
+    MonthlyReturn,
+    PerformanceSettings,
+    Target,
+)
+from performance.rag import Status, rate, value_of
+from trust_portal.approvals import services as approvals
+from trust_portal.approvals.models import State
+from trust_portal.dashboards.services import snapshot_queue_recompute
+
+
+def areas_of(arrangement) -> list[str]:
+    return [c.code for c in arrangement.councils.order_by("code")]
+
+
+def cells_of(arrangement, indicators) -> list[tuple[Indicator, str]]:
+    """Every (indicator, area) a return holds: each council's area, and for figures that do
+    not add up across areas, all areas together as well."""
+    areas = areas_of(arrangement)
+    cells = []
+    for indicator in indicators:
+        cells += [(indicator, area) for area in areas]
+        if not indicator.additive:
+            cells.append((indicator, ALL_AREAS))
+    return cells
+
+
+def return_start(*, by, arrangement, month: date) -> MonthlyReturn:
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError({"month": "A month's return can be started once the month is over."})
+    return approvals.submission_create(model=MonthlyReturn, by=by, arrangement=arrangement,
+                                       period=month)  # fmt: skip
+
+
+def _whole(text, *, cell: str, what: str, errors: dict):
+    text = ("" if text is None else str(text)).strip().replace(",", "")
+    if text == "":
+        return None
+    if not text.isdigit():
+        message = "cannot be negative" if text.startswith("-") else "must be a whole number"
+        errors[cell] = f"The {what} {message} (you entered “{text}”)."
+        return None
+    return int(text)
+
+
+@transaction.atomic
+def return_save(
+    *,
+    by,
+    monthly_return: MonthlyReturn,
+    expected_version: int,
+    figures: dict[tuple[str, str], tuple[str | None, str | None]],
+    commentary: dict[str, str],
+    source: str = Measurement.Source.FORM,
+) -> MonthlyReturn:
+    """Save figures typed or uploaded: {(indicator code, area): (numerator, denominator)}.
+
+    Errors (not a whole number, negative, numerator above denominator) refuse the whole save,
+    each keyed "CODE.AREA" so the form can show it beside the cell.
+    """
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    valid_cells = {
+        (i.code, a) for i, a in cells_of(monthly_return.arrangement, indicators.values())
+    }
+    errors: dict[str, str] = {}
+    clean: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    for (code, area), (num_text, den_text) in figures.items():
+        key = f"{code}.{area}"
+        if (code, area) not in valid_cells:
+            errors[key] = f"{code} has no {area} figure in this return."
+            continue
+        indicator = indicators[code]
+        numerator = _whole(num_text, cell=key, what="number" if not indicator.has_denominator
+                           else "numerator", errors=errors)  # fmt: skip
+        denominator = None
+        if indicator.has_denominator:
+            denominator = _whole(den_text, cell=f"{key}.den", what="denominator", errors=errors)
+            if (
+                indicator.unit == Indicator.Unit.PERCENTAGE
+                and numerator is not None
+                and denominator is not None
+                and numerator > denominator
+            ):
+                errors[key] = (
+                    f"The numerator ({numerator}) cannot be more than the denominator "
+                    f"({denominator})."
+                )
+        clean[(code, area)] = (numerator, denominator)
+    if errors:
+        raise ValidationError(errors)
+    approvals.submission_record_change(
+        submission=monthly_return, by=by, expected_version=expected_version
+    )
+    for (code, area), (numerator, denominator) in clean.items():
+        Measurement.objects.update_or_create(
+            monthly_return=monthly_return,
+            indicator=indicators[code],
+            area=area,
+            defaults={"numerator": numerator, "denominator": denominator, "source": source},
+        )
+    for code, text in commentary.items():
+        if code not in indicators:
+            continue
+        if text.strip():
+            Commentary.objects.update_or_create(
+                monthly_return=monthly_return, indicator=indicators[code],
+                defaults={"text": text.strip()},
+            )  # fmt: skip
+        else:
+            Commentary.objects.filter(
+                monthly_return=monthly_return, indicator=indicators[code]
+            ).delete()
+    return monthly_return
+
+
+@dataclass(frozen=True)
+class Row:
+    """One cell of a return as the review page shows it."""
+
+    indicator: Indicator
+    area: str
+    measurement: Measurement | None
+    rating: object
+    previous: Fraction | None
+    change: Fraction | None
+    query: str | None
+
+
+def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
+    """Last month's approved return, if there is one ("change since last month" means the
+    month before, not whatever month was last approved)."""
+    month = monthly_return.period
+    last_month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    return MonthlyReturn.objects.filter(
+        arrangement=monthly_return.arrangement, period=last_month, state=State.APPROVED
+    ).first()
+
+
+def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
+    """Values, RAG, change since the previous approved month, and any query, per cell."""
+    arrangement = monthly_return.arrangement
+    settings_, _ = PerformanceSettings.objects.get_or_create(arrangement=arrangement)
+    indicators = list(Indicator.objects.all())
+    targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
+    mine = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}
+    before = previous_approved(monthly_return)
+    earlier = {(m.indicator_id, m.area): m for m in before.measurements.all()} if before else {}
+    rows = []
+    for indicator, area in cells_of(arrangement, indicators):
+        m = mine.get((indicator.pk, area))
+        target = targets.get(indicator.pk)
+        rating = rate(
+            numerator=m.numerator if m else None,
+            denominator=m.denominator if m else None,
+            unit=indicator.unit,
+            polarity=indicator.polarity,
+            target=target.target if target else None,
+            tolerance=target.tolerance if target else None,
+            small_number=settings_.small_number,
+        )
+        old = earlier.get((indicator.pk, area))
+        previous = value_of(old.numerator, old.denominator, unit=indicator.unit) if old else None
+        change = (
+            rating.value - previous if rating.value is not None and previous is not None else None
+        )
+        query = None
+        if rating.status == Status.RED:
+            query = "Red against target"
+        elif (
+            change is not None
+            and indicator.unit == Indicator.Unit.PERCENTAGE
+            and abs(change) > settings_.query_change_points
+        ):
+            query = f"Changed by more than {settings_.query_change_points} points since last month"
+        rows.append(Row(indicator, area, m, rating, previous, change, query))
+    return rows
+
+
+def return_problems(monthly_return: MonthlyReturn) -> tuple[list[str], list[str]]:
+    """(errors that block submission, queries that need a commentary first)."""
+    commented = set(monthly_return.commentaries.values_list("indicator_id", flat=True))
+    errors, queries = [], []
+    for row in return_rows(monthly_return):
+        label = f"{row.indicator.name} ({row.area})"
+        m = row.measurement
+        if (
+            m is None
+            or m.numerator is None
+            or (row.indicator.has_denominator and m.denominator is None)
+        ):
+            errors.append(f"{label}: enter the figure.")
+        elif row.query and row.indicator.pk not in commented:
+            queries.append(f"{label}: {row.query.lower()}. Add a commentary to explain it.")
+    return errors, queries
+
+
+@transaction.atomic
+def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
+    errors, queries = return_problems(monthly_return)
+    if errors or queries:
+        raise ValidationError(errors + queries)
+    approvals.submission_submit(submission=monthly_return, by=by)
+
+
+@transaction.atomic
+def return_approve(*, by, monthly_return: MonthlyReturn) -> bool:
+    done = approvals.submission_approve_area(submission=monthly_return, by=by)
+    if done:
+        snapshot_queue_recompute(arrangement=monthly_return.arrangement)
+    return done
+
+
+def return_send_back(*, by, monthly_return: MonthlyReturn, query: str) -> None:
+    approvals.submission_return(submission=monthly_return, by=by, query=query)
+
+
+@transaction.atomic
+def return_correct(*, by, monthly_return: MonthlyReturn, reason: str) -> MonthlyReturn:
+    """Start a correction: a new draft revision holding a copy of the approved figures."""
+    new = approvals.submission_start_revision(approved=monthly_return, by=by, reason=reason)
+    Measurement.objects.bulk_create(
+        Measurement(monthly_return=new, indicator_id=m.indicator_id, area=m.area,
+                    numerator=m.numerator, denominator=m.denominator, source=m.source)
+        for m in monthly_return.measurements.all()
+    )  # fmt: skip
+    Commentary.objects.bulk_create(
+        Commentary(monthly_return=new, indicator_id=c.indicator_id, text=c.text)
+        for c in monthly_return.commentaries.all()
+    )
+    return new

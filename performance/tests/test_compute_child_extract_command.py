@@ -1,0 +1,188 @@
+import json
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from performance.models import PerformanceSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "child_id,area,category,worker_id,episode_start,last_visit_date,plan_due_date\n"
+GOOD = HEADER + (
+    "C1,NNC,CIN,W1,2024-01-01,2024-03-20,2024-04-30\n"
+    "C2,NNC,CIN,W1,2024-01-01,2024-01-05,\n"
+    "C3,WNC,CP,,2024-01-01,2024-03-30,\n"
+)
+BAD = HEADER + (
+    "SECRET-1,NNC,CIN,W1,2024-01-01,,\n"
+    "SECRET-2,OCC,CIN,W1,2024-01-01,,\n"
+    "SECRET-3,WNC,CP,,31/02/2019,,\n"
+)
+
+
+@pytest.fixture
+def extract_file(tmp_path):
+    def write(text: str, name="extract.csv") -> str:
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+
+    return write
+
+
+def run(*args, **options) -> str:
+    out = StringIO()
+    call_command("compute_child_extract", *args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_prints_every_areas_figures_as_json(cast, extract_file):
+    result = json.loads(run(extract_file(GOOD), "--as-at", "2024-03-31", "--trust", "NCT"))
+    assert result["as_at"] == "2024-03-31"
+    assert result["trust"] == "NCT"
+    assert list(result["areas"]) == ["NNC", "WNC", "ALL"]
+    assert result["areas"]["NNC"]["CIN_VISIT_IN_TIME"] == {"numerator": 1, "denominator": 2}
+    assert result["areas"]["ALL"]["OPEN_CASES"] == {"numerator": 3, "denominator": None}
+
+
+def test_the_areas_are_the_trusts_own_councils(cast, extract_file):
+    text = HEADER + "C1,OCC,LAC,W9,2024-01-01,,\n"
+    result = json.loads(run(extract_file(text), "--as-at", "2024-03-31", "--trust", "OCT"))
+    assert list(result["areas"]) == ["OCC", "ALL"]
+
+
+def test_it_prints_a_readable_table(cast, extract_file):
+    output = run(extract_file(GOOD), "--as-at", "2024-03-31", "--trust", "NCT", format="table")
+    # Columns are at least two spaces apart; a cell has single spaces at most.
+    cells = [re.split(r"\s{2,}", line) for line in output.splitlines()]
+    table = {row[0]: row[1:] for row in cells if len(row) > 1}
+    assert table["indicator"] == ["NNC", "WNC", "ALL"]
+    assert table["CIN_VISIT_IN_TIME"] == ["1/2 (50.0%)", "no data", "1/2 (50.0%)"]
+    assert table["OPEN_CASES"] == ["2", "1", "3"]
+    assert table["AVERAGE_CASELOAD"] == ["2/1 (2.0 each)", "no data", "2/1 (2.0 each)"]
+
+
+def test_it_uses_the_trusts_own_caseload_limit(cast, extract_file):
+    PerformanceSettings.objects.update_or_create(
+        arrangement__trust__code="NCT",
+        defaults={"caseload_limit": 1},
+        create_defaults={"arrangement": cast["nct-manager"].organisation.arrangement_as_trust},
+    )
+    result = json.loads(run(extract_file(GOOD), "--as-at", "2024-03-31", "--trust", "NCT"))
+    assert result["areas"]["NNC"]["WORKERS_OVER_CASELOAD"] == {"numerator": 1, "denominator": 1}
+
+
+def test_it_stores_nothing(cast, extract_file):
+    path = extract_file(GOOD)
+    with CaptureQueriesContext(connection) as queries:
+        run(path, "--as-at", "2024-03-31", "--trust", "NCT")
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
+
+
+def test_a_rejected_file_prints_its_errors_and_exits_with_status_1(cast, extract_file):
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "compute_child_extract",
+            extract_file(BAD),
+            "--as-at=2024-03-31",
+            "--trust=NCT",
+            stdout=out,
+        )
+    assert caught.value.returncode == 1
+    assert json.loads(out.getvalue()) == {
+        "errors": [
+            {
+                "row": 3,
+                "column": "area",
+                "value": "OCC",
+                "reason": "not a council area of this trust (NNC, WNC)",
+            },
+            {
+                "row": 4,
+                "column": "episode_start",
+                "value": "31/02/2019",
+                "reason": "not a date (use YYYY-MM-DD or DD/MM/YYYY)",
+            },
+        ]
+    }
+    assert "SECRET" not in out.getvalue()
+
+
+def test_a_rejected_file_prints_a_readable_table_of_errors(cast, extract_file):
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "compute_child_extract",
+            extract_file(BAD),
+            "--as-at=2024-03-31",
+            "--trust=NCT",
+            "--format=table",
+            stdout=out,
+        )
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["row", "column", "value", "reason"]
+    assert lines[2].split()[:3] == ["4", "episode_start", "31/02/2019"]
+
+
+def test_an_unknown_trust_is_an_error(cast, extract_file):
+    with pytest.raises(CommandError, match="No trust arrangement has the code 'XYZ'"):
+        run(extract_file(GOOD), "--as-at", "2024-03-31", "--trust", "XYZ")
+
+
+def test_a_missing_file_is_an_error(cast, tmp_path):
+    with pytest.raises(CommandError, match="No file at"):
+        run(str(tmp_path / "nothing.csv"), "--as-at", "2024-03-31", "--trust", "NCT")
+
+
+def test_the_as_at_date_must_be_a_date(cast, extract_file):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run(extract_file(GOOD), "--as-at", "31/03/2024", "--trust", "NCT")
+
+
+# A separate process cannot see the test database, so it makes its own: migrated, with one
+# trust, then runs the command exactly as a shell would.
+SCRIPT = """
+import sys
+import django
+from django.core.management import call_command, execute_from_command_line
+django.setup()
+call_command("migrate", verbosity=0)
+from trust_portal.accounts.models import Arrangement, Commission, Organisation
+trust = Organisation.objects.create(code="NCT", name="A trust", kind="trust")
+arrangement = Arrangement.objects.create(trust=trust)
+for code in ("NNC", "WNC"):
+    council = Organisation.objects.create(code=code, name=f"Council {code}", kind="council")
+    Commission.objects.create(arrangement=arrangement, council=council)
+execute_from_command_line(["manage.py", "compute_child_extract", *sys.argv[1:]])
+"""
+
+
+def test_the_exit_status_of_a_rejected_file_is_1_in_a_shell(tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_text(BAD)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "TRUST_PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "trust_portal.settings",
+        "CELERY_BROKER_URL": "memory://localhost/",
+    }
+    args = [str(path), "--as-at", "2024-03-31", "--trust", "NCT"]
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert [e["row"] for e in json.loads(done.stdout)["errors"]] == [3, 4]
+    assert "rejected" in done.stderr

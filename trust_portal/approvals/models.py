@@ -1,0 +1,162 @@
+"""The life every return shares: draft → submitted → approved, or → returned → resubmitted.
+
+A concrete return (performance, workforce, budget monitoring) subclasses ``Submission`` and
+keeps its figures in its own tables. Each commissioning council approves its own area; the
+return is approved when every council has. An approved revision is locked: a correction is a
+new revision (a row of its own) with a reason, and the approved one stays the one everybody
+sees until the correction is approved.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned with a query"
+    APPROVED = "approved", "Approved"
+    SUPERSEDED = "superseded", "Replaced by a later revision"
+
+
+OPEN_STATES = (State.DRAFT, State.SUBMITTED, State.RETURNED)
+EDITABLE_STATES = (State.DRAFT, State.SUBMITTED, State.RETURNED)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows of the user's arrangements that their role may see in their state."""
+        from trust_portal.accounts.permissions import (
+            Action,
+            Kind,
+            arrangements_for,
+            role_allows,
+        )
+
+        mine = self.filter(arrangement__in=arrangements_for(user))
+        if not user or not user.is_authenticated:
+            return mine.none()
+        states = []
+        if role_allows(user.role, Kind.RETURN, Action.VIEW_APPROVED):
+            states += [State.APPROVED, State.SUPERSEDED]
+        if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=True):
+            states += [State.SUBMITTED, State.RETURNED]
+        if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=False):
+            states += [State.DRAFT]
+        return mine.filter(state__in=states)
+
+
+class Submission(models.Model):
+    # The kind of object in docs/permissions.md whose rules govern this submission.
+    permission_kind = "monthly return"
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.DateField(help_text="The first day of the month reported.")
+    revision = models.PositiveSmallIntegerField(default=1)
+    revision_reason = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # Optimistic locking: every save of the figures must name the version it started from.
+    lock_version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    events = GenericRelation("approvals.Event")
+    decisions = GenericRelation("approvals.AreaDecision")
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def submission_constraints(cls, prefix: str) -> list:
+        """One row per revision; at most one open and one approved revision per month."""
+        return [
+            models.UniqueConstraint(
+                fields=["arrangement", "period", "revision"], name=f"{prefix}_one_per_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement", "period"],
+                condition=Q(state__in=["draft", "submitted", "returned"]),
+                name=f"{prefix}_one_open_revision",
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement", "period"],
+                condition=Q(state="approved"),
+                name=f"{prefix}_one_approved_revision",
+            ),
+        ]
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state not in EDITABLE_STATES
+
+    def current_decisions(self):
+        """This revision's standing area decisions (withdrawn ones excluded)."""
+        return self.decisions.filter(withdrawn_at__isnull=True).select_related("council", "by")
+
+
+class AreaDecision(models.Model):
+    """A council officer's approval of, or query on, their council's area of a submission."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned with a query"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    submission = GenericForeignKey("content_type", "object_id")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    query = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    # A change to the figures after submission withdraws every standing decision.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.council.code} {self.decision} by {self.by}"
+
+
+class Event(models.Model):
+    """Who did what to a submission, and when: its readable history."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Started"
+        SAVED = "saved", "Figures saved"
+        SUBMITTED = "submitted", "Submitted"
+        AREA_APPROVED = "area_approved", "Area approved"
+        RETURNED = "returned", "Returned with a query"
+        APPROVED = "approved", "Approved by every council"
+        APPROVALS_WITHDRAWN = "approvals_withdrawn", "Approvals withdrawn by a change"
+        REVISION_STARTED = "revision_started", "Correction started"
+        SUPERSEDED = "superseded", "Replaced by a later revision"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    submission = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

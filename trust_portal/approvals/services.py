@@ -1,0 +1,193 @@
+"""The shared life of a return. Apps call these from their own services (``return_submit``…),
+after their own checks; each writes its event and, where people must act, an email."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trust_portal.accounts.permissions import Action, require
+from trust_portal.approvals import notifications
+from trust_portal.approvals.models import AreaDecision, Event, State
+
+
+class ConcurrentChange(ValidationError):
+    """Someone saved the same submission since this person loaded it."""
+
+
+def _event(submission, action, by, note: str = "") -> Event:
+    return Event.objects.create(
+        content_type=ContentType.objects.get_for_model(submission),
+        object_id=submission.pk,
+        action=action,
+        by=by,
+        note=note,
+    )
+
+
+def _withdraw_decisions(submission, by) -> int:
+    withdrawn = submission.decisions.filter(withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    if withdrawn:
+        _event(submission, Event.Action.APPROVALS_WITHDRAWN, by, f"{withdrawn} withdrawn")
+    return withdrawn
+
+
+def submission_create(*, model, by, arrangement, period, **fields):
+    require(by, Action.EDIT, model.permission_kind, arrangement)
+    if model.objects.filter(arrangement=arrangement, period=period).exists():
+        raise ValidationError(
+            f"{period:%B %Y} already has a return; open it, or start a correction of the "
+            "approved one."
+        )
+    submission = model(arrangement=arrangement, period=period, created_by=by, **fields)
+    submission.full_clean()
+    submission.save()
+    _event(submission, Event.Action.CREATED, by)
+    return submission
+
+
+@transaction.atomic
+def submission_record_change(*, submission, by, expected_version: int) -> None:
+    """Call before saving a submission's figures, in the same transaction.
+
+    Refuses a locked submission and a save based on an older version (two people editing the
+    same draft: the second is told, never silently overwritten). A change after submission
+    withdraws every area's approval.
+    """
+    require(by, Action.EDIT, submission.permission_kind, submission.arrangement)
+    if submission.is_locked:
+        raise ValidationError(
+            f"This return is {submission.get_state_display().lower()} and locked. "
+            "Start a correction to change it."
+        )
+    model = type(submission)
+    updated = model.objects.filter(pk=submission.pk, lock_version=expected_version).update(
+        lock_version=F("lock_version") + 1
+    )
+    if not updated:
+        raise ConcurrentChange(
+            "Someone else saved this return after you opened it, so your changes were not "
+            "saved. The latest figures are shown: make your changes again."
+        )
+    submission.lock_version = expected_version + 1
+    if submission.state == State.SUBMITTED:
+        _withdraw_decisions(submission, by)
+    _event(submission, Event.Action.SAVED, by)
+
+
+@transaction.atomic
+def submission_submit(*, submission, by) -> None:
+    require(by, Action.SUBMIT, submission.permission_kind, submission.arrangement)
+    if submission.state not in (State.DRAFT, State.RETURNED):
+        raise ValidationError(f"Only a draft or returned return can be submitted, not one that is "
+                              f"{submission.get_state_display().lower()}.")  # fmt: skip
+    _withdraw_decisions(submission, by)
+    submission.state = State.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.save(update_fields=["state", "submitted_at"])
+    _event(submission, Event.Action.SUBMITTED, by)
+    transaction.on_commit(lambda: notifications.submitted(submission, by))
+
+
+def _own_council(submission, by):
+    council = by.organisation
+    if council is None or not submission.arrangement.councils.filter(pk=council.pk).exists():
+        raise PermissionDenied("Only an officer of a commissioning council can decide on an area.")
+    return council
+
+
+@transaction.atomic
+def submission_approve_area(*, submission, by) -> bool:
+    """Approve the officer's own council's area; True when that completes the approval."""
+    require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
+    council = _own_council(submission, by)
+    if submission.state != State.SUBMITTED:
+        raise ValidationError("Only a submitted return can be approved.")
+    if submission.decisions.filter(withdrawn_at__isnull=True, council=council).exists():
+        raise ValidationError(f"{council.name} has already decided on this return.")
+    AreaDecision.objects.create(
+        submission=submission, council=council, decision=AreaDecision.Decision.APPROVED, by=by
+    )
+    _event(submission, Event.Action.AREA_APPROVED, by, council.code)
+    approved = set(
+        submission.decisions.filter(
+            withdrawn_at__isnull=True, decision=AreaDecision.Decision.APPROVED
+        ).values_list("council_id", flat=True)
+    )
+    if approved != set(submission.arrangement.councils.values_list("pk", flat=True)):
+        return False
+    _approve(submission, by)
+    return True
+
+
+def _approve(submission, by) -> None:
+    model = type(submission)
+    previous = model.objects.filter(
+        arrangement=submission.arrangement, period=submission.period, state=State.APPROVED
+    ).exclude(pk=submission.pk)
+    for old in previous:
+        old.state = State.SUPERSEDED
+        old.save(update_fields=["state"])
+        _event(old, Event.Action.SUPERSEDED, by, f"by revision {submission.revision}")
+    submission.state = State.APPROVED
+    submission.approved_at = timezone.now()
+    submission.save(update_fields=["state", "approved_at"])
+    _event(submission, Event.Action.APPROVED, by)
+    transaction.on_commit(lambda: notifications.approved(submission, by))
+
+
+@transaction.atomic
+def submission_return(*, submission, by, query: str) -> None:
+    """Send the return back to the trust with the officer's query about their area."""
+    require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
+    council = _own_council(submission, by)
+    if submission.state != State.SUBMITTED:
+        raise ValidationError("Only a submitted return can be returned.")
+    if not query.strip():
+        raise ValidationError({"query": "Say what the trust needs to look at."})
+    AreaDecision.objects.create(
+        submission=submission,
+        council=council,
+        decision=AreaDecision.Decision.RETURNED,
+        query=query.strip(),
+        by=by,
+    )
+    submission.state = State.RETURNED
+    submission.save(update_fields=["state"])
+    _event(submission, Event.Action.RETURNED, by, query.strip())
+    transaction.on_commit(lambda: notifications.returned(submission, by, query.strip()))
+
+
+@transaction.atomic
+def submission_start_revision(*, approved, by, reason: str):
+    """A correction of an approved return: a new draft revision; the approved one stays
+    the one everybody sees until the correction is approved."""
+    require(by, Action.EDIT, approved.permission_kind, approved.arrangement)
+    if approved.state != State.APPROVED:
+        raise ValidationError("Only the approved return can be corrected.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the approved return needs correcting."})
+    model = type(approved)
+    open_states = [State.DRAFT, State.SUBMITTED, State.RETURNED]
+    if model.objects.filter(
+        arrangement=approved.arrangement, period=approved.period, state__in=open_states
+    ).exists():
+        raise ValidationError("A correction of this month is already under way.")
+    latest = model.objects.filter(arrangement=approved.arrangement, period=approved.period)
+    revision = max(latest.values_list("revision", flat=True)) + 1
+    new = model(
+        arrangement=approved.arrangement,
+        period=approved.period,
+        revision=revision,
+        revision_reason=reason.strip(),
+        created_by=by,
+    )
+    new.full_clean()
+    new.save()
+    _event(new, Event.Action.REVISION_STARTED, by, reason.strip())
+    return new
