@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 60 * 60},
     },
+    # Trust managers are reminded each working morning of returns past their due date.
+    "remind-overdue-returns": {
+        "task": "performance.tasks.remind_overdue_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""When a month's return is due, and which are overdue.
+
+A month's return is due by a set working day of the following month (default the 10th,
+``PerformanceSettings.due_working_day``); working days skip weekends and England's bank
+holidays. A return counts as in when it has been submitted (or approved) at least once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from performance.models import MonthlyReturn, PerformanceSettings
+from performance.working_days import bank_holidays
+from trust_portal.approvals.models import State
+
+LOOK_BACK_MONTHS = 12  # older gaps are history, not reminders
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def due_date(month: date, working_day: int = 10) -> date:
+    """The ``working_day``-th working day of the month after ``month``."""
+    day = next_month(month.replace(day=1))
+    holidays = _holidays(day.year)
+    count = 0
+    while True:
+        if day.weekday() < 5 and day not in holidays:
+            count += 1
+            if count == working_day:
+                return day
+        day += timedelta(days=1)
+
+
+@lru_cache(maxsize=32)
+def _holidays(year: int) -> frozenset:
+    return frozenset(d.astype(object) for d in bank_holidays(year, year))
+
+
+@dataclass(frozen=True)
+class Overdue:
+    month: date
+    due: date
+
+
+def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
+    """Months of the last year whose return is past its due date and not yet submitted."""
+    settings, _ = PerformanceSettings.objects.get_or_create(arrangement=arrangement)
+    this_month = today.replace(day=1)
+    months, month = [], this_month
+    for _ in range(LOOK_BACK_MONTHS):
+        month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+        months.append(month)
+    sent_in = set(
+        MonthlyReturn.objects.filter(
+            arrangement=arrangement,
+            period__in=months,
+            state__in=[State.SUBMITTED, State.RETURNED, State.APPROVED, State.SUPERSEDED],
+        ).values_list("period", flat=True)
+    )
+    late = []
+    for month in sorted(months):
+        due = due_date(month, settings.due_working_day)
+        if today > due and month not in sent_in:
+            late.append(Overdue(month, due))
+    return late

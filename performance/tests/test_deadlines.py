@@ -1,0 +1,69 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from performance.deadlines import due_date, overdue_returns
+from performance.models import PerformanceSettings
+from performance.reminders import reminders_send
+from performance.tasks import remind_overdue_task
+from trust_portal.accounts.models import Arrangement
+
+
+@pytest.mark.parametrize(
+    ("month", "due"),
+    [
+        (date(2024, 3, 1), date(2024, 4, 15)),  # Easter Monday 1 April is not a working day
+        (date(2025, 12, 1), date(2026, 1, 15)),  # nor New Year's Day
+        (date(2026, 10, 1), date(2026, 11, 13)),
+        (date(2019, 3, 1), date(2019, 4, 12)),
+    ],
+)
+def test_a_return_is_due_on_the_tenth_working_day_of_the_next_month(month, due):
+    assert due_date(month) == due
+
+
+def test_the_due_day_is_the_arrangements_own_setting():
+    assert due_date(date(2026, 10, 1), working_day=1) == date(2026, 11, 2)
+
+
+def test_overdue_months_are_those_past_due_and_not_yet_submitted(cast):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    late = overdue_returns(nct, today=date(2019, 4, 30))
+    # The demo starts in October 2018 and March 2019 is still a draft.
+    assert [o.month for o in late] == [date(2018, m, 1) for m in range(4, 10)] + [date(2019, 3, 1)]
+    assert late[-1].due == date(2019, 4, 12)
+
+
+def test_on_the_due_day_itself_a_return_is_not_yet_overdue(cast):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    assert date(2019, 3, 1) not in [o.month for o in overdue_returns(nct, today=date(2019, 4, 12))]
+
+
+def test_a_later_due_day_setting_moves_the_deadline(cast):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    PerformanceSettings.objects.filter(arrangement=nct).update(due_working_day=15)
+    assert date(2019, 3, 1) not in [o.month for o in overdue_returns(nct, today=date(2019, 4, 16))]
+
+
+def test_reminders_go_to_each_trusts_managers_only(cast, mailoutbox):
+    sent = reminders_send(today=date(2019, 4, 30))
+    assert sent == 2
+    to = {m.to[0]: m for m in mailoutbox}
+    assert set(to) == {"nct-manager@nct.example.org", "oct-manager@oct.example.org"}
+    body = to["nct-manager@nct.example.org"].body
+    assert "March 2019: due 12 April 2019" in body
+    assert "/arrangements/NCT/returns/" in body
+
+
+def test_the_daily_job_sends_the_reminders(cast, mailoutbox):
+    assert remind_overdue_task.run() == len(mailoutbox) == 2
+
+
+def test_both_sides_see_overdue_returns_on_their_home_page(cast, client_for):
+    for who in ("nct-manager", "wnc-officer"):
+        body = client_for(cast[who]).get(reverse("accounts:home")).content.decode()
+        assert 'data-testid="overdue-NCT"' in body
+        assert "monthly performance returns overdue" in body
+    body = client_for(cast["dfe-observer"]).get(reverse("accounts:home")).content.decode()
+    assert "overdue" not in body
