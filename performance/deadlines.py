@@ -12,14 +12,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from performance.models import MonthlyReturn, PerformanceSettings
+from performance.periods import next_month, previous_month
 from performance.working_days import bank_holidays
 from trust_portal.approvals.models import State
 
 LOOK_BACK_MONTHS = 12  # older gaps are history, not reminders
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def due_date(month: date, working_day: int = 10) -> date:
@@ -48,11 +45,11 @@ class Overdue:
 
 def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
     """Months of the last year whose return is past its due date and not yet submitted."""
-    settings, _ = PerformanceSettings.objects.get_or_create(arrangement=arrangement)
+    settings = PerformanceSettings.of(arrangement)
     this_month = today.replace(day=1)
     months, month = [], this_month
     for _ in range(LOOK_BACK_MONTHS):
-        month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+        month = previous_month(month)
         months.append(month)
     sent_in = set(
         MonthlyReturn.objects.filter(

@@ -164,6 +164,12 @@ class PerformanceSettings(models.Model):
     def __str__(self):
         return f"Performance settings for {self.arrangement.code}"
 
+    @classmethod
+    def of(cls, arrangement) -> "PerformanceSettings":
+        """The arrangement's settings, or the defaults (unsaved) if it has none: reading
+        pages never write."""
+        return cls.objects.filter(arrangement=arrangement).first() or cls(arrangement=arrangement)
+
 
 class TargetQuerySet(models.QuerySet):
     def in_force(self, *, arrangement, month: date):

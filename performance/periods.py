@@ -7,6 +7,14 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
 def financial_year_of(day: date) -> int:
     """The calendar year in which the financial year containing ``day`` starts."""
     return day.year if day.month >= 4 else day.year - 1

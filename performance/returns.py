@@ -23,6 +23,7 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
+from performance.periods import previous_month
 from performance.rag import Status, rate, value_of
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
@@ -150,17 +151,17 @@ class Row:
 def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
     """Last month's approved return, if there is one ("change since last month" means the
     month before, not whatever month was last approved)."""
-    month = monthly_return.period
-    last_month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
     return MonthlyReturn.objects.filter(
-        arrangement=monthly_return.arrangement, period=last_month, state=State.APPROVED
+        arrangement=monthly_return.arrangement,
+        period=previous_month(monthly_return.period),
+        state=State.APPROVED,
     ).first()
 
 
 def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
     """Values, RAG, change since the previous approved month, and any query, per cell."""
     arrangement = monthly_return.arrangement
-    settings_, _ = PerformanceSettings.objects.get_or_create(arrangement=arrangement)
+    settings_ = PerformanceSettings.of(arrangement)
     indicators = list(Indicator.objects.all())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
     mine = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}

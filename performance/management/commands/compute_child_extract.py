@@ -32,9 +32,7 @@ def as_at_date(text: str) -> date:
 
 def extract_settings(arrangement) -> ExtractSettings:
     """The arrangement's own visit frequencies and caseload limit, or the spec's defaults."""
-    own = PerformanceSettings.objects.filter(arrangement=arrangement).first()
-    if own is None:
-        return ExtractSettings()
+    own = PerformanceSettings.of(arrangement)  # unsaved defaults match the spec's
     return ExtractSettings(
         visit_days={
             "CIN": own.cin_visit_days,
