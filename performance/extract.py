@@ -500,8 +500,12 @@ def compute(
     as_at: date,
     areas: list[str],
     settings: ExtractSettings = ExtractSettings(),  # noqa: B008  (frozen, so safe to share)
+    on_stage=None,
 ) -> dict:
     """Check the extract, then compute every indicator for every area and for "ALL".
+
+    ``on_stage``, if given, is called with "computing" once every row has passed its checks
+    (the upload job shows it as progress).
 
     ``frame`` is what ``read_extract`` returns (or any frame with the extract's columns; without
     a ``row`` index its rows are numbered from 2, as under a header row). Raises
@@ -513,6 +517,8 @@ def compute(
     """
     areas = list(areas)
     rows = _check(frame, as_at=as_at, areas=areas)
+    if on_stage is not None:
+        on_stage("computing")
     return {"as_at": as_at.isoformat(), "areas": _indicators(rows, as_at, areas, settings)}
 
 

@@ -282,6 +282,14 @@ class Measurement(models.Model):
     numerator = models.PositiveIntegerField(null=True, blank=True)
     denominator = models.PositiveIntegerField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    extract_upload = models.ForeignKey(
+        "ExtractUpload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The child-level extract this figure was computed from, if any.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -315,3 +323,74 @@ class Commentary(models.Model):
 
     def __str__(self):
         return f"Commentary on {self.indicator.code}"
+
+
+class ExtractUpload(models.Model):
+    """One child-level extract uploaded into a draft return: what is kept of it once its job
+    has run. The file itself is deleted as soon as it has been read (CHILD_EXTRACT.md,
+    "Privacy"); what stays is its fingerprint, who sent it, and, for a rejected file, the error
+    report (no child id) for 30 days."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being checked"
+        DONE = "done", "Figures filled"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Could not be used"
+
+    FINISHED = (State.DONE, State.REJECTED, State.FAILED)
+    KEEP_ERRORS_DAYS = 30
+
+    monthly_return = models.ForeignKey(
+        MonthlyReturn, on_delete=models.PROTECT, related_name="extract_uploads"
+    )
+    as_at = models.DateField(help_text="The extract is taken as at this date.")
+    filename = models.CharField(max_length=255)
+    storage_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where the file waits for its job; blank once deleted.",
+    )
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    based_on_version = models.PositiveIntegerField(
+        help_text="The draft's version when the file was uploaded: a draft changed meanwhile "
+        "is not overwritten."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    stage = models.CharField(max_length=100, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True, help_text="Why the file could not be used.")
+    figures_filled = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="The error report: row, column, value, reason."
+    )
+    errors_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"Extract {self.sha256[:12]} for {self.monthly_return}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "performance:extract-upload-detail",
+            args=[self.monthly_return.arrangement.code, self.pk],
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED

@@ -96,6 +96,7 @@ def return_detail(request, code, month, revision):
         "can_correct": monthly_return.state == State.APPROVED
         and can(user, Action.EDIT, Kind.RETURN),
         "problems": returns.return_problems(monthly_return) if editable else ([], []),
+        "uploads": monthly_return.extract_uploads.select_related("uploaded_by")[:10],
     }
     return render(request, "performance/return_detail.html", context)
 

@@ -113,13 +113,21 @@ def return_save(
     approvals.submission_record_change(
         submission=monthly_return, by=by, expected_version=expected_version
     )
+    existing = {
+        (m.indicator.code, m.area): m
+        for m in monthly_return.measurements.select_related("indicator")
+    }
     for (code, area), (numerator, denominator) in clean.items():
+        old = existing.get((code, area))
+        if old is not None and (old.numerator, old.denominator) == (numerator, denominator):
+            continue  # unchanged: it keeps where it came from (an extract, say) and its history
         Measurement.objects.update_or_create(
             monthly_return=monthly_return,
             indicator=indicators[code],
             area=area,
-            defaults={"numerator": numerator, "denominator": denominator, "source": source},
-        )
+            defaults={"numerator": numerator, "denominator": denominator, "source": source,
+                      "extract_upload": None},
+        )  # fmt: skip
     for code, text in commentary.items():
         if code not in indicators:
             continue
@@ -164,7 +172,10 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
     settings_ = PerformanceSettings.of(arrangement)
     indicators = list(Indicator.objects.all())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
-    mine = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}
+    mine = {
+        (m.indicator_id, m.area): m
+        for m in monthly_return.measurements.select_related("extract_upload")
+    }
     before = previous_approved(monthly_return)
     earlier = {(m.indicator_id, m.area): m for m in before.measurements.all()} if before else {}
     rows = []
@@ -242,7 +253,8 @@ def return_correct(*, by, monthly_return: MonthlyReturn, reason: str) -> Monthly
     new = approvals.submission_start_revision(approved=monthly_return, by=by, reason=reason)
     Measurement.objects.bulk_create(
         Measurement(monthly_return=new, indicator_id=m.indicator_id, area=m.area,
-                    numerator=m.numerator, denominator=m.denominator, source=m.source)
+                    numerator=m.numerator, denominator=m.denominator, source=m.source,
+                    extract_upload_id=m.extract_upload_id)
         for m in monthly_return.measurements.all()
     )  # fmt: skip
     Commentary.objects.bulk_create(

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from performance import return_views, views
+from performance import (
+    return_views,
+    revision_views,
+    settings_views,
+    upload_views,
+    views,
+    workbook_views,
+)
 
 app_name = "performance"
 
@@ -29,4 +36,40 @@ urlpatterns += [
     path(_one + "approve/", return_views.return_approve, name="return-approve"),
     path(_one + "query/", return_views.return_send_back, name="return-send-back"),
     path(_one + "correct/", return_views.return_correct, name="return-correct"),
+]
+
+# Child-level extracts uploaded into a draft, and their jobs' progress.
+_upload = "arrangements/<str:code>/extract-uploads/<int:pk>/"
+urlpatterns += [
+    path(_one + "extract/", upload_views.extract_upload_new, name="return-extract"),
+    path(_upload, upload_views.extract_upload_detail, name="extract-upload-detail"),
+    path(_upload + "status/", upload_views.extract_upload_status, name="extract-upload-status"),
+    path(_upload + "errors.csv", upload_views.extract_upload_errors, name="extract-upload-errors"),
+]
+
+# The revisions of one month's return compared (?from=1&to=2), and the arrangement's
+# performance settings with their history.
+urlpatterns += [
+    path(
+        "arrangements/<str:code>/returns/<str:month>/compare/",
+        revision_views.return_compare,
+        name="return-compare",
+    ),
+    path(
+        "arrangements/<str:code>/performance-settings/",
+        settings_views.settings_detail,
+        name="settings",
+    ),
+    path(
+        "arrangements/<str:code>/performance-settings/edit/",
+        settings_views.settings_edit,
+        name="settings-edit",
+    ),
+]
+
+# The Excel template of a return, and its figures as CSV.
+urlpatterns += [
+    path(_one + "template/", workbook_views.return_template, name="return-template"),
+    path(_one + "upload/", workbook_views.return_upload, name="return-upload"),
+    path(_one + "export.csv", workbook_views.return_export, name="return-export"),
 ]

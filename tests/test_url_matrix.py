@@ -27,6 +27,27 @@ def demo_return(month):
     return MonthlyReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
 
 
+def demo_upload():
+    """A rejected child-level extract in the March 2019 draft (made inside the test, so it
+    goes when the test's transaction is rolled back)."""
+    from performance.models import ExtractUpload
+    from trust_portal.accounts.models import User
+
+    return ExtractUpload.objects.create(
+        monthly_return=demo_return("2019-03-01"),
+        as_at="2019-03-31",
+        filename="march.csv",
+        sha256="0" * 64,
+        size=100,
+        row_count=2,
+        based_on_version=0,
+        uploaded_by=User.objects.get(username="nct-manager"),
+        state=ExtractUpload.State.REJECTED,
+        error_count=1,
+        errors=[{"row": 2, "column": "area", "value": "XX", "reason": "not an area"}],
+    )
+
+
 def everyone(status=200):
     return dict.fromkeys(CAST, status)
 
@@ -167,6 +188,56 @@ PAGES = {
     "performance:return-correct": (
         FEB_2019,
         {**parties(NCT_PARTIES, 403), "nct-manager": 200},
+        None,
+    ),
+    # February 2019 has one (approved) revision: the page says so and shows its change log.
+    "performance:return-compare": ({"code": "NCT", "month": "2019-02"}, parties(NCT_PARTIES), None),
+    "performance:settings": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "performance:settings-edit": (
+        {"code": "NCT"},
+        {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 200)},
+        (
+            {
+                "cin_visit_days": "21",
+                "cp_visit_days": "14",
+                "lac_visit_days": "42",
+                "cl_contact_days": "56",
+                "caseload_limit": "18",
+                "small_number": "10",
+                "due_working_day": "10",
+                "query_change_points": "10",
+                "reason": "Agreed at the performance board",
+            },
+            {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 302)},
+        ),
+    ),
+    "performance:return-template": (MAR_2019_DRAFT, {**parties(()), "nct-manager": 200}, None),
+    "performance:return-upload": (
+        MAR_2019_DRAFT,
+        {**parties(()), "nct-manager": 200},
+        ({}, {**parties(()), "nct-manager": 200}),  # no file: the form again, with its error
+    ),
+    "performance:return-export": (FEB_2019, parties(NCT_PARTIES), None),
+    "performance:return-extract": (
+        MAR_2019_DRAFT,
+        {**parties(()), "nct-manager": 200},
+        ({}, {**parties(()), "nct-manager": 200}),  # no file: the form again, with its error
+    ),
+    # An upload into the March 2019 draft: seen by whoever sees the draft (the trust's
+    # managers); its error report by its uploader only (tested in performance/tests).
+    "performance:extract-upload-detail": (
+        lambda: {"code": "NCT", "pk": demo_upload().pk},
+        {**parties(()), "nct-manager": 200},
+        None,
+    ),
+    "performance:extract-upload-status": (
+        lambda: {"code": "NCT", "pk": demo_upload().pk},
+        {**parties(()), "nct-manager": 200},
+        None,
+    ),
+    "performance:extract-upload-errors": (
+        lambda: {"code": "NCT", "pk": demo_upload().pk},
+        {**parties(()), "nct-manager": 200},
         None,
     ),
     "return-list": ({}, api(), None),

@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Rejected extracts' error reports are kept 30 days, then deleted (CHILD_EXTRACT.md).
+    "purge-extract-uploads": {
+        "task": "performance.tasks.purge_extract_uploads_task",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

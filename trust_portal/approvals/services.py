@@ -52,7 +52,7 @@ def submission_create(*, model, by, arrangement, period, **fields):
 
 
 @transaction.atomic
-def submission_record_change(*, submission, by, expected_version: int) -> None:
+def submission_record_change(*, submission, by, expected_version: int, note: str = "") -> None:
     """Call before saving a submission's figures, in the same transaction.
 
     Refuses a locked submission and a save based on an older version (two people editing the
@@ -77,7 +77,7 @@ def submission_record_change(*, submission, by, expected_version: int) -> None:
     submission.lock_version = expected_version + 1
     if submission.state == State.SUBMITTED:
         _withdraw_decisions(submission, by)
-    _event(submission, Event.Action.SAVED, by)
+    _event(submission, Event.Action.SAVED, by, note)
 
 
 @transaction.atomic

@@ -16,10 +16,9 @@ from performance.extract import (
     COUNTS,
     INDICATORS,
     ExtractRejected,
-    ExtractSettings,
     check_and_compute,
 )
-from performance.models import PerformanceSettings
+from performance.uploads import extract_settings
 from trust_portal.accounts.models import Arrangement
 
 
@@ -28,20 +27,6 @@ def as_at_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"use a date written YYYY-MM-DD, not {text!r}") from None
-
-
-def extract_settings(arrangement) -> ExtractSettings:
-    """The arrangement's own visit frequencies and caseload limit, or the spec's defaults."""
-    own = PerformanceSettings.of(arrangement)  # unsaved defaults match the spec's
-    return ExtractSettings(
-        visit_days={
-            "CIN": own.cin_visit_days,
-            "CP": own.cp_visit_days,
-            "LAC": own.lac_visit_days,
-            "CL": own.cl_contact_days,
-        },
-        caseload_limit=own.caseload_limit,
-    )
 
 
 def figure_text(code: str, figure: dict) -> str:

@@ -1,0 +1,88 @@
+"""Pages for child-level extracts uploaded into a draft: the upload form, the job's progress,
+and a rejected file's error report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from performance import forms, uploads
+from performance.models import ExtractUpload, MonthlyReturn
+from performance.return_views import _return_or_404
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
+from trust_portal.govuk_forms import add_service_errors
+
+
+def _upload_or_404(request, code, pk) -> ExtractUpload:
+    arrangement = arrangement_or_404(request.user, code)
+    upload = (
+        ExtractUpload.objects.filter(
+            pk=pk,
+            monthly_return__arrangement=arrangement,
+            monthly_return__in=MonthlyReturn.objects.visible_to(request.user),
+        )
+        .select_related("monthly_return__arrangement__trust", "uploaded_by")
+        .first()
+    )
+    if upload is None:
+        raise Http404("No such upload, or not one you can see.")
+    return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extract_upload_new(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    if monthly_return.is_locked:
+        messages.error(request, "This return is locked. Start a correction to change it.")
+        return redirect(monthly_return.get_absolute_url())
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = forms.ExtractUploadForm(*data)
+    if form.is_valid():
+        try:
+            upload = uploads.extract_upload_start(
+                by=request.user, monthly_return=monthly_return, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(upload.get_absolute_url())
+    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
+               "form": form, "as_at": uploads.as_at_of(monthly_return)}  # fmt: skip
+    return render(request, "performance/extract_upload_form.html", context)
+
+
+@login_required
+def extract_upload_detail(request, code, pk):
+    upload = _upload_or_404(request, code, pk)
+    context = {"upload": upload, "monthly_return": upload.monthly_return,
+               "arrangement": upload.monthly_return.arrangement,
+               "errors_shown": upload.errors[:100],
+               "is_uploader": upload.uploaded_by_id == request.user.pk}  # fmt: skip
+    return render(request, "performance/extract_upload_detail.html", context)
+
+
+@login_required
+def extract_upload_status(request, code, pk):
+    """Polled by the progress bar."""
+    upload = _upload_or_404(request, code, pk)
+    return JsonResponse({"state": upload.state, "state_label": upload.get_state_display(),
+                         "progress": upload.progress, "stage": upload.stage,
+                         "finished": upload.is_finished})  # fmt: skip
+
+
+@login_required
+def extract_upload_errors(request, code, pk):
+    upload = _upload_or_404(request, code, pk)
+    try:
+        report = uploads.extract_upload_error_report(by=request.user, upload=upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(upload.get_absolute_url())
+    response = HttpResponse(report, content_type="text/csv; charset=utf-8")
+    name = f"extract-errors-{upload.sha256[:12]}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,272 @@
+"""Child-level extracts uploaded into a draft return: accept the file, run it as a job, fill the
+draft's extract-derived cells, and forget the file.
+
+The privacy rules are CHILD_EXTRACT.md's: the file waits in the project's file storage under a
+random name, the job receives the upload's id (never rows), the file is deleted once read
+whatever the outcome, and no child-level value reaches the database, a log or a Celery message.
+What is kept is the file's SHA-256, size, row count and uploader, and for a rejected file its
+error report (which never holds a child id) for 30 days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import uuid
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from performance.extract import (
+    ExtractError,
+    ExtractRejected,
+    ExtractSettings,
+    compute,
+    errors_csv,
+    read_extract,
+)
+from performance.models import (
+    ExtractUpload,
+    Indicator,
+    Measurement,
+    MonthlyReturn,
+    PerformanceSettings,
+)
+from performance.periods import next_month
+from performance.returns import cells_of
+from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.approvals import services as approvals
+from trust_portal.approvals.models import State
+from trust_portal.approvals.services import ConcurrentChange
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 200 * 1024 * 1024  # a million-row extract is about 60 MB
+MAX_STORED_ERRORS = 10_000  # a file wrong on every row keeps the first ten thousand
+
+
+def extract_settings(arrangement) -> ExtractSettings:
+    """The arrangement's own visit frequencies and caseload limit, or the spec's defaults."""
+    own = PerformanceSettings.of(arrangement)  # unsaved defaults match the spec's
+    return ExtractSettings(
+        visit_days={
+            "CIN": own.cin_visit_days,
+            "CP": own.cp_visit_days,
+            "LAC": own.lac_visit_days,
+            "CL": own.cl_contact_days,
+        },
+        caseload_limit=own.caseload_limit,
+    )
+
+
+def as_at_of(monthly_return: MonthlyReturn):
+    """The extract for a month's return is taken as at the month's last day."""
+    return next_month(monthly_return.period) - timedelta(days=1)
+
+
+def extract_upload_start(*, by, monthly_return: MonthlyReturn, file) -> ExtractUpload:
+    """Keep the uploaded file under a random name and queue its job.
+
+    ``file`` is an uploaded file (anything with ``name``, ``size``, ``chunks()``). Refuses a
+    return that is locked, a file that is neither CSV nor XLSX, an empty file or one over
+    ``MAX_BYTES``, each with a message for the page.
+    """
+    require(by, Action.EDIT, Kind.RETURN, monthly_return.arrangement)
+    _refuse_unless_draft(monthly_return)
+    suffix = Path(file.name or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError({"file": "The file must be a CSV (.csv) or Excel (.xlsx) file."})
+    if not file.size:
+        raise ValidationError({"file": "The selected file is empty."})
+    if file.size > MAX_BYTES:
+        raise ValidationError(
+            {"file": f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB."}
+        )
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    # A random name: nothing about the file, the child or the trust is in it.
+    stored = default_storage.save(f"extracts/{uuid.uuid4().hex}{suffix}", file)
+    try:
+        with transaction.atomic():
+            upload = ExtractUpload(
+                monthly_return=monthly_return,
+                as_at=as_at_of(monthly_return),
+                filename=Path(file.name).name[:255],
+                storage_name=stored,
+                sha256=digest.hexdigest(),
+                size=file.size,
+                based_on_version=monthly_return.lock_version,
+                uploaded_by=by,
+                stage="Waiting for a worker",
+            )
+            upload.full_clean()
+            upload.save()
+            transaction.on_commit(lambda: _queue(upload.pk))
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return upload
+
+
+def _refuse_unless_draft(monthly_return: MonthlyReturn) -> None:
+    # An extract fills a draft (or a return sent back with a query), never one the councils
+    # are looking at: a job queued before submission must not change what they approve.
+    if monthly_return.state not in (State.DRAFT, State.RETURNED):
+        raise ValidationError(
+            f"This return is {monthly_return.get_state_display().lower()}: an extract can only "
+            "fill a draft. Start a correction, or ask the councils to return it, to change it."
+        )
+
+
+def _queue(upload_id: int) -> None:
+    from performance.tasks import extract_import_task
+
+    extract_import_task.delay(upload_id)
+
+
+def _progress(upload: ExtractUpload, percent: int, stage: str) -> None:
+    # Saved at once, outside any transaction, so the page polling it sees each stage.
+    upload.progress, upload.stage = percent, stage
+    ExtractUpload.objects.filter(pk=upload.pk).update(progress=percent, stage=stage)
+
+
+def extract_upload_run(*, upload_id: int) -> ExtractUpload | None:
+    """The job: read, check and compute the file, fill the draft, delete the file.
+
+    Safe to run twice: a finished upload is left as it is.
+    """
+    upload = (
+        ExtractUpload.objects.select_related("monthly_return__arrangement", "uploaded_by")
+        .filter(pk=upload_id)
+        .first()
+    )
+    if upload is None or upload.is_finished:
+        return upload
+    ExtractUpload.objects.filter(pk=upload.pk).update(state=ExtractUpload.State.RUNNING)
+    upload.state = ExtractUpload.State.RUNNING
+    arrangement = upload.monthly_return.arrangement
+    areas = [council.code for council in arrangement.councils.order_by("code")]
+    try:
+        _progress(upload, 10, "Reading the file")
+        with default_storage.open(upload.storage_name, "rb") as stored:
+            frame = read_extract(io.BytesIO(stored.read()), filename=upload.storage_name)
+        upload.row_count = len(frame)
+        _progress(upload, 35, f"Checking {len(frame):,} rows")
+        result = compute(
+            frame,
+            as_at=upload.as_at,
+            areas=areas,
+            settings=extract_settings(arrangement),
+            on_stage=lambda _stage: _progress(upload, 70, "Computing the indicators"),
+        )
+        del frame
+        _progress(upload, 90, "Filling the draft")
+        upload.figures_filled = _fill(upload, result)
+        upload.state = ExtractUpload.State.DONE
+    except ExtractRejected as rejected:
+        upload.state = ExtractUpload.State.REJECTED
+        upload.error_count = len(rejected.errors)
+        upload.errors = [asdict(e) for e in rejected.errors[:MAX_STORED_ERRORS]]
+    except ConcurrentChange:
+        upload.state = ExtractUpload.State.FAILED
+        upload.message = (
+            "The draft was changed by someone while this file waited to be checked, so its "
+            "figures were not filled in. Nothing was overwritten: upload the file again."
+        )
+    except (ValidationError, PermissionDenied) as error:
+        upload.state = ExtractUpload.State.FAILED
+        upload.message = " ".join(getattr(error, "messages", [str(error)])) or (
+            "You may no longer change this return."
+        )
+    except Exception as error:
+        # Never the exception's text: a reader's message can quote the file's cells.
+        logger.error("Extract upload %s failed: %s", upload.pk, type(error).__name__)
+        upload.state = ExtractUpload.State.FAILED
+        upload.message = (
+            "The file could not be processed because of a fault in Trust Portal. Nothing "
+            "was filled in. Try again, and tell the service desk if it happens again."
+        )
+    finally:
+        _forget_file(upload)
+    upload.progress, upload.stage, upload.finished_at = 100, "", timezone.now()
+    upload.save()
+    return upload
+
+
+def _forget_file(upload: ExtractUpload) -> None:
+    if upload.storage_name:
+        default_storage.delete(upload.storage_name)
+        upload.storage_name = ""
+
+
+@transaction.atomic
+def _fill(upload: ExtractUpload, result: dict) -> int:
+    """Write the extract's figures into the draft's extract-derived cells, as one change by
+    the uploader, refused if the draft changed since the upload."""
+    monthly_return = MonthlyReturn.objects.get(pk=upload.monthly_return_id)
+    _refuse_unless_draft(monthly_return)
+    approvals.submission_record_change(
+        submission=monthly_return,
+        by=upload.uploaded_by,
+        expected_version=upload.based_on_version,
+        note=f"child-level extract {upload.sha256[:12]}, {upload.row_count:,} rows",
+    )
+    filled = 0
+    for indicator, area in cells_of(monthly_return.arrangement,
+                                     Indicator.objects.filter(from_extract=True)):  # fmt: skip
+        figure = result["areas"][area][indicator.code]
+        Measurement.objects.update_or_create(
+            monthly_return=monthly_return,
+            indicator=indicator,
+            area=area,
+            defaults={
+                "numerator": figure["numerator"],
+                "denominator": figure["denominator"] if indicator.has_denominator else None,
+                "source": Measurement.Source.EXTRACT,
+                "extract_upload": upload,
+            },
+        )
+        filled += 1
+    return filled
+
+
+def extract_upload_error_report(*, by, upload: ExtractUpload) -> str:
+    """The rejected file's error report as CSV, for its uploader only, while it is kept."""
+    if by.pk != upload.uploaded_by_id:
+        raise PermissionDenied("Only the person who uploaded the file can download its errors.")
+    if upload.errors_deleted_at is not None:
+        raise ValidationError(
+            f"The error report was deleted after {ExtractUpload.KEEP_ERRORS_DAYS} days."
+        )
+    return errors_csv([ExtractError(**e) for e in upload.errors])
+
+
+def extract_upload_purge(*, now=None) -> int:
+    """Delete error reports older than 30 days, and any file whose job never ran (a worker
+    lost for a day): returns how many uploads were touched."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=ExtractUpload.KEEP_ERRORS_DAYS)
+    purged = ExtractUpload.objects.filter(
+        uploaded_at__lt=cutoff, error_count__gt=0, errors_deleted_at__isnull=True
+    )
+    count = purged.update(errors=[], errors_deleted_at=now)
+    stale = ExtractUpload.objects.filter(
+        uploaded_at__lt=now - timedelta(days=1),
+        state__in=[ExtractUpload.State.QUEUED, ExtractUpload.State.RUNNING],
+    )
+    for upload in stale:
+        _forget_file(upload)
+        upload.state = ExtractUpload.State.FAILED
+        upload.message = "No worker checked this file within a day, so it was deleted unread."
+        upload.progress, upload.stage, upload.finished_at = 100, "", now
+        upload.save()
+        count += 1
+    return count

@@ -1,0 +1,87 @@
+"""Pages for the Excel way into a monthly return (download the template, upload it back) and
+the return's figures as CSV."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_http_methods
+
+from performance import workbook
+from performance.return_views import _return_or_404
+from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.exports import csv_response
+from trust_portal.govuk_forms import GovukForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(GovukForm):
+    file = forms.FileField(
+        label="Completed template",
+        help_text="The Excel file (.xlsx) downloaded from this return, filled in. Smaller "
+        "than 5 MB.",
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > workbook.MAX_BYTES:
+            raise ValidationError("The file must be smaller than 5 MB.")
+        return file
+
+
+def _editable_or_redirect(request, code, month, revision):
+    """(the return, None) if the user may change it now; else (it, a redirect to its page)."""
+    monthly_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    if monthly_return.is_locked:
+        messages.error(request, "This return is locked. Start a correction to change it.")
+        return monthly_return, redirect(monthly_return.get_absolute_url())
+    return monthly_return, None
+
+
+@login_required
+@require_http_methods(["GET"])
+def return_template(request, code, month, revision):
+    monthly_return, refused = _editable_or_redirect(request, code, month, revision)
+    if refused:
+        return refused
+    response = HttpResponse(workbook.template_for(monthly_return), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{workbook.filename_of(monthly_return)}"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_upload(request, code, month, revision):
+    monthly_return, refused = _editable_or_redirect(request, code, month, revision)
+    if refused:
+        return refused
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if form.is_valid():
+        try:
+            saved = workbook.upload_save(by=request.user, monthly_return=monthly_return,
+                                         file=form.cleaned_data["file"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, f"{saved} figure{pluralize(saved)} saved from the Excel "
+                             "template as a draft.")  # fmt: skip
+            return redirect(monthly_return.get_absolute_url())
+    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
+               "form": form}  # fmt: skip
+    return render(request, "performance/return_upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def return_export(request, code, month, revision):
+    monthly_return = _return_or_404(request, code, month, revision)  # seen, or 404
+    return csv_response(workbook.filename_of(monthly_return, "csv"), workbook.CSV_HEADER,
+                        workbook.figures_table(monthly_return))  # fmt: skip
