@@ -218,12 +218,12 @@ class PerformanceSettingsForm(GovukForm):
     )
     reason = forms.CharField(
         label="Why it changes",
-        max_length=100,
+        max_length=1000,
         help_text="Recorded in the settings' history, for example 'Agreed at the performance "
-        "board on 12 March'. Up to 100 characters.",
+        "board on 12 March'.",
         error_messages={
             "required": "Enter why the settings change",
-            "max_length": "Say why the settings change in 100 characters or fewer",
+            "max_length": "Say why the settings change in 1,000 characters or fewer",
         },
     )
 

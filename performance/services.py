@@ -190,8 +190,8 @@ def performance_settings_update(*, by, arrangement, reason: str, **values) -> Pe
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = "Say why the settings change."
-    elif len(reason) > 100:
-        errors["reason"] = "Say why the settings change in 100 characters or fewer."
+    elif len(reason) > 1000:
+        errors["reason"] = "Say why the settings change in 1,000 characters or fewer."
     if errors:
         raise ValidationError(errors)
     if row.pk and all(getattr(row, name) == before[name] for name in SETTINGS_LIMITS):

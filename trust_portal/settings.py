@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Every audited change keeps its reason in full (simple-history's default cuts it at 100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "trust_portal.urls"
 FORM_RENDERER = "trust_portal.govuk_forms.GovukRenderer"

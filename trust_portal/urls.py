@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("trust_portal.accounts.urls")),
     path("", include(pages)),
     path("", include("performance.urls")),
+    path("", include("contracts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
