@@ -1,0 +1,24 @@
+"""Money and percentages in templates: ``{% load money %}`` then ``{{ amount|pounds }}``
+(£1,234,567.89, a negative with a true minus sign) and ``{{ share|percent }}`` (56%, 44.72%)."""
+
+from decimal import Decimal
+
+from django import template
+
+from contracts.money import money_text, percentage_text
+
+register = template.Library()
+
+
+@register.filter
+def pounds(value):
+    if value is None or value == "":
+        return "–"
+    return money_text(Decimal(value))
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return "–"
+    return percentage_text(Decimal(value))
