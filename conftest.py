@@ -111,3 +111,9 @@ def _static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    # Uploaded files (extracts, contract documents) never land in the checkout's var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -30,6 +30,8 @@ def load(*, password, log) -> dict:
     year = load_contract_year(data["contract_year"], arrangement, officers, admin, councils)
     rolled = load_rollover(year, officers)
     log(f"Contracts added: {made}; contract year {year.label} loaded; rollover: {rolled}")
+    log(load_reserved_matters(arrangement, officers))
+    log(load_budget_returns(arrangement, officers))
     return {}
 
 
@@ -124,3 +126,81 @@ def load_rollover(year: ContractYear, officers) -> str:
         return f"{following.label} exists"
     new = services.contract_year_rollover(by=officers["WNC"], contract_year=year)
     return f"{new.label} drafted from {year.label}"
+
+
+MATTERS_FIXTURE = settings.BASE_DIR / "fixtures" / "reserved_matters.json"
+
+
+def load_reserved_matters(arrangement, officers) -> str:
+    """The synthetic register of reserved matters and three decisions (decided, awaiting NNC,
+    refused), each council's answer recorded by its own officer. Idempotent."""
+    from contracts import matters
+    from contracts.models import ReservedDecision, ReservedMatter
+
+    data = json.loads(MATTERS_FIXTURE.read_text())
+    reason = "Demo: synthetic register (fixtures/reserved_matters.json)"
+    register = {m.reference: m for m in arrangement.reserved_matters.all()}
+    for row in data["matters"]:
+        if row["reference"] not in register:
+            fields = {k: row[k] for k in ("reference", "title", "description", "source")}
+            register[row["reference"]] = matters.matter_save(
+                by=officers["WNC"], arrangement=arrangement, reason=reason, **fields
+            )
+    answered = 0
+    for row in data["decisions"]:
+        matter: ReservedMatter = register[row["matter"]]
+        by = next(o for o in officers.values() if o.username == row["recorded_by"])
+        decision = ReservedDecision.objects.filter(matter=matter, title=row["title"]).first()
+        decision = decision or matters.decision_record(
+            by=by,
+            matter=matter,
+            title=row["title"],
+            description=row["description"],
+            requested_on=date.fromisoformat(row["requested_on"]),
+        )
+        for answer in row["answers"]:
+            if decision.consents.filter(council__code=answer["council"]).exists():
+                continue
+            matters.consent_record(
+                by=officers[answer["council"]],
+                decision=decision,
+                answer=answer["answer"],
+                decided_on=date.fromisoformat(answer["decided_on"]),
+                note=answer["note"],
+            )
+            answered += 1
+    return f"Reserved matters: {len(register)} in the register; {answered} answers recorded"
+
+
+BUDGET_FIXTURE = settings.BASE_DIR / "fixtures" / "budget_monitoring.json"
+
+
+def load_budget_returns(arrangement, officers) -> str:
+    """Budget monitoring April to October 2024 (fixtures/budget_monitoring.json): the trust's
+    manager enters and submits each month, each council's officer approves its area. Budgets
+    are the report's spend mix of the contract sum, split to the penny. A month already there
+    is left alone, so loading twice adds nothing."""
+    from contracts import budget, money
+    from contracts.models import BudgetReturn
+
+    data = json.loads(BUDGET_FIXTURE.read_text())
+    mix = {category: Decimal(row["percent"]) for category, row in data["budget_shares"].items()}
+    budgets = money.split(Decimal(data["contract_sum"]), mix)
+    manager = User.objects.get(username="nct-manager")
+    added = 0
+    for row in data["months"]:
+        month = date.fromisoformat(row["month"] + "-01")
+        if BudgetReturn.objects.filter(arrangement=arrangement, period=month).exists():
+            continue
+        started = budget.budget_return_start(by=manager, arrangement=arrangement, month=month)
+        lines = {c: {**figures, "budget": budgets[c]} for c, figures in row["lines"].items()}
+        budget.budget_return_save(
+            by=manager, budget_return=started, expected_version=started.lock_version, lines=lines
+        )
+        if row["state"] in ("submitted", "approved"):
+            budget.budget_return_submit(by=manager, budget_return=started)
+        if row["state"] == "approved":
+            for code in sorted(officers):
+                budget.budget_return_approve(by=officers[code], budget_return=started)
+        added += 1
+    return f"Budget monitoring months added: {added}"

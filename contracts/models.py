@@ -435,8 +435,11 @@ class Instalment(models.Model):
         ContractYear, on_delete=models.PROTECT, related_name="instalments"
     )
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    BALANCING = 13
+
     number = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(12)], help_text="1 is April."
+        validators=[MinValueValidator(1), MaxValueValidator(BALANCING)],
+        help_text="1 is April, 12 is March; 13 is a balancing payment after a late change.",
     )
     due_on = models.DateField()
     amount = money_field()
@@ -461,7 +464,13 @@ class Instalment(models.Model):
         ]
 
     def __str__(self):
+        if self.is_balancing:
+            return f"{self.council.code} balancing payment of {self.contract_year.label}"
         return f"{self.council.code} instalment {self.number} of {self.contract_year.label}"
+
+    @property
+    def is_balancing(self) -> bool:
+        return self.number == self.BALANCING
 
     @property
     def is_paid(self) -> bool:
@@ -511,7 +520,11 @@ class BudgetLine(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["budget_return", "category"], name="one_line_per_category"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0) & Q(actual_to_date__gte=0) & Q(forecast_outturn__gte=0),
+                name="budget_amounts_not_negative",
+            ),
         ]
 
     def __str__(self):
@@ -581,7 +594,7 @@ class ReservedDecision(models.Model):
         answers = {c.council_id: c.answer for c in self.consents.all()}
         if Consent.Answer.REFUSE in answers.values():
             return "refused"
-        owners = set(self.matter.arrangement.councils.values_list("pk", flat=True))
+        owners = {c.pk for c in self.matter.arrangement.councils.all()}
         if owners and all(answers.get(pk) == Consent.Answer.CONSENT for pk in owners):
             return "decided"
         return "awaiting"

@@ -17,7 +17,7 @@ import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -95,6 +95,7 @@ def contract_create(
     obligations: list[str] = (),
 ) -> ServiceContract:
     require(by, Action.EDIT, Kind.CONTRACT, arrangement)
+    _own_council(by, council)
     contract = ServiceContract(
         arrangement=arrangement,
         council=council,
@@ -109,9 +110,20 @@ def contract_create(
     return contract
 
 
+def _own_council(by, council) -> None:
+    """A council manages its own contract: the other councils' officers read it."""
+    if council is None:
+        raise ValidationError({"council": "Choose the council whose contract this is."})
+    if by.organisation_id != council.pk:
+        raise PermissionDenied(
+            f"Only {council.code}'s officers record or change {council.code}'s contract."
+        )
+
+
 @transaction.atomic
 def contract_update(*, by, contract: ServiceContract, reason: str, **fields) -> ServiceContract:
     require(by, Action.EDIT, Kind.CONTRACT, contract.arrangement)
+    _own_council(by, contract.council)
     reason = _reason(reason)
     for name in ("title", "starts_on", "ends_on", "status"):
         if name in fields:
@@ -123,6 +135,7 @@ def contract_update(*, by, contract: ServiceContract, reason: str, **fields) -> 
 def contract_set_obligations(*, by, contract: ServiceContract, obligations, reason: str) -> None:
     """Replace the list of key obligations (each kept in the history when removed)."""
     require(by, Action.EDIT, Kind.CONTRACT, contract.arrangement)
+    _own_council(by, contract.council)
     texts = [t.strip() for t in obligations if t and t.strip()]
     existing = list(contract.obligations.all())
     for old in existing[len(texts) :]:
@@ -143,6 +156,7 @@ DOCUMENT_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".odt", ".txt")
 @transaction.atomic
 def contract_document_add(*, by, contract: ServiceContract, title: str, file) -> ContractDocument:
     require(by, Action.EDIT, Kind.CONTRACT, contract.arrangement)
+    _own_council(by, contract.council)
     name = getattr(file, "name", "") or ""
     if not name.lower().endswith(DOCUMENT_TYPES):
         raise ValidationError({"file": "Attach a PDF, Word, Excel, OpenDocument or text file."})
@@ -171,10 +185,10 @@ def contract_document_add(*, by, contract: ServiceContract, title: str, file) ->
 # --- Contract years --------------------------------------------------------------------------
 
 
-def _changed(contract_year: ContractYear) -> None:
+def _changed(contract_year: ContractYear, by=None) -> None:
     """After any change to a year's money: the schedule follows, the dashboards recompute."""
     if contract_year.state == ContractYear.State.AGREED:
-        instalments_rebuild(contract_year=contract_year)
+        instalments_rebuild(contract_year=contract_year, by=by)
     snapshot_queue_recompute(arrangement=contract_year.arrangement)
 
 
@@ -226,7 +240,7 @@ def funding_line_save(
     line.amount = _amount(amount)
     line.funded_by, line.notes = funded_by, notes
     _audited_save(line, by=by, reason=reason)
-    _changed(contract_year)
+    _changed(contract_year, by)
     return line
 
 
@@ -237,7 +251,7 @@ def funding_line_remove(*, by, line: FundingLine, reason: str) -> None:
     _require_draft(contract_year, "its lines are removed")
     line._history_user, line._change_reason = by, _reason(reason)
     line.delete()
-    _changed(contract_year)
+    _changed(contract_year, by)
 
 
 @transaction.atomic
@@ -258,7 +272,7 @@ def grant_save(
     grant.council, grant.name, grant.notes = council, name.strip(), notes
     grant.amount = _amount(amount, minimum=money.PENNY)
     _audited_save(grant, by=by, reason=_reason(reason))
-    _changed(contract_year)
+    _changed(contract_year, by)
     return grant
 
 
@@ -268,7 +282,7 @@ def grant_remove(*, by, grant: PassportedGrant, reason: str) -> None:
     require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
     grant._history_user, grant._change_reason = by, _reason(reason)
     grant.delete()
-    _changed(contract_year)
+    _changed(contract_year, by)
 
 
 @transaction.atomic
@@ -289,7 +303,7 @@ def adjustment_save(
     adjustment.amount = _amount(amount, minimum=money.PENNY)
     adjustment.reason = _reason(reason)
     _audited_save(adjustment, by=by, reason=adjustment.reason)
-    _changed(contract_year)
+    _changed(contract_year, by)
     return adjustment
 
 
@@ -299,7 +313,7 @@ def adjustment_remove(*, by, adjustment: Adjustment, reason: str) -> None:
     require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
     adjustment._history_user, adjustment._change_reason = by, _reason(reason)
     adjustment.delete()
-    _changed(contract_year)
+    _changed(contract_year, by)
 
 
 def _require_council(contract_year: ContractYear, council) -> None:
@@ -330,7 +344,7 @@ def contract_year_agree(
     if note:
         contract_year.notes = f"{contract_year.notes}\n{note}".strip()
     _audited_save(contract_year, by=by, reason=note or "Agreed by the councils")
-    _changed(contract_year)
+    _changed(contract_year, by)
     return contract_year
 
 
@@ -434,7 +448,7 @@ def variation_request(
             raise ValidationError({"amount": "That is the line's amount already."})
         proposed = {"amount": f"{amount:.2f}"}
     elif kind == Variation.Kind.REMOVE_LINE:
-        proposed = {}
+        proposed = {"remove": True}
     elif kind == Variation.Kind.ADD_LINE:
         block = int(proposal.get("block") or 0)
         if block not in FundingLine.Block.values:
@@ -532,7 +546,7 @@ def variation_approve(*, by, variation: Variation, decision_date: date, note: st
     variation.decided_by, variation.decided_at = by, timezone.now()
     variation.decision_date, variation.decision_note = decision_date, note.strip()
     _audited_save(variation, by=by, reason="Approved")
-    _changed(contract_year)
+    _changed(contract_year, by)
 
 
 @transaction.atomic
@@ -565,13 +579,17 @@ def _due_dates(contract_year: ContractYear) -> list[date]:
     return [date(fy + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
 
 
-def instalments_rebuild(*, contract_year: ContractYear) -> None:
-    """Make each council's twelve instalments add up to its contribution: paid instalments
-    stay as paid; what is left is spread over the unpaid ones to the penny. Refuses a change
-    that would leave a council owing less than it has already paid."""
+def instalments_rebuild(*, contract_year: ContractYear, by=None) -> None:
+    """Make each council's instalments add up to its contribution, ``by`` whoever's change
+    caused it. Paid instalments stay as paid; what is left is spread over the unpaid monthly
+    ones to the penny. When nothing monthly is left unpaid, or the council has paid more than
+    its new contribution, the difference is a balancing payment (number 13, due at the year's
+    end or today if later): positive when the council owes more, negative when the trust owes
+    the council back."""
     figures = money.year_figures(contract_year)
     due_dates = _due_dates(contract_year)
     councils = {c.code: c for c in contract_year.arrangement.councils.all()}
+    reason = "Schedule follows the contribution"
     for council_figures in figures.councils:
         council = councils[council_figures.code]
         rows = {i.number: i for i in contract_year.instalments.filter(council=council)}
@@ -585,26 +603,48 @@ def instalments_rebuild(*, contract_year: ContractYear) -> None:
                     amount=Decimal("0.00"),
                 )
         paid = sum((i.amount for i in rows.values() if i.is_paid), Decimal("0.00"))
-        unpaid = [rows[n] for n in sorted(rows) if not rows[n].is_paid]
         left = council_figures.contribution - paid
-        if left < 0:
+        monthly = [rows[n] for n in range(1, 13) if not rows[n].is_paid]
+        balancing = rows.get(Instalment.BALANCING)
+        if balancing is not None and balancing.is_paid and left:
             raise ValidationError(
-                f"{council.code} has already paid {money.money_text(paid)}, more than its new "
-                f"contribution of {money.money_text(council_figures.contribution)}. Record the "
-                "difference as an adjustment instead."
+                f"{council.code}'s balancing payment for {contract_year.label} is settled, so its "
+                "contribution cannot change again this year. Make the change in next year's "
+                "figures instead."
             )
-        if not unpaid:
-            if left:
-                raise ValidationError(
-                    f"Every {council.code} instalment is paid, so its contribution cannot change "
-                    "now. Record the difference as an adjustment instead."
+        if monthly and left >= 0:
+            spread = money.instalments(left, len(monthly))
+            if balancing is not None and not balancing.is_paid:
+                balancing._history_user, balancing._change_reason = by, reason
+                balancing.delete()
+        else:
+            spread = [Decimal("0.00")] * len(monthly)
+            if balancing is None:
+                balancing = Instalment(
+                    contract_year=contract_year,
+                    council=council,
+                    number=Instalment.BALANCING,
+                    due_on=max(contract_year.ends_on, timezone.localdate()),
+                    amount=Decimal("0.00"),
                 )
-            continue
-        for row, amount in zip(unpaid, money.instalments(left, len(unpaid)), strict=True):
+            if left:
+                if balancing.amount != left or not balancing.pk:
+                    balancing.amount = left
+                    _audited_save(balancing, by=by, reason=reason)
+            elif balancing.pk and not balancing.is_paid:
+                balancing._history_user, balancing._change_reason = by, reason
+                balancing.delete()
+        for row, amount in zip(monthly, spread, strict=True):
             if row.pk and row.amount == amount:
                 continue
             row.amount = amount
-            _audited_save(row, by=None, reason="Schedule follows the contribution")
+            _audited_save(row, by=by, reason=reason)
+
+
+def _paying_council_only(by, instalment: Instalment, doing: str) -> None:
+    if by.organisation_id != instalment.council_id:
+        code = instalment.council.code
+        raise PermissionDenied(f"Only {code}'s officers {doing} {code}'s payments.")
 
 
 @transaction.atomic
@@ -614,21 +654,26 @@ def instalment_record_payment(
     """Mark an instalment paid. Only the paying council's officers may."""
     contract_year = instalment.contract_year
     require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
-    if by.organisation_id != instalment.council_id:
-        raise ValidationError(
-            f"Only {instalment.council.code}'s officers record {instalment.council.code}'s "
-            "payments."
-        )
+    _paying_council_only(by, instalment, "record")
+    # Read again under a lock (a row lock on PostgreSQL; SQLite's IMMEDIATE transaction holds
+    # the write lock already), so two people recording the same payment cannot both succeed.
+    instalment = (
+        Instalment.objects.select_for_update().select_related("council").get(pk=instalment.pk)
+    )
     if instalment.is_paid:
         raise ValidationError(
             f"Instalment {instalment.number} was recorded as paid on "
-            f"{instalment.paid_on:%-d %B %Y}."
+            f"{instalment.paid_on:%-d %B %Y} (reference {instalment.reference})."
         )
     errors = {}
     if paid_on is None:
         errors["paid_on"] = "Enter the date it was paid."
     elif paid_on > timezone.localdate():
         errors["paid_on"] = "The date it was paid must be today or earlier."
+    elif paid_on < date(contract_year.financial_year - 1, 4, 1):
+        errors["paid_on"] = (
+            f"The date it was paid must be in {contract_year.label} or the year before."
+        )
     if not (reference or "").strip():
         errors["reference"] = "Enter the payment reference."
     if errors:
@@ -642,17 +687,20 @@ def instalment_record_payment(
 
 @transaction.atomic
 def instalment_undo_payment(*, by, instalment: Instalment, reason: str) -> Instalment:
-    """Correct a payment recorded in error (kept in the history with the reason)."""
-    require(by, Action.EDIT, Kind.CONTRACT, instalment.contract_year.arrangement)
-    if by.organisation_id != instalment.council_id:
-        raise ValidationError(
-            f"Only {instalment.council.code}'s officers correct {instalment.council.code}'s "
-            "payments."
-        )
+    """Correct a payment recorded in error (the history keeps who recorded it, who undid it
+    and why)."""
+    contract_year = instalment.contract_year
+    require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
+    _paying_council_only(by, instalment, "correct")
+    reason = _reason(reason)
+    instalment = (
+        Instalment.objects.select_for_update().select_related("council").get(pk=instalment.pk)
+    )
     if not instalment.is_paid:
         raise ValidationError(f"Instalment {instalment.number} is not recorded as paid.")
     instalment.paid_on, instalment.reference = None, ""
-    instalment.recorded_by, instalment.recorded_at = by, timezone.now()
-    _audited_save(instalment, by=by, reason=_reason(reason))
-    instalments_rebuild(contract_year=instalment.contract_year)
+    instalment.recorded_by, instalment.recorded_at = None, None
+    _audited_save(instalment, by=by, reason=reason)
+    instalments_rebuild(contract_year=contract_year, by=by)
+    snapshot_queue_recompute(arrangement=contract_year.arrangement)
     return instalment

@@ -10,9 +10,91 @@ _year = "arrangements/<str:code>/contract-years/<int:year>/"
 urlpatterns = []
 
 # --- Contracts, contract years, lines, grants, adjustments, variations (contracts/views.py) ---
+from contracts import variation_views, views, year_views  # noqa: E402
+
+_contract = "arrangements/<str:code>/contracts/<str:reference>/"
+urlpatterns += [
+    path("arrangements/<str:code>/contracts/", views.overview, name="overview"),
+    path("arrangements/<str:code>/contracts/new/", views.contract_create, name="contract-create"),
+    path(_contract, views.contract_detail, name="contract-detail"),
+    path(_contract + "edit/", views.contract_edit, name="contract-edit"),
+    path(_contract + "documents/new/", views.document_add, name="document-add"),
+    path(_contract + "documents/<int:pk>/", views.document_download, name="document-download"),
+    path("arrangements/<str:code>/contract-years/new/", year_views.year_create, name="year-create"),
+    path(_year, year_views.year_detail, name="year-detail"),
+    path(_year + "agree/", year_views.year_agree, name="year-agree"),
+    path(_year + "rollover/", year_views.year_rollover, name="year-rollover"),
+    path(_year + "lines/new/", year_views.line_edit, name="line-add"),
+    path(_year + "lines/<int:pk>/", year_views.line_edit, name="line-edit"),
+    path(_year + "lines/<int:pk>/remove/", year_views.line_remove, name="line-remove"),
+    path(_year + "grants/new/", year_views.grant_edit, name="grant-add"),
+    path(_year + "grants/<int:pk>/", year_views.grant_edit, name="grant-edit"),
+    path(_year + "grants/<int:pk>/remove/", year_views.grant_remove, name="grant-remove"),
+    path(_year + "adjustments/new/", year_views.adjustment_edit, name="adjustment-add"),
+    path(_year + "adjustments/<int:pk>/", year_views.adjustment_edit, name="adjustment-edit"),
+    path(
+        _year + "adjustments/<int:pk>/remove/",
+        year_views.adjustment_remove,
+        name="adjustment-remove",
+    ),
+    path(_year + "variations/new/", variation_views.variation_new, name="variation-new"),
+    path(
+        _year + "variations/<int:number>/",
+        variation_views.variation_detail,
+        name="variation-detail",
+    ),
+    path(
+        _year + "variations/<int:number>/withdraw/",
+        variation_views.variation_withdraw,
+        name="variation-withdraw",
+    ),
+]
 
 # --- Payments and the split calculator (contracts/payment_views.py) ---
+from contracts import payment_views  # noqa: E402
+
+_instalment = _year + "payments/<str:council>/<int:number>/"
+urlpatterns += [
+    path(_year + "payments/", payment_views.payment_list, name="payment-list"),
+    path(_instalment + "record/", payment_views.payment_record, name="payment-record"),
+    path(_instalment + "undo/", payment_views.payment_undo, name="payment-undo"),
+    path(_year + "split-calculator/", payment_views.split_calculator, name="split-calculator"),
+]
 
 # --- Budget monitoring (contracts/budget_views.py) ---
+from contracts import budget_views  # noqa: E402
+
+# One month, by revision: /arrangements/NCT/budget-monitoring/2024-10/1/…
+_budget = "arrangements/<str:code>/budget-monitoring/"
+_budget_month = _budget + "<str:month>/<int:revision>/"
+urlpatterns += [
+    path(_budget, budget_views.budget_list, name="budget-list"),
+    path(_budget_month, budget_views.budget_detail, name="budget-detail"),
+    path(_budget_month + "edit/", budget_views.budget_edit, name="budget-edit"),
+    path(_budget_month + "submit/", budget_views.budget_submit, name="budget-submit"),
+    path(_budget_month + "approve/", budget_views.budget_approve, name="budget-approve"),
+    path(_budget_month + "query/", budget_views.budget_send_back, name="budget-send-back"),
+    path(_budget_month + "correct/", budget_views.budget_correct, name="budget-correct"),
+]
 
 # --- Reserved matters (contracts/matter_views.py) ---
+from contracts import matter_views  # noqa: E402
+
+_matters = "arrangements/<str:code>/reserved-matters/"
+_decision = "arrangements/<str:code>/reserved-decisions/<int:pk>/"
+urlpatterns += [
+    path(_matters, matter_views.matter_list, name="matter-list"),
+    path(_matters + "new/", matter_views.matter_edit, name="matter-add"),
+    path(_matters + "<str:reference>/", matter_views.matter_detail, name="matter-detail"),
+    path(_matters + "<str:reference>/edit/", matter_views.matter_edit, name="matter-edit"),
+    path(
+        _matters + "<str:reference>/decisions/new/", matter_views.decision_add, name="decision-add"
+    ),
+    path(
+        "arrangements/<str:code>/reserved-decisions/",
+        matter_views.decision_list,
+        name="decision-list",
+    ),
+    path(_decision, matter_views.decision_detail, name="decision-detail"),
+    path(_decision + "correct/", matter_views.consent_correct, name="consent-correct"),
+]

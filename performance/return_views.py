@@ -46,7 +46,7 @@ def return_list(request, code):
     rows = (
         MonthlyReturn.objects.visible_to(request.user)
         .filter(arrangement=arrangement)
-        .select_related("created_by")
+        .select_related("created_by", "arrangement__trust")
     )
     page = Paginator(rows, 24).get_page(request.GET.get("page"))
     can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)

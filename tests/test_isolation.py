@@ -55,6 +55,8 @@ def _text_of(response) -> str:
             for value in row
             if value is not None
         )
+    if getattr(response, "streaming", False):  # a document download
+        return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode()
 
 

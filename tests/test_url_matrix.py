@@ -27,6 +27,128 @@ def demo_return(month):
     return MonthlyReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
 
 
+# The demo's budget monitoring: September 2024 approved, October 2024 submitted.
+SEP_2024_BUDGET = {"code": "NCT", "month": "2024-09", "revision": 1}
+OCT_2024_BUDGET = {"code": "NCT", "month": "2024-10", "revision": 1}
+
+
+def demo_budget(month):
+    from contracts.models import BudgetReturn
+
+    return BudgetReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
+
+
+# Who may read contracts and money: the arrangement's people except scrutiny members (403).
+CONTRACT_READERS = NCT_PARTIES - {"wnc-scrutiny", "nnc-scrutiny"}
+Y2024 = {"code": "NCT", "year": 2024}  # the demo's agreed 2024/25
+Y2025 = {"code": "NCT", "year": 2025}  # its rolled-over draft, seen by officers and admins only
+WNC_CONTRACT = {"code": "NCT", "reference": "NCT-SC-WNC-2023"}
+
+
+def contract_readers(status=200):
+    return {**parties(NCT_PARTIES, 403), **dict.fromkeys(CONTRACT_READERS, status)}
+
+
+def officers_only(status=200, **overrides):
+    """Council officers act; every other party is refused (403)."""
+    return {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, status), **overrides}
+
+
+# A draft year does not exist for the roles that may not see drafts.
+DRAFT_HIDDEN = {"nct-manager": 404, "dfe-observer": 404}
+
+
+def demo_line(year=2025):
+    from contracts.models import FundingLine
+
+    return FundingLine.objects.filter(contract_year__financial_year=year).first().pk
+
+
+def demo_adjustment():
+    from contracts.models import Adjustment
+
+    return Adjustment.objects.filter(council__code="WNC").first().pk
+
+
+def demo_grant():
+    """A passported grant for 2024/25 (made inside the test)."""
+    from contracts.models import ContractYear, PassportedGrant
+    from trust_portal.accounts.models import Organisation
+
+    return PassportedGrant.objects.create(
+        contract_year=ContractYear.objects.get(financial_year=2024),
+        council=Organisation.objects.get(code="WNC"),
+        name="Staying put grant",
+        amount="120000.00",
+    ).pk
+
+
+def demo_document():
+    """A document attached to WNC's contract (made inside the test)."""
+    from django.core.files.base import ContentFile
+
+    from contracts.models import ContractDocument, ServiceContract
+    from trust_portal.accounts.models import User
+
+    document = ContractDocument(
+        contract=ServiceContract.objects.get(reference="NCT-SC-WNC-2023"),
+        title="Signed contract",
+        original_name="contract.pdf",
+        sha256="0" * 64,
+        size=4,
+        uploaded_by=User.objects.get(username="wnc-officer"),
+    )
+    document.file.save("contract.pdf", ContentFile(b"%PDF"), save=False)
+    document.save()
+    return {**WNC_CONTRACT, "pk": document.pk}
+
+
+def demo_decision(reference="RM1"):
+    """A reserved decision of the demo's (RM1's is decided: both councils consented)."""
+    from contracts.models import ReservedDecision
+
+    # The first under the matter: a test may add more (new_decision).
+    return (
+        ReservedDecision.objects.filter(
+            matter__arrangement__trust__code="NCT", matter__reference=reference
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def new_decision():
+    """A decision no council has answered yet (made inside the test)."""
+    from datetime import date
+
+    from contracts import matters
+    from trust_portal.accounts.models import User
+
+    return matters.decision_record(
+        by=User.objects.get(username="wnc-officer"),
+        matter=demo_decision().matter,
+        title="Business plan and budget for 2025/26",
+        description="The trust's plan for 2025/26.",
+        requested_on=date(2024, 9, 1),
+    )
+
+
+def unpaid_instalment():
+    """The demo's one unpaid 2024/25 instalment: NNC's twelfth."""
+    from contracts.models import Instalment
+
+    return Instalment.objects.get(contract_year__financial_year=2024, paid_on__isnull=True).pk
+
+
+def contract_api(status=200, **overrides):
+    """The contracts API: scrutiny members have no contract rights (403)."""
+    return api(status, **{"wnc-scrutiny": 403, "nnc-scrutiny": 403, **overrides})
+
+
+def contract_api_detail():
+    return contract_api(404, **dict.fromkeys(CONTRACT_READERS, 200))
+
+
 def demo_upload():
     """A rejected child-level extract in the March 2019 draft (made inside the test, so it
     goes when the test's transaction is rolled back)."""
@@ -240,6 +362,95 @@ PAGES = {
         {**parties(()), "nct-manager": 200},
         None,
     ),
+    "contracts:overview": ({"code": "NCT"}, contract_readers(), None),
+    "contracts:contract-create": ({"code": "NCT"}, officers_only(), None),
+    "contracts:contract-detail": (WNC_CONTRACT, contract_readers(), None),
+    "contracts:contract-edit": (WNC_CONTRACT, officers_only(**{"nnc-officer": 403}), None),
+    "contracts:document-add": (WNC_CONTRACT, officers_only(**{"nnc-officer": 403}), None),
+    "contracts:document-download": (demo_document, contract_readers(), None),
+    "contracts:year-create": ({"code": "NCT"}, officers_only(), None),
+    "contracts:year-detail": (Y2024, contract_readers(), None),
+    "contracts:year-agree": (Y2025, {**officers_only(403), **DRAFT_HIDDEN, "admin": 200}, None),
+    "contracts:year-rollover": (
+        Y2024,
+        officers_only(),
+        ({}, officers_only(302)),  # 2025/26 exists: back to the year with the reason
+    ),
+    "contracts:line-add": (Y2025, officers_only(**DRAFT_HIDDEN), None),
+    "contracts:line-edit": (
+        lambda: {**Y2025, "pk": demo_line()},
+        officers_only(**DRAFT_HIDDEN),
+        None,
+    ),
+    "contracts:line-remove": (
+        lambda: {**Y2025, "pk": demo_line()},
+        officers_only(**DRAFT_HIDDEN),
+        None,
+    ),
+    "contracts:grant-add": (Y2024, officers_only(), None),
+    "contracts:grant-edit": (lambda: {**Y2024, "pk": demo_grant()}, officers_only(), None),
+    "contracts:grant-remove": (lambda: {**Y2024, "pk": demo_grant()}, officers_only(), None),
+    "contracts:adjustment-add": (Y2024, officers_only(), None),
+    "contracts:adjustment-edit": (
+        lambda: {**Y2024, "pk": demo_adjustment()},
+        officers_only(),
+        None,
+    ),
+    "contracts:adjustment-remove": (
+        lambda: {**Y2024, "pk": demo_adjustment()},
+        officers_only(),
+        None,
+    ),
+    "contracts:variation-new": (
+        Y2024,
+        officers_only(),
+        (
+            {
+                "kind": "split",
+                "reason": "Demand changed",
+                "share_NNC": "45",
+                "share_WNC": "55",
+                "basis": "Open cases, January",
+            },
+            officers_only(302),
+        ),
+    ),
+    "contracts:variation-detail": ({**Y2024, "number": 1}, contract_readers(), None),
+    "contracts:variation-withdraw": ({**Y2024, "number": 1}, signed_in(405), None),
+    # Payments and the split calculator: read by the arrangement's people but scrutiny members
+    # (403); a draft year (2025/26) does not exist for roles that may not see drafts (404).
+    # Only the paying council's officers record or undo: NNC's instalment 12 of 2024/25 is the
+    # demo's one unpaid, its 11 paid; WNC's officers are refused with a message (403).
+    "contracts:payment-list": (
+        {"code": "NCT", "year": 2024},
+        {**parties(NCT_PARTIES), "wnc-scrutiny": 403, "nnc-scrutiny": 403},
+        None,
+    ),
+    "contracts:payment-record": (
+        {"code": "NCT", "year": 2024, "council": "NNC", "number": 12},
+        {**parties(NCT_PARTIES, 403), "nnc-officer": 200},
+        (
+            {"paid_on": "2025-03-03", "reference": "NNC-2024-12"},
+            {**parties(NCT_PARTIES, 403), "nnc-officer": 302},
+        ),
+    ),
+    "contracts:payment-undo": (
+        {"code": "NCT", "year": 2024, "council": "NNC", "number": 11},
+        {**parties(NCT_PARTIES, 403), "nnc-officer": 200},
+        (
+            {"reason": "Recorded against the wrong month"},
+            {**parties(NCT_PARTIES, 403), "nnc-officer": 302},
+        ),
+    ),
+    "contracts:split-calculator": (
+        {"code": "NCT", "year": 2025},
+        {
+            **parties(NCT_PARTIES),
+            **dict.fromkeys(["wnc-scrutiny", "nnc-scrutiny"], 403),
+            **dict.fromkeys(["nct-manager", "dfe-observer"], 404),
+        },
+        None,
+    ),
     "return-list": ({}, api(), None),
     "return-detail": (
         lambda: {"pk": demo_return("2019-02-01").pk},
@@ -251,9 +462,110 @@ PAGES = {
     "return-approve": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "return-send-back": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "measurement-list": ({}, api(), None),
+    "contracts:budget-list": (
+        {"code": "NCT"},
+        parties(NCT_PARTIES),
+        ({"month": "2024-11-01"}, {**parties(NCT_PARTIES, 403), "nct-manager": 302}),
+    ),
+    "contracts:budget-detail": (SEP_2024_BUDGET, parties(NCT_PARTIES), None),
+    # October 2024 is submitted: the trust may still change it (which withdraws approvals);
+    # its councils see it but may not edit; everyone else cannot see it yet (404).
+    "contracts:budget-edit": (
+        OCT_2024_BUDGET,
+        {**parties(()), "nct-manager": 200, **dict.fromkeys(NCT_OFFICERS, 403)},
+        None,
+    ),
+    "contracts:budget-submit": (
+        OCT_2024_BUDGET,
+        signed_in(405),  # POST only
+        ({}, {**parties(()), "nct-manager": 302, **dict.fromkeys(NCT_OFFICERS, 403)}),
+    ),
+    "contracts:budget-approve": (
+        OCT_2024_BUDGET,
+        signed_in(405),
+        ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
+    ),
+    "contracts:budget-send-back": (
+        OCT_2024_BUDGET,
+        {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
+        None,
+    ),
+    "contracts:budget-correct": (
+        SEP_2024_BUDGET,
+        {**parties(NCT_PARTIES, 403), "nct-manager": 200},
+        None,
+    ),
+    "budget-return-list": ({}, api(), None),
+    "budget-return-detail": (
+        lambda: {"pk": demo_budget("2024-09-01").pk},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "budget-return-lines": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
+    "budget-return-submit": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
+    "budget-return-approve": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
+    "budget-return-send-back": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
+    "budget-return-correct": (lambda: {"pk": demo_budget("2024-09-01").pk}, api(405), None),
     "measurement-detail": (
         lambda: {"pk": demo_return("2019-02-01").measurements.first().pk},
         api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    # Reserved matters: read by contract readers, kept and answered by council officers.
+    "contracts:matter-list": ({"code": "NCT"}, contract_readers(), None),
+    "contracts:matter-add": (
+        {"code": "NCT"},
+        officers_only(),
+        (
+            {
+                "reference": "RM7",
+                "title": "Winding up the trust",
+                "description": "Any resolution to wind up.",
+                "reason": "Article 30",
+            },
+            officers_only(302),
+        ),
+    ),
+    "contracts:matter-detail": ({"code": "NCT", "reference": "RM1"}, contract_readers(), None),
+    "contracts:matter-edit": ({"code": "NCT", "reference": "RM1"}, officers_only(), None),
+    "contracts:decision-add": (
+        {"code": "NCT", "reference": "RM1"},
+        officers_only(),
+        (
+            {"title": "Plan 2025/26", "description": "The plan.", "requested_on": "2025-02-03"},
+            officers_only(302),
+        ),
+    ),
+    "contracts:decision-list": ({"code": "NCT"}, contract_readers(), None),
+    "contracts:decision-detail": (
+        lambda: {"code": "NCT", "pk": new_decision().pk},
+        contract_readers(),
+        ({"answer": "consent", "decided_on": "2024-10-01"}, officers_only(302)),
+    ),
+    "contracts:consent-correct": (
+        lambda: {"code": "NCT", "pk": demo_decision().pk},
+        officers_only(),
+        None,
+    ),
+    "contract-list": ({}, contract_api(), None),
+    "contract-detail": ({"reference": "NCT-SC-WNC-2023"}, contract_api_detail(), None),
+    "contractyear-list": ({}, contract_api(), None),
+    "contractyear-detail": ({"key": "NCT-2024"}, contract_api_detail(), None),
+    "payment-list": ({}, contract_api(), None),
+    "payment-detail": (lambda: {"pk": unpaid_instalment()}, contract_api_detail(), None),
+    "payment-record": (
+        lambda: {"pk": unpaid_instalment()},
+        contract_api(405),  # POST only
+        (
+            {"paid_on": "2025-03-03", "reference": "NNC-2024-12"},
+            # Only the paying council's officers; other councils' officers cannot find it.
+            contract_api(403, **{"nnc-officer": 200, "occ-officer": 404, "outsider": 404}),
+        ),
+    ),
+    "reserveddecision-list": ({}, contract_api(), None),
+    "reserveddecision-detail": (
+        lambda: {"pk": demo_decision().pk},
+        contract_api_detail(),
         None,
     ),
     "pages:privacy": ({}, everyone(), None),

@@ -6,6 +6,7 @@ variance must not turn into text), and money keeps its pence.
 """
 
 import csv
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -44,7 +45,8 @@ def xlsx_response(filename: str, header: list[str], rows, *, title: str = "Data"
 
     book = Workbook(write_only=False)
     sheet = book.active
-    sheet.title = title[:31]
+    # Excel refuses these characters in a sheet's name (a "2024/25" title, say).
+    sheet.title = re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or "Data"
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from contracts import api as contracts_api  # noqa: F401  (registers its viewsets)
+from contracts import budget_api  # noqa: F401  (registers its viewsets)
 from performance import api as performance_api  # noqa: F401  (registers its viewsets)
 from trust_portal import errors
 from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)

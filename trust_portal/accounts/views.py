@@ -17,6 +17,7 @@ from trust_portal.accounts.permissions import (
     Kind,
     arrangement_or_404,
     arrangements_for,
+    can,
     capabilities,
     permission_required,
 )
@@ -47,7 +48,11 @@ def home(request):
 def arrangement_detail(request, code):
     arrangement = arrangement_or_404(request.user, code)
     summary = Snapshot.objects.latest_for([arrangement], name="summary").get(arrangement.pk)
-    context = {"arrangement": arrangement, "summary": summary}
+    context = {
+        "arrangement": arrangement,
+        "summary": summary,
+        "sees_contracts": can(request.user, Action.VIEW_APPROVED, Kind.CONTRACT, arrangement),
+    }
     return render(request, "accounts/arrangement_detail.html", context)
 
 

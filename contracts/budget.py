@@ -1,0 +1,435 @@
+"""Monthly budget monitoring: start, save figures, check, submit, approve, return, correct;
+and the reads the review page and the API share (variance by category, each council's share
+of the over- or underspend).
+
+The life itself (states, area approvals, locking, revisions, emails) is the shared mechanism
+in ``trust_portal.approvals``, as for performance returns; this module adds what is particular
+to money. Every amount is a ``Decimal`` of pounds and pence; splits go through
+``contracts.money``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contracts import money
+from contracts.models import BudgetLine, BudgetReturn, ContractYear, fy_label
+from performance.periods import financial_year_of
+from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.approvals import services as approvals
+from trust_portal.approvals.models import State
+from trust_portal.dashboards.services import snapshot_queue_recompute
+
+Category = BudgetLine.Category
+CATEGORIES = [c.value for c in Category]
+AMOUNTS = {
+    "budget": "budget",
+    "actual_to_date": "actual to date",
+    "forecast_outturn": "forecast outturn",
+}
+# A forecast outturn more than this percentage of the budget above or below it needs a
+# commentary before the month can be submitted. 5% is this service's choice (the contract
+# sets no figure): on a £90m placements budget it is £4.5m, large enough not to ask for words
+# every month, small enough that a real pressure is always explained.
+COMMENTARY_THRESHOLD = Decimal("5")
+ZERO = Decimal("0.00")
+LARGEST = Decimal("1e12")  # the model's 14 digits, 2 of them pence
+# "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
+_POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def budget_return_start(*, by, arrangement, month: date) -> BudgetReturn:
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError(
+            {"month": "A month's budget monitoring can be started once the month is over."}
+        )
+    return approvals.submission_create(
+        model=BudgetReturn, by=by, arrangement=arrangement, period=month
+    )
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def parse_pounds(typed) -> tuple[Decimal | None, str | None]:
+    """(amount, None) from what a person typed ("1,234.50", "£90,004,500"), or (None, what is
+    wrong with it). Blank is (None, None)."""
+    if _blank(typed):
+        return None, None
+    cleaned = str(typed).strip().removeprefix("£").strip()
+    if cleaned.startswith(("-", "−", "(")):
+        return None, "cannot be negative"
+    if not _POUNDS.fullmatch(cleaned):
+        return None, "must be an amount in pounds, for example 1,234.50"
+    value = Decimal(cleaned.replace(",", ""))
+    if value != value.quantize(money.PENNY):
+        return None, "must be to the penny: at most 2 decimal places"
+    if value >= LARGEST:
+        return None, "is too large: under £1,000,000,000,000"
+    return value.quantize(money.PENNY), None
+
+
+def _check_lines(lines: Mapping[str, Mapping]) -> dict[str, dict]:
+    """Parse every category's typed figures; raise every error at once, keyed
+    "category.field" ("placements.budget"), each message quoting what was typed."""
+    errors: dict[str, str] = {}
+    clean: dict[str, dict] = {}
+    for category, typed in lines.items():
+        if category not in CATEGORIES:
+            errors[str(category)] = (
+                f"“{category}” is not a spend category: use one of {', '.join(CATEGORIES)}."
+            )
+            continue
+        label = Category(category).label
+        row = {"commentary": str(typed.get("commentary") or "").strip()}
+        for field, words in AMOUNTS.items():
+            value, problem = parse_pounds(typed.get(field))
+            if problem:
+                entered = str(typed.get(field)).strip()
+                errors[f"{category}.{field}"] = (
+                    f"{label}: the {words} {problem} (you entered “{entered}”)."
+                )
+            row[field] = value
+        given = [f for f in AMOUNTS if not _blank(typed.get(f))]
+        if given and len(given) < len(AMOUNTS):
+            for field in AMOUNTS:
+                if field not in given:
+                    errors[f"{category}.{field}"] = (
+                        f"{label}: enter the {AMOUNTS[field]} too, or leave all three amounts "
+                        "empty to finish later."
+                    )
+        elif not given and row["commentary"]:
+            errors[f"{category}.commentary"] = (
+                f"{label}: enter the budget, actual to date and forecast outturn that the "
+                "commentary explains."
+            )
+        clean[category] = row
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _audited(row, *, by, reason: str):
+    row._history_user, row._change_reason = by, reason
+    return row
+
+
+@transaction.atomic
+def budget_return_save(
+    *, by, budget_return: BudgetReturn, expected_version: int, lines: Mapping[str, Mapping]
+) -> BudgetReturn:
+    """Save typed figures: {category: {"budget", "actual_to_date", "forecast_outturn",
+    "commentary"}}. A category left out is unchanged; one with all three amounts empty has no
+    figures yet (a draft may be finished later). Any error refuses the whole save.
+
+    Nothing changed, nothing recorded: a save that changes no figure neither moves the
+    version nor withdraws the councils' approvals.
+    """
+    require(by, Action.EDIT, Kind.RETURN, budget_return.arrangement)
+    if budget_return.is_locked:
+        raise ValidationError(
+            f"This month's budget monitoring is {budget_return.get_state_display().lower()} and "
+            "locked. Start a correction to change it."
+        )
+    clean = _check_lines(lines)
+    existing = {line.category: line for line in budget_return.lines.all()}
+    changes = []
+    for category, row in clean.items():
+        old = existing.get(category)
+        if row["budget"] is None:
+            if old is not None:
+                changes.append((category, old, None))
+            continue
+        figures = {field: row[field] for field in (*AMOUNTS, "commentary")}
+        if old is None or any(getattr(old, f) != v for f, v in figures.items()):
+            changes.append((category, old, figures))
+    if not changes:
+        return budget_return
+    labels = ", ".join(Category(category).label for category, _, _ in changes)
+    approvals.submission_record_change(
+        submission=budget_return, by=by, expected_version=expected_version, note=labels
+    )
+    reason = f"Budget monitoring for {budget_return.period:%B %Y} saved"
+    for category, old, figures in changes:
+        if figures is None:
+            _audited(old, by=by, reason=reason).delete()
+            continue
+        line = old or BudgetLine(budget_return=budget_return, category=category)
+        for field, value in figures.items():
+            setattr(line, field, value)
+        line.full_clean()
+        _audited(line, by=by, reason=reason).save()
+    return budget_return
+
+
+def needs_commentary(line: BudgetLine) -> bool:
+    """Is the forecast outturn more than COMMENTARY_THRESHOLD % above or below budget?"""
+    if line.budget == 0:
+        return line.forecast_outturn != 0
+    return abs(line.variance) * 100 > COMMENTARY_THRESHOLD * abs(line.budget)
+
+
+def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
+    """What stops submission, keyed like the save's errors."""
+    lines = {line.category: line for line in budget_return.lines.all()}
+    problems = {}
+    for category in Category:
+        line = lines.get(category.value)
+        if line is None:
+            problems[category.value] = (
+                f"{category.label}: enter the budget, actual to date and forecast outturn."
+            )
+        elif needs_commentary(line) and not line.commentary.strip():
+            over = "over" if line.variance > 0 else "under"
+            pct = variance_percent(line.variance, line.budget)
+            size = f"{pct.copy_abs()}% " if pct is not None else ""
+            problems[f"{category.value}.commentary"] = (
+                f"{category.label}: the forecast outturn is {size}{over} budget (more than "
+                f"{COMMENTARY_THRESHOLD}%). Add a commentary to explain it."
+            )
+    return problems
+
+
+@transaction.atomic
+def budget_return_submit(*, by, budget_return: BudgetReturn) -> None:
+    require(by, Action.SUBMIT, Kind.RETURN, budget_return.arrangement)
+    problems = budget_return_problems(budget_return)
+    if problems:
+        raise ValidationError(problems)
+    approvals.submission_submit(submission=budget_return, by=by)
+
+
+@transaction.atomic
+def budget_return_approve(*, by, budget_return: BudgetReturn) -> bool:
+    """Approve the officer's own council's area; True when that completes the approval (and
+    the dashboards are recomputed once it commits)."""
+    done = approvals.submission_approve_area(submission=budget_return, by=by)
+    if done:
+        snapshot_queue_recompute(arrangement=budget_return.arrangement)
+    return done
+
+
+def budget_return_send_back(*, by, budget_return: BudgetReturn, query: str) -> None:
+    approvals.submission_return(submission=budget_return, by=by, query=query)
+
+
+@transaction.atomic
+def budget_return_correct(*, by, budget_return: BudgetReturn, reason: str) -> BudgetReturn:
+    """Start a correction: a new draft revision holding a copy of the approved figures."""
+    new = approvals.submission_start_revision(approved=budget_return, by=by, reason=reason)
+    for line in budget_return.lines.all():
+        copy = BudgetLine(
+            budget_return=new,
+            category=line.category,
+            budget=line.budget,
+            actual_to_date=line.actual_to_date,
+            forecast_outturn=line.forecast_outturn,
+            commentary=line.commentary,
+        )
+        _audited(copy, by=by, reason=f"Correction of revision {budget_return.revision}").save()
+    return new
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def variance_percent(variance: Decimal, budget: Decimal) -> Decimal | None:
+    """Variance as a percentage of budget, to one decimal place (half away from zero); None
+    when the budget is nothing."""
+    if not budget:
+        return None
+    return (variance * 100 / budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def direction(variance: Decimal | None) -> str:
+    """The words for a variance: "overspend", "underspend" or "on budget"."""
+    if variance is None:
+        return ""
+    return "overspend" if variance > 0 else "underspend" if variance < 0 else "on budget"
+
+
+@dataclass(frozen=True)
+class VarianceRow:
+    category: str
+    label: str
+    budget: Decimal | None
+    actual_to_date: Decimal | None
+    forecast_outturn: Decimal | None
+    commentary: str = ""
+    needs_commentary: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.budget is not None
+
+    @property
+    def variance(self) -> Decimal | None:
+        """Forecast outturn less budget: above zero is an overspend."""
+        return None if self.budget is None else self.forecast_outturn - self.budget
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        return None if self.budget is None else variance_percent(self.variance, self.budget)
+
+    @property
+    def direction(self) -> str:
+        return direction(self.variance)
+
+    @property
+    def in_words(self) -> str:
+        """ "Overspend of £1,234.00 (2.5% of budget)", "Underspend of …", "On budget"."""
+        if self.variance is None:
+            return "Not entered yet"
+        return _in_words(self.variance, self.variance_percent)
+
+
+def _in_words(amount: Decimal, percent: Decimal | None = None) -> str:
+    if amount == 0:
+        return "On budget"
+    of_budget = f" ({abs(percent)}% of budget)" if percent is not None else ""
+    return f"{direction(amount).capitalize()} of {money.money_text(abs(amount))}{of_budget}"
+
+
+@dataclass(frozen=True)
+class VarianceTable:
+    rows: list[VarianceRow]
+    total: VarianceRow  # of the categories entered
+
+    @property
+    def complete(self) -> bool:
+        return all(row.complete for row in self.rows)
+
+
+def variance_rows(budget_return: BudgetReturn) -> VarianceTable:
+    """Each category's budget, actual to date, forecast outturn and variance (forecast less
+    budget, in pounds and as a percentage of budget), in the categories' order, and the
+    total of those entered."""
+    lines = {line.category: line for line in budget_return.lines.all()}
+    rows = []
+    for category in Category:
+        line = lines.get(category.value)
+        if line is None:
+            rows.append(VarianceRow(category.value, category.label, None, None, None))
+        else:
+            rows.append(VarianceRow(category.value, category.label, line.budget,
+                                    line.actual_to_date, line.forecast_outturn, line.commentary,
+                                    needs_commentary(line)))  # fmt: skip
+    entered = [row for row in rows if row.complete]
+
+    def total(field: str) -> Decimal:
+        return sum((getattr(row, field) for row in entered), ZERO)
+
+    total_row = VarianceRow("total", "Total", total("budget"), total("actual_to_date"),
+                            total("forecast_outturn"))  # fmt: skip
+    return VarianceTable(rows, total_row)
+
+
+@dataclass(frozen=True)
+class CouncilShare:
+    code: str
+    name: str
+    percentage: Decimal
+    amount: Decimal  # its part of the total variance: above zero an overspend
+
+    @property
+    def direction(self) -> str:
+        return direction(self.amount)
+
+    @property
+    def in_words(self) -> str:
+        return _in_words(self.amount)
+
+
+@dataclass(frozen=True)
+class CouncilShares:
+    financial_year: int
+    contract_year: ContractYear | None
+    variance: Decimal | None  # the total over- (above zero) or underspend
+    shares: list[CouncilShare]
+    problem: str = ""  # why there are no shares, in words
+
+    @property
+    def label(self) -> str:
+        return fy_label(self.financial_year)
+
+    @property
+    def direction(self) -> str:
+        return direction(self.variance)
+
+    @property
+    def in_words(self) -> str:
+        return "" if self.variance is None else _in_words(self.variance)
+
+
+def agreed_split(contract_year: ContractYear | None) -> tuple[dict, str]:
+    """({council: percentage}, "") for a year whose cost split is agreed and complete, else
+    ({}, why not). A split copied into a draft year by a rollover is not agreed until the
+    councils agree it (by a variation, or by agreeing the year)."""
+    if contract_year is None:
+        return {}, "no contract year is recorded for it"
+    councils = list(contract_year.arrangement.councils.order_by("code"))
+    shares = {s.council_id: s.percentage for s in contract_year.shares.all()}
+    if not councils or any(c.pk not in shares for c in councils):
+        return {}, "its cost split is not recorded for every council"
+    if sum(shares[c.pk] for c in councils) != money.HUNDRED:
+        return {}, "its cost split does not add up to 100%"
+    agreed = contract_year.state == ContractYear.State.AGREED or contract_year.split_agreed_on
+    if not agreed:
+        return {}, "its cost split has not been agreed by the councils yet"
+    return {c: shares[c.pk] for c in councils}, ""
+
+
+def council_shares(budget_return: BudgetReturn) -> CouncilShares:
+    """The total over- or underspend split between the councils by the agreed cost split of
+    the contract year containing the month (parts adding up exactly, to the penny). When that
+    year has no agreed split, or the month's figures are not complete, it says so and splits
+    nothing: it never guesses."""
+    year = financial_year_of(budget_return.period)
+    contract_year = ContractYear.objects.filter(
+        arrangement=budget_return.arrangement, financial_year=year
+    ).first()
+    table = variance_rows(budget_return)
+    split, why_not = agreed_split(contract_year)
+    variance = table.total.variance if table.complete else None
+    if why_not:
+        problem = f"Not split between the councils: {fy_label(year)} {why_not}."
+        return CouncilShares(year, contract_year, variance, [], problem)
+    if variance is None:
+        problem = "Not split between the councils until every category's figures are entered."
+        return CouncilShares(year, contract_year, None, [], problem)
+    parts = money.split_by_percentages(variance, {c.code: p for c, p in split.items()})
+    shares = [CouncilShare(c.code, c.name, p, parts[c.code]) for c, p in split.items()]
+    return CouncilShares(year, contract_year, variance, shares)
+
+
+def budget_defaults(budget_return: BudgetReturn) -> dict[str, Decimal]:
+    """Each category's budget as last entered for an earlier month of the same financial year
+    (the full year's budget rarely changes month to month): shown as a hint in the entry form
+    beside a category with no figures yet."""
+    year = financial_year_of(budget_return.period)
+    earlier = (
+        BudgetReturn.objects.filter(
+            arrangement=budget_return.arrangement,
+            period__lt=budget_return.period,
+            period__gte=date(year, 4, 1),
+        )
+        .exclude(state=State.SUPERSEDED)
+        .order_by("-period", "-revision")
+        .first()
+    )
+    if earlier is None:
+        return {}
+    return {line.category: line.budget for line in earlier.lines.all()}

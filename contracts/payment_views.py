@@ -1,0 +1,230 @@
+"""Pages of a contract year's payments (the schedule, recording and undoing a payment, the
+export) and the split calculator."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from contracts import payment_forms, payments, services
+from contracts import split_calculator as calculator
+from contracts.access import contract_year_or_404
+from contracts.models import ContractYear, Instalment
+from contracts.money import money_text
+from trust_portal.accounts.permissions import Action, Kind, require, role_allows
+from trust_portal.exports import table_response
+from trust_portal.govuk_forms import add_service_errors
+
+EXPORT_HEADER = ["Contract year", "Council", "Instalment", "Month", "Due on", "Amount (£)",
+                 "Paid on", "Reference", "Recorded by", "Recorded at"]  # fmt: skip
+
+
+def _list_url(contract_year: ContractYear, code: str = "") -> str:
+    url = reverse(
+        "contracts:payment-list",
+        args=[contract_year.arrangement.code, contract_year.financial_year],
+    )
+    return f"{url}#{code}" if code else url
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _export_rows(contract_year, positions):
+    for position in positions:
+        for i in position.instalments:
+            recorded_at = ""
+            if i.is_paid and i.recorded_at:
+                recorded_at = f"{timezone.localtime(i.recorded_at):%Y-%m-%d %H:%M}"
+            yield [contract_year.label, position.code, i.number, f"{i.due_on:%B %Y}", i.due_on,
+                   i.amount, i.paid_on, i.reference, _person(i.recorded_by) if i.is_paid else "",
+                   recorded_at]  # fmt: skip
+
+
+@login_required
+def payment_list(request, code, year):
+    contract_year = contract_year_or_404(request, code, year)
+    positions = payments.payment_position(contract_year, today=timezone.localdate())
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        name = f"{contract_year.arrangement.code}-payments-{contract_year.label.replace('/', '-')}"
+        rows = _export_rows(contract_year, positions)
+        return table_response(fmt, name, EXPORT_HEADER, rows, title="Payments")
+    records = role_allows(request.user.role, Kind.CONTRACT, Action.EDIT)
+    context = {
+        "arrangement": contract_year.arrangement,
+        "contract_year": contract_year,
+        "positions": positions,
+        "agreed": contract_year.state == ContractYear.State.AGREED,
+        "own_council_id": request.user.organisation_id if records else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "contracts/payment_list.html", context)
+
+
+def _instalment(request, code, year, council, number) -> Instalment:
+    """The instalment, for its council's officers: 404 for people outside the arrangement or
+    an instalment that does not exist, 403 for roles that do not record payments."""
+    contract_year = contract_year_or_404(request, code, year)
+    require(request.user, Action.EDIT, Kind.CONTRACT)  # membership: just checked
+    found = (
+        contract_year.instalments.select_related("council")
+        .filter(council__code=council.upper(), number=number)
+        .first()
+    )  # fmt: skip
+    if found is None:
+        raise Http404("No such instalment.")
+    found.contract_year = contract_year
+    return found
+
+
+def _refused(request, instalment, doing: str):
+    """Each council records its own payments: another council's officer is told so."""
+    if request.user.organisation_id == instalment.council_id:
+        return None
+    year = instalment.contract_year
+    context = {"instalment": instalment, "doing": doing, "arrangement": year.arrangement,
+               "contract_year": year}  # fmt: skip
+    return render(request, "contracts/payment_refused.html", context, status=403)
+
+
+def _describe(instalment) -> str:
+    if instalment.is_balancing:
+        return f"{instalment.council.code}'s balancing payment ({money_text(instalment.amount)})"
+    return (
+        f"{instalment.council.code}'s instalment {instalment.number} "
+        f"({instalment.due_on:%B %Y}, {money_text(instalment.amount)})"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_record(request, code, year, council, number):
+    instalment = _instalment(request, code, year, council, number)
+    refusal = _refused(request, instalment, "record")
+    if refusal:
+        return refusal
+    back = _list_url(instalment.contract_year, instalment.council.code)
+    if request.method == "GET" and instalment.is_paid:
+        messages.info(request, f"{_describe(instalment)} is already recorded as paid.")
+        return redirect(back)
+    form = payment_forms.PaymentForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.instalment_record_payment(
+                by=request.user, instalment=instalment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            paid_on = form.cleaned_data["paid_on"]
+            messages.success(
+                request, f"{_describe(instalment)} recorded as paid on {paid_on:%-d %B %Y}."
+            )
+            return redirect(back)
+    context = {"instalment": instalment, "form": form, "back": back,
+               "arrangement": instalment.contract_year.arrangement}  # fmt: skip
+    return render(request, "contracts/payment_record.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_undo(request, code, year, council, number):
+    instalment = _instalment(request, code, year, council, number)
+    refusal = _refused(request, instalment, "undo")
+    if refusal:
+        return refusal
+    back = _list_url(instalment.contract_year, instalment.council.code)
+    if request.method == "GET" and not instalment.is_paid:
+        messages.info(request, f"{_describe(instalment)} is not recorded as paid.")
+        return redirect(back)
+    form = payment_forms.UndoPaymentForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.instalment_undo_payment(
+                by=request.user, instalment=instalment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{_describe(instalment)} shows as unpaid again.")
+            return redirect(back)
+    context = {"instalment": instalment, "form": form, "back": back,
+               "arrangement": instalment.contract_year.arrangement}  # fmt: skip
+    return render(request, "contracts/payment_undo.html", context)
+
+
+# --- The split calculator ---------------------------------------------------------------------
+
+
+def _variation_link(contract_year, proposal, basis: str) -> str | None:
+    """ "Request this split as a variation", if the variation pages exist yet."""
+    try:
+        url = reverse("contracts:variation-new", args=[contract_year.arrangement.code,
+                                                       contract_year.financial_year])  # fmt: skip
+    except NoReverseMatch:
+        return None
+    shares = [(f"share_{code}", f"{value:.2f}") for code, value in proposal.shares.items()]
+    return f"{url}?{urlencode([('kind', 'split'), *shares, ('basis', basis)])}"
+
+
+def _calculator_form(request, councils, returns):
+    """Bound to what was asked; or, on the first visit and on "Fill in open cases", unbound
+    with the open cases of the chosen approved return (the latest by default) filled in."""
+    chosen = next((r for r in returns if f"{r.period:%Y-%m}" == request.GET.get("month")), None)
+    chosen = chosen or (returns[0] if returns else None)
+    filled = calculator.open_cases(chosen) if chosen else {}
+    months = [r.period for r in returns]
+    if "weight" in request.GET and "fill" not in request.GET:
+        form = payment_forms.SplitCalculatorForm(request.GET, councils=councils, months=months)
+        return form, chosen, filled
+    initial = {"weight": "50", **request.GET.dict()}
+    initial.pop("fill", None)
+    initial["month"] = f"{chosen.period:%Y-%m}" if chosen else ""
+    initial.update({f"demand_{c.code}": filled.get(c.code, "") for c in councils})
+    form = payment_forms.SplitCalculatorForm(initial=initial, councils=councils, months=months)
+    return form, chosen, filled
+
+
+def _propose(request, contract_year, councils, data, chosen, filled):
+    """The proposal, and the link to request it as a variation (council officers only)."""
+    proposal = calculator.propose(contract_year, councils=councils, weight=data["weight"],
+                                  population=data["population"], demand=data["demand"])  # fmt: skip
+    if not role_allows(request.user.role, Kind.CONTRACT, Action.EDIT):
+        return proposal, None
+    if chosen and all(filled.get(code) == cases for code, cases in data["demand"].items()):
+        source = f"open cases at the end of {chosen.period:%B %Y} (approved performance return)"
+    else:
+        source = "open cases as entered"
+    return proposal, _variation_link(contract_year, proposal, proposal.basis(source))
+
+
+@login_required
+def split_calculator(request, code, year):
+    contract_year = contract_year_or_404(request, code, year)
+    arrangement = contract_year.arrangement
+    councils = list(arrangement.councils.order_by("code"))
+    returns = list(calculator.approved_returns(request.user, arrangement))
+    form, chosen, filled = _calculator_form(request, councils, returns)
+    proposal = link = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        proposal, link = _propose(request, contract_year, councils, data, chosen, filled)
+    context = {
+        "arrangement": arrangement,
+        "contract_year": contract_year,
+        "form": form,
+        "chosen": chosen,
+        "filled": [(c.code, filled.get(c.code)) for c in councils],
+        "proposal": proposal,
+        "shares": contract_year.shares.select_related("council").order_by("council__code"),
+        "variation_link": link,
+    }
+    return render(request, "contracts/split_calculator.html", context)

@@ -1,0 +1,310 @@
+"""The budget monitoring pages: the list and starting a month, the entry form (errors beside
+their fields, what was typed kept, stale pages), the councils' review (variance worded, each
+council's share), the actions, and the CSV and Excel downloads."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from contracts import budget
+from contracts.models import BudgetReturn
+from trust_portal.accounts.models import Arrangement
+from trust_portal.approvals.models import State
+
+D = Decimal
+MONTH = date(2025, 1, 1)
+CATEGORIES = ["placements", "staffing", "childrens_homes", "adoption", "other"]
+
+
+def url(budget_return, name="budget-detail", query=""):
+    path = reverse(f"contracts:{name}", args=[budget_return.arrangement.code,
+                                              f"{budget_return.period:%Y-%m}",
+                                              budget_return.revision])  # fmt: skip
+    return path + query
+
+
+def demo(month: str) -> BudgetReturn:
+    return BudgetReturn.objects.get(arrangement__trust__code="NCT",
+                                    period=date.fromisoformat(month + "-01"))  # fmt: skip
+
+
+@pytest.fixture
+def draft(cast):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    return budget.budget_return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
+
+
+def form_data(budget_return, **overrides):
+    data = {"version": budget_return.lock_version}
+    for c in CATEGORIES:
+        data.update({f"{c}__budget": "1,000.00", f"{c}__actual_to_date": "500.00",
+                     f"{c}__forecast_outturn": "1,000.00", f"{c}__commentary": ""})  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+LIST = reverse("contracts:budget-list", args=["NCT"])
+
+
+def test_the_list_shows_each_month_its_state_and_who_started_it(cast, client_for):
+    body = client_for(cast["wnc-officer"]).get(LIST).content.decode()
+    assert "October 2024" in body and "April 2024" in body
+    assert "Submitted" in body and "Approved" in body
+    assert str(cast["nct-manager"]) in body  # who started each month
+    assert "Start a month" not in body
+
+
+def test_observers_see_approved_months_only(cast, client_for):
+    body = client_for(cast["dfe-observer"]).get(LIST).content.decode()
+    assert "September 2024" in body
+    assert "October 2024" not in body
+
+
+def test_the_trust_starts_a_month_and_goes_to_its_entry_form(cast, client_for):
+    client = client_for(cast["nct-manager"])
+    assert "Start a month" in client.get(LIST).content.decode()
+    response = client.post(LIST, {"month": "2024-11-15"})
+    assert response.status_code == 302
+    assert response.url == reverse("contracts:budget-edit", args=["NCT", "2024-11", 1])
+    assert BudgetReturn.objects.filter(period=date(2024, 11, 1)).exists()
+
+
+def test_starting_a_month_that_exists_says_so_on_the_form(cast, client_for):
+    response = client_for(cast["nct-manager"]).post(LIST, {"month": "2024-10-01"})
+    assert response.status_code == 200
+    assert "already has a return" in response.content.decode()
+
+
+def test_a_council_officer_cannot_start_a_month(cast, client_for):
+    assert client_for(cast["wnc-officer"]).post(LIST, {"month": "2024-11-01"}).status_code == 403
+    assert not BudgetReturn.objects.filter(period=date(2024, 11, 1)).exists()
+
+
+def test_the_list_takes_a_fixed_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    client = client_for(cast["wnc-officer"])
+    with django_assert_max_num_queries(8):
+        assert client.get(LIST).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_list_downloads_as_csv_and_excel(cast, client_for, fmt):
+    response = client_for(cast["dfe-observer"]).get(LIST, {"format": fmt})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="NCT-budget-monitoring.{fmt}"'
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["Month", "Revision", "State"]
+        assert [r[0] for r in rows[1:]] == [f"2024-{m:02d}" for m in range(9, 3, -1)]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A2"].value == "2024-09" and sheet["C2"].value == "Approved"
+
+
+# --- The entry form ---------------------------------------------------------------------------
+
+
+def test_the_entry_form_saves_every_category_to_the_penny(cast, client_for, draft):
+    data = form_data(
+        draft,
+        placements__budget="£90,004,500",
+        placements__forecast_outturn="90,904,545.50",
+        placements__commentary="More residential placements.",
+    )
+    response = client_for(cast["nct-manager"]).post(url(draft, "budget-edit"), data)
+    assert response.status_code == 302
+    line = draft.lines.get(category="placements")
+    assert (line.budget, line.forecast_outturn) == (D("90004500.00"), D("90904545.50"))
+    assert line.commentary == "More residential placements."
+    assert draft.lines.count() == 5
+
+
+def test_the_entry_form_shows_each_error_beside_its_field_and_keeps_what_was_typed(
+    cast, client_for, draft
+):
+    data = form_data(draft, staffing__actual_to_date="12.345", adoption__budget="lots")
+    response = client_for(cast["nct-manager"]).post(url(draft, "budget-edit"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert 'href="#id_staffing__actual_to_date"' in body  # the summary links to the field
+    assert "Staffing: the actual to date must be to the penny" in body
+    assert "Adoption: the budget must be an amount in pounds" in body
+    assert 'value="12.345"' in body and 'value="lots"' in body
+    assert 'value="1,000.00"' in body  # the rest, as typed
+    assert not draft.lines.exists()
+
+
+def test_the_entry_form_shows_the_budgets_last_entered_this_year_as_hints(cast, client_for):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    november = budget.budget_return_start(by=cast["nct-manager"], arrangement=nct,
+                                          month=date(2024, 11, 1))  # fmt: skip
+    client = client_for(cast["nct-manager"])
+    body = client.get(url(november, "budget-edit")).content.decode()
+    assert "Last entered for this financial year: £90,004,500.00" in body
+    assert 'aria-describedby="id_placements__budget-hint"' in body
+    assert 'name="placements__budget" type="text" inputmode="decimal" spellcheck="false" ' \
+           'value=""' in body  # fmt: skip
+    # Saving with only placements entered leaves the other categories empty, not half-filled.
+    data = {"version": november.lock_version, "placements__budget": "90,004,500.00",
+            "placements__actual_to_date": "60,000,000.00",
+            "placements__forecast_outturn": "92,000,000.00"}  # fmt: skip
+    assert client.post(url(november, "budget-edit"), data).status_code == 302
+    assert list(november.lines.values_list("category", flat=True)) == ["placements"]
+
+
+def test_a_stale_entry_form_shows_the_latest_figures(cast, client_for, draft):
+    stale = draft.lock_version
+    client = client_for(cast["nct-manager"])
+    client.post(url(draft, "budget-edit"), form_data(draft, other__budget="2,000.00"))
+    response = client.post(url(draft, "budget-edit"), form_data(draft, version=stale))
+    body = response.content.decode()
+    assert "Your changes were not saved" in body
+    assert "Someone else saved this return" in body
+    assert 'value="2,000.00"' in body
+    assert draft.lines.get(category="other").budget == D("2000.00")
+
+
+def test_a_locked_month_sends_the_trust_back_to_its_page(cast, client_for):
+    september = demo("2024-09")
+    response = client_for(cast["nct-manager"]).get(url(september, "budget-edit"))
+    assert response.status_code == 302 and response.url == url(september)
+
+
+def test_a_draft_is_not_found_for_the_councils(cast, client_for, draft):
+    assert client_for(cast["wnc-officer"]).get(url(draft)).status_code == 404
+    assert client_for(cast["nct-manager"]).get(url(draft)).status_code == 200
+
+
+# --- The review page --------------------------------------------------------------------------
+
+
+def test_the_review_words_each_over_and_underspend_and_each_councils_share(cast, client_for):
+    body = client_for(cast["wnc-officer"]).get(url(demo("2024-10"))).content.decode()
+    assert "Overspend of £2,880,144.00 (3.2% of budget)" in body  # placements
+    assert "Underspend of £1,134,057.00 (2.1% of budget)" in body  # staffing
+    assert "−£1,134,057.00" in body  # a true minus sign, not colour alone
+    assert "Overspend of £1,602,079.00" in body  # the total
+    assert "falls to the councils by the 2024/25 cost split" in body
+    assert "£897,164.24" in body and "£704,914.76" in body
+    assert "West Northamptonshire Council (WNC)" in body
+
+
+def test_the_review_offers_the_officer_approve_and_query(cast, client_for):
+    body = client_for(cast["wnc-officer"]).get(url(demo("2024-10"))).content.decode()
+    assert "Approve WNC's area" in body
+    assert "Return with a query" in body
+    assert "Enter or change figures" not in body
+
+
+def test_the_review_shows_the_history_and_the_commentary(cast, client_for):
+    body = client_for(cast["dfe-observer"]).get(url(demo("2024-09"))).content.decode()
+    assert "Approved by every council" in body
+    assert f"Started by {cast['nct-manager']}" in body
+    assert "fewer inter-agency adoption fees" in body.lower()
+    assert "Return with a query" not in body and "Correct this month" not in body
+
+
+def test_the_review_says_when_there_is_no_agreed_split(cast, client_for):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    month = budget.budget_return_start(by=cast["nct-manager"], arrangement=nct,
+                                       month=date(2022, 6, 1))  # fmt: skip
+    body = client_for(cast["nct-manager"]).get(url(month)).content.decode()
+    assert "Not split between the councils: 2022/23 no contract year is recorded" in body
+
+
+def test_the_review_lists_what_stops_submission(cast, client_for, draft):
+    client = client_for(cast["nct-manager"])
+    client.post(url(draft, "budget-edit"), form_data(draft, adoption__forecast_outturn="900"))
+    body = client.get(url(draft)).content.decode()
+    assert "Before this can be submitted" in body
+    assert "Adoption: the forecast outturn is 10.0% under budget" in body
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_variance_table_downloads_with_its_total(cast, client_for, fmt):
+    response = client_for(cast["wnc-scrutiny"]).get(url(demo("2024-09"), query=f"?format={fmt}"))
+    assert response.status_code == 200
+    assert f'filename="NCT-budget-2024-09-r1.{fmt}"' in response["Content-Disposition"]
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert [r[0] for r in rows] == ["Category", "Placements", "Staffing", "Children's homes",
+                                        "Adoption", "Other", "Total"]  # fmt: skip
+        assert rows[-1][1] == "180009000.00"
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet["A7"].value == "Total"
+        assert sheet["B7"].value == 180009000  # a number, not text
+        assert sheet["E3"].value < 0  # staffing underspend stays a negative number
+
+
+def test_each_councils_share_downloads(cast, client_for):
+    response = client_for(cast["nnc-officer"]).get(
+        url(demo("2024-10"), query="?format=csv&table=shares")
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["North Northamptonshire Council (NNC)", "44.00", "704914.76"]
+    assert rows[2][:3] == ["West Northamptonshire Council (WNC)", "56.00", "897164.24"]
+
+
+# --- The actions ------------------------------------------------------------------------------
+
+
+def test_the_buttons_run_the_month_through_submit_and_both_approvals(
+    cast, client_for, draft, mailoutbox
+):
+    manager = client_for(cast["nct-manager"])
+    manager.post(url(draft, "budget-edit"), form_data(draft))
+    assert manager.post(url(draft, "budget-submit")).status_code == 302
+    client_for(cast["wnc-officer"]).post(url(draft, "budget-approve"))
+    client_for(cast["nnc-officer"]).post(url(draft, "budget-approve"))
+    draft.refresh_from_db()
+    assert draft.state == State.APPROVED
+
+
+def test_submitting_an_incomplete_month_shows_why(cast, client_for, draft):
+    client = client_for(cast["nct-manager"])
+    response = client.post(url(draft, "budget-submit"), follow=True)
+    assert "Placements: enter the budget, actual to date and forecast outturn." in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_an_officer_returns_a_month_with_a_query(cast, client_for):
+    october = demo("2024-10")
+    client = client_for(cast["nnc-officer"])
+    assert (
+        "Your query for the trust" in client.get(url(october, "budget-send-back")).content.decode()
+    )
+    response = client.post(url(october, "budget-send-back"), {"query": "Why is adoption low?"})
+    assert response.status_code == 302
+    october.refresh_from_db()
+    assert october.state == State.RETURNED
+
+
+def test_an_empty_query_is_refused_on_the_form(cast, client_for):
+    october = demo("2024-10")
+    response = client_for(cast["nnc-officer"]).post(url(october, "budget-send-back"), {"query": ""})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_the_trust_starts_a_correction_and_lands_on_the_new_revision(cast, client_for):
+    september = demo("2024-09")
+    response = client_for(cast["nct-manager"]).post(
+        url(september, "budget-correct"), {"reason": "Placements accrual missed"}
+    )
+    correction = BudgetReturn.objects.get(period=september.period, revision=2)
+    assert response.status_code == 302 and response.url == url(correction)
+    assert correction.lines.count() == 5
+    body = client_for(cast["nct-manager"]).get(url(correction)).content.decode()
+    assert "Correction 1: Placements accrual missed" in body
+    assert "Revisions of this month" in body

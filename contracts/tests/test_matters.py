@@ -1,0 +1,359 @@
+"""Reserved matters: the register, the decision log and each council's own answer
+(contracts/matters.py), on the demo cast."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from contracts import matters
+from contracts.models import Consent, ReservedDecision, ReservedMatter
+from trust_portal.accounts.models import Arrangement
+
+CONSENT, REFUSE = Consent.Answer.CONSENT, Consent.Answer.REFUSE
+DAY = date(2025, 1, 6)
+
+
+@pytest.fixture
+def nct(db):
+    return Arrangement.objects.get(trust__code="NCT")
+
+
+@pytest.fixture
+def matter(nct, cast):
+    return matters.matter_save(
+        by=cast["wnc-officer"],
+        arrangement=nct,
+        reason="Article 12 of the articles",
+        reference="RM99",
+        title="Selling the trust's head office",
+        description="Any sale of land or buildings worth more than £500,000.",
+    )
+
+
+@pytest.fixture
+def decision(matter, cast):
+    return matters.decision_record(
+        by=cast["nnc-officer"],
+        matter=matter,
+        title="Sale of the head office",
+        description="Sale of One Angel Square.",
+        requested_on=DAY,
+    )
+
+
+def answer(cast, who, decision, reply=CONSENT, on=DAY, note=""):
+    return matters.consent_record(
+        by=cast[who], decision=decision, answer=reply, decided_on=on, note=note
+    )
+
+
+def outcome_of(decision) -> str:
+    """The outcome both ways: the model's rule and the list's annotation must agree."""
+    annotated = matters.with_outcome(ReservedDecision.objects.filter(pk=decision.pk)).get()
+    assert annotated.current_outcome == decision.outcome()
+    return decision.outcome()
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def test_a_council_officer_adds_a_matter_and_the_history_says_who_and_why(matter, cast):
+    record = matter.history.get()
+    assert record.history_user == cast["wnc-officer"]
+    assert record.history_change_reason == "Article 12 of the articles"
+
+
+def test_a_change_to_a_matter_keeps_the_old_words_and_the_reason(matter, nct, cast):
+    matters.matter_save(
+        by=cast["nnc-officer"],
+        arrangement=nct,
+        matter=matter,
+        reason="The limit rose",
+        reference="RM99",
+        title=matter.title,
+        description="Worth more than £750,000.",
+    )
+    newest, older = matter.history.order_by("-history_date")[:2]
+    assert newest.description == "Worth more than £750,000."
+    assert older.description == "Any sale of land or buildings worth more than £500,000."
+    assert (newest.history_user, newest.history_change_reason) == (
+        cast["nnc-officer"],
+        "The limit rose",
+    )
+
+
+def test_every_change_to_the_register_needs_a_reason(matter, nct, cast):
+    with pytest.raises(ValidationError) as error:
+        matters.matter_save(
+            by=cast["wnc-officer"],
+            arrangement=nct,
+            matter=matter,
+            reason=" ",
+            reference="RM99",
+            title="x",
+            description="y",
+        )
+    assert "reason" in error.value.message_dict
+
+
+@pytest.mark.parametrize("reference", ["", "RM", "add", "RM 4", "RM/4", "-4"])
+def test_a_reference_is_a_number_as_the_articles_give_it(reference, nct, cast):
+    with pytest.raises(ValidationError) as error:
+        matters.matter_save(
+            by=cast["wnc-officer"],
+            arrangement=nct,
+            reason="new",
+            reference=reference,
+            title="A matter",
+            description="Words",
+        )
+    assert "reference" in error.value.message_dict
+
+
+def test_a_reference_is_used_once_in_a_register(matter, nct, cast):
+    with pytest.raises(ValidationError, match="already has a matter rm99"):
+        matters.matter_save(
+            by=cast["wnc-officer"],
+            arrangement=nct,
+            reason="again",
+            reference="rm99",
+            title="Twice",
+            description="Words",
+        )
+
+
+def test_the_same_reference_may_be_used_in_another_arrangements_register(matter, cast):
+    oct_ = Arrangement.objects.get(trust__code="OCT")
+    other = matters.matter_save(
+        by=cast["occ-officer"],
+        arrangement=oct_,
+        reason="Their own",
+        reference="RM99",
+        title="Theirs",
+        description="Words",
+    )
+    assert other.arrangement == oct_
+
+
+@pytest.mark.parametrize(
+    "who", ["nct-manager", "dfe-observer", "wnc-scrutiny", "admin", "occ-officer", "outsider"]
+)
+def test_only_the_owning_councils_officers_keep_the_register(who, nct, cast):
+    with pytest.raises(PermissionDenied):
+        matters.matter_save(
+            by=cast[who], arrangement=nct, reason="r", reference="RM98", title="t", description="d"
+        )
+    assert not ReservedMatter.objects.filter(reference="RM98").exists()
+
+
+# --- The decision log -----------------------------------------------------------------------
+
+
+def test_a_logged_decision_awaits_every_council(decision, cast):
+    assert decision.recorded_by == cast["nnc-officer"]
+    assert outcome_of(decision) == "awaiting"
+
+
+def test_a_decision_cannot_be_requested_in_the_future(matter, cast):
+    with pytest.raises(ValidationError) as error:
+        matters.decision_record(
+            by=cast["wnc-officer"],
+            matter=matter,
+            title="t",
+            description="d",
+            requested_on=timezone.localdate() + timedelta(days=1),
+        )
+    assert "requested_on" in error.value.message_dict
+
+
+@pytest.mark.parametrize("who", ["nct-manager", "dfe-observer", "admin", "occ-officer"])
+def test_only_the_councils_officers_log_decisions(who, matter, cast):
+    with pytest.raises(PermissionDenied):
+        matters.decision_record(
+            by=cast[who], matter=matter, title="t", description="d", requested_on=DAY
+        )
+
+
+# --- Each council's answer and the outcome --------------------------------------------------
+
+
+def test_an_officer_answers_for_their_own_council(decision, cast):
+    consent = answer(cast, "nnc-officer", decision, note="Executive, minute 12")
+    assert (consent.council.code, consent.recorded_by) == ("NNC", cast["nnc-officer"])
+    assert consent.history.get().history_change_reason == "NNC consented"
+
+
+def test_one_consent_of_two_leaves_it_awaiting(decision, cast):
+    answer(cast, "wnc-officer", decision)
+    assert outcome_of(decision) == "awaiting"
+
+
+def test_it_is_decided_when_every_owning_council_has_consented(decision, cast):
+    answer(cast, "wnc-officer", decision)
+    answer(cast, "nnc-officer", decision)
+    assert outcome_of(decision) == "decided"
+
+
+def test_one_refusal_refuses_it_at_once(decision, cast):
+    answer(cast, "nnc-officer", decision, REFUSE)
+    assert outcome_of(decision) == "refused"
+    answer(cast, "wnc-officer", decision, CONSENT)
+    assert outcome_of(decision) == "refused"
+
+
+def test_a_council_answers_once(decision, cast):
+    answer(cast, "wnc-officer", decision)
+    with pytest.raises(ValidationError, match="WNC's answer is recorded already"):
+        answer(cast, "wnc-officer", decision, REFUSE)
+    assert decision.consents.get().answer == CONSENT
+
+
+@pytest.mark.parametrize("who", ["nct-manager", "dfe-observer", "admin", "nnc-scrutiny"])
+def test_nobody_but_a_councils_officer_answers(who, decision, cast):
+    with pytest.raises(PermissionDenied):
+        answer(cast, who, decision)
+    assert not decision.consents.exists()
+
+
+def test_an_officer_of_another_arrangement_cannot_answer(decision, cast):
+    with pytest.raises(PermissionDenied):
+        answer(cast, "occ-officer", decision)
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [(DAY - timedelta(days=1), "cannot come before"), (None, "Enter the date")],
+)
+def test_the_councils_decision_date_is_checked(day, message, decision, cast):
+    with pytest.raises(ValidationError, match=message):
+        answer(cast, "wnc-officer", decision, on=day)
+
+
+def test_a_decision_date_in_the_future_is_refused(decision, cast):
+    with pytest.raises(ValidationError, match="today or earlier"):
+        answer(cast, "wnc-officer", decision, on=timezone.localdate() + timedelta(days=1))
+
+
+def test_an_answer_must_be_consent_or_refuse(decision, cast):
+    with pytest.raises(ValidationError, match="consented or refused"):
+        answer(cast, "wnc-officer", decision, reply="abstain")
+
+
+# --- Corrections ----------------------------------------------------------------------------
+
+
+def test_a_wrong_answer_is_corrected_with_a_reason_and_stays_in_the_history(decision, cast):
+    answer(cast, "nnc-officer", decision, REFUSE, note="minute 12")
+    answer(cast, "wnc-officer", decision)
+    matters.consent_correct(
+        by=cast["nnc-officer"],
+        decision=decision,
+        answer=CONSENT,
+        decided_on=DAY,
+        note="minute 12",
+        reason="Typed refuse by mistake",
+    )
+    assert outcome_of(decision) == "decided"
+    newest, older = Consent.history.filter(council__code="NNC", decision_id=decision.pk).order_by(
+        "-history_date"
+    )
+    assert (older.answer, newest.answer) == (REFUSE, CONSENT)
+    assert newest.history_change_reason == "Corrected: Typed refuse by mistake"
+
+
+def test_a_correction_needs_a_reason(decision, cast):
+    answer(cast, "wnc-officer", decision)
+    with pytest.raises(ValidationError) as error:
+        matters.consent_correct(
+            by=cast["wnc-officer"],
+            decision=decision,
+            answer=REFUSE,
+            decided_on=DAY,
+            note="",
+            reason="",
+        )
+    assert "reason" in error.value.message_dict
+
+
+def test_an_officer_corrects_only_their_own_councils_answer(decision, cast):
+    answer(cast, "wnc-officer", decision)
+    with pytest.raises(ValidationError, match="NNC has not answered yet"):
+        matters.consent_correct(
+            by=cast["nnc-officer"],
+            decision=decision,
+            answer=REFUSE,
+            decided_on=DAY,
+            note="",
+            reason="Wrong",
+        )
+    assert decision.consents.get().answer == CONSENT
+
+
+def test_a_correction_that_changes_nothing_is_refused(decision, cast):
+    answer(cast, "wnc-officer", decision, note="minute 3")
+    with pytest.raises(ValidationError, match="Nothing changed"):
+        matters.consent_correct(
+            by=cast["wnc-officer"],
+            decision=decision,
+            answer=CONSENT,
+            decided_on=DAY,
+            note="minute 3",
+            reason="Again",
+        )
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+
+def test_the_demo_register_is_synthetic_and_says_so(nct):
+    import json
+
+    from contracts.demo import MATTERS_FIXTURE
+
+    data = json.loads(MATTERS_FIXTURE.read_text())
+    assert data["synthetic"] is True and "synthetic" in data["source"]["synthetic"].lower()
+    assert list(nct.reserved_matters.values_list("reference", flat=True)) == [
+        "RM1",
+        "RM2",
+        "RM3",
+        "RM4",
+        "RM5",
+        "RM6",
+    ]
+
+
+def test_the_demo_has_a_decided_an_awaiting_and_a_refused_decision(nct):
+    decisions = {
+        d.matter.reference: d
+        for d in ReservedDecision.objects.filter(matter__arrangement=nct).select_related("matter")
+    }
+    assert {ref: outcome_of(d) for ref, d in decisions.items()} == {
+        "RM1": "decided",
+        "RM4": "awaiting",
+        "RM5": "refused",
+    }
+    assert [c.council.code for c in decisions["RM4"].consents.all()] == ["WNC"]
+    # Each answer was recorded by its own council's officer.
+    for consent in Consent.objects.filter(decision__matter__arrangement=nct):
+        assert consent.recorded_by.organisation_id == consent.council_id
+
+
+def test_loading_the_demo_again_adds_nothing(nct, cast):
+    from contracts.demo import load_reserved_matters
+
+    officers = {"WNC": cast["wnc-officer"], "NNC": cast["nnc-officer"]}
+    before = (
+        ReservedMatter.objects.count(),
+        ReservedDecision.objects.count(),
+        Consent.objects.count(),
+        Consent.history.count(),
+    )
+    assert "0 answers recorded" in load_reserved_matters(nct, officers)
+    assert (
+        ReservedMatter.objects.count(),
+        ReservedDecision.objects.count(),
+        Consent.objects.count(),
+        Consent.history.count(),
+    ) == before

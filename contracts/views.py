@@ -1,0 +1,281 @@
+"""Pages of the service contracts and the contract overview."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from contracts import forms, money, services
+from contracts.access import contract_years_visible
+from contracts.models import ContractDocument, ContractYear, ServiceContract
+from contracts.payments import payment_position
+from performance.periods import financial_year_of
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.exports import table_response
+from trust_portal.govuk_forms import add_service_errors
+
+
+def council_rows(contract_year: ContractYear, *, today: date) -> tuple[object, list[dict]]:
+    """Per council: the year's money (money.year_figures) and what is due, paid, outstanding
+    (payments.payment_position)."""
+    figures = money.year_figures(contract_year)
+    positions = {p.code: p for p in payment_position(contract_year, today=today, figures=figures)}
+    rows = []
+    for c in figures.councils:
+        position = positions[c.code]
+        rows.append({"figures": c, "due": position.due_to_date, "paid": position.paid,
+                     "outstanding": position.outstanding})  # fmt: skip
+    return figures, rows
+
+
+COUNCIL_HEADER = [
+    "Council",
+    "Share (%)",
+    "Share of contract sum (£)",
+    "Passported grants (£)",
+    "Contribution (£)",
+    "Returned by the trust (£)",
+    "Block 3 share (£)",
+    "Due to date (£)",
+    "Paid (£)",
+    "Outstanding (£)",
+]
+
+
+def _council_table(rows):
+    for r in rows:
+        c = r["figures"]
+        yield [
+            c.code,
+            c.percentage,
+            c.share_of_contract_sum,
+            c.passported_grants,
+            c.contribution,
+            c.adjustments,
+            c.block3_share,
+            r["due"],
+            r["paid"],
+            r["outstanding"],
+        ]
+
+
+@login_required
+def overview(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.CONTRACT)
+    years = list(contract_years_visible(request.user, arrangement).order_by("-financial_year"))
+    today = timezone.localdate()
+    chosen = _chosen_year(request, years, today)
+    figures, rows = council_rows(chosen, today=today) if chosen else (None, [])
+    if chosen and request.GET.get("format") in ("csv", "xlsx"):
+        name = f"{arrangement.code}-contributions-{chosen.financial_year}"
+        return table_response(
+            request.GET["format"],
+            name,
+            COUNCIL_HEADER,
+            _council_table(rows),
+            title=f"Contributions {chosen.label}",
+        )
+    context = {
+        "arrangement": arrangement,
+        "years": years,
+        "year": chosen,
+        "figures": figures,
+        "rows": rows,
+        "totals": _totals(rows),
+        "today": today,
+        "contracts": arrangement.contracts.select_related("council").order_by("council__code"),
+        "can_edit": can(request.user, Action.EDIT, Kind.CONTRACT, arrangement),
+    }
+    return render(request, "contracts/overview.html", context)
+
+
+def _chosen_year(request, years, today):
+    wanted = request.GET.get("year")
+    if wanted:
+        found = next((y for y in years if str(y.financial_year) == wanted), None)
+        if found is None:
+            raise Http404("No such contract year, or not one you can see.")
+        return found
+    current = financial_year_of(today)
+    return next((y for y in years if y.financial_year == current), years[0] if years else None)
+
+
+def _totals(rows):
+    if not rows:
+        return None
+    zero = Decimal("0.00")
+    keys = ("due", "paid", "outstanding")
+    totals = {k: sum((r[k] for r in rows), zero) for k in keys}
+    for name in (
+        "share_of_contract_sum",
+        "passported_grants",
+        "contribution",
+        "adjustments",
+        "block3_share",
+    ):
+        totals[name] = sum((getattr(r["figures"], name) for r in rows), zero)
+    return totals
+
+
+# --- Service contracts -----------------------------------------------------------------------
+
+
+def _own_contract(request, contract: ServiceContract) -> None:
+    require(request.user, Action.EDIT, Kind.CONTRACT)
+    if request.user.organisation_id != contract.council_id:
+        raise PermissionDenied(
+            f"Only {contract.council.code}'s officers change {contract.council.code}'s contract."
+        )
+
+
+def _contract_or_404(request, code, reference) -> ServiceContract:
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.CONTRACT)
+    return get_object_or_404(
+        ServiceContract.objects.select_related("council", "arrangement__trust"),
+        arrangement=arrangement,
+        reference=reference,
+    )
+
+
+@login_required
+def contract_detail(request, code, reference):
+    contract = _contract_or_404(request, code, reference)
+    context = {
+        "contract": contract,
+        "arrangement": contract.arrangement,
+        "obligations": contract.obligations.all(),
+        "documents": contract.documents.select_related("uploaded_by"),
+        "history": contract.history.select_related("history_user").order_by("-history_date")[:50],
+        "can_edit": can(request.user, Action.EDIT, Kind.CONTRACT, contract.arrangement)
+        and request.user.organisation_id == contract.council_id,
+    }
+    return render(request, "contracts/contract_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_create(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.EDIT, Kind.CONTRACT)
+    form = forms.ContractForm(request.POST or None, arrangement=arrangement)
+    # A council records its own contract.
+    form.fields["council"].queryset = arrangement.councils.filter(pk=request.user.organisation_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                by=request.user,
+                arrangement=arrangement,
+                council=data["council"],
+                reference=data["reference"],
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+                obligations=form.obligation_list(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Contract {contract.reference} recorded.")
+            return redirect(contract.get_absolute_url())
+    context = {"arrangement": arrangement, "form": form, "heading": "Record a service contract"}
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request, code, reference):
+    contract = _contract_or_404(request, code, reference)
+    _own_contract(request, contract)
+    initial = {
+        "title": contract.title,
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "status": contract.status,
+        "obligations": "\n".join(o.text for o in contract.obligations.all()),
+    }
+    form = forms.ContractForm(
+        request.POST or None, arrangement=contract.arrangement, editing=True, initial=initial
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contract_update(
+                by=request.user,
+                contract=contract,
+                reason=data["reason"],
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+            )
+            services.contract_set_obligations(
+                by=request.user,
+                contract=contract,
+                obligations=form.obligation_list(),
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Contract {contract.reference} updated.")
+            return redirect(contract.get_absolute_url())
+    context = {
+        "arrangement": contract.arrangement,
+        "form": form,
+        "back": contract.get_absolute_url(),
+        "heading": f"Change contract {contract.reference}",
+    }
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_add(request, code, reference):
+    contract = _contract_or_404(request, code, reference)
+    _own_contract(request, contract)
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = forms.DocumentForm(*data)
+    if form.is_valid():
+        try:
+            services.contract_document_add(
+                by=request.user,
+                contract=contract,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Document attached.")
+            return redirect(contract.get_absolute_url())
+    context = {
+        "arrangement": contract.arrangement,
+        "form": form,
+        "multipart": True,
+        "back": contract.get_absolute_url(),
+        "heading": f"Attach a document to {contract.reference}",
+    }
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+def document_download(request, code, reference, pk):
+    """Documents are served only through this page's permission check, never as public
+    media."""
+    contract = _contract_or_404(request, code, reference)
+    document = get_object_or_404(ContractDocument, contract=contract, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The document's file is missing from the file storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=document.original_name)
