@@ -145,6 +145,8 @@ class BlocksSerializer(serializers.Serializer):
     block2_non_recurring = _money()
     block2 = _money(help_text="Block 2: transformation items, recurring and not.")
     block3_provision = _money(help_text="Block 3: the transformation fund, outside the sum.")
+    block3_drawn = _money(help_text="Released so far by approved business cases.")
+    block3_remaining = _money()
 
 
 class ContributionSerializer(serializers.Serializer):
@@ -243,6 +245,8 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("shares", CostShare.objects.select_related("council")),
                 "grants",
                 "adjustments",
+                "block3_draws",
+                "arrangement__councils",
             )
             .order_by("arrangement__trust__code", "-financial_year")
         )

@@ -116,11 +116,17 @@ class YearFigures:
     block2_non_recurring: Decimal
     block3_provision: Decimal
     split_complete: bool
+    block3_drawn: Decimal = Decimal("0.00")
     councils: list[CouncilFigures] = field(default_factory=list)
 
     @property
     def block2(self) -> Decimal:
         return self.block2_recurring + self.block2_non_recurring
+
+    @property
+    def block3_remaining(self) -> Decimal:
+        """The Block 3 provision not yet released by approved business cases."""
+        return self.block3_provision - self.block3_drawn
 
     @property
     def contract_sum(self) -> Decimal:
@@ -161,6 +167,7 @@ def year_figures(contract_year) -> YearFigures:
         block2_recurring=b2_rec,
         block2_non_recurring=b2_non,
         block3_provision=total(block3_lines),
+        block3_drawn=total(contract_year.block3_draws.all()),
         split_complete=bool(councils)
         and all(c.pk in shares for c in councils)
         and sum(shares.values()) == HUNDRED,

@@ -73,6 +73,13 @@ def overview(request, code):
     today = timezone.localdate()
     chosen = _chosen_year(request, years, today)
     figures, rows = council_rows(chosen, today=today) if chosen else (None, [])
+    if request.GET.get("table") == "contracts" and request.GET.get("format") in ("csv", "xlsx"):
+        contracts = arrangement.contracts.select_related("council")
+        rows = ([c.reference, c.council.code, c.title, c.starts_on, c.ends_on,
+                 c.get_status_display()] for c in contracts)  # fmt: skip
+        return table_response(request.GET["format"], f"{arrangement.code}-contracts",
+                              ["Reference", "Council", "Title", "Starts", "Ends", "Status"], rows,
+                              title="Service contracts")  # fmt: skip
     if chosen and request.GET.get("format") in ("csv", "xlsx"):
         name = f"{arrangement.code}-contributions-{chosen.financial_year}"
         return table_response(

@@ -1,11 +1,13 @@
 """Pages of one contract year: its lines, split, grants, adjustments and contributions; the
 draft's editing, its agreement, and the rollover into next year."""
 
+import json
 from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -29,32 +31,12 @@ def year_detail(request, code, year):
     lines = list(contract_year.lines.select_related("funded_by"))
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        if request.GET.get("table") == "lines":
-            rows = (
-                [
-                    line.get_block_display(),
-                    line.name,
-                    line.amount,
-                    "yes" if line.recurring else "no",
-                    line.funded_by.code if line.funded_by else "the split",
-                ]
-                for line in lines
-            )
-            return table_response(
-                fmt,
-                f"{arrangement.code}-lines-{year}",
-                LINE_HEADER,
-                rows,
-                title=f"Lines {contract_year.label}",
-            )
-        _, council_data = council_rows(contract_year, today=timezone.localdate())
-        return table_response(
-            fmt,
-            f"{arrangement.code}-contributions-{year}",
-            COUNCIL_HEADER,
-            _council_table(council_data),
-            title=f"Contributions {contract_year.label}",
-        )
+        table = request.GET.get("table", "contributions")
+        if table not in YEAR_TABLES:
+            raise Http404("No such table.")
+        header, rows = YEAR_TABLES[table](contract_year)
+        return table_response(fmt, f"{arrangement.code}-{table}-{year}", header, rows,
+                              title=f"{table.capitalize()} {contract_year.label}")  # fmt: skip
     today = timezone.localdate()
     figures, rows = council_rows(contract_year, today=today)
     is_draft = contract_year.state == ContractYear.State.DRAFT
@@ -82,6 +64,66 @@ def year_detail(request, code, year):
         ).exists(),
     }
     return render(request, "contracts/year_detail.html", context)
+
+
+def _lines_table(contract_year):
+    lines = contract_year.lines.select_related("funded_by")
+    return LINE_HEADER, (
+        [line.get_block_display(), line.name, line.amount, "yes" if line.recurring else "no",
+         line.funded_by.code if line.funded_by else "the split"]
+        for line in lines
+    )  # fmt: skip
+
+
+def _contributions_table(contract_year):
+    _, rows = council_rows(contract_year, today=timezone.localdate())
+    return COUNCIL_HEADER, _council_table(rows)
+
+
+def _grants_table(contract_year):
+    return ["Council", "Grant", "Amount (£)", "Notes"], (
+        [g.council.code, g.name, g.amount, g.notes]
+        for g in contract_year.grants.select_related("council")
+    )
+
+
+def _adjustments_table(contract_year):
+    return ["Council", "Adjustment", "Amount returned (£)", "Reason"], (
+        [a.council.code, a.name, a.amount, a.reason]
+        for a in contract_year.adjustments.select_related("council")
+    )
+
+
+def _variations_table(contract_year):
+    header = ["Number", "Change", "Reason", "Proposed", "Replaced", "State", "Requested by",
+              "Requested at", "Decided by", "Councils' decision of", "Decision note"]  # fmt: skip
+    rows = (
+        [v.number, v.get_kind_display(), v.reason, json.dumps(v.proposed),
+         json.dumps(v.before) if v.before else "", v.get_state_display(), str(v.requested_by),
+         v.requested_at.replace(tzinfo=None), str(v.decided_by or ""), v.decision_date,
+         v.decision_note]
+        for v in contract_year.variations.select_related("requested_by", "decided_by")
+    )  # fmt: skip
+    return header, rows
+
+
+def _history_table(contract_year):
+    return ["When", "Who", "What", "Change", "Why"], (
+        [h.history_date.replace(tzinfo=None), str(h.history_user or "Trust Portal"), label,
+         {"+": "added", "-": "removed"}.get(h.history_type, "changed") + f": {h.instance}",
+         h.history_change_reason or ""]
+        for label, h in year_history(contract_year)
+    )  # fmt: skip
+
+
+YEAR_TABLES = {
+    "lines": _lines_table,
+    "contributions": _contributions_table,
+    "grants": _grants_table,
+    "adjustments": _adjustments_table,
+    "variations": _variations_table,
+    "history": _history_table,
+}
 
 
 def year_history(contract_year: ContractYear) -> list:

@@ -134,6 +134,8 @@ def test_the_demo_year_gives_the_scrutiny_reports_figures_as_strings(api_for):
         "block2_non_recurring": "2363000.00",
         "block2": "2580000.00",
         "block3_provision": "3291000.00",
+        "block3_drawn": "0.00",
+        "block3_remaining": "3291000.00",
     }
     shares = {s["council"]: s["percentage"] for s in body["split"]["shares"]}
     assert shares == {"WNC": "56.00", "NNC": "44.00"}
@@ -207,8 +209,8 @@ def test_a_years_key_is_case_insensitive_in_the_trust_code(api_for):
 
 
 def test_the_years_list_takes_a_bounded_number_of_queries(api_for, django_assert_num_queries):
-    # Count, page and four prefetches (lines, shares, grants, adjustments), then one query a
-    # year for the arrangement's councils (money.year_figures orders them afresh): 2 years.
+    # Count, page and six prefetches (lines, shares, grants, adjustments, Block 3 draws, the
+    # arrangements' councils), whatever the number of years.
     with django_assert_num_queries(8):
         api_for("wnc-officer").get("/api/v1/contract-years/")
 

@@ -523,3 +523,18 @@ def test_a_block_3_line_funded_by_one_council_falls_to_that_council(cast, y2025,
     figures = money.year_figures(y2025)
     assert figures.council("WNC").block3_share == D("1000.00")
     assert figures.council("NNC").block3_share == D("0.00")
+
+
+def test_the_block_3_provision_shows_what_approved_cases_have_drawn(y2024):
+    from contracts.models import Block3Draw
+
+    assert money.year_figures(y2024).block3_remaining == D("3291000.00")
+    Block3Draw.objects.create(
+        contract_year=y2024,
+        amount=D("250000.00"),
+        business_case="Exploitation Hub",
+        drawn_on=date(2024, 6, 1),
+    )
+    figures = money.year_figures(y2024)
+    assert (figures.block3_drawn, figures.block3_remaining) == (D("250000.00"), D("3041000.00"))
+    assert figures.contract_sum == D("180009000.00")  # Block 3 is outside the contract sum

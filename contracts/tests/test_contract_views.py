@@ -236,3 +236,33 @@ def test_the_years_history_names_who_changed_what_and_why(cast, client_for, who)
     assert "Variation 1: Record the 2024/25 split the councils agreed." in page
     assert "Amira Shah" in page and "Morgan Reid" in page
     assert date(2024, 3, 27).strftime("%-d March %Y") in page
+
+
+@pytest.mark.parametrize(
+    ("table", "first_row"),
+    [
+        ("lines", ["Block", "Line", "Amount (£)", "Recurring", "Funded by"]),
+        ("adjustments", ["Council", "Adjustment", "Amount returned (£)", "Reason"]),
+        ("variations", ["Number", "Change", "Reason", "Proposed", "Replaced", "State",
+                        "Requested by", "Requested at", "Decided by", "Councils' decision of",
+                        "Decision note"]),
+        ("history", ["When", "Who", "What", "Change", "Why"]),
+    ],
+)  # fmt: skip
+def test_every_table_of_a_year_downloads_as_csv_and_excel(cast, client_for, table, first_row):
+    client = client_for(cast["dfe-observer"])
+    csv = text(client.get(f"{Y2024}?table={table}&format=csv")).lstrip("\ufeff")
+    assert csv.splitlines()[0].split(",") == first_row
+    book = load_workbook(BytesIO(client.get(f"{Y2024}?table={table}&format=xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == first_row and len(rows) > 1
+
+
+def test_an_unknown_table_is_not_found(cast, client_for):
+    response = client_for(cast["wnc-officer"]).get(f"{Y2024}?table=secrets&format=csv")
+    assert response.status_code == 404
+
+
+def test_the_contracts_table_downloads(cast, client_for):
+    csv = text(client_for(cast["nct-manager"]).get(OVERVIEW + "?table=contracts&format=csv"))
+    assert "NCT-SC-WNC-2023,WNC," in csv and "2028-03-31,In force" in csv
