@@ -368,8 +368,11 @@ class Block3Draw(models.Model):
         ContractYear, on_delete=models.PROTECT, related_name="block3_draws"
     )
     amount = money_field(validators=[MinValueValidator(Decimal("0.01"))])
-    business_case = models.CharField(
-        max_length=200, help_text="The approved business case that released it."
+    business_case = models.ForeignKey(
+        "contracts.BusinessCase",
+        on_delete=models.PROTECT,
+        related_name="block3_draws",
+        help_text="The approved business case that released it.",
     )
     drawn_on = models.DateField(help_text="The date of the board's approval.")
     recorded_by = models.ForeignKey(
@@ -384,7 +387,7 @@ class Block3Draw(models.Model):
         ]
 
     def __str__(self):
-        return f"£{self.amount:,.2f} for {self.business_case}"
+        return f"£{self.amount:,.2f} for {self.business_case.reference}"
 
 
 # --- Variations ------------------------------------------------------------------------------
@@ -656,3 +659,17 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.council.code}: {self.get_answer_display()}"
+
+
+# The transformation programme's tables live in their own module (issue 5).
+from contracts.transformation.models import (  # noqa: E402, F401
+    Benefit,
+    BenefitQuarter,
+    BoardMeeting,
+    BusinessCase,
+    CaseCost,
+    CaseSpend,
+    Project,
+    Risk,
+    Theme,
+)

@@ -529,11 +529,21 @@ def test_the_block_3_provision_shows_what_approved_cases_have_drawn(y2024):
     from contracts.models import Block3Draw
 
     assert money.year_figures(y2024).block3_remaining == D("3291000.00")
+    from contracts.transformation.models import BusinessCase, Project
+
+    project = Project.objects.create(
+        arrangement=y2024.arrangement, theme="demand", name="Exploitation", owner="NCT"
+    )
+    case = BusinessCase.objects.create(
+        project=project,
+        reference="BCX",
+        title="Hub",
+        summary="s",
+        funding="block3",
+        expected_benefits="b",
+    )
     Block3Draw.objects.create(
-        contract_year=y2024,
-        amount=D("250000.00"),
-        business_case="Exploitation Hub",
-        drawn_on=date(2024, 6, 1),
+        contract_year=y2024, amount=D("250000.00"), business_case=case, drawn_on=date(2024, 6, 1)
     )
     figures = money.year_figures(y2024)
     assert (figures.block3_drawn, figures.block3_remaining) == (D("250000.00"), D("3041000.00"))
