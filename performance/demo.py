@@ -28,7 +28,9 @@ def load_catalogue() -> int:
                 "national_name",
                 "from_extract",
                 "additive",
+                "entered_in",
             )
+            if k in row
         }
         indicator, created = Indicator.objects.get_or_create(
             code=row["code"], defaults={**fields, "display_order": row["display_order"]}

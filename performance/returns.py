@@ -40,6 +40,8 @@ def cells_of(arrangement, indicators) -> list[tuple[Indicator, str]]:
     areas = areas_of(arrangement)
     cells = []
     for indicator in indicators:
+        if indicator.entered_in != Indicator.EnteredIn.PERFORMANCE:
+            continue  # the workforce return's rates are derived there, not entered here
         cells += [(indicator, area) for area in areas]
         if not indicator.additive:
             cells.append((indicator, ALL_AREAS))

@@ -105,7 +105,8 @@ def test_load_demo_queues_a_recompute_of_each_arrangement_after_commit(
 
 def test_load_demo_loads_the_catalogue_and_the_2019_report_targets(db):
     load()
-    assert Indicator.objects.count() == 26
+    assert Indicator.objects.filter(entered_in="performance").count() == 26
+    assert Indicator.objects.filter(entered_in="workforce").count() == 4
     assert all(i.definitions.count() == 1 for i in Indicator.objects.all())
     nct = Arrangement.objects.get(trust__code="NCT")
     targets = {
