@@ -30,19 +30,18 @@ from workforce.models import COUNT_FIELDS, FTE_FIELDS
 ZERO = Decimal("0.00")
 
 
+def _exact(value) -> Fraction:
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    return Fraction(Decimal(value))
+
+
 def ratio(numerator, denominator) -> Fraction | None:
     """numerator / denominator as an exact fraction, None when the denominator is nought."""
-    denominator = (
-        Fraction(Decimal(denominator))
-        if not isinstance(denominator, int)
-        else Fraction(denominator)
-    )
+    denominator = _exact(denominator)
     if not denominator:
         return None
-    numerator = (
-        Fraction(Decimal(numerator)) if not isinstance(numerator, int) else Fraction(numerator)
-    )
-    return numerator / denominator
+    return _exact(numerator) / denominator
 
 
 def percent(value: Fraction | None) -> Fraction | None:
