@@ -69,12 +69,15 @@ def _amount(text, *, field: str = "amount", minimum: Decimal = Decimal("0.00")) 
             raise ValidationError(
                 {field: f"Enter the amount in pounds, for example 2,580,000.00 (not “{text}”)."}
             ) from None
-    if not value.is_finite() or value != value.quantize(money.PENNY):
+    if not value.is_finite():
+        raise ValidationError({field: "Enter the amount in pounds, for example 2,580,000.00."})
+    # Size first: rounding a huge number to the penny is itself an error.
+    if abs(value) >= Decimal("1e12"):
+        raise ValidationError({field: "The amount is too large: under £1,000,000,000,000."})
+    if value != value.quantize(money.PENNY):
         raise ValidationError({field: "Enter the amount to the penny: at most 2 decimal places."})
     if value < minimum:
         raise ValidationError({field: f"The amount must be at least {money.money_text(minimum)}."})
-    if abs(value) >= Decimal("1e12"):
-        raise ValidationError({field: "The amount is too large: under £1,000,000,000,000."})
     return value.quantize(money.PENNY)
 
 
@@ -398,10 +401,10 @@ def _split_proposal(contract_year: ContractYear, shares: dict, basis: str) -> di
         except InvalidOperation:
             errors[f"share_{code}"] = f"Enter {code}'s percentage, for example 56 or 44.72."
             continue
-        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            errors[f"share_{code}"] = f"{code}'s percentage: at most 2 decimal places."
-        elif not 0 <= value <= 100:
+        if not value.is_finite() or not 0 <= value <= 100:
             errors[f"share_{code}"] = f"{code}'s percentage must be between 0 and 100."
+        elif value != value.quantize(Decimal("0.01")):
+            errors[f"share_{code}"] = f"{code}'s percentage: at most 2 decimal places."
         else:
             clean[code] = value
     unknown = set(shares) - set(councils)
@@ -555,6 +558,10 @@ def variation_reject(*, by, variation: Variation, decision_date: date, note: str
     _pending(variation)
     if not (note or "").strip():
         raise ValidationError({"note": "Say why the councils rejected it."})
+    if decision_date is None or decision_date > timezone.localdate():
+        raise ValidationError(
+            {"decision_date": "Give the date of the councils' joint decision: today or earlier."}
+        )
     variation.state = Variation.State.REJECTED
     variation.decided_by, variation.decided_at = by, timezone.now()
     variation.decision_date, variation.decision_note = decision_date, note.strip()

@@ -60,6 +60,7 @@ class Indicator(models.Model):
         help_text="Whether areas add up to the whole. Not for average caseload or workers over "
         "the limit: one worker may hold cases in several areas.",
     )
+
     class EnteredIn(models.TextChoices):
         PERFORMANCE = "performance", "The monthly performance return"
         WORKFORCE = "workforce", "The monthly workforce return (derived from its FTE figures)"

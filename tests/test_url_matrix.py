@@ -54,6 +54,13 @@ def officers_only(status=200, **overrides):
     return {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, status), **overrides}
 
 
+def trust_managers_only(status=200):
+    """The trust's managers act; every other party is refused (403)."""
+    return {**parties(NCT_PARTIES, 403), "nct-manager": status}
+
+
+RISK_R01 = {"code": "NCT", "reference": "R01"}  # the demo's risk to Workforce Managed Teams
+
 # A draft year does not exist for the roles that may not see drafts.
 DRAFT_HIDDEN = {"nct-manager": 404, "dfe-observer": 404}
 
@@ -170,6 +177,54 @@ def demo_upload():
     )
 
 
+# The demo's workforce returns: July 2024 approved. A draft (August 2024) and a submitted month
+# (September 2024, July's figures again) are made inside the test that needs them.
+JUL_2024_WORKFORCE = {"code": "NCT", "month": "2024-07", "revision": 1}
+
+
+def demo_workforce(month):
+    from workforce.models import WorkforceReturn
+
+    return WorkforceReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
+
+
+def workforce_month(month, *, submit=False):
+    from datetime import date
+
+    from trust_portal.accounts.models import User
+    from workforce import returns
+    from workforce.models import WorkforceReturn
+
+    period = date.fromisoformat(month + "-01")
+    if not WorkforceReturn.objects.filter(arrangement__trust__code="NCT", period=period).exists():
+        manager = User.objects.get(username="nct-manager")
+        july = demo_workforce("2024-07-01")
+        made = returns.workforce_return_start(by=manager, arrangement=july.arrangement,
+                                              month=period)  # fmt: skip
+        if submit:
+            teams = {
+                f.team_id: {name: getattr(f, name) for name in returns.FIELDS}
+                for f in july.figures.all()
+            }
+            returns.workforce_return_save(
+                by=manager, workforce_return=made, expected_version=made.lock_version, teams=teams
+            )
+            returns.workforce_return_submit(by=manager, workforce_return=made)
+    return {"code": "NCT", "month": month, "revision": 1}
+
+
+def demo_team():
+    from workforce.models import Team
+
+    team = Team.objects.get(arrangement__trust__code="NCT", name="MASH North")
+    return {"code": "NCT", "pk": team.pk}
+
+
+def trust_only(status=200, **overrides):
+    """The trust's managers act; every other party is refused (403)."""
+    return {**parties(NCT_PARTIES, 403), "nct-manager": status, **overrides}
+
+
 def everyone(status=200):
     return dict.fromkeys(CAST, status)
 
@@ -189,6 +244,68 @@ def parties(members, status=200):
 
 def api(status=200, **overrides):
     return {**signed_in(status, anonymous=401), **overrides}
+
+
+# The transformation programme (contracts/transformation/): read by the arrangement's people
+# who may read business cases (scrutiny members 403). The demo's BC01 is approved (every reader
+# sees it), BC12 submitted (the trust and its councils' officers; 404 for the DfE observer and
+# administrators), BC13 a draft (the trust's managers only).
+APPROVED_CASE = {"code": "NCT", "reference": "BC01"}
+SUBMITTED_CASE = {"code": "NCT", "reference": "BC12"}
+DRAFT_CASE = {"code": "NCT", "reference": "BC13"}
+SUBMITTED_HIDDEN = {"dfe-observer": 404, "admin": 404}
+DRAFT_CASE_HIDDEN = {**SUBMITTED_HIDDEN, **dict.fromkeys(NCT_OFFICERS, 404)}
+
+
+def programme_readers(status=200):
+    return {**parties(NCT_PARTIES, 403), **dict.fromkeys(CONTRACT_READERS, status)}
+
+
+def drafters(status=200, **overrides):
+    """The trust's managers draft and submit; every other party is refused (403)."""
+    return {**parties(NCT_PARTIES, 403), "nct-manager": status, **overrides}
+
+
+def demo_benefit(api=False):
+    """The demo's Savings benefit of BC01 (Circle to Success), with 2024/25 targets."""
+    from contracts.transformation.models import Benefit
+
+    pk = Benefit.objects.get(business_case__reference="BC01", name="Savings").pk
+    return {"pk": pk} if api else {**APPROVED_CASE, "pk": pk}
+
+
+def demo_project():
+    from contracts.transformation.models import Project
+
+    return Project.objects.get(arrangement__trust__code="NCT", name="Placement Efficiency").pk
+
+
+def board_meeting_after_bc12():
+    """A board meeting after BC12 was submitted (made inside the test), to decide it at."""
+    from datetime import date
+
+    from contracts.transformation.models import BoardMeeting
+    from trust_portal.accounts.models import Arrangement
+
+    BoardMeeting.objects.get_or_create(
+        arrangement=Arrangement.objects.get(trust__code="NCT"),
+        held_on=date(2024, 10, 16),
+        defaults={"chair": "Chief Executive, NNC", "attendees": "Chief Executive, NNC"},
+    )
+    return SUBMITTED_CASE
+
+
+def demo_minutes():
+    """Minutes attached to the demo's June 2024 board meeting (made inside the test)."""
+    from django.core.files.base import ContentFile
+
+    from contracts.transformation.models import BoardMeeting
+
+    meeting = BoardMeeting.objects.get(arrangement__trust__code="NCT", held_on="2024-06-19")
+    meeting.minutes.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=False)
+    meeting.minutes_name = "minutes.pdf"
+    meeting.save()
+    return {"code": "NCT", "held_on": "2024-06-19"}
 
 
 # name -> (url arguments, expected GET status per cast member, optional POST check)
@@ -551,6 +668,33 @@ PAGES = {
     "contract-detail": ({"reference": "NCT-SC-WNC-2023"}, contract_api_detail(), None),
     "contractyear-list": ({}, contract_api(), None),
     "contractyear-detail": ({"key": "NCT-2024"}, contract_api_detail(), None),
+    # The contracts API's writes answer POST, PATCH or DELETE only (contracts/tests/
+    # test_api_writes.py tries each with the whole cast).
+    "contractyear-lines": ({"key": "NCT-2025"}, contract_api(405), None),
+    "contractyear-line": (
+        lambda: {"key": "NCT-2025", "line_id": demo_line()},
+        contract_api(405),
+        None,
+    ),
+    "contractyear-grants": ({"key": "NCT-2024"}, contract_api(405), None),
+    "contractyear-grant": (
+        lambda: {"key": "NCT-2024", "grant_id": demo_grant()},
+        contract_api(405),
+        None,
+    ),
+    "contractyear-adjustments": ({"key": "NCT-2024"}, contract_api(405), None),
+    "contractyear-adjustment": (
+        lambda: {"key": "NCT-2024", "adjustment_id": demo_adjustment()},
+        contract_api(405),
+        None,
+    ),
+    "contractyear-agree": ({"key": "NCT-2025"}, contract_api(405), None),
+    "contractyear-rollover": ({"key": "NCT-2024"}, contract_api(405), None),
+    "variation-list": ({}, contract_api(), None),
+    "variation-detail": ({"key": "NCT-2024-1"}, contract_api_detail(), None),
+    "variation-approve": ({"key": "NCT-2024-1"}, contract_api(405), None),
+    "variation-reject": ({"key": "NCT-2024-1"}, contract_api(405), None),
+    "variation-withdraw": ({"key": "NCT-2024-1"}, contract_api(405), None),
     "payment-list": ({}, contract_api(), None),
     "payment-detail": (lambda: {"pk": unpaid_instalment()}, contract_api_detail(), None),
     "payment-record": (
@@ -562,12 +706,217 @@ PAGES = {
             contract_api(403, **{"nnc-officer": 200, "occ-officer": 404, "outsider": 404}),
         ),
     ),
+    "payment-undo": (lambda: {"pk": unpaid_instalment()}, contract_api(405), None),
     "reserveddecision-list": ({}, contract_api(), None),
+    "reserveddecision-answer": (lambda: {"pk": demo_decision().pk}, contract_api(405), None),
     "reserveddecision-detail": (
         lambda: {"pk": demo_decision().pk},
         contract_api_detail(),
         None,
     ),
+    # The risk register: read by everyone in NCT who may read business cases (scrutiny
+    # members 403), kept by the trust's managers (everyone else in the arrangement 403).
+    "contracts:risk-list": ({"code": "NCT"}, contract_readers(), None),
+    "contracts:risk-add": (
+        {"code": "NCT"},
+        trust_managers_only(),
+        (
+            {
+                "reference": "R99",
+                "title": "Court delays",
+                "description": "Care proceedings take longer.",
+                "likelihood": "3",
+                "impact": "3",
+                "owner": "Head of Legal",
+                "mitigation": "Early case planning.",
+                "review_date": "2030-01-31",
+                "reason": "Raised at the board",
+            },
+            trust_managers_only(302),
+        ),
+    ),
+    "contracts:risk-detail": (RISK_R01, contract_readers(), None),
+    "contracts:risk-edit": (RISK_R01, trust_managers_only(), None),
+    "contracts:risk-review": (
+        RISK_R01,
+        trust_managers_only(),
+        (
+            {
+                "likelihood": "3",
+                "impact": "4",
+                "mitigation": "As before.",
+                "review_date": "2030-01-31",
+                "note": "No change",
+            },
+            trust_managers_only(302),
+        ),
+    ),
+    "contracts:risk-close": (RISK_R01, trust_managers_only(), None),
+    "risk-list": ({}, contract_api(), None),
+    "risk-detail": ({"key": "NCT-R01"}, contract_api_detail(), None),
+    "risk-review": ({"key": "NCT-R01"}, contract_api(405), None),  # POST only
+    "risk-close": ({"key": "NCT-R01"}, contract_api(405), None),  # POST only
+    # The transformation programme: projects, business cases, the board, the Block 3 ledger.
+    "contracts:programme": ({"code": "NCT"}, programme_readers(), None),
+    "contracts:project-add": (
+        {"code": "NCT"},
+        drafters(),
+        (
+            {
+                "theme": "technology",
+                "name": "Case recording",
+                "owner": "Head of IT, NCT",
+                "status": "proposed",
+            },
+            drafters(302),
+        ),
+    ),
+    "contracts:project-edit": (lambda: {"code": "NCT", "pk": demo_project()}, drafters(), None),
+    "contracts:case-add": (
+        lambda: {"code": "NCT", "pk": demo_project()},
+        drafters(),
+        (
+            {
+                "reference": "BC99",
+                "title": "Foster carer recruitment",
+                "summary": "More carers.",
+                "funding": "block3",
+                "expected_benefits": "Fewer agency placements.",
+                "cost_2024": "10,000.00",
+            },
+            drafters(302),
+        ),
+    ),
+    "contracts:case-detail": (APPROVED_CASE, programme_readers(), None),
+    "contracts:case-edit": (DRAFT_CASE, drafters(**DRAFT_CASE_HIDDEN), None),
+    "contracts:case-submit": (
+        DRAFT_CASE,
+        signed_in(405),  # POST only
+        ({}, drafters(302, **DRAFT_CASE_HIDDEN)),
+    ),
+    "contracts:case-decide": (
+        board_meeting_after_bc12,
+        officers_only(**SUBMITTED_HIDDEN),
+        (
+            {"decision": "approve", "meeting": "2024-10-16", "note": ""},
+            officers_only(302, **SUBMITTED_HIDDEN),
+        ),
+    ),
+    "contracts:case-spend": (
+        APPROVED_CASE,
+        drafters(),
+        ({"month": "2024-10", "amount": "1,000.00"}, drafters(302)),
+    ),
+    "contracts:meeting-list": ({"code": "NCT"}, programme_readers(), None),
+    "contracts:meeting-add": (
+        {"code": "NCT"},
+        officers_only(),
+        (
+            {
+                "held_on": "2024-11-20",
+                "chair": "Chief Executive, NNC",
+                "attendees": "Chief Executive, NNC\nChief Executive, WNC",
+            },
+            officers_only(302),
+        ),
+    ),
+    "contracts:meeting-detail": (
+        {"code": "NCT", "held_on": "2024-06-19"},
+        programme_readers(),
+        None,
+    ),
+    "contracts:meeting-minutes": (demo_minutes, programme_readers(), None),
+    "contracts:ledger": ({"code": "NCT"}, programme_readers(), None),
+    # Benefits realisation: read as the programme; entered by the trust's managers (BC01 is
+    # approved, so a new benefit needs a reason; its Q3 2024/25 has begun, with no actual).
+    "contracts:benefit-list": ({"code": "NCT"}, programme_readers(), None),
+    "contracts:benefit-add": (
+        APPROVED_CASE,
+        drafters(),
+        ({"name": "Step-downs", "kind": "count", "reason": "Board asked"}, drafters(302)),
+    ),
+    "contracts:benefit-detail": (demo_benefit, programme_readers(), None),
+    "contracts:benefit-edit": (demo_benefit, drafters(), None),
+    "contracts:benefit-report": (
+        demo_benefit,
+        drafters(),
+        ({"quarter": "2024-3", "actual": "910000.00"}, drafters(302)),
+    ),
+    "benefit-list": ({}, contract_api(), None),
+    "benefit-detail": (lambda: demo_benefit(api=True), contract_api_detail(), None),
+    "benefit-targets": (lambda: demo_benefit(api=True), contract_api(405), None),  # POST only
+    "benefit-report": (lambda: demo_benefit(api=True), contract_api(405), None),  # POST only
+    "business-case-list": ({}, contract_api(), None),
+    "business-case-detail": (
+        {"key": "NCT-BC01"},
+        contract_api(404, **dict.fromkeys(CONTRACT_READERS, 200)),
+        None,
+    ),
+    "business-case-submit": ({"key": "NCT-BC13"}, contract_api(405), None),  # POST only
+    "business-case-decide": ({"key": "NCT-BC12"}, contract_api(405), None),  # POST only
+    "business-case-spend": ({"key": "NCT-BC01"}, contract_api(405), None),  # POST only
+    # Workforce: read by the arrangement's people; teams kept and returns entered by the trust.
+    "workforce:overview": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "workforce:team-list": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "workforce:team-add": (
+        {"code": "NCT"},
+        trust_only(),
+        (
+            {"name": "Court Team West", "service": "court", "area": "WNC", "reason": "New team"},
+            trust_only(302),
+        ),
+    ),
+    "workforce:team-detail": (demo_team, parties(NCT_PARTIES), None),
+    "workforce:team-edit": (demo_team, trust_only(), None),
+    "workforce:team-close": (demo_team, trust_only(), ({"reason": "Merged"}, trust_only(302))),
+    "workforce:return-list": (
+        {"code": "NCT"},
+        parties(NCT_PARTIES),
+        ({"month": "2024-11-01"}, trust_only(302)),
+    ),
+    "workforce:return-detail": (JUL_2024_WORKFORCE, parties(NCT_PARTIES), None),
+    "workforce:return-edit": (
+        lambda: workforce_month("2024-08"),
+        {**parties(()), "nct-manager": 200},
+        None,
+    ),
+    "workforce:return-submit": (
+        lambda: workforce_month("2024-08"),
+        signed_in(405),  # POST only
+        ({}, {**parties(()), "nct-manager": 302}),  # back to the month, saying what is missing
+    ),
+    "workforce:return-approve": (
+        lambda: workforce_month("2024-09", submit=True),
+        signed_in(405),
+        ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
+    ),
+    "workforce:return-send-back": (
+        lambda: workforce_month("2024-09", submit=True),
+        {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
+        None,
+    ),
+    "workforce:return-correct": (JUL_2024_WORKFORCE, trust_only(), None),
+    "team-list": ({}, api(), None),
+    "team-detail": (
+        lambda: {"pk": demo_team()["pk"]},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "workforce-return-list": ({}, api(), None),
+    "workforce-return-detail": (
+        lambda: {"pk": demo_workforce("2024-07-01").pk},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "workforce-return-figures": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
+    "workforce-return-submit": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
+    "workforce-return-approve": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
+    "workforce-return-send-back": (
+        lambda: {"pk": demo_workforce("2024-07-01").pk},
+        api(405),
+        None,
+    ),
+    "workforce-return-correct": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
     "pages:privacy": ({}, everyone(), None),
     "pages:cookies": ({}, everyone(), None),
     "pages:accessibility": ({}, everyone(), None),

@@ -305,6 +305,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a field called "kind"; each choice set gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "BenefitKindEnum": "contracts.transformation.models.Benefit.Kind",
+        "VariationKindEnum": "contracts.models.Variation.Kind",
+        "OrganisationKindEnum": "trust_portal.accounts.models.Organisation.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

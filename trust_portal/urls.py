@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from contracts import api as contracts_api  # noqa: F401  (registers its viewsets)
 from contracts import budget_api  # noqa: F401  (registers its viewsets)
+from contracts.transformation import api as business_cases_api  # noqa: F401  (registers)
+from contracts.transformation import benefit_api as benefits_api  # noqa: F401  (registers)
+from contracts.transformation import risk_api  # noqa: F401  (registers its viewsets)
 from performance import api as performance_api  # noqa: F401  (registers its viewsets)
 from trust_portal import errors
 from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)
 from trust_portal.accounts.models import Role
 from trust_portal.api import router
+from workforce import api as workforce_api  # noqa: F401  (registers its viewsets)
 
 
 def _administrators_only(request):
@@ -42,6 +46,7 @@ urlpatterns = [
     path("", include(pages)),
     path("", include("performance.urls")),
     path("", include("contracts.urls")),
+    path("", include("workforce.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

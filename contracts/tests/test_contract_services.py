@@ -528,7 +528,8 @@ def test_a_block_3_line_funded_by_one_council_falls_to_that_council(cast, y2025,
 def test_the_block_3_provision_shows_what_approved_cases_have_drawn(y2024):
     from contracts.models import Block3Draw
 
-    assert money.year_figures(y2024).block3_remaining == D("3291000.00")
+    before = money.year_figures(y2024)
+    assert before.block3_remaining == before.block3_provision - before.block3_drawn
     from contracts.transformation.models import BusinessCase, Project
 
     project = Project.objects.create(
@@ -546,5 +547,36 @@ def test_the_block_3_provision_shows_what_approved_cases_have_drawn(y2024):
         contract_year=y2024, amount=D("250000.00"), business_case=case, drawn_on=date(2024, 6, 1)
     )
     figures = money.year_figures(y2024)
-    assert (figures.block3_drawn, figures.block3_remaining) == (D("250000.00"), D("3041000.00"))
+    assert figures.block3_drawn == before.block3_drawn + D("250000.00")
+    assert figures.block3_remaining == before.block3_remaining - D("250000.00")
     assert figures.contract_sum == D("180009000.00")  # Block 3 is outside the contract sum
+
+
+@pytest.mark.parametrize("typed", ["1e30", "-1e30", "Infinity", "NaN"])
+def test_absurd_amounts_are_refused_with_a_message_not_a_crash(cast, y2025, typed):
+    with pytest.raises(ValidationError):
+        services.funding_line_save(
+            by=cast["wnc-officer"],
+            contract_year=y2025,
+            reason="r",
+            block=2,
+            name="Item",
+            amount=typed,
+            recurring=True,
+        )
+
+
+def test_an_absurd_share_is_refused_with_a_message(cast, y2025):
+    with pytest.raises(ValidationError, match="between 0 and 100"):
+        split_variation(cast, y2025, {"WNC": "1e30", "NNC": "44"})
+
+
+def test_a_rejection_cannot_be_dated_in_the_future(cast, y2025):
+    variation = split_variation(cast, y2025, {"WNC": "50", "NNC": "50"})
+    with pytest.raises(ValidationError, match="today or earlier"):
+        services.variation_reject(
+            by=cast["admin"],
+            variation=variation,
+            note="No",
+            decision_date=timezone.localdate() + timedelta(days=1),
+        )

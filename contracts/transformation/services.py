@@ -310,7 +310,8 @@ def case_decide(
         )
     if meeting is None or meeting.arrangement_id != arrangement.pk:
         raise ValidationError({"meeting": "Choose the board meeting that decided it."})
-    if case.submitted_at and meeting.held_on < case.submitted_at.date():
+    # The day in England it was submitted (stored in UTC: 00:30 BST is 23:30 the day before).
+    if case.submitted_at and meeting.held_on < timezone.localdate(case.submitted_at):
         raise ValidationError(
             {"meeting": "The meeting was held before the case was submitted to it."}
         )

@@ -1,0 +1,30 @@
+"""The contracts API: /api/v1/contracts/, /api/v1/contract-years/, /api/v1/variations/,
+/api/v1/payments/ and /api/v1/reserved-decisions/.
+
+Read by every role that may see contracts (docs/permissions.md: scrutiny members may not, so
+they get 403), each list filtered to the caller's arrangements (others' rows: absent from
+lists, 404 on their own). A contract year is named ``<trust code>-<financial year>``
+(``/api/v1/contract-years/NCT-2024/``), a variation ``<year>-<number>`` (``NCT-2024-1``);
+draft years, and their variations, exist only for the roles that see drafts.
+Money is always a string of pounds with two decimal places, never a float, and every figure
+comes from ``contracts.money.year_figures``, as on the pages.
+
+Writes are the pages' writes, by the same rules: each validates an input serializer, calls the
+service the page calls (``contracts/services.py``, ``contracts/matters.py``) and returns an
+output serializer. A service's PermissionDenied is a 403 and its ValidationError a 400 naming
+the fields (``trust_portal.api.exception_handler``).
+"""
+
+# Each module registers nothing itself: the routes are all here, in one place.
+from contracts.api.contracts import ContractViewSet
+from contracts.api.decisions import ReservedDecisionViewSet
+from contracts.api.payments import PaymentViewSet
+from contracts.api.variations import VariationViewSet
+from contracts.api.years import ContractYearViewSet
+from trust_portal.api import router
+
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("contract-years", ContractYearViewSet, basename="contractyear")
+router.register("variations", VariationViewSet, basename="variation")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("reserved-decisions", ReservedDecisionViewSet, basename="reserveddecision")

@@ -1,0 +1,136 @@
+"""/api/v1/contracts/: service contracts and their obligations."""
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import (
+    extend_schema,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+
+from contracts import services
+from contracts.api.common import (
+    CONTRACT,
+    _arrangement,
+    _council,
+    _reason_in,
+    _valid,
+    _writing,
+)
+from contracts.models import (
+    ServiceContract,
+)
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action, arrangements_for
+
+# --- Contracts ------------------------------------------------------------------------------
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    council = serializers.CharField(source="council.code", read_only=True)
+    obligations = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True, help_text="The key obligations, in order."
+    )
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = ServiceContract
+        fields = ["reference", "trust", "council", "title", "starts_on", "ends_on", "status",
+                  "obligations", "url"]  # fmt: skip
+
+
+class ContractFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code", lookup_expr="iexact")
+    council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=ServiceContract.Status.choices)
+
+    class Meta:
+        model = ServiceContract
+        fields = ["trust", "council", "status"]
+
+
+class ContractInput(serializers.Serializer):
+    trust = serializers.CharField(help_text="The trust's code: NCT.")
+    council = serializers.CharField(
+        help_text="The council's code: an officer records their own council's contract only."
+    )
+    reference = serializers.CharField(max_length=50, help_text="For example NCT-SC-WNC-2023.")
+    title = serializers.CharField(max_length=200)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="The last day: three to five years after the start.")
+    status = serializers.ChoiceField(
+        choices=ServiceContract.Status.choices, default=ServiceContract.Status.DRAFT
+    )
+    obligations = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=list,
+        help_text="The service specification's key obligations, in order.",
+    )
+
+
+class ContractChangeInput(serializers.Serializer):
+    reason = _reason_in()
+    title = serializers.CharField(max_length=200, required=False)
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=ServiceContract.Status.choices, required=False)
+    obligations = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="The whole new list, in order; left out, the list is unchanged.",
+    )
+
+
+class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each council's service contract with its trust, with the key obligations. A council's
+    officers record and change their own council's contract (POST, PATCH with a reason).
+    Documents are attached and downloaded on the contract's page only, not through the API."""
+
+    serializer_class = ContractSerializer
+    filterset_class = ContractFilter
+    permission_classes = [RoleMay]
+    permission_kind = CONTRACT
+    write_actions = {"create": Action.EDIT, "partial_update": Action.EDIT}
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self, *, reading: bool | None = None):
+        reading = not _writing(self.request) if reading is None else reading
+        contracts = ServiceContract.objects.filter(
+            arrangement__in=arrangements_for(self.request.user).values("pk")
+        ).select_related("arrangement__trust", "council")
+        if not reading:
+            return contracts
+        return contracts.prefetch_related("obligations").order_by(
+            "arrangement__trust__code", "council__code", "-starts_on"
+        )
+
+    def _done(self, contract, code=status.HTTP_200_OK):
+        contract = self.get_queryset(reading=True).get(pk=contract.pk)
+        return Response(self.get_serializer(contract).data, code)
+
+    @extend_schema(request=ContractInput, responses={201: ContractSerializer})
+    def create(self, request):
+        """Record the caller's own council's contract (council officers)."""
+        data = _valid(ContractInput, request.data)
+        arrangement = _arrangement(request.user, data.pop("trust"))
+        data["council"] = _council(arrangement, data["council"], "council")
+        contract = services.contract_create(by=request.user, arrangement=arrangement, **data)
+        return self._done(contract, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContractChangeInput, responses=ContractSerializer)
+    def partial_update(self, request, reference=None):
+        """Change the caller's own council's contract, with a reason; ``obligations``, when
+        given, replaces the list."""
+        contract = self.get_object()
+        data = _valid(ContractChangeInput, request.data)
+        obligations = data.pop("obligations", None)
+        with transaction.atomic():  # the contract and its obligations change together
+            services.contract_update(by=request.user, contract=contract, **data)
+            if obligations is not None:
+                services.contract_set_obligations(by=request.user, contract=contract,
+                                                  obligations=obligations,
+                                                  reason=data["reason"])  # fmt: skip
+        return self._done(contract)

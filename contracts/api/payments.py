@@ -1,0 +1,120 @@
+"""/api/v1/payments/: instalments, recording and undoing payments."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import (
+    extend_schema,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from contracts import services
+from contracts.api.common import (
+    CONTRACT,
+    _reason_in,
+    _valid,
+    visible_years,
+)
+from contracts.models import (
+    Instalment,
+)
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action
+
+# --- Payments -------------------------------------------------------------------------------
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="contract_year.arrangement.trust.code", read_only=True)
+    financial_year = serializers.IntegerField(source="contract_year.financial_year", read_only=True)
+    year_label = serializers.CharField(source="contract_year.label", read_only=True)
+    council = serializers.CharField(source="council.code", read_only=True)
+    is_paid = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Instalment
+        fields = ["id", "trust", "financial_year", "year_label", "council", "number", "due_on",
+                  "amount", "is_paid", "paid_on", "reference", "recorded_at"]  # fmt: skip
+
+
+class PaymentFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(
+        field_name="contract_year__arrangement__trust__code", lookup_expr="iexact"
+    )
+    financial_year = django_filters.NumberFilter(field_name="contract_year__financial_year")
+    council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
+    paid = django_filters.BooleanFilter(method="filter_paid", help_text="true or false.")
+
+    class Meta:
+        model = Instalment
+        fields = ["trust", "financial_year", "council", "paid"]
+
+    def filter_paid(self, queryset, name, value):
+        return queryset.filter(paid_on__isnull=not value)
+
+
+class RecordInput(serializers.Serializer):
+    paid_on = serializers.DateField(help_text="The date it was paid: today or earlier.")
+    reference = serializers.CharField(help_text="The payment reference.")
+
+
+class UndoInput(serializers.Serializer):
+    reason = _reason_in(help_text="Why it is undone, for example 'Recorded against the wrong "
+                        "month'. Kept in the history with your name.")  # fmt: skip
+
+
+def _paying_council_only(request, instalment, doing: str) -> None:
+    """Each council records its own payments: another council's officer is told whose they
+    are (before anything about their input)."""
+    if request.user.organisation_id != instalment.council_id:
+        code = instalment.council.code
+        raise PermissionDenied(f"Only {code}'s officers {doing} {code}'s payments.")
+
+
+class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each council's monthly instalments of a contract year, paid or not. The paying
+    council's officers record a payment, or undo one recorded in error."""
+
+    serializer_class = InstalmentSerializer
+    filterset_class = PaymentFilter
+    permission_classes = [RoleMay]
+    permission_kind = CONTRACT
+    write_actions = {"record": Action.EDIT, "undo": Action.EDIT}
+
+    def get_queryset(self):
+        return (
+            Instalment.objects.filter(contract_year__in=visible_years(self.request.user))
+            .select_related("contract_year__arrangement__trust", "council")
+            .order_by(
+                "contract_year__arrangement__trust__code",
+                "-contract_year__financial_year",
+                "council__code",
+                "number",
+            )  # fmt: skip
+        )
+
+    @extend_schema(request=RecordInput, responses=InstalmentSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record that the paying council has paid this instalment (its own officers only)."""
+        instalment = self.get_object()
+        _paying_council_only(request, instalment, "record")
+        data = RecordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.instalment_record_payment(by=request.user, instalment=instalment,
+                                           **data.validated_data)  # fmt: skip
+        instalment.refresh_from_db()
+        return Response(InstalmentSerializer(instalment).data)
+
+    @extend_schema(request=UndoInput, responses=InstalmentSerializer)
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None):
+        """Undo a payment recorded in error, with a reason (the paying council's officers); the
+        instalment is unpaid again and the council's schedule follows."""
+        instalment = self.get_object()
+        _paying_council_only(request, instalment, "correct")
+        reason = _valid(UndoInput, request.data)["reason"]
+        services.instalment_undo_payment(by=request.user, instalment=instalment, reason=reason)
+        instalment.refresh_from_db()
+        return Response(InstalmentSerializer(instalment).data)

@@ -1,0 +1,240 @@
+"""/api/v1/variations/: requested changes to a contract year and their decisions."""
+
+import re
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from contracts import services
+from contracts.api.common import (
+    CONTRACT,
+    _money_in,
+    _valid,
+    visible_years,
+)
+from contracts.api.years import (
+    _year_by_key,
+)
+from contracts.models import (
+    FundingLine,
+    Variation,
+)
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action
+
+# --- Variations -----------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "example": "split"})
+class VariationKindField(serializers.ChoiceField):
+    """A plain string in the schema, its values in the description, like YearStateField: an
+    enum named "Kind" would clash with the organisations'."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "One of: " + ", ".join(Variation.Kind.values) + ".")
+        super().__init__(choices=Variation.Kind.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "example": "requested"})
+class VariationStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "One of: " + ", ".join(Variation.State.values) + ".")
+        super().__init__(choices=Variation.State.choices, read_only=True, **kwargs)
+
+
+class VariationSerializer(serializers.ModelSerializer):
+    key = serializers.SerializerMethodField(help_text="Names the variation: NCT-2024-1.")
+    contract_year = serializers.SerializerMethodField(help_text="The year's key: NCT-2024.")
+    trust = serializers.CharField(source="contract_year.arrangement.trust.code", read_only=True)
+    financial_year = serializers.IntegerField(source="contract_year.financial_year", read_only=True)
+    kind = VariationKindField(read_only=True)
+    state = VariationStateField()
+    line = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="The funding line's id (its name is in before, once removed)."
+    )
+    proposed = serializers.JSONField(
+        read_only=True,
+        help_text="The change: amounts as strings of pounds and pence, shares by council code.",
+    )
+    before = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="What it replaced, once approved."
+    )
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Variation
+        fields = ["key", "contract_year", "trust", "financial_year", "number", "kind", "state",
+                  "line", "proposed", "before", "reason", "requested_at", "decision_date",
+                  "decision_note", "decided_at", "url"]  # fmt: skip
+
+    def get_contract_year(self, variation) -> str:
+        year = variation.contract_year
+        return f"{year.arrangement.trust.code}-{year.financial_year}"
+
+    def get_key(self, variation) -> str:
+        return f"{self.get_contract_year(variation)}-{variation.number}"
+
+
+class VariationFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(
+        field_name="contract_year__arrangement__trust__code", lookup_expr="iexact"
+    )
+    financial_year = django_filters.NumberFilter(
+        field_name="contract_year__financial_year", help_text="2024 means 2024/25."
+    )
+    state = django_filters.ChoiceFilter(choices=Variation.State.choices)
+
+    class Meta:
+        model = Variation
+        fields = ["trust", "financial_year", "state"]
+
+
+class VariationInput(serializers.Serializer):
+    contract_year = serializers.CharField(help_text="The year's key: NCT-2024.")
+    kind = VariationKindField()
+    reason = serializers.CharField(help_text="Why the change is needed.")
+    line = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**62,
+        help_text="change_line, remove_line: the id of one of the year's funding lines.",
+    )
+    amount = _money_in(
+        required=False,
+        allow_null=True,
+        help_text='add_line, change_line: the (new) amount, for example "217000.00".',
+    )
+    block = serializers.ChoiceField(
+        choices=FundingLine.Block.choices, required=False, allow_null=True,
+        help_text="add_line: the new line's block.",
+    )  # fmt: skip
+    name = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="add_line: the new line's name."
+    )
+    recurring = serializers.BooleanField(
+        default=False, help_text="add_line: the new line recurs (Block 1 always does)."
+    )
+    shares = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        required=False,
+        default=dict,
+        help_text="split: every council's percentage by its code, adding up to 100: "
+        '{"WNC": "56.00", "NNC": "44.00"}. Errors name the council: "share_WNC".',
+    )
+    basis = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text="split: how it was set (population, demand, the weighting).",
+    )  # fmt: skip
+
+
+class VariationDecisionInput(serializers.Serializer):
+    decision_date = serializers.DateField(help_text="The date of the councils' joint decision.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required for a rejection: why."
+    )
+
+
+VARIATION_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9}-\d{4})-(\d{1,5})$")
+VARIATION = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The contract year's key and the variation's number: NCT-2024-1.",
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[VARIATION]))
+class VariationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Requested changes to contract years: add, change or remove a funding line of an agreed
+    year, or record an agreed cost split (also of a draft). Council officers request (POST)
+    and withdraw; administrators approve or reject on the councils' joint decision, with its
+    date. A draft year's variations only for those who see drafts."""
+
+    serializer_class = VariationSerializer
+    filterset_class = VariationFilter
+    permission_classes = [RoleMay]
+    permission_kind = CONTRACT
+    # Which rule each write needs (docs/permissions.md); other writes need "edit".
+    write_actions = {"approve": Action.APPROVE, "reject": Action.APPROVE}
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}-\d{1,5}"
+
+    def get_queryset(self):
+        return (
+            Variation.objects.filter(contract_year__in=visible_years(self.request.user))
+            .select_related("contract_year__arrangement__trust")
+            .order_by(
+                "contract_year__arrangement__trust__code",
+                "-contract_year__financial_year",
+                "-number",
+            )  # fmt: skip
+        )
+
+    def get_object(self):
+        found = VARIATION_KEY.match(self.kwargs["key"])
+        if found is None:
+            raise Http404("Name the variation as NCT-2024-1.")
+        year = _year_by_key(visible_years(self.request.user), found[1])
+        variation = get_object_or_404(self.get_queryset(), contract_year=year,
+                                      number=int(found[2]))  # fmt: skip
+        self.check_object_permissions(self.request, variation)
+        return variation
+
+    def _done(self, variation, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=variation.pk)).data, code)
+
+    @extend_schema(request=VariationInput, responses={201: VariationSerializer})
+    def create(self, request):
+        """Request a variation (council officers)."""
+        data = _valid(VariationInput, request.data)
+        year = _year_by_key(visible_years(request.user), data.pop("contract_year"))
+        line_id, line = data.pop("line", None), None
+        if line_id is not None:
+            line = year.lines.filter(pk=line_id).first()
+            if line is None:
+                raise ValidationError({"line": "Choose a line of this contract year, by its id."})
+        variation = services.variation_request(by=request.user, contract_year=year, line=line,
+                                               **data)  # fmt: skip
+        return self._done(variation, status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[VARIATION], request=VariationDecisionInput,
+                   responses=VariationSerializer)  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def approve(self, request, key=None):
+        """Approve and apply it on the councils' joint decision (administrators); the year's
+        payment schedule and dashboards follow."""
+        variation = self.get_object()
+        services.variation_approve(by=request.user, variation=variation,
+                                   **_valid(VariationDecisionInput, request.data))  # fmt: skip
+        return self._done(variation)
+
+    @extend_schema(parameters=[VARIATION], request=VariationDecisionInput,
+                   responses=VariationSerializer)  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def reject(self, request, key=None):
+        """Record the councils' rejection, with why (administrators)."""
+        variation = self.get_object()
+        services.variation_reject(by=request.user, variation=variation,
+                                  **_valid(VariationDecisionInput, request.data))  # fmt: skip
+        return self._done(variation)
+
+    @extend_schema(parameters=[VARIATION], request=None, responses=VariationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, key=None):
+        """Withdraw a variation awaiting decision (council officers)."""
+        variation = self.get_object()
+        services.variation_withdraw(by=request.user, variation=variation)
+        return self._done(variation)

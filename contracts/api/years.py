@@ -1,0 +1,415 @@
+"""/api/v1/contract-years/: a year's lines, split, grants, adjustments and contributions, and
+their writes."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from contracts import money, services
+from contracts.api.common import (
+    CONTRACT,
+    REMOVE_REASON,
+    RemoveInput,
+    _arrangement,
+    _council,
+    _money,
+    _money_in,
+    _reason_in,
+    _valid,
+    _writing,
+    visible_years,
+)
+from contracts.models import (
+    Adjustment,
+    ContractYear,
+    CostShare,
+    FundingLine,
+    PassportedGrant,
+)
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action
+
+# --- Contract years -------------------------------------------------------------------------
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
+
+    class Meta:
+        model = CostShare
+        fields = ["council", "percentage"]
+
+
+class SplitSerializer(serializers.Serializer):
+    basis = serializers.CharField(source="split_basis", read_only=True)
+    agreed_on = serializers.DateField(source="split_agreed_on", read_only=True, allow_null=True)
+    complete = serializers.BooleanField(
+        source="figures.split_complete",
+        read_only=True,
+        help_text="Every council has a share and the shares add up to exactly 100.",
+    )
+    shares = ShareSerializer(many=True, read_only=True)
+
+
+class LineSerializer(serializers.ModelSerializer):
+    funded_by = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="Block 3 only: the one council funding it; null when shared by the split.",
+    )
+
+    class Meta:
+        model = FundingLine
+        fields = ["id", "block", "name", "amount", "recurring", "funded_by"]
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
+
+    class Meta:
+        model = PassportedGrant
+        fields = ["id", "council", "name", "amount", "notes"]
+
+
+class AdjustmentSerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
+
+    class Meta:
+        model = Adjustment
+        fields = ["id", "council", "name", "amount", "reason"]
+
+
+class BlocksSerializer(serializers.Serializer):
+    block1 = _money(help_text="Block 1: core funding.")
+    block2_recurring = _money()
+    block2_non_recurring = _money()
+    block2 = _money(help_text="Block 2: transformation items, recurring and not.")
+    block3_provision = _money(help_text="Block 3: the transformation fund, outside the sum.")
+    block3_drawn = _money(help_text="Released so far by approved business cases.")
+    block3_remaining = _money()
+
+
+class ContributionSerializer(serializers.Serializer):
+    council = serializers.CharField(source="code", read_only=True)
+    name = serializers.CharField(read_only=True)
+    percentage = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True, allow_null=True
+    )
+    share_of_contract_sum = _money()
+    passported_grants = _money()
+    contribution = _money(help_text="Share of the contract sum plus passported grants.")
+    adjustments = _money(help_text="Returned to the council by the trust.")
+    net_after_adjustments = _money()
+    block3_share = _money()
+
+
+@extend_schema_field({"type": "string", "example": "agreed"})
+class YearStateField(serializers.ChoiceField):
+    """A plain string in the schema: an enum named "State" would clash with the returns' (the
+    schema generator names enums by field name; settings.ENUM_NAME_OVERRIDES would be the
+    other way)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=ContractYear.State.choices, read_only=True, **kwargs)
+
+
+class ContractYearSerializer(serializers.ModelSerializer):
+    key = serializers.SerializerMethodField(help_text="Names the year in the API: NCT-2024.")
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    label = serializers.CharField(read_only=True, help_text="2024/25")
+    state = YearStateField(help_text="draft or agreed; drafts only for those who see drafts.")
+    split = SplitSerializer(source="*", read_only=True)
+    lines = LineSerializer(many=True, read_only=True)
+    grants = GrantSerializer(
+        many=True, read_only=True, help_text="Passported grants: paid to one council, passed on."
+    )
+    adjustments = AdjustmentSerializer(
+        many=True, read_only=True, help_text="Money the trust returns to one council."
+    )
+    blocks = BlocksSerializer(source="figures", read_only=True)
+    contract_sum = _money(source="figures.contract_sum", help_text="Block 1 + Block 2.")
+    block3_provision = _money(source="figures.block3_provision")
+    contributions = ContributionSerializer(source="figures.councils", many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = ContractYear
+        fields = ["key", "trust", "financial_year", "label", "state", "agreed_on", "split",
+                  "lines", "grants", "adjustments", "blocks", "contract_sum",
+                  "block3_provision", "contributions", "url"]  # fmt: skip
+
+    def get_key(self, year) -> str:
+        return f"{year.arrangement.trust.code}-{year.financial_year}"
+
+    def to_representation(self, year):
+        year.figures = money.year_figures(year)  # once per year, read by several fields
+        return super().to_representation(year)
+
+
+class ContractYearFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code", lookup_expr="iexact")
+    financial_year = django_filters.NumberFilter(help_text="2024 means 2024/25.")
+    state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
+
+    class Meta:
+        model = ContractYear
+        fields = ["trust", "financial_year", "state"]
+
+
+YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{4})$")
+YEAR = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The trust's code and the year the financial year starts: NCT-2024.",
+)
+
+
+def _year_by_key(years, key: str) -> ContractYear:
+    found = YEAR_KEY.match(key or "")
+    if found is None:
+        raise Http404("Name the year as NCT-2024.")
+    return get_object_or_404(
+        years, arrangement__trust__code=found[1].upper(), financial_year=int(found[2])
+    )
+
+
+class ContractYearInput(serializers.Serializer):
+    trust = serializers.CharField(help_text="The trust's code: NCT.")
+    financial_year = serializers.IntegerField(
+        min_value=2000, max_value=2100, help_text="2025 means 2025/26."
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LineInput(serializers.Serializer):
+    block = serializers.ChoiceField(choices=FundingLine.Block.choices)
+    name = serializers.CharField(max_length=200)
+    amount = _money_in()
+    recurring = serializers.BooleanField(
+        default=True, help_text="Carried into next year by a rollover; Block 1 always is."
+    )
+    funded_by = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="Block 3 only: the code of the one council funding it; null for the split.",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason_in()
+
+
+class GrantInput(serializers.Serializer):
+    council = serializers.CharField(help_text="The code of the council the grant is paid to.")
+    name = serializers.CharField(max_length=200)
+    amount = _money_in()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason_in()
+
+
+class AdjustmentInput(serializers.Serializer):
+    council = serializers.CharField(help_text="The code of the council the money goes back to.")
+    name = serializers.CharField(max_length=200)
+    amount = _money_in()
+    reason = _reason_in(help_text="Why the trust returns it: kept with it and in the history.")
+
+
+class AgreeInput(serializers.Serializer):
+    agreed_on = serializers.DateField(help_text="The date of the councils' joint decision.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The meeting or decision notice."
+    )
+
+
+@dataclass(frozen=True)
+class YearRows:
+    """A kind of row a contract year holds and the services that add, change and remove one:
+    its lines (a draft's only), passported grants and adjustments."""
+
+    related: str  # the year's related name
+    noun: str  # the services' keyword for the row
+    fields: tuple[str, ...]  # what a change keeps unless given
+    council_field: str  # the field naming a council by its code
+    input: type[serializers.Serializer]
+    output: type[serializers.Serializer]
+    save: Any
+    remove: Any
+
+
+LINES = YearRows("lines", "line", ("block", "name", "amount", "recurring", "funded_by", "notes"),
+                 "funded_by", LineInput, LineSerializer, services.funding_line_save,
+                 services.funding_line_remove)  # fmt: skip
+GRANTS = YearRows("grants", "grant", ("council", "name", "amount", "notes"), "council",
+                  GrantInput, GrantSerializer, services.grant_save,
+                  services.grant_remove)  # fmt: skip
+ADJUSTMENTS = YearRows("adjustments", "adjustment", ("council", "name", "amount"), "council",
+                       AdjustmentInput, AdjustmentSerializer, services.adjustment_save,
+                       services.adjustment_remove)  # fmt: skip
+
+
+def _row_schema(rows: YearRows, row_id: str | None):
+    """The schema of a row's add (POST …/<rows>/) or change and removal (PATCH, DELETE
+    …/<rows>/<id>/)."""
+    if row_id is None:
+        return extend_schema(parameters=[YEAR], request=rows.input, responses={201: rows.output})
+    path_id = OpenApiParameter(row_id, OpenApiTypes.INT, OpenApiParameter.PATH)
+
+    def both(view):
+        view = extend_schema(methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input,
+                             responses=rows.output)(view)  # fmt: skip
+        return extend_schema(methods=["DELETE"], parameters=[YEAR, path_id, REMOVE_REASON],
+                             request=None, responses={204: None})(view)  # fmt: skip
+
+    return both
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[YEAR]))
+class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contract years with their funding lines, grants, adjustments, block totals, split and
+    each council's contribution. Drafts only for council officers and administrators.
+
+    Writes, as on the pages: council officers start a year (POST) or roll one over, change a
+    draft's lines, and add, change or remove grants and adjustments (each with a reason);
+    administrators record a draft's agreement. An agreed year's lines and split change only
+    through a variation (/api/v1/variations/)."""
+
+    serializer_class = ContractYearSerializer
+    filterset_class = ContractYearFilter
+    permission_classes = [RoleMay]
+    permission_kind = CONTRACT
+    # Which rule each write needs (docs/permissions.md); other writes need "edit".
+    write_actions = {"agree": Action.APPROVE}
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}"
+
+    def get_queryset(self, *, reading: bool | None = None):
+        reading = not _writing(self.request) if reading is None else reading
+        years = visible_years(self.request.user).select_related("arrangement__trust")
+        if not reading:
+            return years
+        return years.prefetch_related(
+            Prefetch("lines", FundingLine.objects.select_related("funded_by")),
+            Prefetch("shares", CostShare.objects.select_related("council")),
+            Prefetch("grants", PassportedGrant.objects.select_related("council")),
+            Prefetch("adjustments", Adjustment.objects.select_related("council")),
+            "block3_draws",
+            "arrangement__councils",
+        ).order_by("arrangement__trust__code", "-financial_year")
+
+    def get_object(self):
+        year = _year_by_key(self.get_queryset(), self.kwargs["key"])
+        self.check_object_permissions(self.request, year)
+        return year
+
+    def _done(self, year, code=status.HTTP_200_OK):
+        """The year as it is now, with its rows."""
+        year = self.get_queryset(reading=True).get(pk=year.pk)
+        return Response(self.get_serializer(year).data, code)
+
+    @extend_schema(request=ContractYearInput, responses={201: ContractYearSerializer})
+    def create(self, request):
+        """Start a year as an empty draft (council officers); …/rollover/ starts one from the
+        year before instead."""
+        data = _valid(ContractYearInput, request.data)
+        arrangement = _arrangement(request.user, data.pop("trust"))
+        year = services.contract_year_create(by=request.user, arrangement=arrangement, **data)
+        return self._done(year, status.HTTP_201_CREATED)
+
+    def _add(self, request, rows: YearRows):
+        year = self.get_object()
+        data = _valid(rows.input, request.data)
+        data[rows.council_field] = _council(year.arrangement, data[rows.council_field],
+                                            rows.council_field)  # fmt: skip
+        row = rows.save(by=request.user, contract_year=year, **data)
+        return Response(rows.output(row).data, status=status.HTTP_201_CREATED)
+
+    def _change(self, request, rows: YearRows, pk):
+        """PATCH: the fields given change, the others stay; DELETE: removed. Either with a
+        reason."""
+        year = self.get_object()
+        row = get_object_or_404(getattr(year, rows.related).select_related(rows.council_field),
+                                pk=pk)  # fmt: skip
+        if request.method == "DELETE":
+            reason = _valid(RemoveInput, request.data or request.query_params)["reason"]
+            rows.remove(by=request.user, reason=reason, **{rows.noun: row})
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        given = _valid(rows.input, request.data, partial=True)
+        if rows.council_field in given:
+            given[rows.council_field] = _council(year.arrangement, given[rows.council_field],
+                                                 rows.council_field)  # fmt: skip
+        values = {name: getattr(row, name) for name in rows.fields} | given
+        values.setdefault("reason", "")  # the service asks for one
+        saved = rows.save(by=request.user, contract_year=year, **{rows.noun: row}, **values)
+        return Response(rows.output(saved).data)
+
+    @_row_schema(LINES, None)
+    @action(detail=True, methods=["post"])
+    def lines(self, request, key=None):
+        """Add a funding line to a draft year (council officers)."""
+        return self._add(request, LINES)
+
+    @_row_schema(LINES, "line_id")
+    @action(detail=True, methods=["patch", "delete"], url_path=r"lines/(?P<line_id>[0-9]{1,18})")
+    def line(self, request, key=None, line_id=None):
+        """Change (PATCH) or remove (DELETE) a draft year's funding line, with a reason."""
+        return self._change(request, LINES, line_id)
+
+    @_row_schema(GRANTS, None)
+    @action(detail=True, methods=["post"])
+    def grants(self, request, key=None):
+        """Add a passported grant (council officers), with a reason."""
+        return self._add(request, GRANTS)
+
+    @_row_schema(GRANTS, "grant_id")
+    @action(detail=True, methods=["patch", "delete"],
+            url_path=r"grants/(?P<grant_id>[0-9]{1,18})")  # fmt: skip
+    def grant(self, request, key=None, grant_id=None):
+        """Change (PATCH) or remove (DELETE) a passported grant, with a reason."""
+        return self._change(request, GRANTS, grant_id)
+
+    @_row_schema(ADJUSTMENTS, None)
+    @action(detail=True, methods=["post"])
+    def adjustments(self, request, key=None):
+        """Add an adjustment: money the trust returns to one council (council officers)."""
+        return self._add(request, ADJUSTMENTS)
+
+    @_row_schema(ADJUSTMENTS, "adjustment_id")
+    @action(detail=True, methods=["patch", "delete"],
+            url_path=r"adjustments/(?P<adjustment_id>[0-9]{1,18})")  # fmt: skip
+    def adjustment(self, request, key=None, adjustment_id=None):
+        """Change (PATCH) or remove (DELETE) an adjustment, with a reason."""
+        return self._change(request, ADJUSTMENTS, adjustment_id)
+
+    @extend_schema(parameters=[YEAR], request=AgreeInput, responses=ContractYearSerializer)
+    @action(detail=True, methods=["post"])
+    def agree(self, request, key=None):
+        """Record the councils' joint agreement of a draft year (administrators); its payment
+        schedule starts."""
+        year = self.get_object()
+        services.contract_year_agree(by=request.user, contract_year=year,
+                                     **_valid(AgreeInput, request.data))  # fmt: skip
+        return self._done(year)
+
+    @extend_schema(parameters=[YEAR], request=None, responses={201: ContractYearSerializer})
+    @action(detail=True, methods=["post"])
+    def rollover(self, request, key=None):
+        """Start next year as a draft from this one (council officers): recurring lines and the
+        split are copied; non-recurring lines, grants and adjustments are not."""
+        new = services.contract_year_rollover(by=request.user, contract_year=self.get_object())
+        return self._done(new, status.HTTP_201_CREATED)

@@ -1,0 +1,349 @@
+"""/api/v1/teams/ and /api/v1/workforce-returns/: the teams and monthly workforce returns, read
+by every role that may see them (drafts only by the trust; submitted months also by its
+councils; approved ones by everyone in the arrangement), written through the same services as
+the pages. FTE and rates are strings (exact decimals; rates to one decimal place)."""
+
+import django_filters
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api import router
+from trust_portal.approvals.models import State
+from workforce import reads, returns
+from workforce.models import Team, TeamFigures, WorkforceReturn
+from workforce.rates import Totals
+
+# --- Teams -----------------------------------------------------------------------------------
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    area = serializers.CharField(source="area.code", read_only=True, help_text="Council code.")
+
+    class Meta:
+        model = Team
+        fields = ["id", "trust", "name", "service", "area", "active"]
+        read_only_fields = fields
+
+
+class TeamFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
+    area = django_filters.CharFilter(field_name="area__code")
+    service = django_filters.ChoiceFilter(choices=Team.Service.choices)
+
+    class Meta:
+        model = Team
+        fields = ["trust", "area", "service", "active"]
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """The teams of the caller's arrangements (open and closed). They are kept on the pages by
+    the trust's managers, each change with a reason."""
+
+    serializer_class = TeamSerializer
+    filterset_class = TeamFilter
+    permission_classes = [RoleMay]
+    permission_kind = "monthly return"
+
+    def get_queryset(self):
+        return (
+            Team.objects.filter(arrangement__in=arrangements_for(self.request.user))
+            .select_related("arrangement__trust", "area")
+            .order_by("arrangement__trust__code", "area__code", "name", "pk")
+        )
+
+
+# --- Workforce returns -----------------------------------------------------------------------
+
+FTE = {"max_digits": 7, "decimal_places": 2, "read_only": True}
+
+
+class TeamFiguresSerializer(serializers.Serializer):
+    establishment_fte = serializers.DecimalField(**FTE)
+    experienced_fte = serializers.DecimalField(**FTE)
+    asye_fte = serializers.DecimalField(**FTE)
+    international_fte = serializers.DecimalField(**FTE)
+    agency_fte = serializers.DecimalField(**FTE)
+    vacant_fte = serializers.DecimalField(**FTE)
+    starters = serializers.IntegerField(read_only=True)
+    starters_fte = serializers.DecimalField(**FTE)
+    leavers = serializers.IntegerField(read_only=True)
+    leavers_fte = serializers.DecimalField(**FTE)
+    open_cases = serializers.IntegerField(read_only=True)
+    workers_holding_cases = serializers.IntegerField(read_only=True)
+    workers_over_limit = serializers.IntegerField(read_only=True)
+    unallocated_cases = serializers.IntegerField(read_only=True)
+
+
+class WorkforceRateSerializer(serializers.Serializer):
+    value = serializers.CharField(
+        source="shown",
+        allow_null=True,
+        read_only=True,
+        help_text="To one decimal place; null when there is no data.",
+    )
+    unit = serializers.CharField(read_only=True)
+    rag = serializers.CharField(
+        source="rating.status",
+        read_only=True,
+        help_text="green, amber, red, grey (no data or no target)",
+    )
+    rag_words = serializers.CharField(source="status_words", read_only=True)
+    small_numbers = serializers.BooleanField(source="rating.small_numbers", read_only=True)
+    target = serializers.CharField(source="target_text", read_only=True)
+    note = serializers.CharField(read_only=True)
+
+
+class WorkforceRatesSerializer(serializers.Serializer):
+    vacancy_rate = WorkforceRateSerializer(read_only=True)
+    agency_rate = WorkforceRateSerializer(read_only=True)
+    turnover = WorkforceRateSerializer(read_only=True)
+    experienced_share = WorkforceRateSerializer(read_only=True)
+    average_caseload = WorkforceRateSerializer(read_only=True)
+    over_limit_share = WorkforceRateSerializer(read_only=True)
+
+
+class WorkforceTurnoverSerializer(serializers.Serializer):
+    leavers_fte = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
+    months = serializers.IntegerField(read_only=True, help_text="Months of the 12 with figures.")
+    complete = serializers.BooleanField(read_only=True)
+
+
+class WorkforceGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True, help_text="Team id, council code, or ALL.")
+    label = serializers.CharField(read_only=True)
+    area = serializers.CharField(read_only=True)
+    figures = serializers.SerializerMethodField()
+    turnover = WorkforceTurnoverSerializer(read_only=True)
+    rates = WorkforceRatesSerializer(source="measures", read_only=True)
+
+    @extend_schema_field(TeamFiguresSerializer(allow_null=True))
+    def get_figures(self, group):
+        return TeamFiguresSerializer(group.totals).data if group.reported else None
+
+
+class WorkforceCaseloadsSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    workforce_average = WorkforceRateSerializer(read_only=True)
+    performance_average = WorkforceRateSerializer(read_only=True, allow_null=True)
+    workforce_over = WorkforceRateSerializer(read_only=True)
+    performance_over = WorkforceRateSerializer(read_only=True, allow_null=True)
+    source = serializers.CharField(read_only=True)
+
+
+class WorkforceReturnSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    month = serializers.DateField(source="period", read_only=True)
+    url = serializers.SerializerMethodField()
+    totals = serializers.SerializerMethodField(
+        help_text="The whole arrangement's figures and its DfE rates this month (turnover, "
+        "which needs 12 months, is on the detail)."
+    )
+
+    class Meta:
+        model = WorkforceReturn
+        fields = ["id", "trust", "month", "revision", "revision_reason", "state", "lock_version",
+                  "submitted_at", "approved_at", "url", "totals"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, workforce_return) -> str:
+        return workforce_return.get_absolute_url()
+
+    @extend_schema_field(TeamFiguresSerializer)
+    def get_totals(self, workforce_return) -> dict:
+        totals = Totals.of(workforce_return.figures.all())  # prefetched on lists
+        data = dict(TeamFiguresSerializer(totals).data)
+        for key in ("vacancy_rate", "agency_rate", "experienced_share", "average_caseload",
+                    "over_limit_share"):  # fmt: skip
+            data[key] = reads.display(getattr(totals, key))
+        return data
+
+
+class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
+    teams = serializers.SerializerMethodField()
+    areas = serializers.SerializerMethodField()
+    arrangement = serializers.SerializerMethodField()
+    caseloads = serializers.SerializerMethodField()
+
+    class Meta(WorkforceReturnSerializer.Meta):
+        fields = [*WorkforceReturnSerializer.Meta.fields, "teams", "areas", "arrangement",
+                  "caseloads"]  # fmt: skip
+        read_only_fields = fields
+
+    def _summary(self, workforce_return):
+        cache = self.context.setdefault("summaries", {})
+        if workforce_return.pk not in cache:
+            cache[workforce_return.pk] = reads.summary(workforce_return)
+        return cache[workforce_return.pk]
+
+    @extend_schema_field(WorkforceGroupSerializer(many=True))
+    def get_teams(self, workforce_return) -> list:
+        return WorkforceGroupSerializer(self._summary(workforce_return).teams, many=True).data
+
+    @extend_schema_field(WorkforceGroupSerializer(many=True))
+    def get_areas(self, workforce_return) -> list:
+        return WorkforceGroupSerializer(self._summary(workforce_return).areas, many=True).data
+
+    @extend_schema_field(WorkforceGroupSerializer)
+    def get_arrangement(self, workforce_return) -> dict:
+        return WorkforceGroupSerializer(self._summary(workforce_return).arrangement).data
+
+    @extend_schema_field(WorkforceCaseloadsSerializer(many=True))
+    def get_caseloads(self, workforce_return) -> list:
+        return WorkforceCaseloadsSerializer(
+            self._summary(workforce_return).caseloads, many=True
+        ).data
+
+
+class WorkforceReturnFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
+    month = django_filters.DateFilter(field_name="period")
+    state = django_filters.ChoiceFilter(choices=State.choices)
+
+    class Meta:
+        model = WorkforceReturn
+        fields = ["trust", "month", "state"]
+
+
+class WorkforceStartInput(serializers.Serializer):
+    trust = serializers.CharField()
+    month = serializers.DateField(help_text="Any day of the month, for example 2024-10-01.")
+
+
+class WorkforceFiguresInput(serializers.Serializer):
+    lock_version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused."
+    )
+    teams = serializers.ListField(
+        child=serializers.DictField(),
+        help_text='[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
+        '"unallocated_cases": 3}, …]. FTE as strings to at most 2 decimal places, counts as '
+        "whole numbers; a team left out is unchanged; all of a team's figures empty clears it.",
+    )
+
+
+class WorkforceQueryInput(serializers.Serializer):
+    query = serializers.CharField()
+
+
+class WorkforceCorrectionInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly workforce returns the caller may see, with the arrangement's totals on the list
+    and every team's, area's and the arrangement's figures and rates (RAG against the targets
+    in force, turnover over 12 months) on the detail. Writes go through the same services as
+    the pages: start, save figures, submit, correct (the trust's managers); approve an area or
+    return with a query (council officers)."""
+
+    filterset_class = WorkforceReturnFilter
+    permission_classes = [RoleMay]
+    permission_kind = "monthly return"
+    # Which rule each write needs (docs/permissions.md); reads need "view approved".
+    write_actions = {
+        "create": Action.EDIT,
+        "figures": Action.EDIT,
+        "submit": Action.SUBMIT,
+        "approve": Action.APPROVE,
+        "send_back": Action.APPROVE,
+        "correct": Action.EDIT,
+    }
+
+    def get_queryset(self):
+        return (
+            WorkforceReturn.objects.visible_to(self.request.user)
+            .select_related("arrangement__trust")
+            .prefetch_related(Prefetch("figures", TeamFigures.objects.order_by("pk")))
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return WorkforceReturnSerializer
+        return WorkforceReturnDetailSerializer
+
+    def _done(self, workforce_return, code=status.HTTP_200_OK):
+        fresh = WorkforceReturn.objects.select_related("arrangement__trust").get(
+            pk=workforce_return.pk
+        )
+        return Response(WorkforceReturnDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(request=WorkforceStartInput, responses={201: WorkforceReturnDetailSerializer})
+    def create(self, request):
+        data = WorkforceStartInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        arrangement = get_object_or_404(
+            arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
+        )
+        started = returns.workforce_return_start(by=request.user, arrangement=arrangement,
+                                                 month=data.validated_data["month"])  # fmt: skip
+        return self._done(started, status.HTTP_201_CREATED)
+
+    @extend_schema(request=WorkforceFiguresInput, responses=WorkforceReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def figures(self, request, pk=None):
+        """Save teams' figures into a draft (or a submitted or returned month). Errors are
+        keyed "TEAMID.field", for example "12.vacant_fte"."""
+        workforce_return = self.get_object()
+        data = WorkforceFiguresInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        teams = {}
+        for row in data.validated_data["teams"]:
+            team = str(row.get("team", ""))
+            if team in teams:
+                raise serializers.ValidationError({team: "Give each team once."})
+            teams[team] = {k: v for k, v in row.items() if k != "team"}
+        returns.workforce_return_save(by=request.user, workforce_return=workforce_return,
+                                      expected_version=data.validated_data["lock_version"],
+                                      teams=teams)  # fmt: skip
+        return self._done(workforce_return)
+
+    @extend_schema(request=None, responses=WorkforceReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        workforce_return = self.get_object()
+        returns.workforce_return_submit(by=request.user, workforce_return=workforce_return)
+        return self._done(workforce_return)
+
+    @extend_schema(request=None, responses=WorkforceReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the caller's own council's area."""
+        workforce_return = self.get_object()
+        returns.workforce_return_approve(by=request.user, workforce_return=workforce_return)
+        return self._done(workforce_return)
+
+    @extend_schema(request=WorkforceQueryInput, responses=WorkforceReturnDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        """Return to the trust with a query."""
+        workforce_return = self.get_object()
+        data = WorkforceQueryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        returns.workforce_return_send_back(by=request.user, workforce_return=workforce_return,
+                                           query=data.validated_data["query"])  # fmt: skip
+        return self._done(workforce_return)
+
+    @extend_schema(
+        request=WorkforceCorrectionInput, responses={201: WorkforceReturnDetailSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Start a correction of the approved month: a new draft revision."""
+        workforce_return = self.get_object()
+        data = WorkforceCorrectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = returns.workforce_return_correct(by=request.user, workforce_return=workforce_return,
+                                               reason=data.validated_data["reason"])  # fmt: skip
+        return self._done(new, status.HTTP_201_CREATED)
+
+
+router.register("teams", TeamViewSet, basename="team")
+router.register("workforce-returns", WorkforceReturnViewSet, basename="workforce-return")

@@ -1,0 +1,136 @@
+"""Forms of the workforce pages. FTE and counts are typed as text and read by
+``workforce.returns``, which says what is wrong with them; a refused form shows exactly what was
+typed."""
+
+from django import forms
+
+from trust_portal.govuk_forms import GovukForm
+from workforce.models import Team
+from workforce.returns import FIELDS
+
+# The entry table's column groups: (heading, [(field, short column heading)]).
+COLUMNS = [
+    ("Posts (FTE)", [
+        ("establishment_fte", "Establishment"),
+        ("experienced_fte", "Experienced permanent"),
+        ("asye_fte", "ASYE"),
+        ("international_fte", "International first year"),
+        ("agency_fte", "Agency"),
+        ("vacant_fte", "Vacant"),
+    ]),
+    ("Starters and leavers in the month", [
+        ("starters", "Starters (heads)"),
+        ("starters_fte", "Starters (FTE)"),
+        ("leavers", "Leavers (heads)"),
+        ("leavers_fte", "Leavers (FTE)"),
+    ]),
+    ("Caseloads at the month end", [
+        ("open_cases", "Open cases held"),
+        ("workers_holding_cases", "Workers holding cases"),
+        ("workers_over_limit", "Workers above the limit"),
+        ("unallocated_cases", "Unallocated cases"),
+    ]),
+]  # fmt: skip
+
+
+class WorkforceStartForm(GovukForm):
+    month = forms.DateField(
+        label="Month",
+        help_text="Any day in the month, for example 2024-10-01.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.2f}" if hasattr(value, "quantize") else str(value)
+
+
+class WorkforceFiguresForm(forms.Form):
+    """The entry form: teams down (grouped by council area), figures across."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, teams, figures, version, **kwargs):
+        """``teams``: the teams to report, in order; ``figures``: their saved TeamFigures by
+        team id."""
+        super().__init__(*args, initial={"version": version}, **kwargs)
+        self.teams = teams
+        for team in teams:
+            saved = figures.get(team.pk)
+            for field, words in FIELDS.items():
+                self.fields[f"{team.pk}__{field}"] = forms.CharField(
+                    required=False,
+                    label=f"{team.name}: {words}",
+                    initial=_shown(getattr(saved, field)) if saved is not None else "",
+                )
+
+    def teams_typed(self) -> dict:
+        data = self.cleaned_data
+        return {
+            str(team.pk): {field: data.get(f"{team.pk}__{field}", "") for field in FIELDS}
+            for team in self.teams
+        }
+
+    def grid(self):
+        """[(area, [(team, [bound field per column])])] for the template."""
+        areas: dict = {}
+        for team in self.teams:
+            cells = [self[f"{team.pk}__{field}"] for _, columns in COLUMNS for field, _ in columns]
+            areas.setdefault(team.area, []).append((team, cells))
+        return list(areas.items())
+
+    def attach(self, error) -> None:
+        """Put a service's errors beside the fields they name ("12.vacant_fte")."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            name = key.replace(".", "__")
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class QueryForm(GovukForm):
+    query = forms.CharField(
+        label="Your query for the trust",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say which teams' figures need looking at and why. The trust is told by email.",
+    )
+
+
+class CorrectionForm(GovukForm):
+    reason = forms.CharField(
+        label="Why does the approved workforce return need correcting?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded with the correction, which every council must approve again.",
+    )
+
+
+class TeamForm(GovukForm):
+    name = forms.CharField(label="Team name", max_length=200)
+    service = forms.ChoiceField(label="Service", choices=Team.Service.choices)
+    area = forms.ModelChoiceField(
+        label="Council area",
+        queryset=None,
+        empty_label=None,
+        help_text="The council area the team serves.",
+        to_field_name="code",
+    )
+    reason = forms.CharField(
+        label="Why is this change being made?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the team's history with your name.",
+    )
+
+    def __init__(self, *args, arrangement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = arrangement.councils.order_by("code")
+
+
+class TeamCloseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the team's history with your name.",
+    )

@@ -1,0 +1,138 @@
+"""The workforce pages' tables as downloads (CSV and Excel, ``trust_portal.exports``): each a
+header and its rows, the same figures the page shows. Rates are numbers to one decimal place,
+each followed by its RAG in words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from workforce.reads import MIX, RATES, display
+from workforce.returns import FIELDS
+
+RATE_HEADER = []
+for _key, _code, _label, _unit in RATES:
+    RATE_HEADER += [f"{_label}{' (%)' if _unit == 'percentage' else ''}", f"{_label}: RAG"]
+RATE_HEADER.insert(RATE_HEADER.index("Turnover (12 months): RAG") + 1, "Turnover: months counted")
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def rate_cells(measures: dict, turnover) -> list:
+    cells = []
+    for key, _, _, _ in RATES:
+        measure = measures[key]
+        cells += [_number(measure.shown), measure.status_words]
+        if key == "turnover":
+            cells.append(turnover.months)
+    return cells
+
+
+FIGURE_HEADER = [words[0].upper() + words[1:] for words in FIELDS.values()]
+
+
+def _figures(totals) -> list:
+    return [getattr(totals, field) for field in FIELDS]
+
+
+GROUP_HEADER = ["Council area", "Team", "Service", *FIGURE_HEADER, *RATE_HEADER]
+
+
+def group_rows(summary):
+    """Every team, then every area and the arrangement, with figures and rates."""
+    for group in summary.groups:
+        team = group.team
+        yield [
+            group.area,
+            team.name if team else group.label,
+            team.get_service_display() if team else "",
+            *(_figures(group.totals) if group.reported else [None] * len(FIELDS)),
+            *rate_cells(group.measures, group.turnover),
+        ]
+
+
+CASELOAD_HEADER = [
+    "Area",
+    "Average caseload: workforce return",
+    "Average caseload: performance return",
+    "Workers above the limit (%): workforce return",
+    "Workers above the limit (%): performance return",
+    "Performance figures' source",
+]
+
+
+def caseload_rows(comparisons):
+    for c in comparisons:
+        yield [
+            c.label,
+            _number(c.workforce_average.shown),
+            _number(c.performance_average.shown) if c.performance_average else None,
+            _number(c.workforce_over.shown),
+            _number(c.performance_over.shown) if c.performance_over else None,
+            c.source,
+        ]
+
+
+MIX_HEADER = ["Month", "Synthetic (demo)", "Establishment (FTE)"]
+for _name, _label in MIX:
+    MIX_HEADER += [f"{_label} (FTE)", f"{_label} (% of posts)"]
+
+
+def mix_rows(points):
+    for point in points:
+        row = [
+            f"{point.month:%Y-%m}",
+            "yes" if point.synthetic else "",
+            point.totals.establishment_fte,
+        ]
+        for name, _label in MIX:
+            row += [
+                getattr(point.totals, name),
+                _number(display(point.totals.share_of_posts(name))),
+            ]
+        yield row
+
+
+RATES_OVER_TIME_HEADER = ["Month", "Synthetic (demo)", *RATE_HEADER]
+
+
+def rates_rows(points):
+    for point in points:
+        yield [f"{point.month:%Y-%m}", "yes" if point.synthetic else "",
+               *rate_cells(point.measures, point.turnover)]  # fmt: skip
+
+
+TEAM_LIST_HEADER = ["Council area", "Team", "Service", "Open or closed"]
+
+
+def team_rows(teams):
+    for team in teams:
+        yield [team.area.code, team.name, team.get_service_display(),
+               "Open" if team.active else "Closed"]  # fmt: skip
+
+
+TEAM_MONTHS_HEADER = ["Month", "Synthetic (demo)", *FIGURE_HEADER, *RATE_HEADER]
+
+
+def team_month_rows(points):
+    for point in points:
+        yield [f"{point.month:%Y-%m}", "yes" if point.synthetic else "", *_figures(point.totals),
+               *rate_cells(point.measures, point.turnover)]  # fmt: skip
+
+
+RETURN_LIST_HEADER = ["Month", "Revision", "State", "Started by", "Submitted", "Approved"]
+
+
+def _day(moment):
+    # Spreadsheets hold no time zones: the day, as people here saw it.
+    return timezone.localdate(moment) if moment else None
+
+
+def return_rows(returns):
+    for r in returns:
+        revision = "Original" if r.revision == 1 else f"Correction {r.revision - 1}"
+        yield [f"{r.period:%Y-%m}", revision, r.get_state_display(), str(r.created_by or ""),
+               _day(r.submitted_at), _day(r.approved_at)]  # fmt: skip

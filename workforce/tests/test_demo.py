@@ -1,0 +1,130 @@
+"""The demo's workforce returns against the public record: December 2018 as the Commissioner's
+report put it (shares of 328 posts 34/23/25/18%, a DfE vacancy rate of 24.0%), July 2024 as the
+scrutiny report did (12.9% vacancies, 9.9% turnover over 12 months), the synthetic months marked,
+and the fixture exactly what its generator builds."""
+
+import importlib.util
+import json
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from trust_portal.approvals.models import State
+from workforce import demo, reads
+from workforce.models import WorkforceReturn
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+PUBLIC = FIXTURES / "public_record"
+
+
+def one_place(value) -> str:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def whole(value) -> int:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def summary_of(month: str):
+    return reads.summary(
+        WorkforceReturn.objects.get(
+            arrangement__trust__code="NCT", period=date.fromisoformat(month + "-01")
+        )
+    )
+
+
+def published(document: str, section: str) -> dict:
+    data = json.loads((PUBLIC / document).read_text())
+    return {row["id"]: row for row in data[section]}
+
+
+def test_the_fixture_is_what_its_generator_builds():
+    path = FIXTURES / "make_workforce_returns.py"
+    spec = importlib.util.spec_from_file_location("make_workforce_returns", path)
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    assert (FIXTURES / "workforce.json").read_text() == generator.render(generator.build())
+
+
+def test_december_2018_as_shares_of_posts_is_the_reports_mix(cast):
+    record = published("commissioner_2019_workforce.json", "workforce_december_2018")
+    totals = summary_of("2018-12").arrangement.totals
+    assert totals.establishment_fte == record["sw_establishment_posts"]["value"] == 328
+    shares = {
+        "share_experienced_permanent": totals.share_of_posts("experienced_fte"),
+        "share_inexperienced": totals.share_of_posts("asye_fte")
+        + totals.share_of_posts("international_fte"),
+        "share_agency": totals.share_of_posts("agency_fte"),
+        "share_vacant": totals.share_of_posts("vacant_fte"),
+    }
+    assert {k: whole(v) for k, v in shares.items()} == {k: record[k]["value"] for k in shares}
+    assert shares["share_inexperienced"] > 23  # printed "Over 23%"
+
+
+def test_december_2018s_dfe_vacancy_rate_is_higher_than_its_share_of_posts(cast):
+    whole_arrangement = summary_of("2018-12").arrangement
+    assert one_place(whole_arrangement.measures["vacancy_rate"].value) == "24.0"
+    assert (whole_arrangement.totals.vacant_fte, whole_arrangement.totals.employed_fte) == (59, 187)
+
+
+def test_some_first_response_workers_held_over_50_cases_in_december_2018(cast):
+    teams = {g.label: g for g in summary_of("2018-12").teams}
+    for name in ["First Response North", "First Response West"]:
+        team = teams[name]
+        # An average of about 50 or more a worker means some held more than 50.
+        assert team.measures["average_caseload"].value >= Decimal("49.5")
+        assert team.totals.workers_over_limit == team.totals.workers_holding_cases
+
+
+def test_december_2018s_caseloads_match_the_performance_return_beside_them(cast):
+    summary = summary_of("2018-12")
+    assert summary.performance_return is not None
+    for side in summary.caseloads[:2]:  # the two areas; the whole counts distinct workers
+        assert side.workforce_average.value == side.performance_average.value
+        assert side.workforce_over.value == side.performance_over.value
+
+
+def test_july_2024_reproduces_the_published_vacancy_and_turnover_rates(cast):
+    record = published("scrutiny_2024_finance.json", "workforce_july_2024")
+    summary = summary_of("2024-07")
+    measures = summary.arrangement.measures
+    assert one_place(measures["vacancy_rate"].value) == record["sw_vacancy_rate_jul_2024"]["value"]
+    assert one_place(measures["turnover"].value) == record["turnover_jul_2024"]["value"]
+    spell = summary.arrangement.turnover
+    assert spell.complete and spell.first == date(2023, 8, 1)
+
+
+def test_the_months_between_are_approved_and_marked_synthetic(cast, nct):
+    months = WorkforceReturn.objects.filter(arrangement=nct, state=State.APPROVED)
+    assert months.count() == 13
+    synthetic = reads.synthetic_months(nct)
+    assert synthetic == {date(2023, m, 1) for m in range(8, 13)} | {
+        date(2024, m, 1) for m in range(1, 7)
+    }
+    assert date(2018, 12, 1) not in synthetic and date(2024, 7, 1) not in synthetic
+
+
+def test_every_demo_month_was_entered_by_the_trust_and_approved_by_both_councils(cast, nct):
+    for workforce_return in WorkforceReturn.objects.filter(arrangement=nct):
+        assert workforce_return.created_by == cast["nct-manager"]
+        councils = {d.council.code for d in workforce_return.current_decisions()}
+        assert councils == {"NNC", "WNC"}
+
+
+def test_loading_the_demo_again_adds_nothing(cast, nct):
+    before = (WorkforceReturn.objects.count(), nct.teams.count())
+    demo.load(password="x", log=lambda message: None)
+    assert (WorkforceReturn.objects.count(), nct.teams.count()) == before
+
+
+@pytest.mark.parametrize("month", ["2018-12", "2024-07"])
+def test_every_team_of_a_demo_month_adds_up(cast, month):
+    for group in summary_of(month).teams:
+        totals = group.totals
+        assert totals.establishment_fte == (
+            totals.employed_fte + totals.agency_fte + totals.vacant_fte
+        )

@@ -1,0 +1,502 @@
+"""Monthly workforce returns: FTE to two decimal places and whole counts, errors per team and
+field keeping what was typed, a team's posts adding up, every open team at submission, and the
+shared approvals life holding here as for performance returns and budget monitoring: who may
+start, enter, submit, approve, return and correct, across the whole cast; locking; corrections;
+emails; the dashboards' recompute on approval."""
+
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from conftest import CAST
+from trust_portal.approvals.models import Event, State
+from trust_portal.approvals.services import ConcurrentChange
+from workforce import returns
+from workforce.models import Team, TeamFigures, WorkforceReturn
+from workforce.rates import Totals
+from workforce.tests.conftest import every_team, row
+
+D = Decimal
+MONTH = date(2025, 1, 1)  # after the demo's months, so nothing else is in it
+OFFICERS = ["wnc-officer", "nnc-officer"]
+NOT_THE_TRUST = [who for who in CAST if who != "nct-manager"]
+NOT_AN_OFFICER = [who for who in CAST if who not in OFFICERS]
+
+
+@pytest.fixture
+def draft(cast, nct):
+    return returns.workforce_return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
+
+
+def save(cast, workforce_return, teams, who="nct-manager"):
+    workforce_return.refresh_from_db()
+    return returns.workforce_return_save(
+        by=cast[who],
+        workforce_return=workforce_return,
+        expected_version=workforce_return.lock_version,
+        teams=teams,
+    )
+
+
+@pytest.fixture
+def submitted(cast, nct, draft):
+    save(cast, draft, every_team(nct))
+    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    draft.refresh_from_db()
+    return draft
+
+
+def approve_both(cast, workforce_return):
+    for who in OFFICERS:
+        returns.workforce_return_approve(by=cast[who], workforce_return=workforce_return)
+    workforce_return.refresh_from_db()
+    return workforce_return
+
+
+@pytest.fixture
+def team(nct):
+    return Team.objects.filter(arrangement=nct, name="Safeguarding North 1").get()
+
+
+# --- Starting a month -------------------------------------------------------------------------
+
+
+def test_a_month_not_yet_over_cannot_be_started(cast, nct):
+    with pytest.raises(ValidationError, match="once the month is over"):
+        returns.workforce_return_start(
+            by=cast["nct-manager"], arrangement=nct, month=date(2099, 1, 1)
+        )
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_only_the_trusts_managers_start_a_month(cast, nct, who):
+    with pytest.raises(PermissionDenied):
+        returns.workforce_return_start(by=cast[who], arrangement=nct, month=MONTH)
+
+
+def test_a_month_has_one_workforce_return_and_any_day_starts_it(cast, nct):
+    started = returns.workforce_return_start(
+        by=cast["nct-manager"], arrangement=nct, month=date(2025, 1, 17)
+    )
+    assert (started.period, started.revision, started.state) == (MONTH, 1, State.DRAFT)
+    with pytest.raises(ValidationError, match="already has a return"):
+        returns.workforce_return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
+
+
+# --- Entering figures -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "fte"),
+    [
+        ("12", D("12.00")),
+        ("12.5", D("12.50")),
+        (" 0.25 ", D("0.25")),
+        (".5", D("0.50")),
+        ("7.", D("7.00")),
+        (D("3.10"), D("3.10")),
+        (4, D("4.00")),
+    ],
+)
+def test_fte_is_read_to_two_decimal_places(cast, draft, team, typed, fte):
+    # 6 experienced + 1 ASYE + 0 international + 1 agency, and the vacancies typed
+    save(cast, draft, {team.pk: row(vacant_fte=typed, establishment_fte=str(8 + fte))})
+    assert draft.figures.get(team=team).vacant_fte == fte
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12.345", "at most 2 decimal places"),
+        ("-1", "cannot be negative"),
+        ("−1", "cannot be negative"),
+        ("ten", "must be a number of full-time equivalents"),
+        ("1,5", "must be a number of full-time equivalents"),
+        ("1e3", "must be a number"),
+        ("100000", "too large"),
+    ],
+)
+def test_a_bad_fte_is_refused_by_team_and_field_quoting_what_was_typed(
+    cast, draft, team, typed, message
+):
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {team.pk: row(agency_fte=typed)})
+    errors = refused.value.message_dict
+    assert list(errors) == [f"{team.pk}.agency_fte"]
+    assert message in errors[f"{team.pk}.agency_fte"][0]
+    assert f"“{typed.strip()}”" in errors[f"{team.pk}.agency_fte"][0]
+    assert team.name in errors[f"{team.pk}.agency_fte"][0]
+    assert not draft.figures.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2.5", "whole number"),
+        ("-3", "cannot be negative"),
+        ("lots", "whole number"),
+        ("1,00", "whole number"),
+        ("1000000", "too large"),
+    ],
+)
+def test_a_bad_count_is_refused_by_team_and_field(cast, draft, team, typed, message):
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {team.pk: row(open_cases=typed)})
+    assert message in refused.value.message_dict[f"{team.pk}.open_cases"][0]
+
+
+def test_counts_may_have_thousands_separators(cast, draft, team):
+    save(cast, draft, {team.pk: row(open_cases="1,234", workers_holding_cases="40")})
+    assert draft.figures.get(team=team).open_cases == 1234
+
+
+def test_a_teams_posts_must_add_up_to_its_establishment(cast, draft, team):
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {team.pk: row(establishment_fte="11")})
+    message = refused.value.message_dict[f"{team.pk}.establishment_fte"][0]
+    assert message.startswith(f"{team.name}: The posts do not add up")
+    assert "= 10.00 FTE, but the establishment is 11.00 FTE" in message
+
+
+def test_every_error_of_every_team_is_given_at_once(cast, nct, draft):
+    first, second = Team.objects.filter(arrangement=nct)[:2]
+    with pytest.raises(ValidationError) as refused:
+        save(
+            cast, draft, {first.pk: row(asye_fte="x"), second.pk: row(leavers_fte="2", leavers="1")}
+        )
+    assert set(refused.value.message_dict) == {f"{first.pk}.asye_fte", f"{second.pk}.leavers_fte"}
+
+
+def test_leavers_fte_cannot_be_more_than_the_leavers(cast, draft, team):
+    with pytest.raises(ValidationError, match="Leavers' FTE cannot be more"):
+        save(cast, draft, {team.pk: row(leavers="1", leavers_fte="1.5")})
+
+
+def test_workers_above_the_limit_are_among_the_workers_holding_cases(cast, draft, team):
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {team.pk: row(workers_over_limit="5", workers_holding_cases="4")})
+    assert f"{team.pk}.workers_over_limit" in refused.value.message_dict
+
+
+def test_a_team_half_entered_is_told_what_is_missing(cast, draft, team):
+    typed = {**row(), "open_cases": "", "unallocated_cases": " "}
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {team.pk: typed})
+    errors = refused.value.message_dict
+    assert set(errors) == {f"{team.pk}.open_cases", f"{team.pk}.unallocated_cases"}
+    assert "enter the open cases held too (0 if none)" in errors[f"{team.pk}.open_cases"][0]
+
+
+def test_a_team_left_empty_has_no_figures_yet_and_clearing_removes_them(cast, draft, team):
+    save(cast, draft, {team.pk: dict.fromkeys(returns.FIELDS, "")})
+    assert not draft.figures.exists()
+    save(cast, draft, {team.pk: row()})
+    save(cast, draft, {team.pk: dict.fromkeys(returns.FIELDS, "")})
+    assert not draft.figures.exists()
+
+
+def test_a_team_with_no_establishment_is_accepted_and_has_no_rates(cast, draft, team):
+    save(cast, draft, {team.pk: dict.fromkeys(returns.FIELDS, "0")})
+    figures = draft.figures.get(team=team)
+    assert figures.establishment_fte == 0
+    totals = Totals.of([figures])
+    assert totals.vacancy_rate is None and totals.experienced_share is None
+    assert totals.average_caseload is None
+
+
+def test_a_team_of_another_arrangement_is_refused(cast, draft):
+    elsewhere = Team.objects.create(
+        arrangement=cast["oct-manager"].organisation.arrangement_as_trust,
+        name="Oak team",
+        service="court",
+        area=cast["occ-officer"].organisation,
+    )
+    with pytest.raises(ValidationError) as refused:
+        save(cast, draft, {elsewhere.pk: row(), "nonsense": row()})
+    assert set(refused.value.message_dict) == {str(elsewhere.pk), "nonsense"}
+
+
+def test_a_closed_team_is_refused_unless_it_already_has_figures(cast, draft, team):
+    save(cast, draft, {team.pk: row()})
+    Team.objects.filter(pk=team.pk).update(active=False)
+    save(cast, draft, {team.pk: row(open_cases="41")})  # it had figures: still changeable
+    other = Team.objects.filter(arrangement=team.arrangement).exclude(pk=team.pk).first()
+    Team.objects.filter(pk=other.pk).update(active=False)
+    with pytest.raises(ValidationError, match="not one of this arrangement's open teams"):
+        save(cast, draft, {other.pk: row()})
+
+
+def test_a_save_is_recorded_with_the_teams_changed(cast, draft, team):
+    save(cast, draft, {team.pk: row()})
+    event = draft.events.get(action=Event.Action.SAVED)
+    assert event.by == cast["nct-manager"] and event.note == team.name
+    figures = draft.figures.get(team=team)
+    assert figures.history.get().history_user == cast["nct-manager"]
+
+
+def test_a_save_that_changes_nothing_records_nothing(cast, draft, team):
+    save(cast, draft, {team.pk: row()})
+    draft.refresh_from_db()
+    version = draft.lock_version
+    save(cast, draft, {team.pk: row(establishment_fte="10.00")})
+    draft.refresh_from_db()
+    assert draft.lock_version == version
+    assert draft.events.filter(action=Event.Action.SAVED).count() == 1
+
+
+def test_a_save_from_a_stale_page_is_refused(cast, draft, team):
+    stale = draft.lock_version
+    save(cast, draft, {team.pk: row()})
+    with pytest.raises(ConcurrentChange):
+        returns.workforce_return_save(
+            by=cast["nct-manager"],
+            workforce_return=draft,
+            expected_version=stale,
+            teams={team.pk: row(open_cases="1")},
+        )
+    assert draft.figures.get(team=team).open_cases == 40
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_only_the_trusts_managers_enter_figures(cast, draft, team, who):
+    with pytest.raises(PermissionDenied):
+        save(cast, draft, {team.pk: row()}, who=who)
+
+
+# --- Submitting -------------------------------------------------------------------------------
+
+
+def test_every_open_team_needs_figures_before_submission(cast, nct, draft, team):
+    save(cast, draft, {team.pk: row()})
+    with pytest.raises(ValidationError) as refused:
+        returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    missing = refused.value.message_dict
+    open_teams = Team.objects.filter(arrangement=nct, active=True).exclude(pk=team.pk)
+    assert set(missing) == {str(t.pk) for t in open_teams}
+    assert all("enter the team's figures" in m[0] for m in missing.values())
+
+
+def test_a_closed_team_is_not_asked_for(cast, nct, draft):
+    closed = Team.objects.filter(arrangement=nct).first()
+    Team.objects.filter(pk=closed.pk).update(active=False)
+    figures = every_team(nct)
+    del figures[closed.pk]
+    save(cast, draft, figures)
+    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    draft.refresh_from_db()
+    assert draft.state == State.SUBMITTED
+
+
+def test_submitting_tells_the_councils_officers(
+    cast, nct, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    save(cast, draft, every_team(nct))
+    with django_capture_on_commit_callbacks(execute=True):
+        returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        cast[who].email for who in ["nnc-officer", "wnc-officer"]
+    )
+    assert "NCT workforce return for January 2025 submitted" in mailoutbox[0].subject
+    assert draft.get_absolute_url() in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_only_the_trusts_managers_submit(cast, nct, draft, who):
+    save(cast, draft, every_team(nct))
+    with pytest.raises(PermissionDenied):
+        returns.workforce_return_submit(by=cast[who], workforce_return=draft)
+
+
+def test_a_submitted_return_cannot_be_submitted_again(cast, submitted):
+    with pytest.raises(ValidationError, match="Only a draft or returned"):
+        returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=submitted)
+
+
+# --- Approving, returning ---------------------------------------------------------------------
+
+
+def test_each_council_approves_its_area_and_the_last_approval_completes_it(cast, submitted):
+    from trust_portal.dashboards.tasks import recompute_task
+
+    with mock.patch.object(recompute_task, "delay") as delay:
+        assert not returns.workforce_return_approve(
+            by=cast["wnc-officer"], workforce_return=submitted
+        )
+        submitted.refresh_from_db()
+        assert submitted.state == State.SUBMITTED
+        assert returns.workforce_return_approve(by=cast["nnc-officer"], workforce_return=submitted)
+    submitted.refresh_from_db()
+    assert submitted.state == State.APPROVED and submitted.approved_at
+    assert delay.call_count == 0  # queued for after the commit, not before
+
+
+def test_the_final_approval_queues_the_dashboards_recompute_after_commit(
+    cast, submitted, django_capture_on_commit_callbacks
+):
+    from trust_portal.dashboards.tasks import recompute_task
+
+    with (
+        mock.patch.object(recompute_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=submitted)
+        returns.workforce_return_approve(by=cast["nnc-officer"], workforce_return=submitted)
+    delay.assert_called_once_with(submitted.arrangement.pk)
+
+
+def test_approval_emails_the_councils_and_the_trust(
+    cast, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_both(cast, submitted)
+    recipients = {m.to[0] for m in mailoutbox}
+    assert {cast[w].email for w in ["nnc-officer", "wnc-officer", "nct-manager"]} <= recipients
+    assert any(m.subject.endswith("January 2025 approved") for m in mailoutbox)
+
+
+@pytest.mark.parametrize("who", NOT_AN_OFFICER)
+def test_only_the_commissioning_councils_officers_approve(cast, submitted, who):
+    with pytest.raises(PermissionDenied):
+        returns.workforce_return_approve(by=cast[who], workforce_return=submitted)
+
+
+def test_a_council_approves_its_area_once(cast, submitted):
+    returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=submitted)
+    with pytest.raises(ValidationError, match="already decided"):
+        returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=submitted)
+
+
+def test_a_draft_cannot_be_approved(cast, draft):
+    with pytest.raises(ValidationError, match="Only a submitted return"):
+        returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=draft)
+
+
+def test_an_officer_returns_it_with_a_query_and_the_trust_is_told(
+    cast, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        returns.workforce_return_send_back(
+            by=cast["nnc-officer"],
+            workforce_return=submitted,
+            query="MASH North's vacancies look high.",
+        )
+    submitted.refresh_from_db()
+    assert submitted.state == State.RETURNED
+    assert [m.to[0] for m in mailoutbox] == [cast["nct-manager"].email]
+    assert "MASH North's vacancies look high." in mailoutbox[0].body
+
+
+def test_a_query_must_say_something(cast, submitted):
+    with pytest.raises(ValidationError, match="Say what the trust needs"):
+        returns.workforce_return_send_back(
+            by=cast["nnc-officer"], workforce_return=submitted, query="  "
+        )
+
+
+@pytest.mark.parametrize("who", NOT_AN_OFFICER)
+def test_only_the_commissioning_councils_officers_return_it(cast, submitted, who):
+    with pytest.raises(PermissionDenied):
+        returns.workforce_return_send_back(by=cast[who], workforce_return=submitted, query="?")
+
+
+def test_a_returned_return_is_changed_and_submitted_again(cast, nct, submitted, team):
+    returns.workforce_return_send_back(
+        by=cast["nnc-officer"], workforce_return=submitted, query="Check the caseloads"
+    )
+    save(cast, submitted, {team.pk: row(open_cases="38")})
+    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=submitted)
+    approve_both(cast, submitted)
+    assert submitted.state == State.APPROVED
+
+
+def test_a_change_after_submission_withdraws_the_approvals_given(cast, submitted, team):
+    returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=submitted)
+    save(cast, submitted, {team.pk: row(open_cases="39")})
+    assert not submitted.current_decisions().exists()
+    assert submitted.events.filter(action=Event.Action.APPROVALS_WITHDRAWN).exists()
+    # Both councils must approve again.
+    returns.workforce_return_approve(by=cast["nnc-officer"], workforce_return=submitted)
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+
+# --- Locking and corrections ------------------------------------------------------------------
+
+
+def test_an_approved_return_is_locked(cast, submitted, team):
+    approve_both(cast, submitted)
+    with pytest.raises(ValidationError, match="approved and locked"):
+        save(cast, submitted, {team.pk: row(open_cases="1")})
+
+
+def test_a_correction_is_a_new_draft_holding_a_copy_of_the_approved_figures(cast, submitted, team):
+    approved = approve_both(cast, submitted)
+    correction = returns.workforce_return_correct(
+        by=cast["nct-manager"], workforce_return=approved, reason="Agency FTE double counted"
+    )
+    assert (correction.revision, correction.state) == (2, State.DRAFT)
+    assert correction.revision_reason == "Agency FTE double counted"
+    fields = list(returns.FIELDS)
+    before = list(approved.figures.order_by("team_id").values_list("team_id", *fields))
+    after = list(correction.figures.order_by("team_id").values_list("team_id", *fields))
+    assert after == before
+    copy = correction.figures.get(team=team)
+    assert copy.history.get().history_change_reason == "Correction of revision 1"
+
+
+def test_the_approved_revision_stays_in_use_until_the_correction_is_approved(cast, submitted, team):
+    approved = approve_both(cast, submitted)
+    correction = returns.workforce_return_correct(
+        by=cast["nct-manager"], workforce_return=approved, reason="Typo"
+    )
+    save(cast, correction, {team.pk: row(open_cases="44")})
+    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=correction)
+    approved.refresh_from_db()
+    assert approved.state == State.APPROVED
+    approve_both(cast, correction)
+    approved.refresh_from_db()
+    assert (approved.state, correction.state) == (State.SUPERSEDED, State.APPROVED)
+    in_use = WorkforceReturn.objects.get(period=MONTH, state=State.APPROVED)
+    assert in_use.figures.get(team=team).open_cases == 44
+
+
+def test_a_correction_needs_a_reason_and_an_approved_return(cast, submitted):
+    with pytest.raises(ValidationError, match="Only the approved return"):
+        returns.workforce_return_correct(
+            by=cast["nct-manager"], workforce_return=submitted, reason="x"
+        )
+    approved = approve_both(cast, submitted)
+    with pytest.raises(ValidationError, match="Say why"):
+        returns.workforce_return_correct(
+            by=cast["nct-manager"], workforce_return=approved, reason=" "
+        )
+
+
+def test_one_correction_at_a_time(cast, submitted):
+    approved = approve_both(cast, submitted)
+    returns.workforce_return_correct(
+        by=cast["nct-manager"], workforce_return=approved, reason="First"
+    )
+    with pytest.raises(ValidationError, match="already under way"):
+        returns.workforce_return_correct(
+            by=cast["nct-manager"], workforce_return=approved, reason="Second"
+        )
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_only_the_trusts_managers_correct(cast, submitted, who):
+    approved = approve_both(cast, submitted)
+    with pytest.raises(PermissionDenied):
+        returns.workforce_return_correct(by=cast[who], workforce_return=approved, reason="x")
+
+
+def test_the_correction_of_a_demo_month_keeps_every_teams_figures(cast, nct):
+    july = WorkforceReturn.objects.get(arrangement=nct, period=date(2024, 7, 1))
+    correction = returns.workforce_return_correct(
+        by=cast["nct-manager"], workforce_return=july, reason="Recount"
+    )
+    assert correction.figures.count() == july.figures.count() == 19
+    assert TeamFigures.objects.filter(workforce_return=correction, team__active=False).count() == 0

@@ -1,0 +1,397 @@
+"""Pages of the workforce: the overview per arrangement, its teams, and the monthly workforce
+returns (list, entry, review, the approval actions), each table downloadable as CSV or Excel.
+
+Who may do what is the "monthly return" row of docs/permissions.md: everyone in the
+arrangement reads approved figures and the teams; the trust's managers keep the teams and
+enter and submit returns; council officers see submitted returns and approve their own area.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from performance.models import PerformanceSettings
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.models import State
+from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.exports import table_response
+from trust_portal.govuk_forms import add_service_errors
+from workforce import charts, forms, reads, returns, services, tables
+from workforce.models import Team, WorkforceReturn
+
+EXPORTS = ("csv", "xlsx")
+
+
+def _month(text: str) -> date:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return date(year, month, 1)
+    except ValueError as error:
+        raise Http404("No such month.") from error
+
+
+def _export(request, name: str, header, rows, title: str):
+    return table_response(request.GET["format"], name, header, rows, title=title)
+
+
+def _wants_export(request) -> bool:
+    return request.GET.get("format") in EXPORTS
+
+
+# --- The overview ----------------------------------------------------------------------------
+
+
+@login_required
+def overview(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    points = reads.over_time(arrangement, synthetic=reads.synthetic_months(arrangement))
+    latest = points[-1].workforce_return if points else None
+    summary = reads.summary(latest) if latest else None
+    if _wants_export(request):
+        return _overview_export(request, arrangement, points, summary)
+    context = {
+        "arrangement": arrangement,
+        "points": points,
+        "latest": latest,
+        "summary": summary,
+        "mix_chart": charts.staff_mix(points) if points else None,
+        "caseload_chart": charts.caseload_bars(
+            [g for g in summary.teams if g.reported], summary.caseload_limit
+        )
+        if summary
+        else None,
+        "posts_and_rates": reads.posts_and_rates(summary.arrangement.totals) if summary else [],
+        "any_synthetic": any(p.synthetic for p in points),
+        "latest_synthetic": bool(points) and points[-1].synthetic,
+    }
+    return render(request, "workforce/overview.html", context)
+
+
+def _overview_export(request, arrangement, points, summary):
+    name = f"{arrangement.code}-workforce"
+    table = request.GET.get("table")
+    if table == "rates":
+        return _export(request, f"{name}-rates-over-time", tables.RATES_OVER_TIME_HEADER,
+                       tables.rates_rows(points), "Rates over time")  # fmt: skip
+    if table == "latest" and summary:
+        rows = tables.group_rows(summary)
+        return _export(request, f"{name}-{summary.workforce_return.period:%Y-%m}",
+                       tables.GROUP_HEADER, rows, "Latest month")  # fmt: skip
+    if table == "caseloads" and summary:
+        return _export(request, f"{name}-caseloads-{summary.workforce_return.period:%Y-%m}",
+                       tables.CASELOAD_HEADER, tables.caseload_rows(summary.caseloads),
+                       "Caseloads")  # fmt: skip
+    return _export(request, f"{name}-staff-mix", tables.MIX_HEADER, tables.mix_rows(points),
+                   "Staff mix")  # fmt: skip
+
+
+# --- Teams -----------------------------------------------------------------------------------
+
+
+def _team_or_404(request, code, pk):
+    arrangement = arrangement_or_404(request.user, code)
+    team = Team.objects.filter(arrangement=arrangement, pk=pk).select_related("area").first()
+    if team is None:
+        raise Http404("No such team.")
+    return arrangement, team
+
+
+@login_required
+def team_list(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    teams = Team.objects.filter(arrangement=arrangement).select_related("area")
+    if _wants_export(request):
+        return _export(request, f"{arrangement.code}-teams", tables.TEAM_LIST_HEADER,
+                       tables.team_rows(teams), "Teams")  # fmt: skip
+    by_area: dict = {}
+    for team in teams:
+        by_area.setdefault(team.area, []).append(team)
+    context = {"arrangement": arrangement, "by_area": list(by_area.items()),
+               "can_edit": can(request.user, Action.EDIT, Kind.RETURN, arrangement)}  # fmt: skip
+    return render(request, "workforce/team_list.html", context)
+
+
+@login_required
+def team_detail(request, code, pk):
+    arrangement, team = _team_or_404(request, code, pk)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    points = reads.over_time(arrangement, pick=lambda f: f.team_id == team.pk,
+                             synthetic=reads.synthetic_months(arrangement))  # fmt: skip
+    if _wants_export(request):
+        return _export(request, f"{arrangement.code}-team-{team.pk}", tables.TEAM_MONTHS_HEADER,
+                       tables.team_month_rows(points), "Team by month")  # fmt: skip
+    context = {
+        "arrangement": arrangement,
+        "team": team,
+        "points": points,
+        "history": team.history.select_related("history_user").order_by("-history_date"),
+        "can_edit": can(request.user, Action.EDIT, Kind.RETURN, arrangement),
+        "any_synthetic": any(p.synthetic for p in points),
+    }
+    return render(request, "workforce/team_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, code, pk=None):
+    arrangement = arrangement_or_404(request.user, code)
+    team = _team_or_404(request, code, pk)[1] if pk is not None else None
+    require(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    initial = {"name": team.name, "service": team.service, "area": team.area} if team else {}
+    form = forms.TeamForm(request.POST if request.method == "POST" else None,
+                          arrangement=arrangement, initial=initial)  # fmt: skip
+    if form.is_valid():
+        try:
+            saved = services.team_save(by=request.user, arrangement=arrangement, team=team,
+                                       **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("workforce:team-detail", arrangement.code, saved.pk)
+    context = {"arrangement": arrangement, "team": team, "form": form}
+    return render(request, "workforce/team_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_close(request, code, pk):
+    """Close an open team, or reopen a closed one, with a reason."""
+    arrangement, team = _team_or_404(request, code, pk)
+    require(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    form = forms.TeamCloseForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        change = services.team_close if team.active else services.team_reopen
+        try:
+            change(by=request.user, team=team, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{team.name} {'reopened' if team.active else 'closed'}.")
+            return redirect("workforce:team-detail", arrangement.code, team.pk)
+    context = {"arrangement": arrangement, "team": team, "form": form}
+    return render(request, "workforce/team_close.html", context)
+
+
+# --- Returns ---------------------------------------------------------------------------------
+
+
+def _return_or_404(request, code, month, revision) -> WorkforceReturn:
+    arrangement = arrangement_or_404(request.user, code)
+    found = (
+        WorkforceReturn.objects.visible_to(request.user)
+        .filter(arrangement=arrangement, period=_month(month), revision=revision)
+        .select_related("arrangement__trust")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such workforce return, or not one you can see.")
+    return found
+
+
+@login_required
+def return_list(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    rows = (
+        WorkforceReturn.objects.visible_to(request.user)
+        .filter(arrangement=arrangement)
+        .select_related("created_by", "arrangement__trust")
+    )
+    if _wants_export(request):
+        return _export(request, f"{arrangement.code}-workforce-returns",
+                       tables.RETURN_LIST_HEADER, tables.return_rows(rows),
+                       "Workforce returns")  # fmt: skip
+    can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    form = forms.WorkforceStartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not can_start:
+        require(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    if can_start and form.is_valid():
+        try:
+            started = returns.workforce_return_start(
+                by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("workforce:return-edit", code, f"{started.period:%Y-%m}", 1)
+    page = Paginator(rows, 24).get_page(request.GET.get("page"))
+    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start,
+               "synthetic": reads.synthetic_months(arrangement)}  # fmt: skip
+    return render(request, "workforce/return_list.html", context)
+
+
+def _return_export(request, workforce_return, summary):
+    name = (f"{workforce_return.arrangement.code}-workforce-{workforce_return.period:%Y-%m}"
+            f"-r{workforce_return.revision}")  # fmt: skip
+    title = f"Workforce {workforce_return.period:%b %Y}"
+    if request.GET.get("table") == "caseloads":
+        return _export(request, f"{name}-caseloads", tables.CASELOAD_HEADER,
+                       tables.caseload_rows(summary.caseloads), title)  # fmt: skip
+    return _export(request, name, tables.GROUP_HEADER, tables.group_rows(summary), title)
+
+
+@login_required
+def return_detail(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    user, arrangement = request.user, workforce_return.arrangement
+    summary = reads.summary(workforce_return)
+    if _wants_export(request):
+        return _return_export(request, workforce_return, summary)
+    own_council = user.organisation_id in {c.pk for c in arrangement.councils.all()}
+    decided = {d.council_id for d in workforce_return.current_decisions()}
+    editable = not workforce_return.is_locked and can(user, Action.EDIT, Kind.RETURN)
+    context = {
+        "workforce_return": workforce_return,
+        "arrangement": arrangement,
+        "summary": summary,
+        "posts_and_rates": reads.posts_and_rates(summary.arrangement.totals),
+        "areas": [
+            (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
+        ],  # fmt: skip
+        "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
+        "decisions": workforce_return.current_decisions(),
+        "events": workforce_return.events.select_related("by").order_by("-at", "-pk"),
+        "revisions": WorkforceReturn.objects.visible_to(user)
+        .filter(arrangement=arrangement, period=workforce_return.period)
+        .order_by("revision"),
+        "can_edit": editable,
+        "can_submit": editable
+        and workforce_return.state in (State.DRAFT, State.RETURNED)
+        and can(user, Action.SUBMIT, Kind.RETURN),
+        "can_decide": workforce_return.state == State.SUBMITTED
+        and can(user, Action.APPROVE, Kind.RETURN)
+        and own_council
+        and user.organisation_id not in decided,
+        "can_correct": workforce_return.state == State.APPROVED
+        and can(user, Action.EDIT, Kind.RETURN),
+        "problems": returns.workforce_return_problems(workforce_return) if editable else {},
+    }
+    return render(request, "workforce/return_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_edit(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    if workforce_return.is_locked:
+        messages.error(request, "This month is locked. Start a correction to change it.")
+        return redirect(workforce_return.get_absolute_url())
+
+    def build(data=None):
+        return forms.WorkforceFiguresForm(
+            data,
+            teams=returns.reportable_teams(workforce_return),
+            figures={f.team_id: f for f in workforce_return.figures.all()},
+            version=workforce_return.lock_version,
+        )
+
+    form = build(request.POST if request.method == "POST" else None)
+    stale, version = None, workforce_return.lock_version
+    if form.is_valid():
+        try:
+            returns.workforce_return_save(by=request.user, workforce_return=workforce_return,
+                                          expected_version=form.cleaned_data["version"],
+                                          teams=form.teams_typed())  # fmt: skip
+        except ConcurrentChange as error:
+            workforce_return.refresh_from_db()
+            form = build()  # the latest figures, as the other person saved them
+            stale = " ".join(error.messages)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            changed = workforce_return.lock_version != version
+            messages.success(request, "Figures saved." if changed else "Nothing had changed.")
+            return redirect(workforce_return.get_absolute_url())
+    context = {
+        "workforce_return": workforce_return,
+        "arrangement": workforce_return.arrangement,
+        "form": form,
+        "stale": stale,
+        "columns": forms.COLUMNS,
+        "limit": PerformanceSettings.of(workforce_return.arrangement).caseload_limit,
+    }
+    return render(request, "workforce/return_edit.html", context)
+
+
+def _act(request, workforce_return, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(workforce_return.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["POST"])
+def return_submit(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.SUBMIT, Kind.RETURN)
+    return _act(request, workforce_return,
+                lambda: returns.workforce_return_submit(by=request.user,
+                                                        workforce_return=workforce_return),
+                "Submitted. The councils' officers have been told by email.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["POST"])
+def return_approve(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    return _act(request, workforce_return,
+                lambda: returns.workforce_return_approve(by=request.user,
+                                                         workforce_return=workforce_return),
+                "Your council's area is approved.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_send_back(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    form = forms.QueryForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        return _act(request, workforce_return,
+                    lambda: returns.workforce_return_send_back(
+                        by=request.user, workforce_return=workforce_return,
+                        query=form.cleaned_data["query"]),
+                    "Returned to the trust with your query.")  # fmt: skip
+    context = {"workforce_return": workforce_return, "arrangement": workforce_return.arrangement,
+               "form": form, "heading": "Return with a query",
+               "button": "Return to the trust"}  # fmt: skip
+    return render(request, "workforce/return_action.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_correct(request, code, month, revision):
+    workforce_return = _return_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    form = forms.CorrectionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            new = returns.workforce_return_correct(by=request.user,
+                                                   workforce_return=workforce_return,
+                                                   reason=form.cleaned_data["reason"])  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Correction started. The approved figures stay in use "
+                             "until the councils approve it.")  # fmt: skip
+            return redirect(new.get_absolute_url())
+    context = {"workforce_return": workforce_return, "arrangement": workforce_return.arrangement,
+               "form": form, "heading": "Correct an approved workforce return",
+               "button": "Start correction"}  # fmt: skip
+    return render(request, "workforce/return_action.html", context)
