@@ -1,13 +1,10 @@
 """Pages of monthly budget monitoring: the list per arrangement, the trust's entry form, the
 councils' review (variance and each council's share), the approval actions, and exports."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -15,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from contracts import budget, budget_forms
 from contracts.models import BudgetReturn
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.models import State
+from trust_portal.approvals.pages import act, life_context, submission_or_404
 from trust_portal.approvals.services import ConcurrentChange
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -23,25 +20,15 @@ from trust_portal.govuk_forms import add_service_errors
 EXPORTS = ("csv", "xlsx")
 
 
-def _month(text: str) -> date:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return date(year, month, 1)
-    except ValueError as error:
-        raise Http404("No such month.") from error
-
-
 def _return_or_404(request, code, month, revision) -> BudgetReturn:
-    arrangement = arrangement_or_404(request.user, code)
-    found = (
-        BudgetReturn.objects.visible_to(request.user)
-        .filter(arrangement=arrangement, period=_month(month), revision=revision)
-        .select_related("arrangement__trust")
-        .first()
+    return submission_or_404(
+        request,
+        BudgetReturn,
+        code,
+        month,
+        revision,
+        missing="No such budget monitoring, or not one you can see.",
     )
-    if found is None:
-        raise Http404("No such budget monitoring, or not one you can see.")
-    return found
 
 
 def _revision(r: BudgetReturn) -> str:
@@ -135,30 +122,15 @@ def budget_detail(request, code, month, revision):
     table, shares = budget.variance_rows(budget_return), budget.council_shares(budget_return)
     if request.GET.get("format") in EXPORTS:
         return _export(request, budget_return, table, shares)
-    own_council = user.organisation_id in {c.pk for c in arrangement.councils.all()}
-    decided = {d.council_id for d in budget_return.current_decisions()}
-    editable = not budget_return.is_locked and can(user, Action.EDIT, Kind.RETURN)
+    life = life_context(user, budget_return)
+    editable = life["can_edit"]
     context = {
         "budget_return": budget_return,
         "arrangement": arrangement,
         "table": table,
         "shares": shares,
         "threshold": budget.COMMENTARY_THRESHOLD,
-        "decisions": budget_return.current_decisions(),
-        "events": budget_return.events.select_related("by").order_by("-at", "-pk"),
-        "revisions": BudgetReturn.objects.visible_to(user)
-        .filter(arrangement=arrangement, period=budget_return.period)
-        .order_by("revision"),
-        "can_edit": editable,
-        "can_submit": editable
-        and budget_return.state in (State.DRAFT, State.RETURNED)
-        and can(user, Action.SUBMIT, Kind.RETURN),
-        "can_decide": budget_return.state == State.SUBMITTED
-        and can(user, Action.APPROVE, Kind.RETURN)
-        and own_council
-        and user.organisation_id not in decided,
-        "can_correct": budget_return.state == State.APPROVED
-        and can(user, Action.EDIT, Kind.RETURN),
+        **life,
         "problems": budget.budget_return_problems(budget_return) if editable else {},
     }
     return render(request, "contracts/budget_detail.html", context)
@@ -203,23 +175,12 @@ def budget_edit(request, code, month, revision):
     return render(request, "contracts/budget_edit.html", context)
 
 
-def _act(request, budget_return, action, success: str):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(budget_return.get_absolute_url())
-
-
 @login_required
 @require_http_methods(["POST"])
 def budget_submit(request, code, month, revision):
     budget_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return _act(request, budget_return,
+    return act(request, budget_return,
                 lambda: budget.budget_return_submit(by=request.user, budget_return=budget_return),
                 "Submitted. The councils' officers have been told by email.")  # fmt: skip
 
@@ -229,7 +190,7 @@ def budget_submit(request, code, month, revision):
 def budget_approve(request, code, month, revision):
     budget_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return _act(request, budget_return,
+    return act(request, budget_return,
                 lambda: budget.budget_return_approve(by=request.user, budget_return=budget_return),
                 "Your council's area is approved.")  # fmt: skip
 
@@ -241,7 +202,7 @@ def budget_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = budget_forms.BudgetQueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return _act(request, budget_return,
+        return act(request, budget_return,
                     lambda: budget.budget_return_send_back(by=request.user,
                                                            budget_return=budget_return,
                                                            query=form.cleaned_data["query"]),

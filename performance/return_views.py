@@ -1,42 +1,29 @@
 """Pages of monthly performance returns: list, review, entry, and the approval actions."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from performance import forms, returns
 from performance.models import Indicator, MonthlyReturn
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.models import State
+from trust_portal.approvals.pages import act, life_context, submission_or_404
 from trust_portal.approvals.services import ConcurrentChange
 from trust_portal.govuk_forms import add_service_errors
 
 
-def _month(text: str) -> date:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return date(year, month, 1)
-    except ValueError as error:
-        raise Http404("No such month.") from error
-
-
 def _return_or_404(request, code, month, revision) -> MonthlyReturn:
-    arrangement = arrangement_or_404(request.user, code)
-    found = (
-        MonthlyReturn.objects.visible_to(request.user)
-        .filter(arrangement=arrangement, period=_month(month), revision=revision)
-        .select_related("arrangement__trust")
-        .first()
+    return submission_or_404(
+        request,
+        MonthlyReturn,
+        code,
+        month,
+        revision,
+        missing="No such return, or not one you can see.",
     )
-    if found is None:
-        raise Http404("No such return, or not one you can see.")
-    return found
 
 
 @login_required
@@ -70,9 +57,8 @@ def return_list(request, code):
 def return_detail(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)
     user, arrangement = request.user, monthly_return.arrangement
-    own_council = user.organisation_id in {c.pk for c in arrangement.councils.all()}
-    decided = {d.council_id for d in monthly_return.current_decisions()}
-    editable = not monthly_return.is_locked and can(user, Action.EDIT, Kind.RETURN)
+    life = life_context(user, monthly_return)
+    editable = life["can_edit"]
     context = {
         "monthly_return": monthly_return,
         "arrangement": arrangement,
@@ -80,21 +66,7 @@ def return_detail(request, code, month, revision):
         "commentaries": monthly_return.commentaries.select_related("indicator").order_by(
             "indicator__display_order"
         ),
-        "decisions": monthly_return.current_decisions(),
-        "events": monthly_return.events.select_related("by").order_by("-at", "-pk"),
-        "revisions": MonthlyReturn.objects.visible_to(user)
-        .filter(arrangement=arrangement, period=monthly_return.period)
-        .order_by("revision"),
-        "can_edit": editable,
-        "can_submit": editable
-        and monthly_return.state in (State.DRAFT, State.RETURNED)
-        and can(user, Action.SUBMIT, Kind.RETURN),
-        "can_decide": monthly_return.state == State.SUBMITTED
-        and can(user, Action.APPROVE, Kind.RETURN)
-        and own_council
-        and user.organisation_id not in decided,
-        "can_correct": monthly_return.state == State.APPROVED
-        and can(user, Action.EDIT, Kind.RETURN),
+        **life,
         "problems": returns.return_problems(monthly_return) if editable else ([], []),
         "uploads": monthly_return.extract_uploads.select_related("uploaded_by")[:10],
     }
@@ -144,23 +116,12 @@ def return_edit(request, code, month, revision):
     return render(request, "performance/return_edit.html", context)
 
 
-def _act(request, monthly_return, action, success: str):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(monthly_return.get_absolute_url())
-
-
 @login_required
 @require_http_methods(["POST"])
 def return_submit(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return _act(request, monthly_return,
+    return act(request, monthly_return,
                 lambda: returns.return_submit(by=request.user, monthly_return=monthly_return),
                 "Submitted. The councils' officers have been told by email.")  # fmt: skip
 
@@ -170,7 +131,7 @@ def return_submit(request, code, month, revision):
 def return_approve(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return _act(request, monthly_return,
+    return act(request, monthly_return,
                 lambda: returns.return_approve(by=request.user, monthly_return=monthly_return),
                 "Your council's area is approved.")  # fmt: skip
 
@@ -182,7 +143,7 @@ def return_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = forms.QueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return _act(request, monthly_return,
+        return act(request, monthly_return,
                     lambda: returns.return_send_back(by=request.user, monthly_return=monthly_return,
                                                      query=form.cleaned_data["query"]),
                     "Returned to the trust with your query.")  # fmt: skip

@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from performance import revisions
 from performance.models import MonthlyReturn
-from performance.return_views import _month
 from trust_portal.accounts.permissions import arrangement_or_404
+from trust_portal.approvals.pages import month_or_404 as _month
 
 LOG_PAGE_SIZE = 50
 

@@ -6,8 +6,6 @@ arrangement reads approved figures and the teams; the trust's managers keep the 
 enter and submit returns; council officers see submitted returns and approve their own area.
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from performance.models import PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.models import State
+from trust_portal.approvals.pages import act, life_context, submission_or_404
 from trust_portal.approvals.services import ConcurrentChange
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -26,14 +24,6 @@ from workforce import charts, forms, reads, returns, services, tables
 from workforce.models import Team, WorkforceReturn
 
 EXPORTS = ("csv", "xlsx")
-
-
-def _month(text: str) -> date:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        return date(year, month, 1)
-    except ValueError as error:
-        raise Http404("No such month.") from error
 
 
 def _export(request, name: str, header, rows, title: str):
@@ -185,16 +175,14 @@ def team_close(request, code, pk):
 
 
 def _return_or_404(request, code, month, revision) -> WorkforceReturn:
-    arrangement = arrangement_or_404(request.user, code)
-    found = (
-        WorkforceReturn.objects.visible_to(request.user)
-        .filter(arrangement=arrangement, period=_month(month), revision=revision)
-        .select_related("arrangement__trust")
-        .first()
+    return submission_or_404(
+        request,
+        WorkforceReturn,
+        code,
+        month,
+        revision,
+        missing="No such workforce return, or not one you can see.",
     )
-    if found is None:
-        raise Http404("No such workforce return, or not one you can see.")
-    return found
 
 
 @login_required
@@ -246,9 +234,8 @@ def return_detail(request, code, month, revision):
     summary = reads.summary(workforce_return)
     if _wants_export(request):
         return _return_export(request, workforce_return, summary)
-    own_council = user.organisation_id in {c.pk for c in arrangement.councils.all()}
-    decided = {d.council_id for d in workforce_return.current_decisions()}
-    editable = not workforce_return.is_locked and can(user, Action.EDIT, Kind.RETURN)
+    life = life_context(user, workforce_return)
+    editable = life["can_edit"]
     context = {
         "workforce_return": workforce_return,
         "arrangement": arrangement,
@@ -258,21 +245,7 @@ def return_detail(request, code, month, revision):
             (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
         ],  # fmt: skip
         "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
-        "decisions": workforce_return.current_decisions(),
-        "events": workforce_return.events.select_related("by").order_by("-at", "-pk"),
-        "revisions": WorkforceReturn.objects.visible_to(user)
-        .filter(arrangement=arrangement, period=workforce_return.period)
-        .order_by("revision"),
-        "can_edit": editable,
-        "can_submit": editable
-        and workforce_return.state in (State.DRAFT, State.RETURNED)
-        and can(user, Action.SUBMIT, Kind.RETURN),
-        "can_decide": workforce_return.state == State.SUBMITTED
-        and can(user, Action.APPROVE, Kind.RETURN)
-        and own_council
-        and user.organisation_id not in decided,
-        "can_correct": workforce_return.state == State.APPROVED
-        and can(user, Action.EDIT, Kind.RETURN),
+        **life,
         "problems": returns.workforce_return_problems(workforce_return) if editable else {},
     }
     return render(request, "workforce/return_detail.html", context)
@@ -323,23 +296,12 @@ def return_edit(request, code, month, revision):
     return render(request, "workforce/return_edit.html", context)
 
 
-def _act(request, workforce_return, action, success: str):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(workforce_return.get_absolute_url())
-
-
 @login_required
 @require_http_methods(["POST"])
 def return_submit(request, code, month, revision):
     workforce_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return _act(request, workforce_return,
+    return act(request, workforce_return,
                 lambda: returns.workforce_return_submit(by=request.user,
                                                         workforce_return=workforce_return),
                 "Submitted. The councils' officers have been told by email.")  # fmt: skip
@@ -350,7 +312,7 @@ def return_submit(request, code, month, revision):
 def return_approve(request, code, month, revision):
     workforce_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return _act(request, workforce_return,
+    return act(request, workforce_return,
                 lambda: returns.workforce_return_approve(by=request.user,
                                                          workforce_return=workforce_return),
                 "Your council's area is approved.")  # fmt: skip
@@ -363,7 +325,7 @@ def return_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = forms.QueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return _act(request, workforce_return,
+        return act(request, workforce_return,
                     lambda: returns.workforce_return_send_back(
                         by=request.user, workforce_return=workforce_return,
                         query=form.cleaned_data["query"]),
