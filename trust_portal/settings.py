@@ -219,6 +219,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 
 # Strict: scripts only from this site (plotly's strict bundle needs no eval) plus one nonce'd
 # line that marks the page as JavaScript-enabled, as GOV.UK Frontend expects.
+# The one inline style the strict plotly.js bundle (4.1.1) adds as it loads: MapLibre's rules,
+# allowed by their hash on the dashboard pages only (plotly's own rules are served as
+# static/plotly/plotly.css). scripts/vendor-plotly.sh says to update it with plotly.js.
+PLOTLY_STYLE_HASHES = ["'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -257,6 +261,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # No job may run away with a worker: soft limit raises inside the task, hard limit kills it.
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
+# A change queues its arrangement's dashboard recompute this many seconds later; changes made
+# meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
+DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
+# Committee papers are public: counts from 1 to this size less one print as "fewer than 5".
+# The council officer issuing a pack may choose another size; the pack records it.
+SCRUTINY_SMALL_COUNT = env.int("SCRUTINY_SMALL_COUNT", default=5)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Safety net: every arrangement's snapshots are rebuilt each night even if no change

@@ -361,16 +361,14 @@ def test_a_draft_cannot_be_approved(cast, draft):
 def test_approval_queues_a_dashboard_recompute_after_commit(
     cast, submitted, django_capture_on_commit_callbacks
 ):
-    from trust_portal.dashboards.tasks import recompute_task
-
     with (
-        mock.patch.object(recompute_task, "delay") as delay,
+        mock.patch("trust_portal.dashboards.services.recompute_request") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         budget.budget_return_approve(by=cast["wnc-officer"], budget_return=submitted)
         delay.assert_not_called()  # one area is not the approval
         budget.budget_return_approve(by=cast["nnc-officer"], budget_return=submitted)
-    delay.assert_called_once_with(submitted.arrangement.pk)
+    delay.assert_called_once_with(arrangement_id=submitted.arrangement.pk)
 
 
 def test_returning_with_a_query_tells_the_trust_and_allows_resubmission(

@@ -270,14 +270,12 @@ def test_approval_queues_a_dashboard_recompute_after_commit(
 ):
     from unittest import mock
 
-    from trust_portal.dashboards.tasks import recompute_task
-
     with (
-        mock.patch.object(recompute_task, "delay") as delay,
+        mock.patch("trust_portal.dashboards.services.recompute_request") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         approve_both(cast, submitted)
-    delay.assert_called_once_with(submitted.arrangement.pk)
+    delay.assert_called_once_with(arrangement_id=submitted.arrangement.pk)
 
 
 # --- pages ----------------------------------------------------------------------------------

@@ -147,14 +147,12 @@ def test_a_save_that_changes_nothing_is_refused(cast, nct):
 def test_a_change_queues_a_dashboard_recompute_after_commit(
     cast, nct, django_capture_on_commit_callbacks
 ):
-    from trust_portal.dashboards.tasks import recompute_task
-
     with (
-        mock.patch.object(recompute_task, "delay") as delay,
+        mock.patch("trust_portal.dashboards.services.recompute_request") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         update(nct, cast["wnc-officer"], caseload_limit=18)
-    delay.assert_called_once_with(nct.pk)
+    delay.assert_called_once_with(arrangement_id=nct.pk)
 
 
 @pytest.mark.parametrize(

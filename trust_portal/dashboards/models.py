@@ -32,3 +32,107 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.name} for {self.arrangement_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class RecomputeRun(models.Model):
+    """One recompute of an arrangement's snapshots: queued, run, and how it ended.
+
+    Changes arriving while a run is still waiting join it rather than queue another (at most
+    one waiting run per arrangement), so a burst of approvals costs one run.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        RETRYING = "retrying", "Failed, will try again"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        CHANGE = "change", "A change to the figures"
+        NIGHTLY = "nightly", "The nightly safety net"
+        ADMINISTRATOR = "administrator", "An administrator"
+
+    IN_PROGRESS = (State.QUEUED, State.RUNNING, State.RETRYING)
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.CASCADE, related_name="recompute_runs"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    trigger = models.CharField(max_length=15, choices=Trigger.choices, default=Trigger.CHANGE)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How many changes this run answers: the first, plus every one that joined it.
+    requests = models.PositiveIntegerField(default=1)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    built = models.JSONField(default=list, blank=True, help_text="Snapshots swapped in.")
+    error = models.TextField(blank=True, help_text="Which builder failed, and why.")
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement"],
+                condition=models.Q(state="queued"),
+                name="one_waiting_recompute_per_arrangement",
+            )
+        ]
+        indexes = [models.Index(fields=["arrangement", "-queued_at"])]
+
+    def __str__(self):
+        return f"Recompute of {self.arrangement_id} queued {self.queued_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in self.IN_PROGRESS
+
+
+class IssuedPack(models.Model):
+    """A scrutiny committee pack as it was issued: the figures and the PDF, never changed.
+
+    Committee papers are public, so ``data`` holds the sections after small counts were hidden
+    (``threshold``), with each snapshot's computed_at and source; ``pdf`` is the document the
+    committee saw, made from the same HTML, and ``sha256`` its digest. Nothing edits or deletes
+    an issued pack: ``save()`` refuses a row that already exists and ``delete()`` refuses too.
+    """
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.PROTECT, related_name="issued_packs"
+    )
+    month = models.DateField(help_text="The first day of the month the pack reports.")
+    title = models.CharField(max_length=200)
+    committee = models.CharField(max_length=200, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        help_text="Counts below this print as 'fewer than N'."
+    )
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    data = models.JSONField(help_text="The sections exactly as issued, small counts hidden.")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["arrangement", "-issued_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.arrangement_id}, issued {self.issued_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        from django.core.exceptions import ValidationError  # (kept here: the top is the lead's)
+
+        # An issued pack is a public record of what a committee saw.
+        if self.pk is not None and IssuedPack.objects.filter(pk=self.pk).exists():
+            raise ValidationError("An issued pack cannot be changed; issue a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("An issued pack cannot be deleted.")

@@ -1,30 +1,58 @@
-"""Recomputing snapshots, and queueing that after the data they show has changed."""
+"""Recomputing snapshots, and queueing that after the data they show has changed.
+
+A change to anything a dashboard shows calls ``snapshot_queue_recompute`` inside its
+transaction. Once (and only if) that transaction commits, a ``RecomputeRun`` is queued for the
+arrangement, to start ``DASHBOARD_RECOMPUTE_DELAY`` seconds later; changes that arrive while it
+waits join it instead of queueing another, so ten approvals in a minute cost one run. A change
+arriving once the run has started queues a fresh run, so nothing committed is ever left out.
+"""
 
 import time
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from trust_portal.accounts.models import Arrangement
-from trust_portal.dashboards.models import Snapshot
+from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders
+
+
+class BuildFailed(Exception):
+    """One or more builders failed; the others' snapshots were swapped in."""
+
+    def __init__(self, built: list[str], errors: dict[str, str]):
+        self.built = built
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {error}" for name, error in errors.items()))
 
 
 def snapshot_recompute(*, arrangement: Arrangement, names: list[str] | None = None) -> list:
     """Build each named snapshot (all by default) and swap it in whole.
 
-    The builder runs outside the transaction; only the swap is inside one, so a builder that
-    fails leaves the previous snapshot exactly as it was.
+    Each builder runs outside any transaction; only its swap is inside one, so a builder that
+    fails leaves its previous snapshot exactly as it was. The other builders still run, and
+    ``BuildFailed`` then names the ones that failed.
     """
     registered = builders()
     unknown = set(names or ()) - set(registered)
     if unknown:
         raise ValueError(f"No dashboard builder named {', '.join(sorted(unknown))}.")
-    done = []
+    done, errors = [], {}
     for name in names or sorted(registered):
         entry = registered[name]
         started = time.perf_counter()
-        data = entry.build(arrangement)
+        try:
+            data = entry.build(arrangement)
+        except SoftTimeLimitExceeded:
+            raise  # out of time: stop here rather than start the next builder
+        except Exception as error:  # noqa: BLE001 - recorded on the run, raised below
+            errors[name] = f"{type(error).__name__}: {error}"
+            continue
         elapsed = int((time.perf_counter() - started) * 1000)
         with transaction.atomic():
             snapshot, _ = Snapshot.objects.update_or_create(
@@ -38,11 +66,113 @@ def snapshot_recompute(*, arrangement: Arrangement, names: list[str] | None = No
                 },
             )
         done.append(snapshot)
+    if errors:
+        raise BuildFailed([s.name for s in done], errors)
     return done
 
 
 def snapshot_queue_recompute(*, arrangement: Arrangement) -> None:
     """Queue a recompute for when the current transaction commits (never before)."""
+    arrangement_id = arrangement.pk
+    transaction.on_commit(lambda: recompute_request(arrangement_id=arrangement_id))
+
+
+def recompute_request(
+    *,
+    arrangement_id: int,
+    trigger: str = RecomputeRun.Trigger.CHANGE,
+    by=None,
+    delay: int | None = None,
+) -> RecomputeRun:
+    """Join the arrangement's waiting run, or queue a new one to start after ``delay`` seconds."""
     from trust_portal.dashboards.tasks import recompute_task
 
-    transaction.on_commit(lambda: recompute_task.delay(arrangement.pk))
+    countdown = settings.DASHBOARD_RECOMPUTE_DELAY if delay is None else delay
+    waiting = RecomputeRun.objects.filter(
+        arrangement_id=arrangement_id, state=RecomputeRun.State.QUEUED
+    )
+    if waiting.update(requests=F("requests") + 1):
+        run = waiting.first()
+        if run is not None and countdown == 0:
+            # Wanted now (an administrator, the nightly run, the demo): start the waiting run
+            # at once; its own later message will find it claimed and do nothing.
+            recompute_task.apply_async(args=[arrangement_id], kwargs={"run_id": run.pk})
+        return run or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
+    try:
+        with transaction.atomic():
+            run = RecomputeRun.objects.create(
+                arrangement_id=arrangement_id,
+                trigger=trigger,
+                requested_by=by,
+                queued_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Another process queued one between our two statements: join that one.
+        waiting.update(requests=F("requests") + 1)
+        return waiting.first() or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
+    recompute_task.apply_async(args=[arrangement_id], kwargs={"run_id": run.pk},
+                               countdown=countdown)  # fmt: skip
+    return run
+
+
+def run_claim(run_id: int) -> bool:
+    """Mark a waiting (or retrying) run as running; False if it already ran or is running."""
+    claimed = RecomputeRun.objects.filter(
+        pk=run_id, state__in=[RecomputeRun.State.QUEUED, RecomputeRun.State.RETRYING]
+    ).update(
+        state=RecomputeRun.State.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    return bool(claimed)
+
+
+def run_finish(run_id: int, *, started: float, built: list[str], error: str = "",
+               will_retry: bool = False) -> None:  # fmt: skip
+    if not error:
+        state = RecomputeRun.State.SUCCEEDED
+    else:
+        state = RecomputeRun.State.RETRYING if will_retry else RecomputeRun.State.FAILED
+    RecomputeRun.objects.filter(pk=run_id).update(
+        state=state,
+        finished_at=timezone.now(),
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        built=built,
+        error=error,
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a dashboard page says about its figures: how old, and whether new ones are coming."""
+
+    computed_at: datetime | None
+    source: str
+    updating: bool
+    failed_at: datetime | None
+    error: str
+
+    @property
+    def failed(self) -> bool:
+        return self.failed_at is not None
+
+
+def snapshot_status(arrangement: Arrangement, snapshot: Snapshot | None) -> Status:
+    """Two queries at most, however long the history: the latest run is all that matters."""
+    latest = RecomputeRun.objects.filter(arrangement=arrangement).order_by("-queued_at", "-pk")
+    run = latest.only("state", "finished_at", "error", "built").first()
+    updating = bool(run and run.in_progress)
+    failed_at = None
+    if run and run.state == RecomputeRun.State.FAILED and snapshot is not None:
+        # Failed since these figures were made (or this snapshot's builder failed in that run).
+        if run.finished_at and run.finished_at >= snapshot.computed_at:
+            failed_at = run.finished_at
+    elif run and run.state == RecomputeRun.State.FAILED:
+        failed_at = run.finished_at
+    return Status(
+        computed_at=snapshot.computed_at if snapshot else None,
+        source=snapshot.source if snapshot else "",
+        updating=updating,
+        failed_at=failed_at,
+        error=run.error if failed_at and run else "",
+    )

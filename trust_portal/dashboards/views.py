@@ -1,0 +1,206 @@
+"""Dashboard pages: they read stored snapshots only, so they cost the same few queries however
+much history lies behind the figures. Who may see them: the "dashboard" row of
+docs/permissions.md (everyone in the arrangement reads; administrators recompute)."""
+
+import copy
+import re
+from decimal import Decimal, InvalidOperation
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.dashboards.models import RecomputeRun, Snapshot
+from trust_portal.dashboards.registry import builders, listed
+from trust_portal.dashboards.services import recompute_request, snapshot_status
+from trust_portal.exports import table_response
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _arrangement(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.DASHBOARD)  # membership: just checked
+    return arrangement
+
+
+def _snapshot(arrangement, name) -> tuple:
+    """The builder and its snapshot (None while the first one is being made); 404 if no
+    listed dashboard has that name."""
+    entry = builders().get(name)
+    if entry is None or not entry.listed:
+        raise Http404("No such dashboard.")
+    return entry, Snapshot.objects.filter(arrangement=arrangement, name=name).first()
+
+
+def _context(request, arrangement, entry, snapshot, **extra) -> dict:
+    return {
+        "arrangement": arrangement,
+        "entry": entry,
+        "snapshot": snapshot,
+        "status": snapshot_status(arrangement, snapshot),
+        "dashboards": listed(),
+        "can_recompute": can(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement),
+        **extra,
+    }
+
+
+@login_required
+def dashboard_index(request, code):
+    arrangement = _arrangement(request, code)
+    entries = listed()
+    snapshots = {
+        s.name: s
+        for s in Snapshot.objects.filter(
+            arrangement=arrangement, name__in=[e.name for e in entries]
+        ).defer("data")
+    }
+    context = {
+        "arrangement": arrangement,
+        "rows": [(entry, snapshots.get(entry.name)) for entry in entries],
+        "status": snapshot_status(arrangement, None),
+        "can_recompute": can(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement),
+    }
+    return render(request, "dashboards/index.html", context)
+
+
+# Charts: plotly.js adds one inline style as it loads, allowed by its hash (settings.py).
+with_charts = csp_update({"style-src": settings.PLOTLY_STYLE_HASHES})
+
+
+@login_required
+@with_charts
+def dashboard_detail(request, code, name):
+    arrangement = _arrangement(request, code)
+    entry, snapshot = _snapshot(arrangement, name)
+    data = snapshot.data if snapshot else {}
+    pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
+    context = _context(request, arrangement, entry, snapshot, title=data.get("title", entry.title),
+                       blocks=data.get("blocks", []), pages=pages)  # fmt: skip
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _range(request) -> tuple[str | None, str | None, list[str]]:
+    """The ?from=YYYY-MM&to=YYYY-MM range asked for, and what is wrong with it."""
+    errors, chosen = [], []
+    for key, words in (("from", "From"), ("to", "To")):
+        value = request.GET.get(key, "").strip()
+        if value and not MONTH.match(value):
+            errors.append(f"{words} must be a month written as YYYY-MM, for example 2024-04.")
+            value = ""
+        chosen.append(value or None)
+    start, end = chosen
+    if start and end and start > end:
+        errors.append("The start of the range must not be after its end.")
+        start = end = None
+    return start, end, errors
+
+
+def within(blocks: list[dict], start: str | None, end: str | None) -> list[dict]:
+    """The blocks cut to a range of months: table rows whose first column is a month, and the
+    charts' x-axes. The stored snapshot is never changed (this works on a copy)."""
+    if not (start or end):
+        return blocks
+    cut = copy.deepcopy(blocks)
+    for block in cut:
+        table = block.get("table")
+        if table and table["columns"] and table["columns"][0].get("kind") == "month":
+            table["rows"] = [
+                row for row in table["rows"]
+                if (not start or str(row[0])[:7] >= start) and (not end or str(row[0])[:7] <= end)
+            ]  # fmt: skip
+        figure = block.get("figure")
+        if figure is not None:
+            months = [str(row[0])[:7] for row in (table or {}).get("rows", [])]
+            low = start or (min(months) if months else None)
+            high = end or (max(months) if months else None)
+            if low and high:
+                layout = figure.setdefault("layout", {})
+                layout.setdefault("xaxis", {})["range"] = [f"{low}-01", f"{high}-28"]
+    return cut
+
+
+@login_required
+@with_charts
+def dashboard_page(request, code, name, page):
+    arrangement = _arrangement(request, code)
+    entry, snapshot = _snapshot(arrangement, name)
+    found = ((snapshot.data if snapshot else {}).get("pages") or {}).get(page)
+    if snapshot is not None and found is None:
+        raise Http404("No such page of this dashboard.")
+    found = found or {}
+    start, end, errors = _range(request) if found.get("range") else (None, None, [])
+    context = _context(request, arrangement, entry, snapshot, title=found.get("title", page),
+                       blocks=within(found.get("blocks", []), start, end), page=page,
+                       ranged=found.get("range", False), start=start, end=end,
+                       range_errors=errors)  # fmt: skip
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+def dashboard_data(request, code, name, block, page=None):
+    """One block's table as CSV or Excel: the raw figures (pounds and pence as numbers)."""
+    arrangement = _arrangement(request, code)
+    entry, snapshot = _snapshot(arrangement, name)
+    if snapshot is None:
+        raise Http404("These figures are still being prepared.")
+    blocks = snapshot.data.get("blocks", [])
+    if page is not None:
+        found = (snapshot.data.get("pages") or {}).get(page)
+        if found is None:
+            raise Http404("No such page of this dashboard.")
+        start, end, _ = _range(request) if found.get("range") else (None, None, [])
+        blocks = within(found.get("blocks", []), start, end)
+    wanted = next((b for b in blocks if b.get("id") == block and b.get("table")), None)
+    if wanted is None:
+        raise Http404("No such table on this dashboard.")
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        fmt = "csv"
+    columns = wanted["table"]["columns"]
+    header = [c["label"] for c in columns if c["kind"] != "sparkline"]
+    keep = [i for i, c in enumerate(columns) if c["kind"] != "sparkline"]
+    rows = [[_raw(row[i], columns[i]) for i in keep] for row in wanted["table"]["rows"]]
+    basename = "-".join(filter(None, [arrangement.code.lower(), name, page, block]))
+    return table_response(fmt, basename, header, rows, title=wanted.get("title") or block)
+
+
+def _raw(value, column):
+    """A cell for a spreadsheet: decimals as Decimal so they stay numbers."""
+    if column["kind"] in ("money", "number", "percent", "count") and isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
+@login_required
+def recompute_runs(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement)
+    runs = RecomputeRun.objects.filter(arrangement=arrangement).select_related("requested_by")
+    page = Paginator(runs.order_by("-queued_at", "-pk"), 25).get_page(request.GET.get("page"))
+    context = {
+        "arrangement": arrangement,
+        "page": page,
+        "status": snapshot_status(arrangement, None),
+    }
+    return render(request, "dashboards/runs.html", context)
+
+
+@login_required
+@require_POST
+def recompute_now(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement)
+    recompute_request(arrangement_id=arrangement.pk, trigger=RecomputeRun.Trigger.ADMINISTRATOR,
+                      by=request.user, delay=0)  # fmt: skip
+    messages.success(request, f"A recompute of {arrangement.code}'s dashboards has been queued.")
+    return redirect("dashboards:runs", arrangement.code)

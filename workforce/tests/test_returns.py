@@ -319,9 +319,7 @@ def test_a_submitted_return_cannot_be_submitted_again(cast, submitted):
 
 
 def test_each_council_approves_its_area_and_the_last_approval_completes_it(cast, submitted):
-    from trust_portal.dashboards.tasks import recompute_task
-
-    with mock.patch.object(recompute_task, "delay") as delay:
+    with mock.patch("trust_portal.dashboards.services.recompute_request") as delay:
         assert not returns.workforce_return_approve(
             by=cast["wnc-officer"], workforce_return=submitted
         )
@@ -336,15 +334,13 @@ def test_each_council_approves_its_area_and_the_last_approval_completes_it(cast,
 def test_the_final_approval_queues_the_dashboards_recompute_after_commit(
     cast, submitted, django_capture_on_commit_callbacks
 ):
-    from trust_portal.dashboards.tasks import recompute_task
-
     with (
-        mock.patch.object(recompute_task, "delay") as delay,
+        mock.patch("trust_portal.dashboards.services.recompute_request") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         returns.workforce_return_approve(by=cast["wnc-officer"], workforce_return=submitted)
         returns.workforce_return_approve(by=cast["nnc-officer"], workforce_return=submitted)
-    delay.assert_called_once_with(submitted.arrangement.pk)
+    delay.assert_called_once_with(arrangement_id=submitted.arrangement.pk)
 
 
 def test_approval_emails_the_councils_and_the_trust(

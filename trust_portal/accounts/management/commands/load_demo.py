@@ -1,6 +1,7 @@
 """Load the demo data of every app, idempotently, then queue the dashboards' recompute."""
 
 import secrets
+from functools import partial
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.dashboards.services import recompute_request
 
 PASSWORD_FILE = "demo-password"  # noqa: S105  (a file name, not a password)
 
@@ -59,7 +60,10 @@ class Command(BaseCommand):
         with quiet, transaction.atomic():
             loaded = load_every_app(password=password, log=self.stdout.write)
             for arrangement in loaded.get("arrangements", []):
-                snapshot_queue_recompute(arrangement=arrangement)
+                # Start at once after the commit, not after the usual wait for more changes.
+                transaction.on_commit(
+                    partial(recompute_request, arrangement_id=arrangement.pk, delay=0)
+                )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (all one password):"))
         for user in loaded.get("users", []):
             where = user.organisation.code if user.organisation else "platform"

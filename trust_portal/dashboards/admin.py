@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from trust_portal.dashboards.models import IssuedPack, RecomputeRun, Snapshot
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are made by the recompute job, never by hand."""
+
+    list_display = ["arrangement", "name", "computed_at", "duration_ms", "source"]
+    list_filter = ["name", "arrangement"]
+    readonly_fields = ["arrangement", "name", "data", "computed_at", "duration_ms", "source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    """The run history; runs are queued from the arrangement's "Recompute runs" page."""
+
+    list_display = ["arrangement", "queued_at", "trigger", "requests", "state", "attempts",
+                    "duration_ms"]  # fmt: skip
+    list_filter = ["state", "trigger", "arrangement"]
+    readonly_fields = [f.name for f in RecomputeRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(admin.ModelAdmin):
+    """Issued packs are kept as issued: listed here, never changed or deleted."""
+
+    list_display = ["arrangement", "month", "title", "issued_by", "issued_at", "threshold"]
+    list_filter = ["arrangement"]
+    exclude = ["pdf"]
+    readonly_fields = [f.name for f in IssuedPack._meta.fields if f.name != "pdf"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

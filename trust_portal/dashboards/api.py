@@ -1,0 +1,99 @@
+"""The dashboards API: the stored snapshots, as the pages show them, with their computed-at.
+
+``GET /api/v1/dashboards/`` lists the snapshots of the caller's arrangements (without their
+figures); ``GET /api/v1/dashboards/<arrangement>/<name>/`` returns one, figures included.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.reverse import reverse
+
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import arrangements_for
+from trust_portal.api import router
+from trust_portal.dashboards.models import Snapshot
+from trust_portal.dashboards.registry import builders, listed
+from trust_portal.dashboards.services import snapshot_status
+
+
+class SnapshotSummarySerializer(serializers.ModelSerializer):
+    arrangement = serializers.CharField(source="arrangement.code", read_only=True)
+    title = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Snapshot
+        fields = ["arrangement", "name", "title", "computed_at", "source", "url"]
+
+    def get_title(self, snapshot) -> str:
+        return builders()[snapshot.name].title
+
+    def get_url(self, snapshot) -> str:
+        return reverse(
+            "dashboards:api-detail",
+            args=[snapshot.arrangement.code, snapshot.name],
+            request=self.context.get("request"),
+        )
+
+
+class StatusSerializer(serializers.Serializer):
+    updating = serializers.BooleanField(help_text="A recompute is waiting or running.")
+    failed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the latest recompute failed, if it failed since."
+    )
+
+
+class SnapshotSerializer(SnapshotSummarySerializer):
+    data = serializers.JSONField(
+        help_text="Blocks of tables and plotly figures: trust_portal/dashboards/figures.py."
+    )
+    status = serializers.SerializerMethodField()
+
+    class Meta(SnapshotSummarySerializer.Meta):
+        fields = [*SnapshotSummarySerializer.Meta.fields, "duration_ms", "status", "data"]
+
+    @extend_schema(responses=StatusSerializer)
+    def get_status(self, snapshot) -> dict:
+        status = snapshot_status(snapshot.arrangement, snapshot)
+        return {"updating": status.updating, "failed_at": status.failed_at}
+
+
+def _visible(user):
+    return Snapshot.objects.filter(
+        arrangement__in=arrangements_for(user), name__in=[b.name for b in listed()]
+    ).select_related("arrangement__trust")
+
+
+class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every dashboard snapshot of the caller's arrangements, without its figures."""
+
+    serializer_class = SnapshotSummarySerializer
+    permission_classes = [RoleMay]
+    permission_kind = "dashboard"
+
+    def get_queryset(self):
+        return _visible(self.request.user).defer("data").order_by("arrangement__trust__code",
+                                                                  "name")  # fmt: skip
+
+
+class DashboardDetailView(generics.RetrieveAPIView):
+    """One dashboard's stored snapshot: its figures and when they were computed. A dashboard
+    not yet computed, or of an arrangement the caller is not part of, is 404."""
+
+    serializer_class = SnapshotSerializer
+    permission_classes = [RoleMay]
+    permission_kind = "dashboard"
+
+    def get_object(self):
+        found = (
+            _visible(self.request.user)
+            .filter(arrangement__trust__code=self.kwargs["code"], name=self.kwargs["name"])
+            .first()
+        )
+        if found is None:
+            raise NotFound("No such dashboard, or its figures are still being prepared.")
+        return found
+
+
+router.register("dashboards", DashboardViewSet, basename="dashboard")

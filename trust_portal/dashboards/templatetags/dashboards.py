@@ -1,0 +1,111 @@
+"""Snapshot cells in templates: ``{% load dashboards %}`` then ``{% cell value column %}``.
+
+Each cell is formatted by its column's kind (``trust_portal/dashboards/figures.py``): money as
+£1,234.50, numbers with thousands separators, percentages with a % sign, RAG as a tag whose
+word says what its colour does, sparklines as the SVG the builder made. A cell that is not what
+its kind expects (the pack's "fewer than 5", say) is shown as text, never dropped.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from contracts.money import money_text
+
+register = template.Library()
+
+# Exactly what figures.sparkline_svg makes: numbers, and a label with <, >, & and " escaped.
+SPARKLINE = re.compile(
+    r'<svg class="tp-sparkline" role="img" width="\d+" height="\d+" viewBox="0 0 \d+ \d+" '
+    r'aria-label="[^<>"]*"><title>[^<>"]*</title>'
+    r'(<polyline points="[0-9., ]*" fill="none" stroke="currentColor" stroke-width="1.5"/>)*'
+    r'(<circle cx="[0-9.]+" cy="[0-9.]+" r="2" fill="currentColor"/>)?</svg>'
+)
+
+RAG_TAGS = {
+    "green": ("govuk-tag--green", "Green"),
+    "amber": ("govuk-tag--yellow", "Amber"),
+    "red": ("govuk-tag--red", "Red"),
+    "grey": ("govuk-tag--grey", "Not rated"),  # no figure, or no target to rate it against
+    "none": ("govuk-tag--grey", "Context only"),
+}
+
+
+def _decimal(value):
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _grouped(number: Decimal) -> str:
+    sign = "−" if number < 0 else ""
+    return f"{sign}{abs(number):,}"
+
+
+@register.simple_tag
+def cell(value, column):
+    if value is None or value == "":
+        return "–"
+    kind = column.get("kind", "text") if isinstance(column, dict) else "text"
+    number = _decimal(value)
+    if kind == "money" and number is not None:
+        return money_text(number)
+    if kind in ("number", "count") and number is not None:
+        return _grouped(number)
+    if kind == "percent" and number is not None:
+        return f"{_grouped(number)}%"
+    if kind == "rag" and str(value) in RAG_TAGS:
+        css, word = RAG_TAGS[str(value)]
+        return format_html('<strong class="govuk-tag {}">{}</strong>', css, word)
+    if kind == "sparkline" and SPARKLINE.fullmatch(str(value)):
+        return mark_safe(value)  # noqa: S308 - only the shape sparkline_svg makes gets here
+    return str(value)
+
+
+@register.filter
+def numeric(column) -> bool:
+    """Whether a column's cells line up on the right, as GOV.UK tables do for numbers."""
+    return isinstance(column, dict) and column.get("kind") in ("money", "number", "percent",
+                                                                "count")  # fmt: skip
+
+
+@register.filter
+def with_columns(row, columns):
+    """A row paired with its columns: ``{% for value, column in row|with_columns:cols %}``."""
+    return zip(row, columns, strict=False)
+
+
+@register.filter
+def for_page(table):
+    """A table as the page shows it: ``{"columns": [...], "rows": [[(value, column, of), ...]]}``.
+
+    Columns marked ``"page": False`` (kept for the CSV, the API and the pack) and columns with
+    no figure in any row are left out; a column with ``"of": [numerator key, denominator key]``
+    shows "581 of 923" under its value, so a percentage is never without what it is made of.
+    """
+    columns = table["columns"]
+    keys = [c["key"] for c in columns]
+    rows = table["rows"]
+    shown = [
+        i for i, c in enumerate(columns)
+        if c.get("page", True) and (i == 0 or any(row[i] not in (None, "") for row in rows))
+    ]  # fmt: skip
+    result = []
+    for row in rows:
+        cells = []
+        for i in shown:
+            column = columns[i]
+            parts = [row[keys.index(k)] for k in column.get("of", ()) if k in keys]
+            of = None
+            numbers = [_decimal(p) for p in parts]
+            if len(parts) == 2 and row[i] not in (None, "") and None not in numbers:
+                of = f"{_grouped(numbers[0])} of {_grouped(numbers[1])}"
+            cells.append((row[i], column, of))
+        result.append(cells)
+    return {"columns": [columns[i] for i in shown], "rows": result}

@@ -1,0 +1,248 @@
+"""The dashboard pages, on a test dashboard whose figures the tests choose."""
+
+import csv
+import dataclasses
+import io
+from decimal import Decimal
+from unittest import mock
+
+import plotly.graph_objects as go
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from trust_portal.accounts.models import Arrangement
+from trust_portal.dashboards import figures, registry
+from trust_portal.dashboards.models import RecomputeRun
+from trust_portal.dashboards.services import snapshot_recompute
+
+
+def months(n):
+    return [f"{2010 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+
+
+def build_test(arrangement, history=3):
+    """A dashboard of a month-by-month table and chart, ``history`` months long."""
+    columns = [
+        figures.column("month", "Month", "month"),
+        figures.column("spent", "Spent", "money"),
+        figures.column("children", "Children", "count"),
+        figures.column("rag", "RAG", "rag"),
+    ]
+    rows = [[m, Decimal("1234.5") + i, i, "red" if i % 2 else "green"]
+            for i, m in enumerate(months(history))]  # fmt: skip
+    table = figures.table(columns, rows)
+    chart = go.Figure([go.Scatter(x=[r[0] for r in rows], y=[str(r[1]) for r in rows],
+                                  name="Spent")])  # fmt: skip
+    page = {
+        "title": "One month at a time",
+        "range": True,
+        "blocks": [figures.chart_block("trend", "Trend", chart, table, summary="Up each month.")],
+    }
+    return {
+        "title": f"Test dashboard of {arrangement.code}",
+        "blocks": [
+            figures.note_block("about", "About", "Made up for the tests."),
+            figures.chart_block("spend", "Spend by month", chart, table, summary="It rises."),
+            figures.table_block("table", "The table", table),
+        ],
+        "pages": {"detail": page},
+    }
+
+
+@pytest.fixture
+def dashboard(cast):
+    entry = registry.Builder(name="test-dash", build=build_test, source="test figures",
+                             title="Test dashboard", listed=True, order=99)  # fmt: skip
+    with mock.patch.dict(registry._BUILDERS, {"test-dash": entry}):
+        yield entry
+
+
+@pytest.fixture
+def nct(cast):
+    return Arrangement.objects.get(trust__code="NCT")
+
+
+def url(name, *args, code="NCT"):
+    return reverse(f"dashboards:{name}", args=[code, *args])
+
+
+def test_the_page_says_the_figures_are_being_prepared_before_the_first_run(
+    dashboard, cast, client_for
+):
+    response = client_for(cast["dfe-observer"]).get(url("detail", "test-dash"))
+    assert response.status_code == 200
+    assert "These figures are being prepared" in response.content.decode()
+
+
+def test_the_page_shows_each_block_with_its_table_and_downloads(dashboard, nct, cast,
+                                                                client_for):  # fmt: skip
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    page = client_for(cast["wnc-scrutiny"]).get(url("detail", "test-dash")).content.decode()
+    assert "Test dashboard of NCT" in page
+    assert "Figures as of" in page and "computed from test figures" in page
+    assert 'data-figure="figure-spend"' in page and 'id="figure-spend"' in page
+    assert "The figures in this chart as a table" in page
+    assert "£1,236.50" in page  # the third month's spend, in pounds and pence
+    assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in page  # in words too
+    assert url("data", "test-dash", "spend") + "?format=csv" in page
+    assert url("page", "test-dash", "detail") in page
+    assert "plotly/plotly-strict.min.js" in page
+
+
+def test_a_block_downloads_as_csv_with_raw_figures(dashboard, nct, cast, client_for):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    client = client_for(cast["nct-manager"])
+    response = client.get(url("data", "test-dash", "table") + "?format=csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Month", "Spent", "Children", "RAG"]
+    assert rows[1:] == [["2010-01", "1234.5", "0", "green"], ["2010-02", "1235.5", "1", "red"],
+                        ["2010-03", "1236.5", "2", "green"]]  # fmt: skip
+
+
+def test_a_block_downloads_as_excel(dashboard, nct, cast, client_for):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    client = client_for(cast["nct-manager"])
+    response = client.get(url("data", "test-dash", "spend") + "?format=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_page_can_be_cut_to_a_range_of_months(dashboard, nct, cast, client_for):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    client = client_for(cast["wnc-officer"])
+    page = client.get(url("page", "test-dash", "detail") + "?from=2010-02&to=2010-02")
+    text = page.content.decode()
+    assert "£1,235.50" in text and "£1,234.50" not in text and "£1,236.50" not in text
+    figure = next(b for b in page.context["blocks"] if b["id"] == "trend")["figure"]
+    assert figure["layout"]["xaxis"]["range"] == ["2010-02-01", "2010-02-28"]
+    data = client.get(url("page-data", "test-dash", "detail", "trend") + "?from=2010-02&format=csv")
+    assert [r[0] for r in csv.reader(io.StringIO(data.content.decode("utf-8-sig")))] == [
+        "Month", "2010-02", "2010-03"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?from=2010-13", "From must be a month written as YYYY-MM"),
+        ("?from=2010-03&to=2010-01", "The start of the range must not be after its end"),
+    ],
+)
+def test_a_wrong_range_is_explained_and_every_month_shown(dashboard, nct, cast, client_for,
+                                                          query, message):  # fmt: skip
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    response = client_for(cast["wnc-officer"]).get(url("page", "test-dash", "detail") + query)
+    text = response.content.decode()
+    assert message in text
+    assert "£1,234.50" in text and "£1,236.50" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("detail", "no-such-dashboard"),
+        ("detail", "summary"),  # the home page's summary is not a dashboard page
+        ("page", "test-dash", "no-such-page"),
+        ("data", "test-dash", "no-such-block"),
+        ("data", "test-dash", "about"),  # a note has no table
+    ],
+)
+def test_unknown_dashboards_pages_and_blocks_are_not_found(dashboard, nct, cast, client_for,
+                                                           path):  # fmt: skip
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    assert client_for(cast["wnc-officer"]).get(url(*path)).status_code == 404
+
+
+def test_another_arrangements_dashboards_do_not_exist(dashboard, cast, client_for):
+    snapshot_recompute(arrangement=Arrangement.objects.get(trust__code="OCT"), names=["test-dash"])
+    client = client_for(cast["wnc-officer"])
+    assert client.get(url("detail", "test-dash", code="OCT")).status_code == 404
+    assert client.get(url("data", "test-dash", "table", code="OCT")).status_code == 404
+
+
+def test_the_page_says_when_new_figures_are_coming(dashboard, nct, cast, client_for):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    RecomputeRun.objects.create(arrangement=nct, queued_at=timezone.now())
+    text = client_for(cast["wnc-officer"]).get(url("detail", "test-dash")).content.decode()
+    assert "Being updated" in text
+
+
+def test_the_page_says_when_an_update_failed_and_keeps_the_last_good_figures(
+    dashboard, nct, cast, client_for
+):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    now = timezone.now()
+    RecomputeRun.objects.create(arrangement=nct, state="failed", queued_at=now, finished_at=now,
+                                error="test-dash: RuntimeError")  # fmt: skip
+    text = client_for(cast["wnc-officer"]).get(url("detail", "test-dash")).content.decode()
+    assert "Update failed at" in text
+    assert "These are the last good figures" in text
+    assert "£1,234.50" in text
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_queries_for_3_or_300_months(dashboard, nct, cast,
+                                                             client_for):  # fmt: skip
+    client = client_for(cast["wnc-officer"])
+    counts = []
+    for history in (3, 300):
+        longer = dataclasses.replace(dashboard, build=lambda a, h=history: build_test(a, h))
+        with mock.patch.dict(registry._BUILDERS, {"test-dash": longer}):
+            snapshot_recompute(arrangement=nct, names=["test-dash"])
+        for _ in range(3):
+            RecomputeRun.objects.create(arrangement=nct, state="succeeded",
+                                        queued_at=timezone.now())  # fmt: skip
+        counts.append(
+            (queries_for(client, url("detail", "test-dash")),
+             queries_for(client, url("page", "test-dash", "detail")))
+        )  # fmt: skip
+    assert counts[0] == counts[1]
+
+
+def test_every_real_dashboard_costs_the_same_queries_with_history_or_without(cast, client_for):
+    """NCT's demo has years of history; OCT's has next to none."""
+    client = client_for(cast["admin"])
+    for entry in registry.listed():
+        costs = []
+        for code in ("NCT", "OCT"):
+            snapshot_recompute(arrangement=Arrangement.objects.get(trust__code=code),
+                               names=[entry.name])  # fmt: skip
+            costs.append(queries_for(client, url("detail", entry.name, code=code)))
+        assert costs[0] == costs[1], entry.name
+
+
+def test_the_index_lists_each_dashboard_with_its_age(dashboard, nct, cast, client_for):
+    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    text = client_for(cast["dfe-observer"]).get(url("index")).content.decode()
+    assert "Test dashboard" in text and "test figures" in text
+    assert "Recompute runs" not in text  # administrators only
+
+
+def test_administrators_see_the_runs_and_can_recompute_now(nct, cast, client_for):
+    client = client_for(cast["admin"])
+    with mock.patch("trust_portal.dashboards.tasks.recompute_task.apply_async") as sent:
+        response = client.post(url("recompute"))
+    assert response.status_code == 302
+    run = RecomputeRun.objects.get(arrangement=nct)
+    assert (run.trigger, run.requested_by) == ("administrator", cast["admin"])
+    sent.assert_called_once()
+    assert "countdown" not in sent.call_args.kwargs or sent.call_args.kwargs["countdown"] == 0
+    page = client.get(url("runs")).content.decode()
+    assert "Waiting to start" in page and "An administrator" in page
+
+
+@pytest.mark.parametrize("who", ["wnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"])
+def test_nobody_else_may_recompute_or_see_the_runs(nct, cast, client_for, who):
+    client = client_for(cast[who])
+    assert client.post(url("recompute")).status_code == 403
+    assert client.get(url("runs")).status_code == 403
+    assert not RecomputeRun.objects.exists()
