@@ -13,6 +13,7 @@ from trust_portal import errors
 from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)
 from trust_portal.accounts.models import Role
 from trust_portal.api import router
+from trust_portal.dashboards import api as dashboards_api  # noqa: F401  (registers its views)
 from workforce import api as workforce_api  # noqa: F401  (registers its viewsets)
 
 
@@ -47,6 +48,8 @@ urlpatterns = [
     path("", include("performance.urls")),
     path("", include("contracts.urls")),
     path("", include("workforce.urls")),
+    path("", include("trust_portal.dashboards.urls")),
+    path("", include("trust_portal.dashboards.pack_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -57,7 +57,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.RETURN: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
         Kind.CONTRACT: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
         Kind.BUSINESS_CASE: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
-        Kind.DASHBOARD: _READ,
+        # Edit: issue a scrutiny committee pack.
+        Kind.DASHBOARD: {A.VIEW_APPROVED, A.EDIT},
         Kind.INDICATOR: _READ,
         Kind.TARGET: {A.VIEW_APPROVED, A.EDIT},
     },

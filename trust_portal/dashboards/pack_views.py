@@ -1,0 +1,175 @@
+"""Pages of the scrutiny committee pack: /arrangements/NCT/scrutiny-packs/…
+
+Everyone in the arrangement who may see dashboards (dashboard: view approved) opens the list,
+previews, issued packs and their PDFs; council officers (dashboard: edit) issue a pack. An
+issued pack's page and PDF show what was stored when it was issued, never today's snapshots.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models.functions import Length
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.pages import month_or_404
+from trust_portal.dashboards import packs
+from trust_portal.dashboards.models import IssuedPack, Snapshot
+from trust_portal.govuk_forms import GovukForm, add_service_errors
+
+PER_PAGE = 20
+
+
+def _threshold_field():
+    return forms.IntegerField(
+        label="Hide counts below",
+        help_text="Counts from 1 up to one less than this print as “fewer than …”; zero is shown.",
+        min_value=packs.THRESHOLD_MIN,
+        max_value=packs.THRESHOLD_MAX,
+        initial=packs.default_threshold,
+    )
+
+
+class MonthForm(GovukForm):
+    month = forms.RegexField(
+        label="Month",
+        help_text="For example, 2024-07.",
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        error_messages={"invalid": "Enter the month as year and month, for example 2024-07"},
+    )
+
+
+class ThresholdForm(GovukForm):
+    threshold = _threshold_field()
+
+
+class IssueForm(GovukForm):
+    threshold = _threshold_field()
+    title = forms.CharField(
+        label="Title (optional)",
+        help_text="For example, Children's Services Scrutiny Committee: July 2024 performance.",
+        max_length=200,
+        required=False,
+    )
+    committee = forms.CharField(label="Committee (optional)", max_length=200, required=False)
+    meeting_date = forms.DateField(
+        label="Meeting date (optional)", help_text="For example, 2024-09-18.", required=False
+    )
+
+
+def _arrangement(request, code):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.DASHBOARD)
+    return arrangement
+
+
+@login_required
+def pack_list(request, code):
+    arrangement = _arrangement(request, code)
+    form = MonthForm(request.GET if "month" in request.GET else None,
+                     initial={"month": _latest_month(arrangement)})  # fmt: skip
+    if form.is_valid():
+        return redirect("packs:pack-preview", arrangement.code, form.cleaned_data["month"])
+    issued = (
+        IssuedPack.objects.filter(arrangement=arrangement)
+        .select_related("issued_by")
+        .defer("data", "pdf")
+    )
+    context = {
+        "arrangement": arrangement,
+        "form": form,
+        "page": Paginator(issued, PER_PAGE).get_page(request.GET.get("page")),
+        "can_issue": can(request.user, Action.EDIT, Kind.DASHBOARD, arrangement),
+    }
+    return render(request, "dashboards/pack_list.html", context)
+
+
+def _latest_month(arrangement) -> str:
+    """The newest month the overview's snapshot gives the pack, as a starting suggestion."""
+    snapshot = Snapshot.objects.filter(arrangement=arrangement, name="overview").first()
+    months = sorted(((snapshot.data.get("pack") or {}).get("by_month") or {}) if snapshot else [])
+    return months[-1] if months else ""
+
+
+@login_required
+def pack_preview(request, code, month):
+    arrangement = _arrangement(request, code)
+    period = month_or_404(month)
+    threshold_form = ThresholdForm(request.GET if "threshold" in request.GET else None)
+    threshold = (
+        threshold_form.cleaned_data["threshold"]
+        if threshold_form.is_valid()
+        else packs.default_threshold()
+    )
+    form = IssueForm(initial={"threshold": threshold})
+    return _preview(request, arrangement, period, threshold, threshold_form, form)
+
+
+def _preview(request, arrangement, period, threshold, threshold_form, form, status=200):
+    pack = packs.pack_suppress(
+        packs.pack_assemble(arrangement=arrangement, month=period), threshold=threshold
+    )
+    context = {
+        "arrangement": arrangement,
+        "threshold_form": threshold_form,
+        "form": form,
+        "can_issue": can(request.user, Action.EDIT, Kind.DASHBOARD, arrangement),
+        **packs.pack_context(pack),
+    }
+    return render(request, "dashboards/pack_preview.html", context, status=status)
+
+
+@login_required
+@require_POST
+def pack_issue(request, code, month):
+    arrangement = _arrangement(request, code)
+    period: date = month_or_404(month)
+    require(request.user, Action.EDIT, Kind.DASHBOARD, arrangement)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = packs.pack_issue(by=request.user, arrangement=arrangement, month=period,
+                                      **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Issued “{issued.title}”.")
+            return redirect("packs:pack-detail", arrangement.code, issued.pk)
+    threshold = packs.default_threshold()
+    return _preview(request, arrangement, period, threshold, ThresholdForm(), form)
+
+
+@login_required
+def pack_detail(request, code, pk):
+    arrangement = _arrangement(request, code)
+    issued = get_object_or_404(
+        IssuedPack.objects.select_related("issued_by")
+        .defer("pdf")
+        .annotate(pdf_size=Length("pdf")),
+        arrangement=arrangement,
+        pk=pk,
+    )
+    context = {
+        "arrangement": arrangement,
+        "pdf_size": issued.pdf_size,
+        **packs.pack_context(issued.data, issued=issued),
+    }
+    return render(request, "dashboards/pack_detail.html", context)
+
+
+@login_required
+def pack_pdf(request, code, pk):
+    arrangement = _arrangement(request, code)
+    issued = get_object_or_404(IssuedPack, arrangement=arrangement, pk=pk)
+    if not issued.pdf:
+        raise Http404("This pack has no PDF.")
+    response = HttpResponse(bytes(issued.pdf), content_type="application/pdf")
+    filename = f"{arrangement.code}-scrutiny-pack-{issued.month:%Y-%m}-{issued.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
