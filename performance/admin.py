@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from performance.models import Indicator, IndicatorDefinition, PerformanceSettings, Target
+from performance.models import (
+    Benchmark,
+    Indicator,
+    IndicatorDefinition,
+    PerformanceSettings,
+    Target,
+)
 
 
 class DefinitionInline(admin.StackedInline):
@@ -52,4 +58,19 @@ class TargetAdmin(SimpleHistoryAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(SimpleHistoryAdmin):
+    """Read here; entered and imported by council officers on the benchmarks pages."""
+
+    list_display = ["arrangement", "indicator", "financial_year", "kind", "area", "value", "source"]
+    list_filter = ["arrangement", "kind", "financial_year"]
+    search_fields = ["indicator__code", "source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -405,3 +405,62 @@ class ExtractUpload(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
+
+
+class Benchmark(models.Model):
+    """A published comparison figure for one indicator and financial year: the England
+    average or the statistical neighbours' average, for all areas or for one council."""
+
+    class Kind(models.TextChoices):
+        ENGLAND = "england", "England average"
+        STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours' average"
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.CASCADE, related_name="benchmarks"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="benchmarks")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts: 2024 means 2024/25."
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    area = models.CharField(
+        max_length=10,
+        default=ALL_AREAS,
+        help_text="A council's code, or ALL for the arrangement as a whole.",
+    )
+    value = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        help_text="In the indicator's own units (a percentage as 85.5).",
+    )
+    source = models.CharField(
+        max_length=500, help_text="The publication and table the figure comes from."
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="For example where a published figure covers more than one council.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "indicator__display_order", "kind", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "indicator", "financial_year", "kind", "area"],
+                name="one_benchmark_per_year_kind_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["england", "statistical_neighbours"]),
+                name="benchmark_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.indicator.code} {self.get_kind_display()} {self.area} "
+            f"{self.financial_year}: {self.value}"
+        )

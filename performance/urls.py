@@ -1,6 +1,7 @@
 from django.urls import path
 
 from performance import (
+    benchmark_views,
     return_views,
     revision_views,
     settings_views,
@@ -72,4 +73,16 @@ urlpatterns += [
     path(_one + "template/", workbook_views.return_template, name="return-template"),
     path(_one + "upload/", workbook_views.return_upload, name="return-upload"),
     path(_one + "export.csv", workbook_views.return_export, name="return-export"),
+]
+
+# Benchmarks (England and statistical neighbours' averages), entered or imported from CSV.
+_benchmarks = "arrangements/<str:code>/benchmarks/"
+urlpatterns += [
+    path(_benchmarks, benchmark_views.benchmark_list, name="benchmark-list"),
+    path(_benchmarks + "new/", benchmark_views.benchmark_edit, name="benchmark-add"),
+    path(_benchmarks + "<int:pk>/edit/", benchmark_views.benchmark_edit, name="benchmark-edit"),
+    path(_benchmarks + "import/", benchmark_views.benchmark_import, name="benchmark-import"),
+    path(
+        _benchmarks + "template.csv", benchmark_views.benchmark_template, name="benchmark-template"
+    ),  # fmt: skip
 ]
