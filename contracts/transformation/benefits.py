@@ -35,6 +35,7 @@ from contracts.transformation.access import cases_visible
 from contracts.transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from performance.periods import financial_year_of
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.dashboards.services import snapshot_queue_recompute
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State
@@ -119,6 +120,13 @@ def _require_editable(case: BusinessCase) -> None:
         )
 
 
+def _shown(case: BusinessCase) -> None:
+    """An approved case's benefits are on the transformation dashboard: recompute it once the
+    change commits (a draft's or a deferred case's are not shown)."""
+    if case.state == State.APPROVED:
+        snapshot_queue_recompute(arrangement=case.project.arrangement)
+
+
 def _reason_for(case: BusinessCase, reason: str, default: str) -> str:
     """Once the board has approved a case, what it approved changes only with a reason."""
     if case.state == State.APPROVED:
@@ -172,7 +180,9 @@ def benefit_save(
         return benefit
     benefit = benefit or Benefit(business_case=case)
     benefit.name, benefit.kind, benefit.description = name, kind, description
-    return _audited_save(benefit, by=by, reason=reason)
+    _audited_save(benefit, by=by, reason=reason)
+    _shown(case)
+    return benefit
 
 
 def _figure(text, *, kind: str, field: str, what: str) -> Decimal:
@@ -264,7 +274,9 @@ def quarter_set_target(
     reason = _reason_for(case, reason, "Target set while drafting the case")
     row = row or BenefitQuarter(benefit=benefit, financial_year=financial_year, quarter=quarter)
     row.target, row.lower_tolerance = figures["target"], figures["lower_tolerance"]
-    return _audited_save(row, by=by, reason=reason)
+    _audited_save(row, by=by, reason=reason)
+    _shown(case)
+    return row
 
 
 @transaction.atomic
@@ -380,7 +392,9 @@ def quarter_report_actual(
         reason = (reason or "").strip() or "Actual reported"
     row.actual, row.commentary = value, commentary
     row.reported_by, row.reported_at = by, timezone.now()
-    return _audited_save(row, by=by, reason=reason)
+    _audited_save(row, by=by, reason=reason)
+    _shown(case)
+    return row
 
 
 # --- Reads -----------------------------------------------------------------------------------

@@ -65,7 +65,10 @@ def project_save(
         raise ValidationError({"name": f"The programme already has a project called “{name}”."})
     project.theme, project.name, project.owner = theme, name, owner.strip()
     project.status, project.description, project.tag = status, description, tag.strip()
-    return _audited_save(project, by=by, reason=reason)
+    _audited_save(project, by=by, reason=reason)
+    # Its theme is where the dashboard counts its cases.
+    snapshot_queue_recompute(arrangement=arrangement)
+    return project
 
 
 # --- Board meetings --------------------------------------------------------------------------
@@ -212,7 +215,10 @@ def case_submit(*, by, case: BusinessCase) -> BusinessCase:
         raise ValidationError("Enter what the case costs before submitting it.")
     case.state = BusinessCase.State.SUBMITTED
     case.submitted_by, case.submitted_at = by, timezone.now()
-    return _audited_save(case, by=by, reason="Submitted to the board")
+    _audited_save(case, by=by, reason="Submitted to the board")
+    # The dashboard counts cases from submission on.
+    snapshot_queue_recompute(arrangement=case.project.arrangement)
+    return case
 
 
 @dataclass(frozen=True)
@@ -329,7 +335,9 @@ def case_decide(
     case.state = states[decision]
     case.meeting, case.decision_note = meeting, (note or "").strip()
     case.decided_by, case.decided_at = by, timezone.now()
-    return _audited_save(case, by=by, reason=f"Board decision: {case.get_state_display()}")
+    _audited_save(case, by=by, reason=f"Board decision: {case.get_state_display()}")
+    snapshot_queue_recompute(arrangement=arrangement)
+    return case
 
 
 @transaction.atomic
