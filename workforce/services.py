@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.dashboards.services import snapshot_queue_recompute
 from workforce.models import Team
 
 
@@ -22,6 +23,8 @@ def _audited_save(team: Team, *, by, reason: str) -> Team:
     team._history_user, team._change_reason = by, reason
     team.full_clean()
     team.save()
+    # The workforce dashboard names teams and their areas.
+    snapshot_queue_recompute(arrangement=team.arrangement)
     return team
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from workforce.reads import MIX, RATES, display
+from workforce.reads import RATES
 from workforce.returns import FIELDS
 
 RATE_HEADER = []
@@ -74,35 +74,6 @@ def caseload_rows(comparisons):
             _number(c.performance_over.shown) if c.performance_over else None,
             c.source,
         ]
-
-
-MIX_HEADER = ["Month", "Synthetic (demo)", "Establishment (FTE)"]
-for _name, _label in MIX:
-    MIX_HEADER += [f"{_label} (FTE)", f"{_label} (% of posts)"]
-
-
-def mix_rows(points):
-    for point in points:
-        row = [
-            f"{point.month:%Y-%m}",
-            "yes" if point.synthetic else "",
-            point.totals.establishment_fte,
-        ]
-        for name, _label in MIX:
-            row += [
-                getattr(point.totals, name),
-                _number(display(point.totals.share_of_posts(name))),
-            ]
-        yield row
-
-
-RATES_OVER_TIME_HEADER = ["Month", "Synthetic (demo)", *RATE_HEADER]
-
-
-def rates_rows(points):
-    for point in points:
-        yield [f"{point.month:%Y-%m}", "yes" if point.synthetic else "",
-               *rate_cells(point.measures, point.turnover)]  # fmt: skip
 
 
 TEAM_LIST_HEADER = ["Council area", "Team", "Service", "Open or closed"]

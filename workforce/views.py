@@ -6,22 +6,28 @@ arrangement reads approved figures and the teams; the trust's managers keep the 
 enter and submit returns; council officers see submitted returns and approve their own area.
 """
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from performance.models import PerformanceSettings
+from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import act, life_context, submission_or_404
 from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
-from workforce import charts, forms, reads, returns, services, tables
+from workforce import charts, dashboards, forms, reads, returns, services, tables
 from workforce.models import Team, WorkforceReturn
+from workforce.overview import export_rows, overview_from
 
 EXPORTS = ("csv", "xlsx")
 
@@ -39,47 +45,78 @@ def _wants_export(request) -> bool:
 
 @login_required
 def overview(request, code):
+    """The arrangement's workforce from the "workforce" snapshot (workforce/dashboards.py): this
+    page computes nothing across months, so its queries do not grow with the history."""
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
-    points = reads.over_time(arrangement, synthetic=reads.synthetic_months(arrangement))
-    latest = points[-1].workforce_return if points else None
-    summary = reads.summary(latest) if latest else None
+    snapshot = Snapshot.objects.filter(arrangement=arrangement, name=dashboards.NAME).first()
+    shown = overview_from(snapshot.data, arrangement) if snapshot else None
     if _wants_export(request):
-        return _overview_export(request, arrangement, points, summary)
+        if shown is None:
+            raise Http404("The workforce figures are not ready yet.")
+        return _overview_export(request, arrangement, shown)
+    if shown is not None:
+        _link(arrangement, shown)
     context = {
         "arrangement": arrangement,
-        "points": points,
-        "latest": latest,
-        "summary": summary,
-        "mix_chart": charts.staff_mix(points) if points else None,
-        "caseload_chart": charts.caseload_bars(
-            [g for g in summary.teams if g.reported], summary.caseload_limit
-        )
-        if summary
+        "snapshot": snapshot,
+        "summary": shown,
+        "latest": shown.workforce_return if shown else None,
+        "points": shown.points if shown else [],
+        "mix_chart": charts.staff_mix(shown.points) if shown and shown.points else None,
+        "caseload_chart": charts.caseload_bars(shown.teams, shown.caseload_limit)
+        if shown
         else None,
-        "posts_and_rates": reads.posts_and_rates(summary.arrangement.totals) if summary else [],
-        "any_synthetic": any(p.synthetic for p in points),
-        "latest_synthetic": bool(points) and points[-1].synthetic,
+        "posts_and_rates": reads.posts_and_rates(shown.arrangement.totals) if shown else [],
+        "any_synthetic": bool(shown) and any(p.synthetic for p in shown.points),
+        "latest_synthetic": bool(shown) and shown.synthetic,
     }
     return render(request, "workforce/overview.html", context)
 
 
-def _overview_export(request, arrangement, points, summary):
-    name = f"{arrangement.code}-workforce"
+def _link(arrangement, shown) -> None:
+    """The links the overview makes from the snapshot's figures to the returns and teams they
+    come from: three queries, however many months there are."""
+    approved = dict(
+        WorkforceReturn.objects.filter(arrangement=arrangement, state=State.APPROVED).values_list(
+            "period", "revision"
+        )
+    )
+    for point in shown.points:
+        if point.month in approved:
+            point.url = reverse("workforce:return-detail",
+                                args=[arrangement.code, f"{point.month:%Y-%m}",
+                                      approved[point.month]])  # fmt: skip
+    if shown.month in approved:
+        shown.workforce_return = WorkforceReturn(
+            arrangement=arrangement, period=shown.month, revision=approved[shown.month]
+        )
+    teams = dict(Team.objects.filter(arrangement=arrangement).values_list("name", "pk"))
+    for team in shown.teams:
+        team.team = SimpleNamespace(pk=teams.get(team.label))  # a renamed team: no link
+    if shown.has_performance:
+        shown.performance_return = MonthlyReturn.objects.filter(
+            arrangement=arrangement, period=shown.month, state=State.APPROVED
+        ).first()
+
+
+OVERVIEW_TABLES = {
+    "mix": ("staff-mix", "Staff mix"),
+    "rates": ("rates-over-time", "Rates over time"),
+    "latest": ("{month}", "Latest month"),
+    "teams": ("teams-{month}", "Teams"),
+    "caseloads": ("caseloads-{month}", "Caseloads"),
+}
+
+
+def _overview_export(request, arrangement, shown):
+    """The overview's tables as CSV or Excel, straight from the snapshot."""
     table = request.GET.get("table")
-    if table == "rates":
-        return _export(request, f"{name}-rates-over-time", tables.RATES_OVER_TIME_HEADER,
-                       tables.rates_rows(points), "Rates over time")  # fmt: skip
-    if table == "latest" and summary:
-        rows = tables.group_rows(summary)
-        return _export(request, f"{name}-{summary.workforce_return.period:%Y-%m}",
-                       tables.GROUP_HEADER, rows, "Latest month")  # fmt: skip
-    if table == "caseloads" and summary:
-        return _export(request, f"{name}-caseloads-{summary.workforce_return.period:%Y-%m}",
-                       tables.CASELOAD_HEADER, tables.caseload_rows(summary.caseloads),
-                       "Caseloads")  # fmt: skip
-    return _export(request, f"{name}-staff-mix", tables.MIX_HEADER, tables.mix_rows(points),
-                   "Staff mix")  # fmt: skip
+    table = table if table in OVERVIEW_TABLES else "mix"
+    suffix, title = OVERVIEW_TABLES[table]
+    header, rows = export_rows(shown.tables[table])
+    name = f"{arrangement.code}-workforce-{suffix.format(month=f'{shown.month:%Y-%m}')}"
+    return _export(request, name, header, rows, title)
 
 
 # --- Teams -----------------------------------------------------------------------------------

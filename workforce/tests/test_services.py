@@ -102,3 +102,22 @@ def test_closing_and_reopening_need_a_reason_and_are_recorded(cast, nct):
     reasons = [h.history_change_reason for h in team.history.order_by("history_date")]
     assert reasons[-2:] == ["Merged into MASH North", "Split again"]
     assert team.figures.count() == 13
+
+
+def test_a_change_to_a_team_queues_the_dashboards_recompute_after_commit(
+    cast, nct, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    with (
+        mock.patch("trust_portal.dashboards.services.recompute_request") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        team = add(cast, nct)
+    queued.assert_called_once_with(arrangement_id=nct.pk)
+    with (
+        mock.patch("trust_portal.dashboards.services.recompute_request") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.team_close(by=cast["nct-manager"], team=team, reason="Merged")
+    queued.assert_called_once_with(arrangement_id=nct.pk)

@@ -8,10 +8,15 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import State
+from trust_portal.dashboards.models import Snapshot
+from trust_portal.dashboards.services import snapshot_recompute
 from workforce import returns
 from workforce.models import Team, WorkforceReturn
 from workforce.tests.conftest import every_team, row
@@ -54,18 +59,33 @@ def no_inline_styles_or_scripts(body: str) -> bool:
 
 
 # --- The overview -----------------------------------------------------------------------------
+# The overview reads the "workforce" snapshot (workforce/dashboards.py), so each test builds it
+# first, as the recompute job would.
+
+
+@pytest.fixture
+def built(cast, nct):
+    snapshot_recompute(arrangement=nct, names=["workforce"])
 
 
 @pytest.mark.parametrize("who", READERS)
-def test_the_overview_shows_the_latest_months_rates_with_rag_in_words(cast, client_for, who):
+def test_the_overview_shows_the_latest_months_rates_with_rag_in_words(cast, built, client_for, who):
     body = client_for(cast[who]).get(OVERVIEW).content.decode()
     assert "July 2024, the latest approved month" in body
     assert "12.9%" in body and "9.9%" in body
     assert "Green: on or beyond target" in body  # 12.9% against a synthetic 15% ± 3
+    assert "target 15% ± 3 points" in body
     assert no_inline_styles_or_scripts(body)
 
 
-def test_the_overview_draws_the_staff_mix_over_time_with_its_table(cast, client_for):
+def test_the_overview_links_the_latest_return_and_each_month(cast, built, client_for):
+    body = client_for(cast["wnc-officer"]).get(OVERVIEW).content.decode()
+    assert url(demo("2024-07")) in body and url(demo("2018-12")) in body
+    team = Team.objects.get(name="MASH West")
+    assert reverse("workforce:team-detail", args=["NCT", team.pk]) in body
+
+
+def test_the_overview_draws_the_staff_mix_over_time_with_its_table(cast, built, client_for):
     body = client_for(cast["wnc-scrutiny"]).get(OVERVIEW).content.decode()
     assert body.count('class="tp-mix tp-mix--0"') >= 13  # a bar a month (and the key)
     assert 'role="img"' in body and '<title id="mix-title">' in body
@@ -73,28 +93,75 @@ def test_the_overview_draws_the_staff_mix_over_time_with_its_table(cast, client_
     assert "Synthetic" in body and "* synthetic month (demo data)" in body
 
 
-def test_the_overview_shows_posts_shares_beside_the_dfe_rates(cast, client_for):
+def test_the_overview_shows_posts_shares_beside_the_dfe_rates(cast, built, client_for):
     body = client_for(cast["dfe-observer"]).get(OVERVIEW).content.decode()
     assert "Shares of posts beside the DfE rates, which differ" in body
     assert "vacancy rate: vacant ÷ (vacant + employed)" in body
 
 
-def test_the_overview_draws_the_caseload_distribution_with_the_limit(cast, client_for):
+def test_the_overview_draws_the_caseload_distribution_with_the_limit(cast, built, client_for):
     body = client_for(cast["nnc-officer"]).get(OVERVIEW).content.decode()
     assert "Average caseload per team" in body and "Limit: 20 cases" in body
     assert "Caseloads by team (limit: 20 cases)" in body
 
 
+def test_the_overview_shows_the_performance_returns_caseloads_beside(cast, nct, client_for):
+    # Only December 2018 has an approved performance return; make it the latest month.
+    WorkforceReturn.objects.filter(arrangement=nct).exclude(period__year=2018).update(
+        state=State.SUPERSEDED
+    )
+    snapshot_recompute(arrangement=nct, names=["workforce"])
+    body = client_for(cast["nnc-officer"]).get(OVERVIEW).content.decode()
+    assert "December 2018, the latest approved month" in body
+    assert "approved performance return for December 2018" in body
+    assert "Performance figures:" in body
+
+
 def test_the_overview_reads_a_bounded_number_of_queries(
-    cast, client_for, django_assert_max_num_queries
+    cast, built, client_for, django_assert_max_num_queries
 ):
     client = client_for(cast["wnc-officer"])
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12):
         assert client.get(OVERVIEW).status_code == 200
 
 
-@pytest.mark.parametrize("table", ["mix", "rates", "latest", "caseloads"])
-def test_every_overview_table_downloads_as_csv_and_excel(cast, client_for, table):
+def _months(count: int) -> list[str]:
+    return [f"{2000 + i // 12}-{i % 12 + 1:02}" for i in range(count)]
+
+
+def _overview_queries(small, client, count: int) -> int:
+    figures = {"establishment_fte": 10, "experienced_fte": 8, "vacant_fte": 2, "leavers_fte": 1,
+               "leavers": 1, "open_cases": 30, "workers_holding_cases": 2}  # fmt: skip
+    for month in _months(count):
+        if not WorkforceReturn.objects.filter(period=date.fromisoformat(month + "-01")).exists():
+            small.approved(month, {"A1": figures, "B1": figures})
+    snapshot_recompute(arrangement=small.arrangement, names=["workforce"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("workforce:overview", args=["TWT"]))
+    assert response.status_code == 200
+    latest = date.fromisoformat(_months(count)[-1] + "-01")
+    assert f"{latest:%B %Y}, the latest approved month" in response.content.decode()
+    return len(queries)
+
+
+def test_the_overviews_queries_do_not_grow_with_the_months(small, client_for):
+    client = client_for(small.officers[0])
+    three = _overview_queries(small, client, 3)
+    twenty_four = _overview_queries(small, client, 24)
+    assert three == twenty_four <= 12
+
+
+def test_the_overview_says_the_figures_are_being_prepared_before_the_snapshot(
+    cast, nct, client_for
+):
+    Snapshot.objects.filter(arrangement=nct, name="workforce").delete()
+    body = client_for(cast["wnc-officer"]).get(OVERVIEW).content.decode()
+    assert "The workforce figures are being prepared" in body
+    assert client_for(cast["wnc-officer"]).get(OVERVIEW, {"format": "csv"}).status_code == 404
+
+
+@pytest.mark.parametrize("table", ["mix", "rates", "latest", "teams", "caseloads"])
+def test_every_overview_table_downloads_as_csv_and_excel(cast, built, client_for, table):
     client = client_for(cast["wnc-officer"])
     as_csv = client.get(OVERVIEW, {"table": table, "format": "csv"})
     assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
@@ -104,7 +171,7 @@ def test_every_overview_table_downloads_as_csv_and_excel(cast, client_for, table
     assert len(list(book.active.iter_rows())) == len(csv_rows(as_csv))
 
 
-def test_the_staff_mix_download_has_december_2018_as_shares_of_posts(cast, client_for):
+def test_the_staff_mix_download_has_december_2018_as_shares_of_posts(cast, built, client_for):
     rows = csv_rows(
         client_for(cast["wnc-officer"]).get(OVERVIEW, {"table": "mix", "format": "csv"})
     )
@@ -115,13 +182,22 @@ def test_the_staff_mix_download_has_december_2018_as_shares_of_posts(cast, clien
         "Experienced permanent (% of posts)": "33.8",
         "Newly qualified (ASYE) (% of posts)": "17.7",
         "International, first year (% of posts)": "5.5",
+        "Inexperienced permanent (ASYE and international first year) (% of posts)": "23.2",
         "Agency (% of posts)": "25.0",
         "Vacant (% of posts)": "18.0",
     }
     assert december[1] == "" and next(r for r in rows if r[0] == "2023-08")[1] == "yes"
 
 
+def test_the_staff_mix_download_has_fte_as_numbers_in_excel(cast, built, client_for):
+    response = client_for(cast["wnc-officer"]).get(OVERVIEW, {"table": "mix", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.values)
+    december = next(r for r in rows if r[0] == "2018-12")
+    assert december[2] == 328 and december[4] == pytest.approx(33.8)
+
+
 def test_an_arrangement_with_no_approved_return_says_so(cast, client_for):
+    snapshot_recompute(arrangement=Arrangement.objects.get(trust__code="OCT"), names=["workforce"])
     body = client_for(cast["oct-manager"]).get(reverse("workforce:overview", args=["OCT"]))
     assert "There is no approved workforce return yet" in body.content.decode()
 

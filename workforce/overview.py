@@ -1,0 +1,225 @@
+"""The workforce overview page reads the "workforce" snapshot back (``overview_from``).
+
+The overview (``workforce.views.overview``) shows the snapshot that ``workforce.dashboards``
+builds and computes nothing across months. These turn its tables back into the shapes the
+overview's templates (shared with a return's review page) and its SVG charts take. Figures
+within one month (a share of posts, a DfE rate beside it) are worked out again from the
+snapshot's FTE, exactly as ``workforce.reads`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from types import SimpleNamespace
+
+from workforce import reads
+from workforce.rates import Totals, ratio
+
+RATE_KEYS = {label: key for key, _, label, _ in reads.RATES}
+MIX_FIELDS = ["establishment_fte", *(name for name, _ in reads.MIX)]
+
+
+@dataclass(frozen=True)
+class ShownRating:
+    status: str
+    small_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class ShownMeasure:
+    """A rate as the snapshot holds it, with what ``workforce/_measure_cell.html`` reads."""
+
+    text: str
+    status_words: str
+    target_text: str = ""
+    note: str = ""
+    rating: ShownRating = ShownRating("grey")
+    value: Fraction | None = None
+
+    @property
+    def target(self) -> str:
+        return self.target_text
+
+
+def shown_measure(figure: str | None, unit: str, rag: str | None, words: str, *, target="",
+                  note="", small=False, value=None) -> ShownMeasure:  # fmt: skip
+    text = "no data" if figure is None else figure
+    if figure is not None and unit == "%":
+        text = f"{figure}%"
+    return ShownMeasure(text, words, target, note, ShownRating(rag or "grey", small), value)
+
+
+def records(block: dict) -> list[dict]:
+    keys = [c["key"] for c in block["table"]["columns"]]
+    return [dict(zip(keys, row, strict=True)) for row in block["table"]["rows"]]
+
+
+def measures_of(rows: list[dict]) -> dict[str, ShownMeasure]:
+    """{rate key: measure} from rows of the long rates table."""
+    found = {}
+    for r in rows:
+        value = None if r["figure"] is None else Fraction(Decimal(r["figure"]))
+        found[RATE_KEYS[r["rate"]]] = shown_measure(
+            r["figure"], r["unit"], r["rag"], r["status"], target=r["target"], note=r["note"],
+            small=r["small_numbers"] == "yes", value=value,
+        )  # fmt: skip
+    return found
+
+
+def totals_from(row: dict) -> Totals:
+    """The posts of a staff mix row (FTE as the snapshot holds them) as reads' Totals."""
+    totals = Totals(establishment_fte=Decimal(row["establishment"]))
+    for name in MIX_FIELDS[1:]:  # the columns are named after the fields: "asye_fte"
+        setattr(totals, name, Decimal(row[name]))
+    return totals
+
+
+@dataclass
+class ShownMonth:
+    month: date
+    synthetic: bool
+    totals: Totals
+    measures: dict
+    url: str = ""
+
+    @property
+    def mix(self):
+        return [
+            (name, label, getattr(self.totals, name),
+             reads.display(self.totals.share_of_posts(name)))
+            for name, label in reads.MIX
+        ]  # fmt: skip
+
+
+@dataclass
+class ShownOverview:
+    """The overview's figures, from the snapshot: shaped as ``reads.ReturnSummary`` where the
+    shared templates read one."""
+
+    month: date
+    synthetic: bool
+    caseload_limit: int
+    areas: list
+    arrangement: reads.Group
+    points: list[ShownMonth]
+    teams: list
+    caseloads: list
+    has_performance: bool
+    tables: dict[str, dict]
+    performance_return: object = None
+    workforce_return: object = None
+
+
+def month_of(key: str) -> date:
+    return date.fromisoformat(f"{key}-01")
+
+
+def overview_from(data: dict, arrangement) -> ShownOverview | None:
+    """The overview's figures from a workforce snapshot's data; None when it has no approved
+    month."""
+    if not data.get("latest_month"):
+        return None
+    blocks = {b["id"]: b for b in data["blocks"]}
+    code = arrangement.code
+    month = month_of(data["latest_month"])
+    rates = records(blocks["latest-rates"])
+    posts = {r["area_code"]: r for r in records(blocks["latest-posts"])}
+
+    def group(area_code):
+        rows = [r for r in rates if r["area_code"] == area_code]
+        return reads.Group(area_code, rows[0]["area"], totals_from(posts[area_code]), None,
+                           measures_of(rows), area=area_code)  # fmt: skip
+
+    codes = list(dict.fromkeys(r["area_code"] for r in rates))
+    areas = [group(c) for c in codes if c != code]
+    whole = group(code)
+
+    by_month: dict[str, list] = {}
+    rates_page = data["pages"]["rates-by-month"]["blocks"][0]
+    for r in records(rates_page):
+        if r["area_code"] == code:
+            by_month.setdefault(r["month"], []).append(r)
+    points = [
+        ShownMonth(month_of(r["month"]), r["synthetic"] == "yes", totals_from(r),
+                   measures_of(by_month.get(r["month"], [])))
+        for r in records(blocks["staff-mix"])
+    ]  # fmt: skip
+
+    limit = data["caseload_limit"]
+    teams = []
+    for r in records(blocks["caseloads"]):
+        totals = Totals(
+            open_cases=r["open_cases"],
+            workers_holding_cases=r["workers"],
+            workers_over_limit=r["over"],
+            unallocated_cases=r["unallocated"],
+        )
+        average = ratio(r["open_cases"], r["workers"])
+        measures = {
+            "average_caseload": shown_measure(r["average"], "", r["rag"], r["status"],
+                                              value=average),
+            "over_limit_share": shown_measure(r["over_share"], "%", None, ""),
+        }  # fmt: skip
+        teams.append(SimpleNamespace(label=r["team"], area=r["area_code"], totals=totals,
+                                     measures=measures, reported=True, team=None))  # fmt: skip
+
+    compared, has_performance = [], blocks["caseloads-compared"]["kind"] == "table"
+    if has_performance:
+        by_code = {g.key: g for g in [*areas, whole]}
+        for r in records(blocks["caseloads-compared"]):
+            mine = by_code[r["area_code"]].measures
+            performance_average = performance_over = None
+            if r["average_performance"] is not None:
+                performance_average = shown_measure(
+                    r["average_performance"], "", r["average_performance_rag"],
+                    r["average_performance_status"],
+                    target=mine["average_caseload"].target_text,
+                )  # fmt: skip
+            if r["over_performance"] is not None:
+                performance_over = shown_measure(
+                    r["over_performance"], "%", r["over_performance_rag"],
+                    r["over_performance_status"], target=mine["over_limit_share"].target_text,
+                )  # fmt: skip
+            compared.append(SimpleNamespace(
+                key=r["area_code"], label=r["area"], source=r["source"],
+                workforce_average=mine["average_caseload"],
+                workforce_over=mine["over_limit_share"],
+                performance_average=performance_average, performance_over=performance_over,
+            ))  # fmt: skip
+
+    tables = {
+        "mix": blocks["staff-mix"]["table"],
+        "rates": rates_page["table"],
+        "latest": blocks["latest-rates"]["table"],
+        "teams": blocks["caseloads"]["table"],
+        "caseloads": (blocks["caseloads-compared"] if has_performance
+                      else blocks["caseloads"])["table"],
+    }  # fmt: skip
+    latest_point = next((p for p in points if p.month == month), None)
+    return ShownOverview(
+        month=month,
+        synthetic=bool(latest_point and latest_point.synthetic),
+        caseload_limit=limit,
+        areas=areas,
+        arrangement=whole,
+        points=points,
+        teams=teams,
+        caseloads=compared,
+        has_performance=has_performance,
+        tables=tables,
+    )
+
+
+def export_rows(table_: dict) -> tuple[list[str], list[list]]:
+    """A snapshot table as a download's header and rows: figures back to Decimal, so a
+    spreadsheet gets numbers."""
+    numeric = [c["kind"] in ("number", "percent", "money") for c in table_["columns"]]
+    rows = [
+        [Decimal(cell) if is_number and isinstance(cell, str) else cell
+         for cell, is_number in zip(row, numeric, strict=True)]
+        for row in table_["rows"]
+    ]  # fmt: skip
+    return [c["label"] for c in table_["columns"]], rows
