@@ -177,6 +177,21 @@ def demo_upload():
     )
 
 
+def demo_benchmark():
+    """An England average for CIN visits in 2024/25 (made inside the test)."""
+    from performance.models import Benchmark, Indicator
+    from trust_portal.accounts.models import Arrangement
+
+    return Benchmark.objects.create(
+        arrangement=Arrangement.objects.get(trust__code="NCT"),
+        indicator=Indicator.objects.get(code="CIN_VISIT_IN_TIME"),
+        financial_year=2024,
+        kind="england",
+        value="85.50",
+        source="Test publication, table 1",
+    ).pk
+
+
 # The demo's workforce returns: July 2024 approved. A draft (August 2024) and a submitted month
 # (September 2024, July's figures again) are made inside the test that needs them.
 JUL_2024_WORKFORCE = {"code": "NCT", "month": "2024-07", "revision": 1}
@@ -307,6 +322,37 @@ def demo_minutes():
     meeting.save()
     return {"code": "NCT", "held_on": "2024-06-19"}
 
+
+def demo_pack():
+    """An issued scrutiny committee pack for July 2024 (made inside the test, without
+    WeasyPrint: the PDF is a stand-in)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from trust_portal.accounts.models import Arrangement, User
+    from trust_portal.dashboards import packs
+    from trust_portal.dashboards.models import IssuedPack
+
+    arrangement = Arrangement.objects.get(trust__code="NCT")
+    month = date(2024, 7, 1)
+    issued = IssuedPack.objects.create(
+        arrangement=arrangement,
+        month=month,
+        title="Scrutiny committee pack: July 2024",
+        threshold=5,
+        issued_by=User.objects.get(username="wnc-officer"),
+        issued_at=timezone.now(),
+        data=packs.pack_suppress(
+            packs.pack_assemble(arrangement=arrangement, month=month), threshold=5
+        ),
+        pdf=b"%PDF-1.7 stand-in",
+        sha256="0" * 64,
+    )
+    return {"code": "NCT", "pk": issued.pk}
+
+
+JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 
 # name -> (url arguments, expected GET status per cast member, optional POST check)
 # A POST check is (data, expected status per cast member). URL arguments may be a function,
@@ -479,6 +525,31 @@ PAGES = {
         {**parties(()), "nct-manager": 200},
         None,
     ),
+    # Benchmarks: read by everyone in the arrangement (target: view approved); entered,
+    # changed and imported by council officers (target: edit).
+    "performance:benchmark-list": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "performance:benchmark-add": (
+        {"code": "NCT"},
+        officers_only(),
+        (
+            {
+                "indicator": "CIN_VISIT_IN_TIME",
+                "financial_year": "2024",
+                "kind": "england",
+                "area": "ALL",
+                "value": "85.5",
+                "source": "Test publication, table 1",
+            },
+            officers_only(302),
+        ),
+    ),
+    "performance:benchmark-edit": (
+        lambda: {"code": "NCT", "pk": demo_benchmark()},
+        officers_only(),
+        None,
+    ),
+    "performance:benchmark-import": ({"code": "NCT"}, officers_only(), None),
+    "performance:benchmark-template": ({"code": "NCT"}, officers_only(), None),
     "contracts:overview": ({"code": "NCT"}, contract_readers(), None),
     "contracts:contract-create": ({"code": "NCT"}, officers_only(), None),
     "contracts:contract-detail": (WNC_CONTRACT, contract_readers(), None),
@@ -917,6 +988,43 @@ PAGES = {
         None,
     ),
     "workforce-return-correct": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
+    # Dashboards read stored snapshots (made once for the test database, see conftest.py):
+    # everyone in the arrangement reads them; administrators see the runs and recompute.
+    "dashboards:index": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "dashboards:detail": ({"code": "NCT", "name": "finance"}, parties(NCT_PARTIES), None),
+    "dashboards:data": (
+        {"code": "NCT", "name": "overview", "block": "scorecard"},
+        parties(NCT_PARTIES),
+        None,
+    ),
+    "dashboards:page": (
+        {"code": "NCT", "name": "indicators", "page": "CIN_VISIT_IN_TIME"},
+        parties(NCT_PARTIES),
+        None,
+    ),
+    "dashboards:page-data": (
+        {"code": "NCT", "name": "finance", "page": "payments-2024", "block": "instalments"},
+        parties(NCT_PARTIES),
+        None,
+    ),
+    "dashboards:runs": ({"code": "NCT"}, {**parties(NCT_PARTIES, 403), "admin": 200}, None),
+    "dashboards:recompute": (
+        {"code": "NCT"},
+        signed_in(405),
+        ({}, {**parties(NCT_PARTIES, 403), "admin": 302}),
+    ),
+    "dashboards:api-detail": (
+        {"code": "NCT", "name": "workforce"},
+        api(404, **dict.fromkeys(NCT_PARTIES, 200)),
+        None,
+    ),
+    "dashboard-list": ({}, api(), None),
+    # The scrutiny committee pack: everyone in the arrangement reads; council officers issue.
+    "packs:pack-list": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "packs:pack-preview": (JUL_2024_PACK, parties(NCT_PARTIES), None),
+    "packs:pack-issue": (JUL_2024_PACK, signed_in(405), ({"threshold": "5"}, officers_only(302))),
+    "packs:pack-detail": (demo_pack, parties(NCT_PARTIES), None),
+    "packs:pack-pdf": (demo_pack, parties(NCT_PARTIES), None),
     "pages:privacy": ({}, everyone(), None),
     "pages:cookies": ({}, everyone(), None),
     "pages:accessibility": ({}, everyone(), None),
