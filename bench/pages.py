@@ -1,4 +1,5 @@
-"""Time the foundation's pages and API lists for several roles; print a table.
+"""Time the pages, dashboards and API lists for several roles, and each dashboard builder;
+print two tables.
 
 Runs in-process with Django's test client on a throwaway SQLite database (or DATABASE_URL),
 after migrating and loading the demo data. No assertions: a baseline to compare against.
@@ -7,6 +8,7 @@ after migrating and loading the demo data. No assertions: a baseline to compare 
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -39,7 +41,34 @@ CASES = [
     ("API organisations", "/api/v1/organisations/", ["wnc-officer", "admin"]),
     ("API arrangements", "/api/v1/arrangements/", ["admin"]),
     ("sign-in page", "/sign-in/", [None]),
-]
+    ("dashboard overview", "/arrangements/NCT/dashboards/overview/", ["dfe-observer"]),
+    ("dashboard finance", "/arrangements/NCT/dashboards/finance/", ["wnc-scrutiny"]),
+    ("indicator trend", "/arrangements/NCT/dashboards/indicators/CIN_VISIT_IN_TIME/",
+     ["wnc-officer"]),
+    ("workforce overview", "/arrangements/NCT/workforce/", ["nct-manager"]),
+    ("API dashboard", "/api/v1/dashboards/NCT/workforce/", ["admin"]),
+]  # fmt: skip
+
+
+def time_builders(repeat: int = 3) -> None:
+    """Each builder on the demo's NCT: what a recompute costs the worker, best of ``repeat``."""
+    from trust_portal.dashboards.registry import builders
+
+    nct = Arrangement.objects.get(trust__code="NCT")
+    header = f"{'builder':<16} {'best ms':>8} {'queries':>7} {'JSON KB':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, entry in sorted(builders().items()):
+        best = None
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                data = entry.build(nct)
+                elapsed = (time.perf_counter() - started) * 1000
+            best = elapsed if best is None else min(best, elapsed)
+        size = len(json.dumps(data)) / 1024
+        print(f"{name:<16} {best:>8.1f} {len(queries):>7} {size:>8.1f}")
+    print()
 
 
 def main():
@@ -52,6 +81,7 @@ def main():
     for arrangement in Arrangement.objects.all():
         snapshot_recompute(arrangement=arrangement)
 
+    time_builders()
     print(f"{connection.vendor}, {args.requests} requests each, after 10 warm-up requests\n")
     header = (
         f"{'page':<20} {'as':<14} {'status':>6} {'queries':>7} "

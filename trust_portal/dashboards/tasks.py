@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -13,6 +14,8 @@ from trust_portal.dashboards.services import (
 )
 
 RETRIES = 5
+# The run history kept for administrators; older finished runs go with the nightly job.
+KEEP_RUNS_DAYS = 90
 
 
 def backoff(retries: int) -> int:
@@ -55,7 +58,12 @@ def recompute_task(self, arrangement_id: int, run_id: int | None = None,
 
 @shared_task
 def recompute_all_task() -> int:
-    """Nightly safety net: queue a recompute of every arrangement, starting now."""
+    """Nightly safety net: queue a recompute of every arrangement, starting now (and forget
+    finished runs older than ``KEEP_RUNS_DAYS``)."""
+    RecomputeRun.objects.filter(
+        state__in=[RecomputeRun.State.SUCCEEDED, RecomputeRun.State.FAILED],
+        queued_at__lt=timezone.now() - timedelta(days=KEEP_RUNS_DAYS),
+    ).delete()
     ids = list(Arrangement.objects.values_list("pk", flat=True))
     for arrangement_id in ids:
         recompute_request(arrangement_id=arrangement_id, trigger=RecomputeRun.Trigger.NIGHTLY,

@@ -261,3 +261,15 @@ def test_the_nightly_job_queues_every_arrangement_to_start_now(cast, sent):
     assert all("countdown" not in c.kwargs or c.kwargs["countdown"] == 0
                for c in sent.call_args_list)  # fmt: skip
     assert set(RecomputeRun.objects.values_list("trigger", flat=True)) == {"nightly"}
+
+
+def test_the_nightly_job_forgets_finished_runs_after_90_days(nct, sent):
+    old = timezone.now() - timedelta(days=91)
+    for state in ("succeeded", "failed", "retrying"):
+        RecomputeRun.objects.create(arrangement=nct, state=state, queued_at=old)
+    recent = RecomputeRun.objects.create(arrangement=nct, state="succeeded",
+                                         queued_at=timezone.now() - timedelta(days=89))  # fmt: skip
+    recompute_all_task.run()
+    kept = RecomputeRun.objects.filter(arrangement=nct).exclude(trigger="nightly")
+    assert sorted(kept.values_list("state", flat=True)) == ["retrying", "succeeded"]
+    assert recent in kept
