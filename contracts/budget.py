@@ -10,7 +10,6 @@ to money. Every amount is a ``Decimal`` of pounds and pence; splits go through
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,9 +40,6 @@ AMOUNTS = {
 # every month, small enough that a real pressure is always explained.
 COMMENTARY_THRESHOLD = Decimal("5")
 ZERO = Decimal("0.00")
-LARGEST = Decimal("1e12")  # the model's 14 digits, 2 of them pence
-# "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
-_POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 # --- Writes ----------------------------------------------------------------------------------
@@ -64,24 +60,6 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def parse_pounds(typed) -> tuple[Decimal | None, str | None]:
-    """(amount, None) from what a person typed ("1,234.50", "£90,004,500"), or (None, what is
-    wrong with it). Blank is (None, None)."""
-    if _blank(typed):
-        return None, None
-    cleaned = str(typed).strip().removeprefix("£").strip()
-    if cleaned.startswith(("-", "−", "(")):
-        return None, "cannot be negative"
-    if not _POUNDS.fullmatch(cleaned):
-        return None, "must be an amount in pounds, for example 1,234.50"
-    value = Decimal(cleaned.replace(",", ""))
-    if value != value.quantize(money.PENNY):
-        return None, "must be to the penny: at most 2 decimal places"
-    if value >= LARGEST:
-        return None, "is too large: under £1,000,000,000,000"
-    return value.quantize(money.PENNY), None
-
-
 def _check_lines(lines: Mapping[str, Mapping]) -> dict[str, dict]:
     """Parse every category's typed figures; raise every error at once, keyed
     "category.field" ("placements.budget"), each message quoting what was typed."""
@@ -96,7 +74,7 @@ def _check_lines(lines: Mapping[str, Mapping]) -> dict[str, dict]:
         label = Category(category).label
         row = {"commentary": str(typed.get("commentary") or "").strip()}
         for field, words in AMOUNTS.items():
-            value, problem = parse_pounds(typed.get(field))
+            value, problem = money.parse_pounds(typed.get(field))
             if problem:
                 entered = str(typed.get(field)).strip()
                 errors[f"{category}.{field}"] = (

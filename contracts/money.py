@@ -9,13 +9,43 @@ rounding (ties to the earlier part, in the order given).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
 PENNY = Decimal("0.01")
+LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
+# "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
+_POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 HUNDRED = Decimal(100)
+
+
+def parse_pounds(typed, *, signed: bool = False) -> tuple[Decimal | None, str | None]:
+    """(amount, None) from what a person typed ("1,234.50", "£90,004,500"), or (None, what is
+    wrong with it, to follow "the amount ..."). Blank is (None, None). Every typed amount in the
+    service goes through here, so "1,23,4", "1e6" and "12.345" are refused everywhere alike.
+    ``signed`` lets a minus sign through (the caller then says what the least allowed is)."""
+    if typed is None or str(typed).strip() == "":
+        return None, None
+    cleaned = str(typed).strip()
+    negative = cleaned.startswith(("-", "−"))
+    cleaned = cleaned[1:].strip() if negative else cleaned
+    cleaned = cleaned.removeprefix("£").strip()
+    if not negative and cleaned.startswith(("-", "−")):  # "£-5" as "-£5"
+        negative, cleaned = True, cleaned[1:].strip()
+    if (negative or cleaned.startswith("(")) and not signed:
+        return None, "cannot be negative"  # "(5.00)" is how accounts write a negative
+    if not _POUNDS.fullmatch(cleaned):
+        return None, "must be an amount in pounds, for example 1,234.50"
+    value = Decimal(cleaned.replace(",", ""))
+    if value != value.quantize(PENNY):
+        return None, "must be to the penny: at most 2 decimal places"
+    if value >= LARGEST:
+        return None, "is too large: under £1,000,000,000,000"
+    value = value.quantize(PENNY)
+    return (-value if negative else value), None
 
 
 def pennies(amount: Decimal) -> int:

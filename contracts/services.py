@@ -56,29 +56,27 @@ def _reason(reason: str) -> str:
 
 
 def _amount(text, *, field: str = "amount", minimum: Decimal = Decimal("0.00")) -> Decimal:
-    """Pounds and pence from what a person typed ("1,234.50", "£3,291,000")."""
+    """Pounds and pence from what a person typed ("1,234.50", "£3,291,000"), by the rules of
+    ``money.parse_pounds``, or a Decimal a form or the API has already read."""
+    example = "Enter the amount in pounds, for example 2,580,000.00"
     if isinstance(text, Decimal):
-        value = text
+        if not text.is_finite():
+            raise ValidationError({field: f"{example}."})
+        typed = f"{text:f}"
     else:
-        cleaned = str(text or "").strip().replace(",", "").replace("£", "")
-        if not cleaned:
-            raise ValidationError({field: "Enter the amount in pounds, for example 2,580,000.00."})
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValidationError(
-                {field: f"Enter the amount in pounds, for example 2,580,000.00 (not “{text}”)."}
-            ) from None
-    if not value.is_finite():
-        raise ValidationError({field: "Enter the amount in pounds, for example 2,580,000.00."})
-    # Size first: rounding a huge number to the penny is itself an error.
-    if abs(value) >= Decimal("1e12"):
-        raise ValidationError({field: "The amount is too large: under £1,000,000,000,000."})
-    if value != value.quantize(money.PENNY):
+        typed = text
+    value, problem = money.parse_pounds(typed, signed=True)
+    if problem and "to the penny" in problem:
         raise ValidationError({field: "Enter the amount to the penny: at most 2 decimal places."})
+    if problem and "too large" in problem:
+        raise ValidationError({field: "The amount is too large: under £1,000,000,000,000."})
+    if problem:
+        raise ValidationError({field: f"{example} (not “{text}”)."})
+    if value is None:
+        raise ValidationError({field: f"{example}."})
     if value < minimum:
         raise ValidationError({field: f"The amount must be at least {money.money_text(minimum)}."})
-    return value.quantize(money.PENNY)
+    return value
 
 
 # --- Service contracts ---------------------------------------------------------------------

@@ -197,6 +197,10 @@ def test_a_draft_years_lines_are_changed_directly_with_a_reason(cast, y2025):
         ("12.345", "to the penny"),
         ("ten", "not “ten”"),
         ("-5", "at least £0.00"),
+        # The same rules as budget monitoring: thousands separators in their places only.
+        ("1,23,4", "not “1,23,4”"),
+        ("1e6", "not “1e6”"),
+        (Decimal("1E+12"), "too large"),
     ],
 )
 def test_an_amount_is_pounds_and_pence(cast, y2025, amount, message):

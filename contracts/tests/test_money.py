@@ -304,3 +304,28 @@ def test_the_rolled_over_draft_carries_only_recurring_lines(cast):
     assert figures.block2_non_recurring == Decimal("0.00")
     assert figures.block3_provision == Decimal("0.00")
     assert figures.total_contributions == figures.contract_sum
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1,234.50", (Decimal("1234.50"), None)),
+        ("£90,004,500", (Decimal("90004500.00"), None)),
+        (" 7 ", (Decimal("7.00"), None)),
+        ("", (None, None)),
+        (None, (None, None)),
+        ("-5", (None, "cannot be negative")),
+        ("£-5", (None, "cannot be negative")),
+        ("(5.00)", (None, "cannot be negative")),
+        ("1,23,4", (None, "must be an amount in pounds, for example 1,234.50")),
+        ("1e6", (None, "must be an amount in pounds, for example 1,234.50")),
+        ("12.345", (None, "must be to the penny: at most 2 decimal places")),
+        ("1,000,000,000,000", (None, "is too large: under £1,000,000,000,000")),
+    ],
+)
+def test_typed_pounds_are_read_by_one_set_of_rules(typed, expected):
+    assert money.parse_pounds(typed) == expected
+
+
+def test_a_signed_amount_keeps_its_sign_for_the_caller_to_judge():
+    assert money.parse_pounds("−£1,000.00", signed=True) == (Decimal("-1000.00"), None)
