@@ -32,7 +32,9 @@ from contracts.transformation.access import (
 from contracts.transformation.forms import (
     CaseForm,
     DecideForm,
+    MeetingCorrectForm,
     MeetingForm,
+    MinutesForm,
     ProjectForm,
     SpendForm,
     cost_field_name,
@@ -498,8 +500,71 @@ def meeting_detail(request, code, held_on):
     if download:
         return download
     context = {"arrangement": meeting.arrangement, "meeting": meeting, "decisions": decisions,
-               "attendees": [a for a in meeting.attendees.splitlines() if a.strip()]}  # fmt: skip
+               "attendees": [a for a in meeting.attendees.splitlines() if a.strip()],
+               "changes": meeting_changes(meeting),
+               "can_correct": can(request.user, Action.APPROVE, Kind.BUSINESS_CASE,
+                                  meeting.arrangement)}  # fmt: skip
     return render(request, "contracts/transformation/meeting_detail.html", context)
+
+
+def meeting_changes(meeting: BoardMeeting) -> list[dict]:
+    """Every recorded change to the meeting, oldest first, with the minutes each left (so a
+    replaced file's name and SHA-256 stay readable)."""
+    records = meeting.history.select_related("history_user").order_by("history_date", "history_id")
+    return [
+        {"when": r.history_date, "who": r.history_user, "held_on": r.held_on,
+         "what": r.history_change_reason or {"+": "Recorded"}.get(r.history_type, "Changed"),
+         "minutes_name": r.minutes_name, "minutes_sha256": r.minutes_sha256}
+        for r in records
+    ]  # fmt: skip
+
+
+def _meeting_form_page(request, meeting, form, heading, **extra):
+    context = {"arrangement": meeting.arrangement, "meeting": meeting, "form": form,
+               "heading": heading, **extra}  # fmt: skip
+    return render(request, "contracts/transformation/meeting_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_correct(request, code, held_on):
+    meeting = _meeting_or_404(request, code, held_on)
+    require(request.user, Action.APPROVE, Kind.BUSINESS_CASE)
+    initial = {name: getattr(meeting, name) for name in ("held_on", "chair", "attendees", "notes")}
+    form = MeetingCorrectForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.meeting_correct(by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            meeting.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{meeting} corrected.")
+            return redirect(meeting.get_absolute_url())
+    return _meeting_form_page(request, meeting, form, "Correct the meeting's record",
+                              decided=services.meeting_decided_cases(meeting))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes_attach(request, code, held_on):
+    meeting = _meeting_or_404(request, code, held_on)
+    require(request.user, Action.APPROVE, Kind.BUSINESS_CASE)
+    replacing = bool(meeting.minutes)
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = MinutesForm(*data, replacing=replacing)
+    if form.is_valid():
+        try:
+            services.meeting_minutes_attach(by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = "replaced" if replacing else "attached"
+            messages.success(request, f"The minutes of the {meeting} {done}.")
+            return redirect(meeting.get_absolute_url())
+    heading = "Replace the minutes" if replacing else "Attach the minutes"
+    return _meeting_form_page(request, meeting, form, heading, multipart=True,
+                              replacing=replacing)  # fmt: skip
 
 
 @login_required

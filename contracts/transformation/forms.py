@@ -4,13 +4,15 @@ year, the board's decision, monthly spend and board meetings. Amounts are typed 
 
 from django import forms
 
-from contracts.forms import DATE, _amount, _reason
+from contracts.forms import _amount, _reason
 from contracts.models import ContractYear, FundingLine, fy_label
 from contracts.money import money_text
 from contracts.transformation.models import BusinessCase, Project, Theme
 from trust_portal.govuk_forms import GovukForm
 
 TEXT = forms.Textarea(attrs={"rows": 3})
+# A date input shows the date it is given as YYYY-MM-DD, whatever the locale's format.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
@@ -136,14 +138,42 @@ class SpendForm(GovukForm):
     note = forms.CharField(max_length=300, required=False)
 
 
-class MeetingForm(GovukForm):
-    held_on = forms.DateField(label="Date of the meeting", widget=DATE)
-    chair = forms.CharField(max_length=200, help_text="Name and post, e.g. 'Chief Executive, WNC'.")
-    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line.")
-    notes = forms.CharField(required=False, widget=TEXT)
-    minutes = forms.FileField(
-        required=False,
-        label="Minutes (optional)",
+def _minutes(label="Minutes (optional)", required=False):
+    return forms.FileField(
+        required=required,
+        label=label,
         help_text="PDF, Word, OpenDocument or text, up to 25 MB. Seen only by the programme's "
         "readers, never public.",
     )
+
+
+class _MeetingFields(GovukForm):
+    held_on = forms.DateField(label="Date of the meeting", widget=ISO_DATE)
+    chair = forms.CharField(max_length=200, help_text="Name and post, e.g. 'Chief Executive, WNC'.")
+    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line.")
+    notes = forms.CharField(required=False, widget=TEXT)
+
+
+class MeetingForm(_MeetingFields):
+    minutes = _minutes()
+
+
+class MeetingCorrectForm(_MeetingFields):
+    """Correct a recorded meeting, saying why (the page says if its date must stay)."""
+
+    reason = _reason()
+
+
+class MinutesForm(GovukForm):
+    """Attach a meeting's minutes, or replace them saying why."""
+
+    minutes = _minutes("The minutes", required=True)
+
+    def __init__(self, *args, replacing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["minutes"].label = "The new minutes"
+            self.fields["reason"] = _reason(
+                "Why they are replaced",
+                "Kept in the history with your name, as is the replaced file's name and SHA-256.",
+            )
