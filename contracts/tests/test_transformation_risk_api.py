@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from contracts.tests.risk_cases import make_risk
+from contracts.tests.risk_cases import make_risk, manager
+from contracts.transformation import risks
 from contracts.transformation.models import Project, Risk
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +239,92 @@ def test_a_review_dated_today_is_refused(api_for):
     response = api_for("nct-manager").post(f"{LIST}NCT-T1/review/", review, format="json")
     assert response.status_code == 400
     assert response.json()["review_date"][0].startswith("The next review must be after today")
+
+
+# --- Reopening ------------------------------------------------------------------------------
+
+
+def closed_t1():
+    risks.risk_close(by=manager(), risk=make_risk(), reason="Passed")
+
+
+def test_a_manager_reopens_a_closed_risk_with_a_reason_and_its_next_review(api_for):
+    closed_t1()
+    response = api_for("nct-manager").post(
+        f"{LIST}NCT-T1/reopen/", {"reason": "Backlog back", "review_date": later(0)},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    row = response.json()
+    assert (row["status"], row["review_date"], row["overdue"]) == ("open", later(0), False)
+    reasons = [h.history_change_reason for h in Risk.objects.get(reference="T1").history.all()]
+    assert reasons[:2] == ["Reopened: Backlog back", "Closed: Passed"]
+    assert "NCT-T1" in keys(api_for("dfe-observer").get(f"{LIST}?status=open"))
+
+
+def test_reopening_an_open_risk_is_a_400_that_says_so(api_for):
+    make_risk()
+    response = api_for("nct-manager").post(
+        f"{LIST}NCT-T1/reopen/", {"reason": "r", "review_date": later()}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["T1 is open: only a closed risk can be reopened."]
+    }
+
+
+def test_reopening_needs_a_next_review_date_today_or_later(api_for):
+    closed_t1()
+    client = api_for("nct-manager")
+    missing = client.post(f"{LIST}NCT-T1/reopen/", {"reason": "r"}, format="json")
+    assert missing.status_code == 400
+    assert missing.json()["review_date"] == [
+        "Enter the date of the next review: a reopened risk needs one."
+    ]
+    past = client.post(f"{LIST}NCT-T1/reopen/", {"reason": "r", "review_date": later(-1)},
+                       format="json")  # fmt: skip
+    assert past.status_code == 400
+    assert past.json()["review_date"][0].startswith("The next review must be today")
+    blank = client.post(f"{LIST}NCT-T1/reopen/", {"reason": " ", "review_date": later()},
+                        format="json")  # fmt: skip
+    assert blank.status_code == 400 and "reason" in blank.json()
+    assert Risk.objects.get(reference="T1").status == Risk.Status.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [*((who, 403) for who in NOT_MANAGERS + ["wnc-scrutiny", "nnc-scrutiny"]),
+     ("oct-manager", 404), ("anonymous", 401)],
+)  # fmt: skip
+def test_nobody_else_may_reopen_a_risk(who, status, api_for):
+    closed_t1()
+    response = api_for(who).post(
+        f"{LIST}NCT-T1/reopen/", {"reason": "r", "review_date": later()}, format="json"
+    )
+    assert response.status_code == status
+    assert Risk.objects.get(reference="T1").status == Risk.Status.CLOSED
+
+
+@pytest.mark.parametrize("who", ["occ-officer", "outsider"])
+def test_outsiders_who_may_not_edit_are_refused_whether_the_risk_exists_or_not(who, api_for):
+    # As every write of the API: the role is refused (403) before any risk is looked up, so
+    # the answer is the same for a risk that does not exist and tells nothing of NCT's.
+    closed_t1()
+    client, data = api_for(who), {"reason": "r", "review_date": later()}
+    for key in ["NCT-T1", "NCT-R404"]:
+        assert client.post(f"{LIST}{key}/reopen/", data, format="json").status_code == 403
+    assert Risk.objects.get(reference="T1").status == Risk.Status.CLOSED
+
+
+def test_the_schema_validates_and_describes_the_reopening(client):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    reopen = schema["paths"]["/api/v1/risks/{key}/reopen/"]["post"]
+    body = reopen["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body == "#/components/schemas/ReopenInput"
+    assert set(schema["components"]["schemas"]["ReopenInput"]["required"]) == {
+        "reason",
+        "review_date",
+    }

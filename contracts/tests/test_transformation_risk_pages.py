@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from contracts.tests.risk_cases import make_risk, manager
+from contracts.transformation import risks
 from contracts.transformation.models import Project, Risk
 
 pytestmark = pytest.mark.django_db
@@ -300,3 +301,124 @@ def test_the_demo_risks_were_recorded_by_the_trusts_manager():
     demo = Risk.objects.filter(arrangement__trust__code="NCT")
     assert demo.count() >= 9
     assert {r.history.earliest().history_user for r in demo} == {manager()}
+
+
+# --- Reopening a closed risk ----------------------------------------------------------------
+
+
+def closed_t1():
+    risk = make_risk(likelihood=4, impact=5)
+    return risks.risk_close(by=manager(), risk=risk, reason="Backlog cleared")
+
+
+def reopening(days=7, reason="Backlog back") -> dict:
+    return {
+        "reason": reason,
+        "review_date": f"{timezone.localdate() + timedelta(days=days):%Y-%m-%d}",
+    }
+
+
+def test_a_closed_risk_says_when_and_why_it_closed_and_offers_its_managers_to_reopen_it(
+    client_for, cast
+):
+    closed_t1()
+    reopen = reverse("contracts:risk-reopen", args=["NCT", "T1"])
+    html = page(client_for, cast, "nct-manager", "risk-detail", "T1").content.decode()
+    assert f"closed on {timezone.localdate():%-d %B %Y} by Helen Marsh" in html
+    assert "because “Backlog cleared”" in html
+    assert reopen in html and "Reopen this risk" in html
+    for who in ["wnc-officer", "nnc-officer", "dfe-observer", "admin"]:
+        assert reopen not in page(client_for, cast, who, "risk-detail", "T1").content.decode()
+
+
+def test_an_open_risk_offers_no_reopening(client_for, cast):
+    html = page(client_for, cast, "nct-manager", "risk-detail", "R01").content.decode()
+    assert "Reopen this risk" not in html
+
+
+def test_a_manager_reopens_a_risk_and_it_is_on_the_register_again(client_for, cast):
+    closed_t1()
+    response = page(client_for, cast, "nct-manager", "risk-reopen", "T1", data=reopening(0))
+    assert response.status_code == 302
+    assert response.url == reverse("contracts:risk-detail", args=["NCT", "T1"])
+    risk = Risk.objects.get(arrangement__trust__code="NCT", reference="T1")
+    assert (risk.status, risk.review_date) == (Risk.Status.OPEN, timezone.localdate())
+    register = page(client_for, cast, "nct-manager", "risk-list")
+    assert "T1" in references(register)  # the register shows open risks unless asked
+    cells = {(c.likelihood, c.impact): c.count for _, _, row in register.context["heat_rows"]
+             for c in row}  # fmt: skip
+    assert (
+        cells[(4, 5)]
+        == 1
+        + Risk.objects.filter(
+            arrangement__trust__code="NCT", status=Risk.Status.OPEN, likelihood=4, impact=5
+        )
+        .exclude(reference="T1")
+        .count()
+    )
+    html = page(client_for, cast, "nct-manager", "risk-detail", "T1").content.decode()
+    assert "Reopened" in html and "Backlog back" in html  # the reopening, with its reason
+    assert "Closed" in html and "Backlog cleared" in html  # the closure stays in the history
+    assert "This risk is closed" not in html and "Record a review" in html
+
+
+def test_a_reopened_risk_is_flagged_once_its_review_date_passes(client_for, cast, monkeypatch):
+    closed_t1()
+    page(client_for, cast, "nct-manager", "risk-reopen", "T1", data=reopening(0))
+    original = timezone.localdate
+    tomorrow = original() + timedelta(days=1)
+
+    def a_day_later(value=None, *args, **kwargs):
+        return tomorrow if value is None else original(value, *args, **kwargs)
+
+    monkeypatch.setattr(timezone, "localdate", a_day_later)
+    response = page(client_for, cast, "nct-manager", "risk-list", overdue="on")
+    assert "T1" in references(response)
+
+
+def test_reopening_an_open_risk_is_refused_with_a_message(client_for, cast):
+    make_risk()
+    client = client_for(cast["nct-manager"])
+    url = reverse("contracts:risk-reopen", args=["NCT", "T1"])
+    detail = reverse("contracts:risk-detail", args=["NCT", "T1"])
+    for response in [client.get(url, follow=True), client.post(url, reopening(), follow=True)]:
+        assert response.redirect_chain == [(detail, 302)]
+        assert "T1 is open: only a closed risk can be reopened." in response.content.decode()
+    assert Risk.objects.get(reference="T1").history.count() == 1
+
+
+def test_a_reopening_without_a_reason_or_next_review_is_shown_beside_the_fields(client_for,
+                                                                                 cast):  # fmt: skip
+    closed_t1()
+    response = page(client_for, cast, "nct-manager", "risk-reopen", "T1",
+                    data={"reason": "", "review_date": ""})  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"reason", "review_date"}
+    assert errors["review_date"] == ["Enter the date the risk is next reviewed."]
+    assert Risk.objects.get(reference="T1").status == Risk.Status.CLOSED
+
+
+def test_a_next_review_in_the_past_is_shown_beside_the_field(client_for, cast):
+    closed_t1()
+    response = page(client_for, cast, "nct-manager", "risk-reopen", "T1", data=reopening(-1))
+    assert response.status_code == 200
+    assert (
+        response.context["form"]
+        .errors["review_date"][0]
+        .startswith("The next review must be today")
+    )
+    assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.parametrize(("who", "status"), [("wnc-officer", 403), ("nnc-officer", 403),
+                                              ("dfe-observer", 403), ("admin", 403),
+                                              ("wnc-scrutiny", 403), ("nnc-scrutiny", 403),
+                                              ("occ-officer", 404), ("oct-manager", 404),
+                                              ("outsider", 404)])  # fmt: skip
+def test_nobody_but_the_trusts_managers_may_reopen_a_risk(who, status, client_for, cast):
+    closed_t1()
+    assert page(client_for, cast, who, "risk-reopen", "T1").status_code == status
+    response = page(client_for, cast, who, "risk-reopen", "T1", data=reopening())
+    assert response.status_code == status
+    assert Risk.objects.get(reference="T1").status == Risk.Status.CLOSED

@@ -374,3 +374,99 @@ def test_the_history_names_projects_and_the_programme():
     risks.risk_save(by=manager(), arrangement=nct(), risk=risk,
                     **fields(project=project, reason="It is this project's"))  # fmt: skip
     assert risks.risk_history(risk)[0].changes == [("Project", "Programme-level", project.name)]
+
+
+# --- Reopening ------------------------------------------------------------------------------
+
+
+def closed_risk(**overrides) -> Risk:
+    risk = make_risk(**overrides)
+    return risks.risk_close(by=manager(), risk=risk, reason="Backlog cleared")
+
+
+def reopen(risk, *, by="nct-manager", reason="Backlog back", days=14) -> Risk:
+    """Reopen as ``by`` (a cast member, or the NCT manager's username by default)."""
+    by = manager() if by == "nct-manager" else by
+    review_date = None if days is None else timezone.localdate() + timedelta(days=days)
+    return risks.risk_reopen(by=by, risk=risk, reason=reason, review_date=review_date)
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_trusts_managers_reopen_a_risk(who, cast):
+    risk = closed_risk()
+    expected = "done" if who == "nct-manager" else "refused"
+    assert outcome(lambda: reopen(risk, by=cast[who])) == expected
+
+
+def test_a_reopened_risk_is_open_again_with_its_next_review():
+    risk = reopen(closed_risk(likelihood=4, impact=5), days=0)
+    risk.refresh_from_db()
+    assert risk.status == Risk.Status.OPEN
+    assert risk.review_date == timezone.localdate()  # today will do
+    assert (risk.likelihood, risk.impact) == (4, 5)  # as it was until a review
+
+
+def test_a_reopened_risk_counts_on_the_heat_map_and_is_flagged_once_its_review_passes():
+    risk = reopen(closed_risk(reference="T1", likelihood=4, impact=5), days=0)
+    open_risks = risks.register(nct()).filter(status=Risk.Status.OPEN, reference="T1")
+    assert grid(risks.heat_map(open_risks))[(4, 5)] == 1
+    today = timezone.localdate()
+    assert not risk.review_overdue(today)
+    tomorrow = today + timedelta(days=1)
+    assert risk.review_overdue(tomorrow)
+    assert [r.reference for r in risks.overdue(open_risks, tomorrow)] == ["T1"]
+
+
+def test_a_reopened_risk_is_changed_reviewed_and_closed_again_as_any_open_risk():
+    risk = reopen(closed_risk())
+    later = timezone.localdate() + timedelta(days=5)
+    risks.risk_review(by=manager(), risk=risk, likelihood=2, impact=2, mitigation="m",
+                      review_date=later, note="Watching")  # fmt: skip
+    risks.risk_close(by=manager(), risk=risk, reason="Passed again")
+    assert Risk.objects.get(pk=risk.pk).status == Risk.Status.CLOSED
+
+
+def test_reopening_an_open_risk_is_refused_with_a_clear_message():
+    risk = make_risk()
+    with pytest.raises(ValidationError) as refused:
+        reopen(risk)
+    assert refused.value.messages == ["T1 is open: only a closed risk can be reopened."]
+    assert risk.history.count() == 1
+
+
+def test_reopening_needs_a_reason_and_a_next_review_date_named_at_once():
+    risk = closed_risk()
+    with pytest.raises(ValidationError) as refused:
+        reopen(risk, reason="  ", days=None)
+    assert messages_of(refused.value, "reason") == [
+        "Say why the risk is reopened: it is kept in the history."
+    ]
+    assert messages_of(refused.value, "review_date") == [
+        "Enter the date of the next review: a reopened risk needs one."
+    ]
+    assert Risk.objects.get(pk=risk.pk).status == Risk.Status.CLOSED
+
+
+def test_a_next_review_in_the_past_is_refused():
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        reopen(closed_risk(), days=-1)
+    assert messages_of(refused.value, "review_date") == [
+        f"The next review must be today ({today:%-d %B %Y}) or later, not in the past."
+    ]
+
+
+def test_the_history_keeps_the_closure_and_the_reopening_with_their_reasons():
+    risk = make_risk(review_date=timezone.localdate() + timedelta(days=30))
+    risks.risk_close(by=manager(), risk=risk, reason="Backlog cleared")
+    reopen(risk, reason="Backlog back", days=7)
+    reopened, closed, added = risks.risk_history(risk)
+    assert [e.what for e in (reopened, closed, added)] == ["reopened", "closed", "added"]
+    assert closed.reason == "Backlog cleared" and closed.record.history_date
+    assert reopened.reason == "Backlog back"
+    assert reopened.record.history_user == manager()
+    assert ("Status", "Closed", "Open") in reopened.changes
+    assert any(label == "Review date" for label, _, _ in reopened.changes)
+    assert risks.last_closed(risks.risk_history(risk)) == closed
+    reasons = [h.history_change_reason for h in risk.history.all()]
+    assert reasons[:2] == ["Reopened: Backlog back", "Closed: Backlog cleared"]

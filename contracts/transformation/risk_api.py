@@ -1,8 +1,8 @@
 """/api/v1/risks/: the transformation programme's risk register, under the pages' rules
 (docs/permissions.md, kind "business case"): read by everyone in the arrangement who may read
 business cases (scrutiny members: 403; other arrangements' risks: absent from lists, 404 on
-their own); added, changed, reviewed and closed by the trust's managers through the services
-the pages call (``contracts/transformation/risks.py``).
+their own); added, changed, reviewed, closed and reopened by the trust's managers through the
+services the pages call (``contracts/transformation/risks.py``).
 
 A risk is named ``<trust code>-<reference>`` (``/api/v1/risks/NCT-R01/``). Filters: ``trust``,
 ``project`` (a project's name, or ``programme`` for programme-level risks), ``status`` and
@@ -135,6 +135,16 @@ class CloseInput(serializers.Serializer):
     reason = _words(help_text="Why it is closed: kept in the history with your name.")
 
 
+class ReopenInput(serializers.Serializer):
+    reason = _words(help_text="Why it is reopened: kept in the history with your name.")
+    review_date = serializers.DateField(
+        help_text="The date of the next review: today or later.",
+        error_messages=dict.fromkeys(
+            ["required", "null"], "Enter the date of the next review: a reopened risk needs one."
+        ),
+    )
+
+
 def _valid(input_class, data) -> dict:
     found = input_class(data=data)
     found.is_valid(raise_exception=True)
@@ -162,17 +172,21 @@ def _project(arrangement, name):
     ),
     review=extend_schema(parameters=[KEY_PARAMETER], request=ReviewInput, responses=RiskSerializer),
     close=extend_schema(parameters=[KEY_PARAMETER], request=CloseInput, responses=RiskSerializer),
+    reopen=extend_schema(parameters=[KEY_PARAMETER], request=ReopenInput, responses=RiskSerializer),
 )
 class RiskViewSet(viewsets.ReadOnlyModelViewSet):
     """The risk register: risks to each project and to the programme as a whole, highest
     score first, then the earliest review. The trust's managers add (POST), change (PATCH, with
-    a reason), review (POST …/review/) and close (POST …/close/) risks."""
+    a reason), review (POST …/review/), close (POST …/close/) and reopen (POST …/reopen/)
+    risks."""
 
     serializer_class = RiskSerializer
     filterset_class = RiskFilter
     permission_classes = [RoleMay]
     permission_kind = Kind.BUSINESS_CASE.value
-    write_actions = dict.fromkeys(["create", "partial_update", "review", "close"], Action.EDIT)
+    write_actions = dict.fromkeys(
+        ["create", "partial_update", "review", "close", "reopen"], Action.EDIT
+    )
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[A-Za-z0-9][A-Za-z0-9.\-]*"
 
@@ -238,6 +252,13 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
         """Close a risk, with the reason."""
         risk = self.get_object()
         risks.risk_close(by=request.user, risk=risk, **_valid(CloseInput, request.data))
+        return self._done(risk)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, key=None):
+        """Reopen a closed risk, with the reason and the date of its next review."""
+        risk = self.get_object()
+        risks.risk_reopen(by=request.user, risk=risk, **_valid(ReopenInput, request.data))
         return self._done(risk)
 
 

@@ -92,6 +92,17 @@ class CloseForm(GovukForm):
     )
 
 
+class ReopenForm(GovukForm):
+    reason = _text(
+        3,
+        label="Why it is reopened",
+        help_text="For example 'Agency use rising again'. Kept in the history with your name.",
+    )
+    review_date = review_date_field(
+        "Date of the next review", "Today or later: a reopened risk needs reviewing."
+    )
+
+
 # --- Filters ----------------------------------------------------------------------------------
 
 PROGRAMME = "programme"

@@ -1,5 +1,5 @@
 """Pages of the risk register: the register with its heat map, each risk with its history, and
-the trust's forms to add, change, review and close a risk. Reading needs "view approved" on
+the trust's forms to add, change, review, close and reopen a risk. Reading needs "view approved" on
 business cases (scrutiny members: 403; people outside the arrangement: 404); writing needs
 "edit" (the trust's managers; everyone else 403)."""
 
@@ -13,7 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from contracts.transformation import access, risks
 from contracts.transformation.models import Risk
-from contracts.transformation.risk_forms import CloseForm, RegisterFilter, ReviewForm, RiskForm
+from contracts.transformation.risk_forms import (
+    CloseForm,
+    RegisterFilter,
+    ReopenForm,
+    ReviewForm,
+    RiskForm,
+)
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -92,6 +98,7 @@ def risk_list(request, code):
 def risk_detail(request, code, reference):
     risk = _risk_or_404(request, code, reference)
     history = risks.risk_history(risk)
+    editor = can(request.user, Action.EDIT, CASE, risk.arrangement)
     context = {
         "arrangement": risk.arrangement,
         "risk": risk,
@@ -100,8 +107,9 @@ def risk_detail(request, code, reference):
         "impact_word": risks.IMPACT[risk.impact],
         "history": history,
         "last_reviewed": risks.last_reviewed(history),
-        "can_edit": can(request.user, Action.EDIT, CASE, risk.arrangement)
-        and risk.status == Risk.Status.OPEN,
+        "closure": risks.last_closed(history) if risk.status == Risk.Status.CLOSED else None,
+        "can_edit": editor and risk.status == Risk.Status.OPEN,
+        "can_reopen": editor and risk.status == Risk.Status.CLOSED,
     }
     return render(request, "contracts/transformation/risk_detail.html", context)
 
@@ -181,4 +189,27 @@ def risk_close(request, code, reference):
             return redirect("contracts:risk-detail", risk.arrangement.code, risk.reference)
     context = {"arrangement": risk.arrangement, "risk": risk, "form": form, "warning": True,
                "heading": f"Close risk {risk.reference}", "button": "Close the risk"}  # fmt: skip
+    return render(request, "contracts/transformation/risk_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_reopen(request, code, reference):
+    """Reopen a closed risk, with a reason and the date of its next review."""
+    risk = _risk_or_404(request, code, reference)
+    require(request.user, Action.EDIT, CASE)
+    if risk.status != Risk.Status.CLOSED:
+        messages.error(request, risks.ALREADY_OPEN.format(risk.reference))
+        return redirect("contracts:risk-detail", risk.arrangement.code, risk.reference)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            risks.risk_reopen(by=request.user, risk=risk, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Risk {risk.reference} reopened.")
+            return redirect("contracts:risk-detail", risk.arrangement.code, risk.reference)
+    context = {"arrangement": risk.arrangement, "risk": risk, "form": form,
+               "heading": f"Reopen risk {risk.reference}", "button": "Reopen the risk"}  # fmt: skip
     return render(request, "contracts/transformation/risk_form.html", context)

@@ -2,12 +2,12 @@
 programme as a whole (no project), each scored likelihood × impact on the usual 5×5 grid.
 
 Who does what (docs/permissions.md, kind "business case"): the trust's managers add, change,
-review and close risks; everyone in the arrangement who may read business cases reads the
+review, close and reopen risks; everyone in the arrangement who may read business cases reads the
 register (council officers, DfE observers, administrators); scrutiny members do not.
 
 Every write names who and why in django-simple-history, as ``contracts/services.py`` does; a
-review's history reason starts "Reviewed:" and a closure's "Closed:", so the history reads as
-the register's log.
+review's history reason starts "Reviewed:", a closure's "Closed:" and a reopening's "Reopened:",
+so the history reads as the register's log.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ LIKELIHOOD = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost c
 IMPACT = {1: "Minimal", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
 LIKELIHOOD_MESSAGE = "Enter the likelihood as a whole number from 1 (rare) to 5 (almost certain)"
 IMPACT_MESSAGE = "Enter the impact as a whole number from 1 (minimal) to 5 (severe)"
-REVIEWED, CLOSED = "Reviewed: ", "Closed: "
+REVIEWED, CLOSED, REOPENED = "Reviewed: ", "Closed: ", "Reopened: "
+ALREADY_OPEN = "{} is open: only a closed risk can be reopened."
 # A reference names the risk in addresses: no spaces or slashes, and a number in it, so it is
 # never a word the register's own pages use ("new").
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
@@ -188,6 +189,30 @@ def risk_close(*, by, risk: Risk, reason: str) -> Risk:
     return _audited_save(risk, by=by, reason=CLOSED + reason)
 
 
+@transaction.atomic
+def risk_reopen(*, by, risk: Risk, reason: str, review_date: date | None) -> Risk:
+    """Reopen a closed risk that has come back: open again (on the register, its heat map and
+    the overdue flags) with the date of its next review, today or later. Its closure, with
+    its reason and date, stays in the history; the scores stay as they were until a review."""
+    require(by, Action.EDIT, Kind.BUSINESS_CASE, risk.arrangement)
+    if risk.status != Risk.Status.CLOSED:
+        raise ValidationError(ALREADY_OPEN.format(risk.reference))
+    errors = {}
+    if not _text(reason):
+        errors["reason"] = ["Say why the risk is reopened: it is kept in the history."]
+    today = timezone.localdate()
+    if review_date is None:
+        errors["review_date"] = ["Enter the date of the next review: a reopened risk needs one."]
+    elif review_date < today:
+        errors["review_date"] = [
+            f"The next review must be today ({today:%-d %B %Y}) or later, not in the past."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    risk.status, risk.review_date = Risk.Status.OPEN, review_date
+    return _audited_save(risk, by=by, reason=REOPENED + _text(reason))
+
+
 # --- Reads ----------------------------------------------------------------------------------
 
 
@@ -242,7 +267,7 @@ def heat_map(risks) -> list[list[HeatCell]]:
 @dataclass(frozen=True)
 class HistoryEntry:
     record: object  # the historical row: history_date, history_user, history_change_reason
-    what: str  # "added", "changed", "reviewed" or "closed"
+    what: str  # "added", "changed", "reviewed", "closed" or "reopened"
     reason: str
     changes: list[tuple[str, object, object]]  # (field label, old, new)
     score: tuple[int, int] | None  # (old, new) when the score moved
@@ -288,10 +313,17 @@ def risk_history(risk: Risk) -> list[HistoryEntry]:
             what, reason = "reviewed", reason.removeprefix(REVIEWED)
         elif reason.startswith(CLOSED):
             what, reason = "closed", reason.removeprefix(CLOSED)
+        elif reason.startswith(REOPENED):
+            what, reason = "reopened", reason.removeprefix(REOPENED)
         else:
             what = "changed"
         entries.append(HistoryEntry(newer, what, reason, changes, score))
     return entries
+
+
+def last_closed(history: list[HistoryEntry]) -> HistoryEntry | None:
+    """The risk's latest closure (its history, newest first), if it was ever closed."""
+    return next((entry for entry in history if entry.what == "closed"), None)
 
 
 def last_reviewed(history: list[HistoryEntry]) -> date | None:
