@@ -4,9 +4,10 @@ councils; approved ones by everyone in the arrangement), written through the sam
 the pages. FTE and rates are strings (exact decimals; rates to one decimal place)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,7 +16,7 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
 from trust_portal.api import router
 from trust_portal.approvals.models import State
-from workforce import reads, returns
+from workforce import reads, returns, services
 from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.rates import Totals
 
@@ -42,14 +43,60 @@ class TeamFilter(django_filters.FilterSet):
         fields = ["trust", "area", "service", "active"]
 
 
+class TeamChangeInput(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why (always required): kept in the team's history."
+    )
+    name = serializers.CharField(allow_blank=True, max_length=200, required=False)
+    service = serializers.ChoiceField(choices=Team.Service.choices, required=False)
+    area = serializers.CharField(
+        required=False, help_text="The council area it serves: one of the trust's councils' codes."
+    )
+
+
+class TeamInput(TeamChangeInput):
+    trust = serializers.CharField(help_text="The trust's code: NCT.")
+    name = serializers.CharField(allow_blank=True, max_length=200)
+    service = serializers.ChoiceField(choices=Team.Service.choices)
+    area = serializers.CharField(help_text="The council area it serves: WNC.")
+
+
+class TeamReasonInput(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why (always required): kept in the team's history."
+    )
+
+
+def _valid(input_class, data) -> dict:
+    found = input_class(data=data)
+    found.is_valid(raise_exception=True)
+    return dict(found.validated_data)
+
+
+def _area(arrangement, code: str):
+    area = arrangement.councils.filter(code__iexact=code.strip()).first()
+    if area is None:
+        codes = ", ".join(arrangement.councils.order_by("code").values_list("code", flat=True))
+        raise ValidationError({"area": f"Choose one of the trust's council areas: {codes}."})
+    return area
+
+
+@extend_schema_view(
+    partial_update=extend_schema(request=TeamChangeInput, responses=TeamSerializer),
+    close=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
+    reopen=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
+)
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):
-    """The teams of the caller's arrangements (open and closed). They are kept on the pages by
-    the trust's managers, each change with a reason."""
+    """The teams of the caller's arrangements (open and closed). The trust's managers add them
+    (POST), change a name, service or council area (PATCH), close and reopen them (POST
+    …/close/, …/reopen/), each change with a reason kept in the team's history, through the
+    same services as the pages."""
 
     serializer_class = TeamSerializer
     filterset_class = TeamFilter
     permission_classes = [RoleMay]
     permission_kind = "monthly return"
+    write_actions = dict.fromkeys(["create", "partial_update", "close", "reopen"], Action.EDIT)
 
     def get_queryset(self):
         return (
@@ -57,6 +104,46 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("arrangement__trust", "area")
             .order_by("arrangement__trust__code", "area__code", "name", "pk")
         )
+
+    def _done(self, team, code=status.HTTP_200_OK):
+        return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data, status=code)
+
+    @extend_schema(request=TeamInput, responses={201: TeamSerializer})
+    def create(self, request):
+        """Add a team to the trust's arrangement."""
+        data = _valid(TeamInput, request.data)
+        arrangement = get_object_or_404(
+            arrangements_for(request.user), trust__code=data.pop("trust").upper()
+        )
+        data["area"] = _area(arrangement, data["area"])
+        team = services.team_save(by=request.user, arrangement=arrangement, **data)
+        return self._done(team, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        """Change a team's name, service or council area, with a reason; fields left out stay
+        as they are."""
+        team = self.get_object()
+        data = _valid(TeamChangeInput, request.data)
+        fields = {"name": team.name, "service": team.service, "area": team.area}
+        if "area" in data:
+            data["area"] = _area(team.arrangement, data["area"])
+        fields.update(data)
+        services.team_save(by=request.user, arrangement=team.arrangement, team=team, **fields)
+        return self._done(team)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close an open team: its figures and history stay; new returns no longer ask for it."""
+        team = self.get_object()
+        services.team_close(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
+        return self._done(team)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Reopen a closed team."""
+        team = self.get_object()
+        services.team_reopen(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
+        return self._done(team)
 
 
 # --- Workforce returns -----------------------------------------------------------------------

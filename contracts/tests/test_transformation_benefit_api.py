@@ -190,3 +190,140 @@ def test_the_trust_adds_a_benefit_to_a_draft(api_for, db):
     assert again.status_code == 400 and "name" in again.json()
     assert api_for("wnc-officer").post(BASE, body, format="json").status_code == 403
     assert api_for("oct-manager").post(BASE, body, format="json").status_code == 404
+
+
+# --- Changing a benefit (PATCH), as the edit page does ----------------------------------------
+
+NOT_THE_TRUST = ["wnc-officer", "nnc-officer", "dfe-observer", "wnc-scrutiny", "nnc-scrutiny",
+                 "admin", "occ-officer", "outsider"]  # fmt: skip
+
+
+def change(api_for, who, benefit_id, **data):
+    return api_for(who).patch(f"{BASE}{benefit_id}/", data, format="json")
+
+
+def last_reason(benefit) -> str:
+    return benefit.history.order_by("-history_date", "-history_id").first().history_change_reason
+
+
+def test_the_trust_changes_an_approved_cases_benefit_with_a_reason(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    response = change(api_for, "nct-manager", savings.pk, name="Placement savings",
+                      description="From the placements ledger.",
+                      reason="Renamed at the October board")  # fmt: skip
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["name"], body["description"], body["kind"]) == (
+        "Placement savings", "From the placements ledger.", "saving")  # fmt: skip
+    assert len(body["quarters"]) == len(savings.quarters.all())  # its quarters stay
+    savings.refresh_from_db()
+    assert savings.name == "Placement savings"
+    assert last_reason(savings) == "Renamed at the October board"
+    assert savings.history.first().history_user.username == "nct-manager"
+
+
+def test_an_approved_cases_benefit_changes_only_with_a_reason(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    response = change(api_for, "nct-manager", savings.pk, name="Placement savings")
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Say why this changes: it is kept in the history."]}
+    savings.refresh_from_db()
+    assert savings.name == "Savings"
+    unchanged = change(api_for, "nct-manager", savings.pk, name="Savings")
+    assert unchanged.status_code == 200  # nothing changes, so nothing needs saying why
+
+
+def test_a_drafts_benefit_changes_without_a_reason(api_for, db):
+    draft = make_case("TA6", state=State.DRAFT)
+    benefit = make_benefit(draft, name="Step-downs", kind="count")
+    response = change(api_for, "nct-manager", benefit.pk, kind="saving", name="Savings")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["name"], response.json()["kind"]) == ("Savings", "saving")
+    assert last_reason(benefit) == "Benefit set while drafting the case"
+
+
+def test_the_kind_is_fixed_once_a_quarter_has_a_target(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    response = change(api_for, "nct-manager", savings.pk, kind="count", reason="Wrong kind")
+    assert response.status_code == 400
+    assert response.json() == {
+        "kind": ["The kind cannot change once quarters have targets: add a new benefit."]
+    }
+
+
+def test_a_name_in_use_and_an_unknown_kind_are_refused_with_the_fields_named(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    taken = change(api_for, "nct-manager", savings.pk, name="valuing care assessments",
+                   reason="Rename")  # fmt: skip
+    assert taken.status_code == 400 and list(taken.json()) == ["name"]
+    unknown = change(api_for, "nct-manager", savings.pk, kind="magic", reason="x")
+    assert unknown.status_code == 400 and list(unknown.json()) == ["kind"]
+
+
+def test_the_trust_sets_a_years_targets_with_the_change(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    targets = [{"quarter": 1, "target": "1,100,000.00", "lower_tolerance": "900,000.00"},
+               {"quarter": 2, "target": "1000000", "lower_tolerance": "800000"}]  # fmt: skip
+    response = change(api_for, "nct-manager", savings.pk, financial_year=2025, targets=targets,
+                      reason="Second year profile agreed")  # fmt: skip
+    assert response.status_code == 200, response.json()
+    year = [q for q in response.json()["quarters"] if q["financial_year"] == 2025]
+    assert [(q["quarter"], q["target"], q["lower_tolerance"]) for q in year] == [
+        (1, "1100000.00", "900000.00"), (2, "1000000.00", "800000.00")]  # fmt: skip
+    q1 = savings.quarters.get(financial_year=2025, quarter=1)
+    assert last_reason(q1) == "Second year profile agreed"
+
+
+def test_bad_targets_are_refused_keyed_by_quarter_and_nothing_is_saved(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    targets = [{"quarter": 1, "target": "1000", "lower_tolerance": "2000"},
+               {"quarter": 2, "target": "lots", "lower_tolerance": "1"}]  # fmt: skip
+    response = change(api_for, "nct-manager", savings.pk, financial_year=2025, targets=targets,
+                      name="Renamed", reason="Profile")  # fmt: skip
+    assert response.status_code == 400
+    assert set(response.json()) == {"q1_lower_tolerance", "q2_target"}
+    assert response.json()["q1_lower_tolerance"][0].startswith("Q1 2025/26 (April to June): ")
+    savings.refresh_from_db()
+    assert savings.name == "Savings" and not savings.quarters.filter(financial_year=2025).exists()
+
+
+def test_targets_need_their_year_and_each_quarter_once(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    row = {"quarter": 1, "target": "1.00", "lower_tolerance": "1.00"}
+    no_year = change(api_for, "nct-manager", savings.pk, targets=[row], reason="x")
+    assert no_year.status_code == 400 and list(no_year.json()) == ["financial_year"]
+    twice = change(api_for, "nct-manager", savings.pk, financial_year=2025, targets=[row, row],
+                   reason="x")  # fmt: skip
+    assert twice.status_code == 400 and list(twice.json()) == ["targets"]
+    bad = change(api_for, "nct-manager", savings.pk, financial_year=2025,
+                 targets=[{**row, "quarter": 5}], reason="x")  # fmt: skip
+    assert bad.status_code == 400 and list(bad.json()) == ["targets"]
+
+
+def test_a_submitted_cases_benefit_is_not_changed(api_for, db):
+    case = make_case("TA7", state=State.DRAFT)
+    benefit = make_benefit(case, name="Step-downs", kind="count")
+    case.state = State.SUBMITTED
+    case.save()
+    response = change(api_for, "nct-manager", benefit.pk, name="Renamed", reason="x")
+    assert response.status_code == 400
+    assert (
+        "benefits are set on a draft, deferred or approved case"
+        in (response.json()["non_field_errors"][0])
+    )
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_nobody_else_changes_a_benefit(who, api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    assert change(api_for, who, savings.pk, name="Renamed", reason="x").status_code == 403
+    savings.refresh_from_db()
+    assert savings.name == "Savings"
+
+
+def test_signed_out_callers_and_other_trusts_cannot_change_a_benefit(api_for, cts):
+    savings = cts.benefits.get(name="Savings")
+    assert change(api_for, "anonymous", savings.pk, name="Renamed", reason="x").status_code == 401
+    assert change(api_for, "oct-manager", savings.pk, name="Renamed", reason="x").status_code == 404
+    savings.refresh_from_db()
+    assert savings.name == "Savings"

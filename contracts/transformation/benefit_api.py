@@ -5,13 +5,15 @@ also for its councils; other arrangements' are absent from lists and 404 on thei
 
 Figures are strings, never floats: savings in pounds with two decimal places ("1150000.00"),
 numbers as whole numbers ("290"). Writes are the pages' writes, by the same rules and the same
-services (``contracts/transformation/benefits.py``): add a benefit, set a quarter's target,
-report a quarter's actual (the trust's managers)."""
+services (``contracts/transformation/benefits.py``): add a benefit, change it and a year's
+targets as the edit page does (PATCH), set a quarter's target, report a quarter's actual (the
+trust's managers)."""
 
 import django_filters
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +21,7 @@ from rest_framework.response import Response
 
 from contracts.transformation import access, benefits
 from contracts.transformation.models import Benefit, BenefitQuarter, Theme
+from performance.periods import financial_year_of
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind
 from trust_portal.api import router
@@ -155,6 +158,54 @@ class ActualInput(serializers.Serializer):
     )
 
 
+class QuarterTargetInput(serializers.Serializer):
+    quarter = serializers.IntegerField(
+        min_value=1, max_value=4, help_text="1 is April to June, 4 January to March."
+    )
+    target = serializers.CharField(
+        allow_blank=True, help_text='"1000000.00" for savings, "300" for numbers.'
+    )
+    lower_tolerance = serializers.CharField(allow_blank=True, help_text="At most the target.")
+
+
+class BenefitChangeInput(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed once the case is approved: kept in the history with your name.",
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    kind = serializers.ChoiceField(
+        choices=Benefit.Kind.choices,
+        required=False,
+        help_text="Fixed once a quarter has a target: add a new benefit instead.",
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    financial_year = serializers.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="The year the targets are for: 2024 means 2024/25. Needed with targets.",
+    )
+    targets = QuarterTargetInput(
+        many=True,
+        required=False,
+        help_text="Quarters of that year to set, as the edit page sets them: a quarter left out "
+        "is unchanged; a target is changed, never removed. Errors are keyed q1_target, "
+        "q1_lower_tolerance…",
+    )
+
+    def validate(self, data):
+        quarters = [row["quarter"] for row in data.get("targets", [])]
+        if len(set(quarters)) != len(quarters):
+            raise serializers.ValidationError({"targets": "Give each quarter once."})
+        if quarters and "financial_year" not in data:
+            message = "Say which financial year the targets are for: 2024 for 2024/25."
+            raise serializers.ValidationError({"financial_year": message})
+        return data
+
+
 class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
     """Each benefit of the business cases the caller may see, with its quarters' targets, lower
     tolerances, actuals and RAG. Filter by trust, theme, case and financial year."""
@@ -163,7 +214,7 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = BenefitFilter
     permission_classes = [RoleMay]
     permission_kind = Kind.BUSINESS_CASE.value
-    write_actions = {"create": Action.EDIT, "targets": Action.EDIT, "report": Action.EDIT}
+    write_actions = dict.fromkeys(["create", "partial_update", "targets", "report"], Action.EDIT)
 
     def get_queryset(self):
         quarters = BenefitQuarter.objects.select_related("reported_by").order_by(
@@ -205,6 +256,24 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
                                         kind=found["kind"], description=found["description"],
                                         reason=found["reason"])  # fmt: skip
         return self._done(benefit, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BenefitChangeInput, responses=BenefitSerializer)
+    def partial_update(self, request, pk=None):
+        """Change a benefit's name, kind or description and a year's targets, as the edit page
+        does (the trust's managers; with a reason once the case is approved); fields left out
+        stay as they are."""
+        benefit = self.get_object()
+        found = BenefitChangeInput(data=request.data)
+        found.is_valid(raise_exception=True)
+        data = dict(found.validated_data)
+        targets = {row["quarter"]: (row["target"], row["lower_tolerance"])
+                   for row in data.pop("targets", [])}  # fmt: skip
+        year = data.pop("financial_year", None) or financial_year_of(timezone.localdate())
+        fields = {"name": benefit.name, "kind": benefit.kind, "description": benefit.description}
+        fields.update(data)
+        benefits.benefit_plan(by=request.user, case=benefit.business_case, benefit=benefit,
+                              financial_year=year, targets=targets, **fields)  # fmt: skip
+        return self._done(benefit)
 
     @extend_schema(request=TargetInput, responses=BenefitSerializer)
     @action(detail=True, methods=["post"])

@@ -239,3 +239,163 @@ def test_an_approved_month_is_locked_against_api_writes(api_for):
     body = {"lock_version": july.lock_version, "teams": every_team_rows()}
     response = api_for("nct-manager").post(f"{BASE}{july.pk}/figures/", body, format="json")
     assert response.status_code == 400 and "locked" in response.json()["non_field_errors"][0]
+
+
+# --- Teams: written by the trust's managers, each change with a reason ------------------------
+
+NOT_THE_TRUST = ["wnc-officer", "nnc-officer", "dfe-observer", "wnc-scrutiny", "nnc-scrutiny",
+                 "admin", "occ-officer", "outsider"]  # fmt: skip
+NEW_TEAM = {"trust": "NCT", "name": "Court Team West", "service": "court", "area": "WNC",
+            "reason": "New team for care proceedings"}  # fmt: skip
+
+
+def mash_north() -> Team:
+    return Team.objects.get(arrangement__trust__code="NCT", name="MASH North")
+
+
+def last_reason(team: Team) -> str:
+    return team.history.order_by("-history_date", "-history_id").first().history_change_reason
+
+
+def test_the_trust_adds_a_team_with_its_reason_in_the_history(api_for, cast):
+    response = api_for("nct-manager").post(TEAMS, NEW_TEAM, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["trust"], body["name"], body["service"], body["area"], body["active"]) == (
+        "NCT", "Court Team West", "court", "WNC", True)  # fmt: skip
+    record = Team.objects.get(pk=body["id"]).history.get()
+    assert record.history_change_reason == "New team for care proceedings"
+    assert record.history_user == cast["nct-manager"]
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_nobody_else_adds_a_team(api_for, who):
+    assert api_for(who).post(TEAMS, NEW_TEAM, format="json").status_code == 403
+    assert not Team.objects.filter(name="Court Team West").exists()
+
+
+def test_signed_out_callers_cannot_add_a_team(api_for):
+    assert api_for("anonymous").post(TEAMS, NEW_TEAM, format="json").status_code == 401
+    assert api_for("leaver").post(TEAMS, NEW_TEAM, format="json").status_code in (401, 403)
+
+
+def test_another_trusts_manager_cannot_add_a_team_to_nct(api_for):
+    assert api_for("oct-manager").post(TEAMS, NEW_TEAM, format="json").status_code == 404
+    assert not Team.objects.filter(name="Court Team West").exists()
+
+
+def test_a_new_team_is_refused_with_each_field_named(api_for):
+    body = {**NEW_TEAM, "name": "mash north", "service": "magic", "area": "OCC", "reason": ""}
+    response = api_for("nct-manager").post(TEAMS, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"service"}  # the input is read before the service runs
+    response = api_for("nct-manager").post(TEAMS, {**body, "service": "court"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"area": ["Choose one of the trust's council areas: NNC, WNC."]}
+    response = api_for("nct-manager").post(
+        TEAMS, {**body, "service": "court", "area": "wnc"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Say why: it is kept in the history with your name."]}
+    response = api_for("nct-manager").post(
+        TEAMS, {**body, "service": "court", "area": "wnc", "reason": "New"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"name": ["NCT already has a team called “mash north”."]}
+
+
+def test_a_new_team_needs_every_field(api_for):
+    response = api_for("nct-manager").post(TEAMS, {"trust": "NCT"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"name", "service", "area", "reason"}
+
+
+def test_the_trust_changes_a_team_with_a_reason_leaving_out_what_stays(api_for):
+    team = mash_north()
+    body = {"name": "Front Door North", "reason": "Renamed at the service review"}
+    response = api_for("nct-manager").patch(f"{TEAMS}{team.pk}/", body, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["name"], response.json()["service"], response.json()["area"]) == (
+        "Front Door North", team.service, team.area.code)  # fmt: skip
+    team.refresh_from_db()
+    assert team.name == "Front Door North"
+    assert last_reason(team) == "Renamed at the service review"
+    moved = api_for("nct-manager").patch(
+        f"{TEAMS}{team.pk}/",
+        {"area": "WNC", "service": "assessment", "reason": "Moved"},
+        format="json",
+    )
+    assert (moved.json()["area"], moved.json()["service"]) == ("WNC", "assessment")
+
+
+def test_a_change_without_a_reason_is_refused_and_nothing_changes(api_for):
+    team = mash_north()
+    client = api_for("nct-manager")
+    missing = client.patch(f"{TEAMS}{team.pk}/", {"name": "Renamed"}, format="json")
+    assert missing.status_code == 400 and list(missing.json()) == ["reason"]
+    blank = client.patch(f"{TEAMS}{team.pk}/", {"name": "Renamed", "reason": " "}, format="json")
+    assert blank.json() == {"reason": ["Say why: it is kept in the history with your name."]}
+    outside = client.patch(f"{TEAMS}{team.pk}/", {"area": "OCC", "reason": "x"}, format="json")
+    assert outside.status_code == 400 and list(outside.json()) == ["area"]
+    team.refresh_from_db()
+    assert (team.name, team.area.code) == ("MASH North", "NNC")
+
+
+@pytest.mark.parametrize("who", NOT_THE_TRUST)
+def test_nobody_else_changes_closes_or_reopens_a_team(api_for, who):
+    team = mash_north()
+    client = api_for(who)
+    body = {"name": "Renamed", "reason": "x"}
+    assert client.patch(f"{TEAMS}{team.pk}/", body, format="json").status_code == 403
+    assert client.post(f"{TEAMS}{team.pk}/close/", {"reason": "x"}).status_code == 403
+    assert client.post(f"{TEAMS}{team.pk}/reopen/", {"reason": "x"}).status_code == 403
+    team.refresh_from_db()
+    assert (team.name, team.active) == ("MASH North", True)
+
+
+def test_another_trusts_manager_does_not_find_ncts_team(api_for):
+    team = mash_north()
+    client = api_for("oct-manager")
+    body = {"name": "Renamed", "reason": "x"}
+    assert client.patch(f"{TEAMS}{team.pk}/", body, format="json").status_code == 404
+    assert client.post(f"{TEAMS}{team.pk}/close/", {"reason": "x"}).status_code == 404
+    assert client.post(f"{TEAMS}{team.pk}/reopen/", {"reason": "x"}).status_code == 404
+    team.refresh_from_db()
+    assert (team.name, team.active) == ("MASH North", True)
+
+
+def test_the_trust_closes_and_reopens_a_team_each_with_its_reason(api_for):
+    team = mash_north()
+    client = api_for("nct-manager")
+    closed = client.post(f"{TEAMS}{team.pk}/close/", {"reason": "Merged into MASH"})
+    assert closed.status_code == 200 and closed.json()["active"] is False
+    assert last_reason(team) == "Merged into MASH"
+    again = client.post(f"{TEAMS}{team.pk}/close/", {"reason": "Twice"})
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["MASH North is already closed."]}
+    reopened = client.post(f"{TEAMS}{team.pk}/reopen/", {"reason": "Closed by mistake"})
+    assert reopened.status_code == 200 and reopened.json()["active"] is True
+    assert last_reason(team) == "Closed by mistake"
+    assert client.post(f"{TEAMS}{team.pk}/reopen/", {"reason": "x"}).status_code == 400
+
+
+def test_closing_needs_a_reason(api_for):
+    team = mash_north()
+    response = api_for("nct-manager").post(f"{TEAMS}{team.pk}/close/", {"reason": ""})
+    assert response.status_code == 400 and list(response.json()) == ["reason"]
+    assert api_for("nct-manager").post(f"{TEAMS}{team.pk}/close/").status_code == 400
+    team.refresh_from_db()
+    assert team.active
+
+
+def test_a_team_change_queues_the_dashboards_recompute(
+    api_for, nct, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    with (
+        mock.patch("trust_portal.dashboards.services.recompute_request") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        api_for("nct-manager").post(f"{TEAMS}{mash_north().pk}/close/", {"reason": "Merged"})
+    queued.assert_called_once_with(arrangement_id=nct.pk)
