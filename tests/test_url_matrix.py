@@ -60,6 +60,7 @@ def trust_managers_only(status=200):
 
 
 RISK_R01 = {"code": "NCT", "reference": "R01"}  # the demo's risk to Workforce Managed Teams
+RISK_R09 = {"code": "NCT", "reference": "R09"}  # the demo's closed risk
 
 # A draft year does not exist for the roles that may not see drafts.
 DRAFT_HIDDEN = {"nct-manager": 404, "dfe-observer": 404}
@@ -233,6 +234,19 @@ def demo_team():
 
     team = Team.objects.get(arrangement__trust__code="NCT", name="MASH North")
     return {"code": "NCT", "pk": team.pk}
+
+
+def closed_team():
+    """MASH North, closed (inside the test)."""
+    from workforce.models import Team
+
+    Team.objects.filter(arrangement__trust__code="NCT", name="MASH North").update(active=False)
+    return {"pk": demo_team()["pk"]}
+
+
+def team_writers(status=200):
+    """The teams API's writes: NCT's managers; OCT's does not find NCT's (404); others 403."""
+    return api(403, **{"nct-manager": status, "oct-manager": 404})
 
 
 def trust_only(status=200, **overrides):
@@ -823,10 +837,19 @@ PAGES = {
         ),
     ),
     "contracts:risk-close": (RISK_R01, trust_managers_only(), None),
+    "contracts:risk-reopen": (
+        RISK_R09,
+        trust_managers_only(),
+        (
+            {"reason": "It has come back", "review_date": "2030-01-31"},
+            trust_managers_only(302),
+        ),
+    ),
     "risk-list": ({}, contract_api(), None),
     "risk-detail": ({"key": "NCT-R01"}, contract_api_detail(), None),
     "risk-review": ({"key": "NCT-R01"}, contract_api(405), None),  # POST only
     "risk-close": ({"key": "NCT-R01"}, contract_api(405), None),  # POST only
+    "risk-reopen": ({"key": "NCT-R09"}, contract_api(405), None),  # POST only
     # The transformation programme: projects, business cases, the board, the Block 3 ledger.
     "contracts:programme": ({"code": "NCT"}, programme_readers(), None),
     "contracts:project-add": (
@@ -897,6 +920,26 @@ PAGES = {
         None,
     ),
     "contracts:meeting-minutes": (demo_minutes, programme_readers(), None),
+    # Correcting a recorded meeting (with a reason) and attaching or replacing its minutes:
+    # council officers. (The upload itself is checked in contracts/tests/test_board_meetings.py.)
+    "contracts:meeting-correct": (
+        {"code": "NCT", "held_on": "2024-06-19"},
+        officers_only(),
+        (
+            {
+                "held_on": "2024-06-19",
+                "chair": "Chief Executive, NNC",
+                "attendees": "Chief Executive, NNC\nChief Executive, WNC",
+                "reason": "The chair was recorded wrongly",
+            },
+            officers_only(302),
+        ),
+    ),
+    "contracts:meeting-minutes-attach": (
+        {"code": "NCT", "held_on": "2024-06-19"},
+        officers_only(),
+        None,
+    ),
     "contracts:ledger": ({"code": "NCT"}, programme_readers(), None),
     # Benefits realisation: read as the programme; entered by the trust's managers (BC01 is
     # approved, so a new benefit needs a reason; its Q3 2024/25 has begun, with no actual).
@@ -967,12 +1010,32 @@ PAGES = {
         None,
     ),
     "workforce:return-correct": (JUL_2024_WORKFORCE, trust_only(), None),
-    "team-list": ({}, api(), None),
+    "team-list": (
+        {},
+        api(),
+        (
+            {
+                "trust": "NCT",
+                "name": "Court Team West",
+                "service": "court",
+                "area": "WNC",
+                "reason": "New team",
+            },
+            team_writers(201),
+        ),
+    ),
     "team-detail": (
         lambda: {"pk": demo_team()["pk"]},
         api(404, **dict.fromkeys(NCT_PARTIES, 200)),
         None,
     ),
+    # POST only; the trust's managers close an open team and reopen a closed one.
+    "team-close": (
+        lambda: {"pk": demo_team()["pk"]},
+        api(405),
+        ({"reason": "Merged"}, team_writers()),
+    ),
+    "team-reopen": (closed_team, api(405), ({"reason": "Re-formed"}, team_writers())),
     "workforce-return-list": ({}, api(), None),
     "workforce-return-detail": (
         lambda: {"pk": demo_workforce("2024-07-01").pk},

@@ -28,6 +28,12 @@ urlpatterns += [
     path(_board + "new/", case_views.meeting_add, name="meeting-add"),
     path(_board + "<str:held_on>/", case_views.meeting_detail, name="meeting-detail"),
     path(_board + "<str:held_on>/minutes/", case_views.meeting_minutes, name="meeting-minutes"),
+    path(_board + "<str:held_on>/correct/", case_views.meeting_correct, name="meeting-correct"),
+    path(
+        _board + "<str:held_on>/minutes/attach/",
+        case_views.meeting_minutes_attach,
+        name="meeting-minutes-attach",
+    ),
     path(_programme + "block3/", case_views.ledger, name="ledger"),
 ]
 
@@ -58,4 +64,5 @@ urlpatterns += [
     path(_risk + "edit/", risk_views.risk_edit, name="risk-edit"),
     path(_risk + "review/", risk_views.risk_review, name="risk-review"),
     path(_risk + "close/", risk_views.risk_close, name="risk-close"),
+    path(_risk + "reopen/", risk_views.risk_reopen, name="risk-reopen"),
 ]
