@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods
 from contracts import budget, budget_forms
 from contracts.models import BudgetReturn
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.pages import act, life_context, submission_or_404
-from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.approvals.pages import act, life_context, save_figures, submission_or_404
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 
@@ -153,23 +152,14 @@ def budget_edit(request, code, month, revision):
             version=budget_return.lock_version,
         )
 
-    form = build(request.POST if request.method == "POST" else None)
-    stale, version = None, budget_return.lock_version
-    if form.is_valid():
-        try:
-            budget.budget_return_save(by=request.user, budget_return=budget_return,
-                                      expected_version=form.cleaned_data["version"],
-                                      lines=form.lines())  # fmt: skip
-        except ConcurrentChange as error:
-            budget_return.refresh_from_db()
-            form = build()  # the latest figures, as the other person saved them
-            stale = " ".join(error.messages)
-        except ValidationError as error:
-            form.attach(error)
-        else:
-            changed = budget_return.lock_version != version
-            messages.success(request, "Figures saved." if changed else "Nothing had changed.")
-            return redirect(budget_return.get_absolute_url())
+    done, form, stale = save_figures(
+        request, budget_return, build=build,
+        save=lambda form: budget.budget_return_save(
+            by=request.user, budget_return=budget_return,
+            expected_version=form.cleaned_data["version"], lines=form.lines()),
+    )  # fmt: skip
+    if done:
+        return done
     context = {"budget_return": budget_return, "arrangement": budget_return.arrangement,
                "form": form, "stale": stale, "threshold": budget.COMMENTARY_THRESHOLD}  # fmt: skip
     return render(request, "contracts/budget_edit.html", context)

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 from performance import forms, returns
 from performance.models import Indicator, MonthlyReturn
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.pages import act, life_context, submission_or_404
-from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.approvals.pages import act, life_context, save_figures, submission_or_404
 from trust_portal.govuk_forms import add_service_errors
 
 
@@ -91,26 +90,15 @@ def return_edit(request, code, month, revision):
             version=monthly_return.lock_version,
         )
 
-    form = build(request.POST if request.method == "POST" else None)
-    stale = None
-    if form.is_valid():
-        try:
-            returns.return_save(
-                by=request.user,
-                monthly_return=monthly_return,
-                expected_version=form.cleaned_data["version"],
-                figures=form.figures(),
-                commentary=form.commentary(),
-            )
-        except ConcurrentChange as error:
-            monthly_return.refresh_from_db()
-            form = build()  # the latest figures, as the other person saved them
-            stale = " ".join(error.messages)
-        except ValidationError as error:
-            form.attach(error)
-        else:
-            messages.success(request, "Figures saved as a draft.")
-            return redirect(monthly_return.get_absolute_url())
+    done, form, stale = save_figures(
+        request, monthly_return, build=build, saved="Figures saved as a draft.",
+        save=lambda form: returns.return_save(
+            by=request.user, monthly_return=monthly_return,
+            expected_version=form.cleaned_data["version"], figures=form.figures(),
+            commentary=form.commentary()),
+    )  # fmt: skip
+    if done:
+        return done
     context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
                "form": form, "stale": stale}  # fmt: skip
     return render(request, "performance/return_edit.html", context)

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_http_methods
 from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.models import State
-from trust_portal.approvals.pages import act, life_context, submission_or_404
-from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.approvals.pages import act, life_context, save_figures, submission_or_404
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -305,23 +304,14 @@ def return_edit(request, code, month, revision):
             version=workforce_return.lock_version,
         )
 
-    form = build(request.POST if request.method == "POST" else None)
-    stale, version = None, workforce_return.lock_version
-    if form.is_valid():
-        try:
-            returns.workforce_return_save(by=request.user, workforce_return=workforce_return,
-                                          expected_version=form.cleaned_data["version"],
-                                          teams=form.teams_typed())  # fmt: skip
-        except ConcurrentChange as error:
-            workforce_return.refresh_from_db()
-            form = build()  # the latest figures, as the other person saved them
-            stale = " ".join(error.messages)
-        except ValidationError as error:
-            form.attach(error)
-        else:
-            changed = workforce_return.lock_version != version
-            messages.success(request, "Figures saved." if changed else "Nothing had changed.")
-            return redirect(workforce_return.get_absolute_url())
+    done, form, stale = save_figures(
+        request, workforce_return, build=build,
+        save=lambda form: returns.workforce_return_save(
+            by=request.user, workforce_return=workforce_return,
+            expected_version=form.cleaned_data["version"], teams=form.teams_typed()),
+    )  # fmt: skip
+    if done:
+        return done
     context = {
         "workforce_return": workforce_return,
         "arrangement": workforce_return.arrangement,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can
 from trust_portal.approvals.models import State
+from trust_portal.approvals.services import ConcurrentChange
 
 
 def month_or_404(text: str) -> date:
@@ -45,6 +46,33 @@ def act(request, submission, action, success: str):
     else:
         messages.success(request, success)
     return redirect(submission.get_absolute_url())
+
+
+def save_figures(request, submission, *, build, save, saved: str | None = None):
+    """The entry page's form and its save: ``(redirect or None, form, stale)``.
+
+    ``build(data)`` makes the form (unbound for the figures as stored), ``save(form)`` calls the
+    service with the version the form started from. When someone else saved first, the form
+    comes back with their figures and ``stale`` says so; the service's refusals land on the
+    form's fields. ``saved`` is the message after a save (by default it says whether anything
+    had changed)."""
+    form = build(request.POST if request.method == "POST" else None)
+    stale, version = None, submission.lock_version
+    if form.is_valid():
+        try:
+            save(form)
+        except ConcurrentChange as error:
+            submission.refresh_from_db()
+            form = build()  # the latest figures, as the other person saved them
+            stale = " ".join(error.messages)
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            changed = submission.lock_version != version
+            messages.success(request, saved or ("Figures saved." if changed
+                                                else "Nothing had changed."))  # fmt: skip
+            return redirect(submission.get_absolute_url()), form, stale
+    return None, form, stale
 
 
 def life_context(user, submission) -> dict:
