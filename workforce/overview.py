@@ -211,15 +211,3 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
         has_performance=has_performance,
         tables=tables,
     )
-
-
-def export_rows(table_: dict) -> tuple[list[str], list[list]]:
-    """A snapshot table as a download's header and rows: figures back to Decimal, so a
-    spreadsheet gets numbers."""
-    numeric = [c["kind"] in ("number", "percent", "money") for c in table_["columns"]]
-    rows = [
-        [Decimal(cell) if is_number and isinstance(cell, str) else cell
-         for cell, is_number in zip(row, numeric, strict=True)]
-        for row in table_["rows"]
-    ]  # fmt: skip
-    return [c["label"] for c in table_["columns"]], rows

@@ -21,12 +21,13 @@ from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import act, life_context, save_figures, submission_or_404
+from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 from workforce import charts, dashboards, forms, reads, returns, services, tables
 from workforce.models import Team, WorkforceReturn
-from workforce.overview import export_rows, overview_from
+from workforce.overview import overview_from
 
 EXPORTS = ("csv", "xlsx")
 
@@ -113,7 +114,7 @@ def _overview_export(request, arrangement, shown):
     table = request.GET.get("table")
     table = table if table in OVERVIEW_TABLES else "mix"
     suffix, title = OVERVIEW_TABLES[table]
-    header, rows = export_rows(shown.tables[table])
+    header, rows = spreadsheet_rows(shown.tables[table])
     name = f"{arrangement.code}-workforce-{suffix.format(month=f'{shown.month:%Y-%m}')}"
     return _export(request, name, header, rows, title)
 

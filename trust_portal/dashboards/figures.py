@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 # Column kinds and what the page does with each.
@@ -157,6 +157,25 @@ def decimal_text(value: Fraction | Decimal | int, *, places: int = 1) -> str:
     else:
         exact = Decimal(value)
     return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def spreadsheet_rows(table_: dict) -> tuple[list[str], list[list]]:
+    """A snapshot table as a download's header and rows: figures back to Decimal so that a
+    spreadsheet gets numbers, and sparklines (pictures) left out."""
+    keep = [i for i, c in enumerate(table_["columns"]) if c["kind"] != "sparkline"]
+    columns = [table_["columns"][i] for i in keep]
+    rows = [[_number(row[i], column) for i, column in zip(keep, columns, strict=True)]
+            for row in table_["rows"]]  # fmt: skip
+    return [c["label"] for c in columns], rows
+
+
+def _number(value, column: dict):
+    if column["kind"] in ("money", "number", "percent", "count") and isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value  # words in a figure's place ("fewer than 5") stay words
+    return value
 
 
 def sparkline_svg(values: list, *, label: str, width: int = 96, height: int = 24) -> str:

@@ -4,7 +4,6 @@ docs/permissions.md (everyone in the arrangement reads; administrators recompute
 
 import copy
 import re
-from decimal import Decimal, InvalidOperation
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders, listed
 from trust_portal.dashboards.services import recompute_request, snapshot_status
@@ -163,22 +163,9 @@ def dashboard_data(request, code, name, block, page=None):
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         fmt = "csv"
-    columns = wanted["table"]["columns"]
-    header = [c["label"] for c in columns if c["kind"] != "sparkline"]
-    keep = [i for i, c in enumerate(columns) if c["kind"] != "sparkline"]
-    rows = [[_raw(row[i], columns[i]) for i in keep] for row in wanted["table"]["rows"]]
+    header, rows = spreadsheet_rows(wanted["table"])
     basename = "-".join(filter(None, [arrangement.code.lower(), name, page, block]))
     return table_response(fmt, basename, header, rows, title=wanted.get("title") or block)
-
-
-def _raw(value, column):
-    """A cell for a spreadsheet: decimals as Decimal so they stay numbers."""
-    if column["kind"] in ("money", "number", "percent", "count") and isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return value
-    return value
 
 
 @login_required
