@@ -30,6 +30,16 @@ LABELS = {
 }
 
 
+def rounded(value: Fraction | Decimal | int, places: int = 1) -> Decimal:
+    """An exact value rounded half-up to ``places`` decimals: the one rounding for display
+    (ratings, workforce rates, revisions compared, dashboard snapshots)."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Rating:
     status: Status
@@ -42,10 +52,7 @@ class Rating:
 
     def display(self, places: int = 1) -> str | None:
         """The value rounded half-up for display (one decimal place by default)."""
-        if self.value is None:
-            return None
-        exact = Decimal(self.value.numerator) / Decimal(self.value.denominator)
-        return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        return None if self.value is None else str(rounded(self.value, places))
 
 
 def value_of(numerator: int | None, denominator: int | None, *, unit: str) -> Fraction | None:

@@ -12,20 +12,14 @@ import difflib
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from performance.models import Indicator, Measurement, MonthlyReturn
-from performance.rag import value_of
+from performance.rag import rounded, value_of
 from performance.returns import cells_of
 from trust_portal.approvals.models import Event
 
 PERCENTAGE = Indicator.Unit.PERCENTAGE
-
-
-def _rounded(value: Fraction, places: int) -> Decimal:
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def shown(value: Fraction | None, unit: str, *, signed: bool = False) -> str:
@@ -34,7 +28,7 @@ def shown(value: Fraction | None, unit: str, *, signed: bool = False) -> str:
     if value is None:
         return "–"
     places = 1 if unit in (Indicator.Unit.PERCENTAGE, Indicator.Unit.RATIO) else 0
-    number = _rounded(value, places)
+    number = rounded(value, places)
     text = f"{abs(number)}" if signed else f"{number}"
     if signed:
         text = ("+" if number > 0 else "−" if number < 0 else "") + text

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +27,7 @@ from performance.models import (
     Target,
 )
 from performance.periods import financial_year_of, previous_month
-from performance.rag import Rating, Status, rate
+from performance.rag import Rating, Status, rate, rounded
 from trust_portal.approvals.models import Event, State
 from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.rates import ZERO, Totals, turnover, twelve_months_to
@@ -44,10 +44,7 @@ MIX = [
 
 def display(value: Fraction | None, places: int = 1) -> str | None:
     """An exact value rounded half up for display: "24.0"; None stays None."""
-    if value is None:
-        return None
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return None if value is None else str(rounded(value, places))
 
 
 # --- Rolling turnover ------------------------------------------------------------------------

@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+
+from performance.rag import rounded
 
 # Column kinds and what the page does with each.
 KINDS = {
@@ -152,11 +154,7 @@ def plain(value):
 
 def decimal_text(value: Fraction | Decimal | int, *, places: int = 1) -> str:
     """An exact value rounded half-up to ``places`` decimals, as a string."""
-    if isinstance(value, Fraction):
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    else:
-        exact = Decimal(value)
-    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return str(rounded(value, places))
 
 
 def spreadsheet_rows(table_: dict) -> tuple[list[str], list[list]]:
