@@ -302,16 +302,25 @@ def variance_rows(budget_return: BudgetReturn) -> VarianceTable:
         if line is None:
             rows.append(VarianceRow(category.value, category.label, None, None, None))
         else:
-            rows.append(VarianceRow(category.value, category.label, line.budget,
-                                    line.actual_to_date, line.forecast_outturn, line.commentary,
-                                    needs_commentary(line)))  # fmt: skip
+            rows.append(
+                VarianceRow(
+                    category.value,
+                    category.label,
+                    line.budget,
+                    line.actual_to_date,
+                    line.forecast_outturn,
+                    line.commentary,
+                    needs_commentary(line),
+                )
+            )
     entered = [row for row in rows if row.complete]
 
     def total(field: str) -> Decimal:
         return sum((getattr(row, field) for row in entered), ZERO)
 
-    total_row = VarianceRow("total", "Total", total("budget"), total("actual_to_date"),
-                            total("forecast_outturn"))  # fmt: skip
+    total_row = VarianceRow(
+        "total", "Total", total("budget"), total("actual_to_date"), total("forecast_outturn")
+    )
     return VarianceTable(rows, total_row)
 
 

@@ -26,8 +26,18 @@ class BudgetReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BudgetReturn
-        fields = ["id", "trust", "month", "revision", "revision_reason", "state", "lock_version",
-                  "submitted_at", "approved_at", "url"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "month",
+            "revision",
+            "revision_reason",
+            "state",
+            "lock_version",
+            "submitted_at",
+            "approved_at",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_url(self, budget_return) -> str:
@@ -44,9 +54,12 @@ class VarianceRowSerializer(serializers.Serializer):
         **MONEY, allow_null=True, help_text="Forecast outturn less budget: above zero overspent."
     )
     variance_percent = serializers.DecimalField(
-        max_digits=9, decimal_places=1, read_only=True, allow_null=True,
+        max_digits=9,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
         help_text="Variance as a percentage of budget, to one decimal place.",
-    )  # fmt: skip
+    )
     direction = serializers.CharField(read_only=True, help_text="overspend, underspend, on budget")
     commentary = serializers.CharField(read_only=True)
     needs_commentary = serializers.BooleanField(read_only=True)
@@ -169,8 +182,9 @@ class BudgetReturnViewSet(viewsets.ReadOnlyModelViewSet):
         arrangement = get_object_or_404(
             arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
         )
-        started = budget.budget_return_start(by=request.user, arrangement=arrangement,
-                                             month=data.validated_data["month"])  # fmt: skip
+        started = budget.budget_return_start(
+            by=request.user, arrangement=arrangement, month=data.validated_data["month"]
+        )
         return self._done(started, status.HTTP_201_CREATED)
 
     @extend_schema(request=LinesInput, responses=BudgetReturnDetailSerializer)
@@ -187,9 +201,12 @@ class BudgetReturnViewSet(viewsets.ReadOnlyModelViewSet):
             if category in lines:
                 raise serializers.ValidationError({category: "Give each category once."})
             lines[category] = {k: v for k, v in row.items() if k != "category"}
-        budget.budget_return_save(by=request.user, budget_return=budget_return,
-                                  expected_version=data.validated_data["lock_version"],
-                                  lines=lines)  # fmt: skip
+        budget.budget_return_save(
+            by=request.user,
+            budget_return=budget_return,
+            expected_version=data.validated_data["lock_version"],
+            lines=lines,
+        )
         return self._done(budget_return)
 
     @extend_schema(request=None, responses=BudgetReturnDetailSerializer)
@@ -214,8 +231,9 @@ class BudgetReturnViewSet(viewsets.ReadOnlyModelViewSet):
         budget_return = self.get_object()
         data = QueryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        budget.budget_return_send_back(by=request.user, budget_return=budget_return,
-                                       query=data.validated_data["query"])  # fmt: skip
+        budget.budget_return_send_back(
+            by=request.user, budget_return=budget_return, query=data.validated_data["query"]
+        )
         return self._done(budget_return)
 
     @extend_schema(request=CorrectionInput, responses={201: BudgetReturnDetailSerializer})
@@ -225,8 +243,9 @@ class BudgetReturnViewSet(viewsets.ReadOnlyModelViewSet):
         budget_return = self.get_object()
         data = CorrectionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        new = budget.budget_return_correct(by=request.user, budget_return=budget_return,
-                                           reason=data.validated_data["reason"])  # fmt: skip
+        new = budget.budget_return_correct(
+            by=request.user, budget_return=budget_return, reason=data.validated_data["reason"]
+        )
         return self._done(new, status.HTTP_201_CREATED)
 
 

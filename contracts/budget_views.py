@@ -44,8 +44,14 @@ def _day(moment):
 
 def _list_table(rows):
     for r in rows:
-        yield [f"{r.period:%Y-%m}", _revision(r), r.get_state_display(), str(r.created_by or ""),
-               _day(r.submitted_at), _day(r.approved_at)]  # fmt: skip
+        yield [
+            f"{r.period:%Y-%m}",
+            _revision(r),
+            r.get_state_display(),
+            str(r.created_by or ""),
+            _day(r.submitted_at),
+            _day(r.approved_at),
+        ]
 
 
 @login_required
@@ -59,8 +65,9 @@ def budget_list(request, code):
     )
     if request.GET.get("format") in EXPORTS:
         name = f"{arrangement.code}-budget-monitoring"
-        return table_response(request.GET["format"], name, LIST_HEADER, _list_table(rows),
-                              title="Budget monitoring")  # fmt: skip
+        return table_response(
+            request.GET["format"], name, LIST_HEADER, _list_table(rows), title="Budget monitoring"
+        )
     can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
     form = budget_forms.BudgetStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not can_start:
@@ -94,8 +101,16 @@ SHARES_HEADER = ["Council", "Share (%)", "Falling to it: over (+) or under (−)
 
 def _variance_table(table):
     for row in [*table.rows, table.total]:
-        yield [row.label, row.budget, row.actual_to_date, row.forecast_outturn, row.variance,
-               row.variance_percent, row.in_words, row.commentary]  # fmt: skip
+        yield [
+            row.label,
+            row.budget,
+            row.actual_to_date,
+            row.forecast_outturn,
+            row.variance,
+            row.variance_percent,
+            row.in_words,
+            row.commentary,
+        ]
 
 
 def _shares_table(shares):
@@ -104,14 +119,22 @@ def _shares_table(shares):
 
 
 def _export(request, budget_return, table, shares):
-    name = (f"{budget_return.arrangement.code}-budget-{budget_return.period:%Y-%m}"
-            f"-r{budget_return.revision}")  # fmt: skip
+    name = (
+        f"{budget_return.arrangement.code}-budget-{budget_return.period:%Y-%m}"
+        f"-r{budget_return.revision}"
+    )
     title = f"Budget {budget_return.period:%b %Y}"
     if request.GET.get("table") == "shares":
-        return table_response(request.GET["format"], f"{name}-council-shares", SHARES_HEADER,
-                              _shares_table(shares), title=title)  # fmt: skip
-    return table_response(request.GET["format"], name, VARIANCE_HEADER, _variance_table(table),
-                          title=title)  # fmt: skip
+        return table_response(
+            request.GET["format"],
+            f"{name}-council-shares",
+            SHARES_HEADER,
+            _shares_table(shares),
+            title=title,
+        )
+    return table_response(
+        request.GET["format"], name, VARIANCE_HEADER, _variance_table(table), title=title
+    )
 
 
 @login_required
@@ -153,15 +176,25 @@ def budget_edit(request, code, month, revision):
         )
 
     done, form, stale = save_figures(
-        request, budget_return, build=build,
+        request,
+        budget_return,
+        build=build,
         save=lambda form: budget.budget_return_save(
-            by=request.user, budget_return=budget_return,
-            expected_version=form.cleaned_data["version"], lines=form.lines()),
-    )  # fmt: skip
+            by=request.user,
+            budget_return=budget_return,
+            expected_version=form.cleaned_data["version"],
+            lines=form.lines(),
+        ),
+    )
     if done:
         return done
-    context = {"budget_return": budget_return, "arrangement": budget_return.arrangement,
-               "form": form, "stale": stale, "threshold": budget.COMMENTARY_THRESHOLD}  # fmt: skip
+    context = {
+        "budget_return": budget_return,
+        "arrangement": budget_return.arrangement,
+        "form": form,
+        "stale": stale,
+        "threshold": budget.COMMENTARY_THRESHOLD,
+    }
     return render(request, "contracts/budget_edit.html", context)
 
 
@@ -170,9 +203,12 @@ def budget_edit(request, code, month, revision):
 def budget_submit(request, code, month, revision):
     budget_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return act(request, budget_return,
-                lambda: budget.budget_return_submit(by=request.user, budget_return=budget_return),
-                "Submitted. The councils' officers have been told by email.")  # fmt: skip
+    return act(
+        request,
+        budget_return,
+        lambda: budget.budget_return_submit(by=request.user, budget_return=budget_return),
+        "Submitted. The councils' officers have been told by email.",
+    )
 
 
 @login_required
@@ -180,9 +216,12 @@ def budget_submit(request, code, month, revision):
 def budget_approve(request, code, month, revision):
     budget_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return act(request, budget_return,
-                lambda: budget.budget_return_approve(by=request.user, budget_return=budget_return),
-                "Your council's area is approved.")  # fmt: skip
+    return act(
+        request,
+        budget_return,
+        lambda: budget.budget_return_approve(by=request.user, budget_return=budget_return),
+        "Your council's area is approved.",
+    )
 
 
 @login_required
@@ -192,14 +231,21 @@ def budget_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = budget_forms.BudgetQueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return act(request, budget_return,
-                    lambda: budget.budget_return_send_back(by=request.user,
-                                                           budget_return=budget_return,
-                                                           query=form.cleaned_data["query"]),
-                    "Returned to the trust with your query.")  # fmt: skip
-    context = {"budget_return": budget_return, "arrangement": budget_return.arrangement,
-               "form": form, "heading": "Return with a query",
-               "button": "Return to the trust"}  # fmt: skip
+        return act(
+            request,
+            budget_return,
+            lambda: budget.budget_return_send_back(
+                by=request.user, budget_return=budget_return, query=form.cleaned_data["query"]
+            ),
+            "Returned to the trust with your query.",
+        )
+    context = {
+        "budget_return": budget_return,
+        "arrangement": budget_return.arrangement,
+        "form": form,
+        "heading": "Return with a query",
+        "button": "Return to the trust",
+    }
     return render(request, "contracts/budget_action.html", context)
 
 
@@ -211,15 +257,23 @@ def budget_correct(request, code, month, revision):
     form = budget_forms.BudgetCorrectionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            new = budget.budget_return_correct(by=request.user, budget_return=budget_return,
-                                               reason=form.cleaned_data["reason"])  # fmt: skip
+            new = budget.budget_return_correct(
+                by=request.user, budget_return=budget_return, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Correction started. The approved figures stay in use "
-                             "until the councils approve it.")  # fmt: skip
+            messages.success(
+                request,
+                "Correction started. The approved figures stay in use "
+                "until the councils approve it.",
+            )
             return redirect(new.get_absolute_url())
-    context = {"budget_return": budget_return, "arrangement": budget_return.arrangement,
-               "form": form, "heading": "Correct approved budget monitoring",
-               "button": "Start correction"}  # fmt: skip
+    context = {
+        "budget_return": budget_return,
+        "arrangement": budget_return.arrangement,
+        "form": form,
+        "heading": "Correct approved budget monitoring",
+        "button": "Start correction",
+    }
     return render(request, "contracts/budget_action.html", context)

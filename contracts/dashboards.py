@@ -43,7 +43,7 @@ def agreed_years(arrangement) -> list[ContractYear]:
         .select_related("arrangement")
         .prefetch_related(
             "lines", "shares", "grants", "adjustments", "block3_draws", "arrangement__councils"
-        )  # fmt: skip
+        )
         .order_by("financial_year")
     )
 
@@ -85,10 +85,14 @@ def _block_table(years: list[tuple[ContractYear, money.YearFigures]]) -> dict:
         fig.column("total", "Contract sum and Block 3 provision", "money"),
     ]
     rows = [
-        [year.label, *(getattr(f, key) for key, _ in BLOCKS), f.contract_sum,
-         f.contract_sum + f.block3_provision]
+        [
+            year.label,
+            *(getattr(f, key) for key, _ in BLOCKS),
+            f.contract_sum,
+            f.contract_sum + f.block3_provision,
+        ]
         for year, f in years
-    ]  # fmt: skip
+    ]
     return fig.table(columns, rows)
 
 
@@ -108,8 +112,9 @@ def contract_sum_block(years) -> dict:
         f"with a Block 3 provision of {money.money_text(latest.block3_provision)} outside it; "
         f"{len(years)} agreed year{'s' if len(years) != 1 else ''} shown."
     )
-    return fig.chart_block("contract-sum", "Contract sum by block", figure, _block_table(years),
-                           summary=summary)  # fmt: skip
+    return fig.chart_block(
+        "contract-sum", "Contract sum by block", figure, _block_table(years), summary=summary
+    )
 
 
 # --- The split and the contributions ---------------------------------------------------------
@@ -129,8 +134,11 @@ def split_block(years) -> dict:
         shares = {c.code: c.percentage for c in f.councils}
         rows.append([year.label, *(shares.get(code) for code in codes), year.split_basis])
     latest_year, latest = years[-1]
-    parts = ", ".join(f"{c.code} {money.percentage_text(c.percentage)}" for c in latest.councils
-                      if c.percentage is not None)  # fmt: skip
+    parts = ", ".join(
+        f"{c.code} {money.percentage_text(c.percentage)}"
+        for c in latest.councils
+        if c.percentage is not None
+    )
     return fig.table_block(
         "split",
         "The cost split",
@@ -154,18 +162,32 @@ def contributions_block(years) -> dict:
     rows = []
     for year, f in years:
         for c in f.councils:
-            rows.append([year.label, c.code, c.percentage, c.share_of_contract_sum,
-                         c.passported_grants, c.contribution, c.adjustments,
-                         c.net_after_adjustments, c.block3_share])  # fmt: skip
-        rows.append([
-            year.label, "Total", None,
-            sum((c.share_of_contract_sum for c in f.councils), ZERO),
-            sum((c.passported_grants for c in f.councils), ZERO),
-            f.total_contributions,
-            sum((c.adjustments for c in f.councils), ZERO),
-            sum((c.net_after_adjustments for c in f.councils), ZERO),
-            sum((c.block3_share for c in f.councils), ZERO),
-        ])  # fmt: skip
+            rows.append(
+                [
+                    year.label,
+                    c.code,
+                    c.percentage,
+                    c.share_of_contract_sum,
+                    c.passported_grants,
+                    c.contribution,
+                    c.adjustments,
+                    c.net_after_adjustments,
+                    c.block3_share,
+                ]
+            )
+        rows.append(
+            [
+                year.label,
+                "Total",
+                None,
+                sum((c.share_of_contract_sum for c in f.councils), ZERO),
+                sum((c.passported_grants for c in f.councils), ZERO),
+                f.total_contributions,
+                sum((c.adjustments for c in f.councils), ZERO),
+                sum((c.net_after_adjustments for c in f.councils), ZERO),
+                sum((c.block3_share for c in f.councils), ZERO),
+            ]
+        )
     latest_year, latest = years[-1]
     parts = "; ".join(f"{c.code} {money.money_text(c.contribution)}" for c in latest.councils)
     return fig.table_block(
@@ -191,17 +213,33 @@ def payment_frame(positions: list[payments.CouncilPosition], today: date) -> pd.
             status = "Paid" if i.is_paid else "Overdue" if due_yet else "Not yet due"
             if i.is_paid and not due_yet:
                 status = "Paid ahead"
-            records.append({
-                "month": _month(i.due_on), "due_on": i.due_on, "council": position.code,
-                "instalment": "Balancing payment" if i.is_balancing else f"Instalment {i.number}",
-                "due": i.amount, "paid": paid,
-                "outstanding": (i.amount if due_yet else ZERO) - paid, "status": status,
-            })  # fmt: skip
+            records.append(
+                {
+                    "month": _month(i.due_on),
+                    "due_on": i.due_on,
+                    "council": position.code,
+                    "instalment": "Balancing payment"
+                    if i.is_balancing
+                    else f"Instalment {i.number}",
+                    "due": i.amount,
+                    "paid": paid,
+                    "outstanding": (i.amount if due_yet else ZERO) - paid,
+                    "status": status,
+                }
+            )
     frame = pd.DataFrame.from_records(
         records,
-        columns=["month", "due_on", "council", "instalment", "due", "paid", "outstanding",
-                 "status"],
-    )  # fmt: skip
+        columns=[
+            "month",
+            "due_on",
+            "council",
+            "instalment",
+            "due",
+            "paid",
+            "outstanding",
+            "status",
+        ],
+    )
     return frame.sort_values(["due_on", "council", "instalment"], kind="stable")
 
 
@@ -260,13 +298,20 @@ POSITION_COLUMNS = [
 
 
 def position_rows(year: ContractYear, positions) -> list[list]:
-    rows = [[year.label, p.code, p.contribution, p.due_to_date, p.paid, p.outstanding,
-             p.left_to_pay] for p in positions]  # fmt: skip
-    rows.append([
-        year.label, "Total",
-        *(sum((getattr(p, name) for p in positions), ZERO)
-          for name in ("contribution", "due_to_date", "paid", "outstanding", "left_to_pay")),
-    ])  # fmt: skip
+    rows = [
+        [year.label, p.code, p.contribution, p.due_to_date, p.paid, p.outstanding, p.left_to_pay]
+        for p in positions
+    ]
+    rows.append(
+        [
+            year.label,
+            "Total",
+            *(
+                sum((getattr(p, name) for p in positions), ZERO)
+                for name in ("contribution", "due_to_date", "paid", "outstanding", "left_to_pay")
+            ),
+        ]
+    )
     return rows
 
 
@@ -308,10 +353,17 @@ def variance_table(table: budget.VarianceTable) -> dict:
         fig.column("in_words", "In words"),
     ]
     rows = [
-        [r.label, r.budget, r.actual_to_date, r.forecast_outturn, r.variance, r.variance_percent,
-         r.in_words]
+        [
+            r.label,
+            r.budget,
+            r.actual_to_date,
+            r.forecast_outturn,
+            r.variance,
+            r.variance_percent,
+            r.in_words,
+        ]
         for r in [*table.rows, table.total]
-    ]  # fmt: skip
+    ]
     return fig.table(columns, rows)
 
 
@@ -359,8 +411,10 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
         fig.column("outstanding", "Outstanding", "money"),
     ]
     by_code = {c.code: c for c in f.councils}
-    rows = [[p.code, by_code[p.code].percentage, p.contribution, p.due_to_date, p.paid,
-             p.outstanding] for p in positions]  # fmt: skip
+    rows = [
+        [p.code, by_code[p.code].percentage, p.contribution, p.due_to_date, p.paid, p.outstanding]
+        for p in positions
+    ]
     names = ("contribution", "due_to_date", "paid", "outstanding")
     rows.append(["Total", None, *(sum((getattr(p, n) for p in positions), ZERO) for n in names)])
     blocks.append(
@@ -408,7 +462,7 @@ def build_finance(arrangement) -> dict:
                 "no-years",
                 "No agreed contract years",
                 "No contract year has been agreed yet: drafts are not shown.",
-            )  # fmt: skip
+            )
         )
     else:
         data["period"] = years[-1][0].label

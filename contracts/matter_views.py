@@ -57,8 +57,14 @@ def _changes(history) -> list:
 
 # --- The register ---------------------------------------------------------------------------
 
-REGISTER_HEADER = ["Reference", "Title", "Description", "Source", "Decisions logged",
-                   "Awaiting answers"]  # fmt: skip
+REGISTER_HEADER = [
+    "Reference",
+    "Title",
+    "Description",
+    "Source",
+    "Decisions logged",
+    "Awaiting answers",
+]
 
 
 @login_required
@@ -72,10 +78,17 @@ def matter_list(request, code):
         waiting.setdefault(decision.matter_id, []).append(decision)
     rows = [(m, waiting.get(m.pk, [])) for m in register]
     if request.GET.get("format") in EXPORTS:
-        table = ([m.reference, m.title, m.description, m.source, m.logged, len(open_)]
-                 for m, open_ in rows)  # fmt: skip
-        return table_response(request.GET["format"], f"{arrangement.code}-reserved-matters",
-                              REGISTER_HEADER, table, title="Reserved matters")  # fmt: skip
+        table = (
+            [m.reference, m.title, m.description, m.source, m.logged, len(open_)]
+            for m, open_ in rows
+        )
+        return table_response(
+            request.GET["format"],
+            f"{arrangement.code}-reserved-matters",
+            REGISTER_HEADER,
+            table,
+            title="Reserved matters",
+        )
     context = {
         "arrangement": arrangement,
         "rows": rows,
@@ -112,14 +125,22 @@ def matter_edit(request, code, reference=None):
         matter = _matter_or_404(request, code, reference)
         arrangement = matter.arrangement
     require(request.user, Action.EDIT, Kind.CONTRACT)
-    initial = {"reason": "Added to the register"} if matter is None else {
-        "reference": matter.reference, "title": matter.title,
-        "description": matter.description, "source": matter.source}  # fmt: skip
+    initial = (
+        {"reason": "Added to the register"}
+        if matter is None
+        else {
+            "reference": matter.reference,
+            "title": matter.title,
+            "description": matter.description,
+            "source": matter.source,
+        }
+    )
     form = MatterForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            saved = matters.matter_save(by=request.user, arrangement=arrangement, matter=matter,
-                                        **form.cleaned_data)  # fmt: skip
+            saved = matters.matter_save(
+                by=request.user, arrangement=arrangement, matter=matter, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -159,11 +180,18 @@ def decision_list(request, code):
     found = DecisionFilter(request.GET, queryset=matters.decisions_for(arrangement))
     decisions = found.qs if found.is_valid() else found.queryset.none()
     if request.GET.get("format") in EXPORTS:
-        header = [*LOG_HEADER, *(f"{c.code} answer" for c in councils),
-                  *(f"{c.code} decided on" for c in councils)]  # fmt: skip
-        return table_response(request.GET["format"], f"{arrangement.code}-reserved-decisions",
-                              header, _log_rows(decisions, councils),
-                              title="Reserved decisions")  # fmt: skip
+        header = [
+            *LOG_HEADER,
+            *(f"{c.code} answer" for c in councils),
+            *(f"{c.code} decided on" for c in councils),
+        ]
+        return table_response(
+            request.GET["format"],
+            f"{arrangement.code}-reserved-decisions",
+            header,
+            _log_rows(decisions, councils),
+            title="Reserved decisions",
+        )
     page = Paginator(decisions, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -258,6 +286,11 @@ def consent_correct(request, code, pk):
         else:
             messages.success(request, f"{own.code}'s answer corrected.")
             return redirect(decision.get_absolute_url())
-    context = {"arrangement": decision.matter.arrangement, "decision": decision,
-               "matter": decision.matter, "consent": consent, "form": form}  # fmt: skip
+    context = {
+        "arrangement": decision.matter.arrangement,
+        "decision": decision,
+        "matter": decision.matter,
+        "consent": consent,
+        "form": form,
+    }
     return render(request, "contracts/matter_consent_form.html", context)

@@ -21,8 +21,18 @@ from trust_portal.accounts.permissions import Action, Kind, require, role_allows
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 
-EXPORT_HEADER = ["Contract year", "Council", "Instalment", "Month", "Due on", "Amount (£)",
-                 "Paid on", "Reference", "Recorded by", "Recorded at"]  # fmt: skip
+EXPORT_HEADER = [
+    "Contract year",
+    "Council",
+    "Instalment",
+    "Month",
+    "Due on",
+    "Amount (£)",
+    "Paid on",
+    "Reference",
+    "Recorded by",
+    "Recorded at",
+]
 
 
 def _list_url(contract_year: ContractYear, code: str = "") -> str:
@@ -43,9 +53,18 @@ def _export_rows(contract_year, positions):
             recorded_at = ""
             if i.is_paid and i.recorded_at:
                 recorded_at = f"{timezone.localtime(i.recorded_at):%Y-%m-%d %H:%M}"
-            yield [contract_year.label, position.code, i.number, f"{i.due_on:%B %Y}", i.due_on,
-                   i.amount, i.paid_on, i.reference, _person(i.recorded_by) if i.is_paid else "",
-                   recorded_at]  # fmt: skip
+            yield [
+                contract_year.label,
+                position.code,
+                i.number,
+                f"{i.due_on:%B %Y}",
+                i.due_on,
+                i.amount,
+                i.paid_on,
+                i.reference,
+                _person(i.recorded_by) if i.is_paid else "",
+                recorded_at,
+            ]
 
 
 @login_required
@@ -78,7 +97,7 @@ def _instalment(request, code, year, council, number) -> Instalment:
         contract_year.instalments.select_related("council")
         .filter(council__code=council.upper(), number=number)
         .first()
-    )  # fmt: skip
+    )
     if found is None:
         raise Http404("No such instalment.")
     found.contract_year = contract_year
@@ -90,8 +109,12 @@ def _refused(request, instalment, doing: str):
     if request.user.organisation_id == instalment.council_id:
         return None
     year = instalment.contract_year
-    context = {"instalment": instalment, "doing": doing, "arrangement": year.arrangement,
-               "contract_year": year}  # fmt: skip
+    context = {
+        "instalment": instalment,
+        "doing": doing,
+        "arrangement": year.arrangement,
+        "contract_year": year,
+    }
     return render(request, "contracts/payment_refused.html", context, status=403)
 
 
@@ -129,8 +152,12 @@ def payment_record(request, code, year, council, number):
                 request, f"{_describe(instalment)} recorded as paid on {paid_on:%-d %B %Y}."
             )
             return redirect(back)
-    context = {"instalment": instalment, "form": form, "back": back,
-               "arrangement": instalment.contract_year.arrangement}  # fmt: skip
+    context = {
+        "instalment": instalment,
+        "form": form,
+        "back": back,
+        "arrangement": instalment.contract_year.arrangement,
+    }
     return render(request, "contracts/payment_record.html", context)
 
 
@@ -156,8 +183,12 @@ def payment_undo(request, code, year, council, number):
         else:
             messages.success(request, f"{_describe(instalment)} shows as unpaid again.")
             return redirect(back)
-    context = {"instalment": instalment, "form": form, "back": back,
-               "arrangement": instalment.contract_year.arrangement}  # fmt: skip
+    context = {
+        "instalment": instalment,
+        "form": form,
+        "back": back,
+        "arrangement": instalment.contract_year.arrangement,
+    }
     return render(request, "contracts/payment_undo.html", context)
 
 
@@ -167,8 +198,10 @@ def payment_undo(request, code, year, council, number):
 def _variation_link(contract_year, proposal, basis: str) -> str | None:
     """ "Request this split as a variation", if the variation pages exist yet."""
     try:
-        url = reverse("contracts:variation-new", args=[contract_year.arrangement.code,
-                                                       contract_year.financial_year])  # fmt: skip
+        url = reverse(
+            "contracts:variation-new",
+            args=[contract_year.arrangement.code, contract_year.financial_year],
+        )
     except NoReverseMatch:
         return None
     shares = [(f"share_{code}", f"{value:.2f}") for code, value in proposal.shares.items()]
@@ -195,8 +228,13 @@ def _calculator_form(request, councils, returns):
 
 def _propose(request, contract_year, councils, data, chosen, filled):
     """The proposal, and the link to request it as a variation (council officers only)."""
-    proposal = calculator.propose(contract_year, councils=councils, weight=data["weight"],
-                                  population=data["population"], demand=data["demand"])  # fmt: skip
+    proposal = calculator.propose(
+        contract_year,
+        councils=councils,
+        weight=data["weight"],
+        population=data["population"],
+        demand=data["demand"],
+    )
     if not role_allows(request.user.role, Kind.CONTRACT, Action.EDIT):
         return proposal, None
     if chosen and all(filled.get(code) == cases for code, cases in data["demand"].items()):

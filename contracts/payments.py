@@ -91,10 +91,9 @@ def payment_position(
     year's ``figures`` are given)."""
     figures = figures or money.year_figures(contract_year)
     rows: dict[int, list[Instalment]] = {}
-    instalments = (
-        contract_year.instalments.select_related("council", "recorded_by")
-        .order_by("council__code", "number")
-    )  # fmt: skip
+    instalments = contract_year.instalments.select_related("council", "recorded_by").order_by(
+        "council__code", "number"
+    )
     for instalment in instalments:
         rows.setdefault(instalment.council_id, []).append(instalment)
     councils = {c.code: c.pk for c in contract_year.arrangement.councils.all()}

@@ -92,12 +92,14 @@ class Proposal:
         parts = []
         if self.weight < money.HUNDRED:
             people = ", ".join(f"{r.code} {r.population:,}" for r in self.rows)
-            parts.append(f"{money.percentage_text(money.HUNDRED - self.weight)} on population "
-                         f"({people})")  # fmt: skip
+            parts.append(
+                f"{money.percentage_text(money.HUNDRED - self.weight)} on population ({people})"
+            )
         if self.weight > 0:
             cases = ", ".join(f"{r.code} {r.demand:,}" for r in self.rows)
-            parts.append(f"{money.percentage_text(self.weight)} on demand: {demand_source} "
-                         f"({cases})")  # fmt: skip
+            parts.append(
+                f"{money.percentage_text(self.weight)} on demand: {demand_source} ({cases})"
+            )
         shares = ", ".join(f"{r.code} {money.percentage_text(r.proposed)}" for r in self.rows)
         return (
             f"Split calculator: {' and '.join(parts)}; rounded to two decimal places adding "

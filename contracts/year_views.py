@@ -35,8 +35,13 @@ def year_detail(request, code, year):
         if table not in YEAR_TABLES:
             raise Http404("No such table.")
         header, rows = YEAR_TABLES[table](contract_year)
-        return table_response(fmt, f"{arrangement.code}-{table}-{year}", header, rows,
-                              title=f"{table.capitalize()} {contract_year.label}")  # fmt: skip
+        return table_response(
+            fmt,
+            f"{arrangement.code}-{table}-{year}",
+            header,
+            rows,
+            title=f"{table.capitalize()} {contract_year.label}",
+        )
     today = timezone.localdate()
     figures, rows = council_rows(contract_year, today=today)
     is_draft = contract_year.state == ContractYear.State.DRAFT
@@ -69,10 +74,15 @@ def year_detail(request, code, year):
 def _lines_table(contract_year):
     lines = contract_year.lines.select_related("funded_by")
     return LINE_HEADER, (
-        [line.get_block_display(), line.name, line.amount, "yes" if line.recurring else "no",
-         line.funded_by.code if line.funded_by else "the split"]
+        [
+            line.get_block_display(),
+            line.name,
+            line.amount,
+            "yes" if line.recurring else "no",
+            line.funded_by.code if line.funded_by else "the split",
+        ]
         for line in lines
-    )  # fmt: skip
+    )
 
 
 def _contributions_table(contract_year):
@@ -95,25 +105,49 @@ def _adjustments_table(contract_year):
 
 
 def _variations_table(contract_year):
-    header = ["Number", "Change", "Reason", "Proposed", "Replaced", "State", "Requested by",
-              "Requested at", "Decided by", "Councils' decision of", "Decision note"]  # fmt: skip
+    header = [
+        "Number",
+        "Change",
+        "Reason",
+        "Proposed",
+        "Replaced",
+        "State",
+        "Requested by",
+        "Requested at",
+        "Decided by",
+        "Councils' decision of",
+        "Decision note",
+    ]
     rows = (
-        [v.number, v.get_kind_display(), v.reason, json.dumps(v.proposed),
-         json.dumps(v.before) if v.before else "", v.get_state_display(), str(v.requested_by),
-         v.requested_at.replace(tzinfo=None), str(v.decided_by or ""), v.decision_date,
-         v.decision_note]
+        [
+            v.number,
+            v.get_kind_display(),
+            v.reason,
+            json.dumps(v.proposed),
+            json.dumps(v.before) if v.before else "",
+            v.get_state_display(),
+            str(v.requested_by),
+            v.requested_at.replace(tzinfo=None),
+            str(v.decided_by or ""),
+            v.decision_date,
+            v.decision_note,
+        ]
         for v in contract_year.variations.select_related("requested_by", "decided_by")
-    )  # fmt: skip
+    )
     return header, rows
 
 
 def _history_table(contract_year):
     return ["When", "Who", "What", "Change", "Why"], (
-        [h.history_date.replace(tzinfo=None), str(h.history_user or "Trust Portal"), label,
-         {"+": "added", "-": "removed"}.get(h.history_type, "changed") + f": {h.instance}",
-         h.history_change_reason or ""]
+        [
+            h.history_date.replace(tzinfo=None),
+            str(h.history_user or "Trust Portal"),
+            label,
+            {"+": "added", "-": "removed"}.get(h.history_type, "changed") + f": {h.instance}",
+            h.history_change_reason or "",
+        ]
         for label, h in year_history(contract_year)
-    )  # fmt: skip
+    )
 
 
 YEAR_TABLES = {

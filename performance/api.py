@@ -81,8 +81,17 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = ["trust", "month", "revision", "state", "indicator", "area", "numerator",
-                  "denominator", "source"]  # fmt: skip
+        fields = [
+            "trust",
+            "month",
+            "revision",
+            "state",
+            "indicator",
+            "area",
+            "numerator",
+            "denominator",
+            "source",
+        ]
 
 
 class ReturnSerializer(serializers.ModelSerializer):
@@ -92,8 +101,18 @@ class ReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MonthlyReturn
-        fields = ["id", "trust", "month", "revision", "revision_reason", "state", "lock_version",
-                  "submitted_at", "approved_at", "url"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "month",
+            "revision",
+            "revision_reason",
+            "state",
+            "lock_version",
+            "submitted_at",
+            "approved_at",
+            "url",
+        ]
 
     def get_url(self, monthly_return) -> str:
         return monthly_return.get_absolute_url()
@@ -161,8 +180,9 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         arrangement = get_object_or_404(
             arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
         )
-        started = returns.return_start(by=request.user, arrangement=arrangement,
-                                       month=data.validated_data["month"])  # fmt: skip
+        started = returns.return_start(
+            by=request.user, arrangement=arrangement, month=data.validated_data["month"]
+        )
         return Response(ReturnSerializer(started).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -173,9 +193,11 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         figures = {
             (str(f.get("indicator", "")), str(f.get("area", ""))): (
-                f.get("numerator"), f.get("denominator"))
+                f.get("numerator"),
+                f.get("denominator"),
+            )
             for f in data.validated_data["figures"]
-        }  # fmt: skip
+        }
         returns.return_save(
             by=request.user,
             monthly_return=monthly_return,
@@ -207,8 +229,9 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         monthly_return = self.get_object()
         data = QueryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        returns.return_send_back(by=request.user, monthly_return=monthly_return,
-                                 query=data.validated_data["query"])  # fmt: skip
+        returns.return_send_back(
+            by=request.user, monthly_return=monthly_return, query=data.validated_data["query"]
+        )
         monthly_return.refresh_from_db()
         return Response(ReturnSerializer(monthly_return).data)
 

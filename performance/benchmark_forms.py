@@ -26,9 +26,9 @@ class BenchmarkForm(GovukForm):
         help_text="In the indicator's own units: a percentage as 85.5.",
     )
     source = forms.CharField(
-        max_length=500, help_text="The publication and table, for example its title, year and "
-        "table number."
-    )  # fmt: skip
+        max_length=500,
+        help_text="The publication and table, for example its title, year and table number.",
+    )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

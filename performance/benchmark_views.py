@@ -19,16 +19,34 @@ from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, 
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 
-EXPORT_HEADER = ["Indicator", "Indicator name", "Financial year", "Benchmark", "Area", "Value",
-                 "Source", "Note", "Entered by", "Entered at"]  # fmt: skip
+EXPORT_HEADER = [
+    "Indicator",
+    "Indicator name",
+    "Financial year",
+    "Benchmark",
+    "Area",
+    "Value",
+    "Source",
+    "Note",
+    "Entered by",
+    "Entered at",
+]
 
 
 def _export_rows(rows):
     for b in rows:
-        yield [b.indicator.code, b.indicator.name, financial_year_label(b.financial_year),
-               b.get_kind_display(), b.area, b.value, b.source, b.note,
-               b.entered_by.get_full_name() if b.entered_by else "",
-               timezone.localtime(b.entered_at).replace(tzinfo=None)]  # fmt: skip
+        yield [
+            b.indicator.code,
+            b.indicator.name,
+            financial_year_label(b.financial_year),
+            b.get_kind_display(),
+            b.area,
+            b.value,
+            b.source,
+            b.note,
+            b.entered_by.get_full_name() if b.entered_by else "",
+            timezone.localtime(b.entered_at).replace(tzinfo=None),
+        ]
 
 
 @login_required
@@ -44,8 +62,9 @@ def benchmark_list(request, code):
         rows = rows.filter(financial_year=int(year))
     if request.GET.get("format") in ("csv", "xlsx"):
         name = f"{arrangement.code}-benchmarks" + (f"-{year}" if year.isdigit() else "")
-        return table_response(request.GET["format"], name, EXPORT_HEADER, _export_rows(rows),
-                              title="Benchmarks")  # fmt: skip
+        return table_response(
+            request.GET["format"], name, EXPORT_HEADER, _export_rows(rows), title="Benchmarks"
+        )
     context = {
         "arrangement": arrangement,
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
@@ -69,12 +88,17 @@ def benchmark_edit(request, code, pk=None):
         names = ["financial_year", "kind", "area", "value", "source", "note"]
         initial = {name: getattr(benchmark, name) for name in names}
         initial["indicator"] = benchmark.indicator.code
-    form = BenchmarkForm(request.POST if request.method == "POST" else None, initial=initial,
-                         arrangement=arrangement, changing=benchmark is not None)  # fmt: skip
+    form = BenchmarkForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        arrangement=arrangement,
+        changing=benchmark is not None,
+    )
     if form.is_valid():
         try:
-            saved = benchmarks.benchmark_save(by=request.user, arrangement=arrangement,
-                                              benchmark=benchmark, **form.cleaned_data)  # fmt: skip
+            saved = benchmarks.benchmark_save(
+                by=request.user, arrangement=arrangement, benchmark=benchmark, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -103,8 +127,11 @@ def benchmark_import(request, code):
             )
         except benchmarks.ImportRefused as refused:
             problems = refused.errors
-            form.add_error("file", f"The file has {len(problems)} problem"
-                           f"{'s' if len(problems) != 1 else ''}: nothing was saved.")  # fmt: skip
+            form.add_error(
+                "file",
+                f"The file has {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''}: nothing was saved.",
+            )
         else:
             messages.success(request, f"Benchmarks imported: {added} added, {updated} changed.")
             return redirect(_list_url(arrangement))

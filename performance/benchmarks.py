@@ -27,12 +27,25 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_ROWS = 5000
 MAX_BYTES = 1_000_000
 TEMPLATE_ROWS = [
-    ["CIN_VISIT_IN_TIME", "2024", "england", "ALL", "85.5",
-     "Publication name, year, table number", ""],
-    ["WORKFORCE_VACANCY_RATE", "2024", "statistical_neighbours", "ALL", "17.0",
-     "Publication name, year, table number",
-     "The published figure covers North and West Northamptonshire together"],
-]  # fmt: skip
+    [
+        "CIN_VISIT_IN_TIME",
+        "2024",
+        "england",
+        "ALL",
+        "85.5",
+        "Publication name, year, table number",
+        "",
+    ],
+    [
+        "WORKFORCE_VACANCY_RATE",
+        "2024",
+        "statistical_neighbours",
+        "ALL",
+        "17.0",
+        "Publication name, year, table number",
+        "The published figure covers North and West Northamptonshire together",
+    ],
+]
 
 
 def areas_allowed(arrangement) -> list[str]:
@@ -97,15 +110,24 @@ def benchmark_save(
     if by is not None:
         require(by, Action.EDIT, Kind.TARGET, arrangement)
     area = (area or ALL_AREAS).strip().upper()
-    errors = benchmark_check(arrangement=arrangement, indicator=indicator,
-                             financial_year=financial_year, kind=kind, area=area, value=value,
-                             source=source)  # fmt: skip
+    errors = benchmark_check(
+        arrangement=arrangement,
+        indicator=indicator,
+        financial_year=financial_year,
+        kind=kind,
+        area=area,
+        value=value,
+        source=source,
+    )
     if benchmark is not None and not reason.strip():
         errors["reason"] = "Say why the benchmark changes."
     clash = Benchmark.objects.filter(
-        arrangement=arrangement, indicator=indicator, financial_year=financial_year, kind=kind,
+        arrangement=arrangement,
+        indicator=indicator,
+        financial_year=financial_year,
+        kind=kind,
         area=area,
-    )  # fmt: skip
+    )
     if benchmark is not None:
         clash = clash.exclude(pk=benchmark.pk)
     if not errors and clash.exists():
@@ -178,8 +200,15 @@ def _parse(arrangement, text: str) -> tuple[list[dict], list[RowError]]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in COLUMNS if c not in header and c != "note"]
     if missing:
-        return [], [RowError(1, "", "", f"The header must name the columns {', '.join(COLUMNS)} "
-                             f"(missing: {', '.join(missing)}).")]  # fmt: skip
+        return [], [
+            RowError(
+                1,
+                "",
+                "",
+                f"The header must name the columns {', '.join(COLUMNS)} "
+                f"(missing: {', '.join(missing)}).",
+            )
+        ]
     indicators = {i.code: i for i in Indicator.objects.all()}
     areas = areas_allowed(arrangement)
     rows, errors, seen = [], [], {}
@@ -194,8 +223,11 @@ def _parse(arrangement, text: str) -> tuple[list[dict], list[RowError]]:
         code = cell.get("indicator", "").upper()
         indicator = indicators.get(code)
         if indicator is None:
-            problems.append(RowError(number, "indicator", cell.get("indicator", ""),
-                                     "No indicator has this code."))  # fmt: skip
+            problems.append(
+                RowError(
+                    number, "indicator", cell.get("indicator", ""), "No indicator has this code."
+                )
+            )
         year_text = cell.get("financial_year", "")
         year = int(year_text) if year_text.isdigit() else None
         if year is None:
@@ -218,9 +250,16 @@ def _parse(arrangement, text: str) -> tuple[list[dict], list[RowError]]:
             value = None
             problems.append(RowError(number, "value", cell.get("value", ""), "Enter a number."))
         source = cell.get("source", "")
-        found = benchmark_check(arrangement=arrangement, indicator=indicator,
-                                financial_year=year, kind=kind, area=area, value=value,
-                                source=source, areas=areas)  # fmt: skip
+        found = benchmark_check(
+            arrangement=arrangement,
+            indicator=indicator,
+            financial_year=year,
+            kind=kind,
+            area=area,
+            value=value,
+            source=source,
+            areas=areas,
+        )
         shown = {
             "financial_year": year_text,
             "kind": cell.get("kind", ""),
@@ -236,9 +275,17 @@ def _parse(arrangement, text: str) -> tuple[list[dict], list[RowError]]:
             seen[key] = number
         errors += problems
         if not problems:
-            rows.append({"indicator": indicator, "financial_year": year, "kind": kind,
-                         "area": area, "value": value, "source": source,
-                         "note": cell.get("note", "")})  # fmt: skip
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "financial_year": year,
+                    "kind": kind,
+                    "area": area,
+                    "value": value,
+                    "source": source,
+                    "note": cell.get("note", ""),
+                }
+            )
     if not rows and not errors:
         errors.append(RowError(2, "", "", "The file has no benchmarks in it."))
     return rows, errors
@@ -258,15 +305,21 @@ def benchmark_import(*, by, arrangement, raw: bytes) -> tuple[int, int]:
     added = updated = 0
     for row in rows:
         existing = Benchmark.objects.filter(
-            arrangement=arrangement, indicator=row["indicator"],
-            financial_year=row["financial_year"], kind=row["kind"], area=row["area"],
-        ).first()  # fmt: skip
+            arrangement=arrangement,
+            indicator=row["indicator"],
+            financial_year=row["financial_year"],
+            kind=row["kind"],
+            area=row["area"],
+        ).first()
         if existing is None:
             benchmark = Benchmark(arrangement=arrangement, **row)
             added += 1
         else:
             unchanged = (existing.value, existing.source, existing.note) == (
-                row["value"], row["source"], row["note"])  # fmt: skip
+                row["value"],
+                row["source"],
+                row["note"],
+            )
             if unchanged:
                 continue
             benchmark = existing

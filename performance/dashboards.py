@@ -91,8 +91,12 @@ class History:
         if figure is None:
             return rate(numerator=None, denominator=None, unit=indicator.unit, **common)
         if figure.counted:
-            result = rate(numerator=figure.numerator, denominator=figure.denominator,
-                          unit=indicator.unit, **common)  # fmt: skip
+            result = rate(
+                numerator=figure.numerator,
+                denominator=figure.denominator,
+                unit=indicator.unit,
+                **common,
+            )
         else:  # the exact value itself, rated as a number
             result = rate(numerator=figure.value, denominator=None, unit="count", **common)
         if not figure.rated and result.status != Status.NONE:
@@ -252,7 +256,7 @@ def value_columns(prefix: str = "", label: str = "") -> list[dict]:
         ),
         figures.column(
             f"{key}number", f"{words}number" if words else "Number", "number", counts=counts
-        ),  # fmt: skip
+        ),
         figures.column(f"{key}numerator", f"{words}numerator", "count", page=False),
         figures.column(f"{key}denominator", f"{words}denominator", "count", page=False),
     ]
@@ -371,11 +375,18 @@ def exceptions(history: History, month: date) -> dict:
             rating = history.rating(indicator, figure, month)
             if rating.status != Status.RED:
                 continue
-            rows.append([
-                indicator.name, indicator.code, area, *value_cells(indicator, figure),
-                target.target, target.tolerance, rag_words(rating, figure),
-                history.commentary.get((month, indicator.code), "No commentary given."),
-            ])  # fmt: skip
+            rows.append(
+                [
+                    indicator.name,
+                    indicator.code,
+                    area,
+                    *value_cells(indicator, figure),
+                    target.target,
+                    target.tolerance,
+                    rag_words(rating, figure),
+                    history.commentary.get((month, indicator.code), "No commentary given."),
+                ]
+            )
     summary = (
         f"{len(rows)} red figure{'s' if len(rows) != 1 else ''} in {month:%B %Y}, each with "
         "the trust's commentary."
@@ -481,8 +492,10 @@ def trend_page(history: History, indicator: Indicator) -> dict:
     unit = "%" if indicator.unit == "percentage" else ""
 
     def values(area):
-        return [shown(indicator, getattr(history.figures.get((indicator.code, area, m)),
-                                         "value", None)) for m in months]  # fmt: skip
+        return [
+            shown(indicator, getattr(history.figures.get((indicator.code, area, m)), "value", None))
+            for m in months
+        ]
 
     targets = [history.target(indicator, m) if indicator.has_rag else None for m in months]
     figure = go.Figure()
@@ -491,34 +504,54 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         hover = f"{label}: %{{y}}{unit}<extra></extra>"
         figure.add_trace(go.Scatter(x=x, y=values(area), name=label, hovertemplate=hover))
     if any(targets):
-        figure.add_trace(go.Scatter(
-            x=x, y=[figures.plain(t.target) if t else None for t in targets], name="Target",
-            mode="lines",
-            line={"shape": "hv", "dash": "dash", "color": "#0b0c0c"},
-        ))  # fmt: skip
-        figure.add_trace(go.Scatter(
-            x=x, y=[figures.plain(edge_of(indicator, t)) for t in targets],
-            name="Edge of tolerance",
-            mode="lines", line={"shape": "hv", "dash": "dot", "color": "#505a5f"},
-            fill="tonexty", fillcolor="rgba(177, 180, 182, 0.3)",
-        ))  # fmt: skip
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[figures.plain(t.target) if t else None for t in targets],
+                name="Target",
+                mode="lines",
+                line={"shape": "hv", "dash": "dash", "color": "#0b0c0c"},
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[figures.plain(edge_of(indicator, t)) for t in targets],
+                name="Edge of tolerance",
+                mode="lines",
+                line={"shape": "hv", "dash": "dot", "color": "#505a5f"},
+                fill="tonexty",
+                fillcolor="rgba(177, 180, 182, 0.3)",
+            )
+        )
     for kind, area, by_year in series:
         picked = [by_year.get(financial_year_of(m)) for m in months]
-        figure.add_trace(go.Scatter(
-            x=x, y=[figures.plain(b.value) if b else None for b in picked],
-            name=benchmark_name(kind, area),
-            mode="lines", line={"shape": "hv"}, text=[b.source if b else "" for b in picked],
-            hovertemplate=f"{benchmark_name(kind, area)}: %{{y}}{unit} (%{{text}})<extra></extra>",
-        ))  # fmt: skip
-    figure.update_layout(yaxis={"title": {"text": "per cent" if unit else indicator.unit}},
-                         xaxis={"type": "date", "tickformat": "%b %Y"})  # fmt: skip
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[figures.plain(b.value) if b else None for b in picked],
+                name=benchmark_name(kind, area),
+                mode="lines",
+                line={"shape": "hv"},
+                text=[b.source if b else "" for b in picked],
+                hovertemplate=(
+                    f"{benchmark_name(kind, area)}: %{{y}}{unit} (%{{text}})<extra></extra>"
+                ),
+            )
+        )
+    figure.update_layout(
+        yaxis={"title": {"text": "per cent" if unit else indicator.unit}},
+        xaxis={"type": "date", "tickformat": "%b %Y"},
+    )
     chart_columns = [figures.column("month", "Month", "month")]
     chart_columns += [
         figures.column(f"{area}_value", "Overall" if area == OVERALL else area, "number")
         for area, _ in history.areas
     ]
-    chart_columns += [figures.column("target", "Target", "number"),
-                      figures.column("edge", "Edge of tolerance", "number")]  # fmt: skip
+    chart_columns += [
+        figures.column("target", "Target", "number"),
+        figures.column("edge", "Edge of tolerance", "number"),
+    ]
     chart_columns += [
         figures.column(f"{kind}_{area}", benchmark_name(kind, area), "number")
         for kind, area, _ in series
@@ -555,12 +588,16 @@ def trend_summary(history, indicator, months, targets, series) -> str:
         got = [(m, f.value) for m, f in zip(months, got, strict=True) if f and f.value is not None]
         if got:
             who = "overall" if area == OVERALL else area
-            parts.append(f"{who} {with_unit(indicator, got[0][1])} in {got[0][0]:%b %Y} and "
-                         f"{with_unit(indicator, got[-1][1])} in {got[-1][0]:%b %Y}")  # fmt: skip
+            parts.append(
+                f"{who} {with_unit(indicator, got[0][1])} in {got[0][0]:%b %Y} and "
+                f"{with_unit(indicator, got[-1][1])} in {got[-1][0]:%b %Y}"
+            )
     text = f"{indicator.name} from {months[0]:%B %Y} to {months[-1]:%B %Y}: " + "; ".join(parts)
     if targets[-1] is not None:
-        text += (f". Target in {months[-1]:%B %Y}: {targets[-1].target.normalize():f}, "
-                 f"tolerance {targets[-1].tolerance.normalize():f}")  # fmt: skip
+        text += (
+            f". Target in {months[-1]:%B %Y}: {targets[-1].target.normalize():f}, "
+            f"tolerance {targets[-1].tolerance.normalize():f}"
+        )
     if series:
         text += ". Benchmarks: " + ", ".join(benchmark_name(k, a) for k, a, _ in series)
     return text + "."
@@ -571,12 +608,16 @@ def trend_table(history, indicator, months, targets, series) -> dict:
     for area, _ in history.areas:
         columns += value_columns(area, "Overall" if area == OVERALL else area)
         columns.append(figures.column(f"{area}_rag", f"{area}: RAG", "rag"))
-    columns += [figures.column("target", "Target", "number"),
-                figures.column("tolerance", "Tolerance", "number")]  # fmt: skip
+    columns += [
+        figures.column("target", "Target", "number"),
+        figures.column("tolerance", "Tolerance", "number"),
+    ]
     for kind, area, _ in series:
         name = benchmark_name(kind, area)
-        columns += [figures.column(f"{kind}_{area}", name, "number"),
-                    figures.column(f"{kind}_{area}_source", f"{name}: source")]  # fmt: skip
+        columns += [
+            figures.column(f"{kind}_{area}", name, "number"),
+            figures.column(f"{kind}_{area}_source", f"{name}: source"),
+        ]
     rows = []
     for month, target in zip(months, targets, strict=True):
         row = [month_key(month)]
@@ -625,12 +666,16 @@ def build_indicators(arrangement) -> dict:
         latest = overall[-1] if overall else None
         figure = history.figures.get((indicator.code, OVERALL, latest)) if latest else None
         rating = history.rating(indicator, figure, latest) if latest else None
-        rows.append([
-            indicator.code, indicator.name, month_key(latest) if latest else None,
-            *value_cells(indicator, figure),
-            rating.status.value if rating and rating.status != Status.NONE else None,
-            rag_words(rating, figure) if rating else "No approved figures yet",
-        ])  # fmt: skip
+        rows.append(
+            [
+                indicator.code,
+                indicator.name,
+                month_key(latest) if latest else None,
+                *value_cells(indicator, figure),
+                rating.status.value if rating and rating.status != Status.NONE else None,
+                rag_words(rating, figure) if rating else "No approved figures yet",
+            ]
+        )
         pages[indicator.code] = trend_page(history, indicator)
     block = figures.table_block(
         "indicators",

@@ -70,9 +70,10 @@ class ReturnFiguresForm(forms.Form):
             )
             if indicator.has_denominator:
                 self.fields[f"d__{indicator.code}__{area}"] = forms.CharField(
-                    required=False, label=f"{label}: denominator",
+                    required=False,
+                    label=f"{label}: denominator",
                     initial=m.denominator if m else None,
-                )  # fmt: skip
+                )
         for indicator in {i for i, _ in cells}:
             self.fields[f"c__{indicator.code}"] = forms.CharField(
                 required=False,

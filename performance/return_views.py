@@ -91,16 +91,26 @@ def return_edit(request, code, month, revision):
         )
 
     done, form, stale = save_figures(
-        request, monthly_return, build=build, saved="Figures saved as a draft.",
+        request,
+        monthly_return,
+        build=build,
+        saved="Figures saved as a draft.",
         save=lambda form: returns.return_save(
-            by=request.user, monthly_return=monthly_return,
-            expected_version=form.cleaned_data["version"], figures=form.figures(),
-            commentary=form.commentary()),
-    )  # fmt: skip
+            by=request.user,
+            monthly_return=monthly_return,
+            expected_version=form.cleaned_data["version"],
+            figures=form.figures(),
+            commentary=form.commentary(),
+        ),
+    )
     if done:
         return done
-    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
-               "form": form, "stale": stale}  # fmt: skip
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": monthly_return.arrangement,
+        "form": form,
+        "stale": stale,
+    }
     return render(request, "performance/return_edit.html", context)
 
 
@@ -109,9 +119,12 @@ def return_edit(request, code, month, revision):
 def return_submit(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return act(request, monthly_return,
-                lambda: returns.return_submit(by=request.user, monthly_return=monthly_return),
-                "Submitted. The councils' officers have been told by email.")  # fmt: skip
+    return act(
+        request,
+        monthly_return,
+        lambda: returns.return_submit(by=request.user, monthly_return=monthly_return),
+        "Submitted. The councils' officers have been told by email.",
+    )
 
 
 @login_required
@@ -119,9 +132,12 @@ def return_submit(request, code, month, revision):
 def return_approve(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return act(request, monthly_return,
-                lambda: returns.return_approve(by=request.user, monthly_return=monthly_return),
-                "Your council's area is approved.")  # fmt: skip
+    return act(
+        request,
+        monthly_return,
+        lambda: returns.return_approve(by=request.user, monthly_return=monthly_return),
+        "Your council's area is approved.",
+    )
 
 
 @login_required
@@ -131,10 +147,14 @@ def return_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = forms.QueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return act(request, monthly_return,
-                    lambda: returns.return_send_back(by=request.user, monthly_return=monthly_return,
-                                                     query=form.cleaned_data["query"]),
-                    "Returned to the trust with your query.")  # fmt: skip
+        return act(
+            request,
+            monthly_return,
+            lambda: returns.return_send_back(
+                by=request.user, monthly_return=monthly_return, query=form.cleaned_data["query"]
+            ),
+            "Returned to the trust with your query.",
+        )
     context = {
         "monthly_return": monthly_return,
         "arrangement": monthly_return.arrangement,
@@ -153,13 +173,17 @@ def return_correct(request, code, month, revision):
     form = forms.CorrectionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            new = returns.return_correct(by=request.user, monthly_return=monthly_return,
-                                         reason=form.cleaned_data["reason"])  # fmt: skip
+            new = returns.return_correct(
+                by=request.user, monthly_return=monthly_return, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Correction started. The approved figures stay in use "
-                             "until the councils approve it.")  # fmt: skip
+            messages.success(
+                request,
+                "Correction started. The approved figures stay in use "
+                "until the councils approve it.",
+            )
             return redirect(new.get_absolute_url())
     context = {
         "monthly_return": monthly_return,

@@ -52,8 +52,9 @@ def return_start(*, by, arrangement, month: date) -> MonthlyReturn:
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError({"month": "A month's return can be started once the month is over."})
-    return approvals.submission_create(model=MonthlyReturn, by=by, arrangement=arrangement,
-                                       period=month)  # fmt: skip
+    return approvals.submission_create(
+        model=MonthlyReturn, by=by, arrangement=arrangement, period=month
+    )
 
 
 def _whole(text, *, cell: str, what: str, errors: dict):
@@ -94,8 +95,12 @@ def return_save(
             errors[key] = f"{code} has no {area} figure in this return."
             continue
         indicator = indicators[code]
-        numerator = _whole(num_text, cell=key, what="number" if not indicator.has_denominator
-                           else "numerator", errors=errors)  # fmt: skip
+        numerator = _whole(
+            num_text,
+            cell=key,
+            what="number" if not indicator.has_denominator else "numerator",
+            errors=errors,
+        )
         denominator = None
         if indicator.has_denominator:
             denominator = _whole(den_text, cell=f"{key}.den", what="denominator", errors=errors)
@@ -127,17 +132,22 @@ def return_save(
             monthly_return=monthly_return,
             indicator=indicators[code],
             area=area,
-            defaults={"numerator": numerator, "denominator": denominator, "source": source,
-                      "extract_upload": None},
-        )  # fmt: skip
+            defaults={
+                "numerator": numerator,
+                "denominator": denominator,
+                "source": source,
+                "extract_upload": None,
+            },
+        )
     for code, text in commentary.items():
         if code not in indicators:
             continue
         if text.strip():
             Commentary.objects.update_or_create(
-                monthly_return=monthly_return, indicator=indicators[code],
+                monthly_return=monthly_return,
+                indicator=indicators[code],
                 defaults={"text": text.strip()},
-            )  # fmt: skip
+            )
         else:
             Commentary.objects.filter(
                 monthly_return=monthly_return, indicator=indicators[code]
@@ -254,11 +264,17 @@ def return_correct(*, by, monthly_return: MonthlyReturn, reason: str) -> Monthly
     """Start a correction: a new draft revision holding a copy of the approved figures."""
     new = approvals.submission_start_revision(approved=monthly_return, by=by, reason=reason)
     Measurement.objects.bulk_create(
-        Measurement(monthly_return=new, indicator_id=m.indicator_id, area=m.area,
-                    numerator=m.numerator, denominator=m.denominator, source=m.source,
-                    extract_upload_id=m.extract_upload_id)
+        Measurement(
+            monthly_return=new,
+            indicator_id=m.indicator_id,
+            area=m.area,
+            numerator=m.numerator,
+            denominator=m.denominator,
+            source=m.source,
+            extract_upload_id=m.extract_upload_id,
+        )
         for m in monthly_return.measurements.all()
-    )  # fmt: skip
+    )
     Commentary.objects.bulk_create(
         Commentary(monthly_return=new, indicator_id=c.indicator_id, text=c.text)
         for c in monthly_return.commentaries.all()

@@ -231,8 +231,15 @@ def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
         if record.history_type == "+" and after is not None and after.is_empty:
             continue  # an empty cell made by the first save: nothing was entered
         entries.append(
-            LogEntry(record.history_date, saver(record), indicator, record.area,
-                     before, after, record.get_source_display())
-        )  # fmt: skip
+            LogEntry(
+                record.history_date,
+                saver(record),
+                indicator,
+                record.area,
+                before,
+                after,
+                record.get_source_display(),
+            )
+        )
     entries.reverse()
     return entries

@@ -40,14 +40,18 @@ def indicator_revise_definition(
     latest = indicator.definitions.order_by("-version").first()
     if latest and valid_from <= latest.valid_from:
         raise ValidationError(
-            {"valid_from": f"Version {latest.version} already applies from "
-             f"{latest.valid_from:%B %Y}; a new version must start after it."}
-        )  # fmt: skip
+            {
+                "valid_from": f"Version {latest.version} already applies from "
+                f"{latest.valid_from:%B %Y}; a new version must start after it."
+            }
+        )
     if latest and not allow_past and valid_from < first_of_month(timezone.localdate()):
         raise ValidationError(
-            {"valid_from": "A definition cannot change months already reported. "
-             "Start it this month or later."}
-        )  # fmt: skip
+            {
+                "valid_from": "A definition cannot change months already reported. "
+                "Start it this month or later."
+            }
+        )
     if not change_reason.strip():
         raise ValidationError({"change_reason": "Say why the definition changes."})
     version = IndicatorDefinition(
@@ -97,14 +101,18 @@ def target_set(
         latest = existing.order_by("-valid_from").first()
         if start <= latest.valid_from:
             raise ValidationError(
-                {"valid_from": f"The {financial_year_label(financial_year)} target already "
-                 f"changed from {latest.valid_from:%B %Y}; a new change must start after it."}
-            )  # fmt: skip
+                {
+                    "valid_from": f"The {financial_year_label(financial_year)} target already "
+                    f"changed from {latest.valid_from:%B %Y}; a new change must start after it."
+                }
+            )
         if start < this_month:
             raise ValidationError(
-                {"valid_from": "Months already reported keep their target. "
-                 "Start the change this month or later."}
-            )  # fmt: skip
+                {
+                    "valid_from": "Months already reported keep their target. "
+                    "Start the change this month or later."
+                }
+            )
     if financial_year_of(start) != financial_year:
         raise ValidationError(
             {"valid_from": f"Choose a month in {financial_year_label(financial_year)}."}

@@ -65,9 +65,12 @@ def settings_edit(request, code):
     )
     if form.is_valid():
         try:
-            services.performance_settings_update(by=request.user, arrangement=arrangement,
-                                                 reason=form.cleaned_data["reason"],
-                                                 **form.values())  # fmt: skip
+            services.performance_settings_update(
+                by=request.user,
+                arrangement=arrangement,
+                reason=form.cleaned_data["reason"],
+                **form.values(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

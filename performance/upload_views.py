@@ -50,18 +50,25 @@ def extract_upload_new(request, code, month, revision):
             add_service_errors(form, error)
         else:
             return redirect(upload.get_absolute_url())
-    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
-               "form": form, "as_at": uploads.as_at_of(monthly_return)}  # fmt: skip
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": monthly_return.arrangement,
+        "form": form,
+        "as_at": uploads.as_at_of(monthly_return),
+    }
     return render(request, "performance/extract_upload_form.html", context)
 
 
 @login_required
 def extract_upload_detail(request, code, pk):
     upload = _upload_or_404(request, code, pk)
-    context = {"upload": upload, "monthly_return": upload.monthly_return,
-               "arrangement": upload.monthly_return.arrangement,
-               "errors_shown": upload.errors[:100],
-               "is_uploader": upload.uploaded_by_id == request.user.pk}  # fmt: skip
+    context = {
+        "upload": upload,
+        "monthly_return": upload.monthly_return,
+        "arrangement": upload.monthly_return.arrangement,
+        "errors_shown": upload.errors[:100],
+        "is_uploader": upload.uploaded_by_id == request.user.pk,
+    }
     return render(request, "performance/extract_upload_detail.html", context)
 
 
@@ -69,9 +76,15 @@ def extract_upload_detail(request, code, pk):
 def extract_upload_status(request, code, pk):
     """Polled by the progress bar."""
     upload = _upload_or_404(request, code, pk)
-    return JsonResponse({"state": upload.state, "state_label": upload.get_state_display(),
-                         "progress": upload.progress, "stage": upload.stage,
-                         "finished": upload.is_finished})  # fmt: skip
+    return JsonResponse(
+        {
+            "state": upload.state,
+            "state_label": upload.get_state_display(),
+            "progress": upload.progress,
+            "stage": upload.stage,
+            "finished": upload.is_finished,
+        }
+    )
 
 
 @login_required

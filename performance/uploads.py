@@ -220,8 +220,9 @@ def _fill(upload: ExtractUpload, result: dict) -> int:
         note=f"child-level extract {upload.sha256[:12]}, {upload.row_count:,} rows",
     )
     filled = 0
-    for indicator, area in cells_of(monthly_return.arrangement,
-                                     Indicator.objects.filter(from_extract=True)):  # fmt: skip
+    for indicator, area in cells_of(
+        monthly_return.arrangement, Indicator.objects.filter(from_extract=True)
+    ):
         figure = result["areas"][area][indicator.code]
         Measurement.objects.update_or_create(
             monthly_return=monthly_return,

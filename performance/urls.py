@@ -84,5 +84,5 @@ urlpatterns += [
     path(_benchmarks + "import/", benchmark_views.benchmark_import, name="benchmark-import"),
     path(
         _benchmarks + "template.csv", benchmark_views.benchmark_template, name="benchmark-template"
-    ),  # fmt: skip
+    ),
 ]

@@ -82,8 +82,9 @@ def target_edit(request, code, indicator):
     )
     if form.is_valid():
         try:
-            services.target_set(by=request.user, arrangement=arrangement, indicator=indicator,
-                                **form.cleaned_data)  # fmt: skip
+            services.target_set(
+                by=request.user, arrangement=arrangement, indicator=indicator, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -98,12 +99,16 @@ def target_edit(request, code, indicator):
 def definition_revise(request, indicator):
     indicator = get_object_or_404(Indicator.objects.with_definitions(), code=indicator.upper())
     current = indicator.definition_for(timezone.localdate())
-    initial = {
-        "definition": current.definition,
-        "why_it_matters": current.why_it_matters,
-        "numerator_words": current.numerator_words,
-        "denominator_words": current.denominator_words,
-    } if current else {}  # fmt: skip
+    initial = (
+        {
+            "definition": current.definition,
+            "why_it_matters": current.why_it_matters,
+            "numerator_words": current.numerator_words,
+            "denominator_words": current.denominator_words,
+        }
+        if current
+        else {}
+    )
     form = forms.DefinitionForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:

@@ -87,9 +87,13 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
         (TRUST_ROW, "Trust code", arrangement.trust.code, arrangement.trust.name),
         (MONTH_ROW, "Month", f"{monthly_return.period:%Y-%m}", f"{monthly_return.period:%B %Y}"),
         (REVISION_ROW, "Revision", monthly_return.revision, "1: the original; 2 on: corrections"),
-        (VERSION_ROW, "Version of the draft", monthly_return.lock_version,
-         "Tells the portal whether the draft changed since this file was made"),
-    ]  # fmt: skip
+        (
+            VERSION_ROW,
+            "Version of the draft",
+            monthly_return.lock_version,
+            "Tells the portal whether the draft changed since this file was made",
+        ),
+    ]
     for row, label, value, words in header:
         _put(sheet, row, 0, label, font=_BOLD)
         _put(sheet, row, 1, value, fill=_GREY, alignment=Alignment(horizontal="left"))
@@ -98,10 +102,14 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
         _put(sheet, COLUMNS_ROW, column, title, font=_BOLD)
 
     whole = DataValidation(
-        type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-        showErrorMessage=True, errorTitle="Whole numbers only",
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Whole numbers only",
         error="Type a whole number, 0 or more. Percentages are worked out for you.",
-    )  # fmt: skip
+    )
     sheet.add_data_validation(whole)
     seen = set()
     for row, (indicator, area) in enumerate(cells, start=FIRST_ROW):
@@ -110,12 +118,26 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
         _put(sheet, row, NAME, indicator.name)
         _put(sheet, row, AREA, area)
         _put(sheet, row, UNIT, indicator.get_unit_display().split(" (")[0])
-        number = _put(sheet, row, NUM, m.numerator if m else None, fill=_TO_FILL,
-                      protection=_OPEN, number_format="0")  # fmt: skip
+        number = _put(
+            sheet,
+            row,
+            NUM,
+            m.numerator if m else None,
+            fill=_TO_FILL,
+            protection=_OPEN,
+            number_format="0",
+        )
         whole.add(number.coordinate)
         if indicator.has_denominator:
-            den = _put(sheet, row, DEN, m.denominator if m else None, fill=_TO_FILL,
-                       protection=_OPEN, number_format="0")  # fmt: skip
+            den = _put(
+                sheet,
+                row,
+                DEN,
+                m.denominator if m else None,
+                fill=_TO_FILL,
+                protection=_OPEN,
+                number_format="0",
+            )
             whole.add(den.coordinate)
         else:
             _put(sheet, row, DEN, "n/a", fill=_GREY)
@@ -124,8 +146,15 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
             _put(sheet, row, NOTE, None, fill=_GREY)  # one commentary per indicator
         else:
             seen.add(indicator.code)
-            _put(sheet, row, NOTE, notes.get(indicator.pk), fill=_TO_FILL, protection=_OPEN,
-                 alignment=wrap)  # fmt: skip
+            _put(
+                sheet,
+                row,
+                NOTE,
+                notes.get(indicator.pk),
+                fill=_TO_FILL,
+                protection=_OPEN,
+                alignment=wrap,
+            )
     for column, width in enumerate(WIDTHS):
         sheet.column_dimensions[LETTERS[column]].width = width
     sheet.freeze_panes = f"A{FIRST_ROW}"
@@ -417,8 +446,16 @@ def upload_save(*, by, monthly_return: MonthlyReturn, file) -> int:
 # --- CSV -----------------------------------------------------------------------------------
 
 _RAG = {Status.GREEN: "Green", Status.AMBER: "Amber", Status.RED: "Red", Status.NONE: "Context"}
-CSV_HEADER = ["Indicator code", "Indicator", "Area", "Numerator", "Denominator", "Value",
-              "RAG", "Source"]  # fmt: skip
+CSV_HEADER = [
+    "Indicator code",
+    "Indicator",
+    "Area",
+    "Numerator",
+    "Denominator",
+    "Value",
+    "RAG",
+    "Source",
+]
 
 
 def figures_table(monthly_return: MonthlyReturn) -> list[list]:
@@ -431,9 +468,16 @@ def figures_table(monthly_return: MonthlyReturn) -> list[list]:
             rag = "No data" if shown is None else "No target"
         else:
             rag = _RAG[rating.status]
-        table.append([
-            row.indicator.code, row.indicator.name, row.area,
-            m.numerator if m else None, m.denominator if m else None,
-            shown, rag, m.get_source_display() if m else None,
-        ])  # fmt: skip
+        table.append(
+            [
+                row.indicator.code,
+                row.indicator.name,
+                row.area,
+                m.numerator if m else None,
+                m.denominator if m else None,
+                shown,
+                rag,
+                m.get_source_display() if m else None,
+            ]
+        )
     return table

@@ -66,16 +66,22 @@ def return_upload(request, code, month, revision):
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if form.is_valid():
         try:
-            saved = workbook.upload_save(by=request.user, monthly_return=monthly_return,
-                                         file=form.cleaned_data["file"])  # fmt: skip
+            saved = workbook.upload_save(
+                by=request.user, monthly_return=monthly_return, file=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            messages.success(request, f"{saved} figure{pluralize(saved)} saved from the Excel "
-                             "template as a draft.")  # fmt: skip
+            messages.success(
+                request,
+                f"{saved} figure{pluralize(saved)} saved from the Excel template as a draft.",
+            )
             return redirect(monthly_return.get_absolute_url())
-    context = {"monthly_return": monthly_return, "arrangement": monthly_return.arrangement,
-               "form": form}  # fmt: skip
+    context = {
+        "monthly_return": monthly_return,
+        "arrangement": monthly_return.arrangement,
+        "form": form,
+    }
     return render(request, "performance/return_upload.html", context)
 
 
@@ -83,5 +89,8 @@ def return_upload(request, code, month, revision):
 @require_http_methods(["GET"])
 def return_export(request, code, month, revision):
     monthly_return = _return_or_404(request, code, month, revision)  # seen, or 404
-    return csv_response(workbook.filename_of(monthly_return, "csv"), workbook.CSV_HEADER,
-                        workbook.figures_table(monthly_return))  # fmt: skip
+    return csv_response(
+        workbook.filename_of(monthly_return, "csv"),
+        workbook.CSV_HEADER,
+        workbook.figures_table(monthly_return),
+    )

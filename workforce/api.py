@@ -236,8 +236,19 @@ class WorkforceReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkforceReturn
-        fields = ["id", "trust", "month", "revision", "revision_reason", "state", "lock_version",
-                  "submitted_at", "approved_at", "url", "totals"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "month",
+            "revision",
+            "revision_reason",
+            "state",
+            "lock_version",
+            "submitted_at",
+            "approved_at",
+            "url",
+            "totals",
+        ]
         read_only_fields = fields
 
     def get_url(self, workforce_return) -> str:
@@ -247,8 +258,13 @@ class WorkforceReturnSerializer(serializers.ModelSerializer):
     def get_totals(self, workforce_return) -> dict:
         totals = Totals.of(workforce_return.figures.all())  # prefetched on lists
         data = dict(TeamFiguresSerializer(totals).data)
-        for key in ("vacancy_rate", "agency_rate", "experienced_share", "average_caseload",
-                    "over_limit_share"):  # fmt: skip
+        for key in (
+            "vacancy_rate",
+            "agency_rate",
+            "experienced_share",
+            "average_caseload",
+            "over_limit_share",
+        ):
             data[key] = reads.display(getattr(totals, key))
         return data
 
@@ -260,8 +276,13 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
     caseloads = serializers.SerializerMethodField()
 
     class Meta(WorkforceReturnSerializer.Meta):
-        fields = [*WorkforceReturnSerializer.Meta.fields, "teams", "areas", "arrangement",
-                  "caseloads"]  # fmt: skip
+        fields = [
+            *WorkforceReturnSerializer.Meta.fields,
+            "teams",
+            "areas",
+            "arrangement",
+            "caseloads",
+        ]
         read_only_fields = fields
 
     def _summary(self, workforce_return):
@@ -369,8 +390,9 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
         arrangement = get_object_or_404(
             arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
         )
-        started = returns.workforce_return_start(by=request.user, arrangement=arrangement,
-                                                 month=data.validated_data["month"])  # fmt: skip
+        started = returns.workforce_return_start(
+            by=request.user, arrangement=arrangement, month=data.validated_data["month"]
+        )
         return self._done(started, status.HTTP_201_CREATED)
 
     @extend_schema(request=WorkforceFiguresInput, responses=WorkforceReturnDetailSerializer)
@@ -387,9 +409,12 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
             if team in teams:
                 raise serializers.ValidationError({team: "Give each team once."})
             teams[team] = {k: v for k, v in row.items() if k != "team"}
-        returns.workforce_return_save(by=request.user, workforce_return=workforce_return,
-                                      expected_version=data.validated_data["lock_version"],
-                                      teams=teams)  # fmt: skip
+        returns.workforce_return_save(
+            by=request.user,
+            workforce_return=workforce_return,
+            expected_version=data.validated_data["lock_version"],
+            teams=teams,
+        )
         return self._done(workforce_return)
 
     @extend_schema(request=None, responses=WorkforceReturnDetailSerializer)
@@ -414,8 +439,9 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
         workforce_return = self.get_object()
         data = WorkforceQueryInput(data=request.data)
         data.is_valid(raise_exception=True)
-        returns.workforce_return_send_back(by=request.user, workforce_return=workforce_return,
-                                           query=data.validated_data["query"])  # fmt: skip
+        returns.workforce_return_send_back(
+            by=request.user, workforce_return=workforce_return, query=data.validated_data["query"]
+        )
         return self._done(workforce_return)
 
     @extend_schema(
@@ -427,8 +453,9 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
         workforce_return = self.get_object()
         data = WorkforceCorrectionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        new = returns.workforce_return_correct(by=request.user, workforce_return=workforce_return,
-                                               reason=data.validated_data["reason"])  # fmt: skip
+        new = returns.workforce_return_correct(
+            by=request.user, workforce_return=workforce_return, reason=data.validated_data["reason"]
+        )
         return self._done(new, status.HTTP_201_CREATED)
 
 

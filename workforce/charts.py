@@ -58,11 +58,24 @@ def staff_mix(points: list[MonthPoint]) -> dict:
                 continue
             height = share * PLOT_HEIGHT / 100
             bottom -= height
-            segments.append(Segment(_n(x), _n(bottom), _n(BAR), _n(height), KINDS[name], label,
-                                    display(share, 0), _n(bottom + height / 2 + 4),
-                                    height >= 14))  # fmt: skip
-        columns.append(Column(_n(x + BAR / 2), f"{point.month:%b}", f"{point.month:%Y}",
-                              point.synthetic, segments))  # fmt: skip
+            segments.append(
+                Segment(
+                    _n(x),
+                    _n(bottom),
+                    _n(BAR),
+                    _n(height),
+                    KINDS[name],
+                    label,
+                    display(share, 0),
+                    _n(bottom + height / 2 + 4),
+                    height >= 14,
+                )
+            )
+        columns.append(
+            Column(
+                _n(x + BAR / 2), f"{point.month:%b}", f"{point.month:%Y}", point.synthetic, segments
+            )
+        )
     width = LEFT + GAP + len(points) * (BAR + GAP) + 10
     ticks = [
         (f"{pct}%", _n(TOP + PLOT_HEIGHT - pct * PLOT_HEIGHT / 100)) for pct in range(0, 101, 25)
@@ -108,9 +121,17 @@ def caseload_bars(groups, limit: int) -> dict:
         y = TOP + index * ROW
         width = value * scale if value is not None else 0
         # The values stand in a column of their own, clear of the bars and the limit line.
-        bars.append(CaseloadBar(group.label, _n(y + 3), _n(y + 16), _n(width),
-                                display(value), bool(value is not None and value > limit),
-                                _n(LABEL_WIDTH + BAR_SPACE + 8)))  # fmt: skip
+        bars.append(
+            CaseloadBar(
+                group.label,
+                _n(y + 3),
+                _n(y + 16),
+                _n(width),
+                display(value),
+                bool(value is not None and value > limit),
+                _n(LABEL_WIDTH + BAR_SPACE + 8),
+            )
+        )
     height = TOP + len(bars) * ROW + 30
     limit_x = LABEL_WIDTH + limit * scale
     return {

@@ -85,9 +85,13 @@ def load_returns(data, arrangement, teams, manager, officers) -> int:
             for name, values in row["teams"].items()
         }
         note = SYNTHETIC_NOTE if row["synthetic"] else f"Demo data: {row['notes']}"
-        returns.workforce_return_save(by=manager, workforce_return=started,
-                                      expected_version=started.lock_version, teams=figures,
-                                      note=note)  # fmt: skip
+        returns.workforce_return_save(
+            by=manager,
+            workforce_return=started,
+            expected_version=started.lock_version,
+            teams=figures,
+            note=note,
+        )
         returns.workforce_return_submit(by=manager, workforce_return=started)
         for officer in officers:
             returns.workforce_return_approve(by=officer, workforce_return=started)

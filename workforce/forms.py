@@ -10,27 +10,36 @@ from workforce.returns import FIELDS
 
 # The entry table's column groups: (heading, [(field, short column heading)]).
 COLUMNS = [
-    ("Posts (FTE)", [
-        ("establishment_fte", "Establishment"),
-        ("experienced_fte", "Experienced permanent"),
-        ("asye_fte", "ASYE"),
-        ("international_fte", "International first year"),
-        ("agency_fte", "Agency"),
-        ("vacant_fte", "Vacant"),
-    ]),
-    ("Starters and leavers in the month", [
-        ("starters", "Starters (heads)"),
-        ("starters_fte", "Starters (FTE)"),
-        ("leavers", "Leavers (heads)"),
-        ("leavers_fte", "Leavers (FTE)"),
-    ]),
-    ("Caseloads at the month end", [
-        ("open_cases", "Open cases held"),
-        ("workers_holding_cases", "Workers holding cases"),
-        ("workers_over_limit", "Workers above the limit"),
-        ("unallocated_cases", "Unallocated cases"),
-    ]),
-]  # fmt: skip
+    (
+        "Posts (FTE)",
+        [
+            ("establishment_fte", "Establishment"),
+            ("experienced_fte", "Experienced permanent"),
+            ("asye_fte", "ASYE"),
+            ("international_fte", "International first year"),
+            ("agency_fte", "Agency"),
+            ("vacant_fte", "Vacant"),
+        ],
+    ),
+    (
+        "Starters and leavers in the month",
+        [
+            ("starters", "Starters (heads)"),
+            ("starters_fte", "Starters (FTE)"),
+            ("leavers", "Leavers (heads)"),
+            ("leavers_fte", "Leavers (FTE)"),
+        ],
+    ),
+    (
+        "Caseloads at the month end",
+        [
+            ("open_cases", "Open cases held"),
+            ("workers_holding_cases", "Workers holding cases"),
+            ("workers_over_limit", "Workers above the limit"),
+            ("unallocated_cases", "Unallocated cases"),
+        ],
+    ),
+]
 
 
 class WorkforceStartForm(GovukForm):

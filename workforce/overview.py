@@ -44,8 +44,17 @@ class ShownMeasure:
         return self.target_text
 
 
-def shown_measure(figure: str | None, unit: str, rag: str | None, words: str, *, target="",
-                  note="", small=False, value=None) -> ShownMeasure:  # fmt: skip
+def shown_measure(
+    figure: str | None,
+    unit: str,
+    rag: str | None,
+    words: str,
+    *,
+    target="",
+    note="",
+    small=False,
+    value=None,
+) -> ShownMeasure:
     text = "no data" if figure is None else figure
     if figure is not None and unit == "%":
         text = f"{figure}%"
@@ -63,9 +72,15 @@ def measures_of(rows: list[dict]) -> dict[str, ShownMeasure]:
     for r in rows:
         value = None if r["figure"] is None else Fraction(Decimal(r["figure"]))
         found[RATE_KEYS[r["rate"]]] = shown_measure(
-            r["figure"], r["unit"], r["rag"], r["status"], target=r["target"], note=r["note"],
-            small=r["small_numbers"] == "yes", value=value,
-        )  # fmt: skip
+            r["figure"],
+            r["unit"],
+            r["rag"],
+            r["status"],
+            target=r["target"],
+            note=r["note"],
+            small=r["small_numbers"] == "yes",
+            value=value,
+        )
     return found
 
 
@@ -88,10 +103,14 @@ class ShownMonth:
     @property
     def mix(self):
         return [
-            (name, label, getattr(self.totals, name),
-             reads.display(self.totals.share_of_posts(name)))
+            (
+                name,
+                label,
+                getattr(self.totals, name),
+                reads.display(self.totals.share_of_posts(name)),
+            )
             for name, label in reads.MIX
-        ]  # fmt: skip
+        ]
 
 
 @dataclass
@@ -130,8 +149,14 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
 
     def group(area_code):
         rows = [r for r in rates if r["area_code"] == area_code]
-        return reads.Group(area_code, rows[0]["area"], totals_from(posts[area_code]), None,
-                           measures_of(rows), area=area_code)  # fmt: skip
+        return reads.Group(
+            area_code,
+            rows[0]["area"],
+            totals_from(posts[area_code]),
+            None,
+            measures_of(rows),
+            area=area_code,
+        )
 
     codes = list(dict.fromkeys(r["area_code"] for r in rates))
     areas = [group(c) for c in codes if c != code]
@@ -143,10 +168,14 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
         if r["area_code"] == code:
             by_month.setdefault(r["month"], []).append(r)
     points = [
-        ShownMonth(month_of(r["month"]), r["synthetic"] == "yes", totals_from(r),
-                   measures_of(by_month.get(r["month"], [])))
+        ShownMonth(
+            month_of(r["month"]),
+            r["synthetic"] == "yes",
+            totals_from(r),
+            measures_of(by_month.get(r["month"], [])),
+        )
         for r in records(blocks["staff-mix"])
-    ]  # fmt: skip
+    ]
 
     limit = data["caseload_limit"]
     teams = []
@@ -159,12 +188,21 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
         )
         average = ratio(r["open_cases"], r["workers"])
         measures = {
-            "average_caseload": shown_measure(r["average"], "", r["rag"], r["status"],
-                                              value=average),
+            "average_caseload": shown_measure(
+                r["average"], "", r["rag"], r["status"], value=average
+            ),
             "over_limit_share": shown_measure(r["over_share"], "%", None, ""),
-        }  # fmt: skip
-        teams.append(SimpleNamespace(label=r["team"], area=r["area_code"], totals=totals,
-                                     measures=measures, reported=True, team=None))  # fmt: skip
+        }
+        teams.append(
+            SimpleNamespace(
+                label=r["team"],
+                area=r["area_code"],
+                totals=totals,
+                measures=measures,
+                reported=True,
+                team=None,
+            )
+        )
 
     compared, has_performance = [], blocks["caseloads-compared"]["kind"] == "table"
     if has_performance:
@@ -174,30 +212,41 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
             performance_average = performance_over = None
             if r["average_performance"] is not None:
                 performance_average = shown_measure(
-                    r["average_performance"], "", r["average_performance_rag"],
+                    r["average_performance"],
+                    "",
+                    r["average_performance_rag"],
                     r["average_performance_status"],
                     target=mine["average_caseload"].target_text,
-                )  # fmt: skip
+                )
             if r["over_performance"] is not None:
                 performance_over = shown_measure(
-                    r["over_performance"], "%", r["over_performance_rag"],
-                    r["over_performance_status"], target=mine["over_limit_share"].target_text,
-                )  # fmt: skip
-            compared.append(SimpleNamespace(
-                key=r["area_code"], label=r["area"], source=r["source"],
-                workforce_average=mine["average_caseload"],
-                workforce_over=mine["over_limit_share"],
-                performance_average=performance_average, performance_over=performance_over,
-            ))  # fmt: skip
+                    r["over_performance"],
+                    "%",
+                    r["over_performance_rag"],
+                    r["over_performance_status"],
+                    target=mine["over_limit_share"].target_text,
+                )
+            compared.append(
+                SimpleNamespace(
+                    key=r["area_code"],
+                    label=r["area"],
+                    source=r["source"],
+                    workforce_average=mine["average_caseload"],
+                    workforce_over=mine["over_limit_share"],
+                    performance_average=performance_average,
+                    performance_over=performance_over,
+                )
+            )
 
     tables = {
         "mix": blocks["staff-mix"]["table"],
         "rates": rates_page["table"],
         "latest": blocks["latest-rates"]["table"],
         "teams": blocks["caseloads"]["table"],
-        "caseloads": (blocks["caseloads-compared"] if has_performance
-                      else blocks["caseloads"])["table"],
-    }  # fmt: skip
+        "caseloads": (blocks["caseloads-compared"] if has_performance else blocks["caseloads"])[
+            "table"
+        ],
+    }
     latest_point = next((p for p in points if p.month == month), None)
     return ShownOverview(
         month=month,

@@ -129,12 +129,15 @@ RATES = [
     ("vacancy_rate", "WORKFORCE_VACANCY_RATE", "Vacancy rate", "percentage"),
     ("agency_rate", "WORKFORCE_AGENCY_RATE", "Agency rate", "percentage"),
     ("turnover", "WORKFORCE_TURNOVER_RATE", "Turnover (12 months)", "percentage"),
-    ("experienced_share", "WORKFORCE_EXPERIENCED_SHARE", "Experienced permanent share",
-     "percentage"),
+    (
+        "experienced_share",
+        "WORKFORCE_EXPERIENCED_SHARE",
+        "Experienced permanent share",
+        "percentage",
+    ),
     ("average_caseload", "AVERAGE_CASELOAD", "Average caseload", "ratio"),
-    ("over_limit_share", "WORKERS_OVER_CASELOAD", "Workers above the caseload limit",
-     "percentage"),
-]  # fmt: skip
+    ("over_limit_share", "WORKERS_OVER_CASELOAD", "Workers above the caseload limit", "percentage"),
+]
 RATE_CODES = [code for _, code, _, _ in RATES]
 
 
@@ -349,21 +352,45 @@ def summary(workforce_return: WorkforceReturn) -> ReturnSummary:
         figures = reported.get(team.pk)
         totals = Totals.of([figures] if figures else [])
         spell = rolling_turnover(by_month, month, lambda f, pk=team.pk: f.team_id == pk)
-        team_groups.append(Group(str(team.pk), team.name, totals, spell,
-                                 context.measures(totals, spell), team, figures,
-                                 team.area.code))  # fmt: skip
+        team_groups.append(
+            Group(
+                str(team.pk),
+                team.name,
+                totals,
+                spell,
+                context.measures(totals, spell),
+                team,
+                figures,
+                team.area.code,
+            )
+        )
     areas = []
     for council in arrangement.councils.order_by("code"):
         totals = Totals.of([r for r in rows if r.team.area_id == council.pk])
         spell = rolling_turnover(by_month, month, lambda f, pk=council.pk: f.team.area_id == pk)
-        areas.append(Group(council.code, f"{council.name} ({council.code})", totals, spell,
-                           context.measures(totals, spell), area=council.code))  # fmt: skip
+        areas.append(
+            Group(
+                council.code,
+                f"{council.name} ({council.code})",
+                totals,
+                spell,
+                context.measures(totals, spell),
+                area=council.code,
+            )
+        )
     totals = Totals.of(rows)
     spell = rolling_turnover(by_month, month)
-    whole = Group(ARRANGEMENT, f"All of {arrangement.code}", totals, spell,
-                  context.measures(totals, spell), area=ARRANGEMENT)  # fmt: skip
-    result = ReturnSummary(workforce_return, team_groups, areas, whole,
-                           caseload_limit=context.caseload_limit)  # fmt: skip
+    whole = Group(
+        ARRANGEMENT,
+        f"All of {arrangement.code}",
+        totals,
+        spell,
+        context.measures(totals, spell),
+        area=ARRANGEMENT,
+    )
+    result = ReturnSummary(
+        workforce_return, team_groups, areas, whole, caseload_limit=context.caseload_limit
+    )
     result.performance_return, result.caseloads = side_by_side(result, context)
     return result
 
@@ -471,12 +498,24 @@ def over_time(
         chosen = [r for r in rows if pick(r)]
         if not chosen:
             continue
-        context = Context(indicators, targets_in_force(targets, month), settings_.small_number,
-                          settings_.caseload_limit)  # fmt: skip
+        context = Context(
+            indicators,
+            targets_in_force(targets, month),
+            settings_.small_number,
+            settings_.caseload_limit,
+        )
         totals = Totals.of(chosen)
         spell = rolling_turnover(by_month, month, pick)
-        points.append(MonthPoint(month, rows[0].workforce_return, totals, spell,
-                                 context.measures(totals, spell), month in synthetic))  # fmt: skip
+        points.append(
+            MonthPoint(
+                month,
+                rows[0].workforce_return,
+                totals,
+                spell,
+                context.measures(totals, spell),
+                month in synthetic,
+            )
+        )
     return points
 
 
@@ -511,10 +550,22 @@ def posts_and_rates(totals: Totals) -> list[tuple[str, str | None, str | None, s
     """The staff mix as shares of posts (how the 2019 report put it) beside the DfE rate that
     differs from it: (kind, share of posts, DfE rate, the rate's name)."""
     return [
-        ("Vacant", display(totals.share_of_posts("vacant_fte")), display(totals.vacancy_rate),
-         "vacancy rate: vacant ÷ (vacant + employed)"),
-        ("Agency", display(totals.share_of_posts("agency_fte")), display(totals.agency_rate),
-         "agency rate: agency ÷ (agency + employed)"),
-        ("Experienced permanent", display(totals.share_of_posts("experienced_fte")),
-         display(totals.experienced_share), "experienced share: of the establishment"),
-    ]  # fmt: skip
+        (
+            "Vacant",
+            display(totals.share_of_posts("vacant_fte")),
+            display(totals.vacancy_rate),
+            "vacancy rate: vacant ÷ (vacant + employed)",
+        ),
+        (
+            "Agency",
+            display(totals.share_of_posts("agency_fte")),
+            display(totals.agency_rate),
+            "agency rate: agency ÷ (agency + employed)",
+        ),
+        (
+            "Experienced permanent",
+            display(totals.share_of_posts("experienced_fte")),
+            display(totals.experienced_share),
+            "experienced share: of the establishment",
+        ),
+    ]

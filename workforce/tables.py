@@ -81,8 +81,12 @@ TEAM_LIST_HEADER = ["Council area", "Team", "Service", "Open or closed"]
 
 def team_rows(teams):
     for team in teams:
-        yield [team.area.code, team.name, team.get_service_display(),
-               "Open" if team.active else "Closed"]  # fmt: skip
+        yield [
+            team.area.code,
+            team.name,
+            team.get_service_display(),
+            "Open" if team.active else "Closed",
+        ]
 
 
 TEAM_MONTHS_HEADER = ["Month", "Synthetic (demo)", *FIGURE_HEADER, *RATE_HEADER]
@@ -90,8 +94,12 @@ TEAM_MONTHS_HEADER = ["Month", "Synthetic (demo)", *FIGURE_HEADER, *RATE_HEADER]
 
 def team_month_rows(points):
     for point in points:
-        yield [f"{point.month:%Y-%m}", "yes" if point.synthetic else "", *_figures(point.totals),
-               *rate_cells(point.measures, point.turnover)]  # fmt: skip
+        yield [
+            f"{point.month:%Y-%m}",
+            "yes" if point.synthetic else "",
+            *_figures(point.totals),
+            *rate_cells(point.measures, point.turnover),
+        ]
 
 
 RETURN_LIST_HEADER = ["Month", "Revision", "State", "Started by", "Submitted", "Approved"]
@@ -105,5 +113,11 @@ def _day(moment):
 def return_rows(returns):
     for r in returns:
         revision = "Original" if r.revision == 1 else f"Correction {r.revision - 1}"
-        yield [f"{r.period:%Y-%m}", revision, r.get_state_display(), str(r.created_by or ""),
-               _day(r.submitted_at), _day(r.approved_at)]  # fmt: skip
+        yield [
+            f"{r.period:%Y-%m}",
+            revision,
+            r.get_state_display(),
+            str(r.created_by or ""),
+            _day(r.submitted_at),
+            _day(r.approved_at),
+        ]

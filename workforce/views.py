@@ -84,9 +84,10 @@ def _link(arrangement, shown) -> None:
     )
     for point in shown.points:
         if point.month in approved:
-            point.url = reverse("workforce:return-detail",
-                                args=[arrangement.code, f"{point.month:%Y-%m}",
-                                      approved[point.month]])  # fmt: skip
+            point.url = reverse(
+                "workforce:return-detail",
+                args=[arrangement.code, f"{point.month:%Y-%m}", approved[point.month]],
+            )
     if shown.month in approved:
         shown.workforce_return = WorkforceReturn(
             arrangement=arrangement, period=shown.month, revision=approved[shown.month]
@@ -136,13 +137,21 @@ def team_list(request, code):
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
     teams = Team.objects.filter(arrangement=arrangement).select_related("area")
     if _wants_export(request):
-        return _export(request, f"{arrangement.code}-teams", tables.TEAM_LIST_HEADER,
-                       tables.team_rows(teams), "Teams")  # fmt: skip
+        return _export(
+            request,
+            f"{arrangement.code}-teams",
+            tables.TEAM_LIST_HEADER,
+            tables.team_rows(teams),
+            "Teams",
+        )
     by_area: dict = {}
     for team in teams:
         by_area.setdefault(team.area, []).append(team)
-    context = {"arrangement": arrangement, "by_area": list(by_area.items()),
-               "can_edit": can(request.user, Action.EDIT, Kind.RETURN, arrangement)}  # fmt: skip
+    context = {
+        "arrangement": arrangement,
+        "by_area": list(by_area.items()),
+        "can_edit": can(request.user, Action.EDIT, Kind.RETURN, arrangement),
+    }
     return render(request, "workforce/team_list.html", context)
 
 
@@ -150,11 +159,19 @@ def team_list(request, code):
 def team_detail(request, code, pk):
     arrangement, team = _team_or_404(request, code, pk)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
-    points = reads.over_time(arrangement, pick=lambda f: f.team_id == team.pk,
-                             synthetic=reads.synthetic_months(arrangement))  # fmt: skip
+    points = reads.over_time(
+        arrangement,
+        pick=lambda f: f.team_id == team.pk,
+        synthetic=reads.synthetic_months(arrangement),
+    )
     if _wants_export(request):
-        return _export(request, f"{arrangement.code}-team-{team.pk}", tables.TEAM_MONTHS_HEADER,
-                       tables.team_month_rows(points), "Team by month")  # fmt: skip
+        return _export(
+            request,
+            f"{arrangement.code}-team-{team.pk}",
+            tables.TEAM_MONTHS_HEADER,
+            tables.team_month_rows(points),
+            "Team by month",
+        )
     context = {
         "arrangement": arrangement,
         "team": team,
@@ -173,12 +190,14 @@ def team_edit(request, code, pk=None):
     team = _team_or_404(request, code, pk)[1] if pk is not None else None
     require(request.user, Action.EDIT, Kind.RETURN, arrangement)
     initial = {"name": team.name, "service": team.service, "area": team.area} if team else {}
-    form = forms.TeamForm(request.POST if request.method == "POST" else None,
-                          arrangement=arrangement, initial=initial)  # fmt: skip
+    form = forms.TeamForm(
+        request.POST if request.method == "POST" else None, arrangement=arrangement, initial=initial
+    )
     if form.is_valid():
         try:
-            saved = services.team_save(by=request.user, arrangement=arrangement, team=team,
-                                       **form.cleaned_data)  # fmt: skip
+            saved = services.team_save(
+                by=request.user, arrangement=arrangement, team=team, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -232,9 +251,13 @@ def return_list(request, code):
         .select_related("created_by", "arrangement__trust")
     )
     if _wants_export(request):
-        return _export(request, f"{arrangement.code}-workforce-returns",
-                       tables.RETURN_LIST_HEADER, tables.return_rows(rows),
-                       "Workforce returns")  # fmt: skip
+        return _export(
+            request,
+            f"{arrangement.code}-workforce-returns",
+            tables.RETURN_LIST_HEADER,
+            tables.return_rows(rows),
+            "Workforce returns",
+        )
     can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
     form = forms.WorkforceStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not can_start:
@@ -249,18 +272,30 @@ def return_list(request, code):
         else:
             return redirect("workforce:return-edit", code, f"{started.period:%Y-%m}", 1)
     page = Paginator(rows, 24).get_page(request.GET.get("page"))
-    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start,
-               "synthetic": reads.synthetic_months(arrangement)}  # fmt: skip
+    context = {
+        "arrangement": arrangement,
+        "page": page,
+        "form": form,
+        "can_start": can_start,
+        "synthetic": reads.synthetic_months(arrangement),
+    }
     return render(request, "workforce/return_list.html", context)
 
 
 def _return_export(request, workforce_return, summary):
-    name = (f"{workforce_return.arrangement.code}-workforce-{workforce_return.period:%Y-%m}"
-            f"-r{workforce_return.revision}")  # fmt: skip
+    name = (
+        f"{workforce_return.arrangement.code}-workforce-{workforce_return.period:%Y-%m}"
+        f"-r{workforce_return.revision}"
+    )
     title = f"Workforce {workforce_return.period:%b %Y}"
     if request.GET.get("table") == "caseloads":
-        return _export(request, f"{name}-caseloads", tables.CASELOAD_HEADER,
-                       tables.caseload_rows(summary.caseloads), title)  # fmt: skip
+        return _export(
+            request,
+            f"{name}-caseloads",
+            tables.CASELOAD_HEADER,
+            tables.caseload_rows(summary.caseloads),
+            title,
+        )
     return _export(request, name, tables.GROUP_HEADER, tables.group_rows(summary), title)
 
 
@@ -280,7 +315,7 @@ def return_detail(request, code, month, revision):
         "posts_and_rates": reads.posts_and_rates(summary.arrangement.totals),
         "areas": [
             (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
-        ],  # fmt: skip
+        ],
         "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
         **life,
         "problems": returns.workforce_return_problems(workforce_return) if editable else {},
@@ -306,11 +341,16 @@ def return_edit(request, code, month, revision):
         )
 
     done, form, stale = save_figures(
-        request, workforce_return, build=build,
+        request,
+        workforce_return,
+        build=build,
         save=lambda form: returns.workforce_return_save(
-            by=request.user, workforce_return=workforce_return,
-            expected_version=form.cleaned_data["version"], teams=form.teams_typed()),
-    )  # fmt: skip
+            by=request.user,
+            workforce_return=workforce_return,
+            expected_version=form.cleaned_data["version"],
+            teams=form.teams_typed(),
+        ),
+    )
     if done:
         return done
     context = {
@@ -329,10 +369,12 @@ def return_edit(request, code, month, revision):
 def return_submit(request, code, month, revision):
     workforce_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.SUBMIT, Kind.RETURN)
-    return act(request, workforce_return,
-                lambda: returns.workforce_return_submit(by=request.user,
-                                                        workforce_return=workforce_return),
-                "Submitted. The councils' officers have been told by email.")  # fmt: skip
+    return act(
+        request,
+        workforce_return,
+        lambda: returns.workforce_return_submit(by=request.user, workforce_return=workforce_return),
+        "Submitted. The councils' officers have been told by email.",
+    )
 
 
 @login_required
@@ -340,10 +382,14 @@ def return_submit(request, code, month, revision):
 def return_approve(request, code, month, revision):
     workforce_return = _return_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    return act(request, workforce_return,
-                lambda: returns.workforce_return_approve(by=request.user,
-                                                         workforce_return=workforce_return),
-                "Your council's area is approved.")  # fmt: skip
+    return act(
+        request,
+        workforce_return,
+        lambda: returns.workforce_return_approve(
+            by=request.user, workforce_return=workforce_return
+        ),
+        "Your council's area is approved.",
+    )
 
 
 @login_required
@@ -353,14 +399,21 @@ def return_send_back(request, code, month, revision):
     require(request.user, Action.APPROVE, Kind.RETURN)
     form = forms.QueryForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        return act(request, workforce_return,
-                    lambda: returns.workforce_return_send_back(
-                        by=request.user, workforce_return=workforce_return,
-                        query=form.cleaned_data["query"]),
-                    "Returned to the trust with your query.")  # fmt: skip
-    context = {"workforce_return": workforce_return, "arrangement": workforce_return.arrangement,
-               "form": form, "heading": "Return with a query",
-               "button": "Return to the trust"}  # fmt: skip
+        return act(
+            request,
+            workforce_return,
+            lambda: returns.workforce_return_send_back(
+                by=request.user, workforce_return=workforce_return, query=form.cleaned_data["query"]
+            ),
+            "Returned to the trust with your query.",
+        )
+    context = {
+        "workforce_return": workforce_return,
+        "arrangement": workforce_return.arrangement,
+        "form": form,
+        "heading": "Return with a query",
+        "button": "Return to the trust",
+    }
     return render(request, "workforce/return_action.html", context)
 
 
@@ -372,16 +425,25 @@ def return_correct(request, code, month, revision):
     form = forms.CorrectionForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            new = returns.workforce_return_correct(by=request.user,
-                                                   workforce_return=workforce_return,
-                                                   reason=form.cleaned_data["reason"])  # fmt: skip
+            new = returns.workforce_return_correct(
+                by=request.user,
+                workforce_return=workforce_return,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Correction started. The approved figures stay in use "
-                             "until the councils approve it.")  # fmt: skip
+            messages.success(
+                request,
+                "Correction started. The approved figures stay in use "
+                "until the councils approve it.",
+            )
             return redirect(new.get_absolute_url())
-    context = {"workforce_return": workforce_return, "arrangement": workforce_return.arrangement,
-               "form": form, "heading": "Correct an approved workforce return",
-               "button": "Start correction"}  # fmt: skip
+    context = {
+        "workforce_return": workforce_return,
+        "arrangement": workforce_return.arrangement,
+        "form": form,
+        "heading": "Correct an approved workforce return",
+        "button": "Start correction",
+    }
     return render(request, "workforce/return_action.html", context)

@@ -36,8 +36,17 @@ class ContractSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceContract
-        fields = ["reference", "trust", "council", "title", "starts_on", "ends_on", "status",
-                  "obligations", "url"]  # fmt: skip
+        fields = [
+            "reference",
+            "trust",
+            "council",
+            "title",
+            "starts_on",
+            "ends_on",
+            "status",
+            "obligations",
+            "url",
+        ]
 
 
 class ContractFilter(django_filters.FilterSet):
@@ -130,7 +139,10 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         with transaction.atomic():  # the contract and its obligations change together
             services.contract_update(by=request.user, contract=contract, **data)
             if obligations is not None:
-                services.contract_set_obligations(by=request.user, contract=contract,
-                                                  obligations=obligations,
-                                                  reason=data["reason"])  # fmt: skip
+                services.contract_set_obligations(
+                    by=request.user,
+                    contract=contract,
+                    obligations=obligations,
+                    reason=data["reason"],
+                )
         return self._done(contract)

@@ -55,8 +55,19 @@ class ReservedDecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReservedDecision
-        fields = ["id", "trust", "matter", "matter_title", "title", "description",
-                  "requested_on", "outcome", "answers", "awaiting", "url"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "matter",
+            "matter_title",
+            "title",
+            "description",
+            "requested_on",
+            "outcome",
+            "answers",
+            "awaiting",
+            "url",
+        ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_awaiting(self, decision) -> list[str]:
@@ -139,8 +150,9 @@ class ReservedDecisionViewSet(viewsets.ReadOnlyModelViewSet):
         council then answers."""
         data = _valid(DecisionLogInput, request.data)
         arrangement = _arrangement(request.user, data.pop("trust"))
-        matter = get_object_or_404(ReservedMatter, arrangement=arrangement,
-                                   reference__iexact=data.pop("matter"))  # fmt: skip
+        matter = get_object_or_404(
+            ReservedMatter, arrangement=arrangement, reference__iexact=data.pop("matter")
+        )
         decision = matters.decision_record(by=request.user, matter=matter, **data)
         return self._done(decision, status.HTTP_201_CREATED)
 
@@ -157,6 +169,7 @@ class ReservedDecisionViewSet(viewsets.ReadOnlyModelViewSet):
             data = _valid(AnswerCorrectionInput, request.data)
             matters.consent_correct(by=request.user, decision=decision, **data)
         else:
-            matters.consent_record(by=request.user, decision=decision,
-                                   **_valid(AnswerInput, request.data))  # fmt: skip
+            matters.consent_record(
+                by=request.user, decision=decision, **_valid(AnswerInput, request.data)
+            )
         return self._done(decision)

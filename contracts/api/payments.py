@@ -34,8 +34,20 @@ class InstalmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Instalment
-        fields = ["id", "trust", "financial_year", "year_label", "council", "number", "due_on",
-                  "amount", "is_paid", "paid_on", "reference", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "financial_year",
+            "year_label",
+            "council",
+            "number",
+            "due_on",
+            "amount",
+            "is_paid",
+            "paid_on",
+            "reference",
+            "recorded_at",
+        ]
 
 
 class PaymentFilter(django_filters.FilterSet):
@@ -60,8 +72,10 @@ class RecordInput(serializers.Serializer):
 
 
 class UndoInput(serializers.Serializer):
-    reason = _reason_in(help_text="Why it is undone, for example 'Recorded against the wrong "
-                        "month'. Kept in the history with your name.")  # fmt: skip
+    reason = _reason_in(
+        help_text="Why it is undone, for example 'Recorded against the wrong "
+        "month'. Kept in the history with your name."
+    )
 
 
 def _paying_council_only(request, instalment, doing: str) -> None:
@@ -91,7 +105,7 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
                 "-contract_year__financial_year",
                 "council__code",
                 "number",
-            )  # fmt: skip
+            )
         )
 
     @extend_schema(request=RecordInput, responses=InstalmentSerializer)
@@ -102,8 +116,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         _paying_council_only(request, instalment, "record")
         data = RecordInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.instalment_record_payment(by=request.user, instalment=instalment,
-                                           **data.validated_data)  # fmt: skip
+        services.instalment_record_payment(
+            by=request.user, instalment=instalment, **data.validated_data
+        )
         instalment.refresh_from_db()
         return Response(InstalmentSerializer(instalment).data)
 

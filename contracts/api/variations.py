@@ -75,9 +75,24 @@ class VariationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Variation
-        fields = ["key", "contract_year", "trust", "financial_year", "number", "kind", "state",
-                  "line", "proposed", "before", "reason", "requested_at", "decision_date",
-                  "decision_note", "decided_at", "url"]  # fmt: skip
+        fields = [
+            "key",
+            "contract_year",
+            "trust",
+            "financial_year",
+            "number",
+            "kind",
+            "state",
+            "line",
+            "proposed",
+            "before",
+            "reason",
+            "requested_at",
+            "decision_date",
+            "decision_note",
+            "decided_at",
+            "url",
+        ]
 
     def get_contract_year(self, variation) -> str:
         year = variation.contract_year
@@ -118,9 +133,11 @@ class VariationInput(serializers.Serializer):
         help_text='add_line, change_line: the (new) amount, for example "217000.00".',
     )
     block = serializers.ChoiceField(
-        choices=FundingLine.Block.choices, required=False, allow_null=True,
+        choices=FundingLine.Block.choices,
+        required=False,
+        allow_null=True,
         help_text="add_line: the new line's block.",
-    )  # fmt: skip
+    )
     name = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="add_line: the new line's name."
     )
@@ -135,9 +152,11 @@ class VariationInput(serializers.Serializer):
         '{"WNC": "56.00", "NNC": "44.00"}. Errors name the council: "share_WNC".',
     )
     basis = serializers.CharField(
-        required=False, allow_blank=True, default="",
+        required=False,
+        allow_blank=True,
+        default="",
         help_text="split: how it was set (population, demand, the weighting).",
-    )  # fmt: skip
+    )
 
 
 class VariationDecisionInput(serializers.Serializer):
@@ -180,7 +199,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
                 "contract_year__arrangement__trust__code",
                 "-contract_year__financial_year",
                 "-number",
-            )  # fmt: skip
+            )
         )
 
     def get_object(self):
@@ -188,8 +207,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
         if found is None:
             raise Http404("Name the variation as NCT-2024-1.")
         year = _year_by_key(visible_years(self.request.user), found[1])
-        variation = get_object_or_404(self.get_queryset(), contract_year=year,
-                                      number=int(found[2]))  # fmt: skip
+        variation = get_object_or_404(self.get_queryset(), contract_year=year, number=int(found[2]))
         self.check_object_permissions(self.request, variation)
         return variation
 
@@ -206,29 +224,34 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
             line = year.lines.filter(pk=line_id).first()
             if line is None:
                 raise ValidationError({"line": "Choose a line of this contract year, by its id."})
-        variation = services.variation_request(by=request.user, contract_year=year, line=line,
-                                               **data)  # fmt: skip
+        variation = services.variation_request(
+            by=request.user, contract_year=year, line=line, **data
+        )
         return self._done(variation, status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[VARIATION], request=VariationDecisionInput,
-                   responses=VariationSerializer)  # fmt: skip
+    @extend_schema(
+        parameters=[VARIATION], request=VariationDecisionInput, responses=VariationSerializer
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, key=None):
         """Approve and apply it on the councils' joint decision (administrators); the year's
         payment schedule and dashboards follow."""
         variation = self.get_object()
-        services.variation_approve(by=request.user, variation=variation,
-                                   **_valid(VariationDecisionInput, request.data))  # fmt: skip
+        services.variation_approve(
+            by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
+        )
         return self._done(variation)
 
-    @extend_schema(parameters=[VARIATION], request=VariationDecisionInput,
-                   responses=VariationSerializer)  # fmt: skip
+    @extend_schema(
+        parameters=[VARIATION], request=VariationDecisionInput, responses=VariationSerializer
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, key=None):
         """Record the councils' rejection, with why (administrators)."""
         variation = self.get_object()
-        services.variation_reject(by=request.user, variation=variation,
-                                  **_valid(VariationDecisionInput, request.data))  # fmt: skip
+        services.variation_reject(
+            by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
+        )
         return self._done(variation)
 
     @extend_schema(parameters=[VARIATION], request=None, responses=VariationSerializer)

@@ -149,9 +149,23 @@ class ContractYearSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContractYear
-        fields = ["key", "trust", "financial_year", "label", "state", "agreed_on", "split",
-                  "lines", "grants", "adjustments", "blocks", "contract_sum",
-                  "block3_provision", "contributions", "url"]  # fmt: skip
+        fields = [
+            "key",
+            "trust",
+            "financial_year",
+            "label",
+            "state",
+            "agreed_on",
+            "split",
+            "lines",
+            "grants",
+            "adjustments",
+            "blocks",
+            "contract_sum",
+            "block3_provision",
+            "contributions",
+            "url",
+        ]
 
     def get_key(self, year) -> str:
         return f"{year.arrangement.trust.code}-{year.financial_year}"
@@ -252,15 +266,36 @@ class YearRows:
     remove: Any
 
 
-LINES = YearRows("lines", "line", ("block", "name", "amount", "recurring", "funded_by", "notes"),
-                 "funded_by", LineInput, LineSerializer, services.funding_line_save,
-                 services.funding_line_remove)  # fmt: skip
-GRANTS = YearRows("grants", "grant", ("council", "name", "amount", "notes"), "council",
-                  GrantInput, GrantSerializer, services.grant_save,
-                  services.grant_remove)  # fmt: skip
-ADJUSTMENTS = YearRows("adjustments", "adjustment", ("council", "name", "amount"), "council",
-                       AdjustmentInput, AdjustmentSerializer, services.adjustment_save,
-                       services.adjustment_remove)  # fmt: skip
+LINES = YearRows(
+    "lines",
+    "line",
+    ("block", "name", "amount", "recurring", "funded_by", "notes"),
+    "funded_by",
+    LineInput,
+    LineSerializer,
+    services.funding_line_save,
+    services.funding_line_remove,
+)
+GRANTS = YearRows(
+    "grants",
+    "grant",
+    ("council", "name", "amount", "notes"),
+    "council",
+    GrantInput,
+    GrantSerializer,
+    services.grant_save,
+    services.grant_remove,
+)
+ADJUSTMENTS = YearRows(
+    "adjustments",
+    "adjustment",
+    ("council", "name", "amount"),
+    "council",
+    AdjustmentInput,
+    AdjustmentSerializer,
+    services.adjustment_save,
+    services.adjustment_remove,
+)
 
 
 def _row_schema(rows: YearRows, row_id: str | None):
@@ -271,10 +306,15 @@ def _row_schema(rows: YearRows, row_id: str | None):
     path_id = OpenApiParameter(row_id, OpenApiTypes.INT, OpenApiParameter.PATH)
 
     def both(view):
-        view = extend_schema(methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input,
-                             responses=rows.output)(view)  # fmt: skip
-        return extend_schema(methods=["DELETE"], parameters=[YEAR, path_id, REMOVE_REASON],
-                             request=None, responses={204: None})(view)  # fmt: skip
+        view = extend_schema(
+            methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input, responses=rows.output
+        )(view)
+        return extend_schema(
+            methods=["DELETE"],
+            parameters=[YEAR, path_id, REMOVE_REASON],
+            request=None,
+            responses={204: None},
+        )(view)
 
     return both
 
@@ -334,8 +374,9 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
     def _add(self, request, rows: YearRows):
         year = self.get_object()
         data = _valid(rows.input, request.data)
-        data[rows.council_field] = _council(year.arrangement, data[rows.council_field],
-                                            rows.council_field)  # fmt: skip
+        data[rows.council_field] = _council(
+            year.arrangement, data[rows.council_field], rows.council_field
+        )
         row = rows.save(by=request.user, contract_year=year, **data)
         return Response(rows.output(row).data, status=status.HTTP_201_CREATED)
 
@@ -343,16 +384,18 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         """PATCH: the fields given change, the others stay; DELETE: removed. Either with a
         reason."""
         year = self.get_object()
-        row = get_object_or_404(getattr(year, rows.related).select_related(rows.council_field),
-                                pk=pk)  # fmt: skip
+        row = get_object_or_404(
+            getattr(year, rows.related).select_related(rows.council_field), pk=pk
+        )
         if request.method == "DELETE":
             reason = _valid(RemoveInput, request.data or request.query_params)["reason"]
             rows.remove(by=request.user, reason=reason, **{rows.noun: row})
             return Response(status=status.HTTP_204_NO_CONTENT)
         given = _valid(rows.input, request.data, partial=True)
         if rows.council_field in given:
-            given[rows.council_field] = _council(year.arrangement, given[rows.council_field],
-                                                 rows.council_field)  # fmt: skip
+            given[rows.council_field] = _council(
+                year.arrangement, given[rows.council_field], rows.council_field
+            )
         values = {name: getattr(row, name) for name in rows.fields} | given
         values.setdefault("reason", "")  # the service asks for one
         saved = rows.save(by=request.user, contract_year=year, **{rows.noun: row}, **values)
@@ -377,8 +420,7 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         return self._add(request, GRANTS)
 
     @_row_schema(GRANTS, "grant_id")
-    @action(detail=True, methods=["patch", "delete"],
-            url_path=r"grants/(?P<grant_id>[0-9]{1,18})")  # fmt: skip
+    @action(detail=True, methods=["patch", "delete"], url_path=r"grants/(?P<grant_id>[0-9]{1,18})")
     def grant(self, request, key=None, grant_id=None):
         """Change (PATCH) or remove (DELETE) a passported grant, with a reason."""
         return self._change(request, GRANTS, grant_id)
@@ -390,8 +432,11 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         return self._add(request, ADJUSTMENTS)
 
     @_row_schema(ADJUSTMENTS, "adjustment_id")
-    @action(detail=True, methods=["patch", "delete"],
-            url_path=r"adjustments/(?P<adjustment_id>[0-9]{1,18})")  # fmt: skip
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"adjustments/(?P<adjustment_id>[0-9]{1,18})",
+    )
     def adjustment(self, request, key=None, adjustment_id=None):
         """Change (PATCH) or remove (DELETE) an adjustment, with a reason."""
         return self._change(request, ADJUSTMENTS, adjustment_id)
@@ -402,8 +447,9 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         """Record the councils' joint agreement of a draft year (administrators); its payment
         schedule starts."""
         year = self.get_object()
-        services.contract_year_agree(by=request.user, contract_year=year,
-                                     **_valid(AgreeInput, request.data))  # fmt: skip
+        services.contract_year_agree(
+            by=request.user, contract_year=year, **_valid(AgreeInput, request.data)
+        )
         return self._done(year)
 
     @extend_schema(parameters=[YEAR], request=None, responses={201: ContractYearSerializer})

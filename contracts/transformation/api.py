@@ -99,10 +99,31 @@ class BusinessCaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCase
-        fields = ["key", "trust", "reference", "project", "theme", "theme_label", "tag", "title",
-                  "summary", "funding", "block2_line", "expected_benefits", "risks", "costs",
-                  "total", "state", "submitted_at", "meeting_date", "decision_note", "decided_at",
-                  "draws", "synthetic", "url"]  # fmt: skip
+        fields = [
+            "key",
+            "trust",
+            "reference",
+            "project",
+            "theme",
+            "theme_label",
+            "tag",
+            "title",
+            "summary",
+            "funding",
+            "block2_line",
+            "expected_benefits",
+            "risks",
+            "costs",
+            "total",
+            "state",
+            "submitted_at",
+            "meeting_date",
+            "decision_note",
+            "decided_at",
+            "draws",
+            "synthetic",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_key(self, case) -> str:
@@ -135,10 +156,13 @@ class Block2LineInput(serializers.Serializer):
 
 class CostsField(serializers.DictField):
     def __init__(self, **kwargs):
-        help_text = ('{"2024": "250,000.00", "2025": "120,000.00"}: the financial year it starts '
-                     "in, and the cost that year as a string of pounds and pence.")  # fmt: skip
-        super().__init__(child=serializers.CharField(allow_blank=True), help_text=help_text,
-                         **kwargs)  # fmt: skip
+        help_text = (
+            '{"2024": "250,000.00", "2025": "120,000.00"}: the financial year it starts '
+            "in, and the cost that year as a string of pounds and pence."
+        )
+        super().__init__(
+            child=serializers.CharField(allow_blank=True), help_text=help_text, **kwargs
+        )
 
     def to_internal_value(self, data):
         costs = super().to_internal_value(data)
@@ -290,8 +314,15 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
         """Change a draft or deferred case, with a reason; fields left out stay as they are."""
         case = self.get_object()
         data = _valid(CaseChangeInput, request.data)
-        kept = ("reference", "title", "summary", "funding", "block2_line", "expected_benefits",
-                "risks")  # fmt: skip
+        kept = (
+            "reference",
+            "title",
+            "summary",
+            "funding",
+            "block2_line",
+            "expected_benefits",
+            "risks",
+        )
         fields = {name: getattr(case, name) for name in kept}
         fields["costs"] = {c.financial_year: c.amount for c in case.costs.all()}
         if "block2_line" in data:
@@ -319,8 +350,13 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
         ).first()
         if meeting is None:
             raise ValidationError({"meeting": "No board meeting is recorded on that date."})
-        services.case_decide(by=request.user, case=case, decision=data["decision"],
-                             meeting=meeting, note=data["note"])  # fmt: skip
+        services.case_decide(
+            by=request.user,
+            case=case,
+            decision=data["decision"],
+            meeting=meeting,
+            note=data["note"],
+        )
         return self._done(case)
 
     @action(detail=True, methods=["post"])

@@ -45,8 +45,18 @@ class QuarterSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BenefitQuarter
-        fields = ["financial_year", "quarter", "label", "target", "lower_tolerance", "actual",
-                  "rag", "commentary", "reported_by", "reported_at"]  # fmt: skip
+        fields = [
+            "financial_year",
+            "quarter",
+            "label",
+            "target",
+            "lower_tolerance",
+            "actual",
+            "rag",
+            "commentary",
+            "reported_by",
+            "reported_at",
+        ]
 
     def get_label(self, row) -> str:
         return benefits.quarter_label(row.financial_year, row.quarter)
@@ -80,8 +90,20 @@ class BenefitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Benefit
-        fields = ["id", "trust", "case", "case_title", "case_state", "theme", "theme_label",
-                  "name", "kind", "description", "quarters", "url"]  # fmt: skip
+        fields = [
+            "id",
+            "trust",
+            "case",
+            "case_title",
+            "case_state",
+            "theme",
+            "theme_label",
+            "name",
+            "kind",
+            "description",
+            "quarters",
+            "url",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(QuarterSerializer(many=True))
@@ -252,9 +274,14 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
             project__arrangement__trust__code__iexact=found["trust"],
             reference__iexact=found["case"],
         )
-        benefit = benefits.benefit_save(by=request.user, case=case, name=found["name"],
-                                        kind=found["kind"], description=found["description"],
-                                        reason=found["reason"])  # fmt: skip
+        benefit = benefits.benefit_save(
+            by=request.user,
+            case=case,
+            name=found["name"],
+            kind=found["kind"],
+            description=found["description"],
+            reason=found["reason"],
+        )
         return self._done(benefit, status.HTTP_201_CREATED)
 
     @extend_schema(request=BenefitChangeInput, responses=BenefitSerializer)
@@ -266,13 +293,21 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
         found = BenefitChangeInput(data=request.data)
         found.is_valid(raise_exception=True)
         data = dict(found.validated_data)
-        targets = {row["quarter"]: (row["target"], row["lower_tolerance"])
-                   for row in data.pop("targets", [])}  # fmt: skip
+        targets = {
+            row["quarter"]: (row["target"], row["lower_tolerance"])
+            for row in data.pop("targets", [])
+        }
         year = data.pop("financial_year", None) or financial_year_of(timezone.localdate())
         fields = {"name": benefit.name, "kind": benefit.kind, "description": benefit.description}
         fields.update(data)
-        benefits.benefit_plan(by=request.user, case=benefit.business_case, benefit=benefit,
-                              financial_year=year, targets=targets, **fields)  # fmt: skip
+        benefits.benefit_plan(
+            by=request.user,
+            case=benefit.business_case,
+            benefit=benefit,
+            financial_year=year,
+            targets=targets,
+            **fields,
+        )
         return self._done(benefit)
 
     @extend_schema(request=TargetInput, responses=BenefitSerializer)

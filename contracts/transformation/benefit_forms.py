@@ -100,8 +100,11 @@ class ReportForm(GovukForm):
 
     def __init__(self, *args, benefit: Benefit, quarters, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = "pounds and pence, for example 840,000.00" if benefit.kind == "saving" else (
-            "a whole number, for example 28")  # fmt: skip
+        unit = (
+            "pounds and pence, for example 840,000.00"
+            if benefit.kind == "saving"
+            else ("a whole number, for example 28")
+        )
         self.fields["actual"].help_text = f"The quarter's figure for “{benefit.name}”: {unit}."
         self.fields["actual"].widget.attrs["class"] = NARROW
         self.fields["quarter"].choices = [

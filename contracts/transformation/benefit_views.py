@@ -24,12 +24,34 @@ from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 
 EXPORTS = ("csv", "xlsx")
-QUARTER_HEADER = ["Theme", "Case", "Case title", "Case state", "Benefit", "Kind",
-                  "Financial year", "Quarter", "Target", "Lower tolerance", "Actual", "RAG",
-                  "Commentary", "Reported by", "Reported at"]  # fmt: skip
-TOTALS_HEADER = ["Theme", "Benefit", "Cases", "Quarters reported", "Target to date",
-                 "Lower tolerance to date", "Actual to date", "RAG",
-                 "Target for the year"]  # fmt: skip
+QUARTER_HEADER = [
+    "Theme",
+    "Case",
+    "Case title",
+    "Case state",
+    "Benefit",
+    "Kind",
+    "Financial year",
+    "Quarter",
+    "Target",
+    "Lower tolerance",
+    "Actual",
+    "RAG",
+    "Commentary",
+    "Reported by",
+    "Reported at",
+]
+TOTALS_HEADER = [
+    "Theme",
+    "Benefit",
+    "Cases",
+    "Quarters reported",
+    "Target to date",
+    "Lower tolerance to date",
+    "Actual to date",
+    "RAG",
+    "Target for the year",
+]
 
 
 def _arrangement(request, code):
@@ -90,12 +112,21 @@ def benefit_list(request, code):
     fmt = request.GET.get("format")
     if fmt in EXPORTS:
         if request.GET.get("table") == "totals":
-            return table_response(fmt, f"{arrangement.code}-benefit-totals-{year}",
-                                  TOTALS_HEADER, _totals_rows(totals),
-                                  title=f"Benefit totals {fy_label(year)}")  # fmt: skip
+            return table_response(
+                fmt,
+                f"{arrangement.code}-benefit-totals-{year}",
+                TOTALS_HEADER,
+                _totals_rows(totals),
+                title=f"Benefit totals {fy_label(year)}",
+            )
         table = (_quarter_row(b, q) for b in rows for q in b.year_quarters)
-        return table_response(fmt, f"{arrangement.code}-benefits-{year}", QUARTER_HEADER, table,
-                              title=f"Benefits {fy_label(year)}")  # fmt: skip
+        return table_response(
+            fmt,
+            f"{arrangement.code}-benefits-{year}",
+            QUARTER_HEADER,
+            table,
+            title=f"Benefits {fy_label(year)}",
+        )
     user = request.user
     may_edit = can(user, Action.EDIT, Kind.BUSINESS_CASE, arrangement)
     context = {
@@ -127,18 +158,37 @@ def benefit_list(request, code):
 def _quarter_row(benefit: Benefit, row: BenefitQuarter) -> list:
     case = benefit.business_case
     return [
-        case.project.get_theme_display(), case.reference, case.title, case.get_state_display(),
-        benefit.name, benefit.get_kind_display(), fy_label(row.financial_year), row.quarter,
-        row.target, row.lower_tolerance, row.actual, row.rag, row.commentary,
+        case.project.get_theme_display(),
+        case.reference,
+        case.title,
+        case.get_state_display(),
+        benefit.name,
+        benefit.get_kind_display(),
+        fy_label(row.financial_year),
+        row.quarter,
+        row.target,
+        row.lower_tolerance,
+        row.actual,
+        row.rag,
+        row.commentary,
         str(row.reported_by or ""),
         row.reported_at.replace(tzinfo=None) if row.reported_at else None,
-    ]  # fmt: skip
+    ]
 
 
 def _totals_rows(totals):
     def line(theme, name, cases, t):
-        return [theme, name, cases, t.reported, t.target, t.lower_tolerance, t.actual, t.rag,
-                t.year_target]  # fmt: skip
+        return [
+            theme,
+            name,
+            cases,
+            t.reported,
+            t.target,
+            t.lower_tolerance,
+            t.actual,
+            t.rag,
+            t.year_target,
+        ]
 
     for theme in totals.themes:
         if theme.savings:

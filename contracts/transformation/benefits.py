@@ -53,8 +53,12 @@ RAG_WORDS = {
 
 # --- Quarters --------------------------------------------------------------------------------
 
-QUARTER_MONTHS = {1: "April to June", 2: "July to September", 3: "October to December",
-                  4: "January to March"}  # fmt: skip
+QUARTER_MONTHS = {
+    1: "April to June",
+    2: "July to September",
+    3: "October to December",
+    4: "January to March",
+}
 
 
 def quarter_start(financial_year: int, quarter: int) -> date:
@@ -298,8 +302,15 @@ def benefit_plan(
     ``q1_lower_tolerance``… so the page shows each beside its box."""
     errors = {}
     try:
-        benefit = benefit_save(by=by, case=case, name=name, kind=kind, description=description,
-                               benefit=benefit, reason=reason)  # fmt: skip
+        benefit = benefit_save(
+            by=by,
+            case=case,
+            name=name,
+            kind=kind,
+            description=description,
+            benefit=benefit,
+            reason=reason,
+        )
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
@@ -322,9 +333,15 @@ def benefit_plan(
             if benefit is None:
                 _target_figures(kind, target, tolerance)
             else:
-                quarter_set_target(by=by, benefit=benefit, financial_year=financial_year,
-                                   quarter=quarter, target=target, lower_tolerance=tolerance,
-                                   reason=reason)  # fmt: skip
+                quarter_set_target(
+                    by=by,
+                    benefit=benefit,
+                    financial_year=financial_year,
+                    quarter=quarter,
+                    target=target,
+                    lower_tolerance=tolerance,
+                    reason=reason,
+                )
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 raise

@@ -39,25 +39,39 @@ def load_benefits(arrangement, *, manager: User | None = None) -> str:
         for row in entry["benefits"]:
             benefit = Benefit.objects.filter(business_case=case, name=row["name"]).first()
             if benefit is None:
-                benefit = benefits.benefit_save(by=manager, case=case, name=row["name"],
-                                                kind=row["kind"], description=row["description"],
-                                                reason=REASON)  # fmt: skip
+                benefit = benefits.benefit_save(
+                    by=manager,
+                    case=case,
+                    name=row["name"],
+                    kind=row["kind"],
+                    description=row["description"],
+                    reason=REASON,
+                )
                 added += 1
             for q in row["quarters"]:
-                benefits.quarter_set_target(by=manager, benefit=benefit, financial_year=year,
-                                            quarter=q["quarter"], target=q["target"],
-                                            lower_tolerance=q["lower_tolerance"],
-                                            reason=REASON)  # fmt: skip
+                benefits.quarter_set_target(
+                    by=manager,
+                    benefit=benefit,
+                    financial_year=year,
+                    quarter=q["quarter"],
+                    target=q["target"],
+                    lower_tolerance=q["lower_tolerance"],
+                    reason=REASON,
+                )
                 if "actual" not in q:
                     continue
                 done = BenefitQuarter.objects.filter(
                     benefit=benefit, financial_year=year, quarter=q["quarter"], actual__isnull=False
                 ).exists()
                 if not done:
-                    benefits.quarter_report_actual(by=manager, benefit=benefit,
-                                                   financial_year=year, quarter=q["quarter"],
-                                                   actual=q["actual"],
-                                                   commentary=q["commentary"])  # fmt: skip
+                    benefits.quarter_report_actual(
+                        by=manager,
+                        benefit=benefit,
+                        financial_year=year,
+                        quarter=q["quarter"],
+                        actual=q["actual"],
+                        commentary=q["commentary"],
+                    )
                     reported += 1
     message = f"Benefits added: {added}; quarters reported: {reported}"
     if skipped:

@@ -79,13 +79,15 @@ def theme_rows(projects, cases, states) -> list[dict]:
     rows = []
     for theme in Theme:
         mine = [c for c in cases if c.project.theme == theme]
-        rows.append({
-            "theme": theme,
-            "projects": [p for p in projects if p.theme == theme],
-            "cases": mine,
-            "counts": [sum(1 for c in mine if c.state == s) for s in states],
-            "approved": sum((c.total_cost for c in mine if c.state == State.APPROVED), ZERO),
-        })  # fmt: skip
+        rows.append(
+            {
+                "theme": theme,
+                "projects": [p for p in projects if p.theme == theme],
+                "cases": mine,
+                "counts": [sum(1 for c in mine if c.state == s) for s in states],
+                "approved": sum((c.total_cost for c in mine if c.state == State.APPROVED), ZERO),
+            }
+        )
     return rows
 
 
@@ -146,16 +148,43 @@ def _programme_tables(rows, cases, states):
         )
 
     def case_table():
-        header = ["Reference", "Title", "Project", "Theme", "Reported under", "Owner",
-                  "Funding", "Block 2 item", "State", "Total cost (£)", "Board meeting",
-                  "Decision note", "Synthetic (demo)"]  # fmt: skip
-        return "Business cases", header, (
-            [c.reference, c.title, c.project.name, c.project.get_theme_display(), c.project.tag,
-             c.project.owner, c.get_funding_display(), c.block2_line.name if c.block2_line else "",
-             c.get_state_display(), c.total_cost, c.meeting.held_on if c.meeting else None,
-             c.decision_note, "yes" if c.synthetic else "no"]
-            for c in cases
-        )  # fmt: skip
+        header = [
+            "Reference",
+            "Title",
+            "Project",
+            "Theme",
+            "Reported under",
+            "Owner",
+            "Funding",
+            "Block 2 item",
+            "State",
+            "Total cost (£)",
+            "Board meeting",
+            "Decision note",
+            "Synthetic (demo)",
+        ]
+        return (
+            "Business cases",
+            header,
+            (
+                [
+                    c.reference,
+                    c.title,
+                    c.project.name,
+                    c.project.get_theme_display(),
+                    c.project.tag,
+                    c.project.owner,
+                    c.get_funding_display(),
+                    c.block2_line.name if c.block2_line else "",
+                    c.get_state_display(),
+                    c.total_cost,
+                    c.meeting.held_on if c.meeting else None,
+                    c.decision_note,
+                    "yes" if c.synthetic else "no",
+                ]
+                for c in cases
+            ),
+        )
 
     return {"themes": themes, "cases": case_table}
 
@@ -212,27 +241,46 @@ def _case_form_page(request, project, case=None):
     arrangement = project.arrangement
     initial = {"funding": BusinessCase.Funding.BLOCK3}
     if case is not None:
-        fields = ("reference", "title", "summary", "funding", "block2_line",
-                  "expected_benefits", "risks")  # fmt: skip
+        fields = (
+            "reference",
+            "title",
+            "summary",
+            "funding",
+            "block2_line",
+            "expected_benefits",
+            "risks",
+        )
         initial = {name: getattr(case, name) for name in fields}
-        initial.update({cost_field_name(c.financial_year): f"{c.amount:,.2f}"
-                        for c in case.costs.all()})  # fmt: skip
-    form = CaseForm(request.POST or None, arrangement=arrangement, initial=initial,
-                    years=cost_years(arrangement, case), editing=case is not None)  # fmt: skip
+        initial.update(
+            {cost_field_name(c.financial_year): f"{c.amount:,.2f}" for c in case.costs.all()}
+        )
+    form = CaseForm(
+        request.POST or None,
+        arrangement=arrangement,
+        initial=initial,
+        years=cost_years(arrangement, case),
+        editing=case is not None,
+    )
     if form.is_valid():
         data = {**form.cleaned_data, "reason": form.cleaned_data.get("reason") or "Drafted"}
         data = {k: v for k, v in data.items() if not k.startswith("cost_")}
         try:
-            saved = services.case_save(by=request.user, project=project, case=case,
-                                       costs=form.costs(), **data)  # fmt: skip
+            saved = services.case_save(
+                by=request.user, project=project, case=case, costs=form.costs(), **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Business case {saved.reference} saved as a draft.")
             return redirect(saved.get_absolute_url())
     heading = f"Change {case}" if case else f"Draft a business case for “{project.name}”"
-    context = {"arrangement": arrangement, "project": project, "case": case, "form": form,
-               "heading": heading}  # fmt: skip
+    context = {
+        "arrangement": arrangement,
+        "project": project,
+        "case": case,
+        "form": form,
+        "heading": heading,
+    }
     return render(request, "contracts/transformation/case_form.html", context)
 
 
@@ -251,8 +299,11 @@ def case_edit(request, code, reference):
     case = case_or_404(request, code, reference)
     require(request.user, Action.EDIT, Kind.BUSINESS_CASE)
     if case.state not in CHANGEABLE:
-        messages.error(request, f"{case.reference} is {case.get_state_display().lower()}: only "
-                                "a draft or a deferred case can be changed.")  # fmt: skip
+        messages.error(
+            request,
+            f"{case.reference} is {case.get_state_display().lower()}: only "
+            "a draft or a deferred case can be changed.",
+        )
         return redirect(case.get_absolute_url())
     return _case_form_page(request, case.project, case)
 
@@ -286,8 +337,11 @@ def case_detail(request, code, reference):
     draws = list(case.block3_draws.select_related("contract_year"))
     spends = list(case.spends.select_related("recorded_by"))
     trail = decision_trail(case)
-    download = _export(request, _case_tables(case, costs, draws, spends, trail),
-                       f"{arrangement.code}-{case.reference}")  # fmt: skip
+    download = _export(
+        request,
+        _case_tables(case, costs, draws, spends, trail),
+        f"{arrangement.code}-{case.reference}",
+    )
     if download:
         return download
     changeable = case.state in CHANGEABLE
@@ -316,20 +370,37 @@ def case_detail(request, code, reference):
 
 def _case_tables(case, costs, draws, spends, trail):
     return {
-        "costs": lambda: ("Cost by year", ["Financial year", "Cost (£)"],
-                          ([fy_label(c.financial_year), c.amount] for c in costs)),
-        "draws": lambda: ("Block 3 draws", ["Financial year", "Drawn on", "Amount (£)"],
-                          ([d.contract_year.label, d.drawn_on, d.amount] for d in draws)),
-        "spend": lambda: ("Spend", ["Month", "Amount (£)", "Note", "Reported by"],
-                          ([s.month, s.amount, s.note, str(s.recorded_by or "")]
-                           for s in spends)),
-        "history": lambda: ("Decision trail", ["When", "Who", "What", "State", "Board meeting",
-                                               "Decision note"],
-                            ([t["when"].replace(tzinfo=None), str(t["who"] or "Trust Portal"),
-                              t["what"], t["state"],
-                              t["meeting"].held_on if t["meeting"] else None, t["note"]]
-                             for t in trail)),
-    }  # fmt: skip
+        "costs": lambda: (
+            "Cost by year",
+            ["Financial year", "Cost (£)"],
+            ([fy_label(c.financial_year), c.amount] for c in costs),
+        ),
+        "draws": lambda: (
+            "Block 3 draws",
+            ["Financial year", "Drawn on", "Amount (£)"],
+            ([d.contract_year.label, d.drawn_on, d.amount] for d in draws),
+        ),
+        "spend": lambda: (
+            "Spend",
+            ["Month", "Amount (£)", "Note", "Reported by"],
+            ([s.month, s.amount, s.note, str(s.recorded_by or "")] for s in spends),
+        ),
+        "history": lambda: (
+            "Decision trail",
+            ["When", "Who", "What", "State", "Board meeting", "Decision note"],
+            (
+                [
+                    t["when"].replace(tzinfo=None),
+                    str(t["who"] or "Trust Portal"),
+                    t["what"],
+                    t["state"],
+                    t["meeting"].held_on if t["meeting"] else None,
+                    t["note"],
+                ]
+                for t in trail
+            ),
+        ),
+    }
 
 
 @login_required
@@ -343,8 +414,11 @@ def case_submit(request, code, reference):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{case.reference} submitted to the board. Council officers "
-                                  "record the board's decision on it.")  # fmt: skip
+        messages.success(
+            request,
+            f"{case.reference} submitted to the board. Council officers "
+            "record the board's decision on it.",
+        )
     return redirect(case.get_absolute_url())
 
 
@@ -353,11 +427,15 @@ def year_ledgers(case: BusinessCase) -> list[dict]:
     the year has no agreed contract year)."""
     years = {y.financial_year: y for y in ledger_years(case.project.arrangement)}
     return [
-        {"cost": cost, "label": fy_label(cost.financial_year),
-         "ledger": services.block3_ledger(years[cost.financial_year])
-         if cost.financial_year in years else None}
+        {
+            "cost": cost,
+            "label": fy_label(cost.financial_year),
+            "ledger": services.block3_ledger(years[cost.financial_year])
+            if cost.financial_year in years
+            else None,
+        }
         for cost in case.costs.all()
-    ]  # fmt: skip
+    ]
 
 
 @login_required
@@ -366,8 +444,11 @@ def case_decide(request, code, reference):
     case = case_or_404(request, code, reference)
     require(request.user, Action.APPROVE, Kind.BUSINESS_CASE)
     if case.state != State.SUBMITTED:
-        messages.error(request, f"{case.reference} is {case.get_state_display().lower()}: the "
-                                "board decides submitted cases.")  # fmt: skip
+        messages.error(
+            request,
+            f"{case.reference} is {case.get_state_display().lower()}: the "
+            "board decides submitted cases.",
+        )
         return redirect(case.get_absolute_url())
     meetings = case.project.arrangement.board_meetings.order_by("-held_on")
     if case.submitted_at:
@@ -376,17 +457,29 @@ def case_decide(request, code, reference):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.case_decide(by=request.user, case=case, decision=data["decision"],
-                                 meeting=form.chosen_meeting(), note=data["note"])  # fmt: skip
+            services.case_decide(
+                by=request.user,
+                case=case,
+                decision=data["decision"],
+                meeting=form.chosen_meeting(),
+                note=data["note"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             case.refresh_from_db()
-            messages.success(request, f"The board's decision recorded: {case.reference} "
-                                      f"{case.get_state_display().lower()}.")  # fmt: skip
+            messages.success(
+                request,
+                f"The board's decision recorded: {case.reference} "
+                f"{case.get_state_display().lower()}.",
+            )
             return redirect(case.get_absolute_url())
-    context = {"arrangement": case.project.arrangement, "case": case, "form": form,
-               "years": year_ledgers(case)}  # fmt: skip
+    context = {
+        "arrangement": case.project.arrangement,
+        "case": case,
+        "form": form,
+        "years": year_ledgers(case),
+    }
     return render(request, "contracts/transformation/case_decide.html", context)
 
 
@@ -407,9 +500,15 @@ def case_spend(request, code, reference):
         else:
             messages.success(request, f"Spend on {case.reference} recorded.")
             return redirect(case.get_absolute_url())
-    return _form_page(request, case.project.arrangement, form,
-                      f"Record a month's spend on {case.reference}", case=case,
-                      back=case.get_absolute_url(), button="Record the spend")  # fmt: skip
+    return _form_page(
+        request,
+        case.project.arrangement,
+        form,
+        f"Record a month's spend on {case.reference}",
+        case=case,
+        back=case.get_absolute_url(),
+        button="Record the spend",
+    )
 
 
 # --- Board meetings --------------------------------------------------------------------------
@@ -456,12 +555,29 @@ def meeting_list(request, code):
     decided = meeting_decisions(arrangement, request.user)
     for meeting in meetings:
         meeting.decided = decided[meeting.pk]
-    download = _export(request, {"meetings": lambda: (
-        "Board meetings", ["Held on", "Chair", "Attendees", "Decisions", "Minutes", "Notes"],
-        ([m.held_on, m.chair, "; ".join(m.attendees.splitlines()),
-          "; ".join(f"{d['case'].reference} {d['decision'].lower()}" for d in m.decided),
-          "yes" if m.minutes else "no", m.notes] for m in meetings))},
-        f"{arrangement.code}-board")  # fmt: skip
+    download = _export(
+        request,
+        {
+            "meetings": lambda: (
+                "Board meetings",
+                ["Held on", "Chair", "Attendees", "Decisions", "Minutes", "Notes"],
+                (
+                    [
+                        m.held_on,
+                        m.chair,
+                        "; ".join(m.attendees.splitlines()),
+                        "; ".join(
+                            f"{d['case'].reference} {d['decision'].lower()}" for d in m.decided
+                        ),
+                        "yes" if m.minutes else "no",
+                        m.notes,
+                    ]
+                    for m in meetings
+                ),
+            )
+        },
+        f"{arrangement.code}-board",
+    )
     if download:
         return download
     may_record = can(request.user, Action.APPROVE, Kind.BUSINESS_CASE, arrangement)
@@ -478,32 +594,52 @@ def meeting_add(request, code):
     form = MeetingForm(*data)
     if form.is_valid():
         try:
-            meeting = services.meeting_save(by=request.user, arrangement=arrangement,
-                                            **form.cleaned_data)  # fmt: skip
+            meeting = services.meeting_save(
+                by=request.user, arrangement=arrangement, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{meeting} recorded.")
             return redirect(meeting.get_absolute_url())
-    return _form_page(request, arrangement, form, "Record a board meeting", multipart=True,
-                      back=reverse("contracts:meeting-list", args=[arrangement.code]))  # fmt: skip
+    return _form_page(
+        request,
+        arrangement,
+        form,
+        "Record a board meeting",
+        multipart=True,
+        back=reverse("contracts:meeting-list", args=[arrangement.code]),
+    )
 
 
 @login_required
 def meeting_detail(request, code, held_on):
     meeting = _meeting_or_404(request, code, held_on)
     decisions = meeting_decisions(meeting.arrangement, request.user, meeting)[meeting.pk]
-    download = _export(request, {"decisions": lambda: (
-        "Decisions", ["Reference", "Title", "Decision", "Note"],
-        ([d["case"].reference, d["case"].title, d["decision"], d["note"]] for d in decisions))},
-        f"{meeting.arrangement.code}-board-{held_on}")  # fmt: skip
+    download = _export(
+        request,
+        {
+            "decisions": lambda: (
+                "Decisions",
+                ["Reference", "Title", "Decision", "Note"],
+                (
+                    [d["case"].reference, d["case"].title, d["decision"], d["note"]]
+                    for d in decisions
+                ),
+            )
+        },
+        f"{meeting.arrangement.code}-board-{held_on}",
+    )
     if download:
         return download
-    context = {"arrangement": meeting.arrangement, "meeting": meeting, "decisions": decisions,
-               "attendees": [a for a in meeting.attendees.splitlines() if a.strip()],
-               "changes": meeting_changes(meeting),
-               "can_correct": can(request.user, Action.APPROVE, Kind.BUSINESS_CASE,
-                                  meeting.arrangement)}  # fmt: skip
+    context = {
+        "arrangement": meeting.arrangement,
+        "meeting": meeting,
+        "decisions": decisions,
+        "attendees": [a for a in meeting.attendees.splitlines() if a.strip()],
+        "changes": meeting_changes(meeting),
+        "can_correct": can(request.user, Action.APPROVE, Kind.BUSINESS_CASE, meeting.arrangement),
+    }
     return render(request, "contracts/transformation/meeting_detail.html", context)
 
 
@@ -512,16 +648,26 @@ def meeting_changes(meeting: BoardMeeting) -> list[dict]:
     replaced file's name and SHA-256 stay readable)."""
     records = meeting.history.select_related("history_user").order_by("history_date", "history_id")
     return [
-        {"when": r.history_date, "who": r.history_user, "held_on": r.held_on,
-         "what": r.history_change_reason or {"+": "Recorded"}.get(r.history_type, "Changed"),
-         "minutes_name": r.minutes_name, "minutes_sha256": r.minutes_sha256}
+        {
+            "when": r.history_date,
+            "who": r.history_user,
+            "held_on": r.held_on,
+            "what": r.history_change_reason or {"+": "Recorded"}.get(r.history_type, "Changed"),
+            "minutes_name": r.minutes_name,
+            "minutes_sha256": r.minutes_sha256,
+        }
         for r in records
-    ]  # fmt: skip
+    ]
 
 
 def _meeting_form_page(request, meeting, form, heading, **extra):
-    context = {"arrangement": meeting.arrangement, "meeting": meeting, "form": form,
-               "heading": heading, **extra}  # fmt: skip
+    context = {
+        "arrangement": meeting.arrangement,
+        "meeting": meeting,
+        "form": form,
+        "heading": heading,
+        **extra,
+    }
     return render(request, "contracts/transformation/meeting_form.html", context)
 
 
@@ -541,8 +687,13 @@ def meeting_correct(request, code, held_on):
         else:
             messages.success(request, f"{meeting} corrected.")
             return redirect(meeting.get_absolute_url())
-    return _meeting_form_page(request, meeting, form, "Correct the meeting's record",
-                              decided=services.meeting_decided_cases(meeting))  # fmt: skip
+    return _meeting_form_page(
+        request,
+        meeting,
+        form,
+        "Correct the meeting's record",
+        decided=services.meeting_decided_cases(meeting),
+    )
 
 
 @login_required
@@ -563,8 +714,7 @@ def meeting_minutes_attach(request, code, held_on):
             messages.success(request, f"The minutes of the {meeting} {done}.")
             return redirect(meeting.get_absolute_url())
     heading = "Replace the minutes" if replacing else "Attach the minutes"
-    return _meeting_form_page(request, meeting, form, heading, multipart=True,
-                              replacing=replacing)  # fmt: skip
+    return _meeting_form_page(request, meeting, form, heading, multipart=True, replacing=replacing)
 
 
 @login_required
@@ -616,8 +766,9 @@ def ledger(request, code):
             .select_related("business_case")
             .order_by("month", "business_case__reference")
         )
-    download = _export(request, _ledger_tables(ledgers, chosen, draws, spends),
-                       f"{arrangement.code}-block3")  # fmt: skip
+    download = _export(
+        request, _ledger_tables(ledgers, chosen, draws, spends), f"{arrangement.code}-block3"
+    )
     if download:
         return download
     context = {
@@ -635,14 +786,25 @@ def ledger(request, code):
 def _ledger_tables(ledgers, chosen, draws, spends):
     label = chosen.label if chosen else ""
     return {
-        "years": lambda: ("Block 3 by year", ["Financial year", "Provision (£)", "Committed (£)",
-                                              "Spent (£)", "Remaining (£)"],
-                          ([x.contract_year.label, x.provision, x.committed, x.spent,
-                            x.remaining] for x in ledgers)),
-        "draws": lambda: (f"Draws {label}", ["Drawn on", "Business case", "Title", "Amount (£)"],
-                          ([d.drawn_on, d.business_case.reference, d.business_case.title,
-                            d.amount] for d in draws)),
-        "spend": lambda: (f"Spend {label}", ["Month", "Business case", "Amount (£)", "Note"],
-                          ([s.month, s.business_case.reference, s.amount, s.note]
-                           for s in spends)),
-    }  # fmt: skip
+        "years": lambda: (
+            "Block 3 by year",
+            ["Financial year", "Provision (£)", "Committed (£)", "Spent (£)", "Remaining (£)"],
+            (
+                [x.contract_year.label, x.provision, x.committed, x.spent, x.remaining]
+                for x in ledgers
+            ),
+        ),
+        "draws": lambda: (
+            f"Draws {label}",
+            ["Drawn on", "Business case", "Title", "Amount (£)"],
+            (
+                [d.drawn_on, d.business_case.reference, d.business_case.title, d.amount]
+                for d in draws
+            ),
+        ),
+        "spend": lambda: (
+            f"Spend {label}",
+            ["Month", "Business case", "Amount (£)", "Note"],
+            ([s.month, s.business_case.reference, s.amount, s.note] for s in spends),
+        ),
+    }

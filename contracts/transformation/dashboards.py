@@ -72,8 +72,10 @@ def cases_block(frame: pd.DataFrame) -> dict:
     columns = [fig.column("theme", "Theme")]
     columns += [fig.column(s.value, STATE_WORDS[s], "count") for s in STATES]
     columns += [fig.column("total", "All past the draft", "count")]
-    rows = [[labels[t], *(count(t, s) for s in STATES), sum(count(t, s) for s in STATES)]
-            for t in themes]  # fmt: skip
+    rows = [
+        [labels[t], *(count(t, s) for s in STATES), sum(count(t, s) for s in STATES)]
+        for t in themes
+    ]
     rows.append(["All themes", *(sum(count(t, s) for t in themes) for s in STATES), len(frame)])
     figure = go.Figure()
     for state in STATES:
@@ -89,12 +91,18 @@ def cases_block(frame: pd.DataFrame) -> dict:
         f"{approved} approved, {sum(count(t, State.SUBMITTED) for t in themes)} awaiting a "
         "decision. Drafts are not counted."
     )
-    return fig.chart_block("cases", "Business cases by theme and state", figure,
-                           fig.table(columns, rows), summary=summary)  # fmt: skip
+    return fig.chart_block(
+        "cases",
+        "Business cases by theme and state",
+        figure,
+        fig.table(columns, rows),
+        summary=summary,
+    )
 
 
-def approved_cases_block(arrangement, frame: pd.DataFrame, block_id="approved-cases",
-                         financial_year: int | None = None) -> dict:  # fmt: skip
+def approved_cases_block(
+    arrangement, frame: pd.DataFrame, block_id="approved-cases", financial_year: int | None = None
+) -> dict:
     """The approved cases by name (all, or those approved in ``financial_year``)."""
     labels = dict(Theme.choices)
     funding = dict(BusinessCase.Funding.choices)
@@ -117,10 +125,16 @@ def approved_cases_block(arrangement, frame: pd.DataFrame, block_id="approved-ca
         fig.column("cost", "Cost over its years", "money"),
     ]
     rows = [
-        [r.reference, r.title, labels[r.project__theme], funding[r.funding], r.meeting__held_on,
-         costs.get(r.reference)]
+        [
+            r.reference,
+            r.title,
+            labels[r.project__theme],
+            funding[r.funding],
+            r.meeting__held_on,
+            costs.get(r.reference),
+        ]
         for r in approved.itertuples(index=False)
-    ]  # fmt: skip
+    ]
     when = f" in {fy_label(financial_year)}" if financial_year is not None else ""
     return fig.table_block(
         block_id,
@@ -144,14 +158,24 @@ LEDGER_COLUMNS = [
 
 
 def ledger_row(ledger) -> list:
-    return [ledger.contract_year.label, ledger.provision, ledger.committed, ledger.spent,
-            ledger.committed_unspent, ledger.remaining]  # fmt: skip
+    return [
+        ledger.contract_year.label,
+        ledger.provision,
+        ledger.committed,
+        ledger.spent,
+        ledger.committed_unspent,
+        ledger.remaining,
+    ]
 
 
 def ledger_block(ledgers: list) -> dict:
     figure = go.Figure()
-    for key, label in (("provision", "Provision"), ("committed", "Committed"),
-                       ("spent", "Spent"), ("remaining", "Remaining")):  # fmt: skip
+    for key, label in (
+        ("provision", "Provision"),
+        ("committed", "Committed"),
+        ("spent", "Spent"),
+        ("remaining", "Remaining"),
+    ):
         figure.add_bar(
             name=label,
             x=[ledger.contract_year.label for ledger in ledgers],
@@ -164,9 +188,13 @@ def ledger_block(ledgers: list) -> dict:
         f"{money_text(latest.provision)}: {money_text(latest.committed)} committed to approved "
         f"cases, {money_text(latest.spent)} spent, {money_text(latest.remaining)} remaining."
     )
-    return fig.chart_block("block3", "Block 3 transformation fund", figure,
-                           fig.table(LEDGER_COLUMNS, [ledger_row(x) for x in ledgers]),
-                           summary=summary)  # fmt: skip
+    return fig.chart_block(
+        "block3",
+        "Block 3 transformation fund",
+        figure,
+        fig.table(LEDGER_COLUMNS, [ledger_row(x) for x in ledgers]),
+        summary=summary,
+    )
 
 
 # --- Benefits --------------------------------------------------------------------------------
@@ -238,8 +266,11 @@ def _quarter_text(period: tuple[int, int]) -> str:
 
 def benefits_blocks(measures: dict) -> list[dict]:
     if not measures:
-        return [fig.note_block("benefits", "Benefits",
-                               "No approved business case has benefit targets yet.")]  # fmt: skip
+        return [
+            fig.note_block(
+                "benefits", "Benefits", "No approved business case has benefit targets yet."
+            )
+        ]
     blocks = []
     savings = measures.get((Benefit.Kind.SAVING, "Savings"))
     if savings:
@@ -277,14 +308,20 @@ def benefits_blocks(measures: dict) -> list[dict]:
                 figure,
                 fig.table(columns, rows),
                 summary=said,
-            )  # fmt: skip
+            )
         )
     counts = [(key, by_q) for key, by_q in measures.items() if key[0] != Benefit.Kind.SAVING]
     if counts:
-        columns = [fig.column("quarter", "Quarter"), fig.column("measure", "Benefit"),
-                   *totals_columns(Benefit.Kind.COUNT)]  # fmt: skip
-        rows = [[_quarter_text(p), key[1], *totals_cells(by_q[p])]
-                for key, by_q in counts for p in sorted(by_q)]  # fmt: skip
+        columns = [
+            fig.column("quarter", "Quarter"),
+            fig.column("measure", "Benefit"),
+            *totals_columns(Benefit.Kind.COUNT),
+        ]
+        rows = [
+            [_quarter_text(p), key[1], *totals_cells(by_q[p])]
+            for key, by_q in counts
+            for p in sorted(by_q)
+        ]
         blocks.append(
             fig.table_block(
                 "benefit-counts",
@@ -301,9 +338,13 @@ def benefits_blocks(measures: dict) -> list[dict]:
 def year_benefit_blocks(totals: benefits.ProgrammeTotals, prefix: str = "benefits") -> list:
     """A year's totals per theme and over the programme (``benefits.benefit_totals``)."""
     if not totals.themes:
-        return [fig.note_block(prefix, f"Benefits, {totals.label}",
-                               f"No approved business case has benefit targets in "
-                               f"{totals.label}.")]  # fmt: skip
+        return [
+            fig.note_block(
+                prefix,
+                f"Benefits, {totals.label}",
+                f"No approved business case has benefit targets in {totals.label}.",
+            )
+        ]
     blocks = []
     saving_rows = [[t.label, *totals_cells(t.savings)] for t in totals.themes if t.savings]
     if totals.savings:
@@ -315,14 +356,15 @@ def year_benefit_blocks(totals: benefits.ProgrammeTotals, prefix: str = "benefit
                 fig.table(
                     [fig.column("theme", "Theme"), *totals_columns(Benefit.Kind.SAVING)],
                     saving_rows,
-                ),  # fmt: skip
+                ),
                 summary=f"Over the programme in {totals.label}: {totals.savings.text('actual')} "
                 f"saved against {totals.savings.text('target')} targeted for the quarters "
                 f"reported ({totals.savings.rag_words.lower()}).",
             )
         )
-    count_rows = [[t.label, c.name, *totals_cells(c.totals)] for t in totals.themes
-                  for c in t.counts]  # fmt: skip
+    count_rows = [
+        [t.label, c.name, *totals_cells(c.totals)] for t in totals.themes for c in t.counts
+    ]
     count_rows += [["All themes", c.name, *totals_cells(c.totals)] for c in totals.counts]
     if count_rows:
         blocks.append(
@@ -336,7 +378,7 @@ def year_benefit_blocks(totals: benefits.ProgrammeTotals, prefix: str = "benefit
                         *totals_columns(Benefit.Kind.COUNT),
                     ],
                     count_rows,
-                ),  # fmt: skip
+                ),
                 summary="Numbers are added up only with benefits of the same name.",
             )
         )
@@ -362,8 +404,12 @@ def build_transformation(arrangement) -> dict:
     frame = case_frame(arrangement)
     ledgers = [block3_ledger(year) for year in reversed(list(ledger_years(arrangement)))]
     measures = quarter_totals(arrangement)
-    data = {"title": "Transformation", "blocks": [cases_block(frame)], "pages": {},
-            "pack": {"by_year": {}}}  # fmt: skip
+    data = {
+        "title": "Transformation",
+        "blocks": [cases_block(frame)],
+        "pages": {},
+        "pack": {"by_year": {}},
+    }
     if ledgers:
         data["period"] = ledgers[-1].contract_year.label
         data["blocks"].append(ledger_block(ledgers))
@@ -373,7 +419,7 @@ def build_transformation(arrangement) -> dict:
                 "block3",
                 "Block 3 transformation fund",
                 "No contract year has been agreed yet, so there is no Block 3 provision to show.",
-            )  # fmt: skip
+            )
         )
     data["blocks"] += benefits_blocks(measures)
     latest = benefits.programme_benefit_totals(arrangement, None)

@@ -141,7 +141,12 @@ def _case(arrangement, row, data, *, manager, meetings, block2) -> int:
     for month, amount in row["spend"].items():
         day = date.fromisoformat(month + "-01")
         if not case.spends.filter(month=day).exists():
-            services.case_spend_record(by=manager, case=case, month=day, amount=Decimal(amount),
-                                       note="Demo: synthetic spend")  # fmt: skip
+            services.case_spend_record(
+                by=manager,
+                case=case,
+                month=day,
+                amount=Decimal(amount),
+                note="Demo: synthetic spend",
+            )
             steps += 1
     return steps

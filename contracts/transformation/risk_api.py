@@ -60,9 +60,24 @@ class RiskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["key", "trust", "reference", "project", "title", "description", "likelihood",
-                  "impact", "score", "rating", "owner", "mitigation", "review_date", "overdue",
-                  "status", "url"]  # fmt: skip
+        fields = [
+            "key",
+            "trust",
+            "reference",
+            "project",
+            "title",
+            "description",
+            "likelihood",
+            "impact",
+            "score",
+            "rating",
+            "owner",
+            "mitigation",
+            "review_date",
+            "overdue",
+            "status",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_key(self, risk) -> str:
@@ -79,8 +94,10 @@ class RiskSerializer(serializers.ModelSerializer):
 
 
 def _scale(message: str, **kwargs):
-    errors = dict.fromkeys(["required", "null", "invalid", "min_value", "max_value",
-                            "max_string_length"], f"{message}.")  # fmt: skip
+    errors = dict.fromkeys(
+        ["required", "null", "invalid", "min_value", "max_value", "max_string_length"],
+        f"{message}.",
+    )
     return serializers.IntegerField(min_value=1, max_value=5, error_messages=errors, **kwargs)
 
 
@@ -229,9 +246,20 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
         """Change a risk, with a reason; fields left out stay as they are."""
         risk = self.get_object()
         data = _valid(RiskChangeInput, request.data)
-        fields = {f: getattr(risk, f) for f in ("reference", "title", "description", "project",
-                                                "likelihood", "impact", "owner", "mitigation",
-                                                "review_date")}  # fmt: skip
+        fields = {
+            f: getattr(risk, f)
+            for f in (
+                "reference",
+                "title",
+                "description",
+                "project",
+                "likelihood",
+                "impact",
+                "owner",
+                "mitigation",
+                "review_date",
+            )
+        }
         if "project" in data:
             data["project"] = _project(risk.arrangement, data["project"])
         fields.update(data)

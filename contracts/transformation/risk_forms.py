@@ -19,18 +19,31 @@ def _text(rows: int, **kwargs):
 def _scale(label: str, words: dict, message: str, help_text: str):
     choices = [(str(n), f"{n} – {word}") for n, word in words.items()]
     errors = {"required": f"{message}.", "invalid_choice": f"{message}."}
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                             error_messages=errors, help_text=help_text)  # fmt: skip
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages=errors,
+        help_text=help_text,
+    )
 
 
 def likelihood_field():
-    return _scale("Likelihood", risks.LIKELIHOOD, risks.LIKELIHOOD_MESSAGE,
-                  "How likely it is to happen, as things stand.")  # fmt: skip
+    return _scale(
+        "Likelihood",
+        risks.LIKELIHOOD,
+        risks.LIKELIHOOD_MESSAGE,
+        "How likely it is to happen, as things stand.",
+    )
 
 
 def impact_field():
-    return _scale("Impact", risks.IMPACT, risks.IMPACT_MESSAGE,
-                  "How bad it would be for children, the service or the money.")  # fmt: skip
+    return _scale(
+        "Impact",
+        risks.IMPACT,
+        risks.IMPACT_MESSAGE,
+        "How bad it would be for children, the service or the money.",
+    )
 
 
 def review_date_field(label: str, help_text: str):
@@ -145,8 +158,11 @@ class RiskFilter(django_filters.FilterSet):
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
-STATUSES = [(Risk.Status.OPEN, "Open risks"), (Risk.Status.CLOSED, "Closed risks"),
-            ("all", "Open and closed")]  # fmt: skip
+STATUSES = [
+    (Risk.Status.OPEN, "Open risks"),
+    (Risk.Status.CLOSED, "Closed risks"),
+    ("all", "Open and closed"),
+]
 
 
 class RegisterFilter(RiskFilter):

@@ -26,8 +26,21 @@ from trust_portal.govuk_forms import add_service_errors
 
 EXPORTS = ("csv", "xlsx")
 CASE = Kind.BUSINESS_CASE
-HEADER = ["Reference", "Project", "Title", "Description", "Likelihood", "Impact", "Score",
-          "Rating", "Owner", "Mitigation", "Review date", "Review overdue", "Status"]  # fmt: skip
+HEADER = [
+    "Reference",
+    "Project",
+    "Title",
+    "Description",
+    "Likelihood",
+    "Impact",
+    "Score",
+    "Rating",
+    "Owner",
+    "Mitigation",
+    "Review date",
+    "Review overdue",
+    "Status",
+]
 FORM_FIELDS = ("reference", "title", "description", "project", "owner", "mitigation", "review_date")
 
 
@@ -54,10 +67,21 @@ def _editable(request, risk: Risk):
 
 def _rows(register, today):
     for r in register:
-        yield [r.reference, r.project.name if r.project else "Programme-level", r.title,
-               r.description, r.likelihood, r.impact, r.score, r.rating, r.owner, r.mitigation,
-               r.review_date, "Yes" if r.review_overdue(today) else "No",
-               r.get_status_display()]  # fmt: skip
+        yield [
+            r.reference,
+            r.project.name if r.project else "Programme-level",
+            r.title,
+            r.description,
+            r.likelihood,
+            r.impact,
+            r.score,
+            r.rating,
+            r.owner,
+            r.mitigation,
+            r.review_date,
+            "Yes" if r.review_overdue(today) else "No",
+            r.get_status_display(),
+        ]
 
 
 @login_required
@@ -69,8 +93,13 @@ def risk_list(request, code):
     valid = found.is_valid()
     shown = found.qs if valid else everything.none()
     if request.GET.get("format") in EXPORTS:
-        return table_response(request.GET["format"], f"{arrangement.code}-risks", HEADER,
-                              _rows(shown, today), title="Risk register")  # fmt: skip
+        return table_response(
+            request.GET["format"],
+            f"{arrangement.code}-risks",
+            HEADER,
+            _rows(shown, today),
+            title="Risk register",
+        )
     scope = everything.filter(status=Risk.Status.OPEN)
     chosen = found.form.cleaned_data.get("project") if valid else None
     page = Paginator(shown, 25).get_page(request.GET.get("page"))
@@ -133,15 +162,20 @@ def risk_edit(request, code, reference=None):
     form = RiskForm(data, initial=initial, arrangement=arrangement)
     if form.is_valid():
         try:
-            saved = risks.risk_save(by=request.user, arrangement=arrangement, risk=risk,
-                                    **form.cleaned_data)  # fmt: skip
+            saved = risks.risk_save(
+                by=request.user, arrangement=arrangement, risk=risk, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Risk {saved.reference} saved.")
             return redirect("contracts:risk-detail", arrangement.code, saved.reference)
-    context = {"arrangement": arrangement, "risk": risk, "form": form,
-               "heading": f"Change risk {risk.reference}" if risk else "Add a risk"}  # fmt: skip
+    context = {
+        "arrangement": arrangement,
+        "risk": risk,
+        "form": form,
+        "heading": f"Change risk {risk.reference}" if risk else "Add a risk",
+    }
     return render(request, "contracts/transformation/risk_form.html", context)
 
 
@@ -151,8 +185,11 @@ def risk_review(request, code, reference):
     risk = _risk_or_404(request, code, reference)
     if refused := _editable(request, risk):
         return refused
-    initial = {"likelihood": str(risk.likelihood), "impact": str(risk.impact),
-               "mitigation": risk.mitigation}  # fmt: skip
+    initial = {
+        "likelihood": str(risk.likelihood),
+        "impact": str(risk.impact),
+        "mitigation": risk.mitigation,
+    }
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
@@ -187,8 +224,14 @@ def risk_close(request, code, reference):
         else:
             messages.success(request, f"Risk {risk.reference} closed.")
             return redirect("contracts:risk-detail", risk.arrangement.code, risk.reference)
-    context = {"arrangement": risk.arrangement, "risk": risk, "form": form, "warning": True,
-               "heading": f"Close risk {risk.reference}", "button": "Close the risk"}  # fmt: skip
+    context = {
+        "arrangement": risk.arrangement,
+        "risk": risk,
+        "form": form,
+        "warning": True,
+        "heading": f"Close risk {risk.reference}",
+        "button": "Close the risk",
+    }
     return render(request, "contracts/transformation/risk_form.html", context)
 
 
@@ -210,6 +253,11 @@ def risk_reopen(request, code, reference):
         else:
             messages.success(request, f"Risk {risk.reference} reopened.")
             return redirect("contracts:risk-detail", risk.arrangement.code, risk.reference)
-    context = {"arrangement": risk.arrangement, "risk": risk, "form": form,
-               "heading": f"Reopen risk {risk.reference}", "button": "Reopen the risk"}  # fmt: skip
+    context = {
+        "arrangement": risk.arrangement,
+        "risk": risk,
+        "form": form,
+        "heading": f"Reopen risk {risk.reference}",
+        "button": "Reopen the risk",
+    }
     return render(request, "contracts/transformation/risk_form.html", context)

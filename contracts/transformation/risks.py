@@ -273,8 +273,18 @@ class HistoryEntry:
     score: tuple[int, int] | None  # (old, new) when the score moved
 
 
-SHOWN = ["reference", "title", "description", "project", "likelihood", "impact", "owner",
-         "mitigation", "review_date", "status"]  # fmt: skip
+SHOWN = [
+    "reference",
+    "title",
+    "description",
+    "project",
+    "likelihood",
+    "impact",
+    "owner",
+    "mitigation",
+    "review_date",
+    "status",
+]
 
 
 def risk_history(risk: Risk) -> list[HistoryEntry]:
@@ -299,11 +309,14 @@ def risk_history(risk: Risk) -> list[HistoryEntry]:
         if older is not None:
             diff = {c.field: c for c in newer.diff_against(older, included_fields=SHOWN).changes}
             changes = [
-                (Risk._meta.get_field(f).verbose_name.capitalize(), shown(f, diff[f].old),
-                 shown(f, diff[f].new))
+                (
+                    Risk._meta.get_field(f).verbose_name.capitalize(),
+                    shown(f, diff[f].old),
+                    shown(f, diff[f].new),
+                )
                 for f in SHOWN
                 if f in diff
-            ]  # fmt: skip
+            ]
             before = older.likelihood * older.impact
             after = newer.likelihood * newer.impact
             score = (before, after) if before != after else None

@@ -47,8 +47,18 @@ def load_risks(arrangement) -> str:
 
 
 def _add(row, arrangement, manager, project, today) -> None:
-    fields = {k: row[k] for k in ("reference", "title", "description", "likelihood", "impact",
-                                  "owner", "mitigation")}  # fmt: skip
+    fields = {
+        k: row[k]
+        for k in (
+            "reference",
+            "title",
+            "description",
+            "likelihood",
+            "impact",
+            "owner",
+            "mitigation",
+        )
+    }
     risk = risks.risk_save(
         by=manager,
         arrangement=arrangement,
@@ -72,8 +82,16 @@ def _add(row, arrangement, manager, project, today) -> None:
 
 
 def _attach(risk: Risk, manager, project) -> None:
-    kept = ("reference", "title", "description", "likelihood", "impact", "owner", "mitigation",
-            "review_date")  # fmt: skip
+    kept = (
+        "reference",
+        "title",
+        "description",
+        "likelihood",
+        "impact",
+        "owner",
+        "mitigation",
+        "review_date",
+    )
     fields = {k: getattr(risk, k) for k in kept}
     risks.risk_save(
         by=manager,

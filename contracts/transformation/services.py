@@ -133,8 +133,9 @@ def meeting_save(
     """Record a board meeting (the councils' officers, who record its decisions)."""
     require(by, Action.APPROVE, Kind.BUSINESS_CASE, arrangement)
     meeting = meeting or BoardMeeting(arrangement=arrangement, recorded_by=by)
-    errors = _meeting_errors(arrangement=arrangement, meeting=meeting, held_on=held_on,
-                             chair=chair, attendees=attendees)  # fmt: skip
+    errors = _meeting_errors(
+        arrangement=arrangement, meeting=meeting, held_on=held_on, chair=chair, attendees=attendees
+    )
     if minutes is not None and _minutes_error(minutes):
         errors["minutes"] = _minutes_error(minutes)
     if errors:
@@ -172,8 +173,9 @@ def meeting_correct(
     arrangement = meeting.arrangement
     require(by, Action.APPROVE, Kind.BUSINESS_CASE, arrangement)
     reason = _reason(reason)
-    errors = _meeting_errors(arrangement=arrangement, meeting=meeting, held_on=held_on,
-                             chair=chair, attendees=attendees)  # fmt: skip
+    errors = _meeting_errors(
+        arrangement=arrangement, meeting=meeting, held_on=held_on, chair=chair, attendees=attendees
+    )
     if "held_on" not in errors and held_on != meeting.held_on:
         decided = meeting_decided_cases(meeting)
         if decided:

@@ -69,8 +69,9 @@ def save_figures(request, submission, *, build, save, saved: str | None = None):
             form.attach(error)
         else:
             changed = submission.lock_version != version
-            messages.success(request, saved or ("Figures saved." if changed
-                                                else "Nothing had changed."))  # fmt: skip
+            messages.success(
+                request, saved or ("Figures saved." if changed else "Nothing had changed.")
+            )
             return redirect(submission.get_absolute_url()), form, stale
     return None, form, stale
 

@@ -84,8 +84,10 @@ def submission_record_change(*, submission, by, expected_version: int, note: str
 def submission_submit(*, submission, by) -> None:
     require(by, Action.SUBMIT, submission.permission_kind, submission.arrangement)
     if submission.state not in (State.DRAFT, State.RETURNED):
-        raise ValidationError(f"Only a draft or returned return can be submitted, not one that is "
-                              f"{submission.get_state_display().lower()}.")  # fmt: skip
+        raise ValidationError(
+            f"Only a draft or returned return can be submitted, not one that is "
+            f"{submission.get_state_display().lower()}."
+        )
     _withdraw_decisions(submission, by)
     submission.state = State.SUBMITTED
     submission.submitted_at = timezone.now()

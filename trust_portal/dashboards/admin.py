@@ -22,8 +22,15 @@ class SnapshotAdmin(admin.ModelAdmin):
 class RecomputeRunAdmin(admin.ModelAdmin):
     """The run history; runs are queued from the arrangement's "Recompute runs" page."""
 
-    list_display = ["arrangement", "queued_at", "trigger", "requests", "state", "attempts",
-                    "duration_ms"]  # fmt: skip
+    list_display = [
+        "arrangement",
+        "queued_at",
+        "trigger",
+        "requests",
+        "state",
+        "attempts",
+        "duration_ms",
+    ]
     list_filter = ["state", "trigger", "arrangement"]
     readonly_fields = [f.name for f in RecomputeRun._meta.fields]
 

@@ -73,8 +73,9 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_kind = "dashboard"
 
     def get_queryset(self):
-        return _visible(self.request.user).defer("data").order_by("arrangement__trust__code",
-                                                                  "name")  # fmt: skip
+        return (
+            _visible(self.request.user).defer("data").order_by("arrangement__trust__code", "name")
+        )
 
 
 class DashboardDetailView(generics.RetrieveAPIView):

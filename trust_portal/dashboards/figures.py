@@ -114,9 +114,11 @@ def monthly_axis(figure) -> None:
     """Months given as "2024-07" are dates to plotly, which would tick them twice a month:
     tick each month, quarter or year instead, labelled "Jul 2024"."""
     months = {
-        x for trace in figure.data for x in (getattr(trace, "x", None) or ())
+        x
+        for trace in figure.data
+        for x in (getattr(trace, "x", None) or ())
         if isinstance(x, str) and MONTH_TEXT.match(x)
-    }  # fmt: skip
+    }
     if not months or figure.layout.xaxis.tickformat:
         return
     step = "M1" if len(months) <= 15 else "M3" if len(months) <= 48 else "M12"
@@ -162,8 +164,10 @@ def spreadsheet_rows(table_: dict) -> tuple[list[str], list[list]]:
     spreadsheet gets numbers, and sparklines (pictures) left out."""
     keep = [i for i, c in enumerate(table_["columns"]) if c["kind"] != "sparkline"]
     columns = [table_["columns"][i] for i in keep]
-    rows = [[_number(row[i], column) for i, column in zip(keep, columns, strict=True)]
-            for row in table_["rows"]]  # fmt: skip
+    rows = [
+        [_number(row[i], column) for i, column in zip(keep, columns, strict=True)]
+        for row in table_["rows"]
+    ]
     return [c["label"] for c in columns], rows
 
 
@@ -182,8 +186,9 @@ def sparkline_svg(values: list, *, label: str, width: int = 96, height: int = 24
     ``values`` are exact figures (Fraction, Decimal, int) or None for a month without one;
     the line breaks at gaps. The SVG carries its own accessible label in words.
     """
-    numbers = [None if v is None else Fraction(Decimal(v) if isinstance(v, str) else v)
-               for v in values]  # fmt: skip
+    numbers = [
+        None if v is None else Fraction(Decimal(v) if isinstance(v, str) else v) for v in values
+    ]
     known = [v for v in numbers if v is not None]
     title = _escape(label)
     if len(known) < 2:

@@ -72,8 +72,10 @@ def _arrangement(request, code):
 @login_required
 def pack_list(request, code):
     arrangement = _arrangement(request, code)
-    form = MonthForm(request.GET if "month" in request.GET else None,
-                     initial={"month": _latest_month(arrangement)})  # fmt: skip
+    form = MonthForm(
+        request.GET if "month" in request.GET else None,
+        initial={"month": _latest_month(arrangement)},
+    )
     if form.is_valid():
         return redirect("packs:pack-preview", arrangement.code, form.cleaned_data["month"])
     issued = (
@@ -134,8 +136,9 @@ def pack_issue(request, code, month):
     form = IssueForm(request.POST)
     if form.is_valid():
         try:
-            issued = packs.pack_issue(by=request.user, arrangement=arrangement, month=period,
-                                      **form.cleaned_data)  # fmt: skip
+            issued = packs.pack_issue(
+                by=request.user, arrangement=arrangement, month=period, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -76,8 +76,9 @@ def pack_assemble(*, arrangement: Arrangement, month: date) -> dict:
     """
     key, year = f"{month:%Y-%m}", financial_year_of(month)
     names = [name for name, _, _ in SECTIONS]
-    snapshots = {s.name: s for s in Snapshot.objects.filter(arrangement=arrangement,
-                                                            name__in=names)}  # fmt: skip
+    snapshots = {
+        s.name: s for s in Snapshot.objects.filter(arrangement=arrangement, name__in=names)
+    }
     sections = []
     for name, heading, missing in SECTIONS:
         snapshot = snapshots.get(name)
@@ -213,9 +214,13 @@ def pack_context(pack: dict, *, issued: IssuedPack | None = None) -> dict:
         for block in section["blocks"]:
             if block.get("table"):
                 columns = block["table"]["columns"]
-                block = {**block, "wide": len(columns) > WIDE_COLUMNS,
-                         "cells": [list(zip(row, columns, strict=True))
-                                   for row in block["table"]["rows"]]}  # fmt: skip
+                block = {
+                    **block,
+                    "wide": len(columns) > WIDE_COLUMNS,
+                    "cells": [
+                        list(zip(row, columns, strict=True)) for row in block["table"]["rows"]
+                    ],
+                }
             blocks.append(block)
         wide = any(block.get("wide") for block in blocks)
         shown["sections"].append({**section, "blocks": blocks, "wide": wide})

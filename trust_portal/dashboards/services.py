@@ -110,8 +110,9 @@ def recompute_request(
         # Another process queued one between our two statements: join that one.
         waiting.update(requests=F("requests") + 1)
         return waiting.first() or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
-    recompute_task.apply_async(args=[arrangement_id], kwargs={"run_id": run.pk},
-                               countdown=countdown)  # fmt: skip
+    recompute_task.apply_async(
+        args=[arrangement_id], kwargs={"run_id": run.pk}, countdown=countdown
+    )
     return run
 
 
@@ -127,8 +128,9 @@ def run_claim(run_id: int) -> bool:
     return bool(claimed)
 
 
-def run_finish(run_id: int, *, started: float, built: list[str], error: str = "",
-               will_retry: bool = False) -> None:  # fmt: skip
+def run_finish(
+    run_id: int, *, started: float, built: list[str], error: str = "", will_retry: bool = False
+) -> None:
     if not error:
         state = RecomputeRun.State.SUCCEEDED
     else:

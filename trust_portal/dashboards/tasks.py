@@ -24,8 +24,9 @@ def backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, max_retries=RETRIES)
-def recompute_task(self, arrangement_id: int, run_id: int | None = None,
-                   names: list[str] | None = None) -> list[str]:  # fmt: skip
+def recompute_task(
+    self, arrangement_id: int, run_id: int | None = None, names: list[str] | None = None
+) -> list[str]:
     """Rebuild an arrangement's snapshots for a queued run. Safe to retry or deliver twice:
     a run is claimed once, and each swap replaces a whole snapshot."""
     arrangement = Arrangement.objects.filter(pk=arrangement_id).first()
@@ -46,8 +47,13 @@ def recompute_task(self, arrangement_id: int, run_id: int | None = None,
     except Exception as failure:
         will_retry = self.request.retries < self.max_retries
         built = list(getattr(failure, "built", []))
-        run_finish(run_id, started=started, built=built, error=str(failure) or repr(failure),
-                   will_retry=will_retry)  # fmt: skip
+        run_finish(
+            run_id,
+            started=started,
+            built=built,
+            error=str(failure) or repr(failure),
+            will_retry=will_retry,
+        )
         if will_retry:
             raise self.retry(exc=failure, countdown=backoff(self.request.retries)) from failure
         raise
@@ -66,6 +72,7 @@ def recompute_all_task() -> int:
     ).delete()
     ids = list(Arrangement.objects.values_list("pk", flat=True))
     for arrangement_id in ids:
-        recompute_request(arrangement_id=arrangement_id, trigger=RecomputeRun.Trigger.NIGHTLY,
-                          delay=0)  # fmt: skip
+        recompute_request(
+            arrangement_id=arrangement_id, trigger=RecomputeRun.Trigger.NIGHTLY, delay=0
+        )
     return len(ids)

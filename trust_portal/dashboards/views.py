@@ -81,8 +81,15 @@ def dashboard_detail(request, code, name):
     entry, snapshot = _snapshot(arrangement, name)
     data = snapshot.data if snapshot else {}
     pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
-    context = _context(request, arrangement, entry, snapshot, title=data.get("title", entry.title),
-                       blocks=data.get("blocks", []), pages=pages)  # fmt: skip
+    context = _context(
+        request,
+        arrangement,
+        entry,
+        snapshot,
+        title=data.get("title", entry.title),
+        blocks=data.get("blocks", []),
+        pages=pages,
+    )
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -112,9 +119,10 @@ def within(blocks: list[dict], start: str | None, end: str | None) -> list[dict]
         table = block.get("table")
         if table and table["columns"] and table["columns"][0].get("kind") == "month":
             table["rows"] = [
-                row for row in table["rows"]
+                row
+                for row in table["rows"]
                 if (not start or str(row[0])[:7] >= start) and (not end or str(row[0])[:7] <= end)
-            ]  # fmt: skip
+            ]
         figure = block.get("figure")
         if figure is not None:
             months = [str(row[0])[:7] for row in (table or {}).get("rows", [])]
@@ -136,10 +144,19 @@ def dashboard_page(request, code, name, page):
         raise Http404("No such page of this dashboard.")
     found = found or {}
     start, end, errors = _range(request) if found.get("range") else (None, None, [])
-    context = _context(request, arrangement, entry, snapshot, title=found.get("title", page),
-                       blocks=within(found.get("blocks", []), start, end), page=page,
-                       ranged=found.get("range", False), start=start, end=end,
-                       range_errors=errors)  # fmt: skip
+    context = _context(
+        request,
+        arrangement,
+        entry,
+        snapshot,
+        title=found.get("title", page),
+        blocks=within(found.get("blocks", []), start, end),
+        page=page,
+        ranged=found.get("range", False),
+        start=start,
+        end=end,
+        range_errors=errors,
+    )
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -187,7 +204,11 @@ def recompute_runs(request, code):
 def recompute_now(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement)
-    recompute_request(arrangement_id=arrangement.pk, trigger=RecomputeRun.Trigger.ADMINISTRATOR,
-                      by=request.user, delay=0)  # fmt: skip
+    recompute_request(
+        arrangement_id=arrangement.pk,
+        trigger=RecomputeRun.Trigger.ADMINISTRATOR,
+        by=request.user,
+        delay=0,
+    )
     messages.success(request, f"A recompute of {arrangement.code}'s dashboards has been queued.")
     return redirect("dashboards:runs", arrangement.code)

@@ -71,8 +71,12 @@ def cell(value, column):
 @register.filter
 def numeric(column) -> bool:
     """Whether a column's cells line up on the right, as GOV.UK tables do for numbers."""
-    return isinstance(column, dict) and column.get("kind") in ("money", "number", "percent",
-                                                                "count")  # fmt: skip
+    return isinstance(column, dict) and column.get("kind") in (
+        "money",
+        "number",
+        "percent",
+        "count",
+    )
 
 
 @register.filter
@@ -93,9 +97,10 @@ def for_page(table):
     keys = [c["key"] for c in columns]
     rows = table["rows"]
     shown = [
-        i for i, c in enumerate(columns)
+        i
+        for i, c in enumerate(columns)
         if c.get("page", True) and (i == 0 or any(row[i] not in (None, "") for row in rows))
-    ]  # fmt: skip
+    ]
     result = []
     for row in rows:
         cells = []
