@@ -1,0 +1,52 @@
+"""Saves every page each member of the cast may open, as HTML with what varies by run removed.
+
+Not part of `make test` (its name does not start with test_): run it by naming it, once on the
+commit before a refactor and once after, then compare the two folders:
+
+    ANATOMY_PAGES=/tmp/pages-after .venv/bin/pytest -n 2 -q tests/anatomy/capture_pages.py
+
+scripts/anatomy-compare.sh does both and prints the pages that differ.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CAST
+from tests.test_url_matrix import PAGES, url_of
+
+# What changes from one run to the next without the behaviour changing.
+VARYING = [
+    (re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"'), b'name="csrfmiddlewaretoken"'),
+    (re.compile(rb'nonce="[^"]+"'), b'nonce=""'),
+    (re.compile(rb"\b\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\b"), b"HH:MM"),
+    (re.compile(rb"\b\d+ (second|minute|hour)s?( ago)?"), b"N units"),
+    (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=…"),
+    (re.compile(rb"/media/[^\"' ]+"), b"/media/…"),
+    (re.compile(rb"\b[0-9a-f]{64}\b"), b"SHA256"),
+]
+BINARY = ("application/pdf", "application/vnd.openxmlformats")
+
+WHO_MAY_OPEN = [
+    (name, who)
+    for name in sorted(PAGES)
+    for who in CAST
+    if PAGES[name][1][who] == 200 and not name.startswith("admin:")
+]
+
+
+@pytest.mark.skipif(not os.environ.get("ANATOMY_PAGES"), reason="ANATOMY_PAGES names no folder")
+@pytest.mark.parametrize(("name", "who"), WHO_MAY_OPEN)
+def test_capture(name, who, cast, client_for):
+    response = client_for(cast[who]).get(url_of(name))
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if kind.startswith(BINARY):
+        body = f"{kind}: {len(body) > 0 and 'non-empty'}\n".encode()
+    for pattern, replacement in VARYING:
+        body = pattern.sub(replacement, body)
+    folder = Path(os.environ["ANATOMY_PAGES"]) / name.replace(":", "__")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{who}.txt").write_bytes(f"{response.status_code} {kind}\n".encode() + body)
