@@ -23,8 +23,8 @@ VARYING = [
     (re.compile(rb'nonce="[^"]+"'), b'nonce=""'),
     (re.compile(rb"\b\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\b"), b"HH:MM"),
     (re.compile(rb"\b\d+ (second|minute|hour)s?( ago)?"), b"N units"),
-    (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=…"),
-    (re.compile(rb"/media/[^\"' ]+"), b"/media/…"),
+    (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=-"),
+    (re.compile(rb"/media/[^\"' ]+"), b"/media/-"),
     (re.compile(rb"\b[0-9a-f]{64}\b"), b"SHA256"),
 ]
 BINARY = ("application/pdf", "application/vnd.openxmlformats")
