@@ -73,14 +73,28 @@ def _put(sheet, row: int, column: int, value, **style):
 def template_for(monthly_return: MonthlyReturn) -> bytes:
     """The return's template as .xlsx bytes: a header block saying which return it is, then
     one row per indicator and area with the current figures and commentary filled in."""
-    arrangement = monthly_return.arrangement
-    cells = returns.cells_of(arrangement, Indicator.objects.all())
-    saved = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}
-    notes = {c.indicator_id: c.text for c in monthly_return.commentaries.all()}
-
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
+    _header(sheet, monthly_return)
+    _figure_rows(sheet, monthly_return)
+    for column, width in enumerate(WIDTHS):
+        sheet.column_dimensions[LETTERS[column]].width = width
+    sheet.freeze_panes = f"A{FIRST_ROW}"
+    # A guard against slips, not security: no password, so anyone can lift it in Excel.
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # widening a column is still allowed
+    sheet.protection.formatRows = False
+
+    _instructions(book.create_sheet("Instructions"), monthly_return)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _header(sheet, monthly_return: MonthlyReturn) -> None:
+    """The block naming the trust, month, revision and draft version, and the column titles."""
+    arrangement = monthly_return.arrangement
     _put(sheet, 1, 0, str(monthly_return), font=Font(bold=True, size=14))
     _put(sheet, 1, 3, "Read the Instructions sheet first.")
     header = [
@@ -101,6 +115,17 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
     for column, title in enumerate(COLUMNS):
         _put(sheet, COLUMNS_ROW, column, title, font=_BOLD)
 
+
+def _whole_number(sheet, row: int, column: int, value, validation) -> None:
+    cell = _put(sheet, row, column, value, fill=_TO_FILL, protection=_OPEN, number_format="0")
+    validation.add(cell.coordinate)
+
+
+def _figure_rows(sheet, monthly_return: MonthlyReturn) -> None:
+    """One row per indicator and area, with the saved figures and commentary filled in."""
+    cells = returns.cells_of(monthly_return.arrangement, Indicator.objects.all())
+    saved = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}
+    notes = {c.indicator_id: c.text for c in monthly_return.commentaries.all()}
     whole = DataValidation(
         type="whole",
         operator="greaterThanOrEqual",
@@ -111,6 +136,7 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
         error="Type a whole number, 0 or more. Percentages are worked out for you.",
     )
     sheet.add_data_validation(whole)
+    wrap = Alignment(wrap_text=True, vertical="top")
     seen = set()
     for row, (indicator, area) in enumerate(cells, start=FIRST_ROW):
         m = saved.get((indicator.pk, area))
@@ -118,55 +144,17 @@ def template_for(monthly_return: MonthlyReturn) -> bytes:
         _put(sheet, row, NAME, indicator.name)
         _put(sheet, row, AREA, area)
         _put(sheet, row, UNIT, indicator.get_unit_display().split(" (")[0])
-        number = _put(
-            sheet,
-            row,
-            NUM,
-            m.numerator if m else None,
-            fill=_TO_FILL,
-            protection=_OPEN,
-            number_format="0",
-        )
-        whole.add(number.coordinate)
+        _whole_number(sheet, row, NUM, m.numerator if m else None, whole)
         if indicator.has_denominator:
-            den = _put(
-                sheet,
-                row,
-                DEN,
-                m.denominator if m else None,
-                fill=_TO_FILL,
-                protection=_OPEN,
-                number_format="0",
-            )
-            whole.add(den.coordinate)
+            _whole_number(sheet, row, DEN, m.denominator if m else None, whole)
         else:
             _put(sheet, row, DEN, "n/a", fill=_GREY)
-        wrap = Alignment(wrap_text=True, vertical="top")
         if indicator.code in seen:
             _put(sheet, row, NOTE, None, fill=_GREY)  # one commentary per indicator
         else:
             seen.add(indicator.code)
-            _put(
-                sheet,
-                row,
-                NOTE,
-                notes.get(indicator.pk),
-                fill=_TO_FILL,
-                protection=_OPEN,
-                alignment=wrap,
-            )
-    for column, width in enumerate(WIDTHS):
-        sheet.column_dimensions[LETTERS[column]].width = width
-    sheet.freeze_panes = f"A{FIRST_ROW}"
-    # A guard against slips, not security: no password, so anyone can lift it in Excel.
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False  # widening a column is still allowed
-    sheet.protection.formatRows = False
-
-    _instructions(book.create_sheet("Instructions"), monthly_return)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+            note = notes.get(indicator.pk)
+            _put(sheet, row, NOTE, note, fill=_TO_FILL, protection=_OPEN, alignment=wrap)
 
 
 def _instructions(sheet, monthly_return: MonthlyReturn) -> None:

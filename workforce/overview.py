@@ -136,16 +136,8 @@ def month_of(key: str) -> date:
     return date.fromisoformat(f"{key}-01")
 
 
-def overview_from(data: dict, arrangement) -> ShownOverview | None:
-    """The overview's figures from a workforce snapshot's data; None when it has no approved
-    month."""
-    if not data.get("latest_month"):
-        return None
-    blocks = {b["id"]: b for b in data["blocks"]}
-    code = arrangement.code
-    month = month_of(data["latest_month"])
-    rates = records(blocks["latest-rates"])
-    posts = {r["area_code"]: r for r in records(blocks["latest-posts"])}
+def _groups(rates: list, posts: dict, code: str):
+    """Each council area's rates and posts, then the arrangement's as a whole."""
 
     def group(area_code):
         rows = [r for r in rates if r["area_code"] == area_code]
@@ -159,15 +151,16 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
         )
 
     codes = list(dict.fromkeys(r["area_code"] for r in rates))
-    areas = [group(c) for c in codes if c != code]
-    whole = group(code)
+    return [group(c) for c in codes if c != code], group(code)
 
+
+def _points(blocks: dict, rates_page: dict, code: str) -> list[ShownMonth]:
+    """The arrangement's staff mix and rates, month by month."""
     by_month: dict[str, list] = {}
-    rates_page = data["pages"]["rates-by-month"]["blocks"][0]
     for r in records(rates_page):
         if r["area_code"] == code:
             by_month.setdefault(r["month"], []).append(r)
-    points = [
+    return [
         ShownMonth(
             month_of(r["month"]),
             r["synthetic"] == "yes",
@@ -177,9 +170,11 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
         for r in records(blocks["staff-mix"])
     ]
 
-    limit = data["caseload_limit"]
+
+def _teams(block: dict) -> list:
+    """Each team's caseloads in the latest month."""
     teams = []
-    for r in records(blocks["caseloads"]):
+    for r in records(block):
         totals = Totals(
             open_cases=r["open_cases"],
             workers_holding_cases=r["workers"],
@@ -203,41 +198,59 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
                 team=None,
             )
         )
+    return teams
 
-    compared, has_performance = [], blocks["caseloads-compared"]["kind"] == "table"
-    if has_performance:
-        by_code = {g.key: g for g in [*areas, whole]}
-        for r in records(blocks["caseloads-compared"]):
-            mine = by_code[r["area_code"]].measures
-            performance_average = performance_over = None
-            if r["average_performance"] is not None:
-                performance_average = shown_measure(
-                    r["average_performance"],
-                    "",
-                    r["average_performance_rag"],
-                    r["average_performance_status"],
-                    target=mine["average_caseload"].target_text,
-                )
-            if r["over_performance"] is not None:
-                performance_over = shown_measure(
-                    r["over_performance"],
-                    "%",
-                    r["over_performance_rag"],
-                    r["over_performance_status"],
-                    target=mine["over_limit_share"].target_text,
-                )
-            compared.append(
-                SimpleNamespace(
-                    key=r["area_code"],
-                    label=r["area"],
-                    source=r["source"],
-                    workforce_average=mine["average_caseload"],
-                    workforce_over=mine["over_limit_share"],
-                    performance_average=performance_average,
-                    performance_over=performance_over,
-                )
+
+def _compared(block: dict, groups: list) -> list:
+    """The workforce return's caseloads beside the child-level extract's, area by area."""
+    by_code = {g.key: g for g in groups}
+    compared = []
+    for r in records(block):
+        mine = by_code[r["area_code"]].measures
+        performance_average = performance_over = None
+        if r["average_performance"] is not None:
+            performance_average = shown_measure(
+                r["average_performance"],
+                "",
+                r["average_performance_rag"],
+                r["average_performance_status"],
+                target=mine["average_caseload"].target_text,
             )
+        if r["over_performance"] is not None:
+            performance_over = shown_measure(
+                r["over_performance"],
+                "%",
+                r["over_performance_rag"],
+                r["over_performance_status"],
+                target=mine["over_limit_share"].target_text,
+            )
+        compared.append(
+            SimpleNamespace(
+                key=r["area_code"],
+                label=r["area"],
+                source=r["source"],
+                workforce_average=mine["average_caseload"],
+                workforce_over=mine["over_limit_share"],
+                performance_average=performance_average,
+                performance_over=performance_over,
+            )
+        )
+    return compared
 
+
+def overview_from(data: dict, arrangement) -> ShownOverview | None:
+    """The overview's figures from a workforce snapshot's data; None when it has no approved
+    month."""
+    if not data.get("latest_month"):
+        return None
+    blocks = {b["id"]: b for b in data["blocks"]}
+    month = month_of(data["latest_month"])
+    posts = {r["area_code"]: r for r in records(blocks["latest-posts"])}
+    areas, whole = _groups(records(blocks["latest-rates"]), posts, arrangement.code)
+    rates_page = data["pages"]["rates-by-month"]["blocks"][0]
+    points = _points(blocks, rates_page, arrangement.code)
+    has_performance = blocks["caseloads-compared"]["kind"] == "table"
+    compared = _compared(blocks["caseloads-compared"], [*areas, whole]) if has_performance else []
     tables = {
         "mix": blocks["staff-mix"]["table"],
         "rates": rates_page["table"],
@@ -251,11 +264,11 @@ def overview_from(data: dict, arrangement) -> ShownOverview | None:
     return ShownOverview(
         month=month,
         synthetic=bool(latest_point and latest_point.synthetic),
-        caseload_limit=limit,
+        caseload_limit=data["caseload_limit"],
         areas=areas,
         arrangement=whole,
         points=points,
-        teams=teams,
+        teams=_teams(blocks["caseloads"]),
         caseloads=compared,
         has_performance=has_performance,
         tables=tables,
