@@ -371,6 +371,36 @@ class _Rows:
 
 
 def _check(frame: pd.DataFrame, *, as_at: date, areas: list[str]) -> _Rows:
+    rows, cells = _cells(frame)
+    errors = _Errors(rows)
+    for name in REQUIRED:
+        # A blank child_id shows no value anyway; the others show none either (they are blank).
+        errors.add(cells[name].blank, name, "required, but blank")
+    dates = {}
+    for name in DATE_COLUMNS:
+        column = cells[name]
+        dates[name] = _dates(column)
+        errors.add(~column.blank & np.isnat(dates[name]), name, NOT_A_DATE, column)
+    category, area = _check_codes(errors, cells, areas)
+    _check_dates(errors, cells, dates, as_at)
+    _check_duplicates(errors, cells, dates["episode_start"])
+    errors.raise_if_any(cells["child_id"])
+
+    worker = cells["worker_id"]
+    worker_code = worker.codes.copy()
+    worker_code[worker.blank] = -1
+    return _Rows(
+        area=area,
+        category=category,
+        worker=worker_code,
+        seen_alone=cells["last_visit_seen_alone"].each(lambda v: v.upper() == "Y", bool),
+        dates=dates,
+    )
+
+
+def _cells(frame: pd.DataFrame) -> tuple[np.ndarray, dict]:
+    """The sheet's row numbers and each column's cells, rows with nothing in them left out;
+    a missing required column rejects the extract."""
     columns = {_column_name(name): name for name in frame.columns}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
@@ -396,18 +426,12 @@ def _check(frame: pd.DataFrame, *, as_at: date, areas: list[str]) -> _Rows:
         rows = rows[keep]
         for column in cells.values():
             column.codes = column.codes[keep]
+    return rows, cells
 
-    errors = _Errors(rows)
-    for name in REQUIRED:
-        # A blank child_id shows no value anyway; the others show none either (they are blank).
-        errors.add(cells[name].blank, name, "required, but blank")
 
-    dates = {}
-    for name in DATE_COLUMNS:
-        column = cells[name]
-        dates[name] = _dates(column)
-        errors.add(~column.blank & np.isnat(dates[name]), name, NOT_A_DATE, column)
-
+def _check_codes(errors: _Errors, cells: dict, areas: list[str]):
+    """Category, area and seen-alone must be one of their allowed values; returns the category
+    and area of each row as indexes (-1 where not allowed)."""
     category = cells["category"].each(
         lambda v: CATEGORIES.index(v) if v in CATEGORIES else -1, np.intp
     )
@@ -431,7 +455,11 @@ def _check(frame: pd.DataFrame, *, as_at: date, areas: list[str]) -> _Rows:
         "not Y, N or blank",
         cells["last_visit_seen_alone"],
     )
+    return category, area
 
+
+def _check_dates(errors: _Errors, cells: dict, dates: dict, as_at: date) -> None:
+    """Dates in an impossible order, or a visit after the as-at date."""
     start, end = dates["episode_start"], dates["episode_end"]
     errors.add(end < start, "episode_end", "before episode_start", cells["episode_end"])
     assessed, completed = dates["assessment_start"], dates["assessment_completed"]
@@ -455,19 +483,6 @@ def _check(frame: pd.DataFrame, *, as_at: date, areas: list[str]) -> _Rows:
         cells["last_visit_date"],
     )
     errors.add(visit < start, "last_visit_date", "before episode_start", cells["last_visit_date"])
-    _check_duplicates(errors, cells, start)
-    errors.raise_if_any(cells["child_id"])
-
-    worker = cells["worker_id"]
-    worker_code = worker.codes.copy()
-    worker_code[worker.blank] = -1
-    return _Rows(
-        area=area,
-        category=category,
-        worker=worker_code,
-        seen_alone=seen.each(lambda v: v.upper() == "Y", bool),
-        dates=dates,
-    )
 
 
 def _check_duplicates(errors: _Errors, cells: dict, start: np.ndarray):
