@@ -89,6 +89,20 @@ def benchmark_check(
     return errors
 
 
+def _clashes(arrangement, indicator, financial_year, kind, area, benchmark) -> bool:
+    """Another benchmark already stands for this indicator, year, kind and area."""
+    clash = Benchmark.objects.filter(
+        arrangement=arrangement,
+        indicator=indicator,
+        financial_year=financial_year,
+        kind=kind,
+        area=area,
+    )
+    if benchmark is not None:
+        clash = clash.exclude(pk=benchmark.pk)
+    return clash.exists()
+
+
 @transaction.atomic
 def benchmark_save(
     *,
@@ -121,16 +135,7 @@ def benchmark_save(
     )
     if benchmark is not None and not reason.strip():
         errors["reason"] = "Say why the benchmark changes."
-    clash = Benchmark.objects.filter(
-        arrangement=arrangement,
-        indicator=indicator,
-        financial_year=financial_year,
-        kind=kind,
-        area=area,
-    )
-    if benchmark is not None:
-        clash = clash.exclude(pk=benchmark.pk)
-    if not errors and clash.exists():
+    if not errors and _clashes(arrangement, indicator, financial_year, kind, area, benchmark):
         errors["financial_year"] = (
             f"{indicator.name} already has a {Benchmark.Kind(kind).label.lower()} for "
             f"{area} in {financial_year_label(financial_year)}: change that one instead."
@@ -219,76 +224,79 @@ def _parse(arrangement, text: str) -> tuple[list[dict], list[RowError]]:
             errors.append(RowError(number, "", "", f"The file has more than {MAX_ROWS} rows."))
             break
         cell = dict(zip(header, (c.strip() for c in cells), strict=False))
-        problems = []
-        code = cell.get("indicator", "").upper()
-        indicator = indicators.get(code)
-        if indicator is None:
-            problems.append(
-                RowError(
-                    number, "indicator", cell.get("indicator", ""), "No indicator has this code."
-                )
-            )
-        year_text = cell.get("financial_year", "")
-        year = int(year_text) if year_text.isdigit() else None
-        if year is None:
-            problems.append(
-                RowError(
-                    number,
-                    "financial_year",
-                    year_text,
-                    "Enter the year the financial year starts, such as 2024.",
-                )
-            )
-        kind = cell.get("kind", "").lower()
-        area = (cell.get("area", "") or ALL_AREAS).upper()
-        value_text = cell.get("value", "").replace(",", "")
-        try:
-            value = Decimal(value_text)
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            value = None
-            problems.append(RowError(number, "value", cell.get("value", ""), "Enter a number."))
-        source = cell.get("source", "")
-        found = benchmark_check(
-            arrangement=arrangement,
-            indicator=indicator,
-            financial_year=year,
-            kind=kind,
-            area=area,
-            value=value,
-            source=source,
-            areas=areas,
-        )
-        shown = {
-            "financial_year": year_text,
-            "kind": cell.get("kind", ""),
-            "area": cell.get("area", ""),
-            "value": cell.get("value", ""),
-            "source": "",
-        }
-        problems += [RowError(number, k, shown[k], v) for k, v in found.items()]
+        row, problems = _parse_row(arrangement, number, cell, indicators, areas)
         if not problems:
-            key = (code, year, kind, area)
+            key = (cell.get("indicator", "").upper(), row["financial_year"], row["kind"])
+            key += (row["area"],)
             if key in seen:
                 problems.append(RowError(number, "", "", f"The same benchmark as row {seen[key]}."))
             seen[key] = number
         errors += problems
         if not problems:
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "financial_year": year,
-                    "kind": kind,
-                    "area": area,
-                    "value": value,
-                    "source": source,
-                    "note": cell.get("note", ""),
-                }
-            )
+            rows.append(row)
     if not rows and not errors:
         errors.append(RowError(2, "", "", "The file has no benchmarks in it."))
     return rows, errors
+
+
+def _parse_row(arrangement, number: int, cell: dict, indicators: dict, areas) -> tuple:
+    """One row's benchmark and the problems found in it (row numbers as a spreadsheet's)."""
+    problems = []
+    indicator = indicators.get(cell.get("indicator", "").upper())
+    if indicator is None:
+        problems.append(
+            RowError(number, "indicator", cell.get("indicator", ""), "No indicator has this code.")
+        )
+    year_text = cell.get("financial_year", "")
+    year = int(year_text) if year_text.isdigit() else None
+    if year is None:
+        problems.append(
+            RowError(
+                number,
+                "financial_year",
+                year_text,
+                "Enter the year the financial year starts, such as 2024.",
+            )
+        )
+    kind = cell.get("kind", "").lower()
+    area = (cell.get("area", "") or ALL_AREAS).upper()
+    value_text = cell.get("value", "").replace(",", "")
+    try:
+        value = Decimal(value_text)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        value = None
+        problems.append(RowError(number, "value", cell.get("value", ""), "Enter a number."))
+    source = cell.get("source", "")
+    found = benchmark_check(
+        arrangement=arrangement,
+        indicator=indicator,
+        financial_year=year,
+        kind=kind,
+        area=area,
+        value=value,
+        source=source,
+        areas=areas,
+    )
+    shown = {
+        "financial_year": year_text,
+        "kind": cell.get("kind", ""),
+        "area": cell.get("area", ""),
+        "value": cell.get("value", ""),
+        "source": "",
+    }
+    problems += [RowError(number, k, shown[k], v) for k, v in found.items()]
+    row = {
+        "indicator": indicator,
+        "financial_year": year,
+        "kind": kind,
+        "area": area,
+        "value": value,
+        "source": source,
+        "note": cell.get("note", ""),
+    }
+    return row, problems
 
 
 @transaction.atomic
