@@ -173,30 +173,22 @@ class LogEntry:
     source: str
 
 
-def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
-    """Every change to a figure of this revision, newest first.
+def _copied_figures(monthly_return: MonthlyReturn) -> dict:
+    """A correction's figures as copied from the revision before it, by cell."""
+    if monthly_return.revision == 1:
+        return {}
+    base = MonthlyReturn.objects.filter(
+        arrangement_id=monthly_return.arrangement_id,
+        period=monthly_return.period,
+        revision=monthly_return.revision - 1,
+    ).first()
+    if base is None:
+        return {}
+    return {(m.indicator_id, m.area): m for m in base.measurements.all()}
 
-    Consecutive history records of one cell are compared, and a save that left a cell as it
-    was is left out. A correction's figures start as a copy of the revision before it, made in
-    bulk and so without history records: its first change compares against that copy. Who
-    saved is the history's user where the request gave one, else the person of the "figures
-    saved" event the save wrote just before (saves through the API or a background job).
-    """
-    indicators = {i.pk: i for i in Indicator.objects.all()}
-    copied = {}
-    if monthly_return.revision > 1:
-        base = MonthlyReturn.objects.filter(
-            arrangement_id=monthly_return.arrangement_id,
-            period=monthly_return.period,
-            revision=monthly_return.revision - 1,
-        ).first()
-        if base is not None:
-            copied = {(m.indicator_id, m.area): m for m in base.measurements.all()}
-    records = (
-        Measurement.history.filter(monthly_return_id=monthly_return.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+
+def _saver(monthly_return: MonthlyReturn):
+    """Who saved a history record: its user, else the person of the save event before it."""
     saves = list(
         monthly_return.events.filter(action=Event.Action.SAVED)
         .select_related("by")
@@ -210,6 +202,26 @@ def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
         before = bisect_right(saved_at, record.history_date)
         return saves[before - 1].by if before else None
 
+    return saver
+
+
+def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
+    """Every change to a figure of this revision, newest first.
+
+    Consecutive history records of one cell are compared, and a save that left a cell as it
+    was is left out. A correction's figures start as a copy of the revision before it, made in
+    bulk and so without history records: its first change compares against that copy. Who
+    saved is the history's user where the request gave one, else the person of the "figures
+    saved" event the save wrote just before (saves through the API or a background job).
+    """
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    copied = _copied_figures(monthly_return)
+    records = (
+        Measurement.history.filter(monthly_return_id=monthly_return.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    saver = _saver(monthly_return)
     last: dict[int, Figure] = {}
     entries = []
     for record in records:

@@ -319,6 +319,11 @@ def read_upload(file, *, monthly_return: MonthlyReturn) -> Upload:
     return upload
 
 
+def _formula_error(column: int, number: int) -> str:
+    what = "commentary" if column == NOTE else "figure" if column in (NUM, DEN) else "code"
+    return f"Cell {LETTERS[column]}{number} holds a formula; type the {what} itself."
+
+
 def _read(file, *, monthly_return: MonthlyReturn) -> tuple[Upload, list[str]]:
     """(what the file says, the problems in its cells). A file that is not this return's
     template at all is refused at once."""
@@ -338,12 +343,7 @@ def _read(file, *, monthly_return: MonthlyReturn) -> tuple[Upload, list[str]]:
         if number < FIRST_ROW:
             continue
         formulas = [i for i in (CODE, AREA, NUM, DEN, NOTE) if _is_formula(cells[i])]
-        for i in formulas:
-            errors.append(
-                f"Cell {LETTERS[i]}{number} holds a formula; type the "
-                f"{'commentary' if i == NOTE else 'figure' if i in (NUM, DEN) else 'code'} "
-                "itself."
-            )
+        errors += [_formula_error(i, number) for i in formulas]
         values = [None if i in formulas else _text(c.value) for i, c in enumerate(cells)]
         if not any(values):
             continue
