@@ -138,6 +138,27 @@ def _progress(upload: ExtractUpload, percent: int, stage: str) -> None:
     ExtractUpload.objects.filter(pk=upload.pk).update(progress=percent, stage=stage)
 
 
+def _read_check_fill(upload: ExtractUpload) -> int:
+    """Reads the stored file, checks and computes it, fills the draft: the figures filled."""
+    arrangement = upload.monthly_return.arrangement
+    areas = [council.code for council in arrangement.councils.order_by("code")]
+    _progress(upload, 10, "Reading the file")
+    with default_storage.open(upload.storage_name, "rb") as stored:
+        frame = read_extract(io.BytesIO(stored.read()), filename=upload.storage_name)
+    upload.row_count = len(frame)
+    _progress(upload, 35, f"Checking {len(frame):,} rows")
+    result = compute(
+        frame,
+        as_at=upload.as_at,
+        areas=areas,
+        settings=extract_settings(arrangement),
+        on_stage=lambda _stage: _progress(upload, 70, "Computing the indicators"),
+    )
+    del frame
+    _progress(upload, 90, "Filling the draft")
+    return _fill(upload, result)
+
+
 def extract_upload_run(*, upload_id: int) -> ExtractUpload | None:
     """The job: read, check and compute the file, fill the draft, delete the file.
 
@@ -152,24 +173,8 @@ def extract_upload_run(*, upload_id: int) -> ExtractUpload | None:
         return upload
     ExtractUpload.objects.filter(pk=upload.pk).update(state=ExtractUpload.State.RUNNING)
     upload.state = ExtractUpload.State.RUNNING
-    arrangement = upload.monthly_return.arrangement
-    areas = [council.code for council in arrangement.councils.order_by("code")]
     try:
-        _progress(upload, 10, "Reading the file")
-        with default_storage.open(upload.storage_name, "rb") as stored:
-            frame = read_extract(io.BytesIO(stored.read()), filename=upload.storage_name)
-        upload.row_count = len(frame)
-        _progress(upload, 35, f"Checking {len(frame):,} rows")
-        result = compute(
-            frame,
-            as_at=upload.as_at,
-            areas=areas,
-            settings=extract_settings(arrangement),
-            on_stage=lambda _stage: _progress(upload, 70, "Computing the indicators"),
-        )
-        del frame
-        _progress(upload, 90, "Filling the draft")
-        upload.figures_filled = _fill(upload, result)
+        upload.figures_filled = _read_check_fill(upload)
         upload.state = ExtractUpload.State.DONE
     except ExtractRejected as rejected:
         upload.state = ExtractUpload.State.REJECTED

@@ -331,6 +331,35 @@ def _by_month_with(workforce_return: WorkforceReturn, rows: list[TeamFigures]):
     return by_month
 
 
+def _team_group(team, reported: dict, by_month, month, context) -> Group:
+    figures = reported.get(team.pk)
+    totals = Totals.of([figures] if figures else [])
+    spell = rolling_turnover(by_month, month, lambda f, pk=team.pk: f.team_id == pk)
+    return Group(
+        str(team.pk),
+        team.name,
+        totals,
+        spell,
+        context.measures(totals, spell),
+        team,
+        figures,
+        team.area.code,
+    )
+
+
+def _area_group(council, rows: list, by_month, month, context) -> Group:
+    totals = Totals.of([r for r in rows if r.team.area_id == council.pk])
+    spell = rolling_turnover(by_month, month, lambda f, pk=council.pk: f.team.area_id == pk)
+    return Group(
+        council.code,
+        f"{council.name} ({council.code})",
+        totals,
+        spell,
+        context.measures(totals, spell),
+        area=council.code,
+    )
+
+
 def summary(workforce_return: WorkforceReturn) -> ReturnSummary:
     """The return's figures and rates per team, per council area and for the arrangement. The
     turnover uses this return's own figures for its month and the approved return of each of
@@ -347,37 +376,11 @@ def summary(workforce_return: WorkforceReturn) -> ReturnSummary:
     teams = [t for t in teams if t.active or t.pk in reported]
     teams.sort(key=lambda t: (t.area.code, t.service, t.name))
 
-    team_groups = []
-    for team in teams:
-        figures = reported.get(team.pk)
-        totals = Totals.of([figures] if figures else [])
-        spell = rolling_turnover(by_month, month, lambda f, pk=team.pk: f.team_id == pk)
-        team_groups.append(
-            Group(
-                str(team.pk),
-                team.name,
-                totals,
-                spell,
-                context.measures(totals, spell),
-                team,
-                figures,
-                team.area.code,
-            )
-        )
-    areas = []
-    for council in arrangement.councils.order_by("code"):
-        totals = Totals.of([r for r in rows if r.team.area_id == council.pk])
-        spell = rolling_turnover(by_month, month, lambda f, pk=council.pk: f.team.area_id == pk)
-        areas.append(
-            Group(
-                council.code,
-                f"{council.name} ({council.code})",
-                totals,
-                spell,
-                context.measures(totals, spell),
-                area=council.code,
-            )
-        )
+    team_groups = [_team_group(team, reported, by_month, month, context) for team in teams]
+    areas = [
+        _area_group(council, rows, by_month, month, context)
+        for council in arrangement.councils.order_by("code")
+    ]
     totals = Totals.of(rows)
     spell = rolling_turnover(by_month, month)
     whole = Group(
