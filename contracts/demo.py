@@ -67,26 +67,8 @@ def load_contracts(data, arrangement, officers, councils) -> int:
     return made
 
 
-def load_contract_year(data, arrangement, officers, admin, councils) -> ContractYear:
-    existing = ContractYear.objects.filter(
-        arrangement=arrangement, financial_year=data["financial_year"]
-    ).first()
-    if existing:
-        return existing
-    officer = officers["WNC"]
-    year = services.contract_year_create(
-        by=officer, arrangement=arrangement, financial_year=data["financial_year"]
-    )
-    for line in data["lines"]:
-        services.funding_line_save(
-            by=officer,
-            contract_year=year,
-            reason=f"Demo: scrutiny report 15 October 2024, {line['source']}",
-            block=line["block"],
-            name=line["name"],
-            amount=Decimal(line["amount"]),
-            recurring=line["recurring"],
-        )
+def _agree(data, year: ContractYear, admin) -> None:
+    """The year's split, set by an approved variation, then the year agreed."""
     split = data["split"]
     variation = services.variation_request(
         by=User.objects.get(username=split["requested_by"]),
@@ -108,6 +90,29 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
         agreed_on=date.fromisoformat(data["agreed_on"]),
         note="Demo: contract sum agreed by the councils and the trust (date synthetic).",
     )
+
+
+def load_contract_year(data, arrangement, officers, admin, councils) -> ContractYear:
+    existing = ContractYear.objects.filter(
+        arrangement=arrangement, financial_year=data["financial_year"]
+    ).first()
+    if existing:
+        return existing
+    officer = officers["WNC"]
+    year = services.contract_year_create(
+        by=officer, arrangement=arrangement, financial_year=data["financial_year"]
+    )
+    for line in data["lines"]:
+        services.funding_line_save(
+            by=officer,
+            contract_year=year,
+            reason=f"Demo: scrutiny report 15 October 2024, {line['source']}",
+            block=line["block"],
+            name=line["name"],
+            amount=Decimal(line["amount"]),
+            recurring=line["recurring"],
+        )
+    _agree(data, year, admin)
     for row in data["adjustments"]:
         services.adjustment_save(
             by=officers[row["council"]],
