@@ -575,13 +575,7 @@ def _indicators(rows: _Rows, as_at: date, areas: list[str], settings: ExtractSet
     rate("CL_IN_TOUCH", open_in["CL"] & in_time, open_in["CL"])
     rate("CL_PATHWAY_PLAN_IN_TIME", open_in["CL"] & plan_in_time, open_in["CL"])
 
-    completed = dates["assessment_completed"]
-    month_start = as_at_day.astype("datetime64[M]").astype("datetime64[D]")
-    in_month = (completed >= month_start) & (completed <= as_at_day)
-    within = np.zeros(len(completed), dtype=bool)
-    taken = count_working_days(dates["assessment_start"][in_month], completed[in_month])
-    within[in_month] = taken <= ASSESSMENT_WORKING_DAYS
-    rate("ASSESSMENT_IN_45_WD", within, in_month)
+    rate("ASSESSMENT_IN_45_WD", *_assessments_in_time(dates, as_at_day))
 
     allocated = is_open & (rows.worker >= 0)
     counted("UNALLOCATED_CASES", is_open & (rows.worker < 0))
@@ -600,6 +594,17 @@ def _indicators(rows: _Rows, as_at: date, areas: list[str], settings: ExtractSet
         }
         for i, area in enumerate([*areas, ALL])
     }
+
+
+def _assessments_in_time(dates: dict, as_at_day: np.datetime64):
+    """Assessments completed this month within 45 working days, of those completed."""
+    completed = dates["assessment_completed"]
+    month_start = as_at_day.astype("datetime64[M]").astype("datetime64[D]")
+    in_month = (completed >= month_start) & (completed <= as_at_day)
+    within = np.zeros(len(completed), dtype=bool)
+    taken = count_working_days(dates["assessment_start"][in_month], completed[in_month])
+    within[in_month] = taken <= ASSESSMENT_WORKING_DAYS
+    return within, in_month
 
 
 def _caseloads(rows: _Rows, allocated: np.ndarray, count: int, limit: int):
