@@ -26,6 +26,9 @@ VARYING = [
     (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=-"),
     (re.compile(rb"/media/[^\"' ]+"), b"/media/-"),
     (re.compile(rb"\b[0-9a-f]{64}\b"), b"SHA256"),
+    # White space between tags is layout of the templates, not of the page.
+    (re.compile(rb">\s+<"), b"><"),
+    (re.compile(rb"\s+"), b" "),
 ]
 BINARY = ("application/pdf", "application/vnd.openxmlformats")
 
