@@ -21,8 +21,10 @@ from tests.test_url_matrix import PAGES, url_of
 VARYING = [
     (re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"'), b'name="csrfmiddlewaretoken"'),
     (re.compile(rb'nonce="[^"]+"'), b'nonce=""'),
+    (re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), b"TIMESTAMP"),
     (re.compile(rb"\b\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\b"), b"HH:MM"),
     (re.compile(rb"\b\d+ (second|minute|hour)s?( ago)?"), b"N units"),
+    (re.compile(rb'"duration_ms": ?\d+'), b'"duration_ms":N'),
     (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=-"),
     (re.compile(rb"/media/[^\"' ]+"), b"/media/-"),
     (re.compile(rb"\b[0-9a-f]{64}\b"), b"SHA256"),
