@@ -1,6 +1,6 @@
 """Correcting a recorded Transformation & Efficiency Board meeting, and attaching its minutes
 later or replacing them: council officers only, always traceable (recording a meeting and its
-decisions: test_transformation_pages.py; statuses per role: tests/test_url_matrix.py)."""
+decisions: test_pages.py; statuses per role: tests/test_url_matrix.py)."""
 
 import hashlib
 from datetime import date
