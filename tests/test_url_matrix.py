@@ -925,7 +925,8 @@ PAGES = {
     ),
     "transformation:meeting-minutes": (demo_minutes, programme_readers(), None),
     # Correcting a recorded meeting (with a reason) and attaching or replacing its minutes:
-    # council officers. (The upload itself is checked in transformation/tests/test_board_meetings.py.)
+    # council officers. (The upload itself is checked in
+    # transformation/tests/test_board_meetings.py.)
     "transformation:meeting-correct": (
         {"code": "NCT", "held_on": "2024-06-19"},
         officers_only(),

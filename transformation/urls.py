@@ -13,7 +13,6 @@ urlpatterns = []
 
 # --- Programme overview, projects, business cases, board meetings, the Block 3 ledger
 #     (transformation/views/cases.py) ---
-
 _case = _programme + "cases/<str:reference>/"
 _board = _programme + "board/"
 urlpatterns += [
