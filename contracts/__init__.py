@@ -1,2 +1,3 @@
-"""Service contracts, contract years, funding blocks, cost split, payments, budget monitoring
-and the transformation programme (issues 4 and 5)."""
+"""Service contracts, contract years, funding blocks, cost split, payments, budget monitoring,
+variations and reserved matters (issue 4). The transformation programme is its own app,
+transformation/."""

@@ -7,9 +7,6 @@ only: everything here may be shown to scrutiny members and DfE observers. Every 
 the same functions the contracts pages use (``money.year_figures``, ``payments.payment_position``,
 ``budget.variance_rows`` and ``budget.council_shares``), so the dashboard and the pages never
 disagree, and every total adds up to the penny.
-
-The transformation dashboard lives in ``contracts/transformation/dashboards.py``; it is imported
-here because autodiscovery imports only ``contracts.dashboards``.
 """
 
 from __future__ import annotations
@@ -23,8 +20,8 @@ from django.utils import timezone
 
 from contracts import budget, money, payments
 from contracts.models import BudgetReturn, ContractYear, fy_label
-from contracts.transformation import dashboards as _transformation  # noqa: F401  (registers it)
 from performance.periods import financial_year_of
+from trust_portal import block3
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig
 from trust_portal.dashboards.registry import builder
@@ -42,7 +39,7 @@ def agreed_years(arrangement) -> list[ContractYear]:
         ContractYear.objects.filter(arrangement=arrangement, state=ContractYear.State.AGREED)
         .select_related("arrangement")
         .prefetch_related(
-            "lines", "shares", "grants", "adjustments", "block3_draws", "arrangement__councils"
+            "lines", "shares", "grants", "adjustments", "arrangement__councils", *block3.prefetch()
         )
         .order_by("financial_year")
     )

@@ -32,18 +32,6 @@ def load(*, password, log) -> dict:
     log(f"Contracts added: {made}; contract year {year.label} loaded; rollover: {rolled}")
     log(load_reserved_matters(arrangement, officers))
     log(load_budget_returns(arrangement, officers))
-    # The transformation programme: projects, business cases, board meetings, Block 3 draws.
-    from contracts.transformation.demo import load_programme
-
-    log(load_programme(arrangement=arrangement))
-    # The risk register comes after the programme: its risks to projects find them by name.
-    from contracts.transformation.risks_demo import load_risks
-
-    log(load_risks(arrangement))
-    # Benefits come after the programme too: they belong to its approved business cases.
-    from contracts.transformation.benefits_demo import load_benefits
-
-    log(load_benefits(arrangement))
     return {}
 
 

@@ -359,37 +359,6 @@ class Adjustment(models.Model):
         return f"{self.name}: £{self.amount:,.2f} to {self.council.code}"
 
 
-class Block3Draw(models.Model):
-    """Money released from a year's Block 3 transformation fund. Only an approved business case
-    releases it (the transformation programme writes these rows when the Transformation &
-    Efficiency Board approves a case); nobody records one by hand."""
-
-    contract_year = models.ForeignKey(
-        ContractYear, on_delete=models.PROTECT, related_name="block3_draws"
-    )
-    amount = money_field(validators=[MinValueValidator(Decimal("0.01"))])
-    business_case = models.ForeignKey(
-        "contracts.BusinessCase",
-        on_delete=models.PROTECT,
-        related_name="block3_draws",
-        help_text="The approved business case that released it.",
-    )
-    drawn_on = models.DateField(help_text="The date of the board's approval.")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["contract_year", "drawn_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="block3_draw_positive")
-        ]
-
-    def __str__(self):
-        return f"£{self.amount:,.2f} for {self.business_case.reference}"
-
-
 # --- Variations ------------------------------------------------------------------------------
 
 
@@ -659,17 +628,3 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.council.code}: {self.get_answer_display()}"
-
-
-# The transformation programme's tables live in their own module (issue 5).
-from contracts.transformation.models import (  # noqa: E402, F401
-    Benefit,
-    BenefitQuarter,
-    BoardMeeting,
-    BusinessCase,
-    CaseCost,
-    CaseSpend,
-    Project,
-    Risk,
-    Theme,
-)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from trust_portal import block3
+
 PENNY = Decimal("0.01")
 LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
 # "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
@@ -197,7 +199,7 @@ def year_figures(contract_year) -> YearFigures:
         block2_recurring=b2_rec,
         block2_non_recurring=b2_non,
         block3_provision=total(block3_lines),
-        block3_drawn=total(contract_year.block3_draws.all()),
+        block3_drawn=block3.drawn(contract_year),
         split_complete=bool(councils)
         and all(c.pk in shares for c in councils)
         and sum(shares.values()) == HUNDRED,

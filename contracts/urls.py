@@ -98,8 +98,3 @@ urlpatterns += [
     path(_decision, matter_views.decision_detail, name="decision-detail"),
     path(_decision + "correct/", matter_views.consent_correct, name="consent-correct"),
 ]
-
-# --- The transformation programme (contracts/transformation/urls.py) ---
-from contracts.transformation.urls import urlpatterns as transformation_urls  # noqa: E402
-
-urlpatterns += transformation_urls

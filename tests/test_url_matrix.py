@@ -275,7 +275,7 @@ def api(status=200, **overrides):
     return {**signed_in(status, anonymous=401), **overrides}
 
 
-# The transformation programme (contracts/transformation/): read by the arrangement's people
+# The transformation programme (transformation/): read by the arrangement's people
 # who may read business cases (scrutiny members 403). The demo's BC01 is approved (every reader
 # sees it), BC12 submitted (the trust and its councils' officers; 404 for the DfE observer and
 # administrators), BC13 a draft (the trust's managers only).
@@ -297,14 +297,14 @@ def drafters(status=200, **overrides):
 
 def demo_benefit(api=False):
     """The demo's Savings benefit of BC01 (Circle to Success), with 2024/25 targets."""
-    from contracts.transformation.models import Benefit
+    from transformation.models import Benefit
 
     pk = Benefit.objects.get(business_case__reference="BC01", name="Savings").pk
     return {"pk": pk} if api else {**APPROVED_CASE, "pk": pk}
 
 
 def demo_project():
-    from contracts.transformation.models import Project
+    from transformation.models import Project
 
     return Project.objects.get(arrangement__trust__code="NCT", name="Placement Efficiency").pk
 
@@ -313,7 +313,7 @@ def board_meeting_after_bc12():
     """A board meeting after BC12 was submitted (made inside the test), to decide it at."""
     from datetime import date
 
-    from contracts.transformation.models import BoardMeeting
+    from transformation.models import BoardMeeting
     from trust_portal.accounts.models import Arrangement
 
     BoardMeeting.objects.get_or_create(
@@ -328,7 +328,7 @@ def demo_minutes():
     """Minutes attached to the demo's June 2024 board meeting (made inside the test)."""
     from django.core.files.base import ContentFile
 
-    from contracts.transformation.models import BoardMeeting
+    from transformation.models import BoardMeeting
 
     meeting = BoardMeeting.objects.get(arrangement__trust__code="NCT", held_on="2024-06-19")
     meeting.minutes.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=False)
@@ -801,8 +801,8 @@ PAGES = {
     ),
     # The risk register: read by everyone in NCT who may read business cases (scrutiny
     # members 403), kept by the trust's managers (everyone else in the arrangement 403).
-    "contracts:risk-list": ({"code": "NCT"}, contract_readers(), None),
-    "contracts:risk-add": (
+    "transformation:risk-list": ({"code": "NCT"}, contract_readers(), None),
+    "transformation:risk-add": (
         {"code": "NCT"},
         trust_managers_only(),
         (
@@ -820,9 +820,9 @@ PAGES = {
             trust_managers_only(302),
         ),
     ),
-    "contracts:risk-detail": (RISK_R01, contract_readers(), None),
-    "contracts:risk-edit": (RISK_R01, trust_managers_only(), None),
-    "contracts:risk-review": (
+    "transformation:risk-detail": (RISK_R01, contract_readers(), None),
+    "transformation:risk-edit": (RISK_R01, trust_managers_only(), None),
+    "transformation:risk-review": (
         RISK_R01,
         trust_managers_only(),
         (
@@ -836,8 +836,8 @@ PAGES = {
             trust_managers_only(302),
         ),
     ),
-    "contracts:risk-close": (RISK_R01, trust_managers_only(), None),
-    "contracts:risk-reopen": (
+    "transformation:risk-close": (RISK_R01, trust_managers_only(), None),
+    "transformation:risk-reopen": (
         RISK_R09,
         trust_managers_only(),
         (
@@ -851,8 +851,8 @@ PAGES = {
     "risk-close": ({"key": "NCT-R01"}, contract_api(405), None),  # POST only
     "risk-reopen": ({"key": "NCT-R09"}, contract_api(405), None),  # POST only
     # The transformation programme: projects, business cases, the board, the Block 3 ledger.
-    "contracts:programme": ({"code": "NCT"}, programme_readers(), None),
-    "contracts:project-add": (
+    "transformation:programme": ({"code": "NCT"}, programme_readers(), None),
+    "transformation:project-add": (
         {"code": "NCT"},
         drafters(),
         (
@@ -865,8 +865,12 @@ PAGES = {
             drafters(302),
         ),
     ),
-    "contracts:project-edit": (lambda: {"code": "NCT", "pk": demo_project()}, drafters(), None),
-    "contracts:case-add": (
+    "transformation:project-edit": (
+        lambda: {"code": "NCT", "pk": demo_project()},
+        drafters(),
+        None,
+    ),
+    "transformation:case-add": (
         lambda: {"code": "NCT", "pk": demo_project()},
         drafters(),
         (
@@ -881,14 +885,14 @@ PAGES = {
             drafters(302),
         ),
     ),
-    "contracts:case-detail": (APPROVED_CASE, programme_readers(), None),
-    "contracts:case-edit": (DRAFT_CASE, drafters(**DRAFT_CASE_HIDDEN), None),
-    "contracts:case-submit": (
+    "transformation:case-detail": (APPROVED_CASE, programme_readers(), None),
+    "transformation:case-edit": (DRAFT_CASE, drafters(**DRAFT_CASE_HIDDEN), None),
+    "transformation:case-submit": (
         DRAFT_CASE,
         signed_in(405),  # POST only
         ({}, drafters(302, **DRAFT_CASE_HIDDEN)),
     ),
-    "contracts:case-decide": (
+    "transformation:case-decide": (
         board_meeting_after_bc12,
         officers_only(**SUBMITTED_HIDDEN),
         (
@@ -896,13 +900,13 @@ PAGES = {
             officers_only(302, **SUBMITTED_HIDDEN),
         ),
     ),
-    "contracts:case-spend": (
+    "transformation:case-spend": (
         APPROVED_CASE,
         drafters(),
         ({"month": "2024-10", "amount": "1,000.00"}, drafters(302)),
     ),
-    "contracts:meeting-list": ({"code": "NCT"}, programme_readers(), None),
-    "contracts:meeting-add": (
+    "transformation:meeting-list": ({"code": "NCT"}, programme_readers(), None),
+    "transformation:meeting-add": (
         {"code": "NCT"},
         officers_only(),
         (
@@ -914,15 +918,16 @@ PAGES = {
             officers_only(302),
         ),
     ),
-    "contracts:meeting-detail": (
+    "transformation:meeting-detail": (
         {"code": "NCT", "held_on": "2024-06-19"},
         programme_readers(),
         None,
     ),
-    "contracts:meeting-minutes": (demo_minutes, programme_readers(), None),
+    "transformation:meeting-minutes": (demo_minutes, programme_readers(), None),
     # Correcting a recorded meeting (with a reason) and attaching or replacing its minutes:
-    # council officers. (The upload itself is checked in contracts/tests/test_board_meetings.py.)
-    "contracts:meeting-correct": (
+    # council officers. (The upload itself is checked in
+    # transformation/tests/test_board_meetings.py.)
+    "transformation:meeting-correct": (
         {"code": "NCT", "held_on": "2024-06-19"},
         officers_only(),
         (
@@ -935,23 +940,23 @@ PAGES = {
             officers_only(302),
         ),
     ),
-    "contracts:meeting-minutes-attach": (
+    "transformation:meeting-minutes-attach": (
         {"code": "NCT", "held_on": "2024-06-19"},
         officers_only(),
         None,
     ),
-    "contracts:ledger": ({"code": "NCT"}, programme_readers(), None),
+    "transformation:ledger": ({"code": "NCT"}, programme_readers(), None),
     # Benefits realisation: read as the programme; entered by the trust's managers (BC01 is
     # approved, so a new benefit needs a reason; its Q3 2024/25 has begun, with no actual).
-    "contracts:benefit-list": ({"code": "NCT"}, programme_readers(), None),
-    "contracts:benefit-add": (
+    "transformation:benefit-list": ({"code": "NCT"}, programme_readers(), None),
+    "transformation:benefit-add": (
         APPROVED_CASE,
         drafters(),
         ({"name": "Step-downs", "kind": "count", "reason": "Board asked"}, drafters(302)),
     ),
-    "contracts:benefit-detail": (demo_benefit, programme_readers(), None),
-    "contracts:benefit-edit": (demo_benefit, drafters(), None),
-    "contracts:benefit-report": (
+    "transformation:benefit-detail": (demo_benefit, programme_readers(), None),
+    "transformation:benefit-edit": (demo_benefit, drafters(), None),
+    "transformation:benefit-report": (
         demo_benefit,
         drafters(),
         ({"quarter": "2024-3", "actual": "910000.00"}, drafters(302)),

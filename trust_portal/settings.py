@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "trust_portal.approvals",
     "trust_portal.dashboards",
     "contracts",
+    "transformation",
     "performance",
     "workforce",
 ]
@@ -317,7 +318,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Several models have a field called "kind"; each choice set gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
-        "BenefitKindEnum": "contracts.transformation.models.Benefit.Kind",
+        "BenefitKindEnum": "transformation.models.Benefit.Kind",
         "VariationKindEnum": "contracts.models.Variation.Kind",
         "OrganisationKindEnum": "trust_portal.accounts.models.Organisation.Kind",
     },

@@ -41,6 +41,7 @@ from contracts.models import (
     FundingLine,
     PassportedGrant,
 )
+from trust_portal import block3
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 
@@ -348,8 +349,8 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
             Prefetch("shares", CostShare.objects.select_related("council")),
             Prefetch("grants", PassportedGrant.objects.select_related("council")),
             Prefetch("adjustments", Adjustment.objects.select_related("council")),
-            "block3_draws",
             "arrangement__councils",
+            *block3.prefetch(),
         ).order_by("arrangement__trust__code", "-financial_year")
 
     def get_object(self):

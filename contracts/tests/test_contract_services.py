@@ -529,33 +529,6 @@ def test_a_block_3_line_funded_by_one_council_falls_to_that_council(cast, y2025,
     assert figures.council("NNC").block3_share == D("0.00")
 
 
-def test_the_block_3_provision_shows_what_approved_cases_have_drawn(y2024):
-    from contracts.models import Block3Draw
-
-    before = money.year_figures(y2024)
-    assert before.block3_remaining == before.block3_provision - before.block3_drawn
-    from contracts.transformation.models import BusinessCase, Project
-
-    project = Project.objects.create(
-        arrangement=y2024.arrangement, theme="demand", name="Exploitation", owner="NCT"
-    )
-    case = BusinessCase.objects.create(
-        project=project,
-        reference="BCX",
-        title="Hub",
-        summary="s",
-        funding="block3",
-        expected_benefits="b",
-    )
-    Block3Draw.objects.create(
-        contract_year=y2024, amount=D("250000.00"), business_case=case, drawn_on=date(2024, 6, 1)
-    )
-    figures = money.year_figures(y2024)
-    assert figures.block3_drawn == before.block3_drawn + D("250000.00")
-    assert figures.block3_remaining == before.block3_remaining - D("250000.00")
-    assert figures.contract_sum == D("180009000.00")  # Block 3 is outside the contract sum
-
-
 @pytest.mark.parametrize("typed", ["1e30", "-1e30", "Infinity", "NaN"])
 def test_absurd_amounts_are_refused_with_a_message_not_a_crash(cast, y2025, typed):
     with pytest.raises(ValidationError):

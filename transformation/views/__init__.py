@@ -1,0 +1,2 @@
+"""Pages of the transformation programme, one module per part: ``cases``, ``benefits``,
+``risks`` (transformation/urls.py routes them)."""
