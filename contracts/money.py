@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-PENNY = Decimal("0.01")
+from trust_portal.numbers import PENNY
+
 LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
 # "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
 _POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
@@ -101,19 +102,6 @@ def instalments(total: Decimal, count: int = 12) -> list[Decimal]:
     if count < 1:
         raise ValueError("At least one instalment.")
     return list(split(total, dict.fromkeys(range(count), 1)).values())
-
-
-def percentage_text(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}%"
-
-
-def money_text(amount: Decimal | None) -> str:
-    """£1,234,567.89; a negative amount as −£1,234.00 (with a true minus sign)."""
-    if amount is None:
-        return "–"
-    amount = Decimal(amount).quantize(PENNY)
-    text = f"£{abs(amount):,.2f}"
-    return f"−{text}" if amount < 0 else text
 
 
 # --- A contract year's figures ---------------------------------------------------------------

@@ -34,11 +34,11 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
-from performance.periods import financial_year_of, next_month, previous_month
 from performance.rag import Rating, Status, rate, value_of
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builder
+from trust_portal.periods import financial_year_of, next_month, previous_month
 
 OVERALL = ALL_AREAS
 KIND_WORDS = {

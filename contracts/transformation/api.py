@@ -25,13 +25,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts.models import Block3Draw, ContractYear, FundingLine, fy_label
+from contracts.models import Block3Draw, ContractYear, FundingLine
 from contracts.transformation import services
 from contracts.transformation.access import cases_visible
 from contracts.transformation.models import BoardMeeting, BusinessCase, Theme
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind, arrangements_for
 from trust_portal.api import router
+from trust_portal.periods import financial_year_label as fy_label
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(.+)$")
 KEY_PARAMETER = OpenApiParameter(

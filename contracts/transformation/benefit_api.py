@@ -21,10 +21,10 @@ from rest_framework.response import Response
 
 from contracts.transformation import access, benefits
 from contracts.transformation.models import Benefit, BenefitQuarter, Theme
-from performance.periods import financial_year_of
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind
 from trust_portal.api import router
+from trust_portal.periods import financial_year_of
 
 FIGURE = {"type": "string", "nullable": True, "example": "1150000.00"}
 

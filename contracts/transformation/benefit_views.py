@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts.models import fy_label
 from contracts.transformation import access, benefits
 from contracts.transformation.benefit_forms import BenefitForm, ReportForm
 from contracts.transformation.models import Benefit, BenefitQuarter, BusinessCase
-from performance.periods import financial_year_of
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import financial_year_of
 
 EXPORTS = ("csv", "xlsx")
 QUARTER_HEADER = [

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts.models import Block3Draw, ContractYear, fy_label
+from contracts.models import Block3Draw, ContractYear
 from contracts.transformation import services
 from contracts.transformation.access import (
     case_or_404,
@@ -40,10 +40,11 @@ from contracts.transformation.forms import (
     cost_field_name,
 )
 from contracts.transformation.models import BoardMeeting, BusinessCase, CaseSpend, Project, Theme
-from performance.periods import financial_year_of
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import financial_year_of
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State

@@ -18,14 +18,14 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from contracts.models import fy_label
-from contracts.money import money_text
 from contracts.transformation import benefits
 from contracts.transformation.access import ledger_years
 from contracts.transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from contracts.transformation.services import block3_ledger
 from trust_portal.dashboards import figures as fig
 from trust_portal.dashboards.registry import builder
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label as fy_label
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State

@@ -126,7 +126,7 @@ def test_rag_agrees_with_the_rule_in_words(denominator, data, target, tolerance)
 def test_financial_years_run_april_to_march(day, year):
     from datetime import date
 
-    from performance.periods import financial_year_label, financial_year_of
+    from trust_portal.periods import financial_year_label, financial_year_of
 
     assert financial_year_of(date.fromisoformat(day)) == year
     assert financial_year_label(year) == "2024/25"
@@ -135,7 +135,7 @@ def test_financial_years_run_april_to_march(day, year):
 def test_a_financial_year_has_twelve_months_april_first():
     from datetime import date
 
-    from performance.periods import months_of_financial_year
+    from trust_portal.periods import months_of_financial_year
 
     months = months_of_financial_year(2024)
     assert months[0] == date(2024, 4, 1) and months[-1] == date(2025, 3, 1)

@@ -36,12 +36,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from performance.periods import financial_year_of
 from trust_portal.accounts.models import Arrangement
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import pack_blocks
 from trust_portal.dashboards.models import IssuedPack, Snapshot
+from trust_portal.periods import financial_year_of
 
 # (snapshot name, section heading, what a month without it says), in the pack's order.
 SECTIONS = [
