@@ -26,7 +26,7 @@ from contracts.models import BudgetReturn, ContractYear
 from contracts.transformation import dashboards as _transformation  # noqa: F401  (registers it)
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig
-from trust_portal.dashboards.registry import builder
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
 from trust_portal.numbers import money_text, percentage_text
 from trust_portal.periods import financial_year_label, financial_year_of
 
@@ -446,6 +446,27 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
     )
     blocks.append(variance_shares_block(month))
     return blocks
+
+
+# --- The scrutiny pack (trust_portal/dashboards/packs.py) -------------------------------------
+
+pack_section(
+    "finance",
+    title="Finance summary",
+    missing="No agreed contract figures for {month}.",
+    order=20,
+)
+# REGISTRATION POINT of the transformation programme's pack section: its snapshot is built in
+# contracts/transformation/dashboards.py. When the programme becomes its own app, this call
+# moves to that app's dashboards.py unchanged (autodiscovery then imports it; order 30 keeps it
+# between finance and workforce).
+pack_section(
+    "transformation",
+    title="Transformation summary",
+    missing="No transformation figures for {month}.",
+    order=30,
+)
+pack_return("Budget monitoring", BudgetReturn, order=30)
 
 
 # --- The builder -----------------------------------------------------------------------------
