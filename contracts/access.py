@@ -1,17 +1,11 @@
-"""Which contract years a person may see: agreed years by every role that may see contracts,
-draft years only by the roles that may see drafts (council officers, administrators)."""
+"""A contract year for a page: the one ``ContractYear.objects.visible_to`` lets the signed-in
+person see (agreed years by every role that may see contracts, draft years only by the roles
+that may see drafts), else 404."""
 
 from django.http import Http404
 
 from contracts.models import ContractYear
-from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-
-
-def contract_years_visible(user, arrangement):
-    years = ContractYear.objects.filter(arrangement=arrangement)
-    if not can(user, Action.VIEW_DRAFT, Kind.CONTRACT, arrangement):
-        years = years.filter(state=ContractYear.State.AGREED)
-    return years
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
 
 
 def contract_year_or_404(request, code, year) -> ContractYear:
@@ -20,7 +14,8 @@ def contract_year_or_404(request, code, year) -> ContractYear:
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.CONTRACT)
     found = (
-        contract_years_visible(request.user, arrangement)
+        ContractYear.objects.visible_to(request.user)
+        .for_arrangement(arrangement)
         .filter(financial_year=year)
         .select_related("arrangement__trust")
         .first()

@@ -20,12 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts import money
-from contracts.models import BudgetLine, BudgetReturn, ContractYear, fy_label
-from performance.periods import financial_year_of
+from contracts.models import BudgetLine, BudgetReturn, ContractYear
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label, financial_year_of
 
 Category = BudgetLine.Category
 CATEGORIES = [c.value for c in Category]
@@ -278,7 +279,7 @@ def _in_words(amount: Decimal, percent: Decimal | None = None) -> str:
     if amount == 0:
         return "On budget"
     of_budget = f" ({abs(percent)}% of budget)" if percent is not None else ""
-    return f"{direction(amount).capitalize()} of {money.money_text(abs(amount))}{of_budget}"
+    return f"{direction(amount).capitalize()} of {money_text(abs(amount))}{of_budget}"
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ class CouncilShares:
 
     @property
     def label(self) -> str:
-        return fy_label(self.financial_year)
+        return financial_year_label(self.financial_year)
 
     @property
     def direction(self) -> str:
@@ -392,7 +393,7 @@ def council_shares(budget_return: BudgetReturn) -> CouncilShares:
     split, why_not = agreed_split(contract_year)
     variance = table.total.variance if table.complete else None
     if why_not:
-        problem = f"Not split between the councils: {fy_label(year)} {why_not}."
+        problem = f"Not split between the councils: {financial_year_label(year)} {why_not}."
         return CouncilShares(year, contract_year, variance, [], problem)
     if variance is None:
         problem = "Not split between the councils until every category's figures are entered."

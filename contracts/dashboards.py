@@ -19,12 +19,13 @@ import plotly.graph_objects as go
 from django.utils import timezone
 
 from contracts import budget, money, payments
-from contracts.models import BudgetReturn, ContractYear, fy_label
-from performance.periods import financial_year_of
+from contracts.models import BudgetReturn, ContractYear
 from trust_portal import block3
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig
-from trust_portal.dashboards.registry import builder
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from trust_portal.numbers import money_text, percentage_text
+from trust_portal.periods import financial_year_label, financial_year_of
 
 ZERO = Decimal("0.00")
 SOURCE = (
@@ -104,9 +105,9 @@ def contract_sum_block(years) -> dict:
     figure.update_layout(barmode="stack", yaxis_title="£", xaxis_title="Financial year")
     latest_year, latest = years[-1]
     summary = (
-        f"In {latest_year.label} the contract sum is {money.money_text(latest.contract_sum)} "
-        f"(Block 1 {money.money_text(latest.block1)}, Block 2 {money.money_text(latest.block2)}), "
-        f"with a Block 3 provision of {money.money_text(latest.block3_provision)} outside it; "
+        f"In {latest_year.label} the contract sum is {money_text(latest.contract_sum)} "
+        f"(Block 1 {money_text(latest.block1)}, Block 2 {money_text(latest.block2)}), "
+        f"with a Block 3 provision of {money_text(latest.block3_provision)} outside it; "
         f"{len(years)} agreed year{'s' if len(years) != 1 else ''} shown."
     )
     return fig.chart_block(
@@ -132,7 +133,7 @@ def split_block(years) -> dict:
         rows.append([year.label, *(shares.get(code) for code in codes), year.split_basis])
     latest_year, latest = years[-1]
     parts = ", ".join(
-        f"{c.code} {money.percentage_text(c.percentage)}"
+        f"{c.code} {percentage_text(c.percentage)}"
         for c in latest.councils
         if c.percentage is not None
     )
@@ -186,13 +187,13 @@ def contributions_block(years) -> dict:
             ]
         )
     latest_year, latest = years[-1]
-    parts = "; ".join(f"{c.code} {money.money_text(c.contribution)}" for c in latest.councils)
+    parts = "; ".join(f"{c.code} {money_text(c.contribution)}" for c in latest.councils)
     return fig.table_block(
         "contributions",
         "Each council's contribution",
         fig.table(columns, rows),
         summary=f"{latest_year.label} contributions (share of the contract sum plus passported "
-        f"grants): {parts}; together {money.money_text(latest.total_contributions)}.",
+        f"grants): {parts}; together {money_text(latest.total_contributions)}.",
     )
 
 
@@ -270,8 +271,8 @@ def payments_chart(year: ContractYear, frame: pd.DataFrame) -> dict:
     figure.update_layout(barmode="group", yaxis_title="£", xaxis_title="Month due")
     totals = frame[["due", "paid", "outstanding"]].sum()
     summary = (
-        f"In {year.label} instalments of {money.money_text(totals['due'])} fall due; "
-        f"{money.money_text(totals['paid'])} is paid and {money.money_text(totals['outstanding'])}"
+        f"In {year.label} instalments of {money_text(totals['due'])} fall due; "
+        f"{money_text(totals['paid'])} is paid and {money_text(totals['outstanding'])}"
         " of what has fallen due so far is outstanding."
     )
     return fig.chart_block(
@@ -333,8 +334,8 @@ def budget_chart(budget_return: BudgetReturn) -> dict:
         figure,
         variance_table(table),
         summary=f"At {month} the forecast outturn is "
-        f"{money.money_text(table.total.forecast_outturn)} against a budget of "
-        f"{money.money_text(table.total.budget)}: "
+        f"{money_text(table.total.forecast_outturn)} against a budget of "
+        f"{money_text(table.total.budget)}: "
         f"{table.total.in_words[0].lower()}{table.total.in_words[1:]}.",
     )
 
@@ -395,8 +396,8 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
             "contract-sum",
             f"Contract sum by block, {year.label}",
             _block_table([(year, f)]),
-            summary=f"The {year.label} contract sum is {money.money_text(f.contract_sum)}, with a "
-            f"Block 3 provision of {money.money_text(f.block3_provision)}.",
+            summary=f"The {year.label} contract sum is {money_text(f.contract_sum)}, with a "
+            f"Block 3 provision of {money_text(f.block3_provision)}.",
         )
     ]
     columns = [
@@ -419,8 +420,8 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
             "contributions",
             f"Contributions and payments, {year.label}",
             fig.table(columns, rows),
-            summary=f"Paid to date {money.money_text(sum((p.paid for p in positions), ZERO))} "
-            f"against {money.money_text(sum((p.due_to_date for p in positions), ZERO))} due.",
+            summary=f"Paid to date {money_text(sum((p.paid for p in positions), ZERO))} "
+            f"against {money_text(sum((p.due_to_date for p in positions), ZERO))} due.",
         )
     )
     month = latest_approved_budget(arrangement, year.financial_year)
@@ -442,6 +443,17 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
     )
     blocks.append(variance_shares_block(month))
     return blocks
+
+
+# --- The scrutiny pack (trust_portal/dashboards/packs.py) -------------------------------------
+
+pack_section(
+    "finance",
+    title="Finance summary",
+    missing="No agreed contract figures for {month}.",
+    order=20,
+)
+pack_return("Budget monitoring", BudgetReturn, order=30)
 
 
 # --- The builder -----------------------------------------------------------------------------
@@ -514,7 +526,7 @@ def build_finance(arrangement) -> dict:
                     "budget",
                     f"Forecast outturn against budget, {budget_month.period:%B %Y}",
                     variance_table(table),
-                    summary=f"{table.total.in_words} ({fy_label(year)}).",
+                    summary=f"{table.total.in_words} ({financial_year_label(year)}).",
                 ),
                 variance_shares_block(budget_month),
             ]

@@ -17,18 +17,15 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from trust_portal.accounts import permissions
 from trust_portal.approvals.models import Submission
+from trust_portal.periods import financial_year_label
 
 PENCE = Decimal("0.01")
 
 
 def money_field(**kwargs):
     return models.DecimalField(max_digits=14, decimal_places=2, **kwargs)
-
-
-def fy_label(year: int) -> str:
-    """2024 -> "2024/25"."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def _years_after(day: date, years: int) -> date:
@@ -165,6 +162,18 @@ class ContractYearQuerySet(models.QuerySet):
     def for_arrangement(self, arrangement):
         return self.filter(arrangement=arrangement)
 
+    def visible_to(self, user):
+        """The years a person may see, for pages and API alike: their arrangements' agreed
+        years, and the drafts too for the roles that may see drafts (council officers,
+        administrators); nothing for a role that may not see contracts."""
+        may = permissions.can
+        if not may(user, permissions.Action.VIEW_APPROVED, permissions.Kind.CONTRACT):
+            return self.none()
+        years = self.filter(arrangement__in=permissions.arrangements_for(user).values("pk"))
+        if not may(user, permissions.Action.VIEW_DRAFT, permissions.Kind.CONTRACT):
+            years = years.filter(state=ContractYear.State.AGREED)
+        return years
+
 
 class ContractYear(models.Model):
     """One financial year (April to March) of the arrangement's contracts: the contract sum
@@ -221,7 +230,7 @@ class ContractYear(models.Model):
 
     @property
     def label(self) -> str:
-        return fy_label(self.financial_year)
+        return financial_year_label(self.financial_year)
 
     @property
     def starts_on(self) -> date:

@@ -16,8 +16,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from trust_portal import block3
+from trust_portal.numbers import PENNY
 
-PENNY = Decimal("0.01")
 LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
 # "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
 _POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
@@ -103,19 +103,6 @@ def instalments(total: Decimal, count: int = 12) -> list[Decimal]:
     if count < 1:
         raise ValueError("At least one instalment.")
     return list(split(total, dict.fromkeys(range(count), 1)).values())
-
-
-def percentage_text(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}%"
-
-
-def money_text(amount: Decimal | None) -> str:
-    """£1,234,567.89; a negative amount as −£1,234.00 (with a true minus sign)."""
-    if amount is None:
-        return "–"
-    amount = Decimal(amount).quantize(PENNY)
-    text = f"£{abs(amount):,.2f}"
-    return f"−{text}" if amount < 0 else text
 
 
 # --- A contract year's figures ---------------------------------------------------------------

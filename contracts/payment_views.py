@@ -16,10 +16,10 @@ from contracts import payment_forms, payments, services
 from contracts import split_calculator as calculator
 from contracts.access import contract_year_or_404
 from contracts.models import ContractYear, Instalment
-from contracts.money import money_text
 from trust_portal.accounts.permissions import Action, Kind, require, role_allows
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.numbers import money_text
 
 EXPORT_HEADER = [
     "Contract year",

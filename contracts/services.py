@@ -34,10 +34,11 @@ from contracts.models import (
     PassportedGrant,
     ServiceContract,
     Variation,
-    fy_label,
 )
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label
 
 
 def _audited_save(row, *, by, reason: str = ""):
@@ -75,7 +76,7 @@ def _amount(text, *, field: str = "amount", minimum: Decimal = Decimal("0.00")) 
     if value is None:
         raise ValidationError({field: f"{example}."})
     if value < minimum:
-        raise ValidationError({field: f"The amount must be at least {money.money_text(minimum)}."})
+        raise ValidationError({field: f"The amount must be at least {money_text(minimum)}."})
     return value
 
 
@@ -198,7 +199,10 @@ def contract_year_create(*, by, arrangement, financial_year: int, notes: str = "
     require(by, Action.EDIT, Kind.CONTRACT, arrangement)
     if ContractYear.objects.filter(arrangement=arrangement, financial_year=financial_year).exists():
         raise ValidationError(
-            {"financial_year": f"{fy_label(financial_year)} already has a contract year."}
+            {
+                "financial_year": f"{financial_year_label(financial_year)} already has a "
+                "contract year."
+            }
         )
     year = ContractYear(
         arrangement=arrangement, financial_year=financial_year, notes=notes, created_by=by
@@ -357,7 +361,7 @@ def contract_year_rollover(*, by, contract_year: ContractYear) -> ContractYear:
     require(by, Action.EDIT, Kind.CONTRACT, arrangement)
     following = contract_year.financial_year + 1
     if ContractYear.objects.filter(arrangement=arrangement, financial_year=following).exists():
-        raise ValidationError(f"{fy_label(following)} already has a contract year.")
+        raise ValidationError(f"{financial_year_label(following)} already has a contract year.")
     new = ContractYear(
         arrangement=arrangement,
         financial_year=following,

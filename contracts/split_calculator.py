@@ -13,6 +13,7 @@ from contracts import money
 from contracts.models import ContractYear
 from performance.models import ALL_AREAS, Measurement, MonthlyReturn
 from trust_portal.approvals.models import State
+from trust_portal.numbers import percentage_text
 
 DEMAND_INDICATOR = "OPEN_CASES"
 
@@ -80,8 +81,8 @@ class Proposal:
         """The working in words."""
         on_population = money.HUNDRED - self.weight
         return (
-            f"Each council's share = {money.percentage_text(on_population)} × its share of the "
-            f"total population + {money.percentage_text(self.weight)} × its share of the total "
+            f"Each council's share = {percentage_text(on_population)} × its share of the "
+            f"total population + {percentage_text(self.weight)} × its share of the total "
             "open cases. The shares are then rounded to two decimal places so that they add up "
             "to exactly 100: each is first rounded down, and the hundredths of a point left "
             "over go one each to the councils whose exact shares lost most in the rounding."
@@ -92,15 +93,11 @@ class Proposal:
         parts = []
         if self.weight < money.HUNDRED:
             people = ", ".join(f"{r.code} {r.population:,}" for r in self.rows)
-            parts.append(
-                f"{money.percentage_text(money.HUNDRED - self.weight)} on population ({people})"
-            )
+            parts.append(f"{percentage_text(money.HUNDRED - self.weight)} on population ({people})")
         if self.weight > 0:
             cases = ", ".join(f"{r.code} {r.demand:,}" for r in self.rows)
-            parts.append(
-                f"{money.percentage_text(self.weight)} on demand: {demand_source} ({cases})"
-            )
-        shares = ", ".join(f"{r.code} {money.percentage_text(r.proposed)}" for r in self.rows)
+            parts.append(f"{percentage_text(self.weight)} on demand: {demand_source} ({cases})")
+        shares = ", ".join(f"{r.code} {percentage_text(r.proposed)}" for r in self.rows)
         return (
             f"Split calculator: {' and '.join(parts)}; rounded to two decimal places adding "
             f"up to 100: {shares}."

@@ -12,13 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contracts import forms, money, services
-from contracts.access import contract_years_visible
 from contracts.models import ContractDocument, ContractYear, ServiceContract
 from contracts.payments import payment_position
-from performance.periods import financial_year_of
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_of
 
 
 def council_rows(contract_year: ContractYear, *, today: date) -> tuple[object, list[dict]]:
@@ -75,7 +74,11 @@ def _council_table(rows):
 def overview(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.CONTRACT)
-    years = list(contract_years_visible(request.user, arrangement).order_by("-financial_year"))
+    years = list(
+        ContractYear.objects.visible_to(request.user)
+        .for_arrangement(arrangement)
+        .order_by("-financial_year")
+    )
     today = timezone.localdate()
     chosen = _chosen_year(request, years, today)
     figures, rows = council_rows(chosen, today=today) if chosen else (None, [])

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contracts import forms, services
-from contracts.access import contract_year_or_404, contract_years_visible
+from contracts.access import contract_year_or_404
 from contracts.models import Adjustment, ContractYear, FundingLine, PassportedGrant
 from contracts.views import COUNCIL_HEADER, _council_table, _totals, council_rows
-from performance.periods import financial_year_of
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_of
 
 LINE_HEADER = ["Block", "Line", "Amount (£)", "Recurring", "Funded by"]
 
@@ -183,7 +183,9 @@ def year_create(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.EDIT, Kind.CONTRACT)
     taken = set(
-        contract_years_visible(request.user, arrangement).values_list("financial_year", flat=True)
+        ContractYear.objects.visible_to(request.user)
+        .for_arrangement(arrangement)
+        .values_list("financial_year", flat=True)
     )
     current = financial_year_of(timezone.localdate())
     years = [y for y in range(current - 3, current + 3) if y not in taken]

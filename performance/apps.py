@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = "Performance"
+
+    def ready(self):
+        from performance.deadlines import overdue_returns
+        from trust_portal.accounts.home import home_notice
+        from trust_portal.accounts.models import Role
+
+        # Both sides see overdue returns: the trust, which owes them, and the councils.
+        home_notice(
+            "overdue-returns",
+            find=overdue_returns,
+            template="performance/_overdue_warning.html",
+            roles=(Role.TRUST_MANAGER, Role.COUNCIL_OFFICER),
+        )

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from performance import benchmarks
 from performance.benchmark_forms import BenchmarkForm, BenchmarkImportForm
 from performance.models import Benchmark
-from performance.periods import financial_year_label
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label
 
 EXPORT_HEADER = [
     "Indicator",

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from performance.models import ALL_AREAS, Benchmark, Indicator
-from performance.periods import financial_year_label
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.periods import financial_year_label
 
 COLUMNS = ["indicator", "financial_year", "kind", "area", "value", "source", "note"]
 FIRST_YEAR, LAST_YEAR = 2000, 2100

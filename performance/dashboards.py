@@ -3,9 +3,11 @@ month, per council area and overall) and each indicator's trend against its targ
 and benchmarks.
 
 Read from approved returns only: each month's approved revision of the performance return,
-and for the workforce rates (indicators entered in the workforce return) each month's approved
-workforce return, through ``workforce.reads``. Values stay exact fractions until shown (one
-decimal place, half up); RAG compares the exact value (``performance.rag``).
+and for the indicators entered in another app's return (the workforce rates, entered in the
+workforce return) what that app registers with ``figures_entered_in`` (performance names no
+other app: ``workforce/dashboards.py`` registers the workforce rates). Values stay exact
+fractions until shown (one decimal place, half up); RAG compares the exact value
+(``performance.rag``).
 
 "Overall" is the sum of the areas' numerators and denominators for an indicator whose areas add
 up (``Indicator.additive``), and the return's own figure for all areas (ALL) for one that does
@@ -15,6 +17,7 @@ not (average caseload: a worker may hold cases in several areas).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -34,11 +37,11 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
-from performance.periods import financial_year_of, next_month, previous_month
 from performance.rag import Rating, Status, rate, value_of
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures
-from trust_portal.dashboards.registry import builder
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from trust_portal.periods import financial_year_of, next_month, previous_month
 
 OVERALL = ALL_AREAS
 KIND_WORDS = {
@@ -104,6 +107,26 @@ class History:
         return result
 
 
+# Indicators entered in another app's return: {Indicator.EnteredIn value: what reads their
+# approved figures}, registered by that app (see ``figures_entered_in``).
+_ENTERED_ELSEWHERE: dict[str, Callable[..., dict]] = {}
+
+
+def figures_entered_in(entered_in: str):
+    """Register what reads the approved figures of the indicators entered in another app's
+    return (``entered_in``, an ``Indicator.EnteredIn``): a function ``(arrangement, indicators,
+    councils)`` returning ``{(code, area, month): Figure}``, ``area`` a council's code or
+    ``OVERALL``. The app registers it in its ``dashboards.py``, which Django imports at start."""
+
+    def register(function):
+        if _ENTERED_ELSEWHERE.get(entered_in, function) is not function:
+            raise RuntimeError(f"Two readers of the figures entered in {entered_in!r}.")
+        _ENTERED_ELSEWHERE[entered_in] = function
+        return function
+
+    return register
+
+
 def load(arrangement) -> History:
     indicators = list(Indicator.objects.all())
     councils = list(arrangement.councils.order_by("code"))
@@ -113,8 +136,9 @@ def load(arrangement) -> History:
         for r in MonthlyReturn.objects.filter(arrangement=arrangement, state=State.APPROVED)
     }
     found = _performance_figures(arrangement, indicators, [c.code for c in councils])
-    if any(i.entered_in == Indicator.EnteredIn.WORKFORCE for i in indicators):
-        found.update(_workforce_figures(arrangement, indicators, councils))
+    for entered_in, read in _ENTERED_ELSEWHERE.items():
+        if any(i.entered_in == entered_in for i in indicators):
+            found.update(read(arrangement, indicators, councils))
     commentary = {
         (c.monthly_return.period, c.indicator.code): c.text
         for c in Commentary.objects.filter(
@@ -174,28 +198,6 @@ def _performance_figures(arrangement, indicators, council_codes) -> dict:
         numerator, denominator = _whole(row.numerator), _whole(row.denominator)
         value = value_of(numerator, denominator, unit=units[row.code])
         result[(row.code, row.area, row.month)] = Figure(value, numerator, denominator)
-    return result
-
-
-def _workforce_figures(arrangement, indicators, councils) -> dict:
-    """{(code, area, month): Figure} for the workforce rates, from approved workforce returns
-    (their parts are FTE, so only the value is kept)."""
-    from workforce import reads
-
-    codes = {code: key for key, code, _, _ in reads.RATES}
-    wanted = [i.code for i in indicators if i.entered_in == Indicator.EnteredIn.WORKFORCE]
-    picks = [(c.code, lambda f, pk=c.pk: f.team.area_id == pk) for c in councils]
-    picks.append((OVERALL, lambda f: True))
-    result = {}
-    for area, pick in picks:
-        for point in reads.over_time(arrangement, pick=pick):
-            for code in wanted:
-                measure = point.measures.get(codes.get(code))
-                if measure is None:
-                    continue
-                result[(code, area, point.month)] = Figure(
-                    measure.value, counted=False, rated=not measure.note
-                )
     return result
 
 
@@ -414,6 +416,16 @@ def approval_note(history: History, month: date) -> dict:
         "since the month before, where that month's return is approved."
     )
     return figures.note_block("approval", "Approval", text)
+
+
+# The scrutiny pack's first section, and the return on its cover (trust_portal/dashboards/packs.py).
+pack_section(
+    "overview",
+    title="Scorecard and exceptions",
+    missing="No approved performance figures for {month}.",
+    order=10,
+)
+pack_return("Performance return", MonthlyReturn, order=10)
 
 
 @builder(

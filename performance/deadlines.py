@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from performance.models import MonthlyReturn, PerformanceSettings
-from performance.periods import next_month, previous_month
 from performance.working_days import bank_holidays
 from trust_portal.approvals.models import State
+from trust_portal.periods import next_month, previous_month
 
 LOOK_BACK_MONTHS = 12  # older gaps are history, not reminders
 

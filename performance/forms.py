@@ -1,8 +1,8 @@
 from django import forms
 
-from performance.periods import financial_year_label
 from performance.services import performance_settings_check
 from trust_portal.govuk_forms import GovukForm
+from trust_portal.periods import financial_year_label
 
 
 class TargetForm(GovukForm):

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from performance.periods import financial_year_of, first_of_month
 from trust_portal.approvals.models import Submission
+from trust_portal.periods import financial_year_of, first_of_month
 
 indicator_code = RegexValidator(
     r"^[A-Z][A-Z0-9_]{1,49}$",

@@ -8,9 +8,11 @@ comparison uses the exact fraction, never the rounded figure shown (one decimal 
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+
+from trust_portal.numbers import rounded
 
 
 class Status(StrEnum):
@@ -28,16 +30,6 @@ LABELS = {
     Status.GREY: "No data",
     Status.NONE: "Context only",
 }
-
-
-def rounded(value: Fraction | Decimal | int, places: int = 1) -> Decimal:
-    """An exact value rounded half-up to ``places`` decimals: the one rounding for display
-    (ratings, workforce rates, revisions compared, dashboard snapshots)."""
-    if isinstance(value, Fraction):
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    else:
-        exact = Decimal(value)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

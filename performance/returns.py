@@ -23,11 +23,11 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
-from performance.periods import previous_month
 from performance.rag import Status, rate, value_of
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.periods import previous_month
 
 
 def areas_of(arrangement) -> list[str]:

@@ -15,9 +15,10 @@ from datetime import datetime
 from fractions import Fraction
 
 from performance.models import Indicator, Measurement, MonthlyReturn
-from performance.rag import rounded, value_of
+from performance.rag import value_of
 from performance.returns import cells_of
 from trust_portal.approvals.models import Event
+from trust_portal.numbers import rounded
 
 PERCENTAGE = Indicator.Unit.PERCENTAGE
 

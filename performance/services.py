@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from performance.models import Indicator, IndicatorDefinition, PerformanceSettings, Target
-from performance.periods import financial_year_label, financial_year_of, first_of_month
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.periods import financial_year_label, financial_year_of, first_of_month
 
 
 @transaction.atomic

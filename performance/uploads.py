@@ -38,12 +38,12 @@ from performance.models import (
     MonthlyReturn,
     PerformanceSettings,
 )
-from performance.periods import next_month
 from performance.returns import cells_of
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.periods import next_month
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 
 from performance import forms, services
 from performance.models import Indicator, Target
-from performance.periods import financial_year_label, financial_year_of
 from trust_portal.accounts.permissions import (
     Action,
     Kind,
@@ -17,6 +16,7 @@ from trust_portal.accounts.permissions import (
     require,
 )
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label, financial_year_of
 
 
 def _year(request) -> int:

@@ -18,14 +18,14 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from contracts.models import fy_label
-from contracts.money import money_text
 from transformation.access import ledger_years
 from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from transformation.services import benefits
 from transformation.services.cases import block3_ledger
 from trust_portal.dashboards import figures as fig
-from trust_portal.dashboards.registry import builder
+from trust_portal.dashboards.registry import builder, pack_section
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label as fy_label
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State
@@ -450,3 +450,13 @@ def build_transformation(arrangement) -> dict:
         blocks += year_benefit_blocks(benefits.benefit_totals(arrangement, year))
         data["pack"]["by_year"][str(year)] = blocks
     return data
+
+
+# The programme's section of the scrutiny committee pack (order 30: after finance, before
+# workforce).
+pack_section(
+    "transformation",
+    title="Transformation summary",
+    missing="No transformation figures for {month}.",
+    order=30,
+)

@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trust_portal.accounts.context.service",
             ],
+            # Template tags every app's pages use, kept in the core (no app of their own).
+            "libraries": {"money": "trust_portal.templatetags.money"},
         },
     },
 ]

@@ -25,11 +25,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils import timezone
 
+from performance.dashboards import OVERALL, Figure, figures_entered_in
+from performance.models import Indicator
 from performance.rag import Status
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, decimal_text, table
-from trust_portal.dashboards.registry import builder
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
 from workforce import reads
+from workforce.models import WorkforceReturn
 from workforce.rates import ZERO, percent, ratio
 
 NAME = "workforce"
@@ -689,6 +692,40 @@ def approval_note(point: reads.MonthPoint) -> str:
     if point.synthetic:
         words.append("These figures are synthetic demo data, not a real return.")
     return " ".join(words)
+
+
+# --- For the performance dashboards and the scrutiny pack -------------------------------------
+
+
+@figures_entered_in(Indicator.EnteredIn.WORKFORCE)
+def rate_figures(arrangement, indicators, councils) -> dict:
+    """{(code, area, month): Figure} for the workforce rates, from approved workforce returns
+    (their parts are FTE, so only the value is kept): what the performance dashboards show for
+    the workforce indicators."""
+    codes = {code: key for key, code, _, _ in reads.RATES}
+    wanted = [i.code for i in indicators if i.entered_in == Indicator.EnteredIn.WORKFORCE]
+    picks = [(c.code, lambda f, pk=c.pk: f.team.area_id == pk) for c in councils]
+    picks.append((OVERALL, lambda f: True))
+    result = {}
+    for area, pick in picks:
+        for point in reads.over_time(arrangement, pick=pick):
+            for code in wanted:
+                measure = point.measures.get(codes.get(code))
+                if measure is None:
+                    continue
+                result[(code, area, point.month)] = Figure(
+                    measure.value, counted=False, rated=not measure.note
+                )
+    return result
+
+
+pack_section(
+    NAME,
+    title="Workforce summary",
+    missing="No approved workforce return for {month}.",
+    order=40,
+)
+pack_return("Workforce return", WorkforceReturn, order=20)
 
 
 # --- The builder -----------------------------------------------------------------------------

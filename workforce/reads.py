@@ -26,9 +26,10 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
-from performance.periods import financial_year_of, previous_month
-from performance.rag import Rating, Status, rate, rounded
+from performance.rag import Rating, Status, rate
 from trust_portal.approvals.models import Event, State
+from trust_portal.numbers import rounded
+from trust_portal.periods import financial_year_of, previous_month
 from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.rates import ZERO, Totals, turnover, twelve_months_to
 

@@ -1,4 +1,4 @@
-"""What the contracts API's modules share: visibility, money fields, input helpers."""
+"""What the contracts API's modules share: money fields, input helpers."""
 
 from typing import Any
 
@@ -11,24 +11,13 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
-from contracts.models import (
-    ContractYear,
-)
-from trust_portal.accounts.permissions import Action, Kind, arrangements_for, can
+from trust_portal.accounts.permissions import Kind, arrangements_for
 
 CONTRACT = Kind.CONTRACT.value
 
 
 def _money(**kwargs):
     return serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, **kwargs)
-
-
-def visible_years(user):
-    """Contract years of the caller's arrangements; drafts only for roles that see drafts."""
-    years = ContractYear.objects.filter(arrangement__in=arrangements_for(user).values("pk"))
-    if not can(user, Action.VIEW_DRAFT, Kind.CONTRACT):
-        years = years.filter(state=ContractYear.State.AGREED)
-    return years
 
 
 # --- Inputs shared by the writes ------------------------------------------------------------

@@ -14,9 +14,9 @@ from contracts.api.common import (
     CONTRACT,
     _reason_in,
     _valid,
-    visible_years,
 )
 from contracts.models import (
+    ContractYear,
     Instalment,
 )
 from trust_portal.accounts.api_permissions import RoleMay
@@ -98,7 +98,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Instalment.objects.filter(contract_year__in=visible_years(self.request.user))
+            Instalment.objects.filter(
+                contract_year__in=ContractYear.objects.visible_to(self.request.user)
+            )
             .select_related("contract_year__arrangement__trust", "council")
             .order_by(
                 "contract_year__arrangement__trust__code",

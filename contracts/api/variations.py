@@ -22,12 +22,12 @@ from contracts.api.common import (
     CONTRACT,
     _money_in,
     _valid,
-    visible_years,
 )
 from contracts.api.years import (
     _year_by_key,
 )
 from contracts.models import (
+    ContractYear,
     FundingLine,
     Variation,
 )
@@ -193,7 +193,9 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Variation.objects.filter(contract_year__in=visible_years(self.request.user))
+            Variation.objects.filter(
+                contract_year__in=ContractYear.objects.visible_to(self.request.user)
+            )
             .select_related("contract_year__arrangement__trust")
             .order_by(
                 "contract_year__arrangement__trust__code",
@@ -206,7 +208,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
         found = VARIATION_KEY.match(self.kwargs["key"])
         if found is None:
             raise Http404("Name the variation as NCT-2024-1.")
-        year = _year_by_key(visible_years(self.request.user), found[1])
+        year = _year_by_key(ContractYear.objects.visible_to(self.request.user), found[1])
         variation = get_object_or_404(self.get_queryset(), contract_year=year, number=int(found[2]))
         self.check_object_permissions(self.request, variation)
         return variation
@@ -218,7 +220,9 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         """Request a variation (council officers)."""
         data = _valid(VariationInput, request.data)
-        year = _year_by_key(visible_years(request.user), data.pop("contract_year"))
+        year = _year_by_key(
+            ContractYear.objects.visible_to(request.user), data.pop("contract_year")
+        )
         line_id, line = data.pop("line", None), None
         if line_id is not None:
             line = year.lines.filter(pk=line_id).first()

@@ -32,7 +32,6 @@ from contracts.api.common import (
     _reason_in,
     _valid,
     _writing,
-    visible_years,
 )
 from contracts.models import (
     Adjustment,
@@ -341,7 +340,9 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self, *, reading: bool | None = None):
         reading = not _writing(self.request) if reading is None else reading
-        years = visible_years(self.request.user).select_related("arrangement__trust")
+        years = ContractYear.objects.visible_to(self.request.user).select_related(
+            "arrangement__trust"
+        )
         if not reading:
             return years
         return years.prefetch_related(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from performance.models import Indicator, Target
-from performance.periods import financial_year_of
 from performance.services import indicator_revise_definition, target_set
 from trust_portal.accounts.models import Arrangement
+from trust_portal.periods import financial_year_of
 
 THIS_MONTH = timezone.localdate().replace(day=1)
 THIS_YEAR = financial_year_of(THIS_MONTH)

@@ -1,7 +1,6 @@
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -118,25 +117,3 @@ def test_rag_agrees_with_the_rule_in_words(denominator, data, target, tolerance)
         else Status.RED
     )
     assert pct(numerator, denominator, target=target, tolerance=tolerance).status == expected
-
-
-@pytest.mark.parametrize(
-    ("day", "year"), [("2024-04-01", 2024), ("2025-03-31", 2024), ("2025-01-15", 2024)]
-)
-def test_financial_years_run_april_to_march(day, year):
-    from datetime import date
-
-    from performance.periods import financial_year_label, financial_year_of
-
-    assert financial_year_of(date.fromisoformat(day)) == year
-    assert financial_year_label(year) == "2024/25"
-
-
-def test_a_financial_year_has_twelve_months_april_first():
-    from datetime import date
-
-    from performance.periods import months_of_financial_year
-
-    months = months_of_financial_year(2024)
-    assert months[0] == date(2024, 4, 1) and months[-1] == date(2025, 3, 1)
-    assert len(months) == 12

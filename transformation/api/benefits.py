@@ -19,12 +19,12 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from performance.periods import financial_year_of
 from transformation import access
 from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind
+from trust_portal.periods import financial_year_of
 
 FIGURE = {"type": "string", "nullable": True, "example": "1150000.00"}
 

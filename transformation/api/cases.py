@@ -25,12 +25,13 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts.models import ContractYear, FundingLine, fy_label
+from contracts.models import ContractYear, FundingLine
 from transformation.access import cases_visible
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, Theme
 from transformation.services import cases as services
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind, arrangements_for
+from trust_portal.periods import financial_year_label as fy_label
 
 KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(.+)$")
 KEY_PARAMETER = OpenApiParameter(

@@ -5,10 +5,11 @@ year, the board's decision, monthly spend and board meetings. Amounts are typed 
 from django import forms
 
 from contracts.forms import _amount, _reason
-from contracts.models import ContractYear, FundingLine, fy_label
-from contracts.money import money_text
+from contracts.models import ContractYear, FundingLine
 from transformation.models import BusinessCase, Project, Theme
 from trust_portal.govuk_forms import GovukForm
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label as fy_label
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 # A date input shows the date it is given as YYYY-MM-DD, whatever the locale's format.

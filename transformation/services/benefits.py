@@ -28,14 +28,15 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from contracts.models import fy_label
-from contracts.money import PENNY, money_text
+from contracts.money import PENNY
 from contracts.services import _amount, _audited_save, _reason
-from performance.periods import financial_year_of
 from transformation.access import cases_visible
 from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import financial_year_of
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State

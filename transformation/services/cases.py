@@ -19,8 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contracts.models import ContractYear, fy_label
-from contracts.money import money_text
+from contracts.models import ContractYear
 from contracts.services import _amount, _audited_save, _reason
 from transformation.models import (
     Block3Draw,
@@ -32,6 +31,8 @@ from transformation.models import (
 )
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import money_text
+from trust_portal.periods import financial_year_label as fy_label
 
 ZERO = Decimal("0.00")
 

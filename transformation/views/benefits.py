@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts.models import fy_label
-from performance.periods import financial_year_of
 from transformation import access
 from transformation.forms.benefits import BenefitForm, ReportForm
 from transformation.models import Benefit, BenefitQuarter, BusinessCase
@@ -23,6 +21,8 @@ from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import financial_year_of
 
 EXPORTS = ("csv", "xlsx")
 QUARTER_HEADER = [

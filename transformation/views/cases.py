@@ -20,8 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts.models import ContractYear, fy_label
-from performance.periods import financial_year_of
+from contracts.models import ContractYear
 from transformation.access import (
     case_or_404,
     cases_visible,
@@ -44,6 +43,8 @@ from transformation.services import cases as services
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import financial_year_of
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State

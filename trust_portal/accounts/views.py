@@ -9,9 +9,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from performance.deadlines import overdue_returns
 from trust_portal.accounts import forms, services
-from trust_portal.accounts.models import Role, User
+from trust_portal.accounts.home import notices_for
+from trust_portal.accounts.models import User
 from trust_portal.accounts.permissions import (
     Action,
     Kind,
@@ -31,12 +31,10 @@ administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
 def home(request):
     arrangements = list(arrangements_for(request.user))
     summaries = Snapshot.objects.latest_for(arrangements, name="summary")
-    # Both sides see overdue returns: the trust, which owes them, and the councils.
-    watches = request.user.role in (Role.TRUST_MANAGER, Role.COUNCIL_OFFICER)
     today = timezone.localdate()
     context = {
         "arrangements": [
-            (a, summaries.get(a.pk), overdue_returns(a, today=today) if watches else [])
+            (a, summaries.get(a.pk), notices_for(request.user, a, today=today))
             for a in arrangements
         ],
         "capabilities": capabilities(request.user),

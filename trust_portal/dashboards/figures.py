@@ -36,7 +36,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from performance.rag import rounded
+from trust_portal.numbers import rounded
 
 # Column kinds and what the page does with each.
 KINDS = {

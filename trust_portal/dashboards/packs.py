@@ -1,10 +1,14 @@
 """The scrutiny committee pack: a month's figures from the snapshots, in one printable document.
 
-A pack for an arrangement and a month has four sections, in this order, each taken from the
-``pack`` part of one dashboard's snapshot (``figures.pack_blocks``: the month's blocks, else the
-financial year's, else the default ones):
+A pack for an arrangement and a month has a section for each one the apps register
+(``registry.pack_section``, in their apps' ``dashboards.py``), each taken from the ``pack`` part
+of one dashboard's snapshot (``figures.pack_blocks``: the month's blocks, else the financial
+year's, else the default ones). Today, in this order:
 
     overview (scorecard and exceptions), finance, transformation, workforce
+
+and its cover gives the approval state of each return the apps register
+(``registry.pack_return``).
 
 Committee papers are public, so before anything is rendered the sections are copied and small
 counts hidden (``pack_suppress``): a "count" cell from 1 to threshold − 1 prints as "fewer than
@@ -36,20 +40,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from performance.periods import financial_year_of
 from trust_portal.accounts.models import Arrangement
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import pack_blocks
 from trust_portal.dashboards.models import IssuedPack, Snapshot
+from trust_portal.dashboards.registry import pack_returns, pack_sections
+from trust_portal.periods import financial_year_of
 
-# (snapshot name, section heading, what a month without it says), in the pack's order.
-SECTIONS = [
-    ("overview", "Scorecard and exceptions", "No approved performance figures for {month}."),
-    ("finance", "Finance summary", "No agreed contract figures for {month}."),
-    ("transformation", "Transformation summary", "No transformation figures for {month}."),
-    ("workforce", "Workforce summary", "No approved workforce return for {month}."),
-]
 THRESHOLD_MIN, THRESHOLD_MAX = 1, 100
 # A table with more columns than this is printed on a landscape page.
 WIDE_COLUMNS = 7
@@ -75,20 +73,21 @@ def pack_assemble(*, arrangement: Arrangement, month: date) -> dict:
     and, per section, its heading, blocks, and the snapshot's computed_at and source.
     """
     key, year = f"{month:%Y-%m}", financial_year_of(month)
-    names = [name for name, _, _ in SECTIONS]
+    registered = pack_sections()
+    names = [section.name for section in registered]
     snapshots = {
         s.name: s for s in Snapshot.objects.filter(arrangement=arrangement, name__in=names)
     }
     sections = []
-    for name, heading, missing in SECTIONS:
-        snapshot = snapshots.get(name)
+    for section in registered:
+        snapshot = snapshots.get(section.name)
         blocks = pack_blocks(snapshot.data, month=key, financial_year=year) if snapshot else []
         sections.append(
             {
-                "name": name,
-                "title": heading,
+                "name": section.name,
+                "title": section.title,
                 "blocks": [_printable(block) for block in blocks],
-                "empty": "" if blocks else missing.format(month=month_text(month)),
+                "empty": "" if blocks else section.missing.format(month=month_text(month)),
                 "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
                 "computed_text": _when(snapshot.computed_at) if snapshot else "",
                 "source": snapshot.source if snapshot else "",
@@ -121,18 +120,10 @@ def _printable(block: dict) -> dict:
 
 def approval_state(*, arrangement: Arrangement, month: date) -> list[dict]:
     """Whether each of the month's returns is approved, in words (no draft's details)."""
-    from contracts.models import BudgetReturn
-    from performance.models import MonthlyReturn
-    from workforce.models import WorkforceReturn
-
     states = []
-    for label, model in (
-        ("Performance return", MonthlyReturn),
-        ("Workforce return", WorkforceReturn),
-        ("Budget monitoring", BudgetReturn),
-    ):
+    for kind in pack_returns():
         approved = (
-            model.objects.filter(arrangement=arrangement, period=month, state=State.APPROVED)
+            kind.model.objects.filter(arrangement=arrangement, period=month, state=State.APPROVED)
             .only("revision", "approved_at")
             .first()
         )
@@ -143,7 +134,7 @@ def approval_state(*, arrangement: Arrangement, month: date) -> list[dict]:
             text = f"Approved{f' on {when:%-d %B %Y}' if when else ''}"
             if approved.revision > 1:
                 text += f" (revision {approved.revision})"
-        states.append({"return": label, "approved": approved is not None, "text": text})
+        states.append({"return": kind.label, "approved": approved is not None, "text": text})
     return states
 
 

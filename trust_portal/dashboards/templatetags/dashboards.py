@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from contracts.money import money_text
+from trust_portal.numbers import money_text
 
 register = template.Library()
 

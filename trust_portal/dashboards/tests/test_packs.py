@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trust_portal.accounts.models import Arrangement
-from trust_portal.dashboards import packs
+from trust_portal.dashboards import packs, registry
 from trust_portal.dashboards.figures import check_snapshot, column, table, table_block
 from trust_portal.dashboards.models import IssuedPack, Snapshot
 
@@ -53,7 +53,7 @@ def nct(db):
     """NCT without the pack's snapshots (the demo may have computed them): each test stores
     its own."""
     arrangement = Arrangement.objects.get(trust__code="NCT")
-    names = [name for name, _, _ in packs.SECTIONS]
+    names = [section.name for section in registry.pack_sections()]
     Snapshot.objects.filter(arrangement=arrangement, name__in=names).delete()
     return arrangement
 

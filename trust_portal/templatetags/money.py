@@ -1,11 +1,12 @@
 """Money and percentages in templates: ``{% load money %}`` then ``{{ amount|pounds }}``
-(£1,234,567.89, a negative with a true minus sign) and ``{{ share|percent }}`` (56%, 44.72%)."""
+(£1,234,567.89, a negative with a true minus sign) and ``{{ share|percent }}`` (56%, 44.72%).
+Named in settings.TEMPLATES (``libraries``): the project package is not an app."""
 
 from decimal import Decimal
 
 from django import template
 
-from contracts.money import money_text, percentage_text
+from trust_portal.numbers import money_text, percentage_text
 
 register = template.Library()
 

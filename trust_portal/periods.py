@@ -1,4 +1,7 @@
-"""Months and financial years (1 April to 31 March, named "2024/25")."""
+"""Months and financial years (1 April to 31 March, named "2024/25"), for every app.
+
+A month is the first day of the month in a ``date``; a financial year is the calendar year it
+starts in (2024 is 2024/25)."""
 
 from datetime import date
 
@@ -21,6 +24,8 @@ def financial_year_of(day: date) -> int:
 
 
 def financial_year_label(start_year: int) -> str:
+    """2024 -> "2024/25": the one way a financial year is named, on every page and in every
+    message."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 

@@ -1,0 +1,41 @@
+"""Months and financial years, as every app counts and names them."""
+
+from datetime import date
+
+import pytest
+
+from trust_portal.periods import (
+    financial_year_label,
+    financial_year_of,
+    financial_year_start,
+    first_of_month,
+    months_of_financial_year,
+    next_month,
+    previous_month,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "year"), [("2024-04-01", 2024), ("2025-03-31", 2024), ("2025-01-15", 2024)]
+)
+def test_financial_years_run_april_to_march(day, year):
+    assert financial_year_of(date.fromisoformat(day)) == year
+    assert financial_year_label(year) == "2024/25"
+
+
+@pytest.mark.parametrize(("year", "label"), [(2009, "2009/10"), (2099, "2099/00")])
+def test_a_financial_year_is_named_by_its_two_calendar_years(year, label):
+    assert financial_year_label(year) == label
+
+
+def test_a_financial_year_has_twelve_months_april_first():
+    months = months_of_financial_year(2024)
+    assert months[0] == date(2024, 4, 1) and months[-1] == date(2025, 3, 1)
+    assert len(months) == 12
+    assert financial_year_start(2024) == months[0]
+
+
+def test_months_step_across_the_turn_of_the_year():
+    assert next_month(date(2024, 12, 1)) == date(2025, 1, 1)
+    assert previous_month(date(2025, 1, 1)) == date(2024, 12, 1)
+    assert first_of_month(date(2024, 7, 19)) == date(2024, 7, 1)
