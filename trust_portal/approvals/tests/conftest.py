@@ -35,7 +35,7 @@ def _performance_figures(submission, numerator="8"):
     IndicatorFactory(code="APPROVALS_TEST_SEEN_IN_TIME")
     cells = performance_returns.cells_of(submission.arrangement, Indicator.objects.all())
     return {
-        (indicator.code, area): (numerator, "10") if indicator.has_denominator else (numerator, None)
+        (indicator.code, area): (numerator, "10" if indicator.has_denominator else None)
         for indicator, area in cells
     }
 

@@ -279,7 +279,9 @@ def test_a_refused_stale_save_changes_nothing(kind, world, draft):
     draft.refresh_from_db()
     saved = (draft.lock_version, draft.events.count())
     with pytest.raises(ConcurrentChange):
-        services.submission_record_change(submission=draft, by=world.manager, expected_version=stale)
+        services.submission_record_change(
+            submission=draft, by=world.manager, expected_version=stale
+        )
     draft.refresh_from_db()
     assert (draft.lock_version, draft.events.count()) == saved
 
