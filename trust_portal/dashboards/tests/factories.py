@@ -15,7 +15,7 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
 
     arrangement = factory.SubFactory(CommissionedArrangementFactory)
     name = factory.Sequence(lambda n: f"dashboard-{n}")
-    data = factory.LazyFunction(dict)
+    data = factory.LazyFunction(lambda: {"sections": []})
     computed_at = factory.LazyFunction(timezone.now)
     source = "approved returns"
 
@@ -38,6 +38,6 @@ class IssuedPackFactory(factory.django.DjangoModelFactory):
     threshold = 5
     issued_by = factory.SubFactory(UserFactory)
     issued_at = factory.LazyFunction(timezone.now)
-    data = factory.LazyFunction(dict)
+    data = factory.LazyFunction(lambda: {"sections": []})
     pdf = b"%PDF-1.7 test"
     sha256 = factory.LazyAttribute(lambda p: hashlib.sha256(p.pdf).hexdigest())
