@@ -132,8 +132,9 @@ class ObserverGrantFactory(factory.django.DjangoModelFactory):
 class World:
     """One arrangement (a trust and two councils) and someone in every role.
 
-    ``outsider`` is a council officer of another arrangement; ``leaver`` an officer of the
-    first council whose account is closed.
+    ``outsider`` is a council officer of another arrangement and ``other_manager`` that
+    arrangement's trust manager (whose role may do what the trust's manager does, but not
+    here); ``leaver`` is an officer of the first council whose account is closed.
     """
 
     arrangement: Arrangement
@@ -145,6 +146,7 @@ class World:
     observer: User
     admin: User
     outsider: User
+    other_manager: User
     leaver: User
 
     @property
@@ -158,6 +160,7 @@ class World:
             "observer": self.observer,
             "admin": self.admin,
             "outsider": self.outsider,
+            "other-manager": self.other_manager,
             "leaver": self.leaver,
         }
 
@@ -169,7 +172,7 @@ def make_world() -> World:
     arrangement = ArrangementFactory(trust=trust, councils=councils)
     observer = ObserverFactory()
     ObserverGrantFactory(user=observer, arrangement=arrangement)
-    elsewhere = ArrangementFactory(trust=TrustFactory(), councils=[CouncilFactory()])
+    elsewhere = CommissionedArrangementFactory()
     return World(
         arrangement=arrangement,
         trust=trust,
@@ -180,5 +183,6 @@ def make_world() -> World:
         observer=observer,
         admin=AdministratorFactory(),
         outsider=CouncilOfficerFactory(organisation=elsewhere.councils.get()),
+        other_manager=TrustManagerFactory(organisation=elsewhere.trust),
         leaver=CouncilOfficerFactory(organisation=councils[0], is_active=False),
     )

@@ -38,6 +38,7 @@ def test_a_world_has_a_trust_two_councils_and_someone_in_every_role(world):
         "manager",
         "observer",
         "officer",
+        "other-manager",
         "other-officer",
         "outsider",
         "scrutiny",

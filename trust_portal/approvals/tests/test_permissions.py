@@ -13,7 +13,16 @@ from trust_portal.approvals import services
 from trust_portal.approvals.models import State
 from trust_portal.approvals.tests.conftest import MONTH
 
-EVERYONE = ["manager", "officer", "other-officer", "scrutiny", "observer", "admin", "outsider"]
+EVERYONE = [
+    "manager",
+    "officer",
+    "other-officer",
+    "scrutiny",
+    "observer",
+    "admin",
+    "outsider",
+    "other-manager",
+]
 EVERYONE_AND_A_LEAVER = [*EVERYONE, "leaver"]
 TRUST = ["manager"]
 OFFICERS = ["officer", "other-officer"]
@@ -57,8 +66,11 @@ def test_a_draft_is_for_the_trust_alone_and_a_submitted_one_for_its_officers_too
     assert sees(submitted=True) == ["manager", "officer", "other-officer"]
 
 
-def test_an_outsider_is_not_part_of_the_arrangement(people, arrangement):
-    assert not in_arrangement(people["outsider"], arrangement)
+@pytest.mark.parametrize("who", ["outsider", "other-manager", "leaver"])
+def test_people_of_another_arrangement_and_closed_accounts_are_not_part_of_it(
+    people, arrangement, who
+):
+    assert not in_arrangement(people[who], arrangement)
 
 
 def test_the_observer_sees_the_arrangement_they_were_granted(people, arrangement):
