@@ -20,6 +20,7 @@ NOT_THE_MANAGER = [
     "admin",
     "outsider",
     "other-manager",
+    "unattached",
     "leaver",
     "anonymous",
 ]

@@ -134,7 +134,8 @@ class World:
 
     ``outsider`` is a council officer of another arrangement and ``other_manager`` that
     arrangement's trust manager (whose role may do what the trust's manager does, but not
-    here); ``leaver`` is an officer of the first council whose account is closed.
+    here); ``unattached`` an officer of a council that commissions no trust; ``leaver`` an
+    officer of the first council whose account is closed.
     """
 
     arrangement: Arrangement
@@ -147,6 +148,7 @@ class World:
     admin: User
     outsider: User
     other_manager: User
+    unattached: User
     leaver: User
 
     @property
@@ -161,6 +163,7 @@ class World:
             "admin": self.admin,
             "outsider": self.outsider,
             "other-manager": self.other_manager,
+            "unattached": self.unattached,
             "leaver": self.leaver,
         }
 
@@ -184,5 +187,6 @@ def make_world() -> World:
         admin=AdministratorFactory(),
         outsider=CouncilOfficerFactory(organisation=elsewhere.councils.get()),
         other_manager=TrustManagerFactory(organisation=elsewhere.trust),
+        unattached=CouncilOfficerFactory(),
         leaver=CouncilOfficerFactory(organisation=councils[0], is_active=False),
     )

@@ -42,6 +42,7 @@ def test_a_world_has_a_trust_two_councils_and_someone_in_every_role(world):
         "other-officer",
         "outsider",
         "scrutiny",
+        "unattached",
     ]
     for person in world.people.values():
         person.full_clean()
