@@ -111,9 +111,9 @@ def arrangement(world):
 
 @pytest.fixture
 def people(world):
-    """{name: user} of the factory-built world: manager, officer, other-officer, scrutiny,
-    observer, admin, outsider, leaver."""
-    return world.people
+    """{name: user} of the factory-built world (manager, officer, other-officer, scrutiny,
+    observer, admin, outsider, other-manager, unattached, leaver), and "anonymous": None."""
+    return {**world.people, "anonymous": None}
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ EVERYONE = [
     "other-manager",
     "unattached",
 ]
-EVERYONE_AND_A_LEAVER = [*EVERYONE, "leaver"]
+EVERYONE_AND_A_LEAVER = [*EVERYONE, "leaver", "anonymous"]
 TRUST = ["manager"]
 OFFICERS = ["officer", "other-officer"]
 
@@ -67,7 +67,9 @@ def test_a_draft_is_for_the_trust_alone_and_a_submitted_one_for_its_officers_too
     assert sees(submitted=True) == ["manager", "officer", "other-officer"]
 
 
-@pytest.mark.parametrize("who", ["outsider", "other-manager", "unattached", "leaver"])
+@pytest.mark.parametrize(
+    "who", ["outsider", "other-manager", "unattached", "leaver", "anonymous"]
+)
 def test_people_of_another_arrangement_and_closed_accounts_are_not_part_of_it(
     people, arrangement, who
 ):
