@@ -67,9 +67,7 @@ def test_a_draft_is_for_the_trust_alone_and_a_submitted_one_for_its_officers_too
     assert sees(submitted=True) == ["manager", "officer", "other-officer"]
 
 
-@pytest.mark.parametrize(
-    "who", ["outsider", "other-manager", "unattached", "leaver", "anonymous"]
-)
+@pytest.mark.parametrize("who", ["outsider", "other-manager", "unattached", "leaver", "anonymous"])
 def test_people_of_another_arrangement_and_closed_accounts_are_not_part_of_it(
     people, arrangement, who
 ):
