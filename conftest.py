@@ -1,4 +1,6 @@
-"""Fixtures shared by every test: the demo cast (loaded once per test database) and outsiders."""
+"""Fixtures shared by every test: the demo cast (loaded once per test database) and outsiders,
+and a small factory-built world (``world``, ``arrangement``, ``people``) for tests that need no
+demo figures."""
 
 import pytest
 
@@ -90,6 +92,28 @@ def committed_cast(transactional_db):
     users = {u.username: u for u in User.objects.filter(username__in=CAST)}
     users["anonymous"] = None
     return users
+
+
+@pytest.fixture
+def world(db):
+    """A small arrangement of the test's own, built by factories (not the demo): a trust, two
+    councils, someone in every role and an outsider (``trust_portal.accounts.tests.factories``)."""
+    from trust_portal.accounts.tests.factories import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def arrangement(world):
+    """The factory-built world's arrangement."""
+    return world.arrangement
+
+
+@pytest.fixture
+def people(world):
+    """{name: user} of the factory-built world (manager, officer, other-officer, scrutiny,
+    observer, admin, outsider, other-manager, unattached, leaver), and "anonymous": None."""
+    return {**world.people, "anonymous": None}
 
 
 @pytest.fixture

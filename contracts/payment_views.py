@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -195,15 +195,12 @@ def payment_undo(request, code, year, council, number):
 # --- The split calculator ---------------------------------------------------------------------
 
 
-def _variation_link(contract_year, proposal, basis: str) -> str | None:
-    """ "Request this split as a variation", if the variation pages exist yet."""
-    try:
-        url = reverse(
-            "contracts:variation-new",
-            args=[contract_year.arrangement.code, contract_year.financial_year],
-        )
-    except NoReverseMatch:
-        return None
+def _variation_link(contract_year, proposal, basis: str) -> str:
+    """ "Request this split as a variation": the variation form, filled in."""
+    url = reverse(
+        "contracts:variation-new",
+        args=[contract_year.arrangement.code, contract_year.financial_year],
+    )
     shares = [(f"share_{code}", f"{value:.2f}") for code, value in proposal.shares.items()]
     return f"{url}?{urlencode([('kind', 'split'), *shares, ('basis', basis)])}"
 

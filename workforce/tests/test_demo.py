@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from trust_portal.approvals.models import State
-from workforce import demo, reads
-from workforce.models import WorkforceReturn
+from workforce import demo, reads, returns
+from workforce.models import TeamFigures, WorkforceReturn
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PUBLIC = FIXTURES / "public_record"
@@ -128,3 +128,12 @@ def test_every_team_of_a_demo_month_adds_up(cast, month):
         assert totals.establishment_fte == (
             totals.employed_fte + totals.agency_fte + totals.vacant_fte
         )
+
+
+def test_the_correction_of_a_demo_month_keeps_every_teams_figures(cast, nct):
+    july = WorkforceReturn.objects.get(arrangement=nct, period=date(2024, 7, 1))
+    correction = returns.workforce_return_correct(
+        by=cast["nct-manager"], workforce_return=july, reason="Recount"
+    )
+    assert correction.figures.count() == july.figures.count() == 19
+    assert TeamFigures.objects.filter(workforce_return=correction, team__active=False).count() == 0
