@@ -1,13 +1,16 @@
+"""When a month's return is due and which are overdue, on factories; the reminders and the
+home page on the demo, whose two trusts both have overdue months."""
+
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from performance.deadlines import due_date, overdue_returns
-from performance.models import PerformanceSettings
 from performance.reminders import reminders_send
 from performance.tasks import remind_overdue_task
-from trust_portal.accounts.models import Arrangement
+from performance.tests.factories import MonthlyReturnFactory, PerformanceSettingsFactory
+from trust_portal.approvals.models import State
 
 
 @pytest.mark.parametrize(
@@ -27,23 +30,34 @@ def test_the_due_day_is_the_arrangements_own_setting():
     assert due_date(date(2026, 10, 1), working_day=1) == date(2026, 11, 2)
 
 
-def test_overdue_months_are_those_past_due_and_not_yet_submitted(cast):
-    nct = Arrangement.objects.get(trust__code="NCT")
-    late = overdue_returns(nct, today=date(2019, 4, 30))
-    # The demo starts in October 2018 and March 2019 is still a draft.
+@pytest.fixture
+def months_in(arrangement):
+    """October 2018 to February 2019 sent in (one of them approved), March 2019 a draft."""
+    for month in [date(2018, m, 1) for m in (10, 11, 12)] + [date(2019, 1, 1)]:
+        MonthlyReturnFactory(arrangement=arrangement, period=month, state=State.SUBMITTED)
+    MonthlyReturnFactory(arrangement=arrangement, period=date(2019, 2, 1), state=State.APPROVED)
+    MonthlyReturnFactory(arrangement=arrangement, period=date(2019, 3, 1))
+    return arrangement
+
+
+def test_overdue_months_are_those_past_due_and_not_yet_submitted(months_in):
+    late = overdue_returns(months_in, today=date(2019, 4, 30))
+    # Sent in from October 2018; March 2019 is still a draft.
     assert [o.month for o in late] == [date(2018, m, 1) for m in range(4, 10)] + [date(2019, 3, 1)]
     assert late[-1].due == date(2019, 4, 12)
 
 
-def test_on_the_due_day_itself_a_return_is_not_yet_overdue(cast):
-    nct = Arrangement.objects.get(trust__code="NCT")
-    assert date(2019, 3, 1) not in [o.month for o in overdue_returns(nct, today=date(2019, 4, 12))]
+def test_on_the_due_day_itself_a_return_is_not_yet_overdue(months_in):
+    assert date(2019, 3, 1) not in [
+        o.month for o in overdue_returns(months_in, today=date(2019, 4, 12))
+    ]
 
 
-def test_a_later_due_day_setting_moves_the_deadline(cast):
-    nct = Arrangement.objects.get(trust__code="NCT")
-    PerformanceSettings.objects.filter(arrangement=nct).update(due_working_day=15)
-    assert date(2019, 3, 1) not in [o.month for o in overdue_returns(nct, today=date(2019, 4, 16))]
+def test_a_later_due_day_setting_moves_the_deadline(months_in):
+    PerformanceSettingsFactory(arrangement=months_in, due_working_day=15)
+    assert date(2019, 3, 1) not in [
+        o.month for o in overdue_returns(months_in, today=date(2019, 4, 16))
+    ]
 
 
 def test_reminders_go_to_each_trusts_managers_only(cast, mailoutbox):

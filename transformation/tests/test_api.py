@@ -249,3 +249,10 @@ def test_the_trust_reports_spend_on_an_approved_case(cast, client_for):
     assert response.status_code == 400 and "not approved" in response.json()["non_field_errors"][0]
     officer = client_for(cast["wnc-officer"])
     assert officer.post(LIST + "NCT-BC09/spend/", {}).status_code == 403
+
+
+def test_the_api_index_lists_the_programme_where_it_always_has(client_for, cast):
+    # trust_portal/urls.py routes the programme's API after the contracts' budget monitoring.
+    names = list(client_for(cast["admin"]).get("/api/v1/").json())
+    at = names.index("budget-monitoring") + 1
+    assert names[at : at + 3] == ["business-cases", "benefits", "risks"]
