@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -64,11 +64,8 @@ def _export(request, tables: dict, basename: str):
     return table_response(fmt, f"{basename}-{name}", header, rows, title=title)
 
 
-def _risk_register_url(arrangement) -> str | None:
-    try:  # the risk register is built alongside; link to it once it exists
-        return reverse("transformation:risk-list", args=[arrangement.code])
-    except NoReverseMatch:
-        return None
+def _risk_register_url(arrangement) -> str:
+    return reverse("transformation:risk-list", args=[arrangement.code])
 
 
 # --- Programme overview ----------------------------------------------------------------------
