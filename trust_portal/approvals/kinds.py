@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from trust_portal.approvals.pages import submission_or_404
 
 # The services every kind provides, by the name the shared pages and API call them:
@@ -77,6 +79,12 @@ class ReturnKind:
 
     def url_name(self, page: str) -> str:
         return f"{self.namespace}:{self.route}-{page}"
+
+    def urls(self, submission) -> dict[str, str]:
+        """The addresses of one return's actions, by name: ``urls.send_back`` in a template."""
+        args = [submission.arrangement.code, f"{submission.period:%Y-%m}", submission.revision]
+        pages = ("edit", "submit", "approve", "send-back", "correct")
+        return {page.replace("-", "_"): reverse(self.url_name(page), args=args) for page in pages}
 
     def one_or_404(self, request, code, month, revision):
         """One revision of one month, if the signed-in person may see it."""

@@ -79,7 +79,8 @@ def submission_detail(request, code, month, revision, *, kind):
     figures = kind.review(request, submission, editable=life["can_edit"])
     if isinstance(figures, HttpResponse):
         return figures  # a download of one of its tables
-    return _page(request, kind, "detail", submission, **life, **figures)
+    urls = kind.urls(submission)
+    return _page(request, kind, "detail", submission, urls=urls, **life, **figures)
 
 
 @login_required
