@@ -2,7 +2,6 @@
 (drafts only by the trust; submitted months also by its councils; approved ones by everyone in
 the arrangement), written through the same services as the pages."""
 
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -11,40 +10,24 @@ from contracts import budget, budget_views
 from contracts.models import BudgetReturn
 from trust_portal.api import router
 from trust_portal.approvals.api import (
+    SUBMISSION_FIELDS,
     CorrectionInput,
     QueryInput,
     StartInput,
+    SubmissionFilter,
+    SubmissionSerializer,
     SubmissionViewSet,
     keyed_once,
 )
-from trust_portal.approvals.models import State
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
 
-class BudgetReturnSerializer(serializers.ModelSerializer):
-    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
-    month = serializers.DateField(source="period", read_only=True)
-    url = serializers.SerializerMethodField()
-
+class BudgetReturnSerializer(SubmissionSerializer):
     class Meta:
         model = BudgetReturn
-        fields = [
-            "id",
-            "trust",
-            "month",
-            "revision",
-            "revision_reason",
-            "state",
-            "lock_version",
-            "submitted_at",
-            "approved_at",
-            "url",
-        ]
+        fields = SUBMISSION_FIELDS
         read_only_fields = fields
-
-    def get_url(self, budget_return) -> str:
-        return budget_return.get_absolute_url()
 
 
 class VarianceRowSerializer(serializers.Serializer):
@@ -112,11 +95,7 @@ class BudgetReturnDetailSerializer(BudgetReturnSerializer):
         return CouncilSharesSerializer(budget.council_shares(budget_return)).data
 
 
-class BudgetReturnFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
-    state = django_filters.ChoiceFilter(choices=State.choices)
-
+class BudgetReturnFilter(SubmissionFilter):
     class Meta:
         model = BudgetReturn
         fields = ["trust", "month", "state"]

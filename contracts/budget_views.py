@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from contracts import budget, budget_forms
 from contracts.models import BudgetReturn
-from trust_portal.approvals.kinds import ReturnKind, Wording
+from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.exports import table_response
 
 EXPORTS = ("csv", "xlsx")
@@ -125,14 +125,7 @@ KIND = ReturnKind(
     route="budget",
     object_name="budget_return",
     templates="contracts/budget_",
-    services={
-        "start": budget.budget_return_start,
-        "save": budget.budget_return_save,
-        "submit": budget.budget_return_submit,
-        "approve": budget.budget_return_approve,
-        "send_back": budget.budget_return_send_back,
-        "correct": budget.budget_return_correct,
-    },
+    services=services_named(budget, "budget_return_"),
     wording=Wording(
         missing="No such budget monitoring, or not one you can see.",
         locked="This month is locked. Start a correction to change it.",

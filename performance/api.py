@@ -7,7 +7,13 @@ from performance import return_views
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.api import router
-from trust_portal.approvals.api import CorrectionInput, SubmissionViewSet
+from trust_portal.approvals.api import (
+    SUBMISSION_FIELDS,
+    CorrectionInput,
+    SubmissionFilter,
+    SubmissionSerializer,
+    SubmissionViewSet,
+)
 from trust_portal.approvals.models import State
 
 
@@ -92,35 +98,13 @@ class MeasurementSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReturnSerializer(serializers.ModelSerializer):
-    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
-    month = serializers.DateField(source="period", read_only=True)
-    url = serializers.SerializerMethodField()
-
+class ReturnSerializer(SubmissionSerializer):
     class Meta:
         model = MonthlyReturn
-        fields = [
-            "id",
-            "trust",
-            "month",
-            "revision",
-            "revision_reason",
-            "state",
-            "lock_version",
-            "submitted_at",
-            "approved_at",
-            "url",
-        ]
-
-    def get_url(self, monthly_return) -> str:
-        return monthly_return.get_absolute_url()
+        fields = SUBMISSION_FIELDS
 
 
-class ReturnFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
-    state = django_filters.ChoiceFilter(choices=State.choices)
-
+class ReturnFilter(SubmissionFilter):
     class Meta:
         model = MonthlyReturn
         fields = ["trust", "month", "state"]

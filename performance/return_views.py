@@ -4,7 +4,7 @@ figures: the entry grid, and the review page's ratings, commentaries and extract
 
 from performance import forms, returns
 from performance.models import Indicator, MonthlyReturn
-from trust_portal.approvals.kinds import ReturnKind, Wording
+from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 
 
 def figures_form(monthly_return, data=None):
@@ -38,14 +38,7 @@ KIND = ReturnKind(
     route="return",
     object_name="monthly_return",
     templates="performance/return_",
-    services={
-        "start": returns.return_start,
-        "save": returns.return_save,
-        "submit": returns.return_submit,
-        "approve": returns.return_approve,
-        "send_back": returns.return_send_back,
-        "correct": returns.return_correct,
-    },
+    services=services_named(returns, "return_"),
     wording=Wording(
         missing="No such return, or not one you can see.",
         locked="This return is locked. Start a correction to change it.",

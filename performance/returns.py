@@ -247,12 +247,12 @@ def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
     approvals.submission_submit(submission=monthly_return, by=by)
 
 
-@transaction.atomic
 def return_approve(*, by, monthly_return: MonthlyReturn) -> bool:
-    done = approvals.submission_approve_area(submission=monthly_return, by=by)
-    if done:
-        snapshot_queue_recompute(arrangement=monthly_return.arrangement)
-    return done
+    """Approve the officer's own council's area; True when that completes the approval (and
+    the dashboards are recomputed once it commits)."""
+    return approvals.submission_approve(
+        submission=monthly_return, by=by, on_approved=snapshot_queue_recompute
+    )
 
 
 def return_send_back(*, by, monthly_return: MonthlyReturn, query: str) -> None:

@@ -16,13 +16,15 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
 from trust_portal.api import router
 from trust_portal.approvals.api import (
+    SUBMISSION_FIELDS,
     CorrectionInput,
     QueryInput,
     StartInput,
+    SubmissionFilter,
+    SubmissionSerializer,
     SubmissionViewSet,
     keyed_once,
 )
-from trust_portal.approvals.models import State
 from workforce import reads, services, views
 from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.rates import Totals
@@ -232,10 +234,7 @@ class WorkforceCaseloadsSerializer(serializers.Serializer):
     source = serializers.CharField(read_only=True)
 
 
-class WorkforceReturnSerializer(serializers.ModelSerializer):
-    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
-    month = serializers.DateField(source="period", read_only=True)
-    url = serializers.SerializerMethodField()
+class WorkforceReturnSerializer(SubmissionSerializer):
     totals = serializers.SerializerMethodField(
         help_text="The whole arrangement's figures and its DfE rates this month (turnover, "
         "which needs 12 months, is on the detail)."
@@ -243,23 +242,8 @@ class WorkforceReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkforceReturn
-        fields = [
-            "id",
-            "trust",
-            "month",
-            "revision",
-            "revision_reason",
-            "state",
-            "lock_version",
-            "submitted_at",
-            "approved_at",
-            "url",
-            "totals",
-        ]
+        fields = [*SUBMISSION_FIELDS, "totals"]
         read_only_fields = fields
-
-    def get_url(self, workforce_return) -> str:
-        return workforce_return.get_absolute_url()
 
     @extend_schema_field(TeamFiguresSerializer)
     def get_totals(self, workforce_return) -> dict:
@@ -317,11 +301,7 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         ).data
 
 
-class WorkforceReturnFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
-    state = django_filters.ChoiceFilter(choices=State.choices)
-
+class WorkforceReturnFilter(SubmissionFilter):
     class Meta:
         model = WorkforceReturn
         fields = ["trust", "month", "state"]

@@ -268,14 +268,12 @@ def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
     approvals.submission_submit(submission=workforce_return, by=by)
 
 
-@transaction.atomic
 def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
     """Approve the officer's own council's area; True when that completes the approval (and
     the dashboards are recomputed once it commits)."""
-    done = approvals.submission_approve_area(submission=workforce_return, by=by)
-    if done:
-        snapshot_queue_recompute(arrangement=workforce_return.arrangement)
-    return done
+    return approvals.submission_approve(
+        submission=workforce_return, by=by, on_approved=snapshot_queue_recompute
+    )
 
 
 def workforce_return_send_back(*, by, workforce_return: WorkforceReturn, query: str) -> None:

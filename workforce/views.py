@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.kinds import ReturnKind, Wording
+from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
@@ -296,14 +296,7 @@ KIND = ReturnKind(
     route="return",
     object_name="workforce_return",
     templates="workforce/return_",
-    services={
-        "start": returns.workforce_return_start,
-        "save": returns.workforce_return_save,
-        "submit": returns.workforce_return_submit,
-        "approve": returns.workforce_return_approve,
-        "send_back": returns.workforce_return_send_back,
-        "correct": returns.workforce_return_correct,
-    },
+    services=services_named(returns, "workforce_return_"),
     wording=Wording(
         missing="No such workforce return, or not one you can see.",
         locked="This month is locked. Start a correction to change it.",

@@ -8,6 +8,7 @@ declaration its pages use), its serializers and how its figures arrive; the sche
 action is declared there with ``extend_schema_view``, so component names stay the app's own.
 """
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,40 @@ from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.approvals.models import State
+
+# What every kind's serializer says of a return, before its figures.
+SUBMISSION_FIELDS = [
+    "id",
+    "trust",
+    "month",
+    "revision",
+    "revision_reason",
+    "state",
+    "lock_version",
+    "submitted_at",
+    "approved_at",
+    "url",
+]
+
+
+# A kind's serializer subclasses this, naming its model and SUBMISSION_FIELDS (and its own
+# figures) in its Meta; its class name is its schema component's. (No docstring here: the
+# schema would give it to every kind's component as its description.)
+class SubmissionSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    month = serializers.DateField(source="period", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, submission) -> str:
+        return submission.get_absolute_url()
+
+
+# A kind's filter subclasses this, naming its model in its Meta.
+class SubmissionFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
+    month = django_filters.DateFilter(field_name="period")
+    state = django_filters.ChoiceFilter(choices=State.choices)
 
 
 class StartInput(serializers.Serializer):

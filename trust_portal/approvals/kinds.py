@@ -23,6 +23,12 @@ from trust_portal.approvals.pages import submission_or_404
 SERVICES = ("start", "save", "submit", "approve", "send_back", "correct")
 
 
+def services_named(module, prefix: str) -> dict[str, Callable]:
+    """A kind's services by the house's names: ``services_named(budget, "budget_return_")``
+    finds ``budget.budget_return_start``, ``…_save``, ``…_submit`` and so on."""
+    return {name: getattr(module, prefix + name) for name in SERVICES}
+
+
 def _nothing(*args, **kwargs) -> dict:
     return {}
 

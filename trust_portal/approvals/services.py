@@ -127,6 +127,16 @@ def submission_approve_area(*, submission, by) -> bool:
     return True
 
 
+@transaction.atomic
+def submission_approve(*, submission, by, on_approved) -> bool:
+    """``submission_approve_area``, and once every council has approved, the kind's dashboard
+    hook ``on_approved(arrangement=…)`` (which queues the recompute after the commit)."""
+    done = submission_approve_area(submission=submission, by=by)
+    if done:
+        on_approved(arrangement=submission.arrangement)
+    return done
+
+
 def _approve(submission, by) -> None:
     model = type(submission)
     previous = model.objects.filter(
