@@ -36,15 +36,25 @@ def _page(request, kind, page: str, submission, **context):
     return render(request, kind.template(page), context)
 
 
+def _started(request, kind, code, arrangement, form):
+    """The start form's month started (its entry page next, at the address as typed), or
+    None with the service's refusal on the form."""
+    try:
+        started = kind.start(
+            by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return redirect(kind.url_name("edit"), code, f"{started.period:%Y-%m}", 1)
+
+
 @login_required
 def submission_list(request, code, *, kind):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
-    rows = (
-        kind.model.objects.visible_to(request.user)
-        .filter(arrangement=arrangement)
-        .select_related("created_by", "arrangement__trust")
-    )
+    rows = kind.model.objects.visible_to(request.user).filter(arrangement=arrangement)
+    rows = rows.select_related("created_by", "arrangement__trust")
     extra = kind.listing(request, arrangement, rows)
     if isinstance(extra, HttpResponse):
         return extra  # a download of the list
@@ -52,24 +62,12 @@ def submission_list(request, code, *, kind):
     form = kind.start_form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not can_start:
         require(request.user, Action.EDIT, Kind.RETURN, arrangement)
-    if can_start and form.is_valid():
-        try:
-            started = kind.start(
-                by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect(kind.url_name("edit"), code, f"{started.period:%Y-%m}", 1)
+    started = _started(request, kind, code, arrangement, form) if form.is_valid() else None
+    if started:
+        return started
     page = Paginator(rows, 24).get_page(request.GET.get("page"))
-    context = {
-        "arrangement": arrangement,
-        "page": page,
-        "form": form,
-        "can_start": can_start,
-        **extra,
-    }
-    return render(request, kind.template("list"), context)
+    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start}
+    return render(request, kind.template("list"), {**context, **extra})
 
 
 @login_required
