@@ -1,5 +1,7 @@
 """Pages of the workforce: the overview per arrangement, its teams, and the monthly workforce
-returns (list, entry, review, the approval actions), each table downloadable as CSV or Excel.
+returns as a kind of return (their list, entry, review and approval actions are the shared
+pages of ``trust_portal.approvals``; here, what they show of a workforce return), each table
+downloadable as CSV or Excel.
 
 Who may do what is the "monthly return" row of docs/permissions.md: everyone in the
 arrangement reads approved figures and the teams; the trust's managers keep the teams and

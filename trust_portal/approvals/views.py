@@ -1,7 +1,7 @@
 """The pages of every kind of return: list (and start a month), review, entry, submit, approve,
 send back with a query, correct. Each app's urls.py maps its routes here with its kind:
 
-    path(_one + "submit/", views.submit, {"kind": KIND}, name="return-submit")
+    path(_one + "submit/", approvals.submission_submit, {"kind": KIND}, name="return-submit")
 
 Who may do what is the "monthly return" row of docs/permissions.md; a view checks it, calls
 the kind's service and renders the kind's template. The history, revisions and what the person
