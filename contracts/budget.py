@@ -181,13 +181,10 @@ def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
     return problems
 
 
-@transaction.atomic
 def budget_return_submit(*, by, budget_return: BudgetReturn) -> None:
-    require(by, Action.SUBMIT, Kind.RETURN, budget_return.arrangement)
-    problems = budget_return_problems(budget_return)
-    if problems:
-        raise ValidationError(problems)
-    approvals.submission_submit(submission=budget_return, by=by)
+    approvals.submission_submit_checked(
+        submission=budget_return, by=by, problems=budget_return_problems
+    )
 
 
 def budget_return_approve(*, by, budget_return: BudgetReturn) -> bool:

@@ -259,13 +259,10 @@ def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, st
     return problems
 
 
-@transaction.atomic
 def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
-    require(by, Action.SUBMIT, Kind.RETURN, workforce_return.arrangement)
-    problems = workforce_return_problems(workforce_return)
-    if problems:
-        raise ValidationError(problems)
-    approvals.submission_submit(submission=workforce_return, by=by)
+    approvals.submission_submit_checked(
+        submission=workforce_return, by=by, problems=workforce_return_problems
+    )
 
 
 def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
