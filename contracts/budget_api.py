@@ -77,10 +77,7 @@ class BudgetReturnDetailSerializer(BudgetReturnSerializer):
         read_only_fields = fields
 
     def _table(self, budget_return):
-        cache = self.context.setdefault("tables", {})
-        if budget_return.pk not in cache:
-            cache[budget_return.pk] = budget.variance_rows(budget_return)
-        return cache[budget_return.pk]
+        return self.read_once(budget_return, budget.variance_rows)
 
     @extend_schema_field(VarianceRowSerializer(many=True))
     def get_lines(self, budget_return) -> list:

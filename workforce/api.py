@@ -277,10 +277,7 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         read_only_fields = fields
 
     def _summary(self, workforce_return):
-        cache = self.context.setdefault("summaries", {})
-        if workforce_return.pk not in cache:
-            cache[workforce_return.pk] = reads.summary(workforce_return)
-        return cache[workforce_return.pk]
+        return self.read_once(workforce_return, reads.summary)
 
     @extend_schema_field(WorkforceGroupSerializer(many=True))
     def get_teams(self, workforce_return) -> list:

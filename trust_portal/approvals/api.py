@@ -44,6 +44,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_url(self, submission) -> str:
         return submission.get_absolute_url()
 
+    def read_once(self, submission, read):
+        """``read(submission)``, once per return for all the fields that show parts of it."""
+        cache = self.context.setdefault("reads", {})
+        if (read, submission.pk) not in cache:
+            cache[read, submission.pk] = read(submission)
+        return cache[read, submission.pk]
+
 
 # A kind's filter subclasses this, naming its model in its Meta.
 class SubmissionFilter(django_filters.FilterSet):
