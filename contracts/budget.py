@@ -182,23 +182,18 @@ def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
     return problems
 
 
-@transaction.atomic
 def budget_return_submit(*, by, budget_return: BudgetReturn) -> None:
-    require(by, Action.SUBMIT, Kind.RETURN, budget_return.arrangement)
-    problems = budget_return_problems(budget_return)
-    if problems:
-        raise ValidationError(problems)
-    approvals.submission_submit(submission=budget_return, by=by)
+    approvals.submission_submit_checked(
+        submission=budget_return, by=by, problems=budget_return_problems
+    )
 
 
-@transaction.atomic
 def budget_return_approve(*, by, budget_return: BudgetReturn) -> bool:
     """Approve the officer's own council's area; True when that completes the approval (and
     the dashboards are recomputed once it commits)."""
-    done = approvals.submission_approve_area(submission=budget_return, by=by)
-    if done:
-        snapshot_queue_recompute(arrangement=budget_return.arrangement)
-    return done
+    return approvals.submission_approve(
+        submission=budget_return, by=by, on_approved=snapshot_queue_recompute
+    )
 
 
 def budget_return_send_back(*, by, budget_return: BudgetReturn, query: str) -> None:

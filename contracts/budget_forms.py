@@ -5,27 +5,21 @@ form shows exactly what was typed."""
 from django import forms
 
 from contracts.budget import AMOUNTS, Category
-from trust_portal.govuk_forms import GovukForm
+from trust_portal.approvals import forms as approvals
 
 
-class BudgetStartForm(GovukForm):
-    month = forms.DateField(
-        label="Month",
-        help_text="Any day in the month, for example 2024-10-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class BudgetStartForm(approvals.StartForm):
+    pass
 
 
-class BudgetLinesForm(forms.Form):
+class BudgetLinesForm(approvals.FiguresForm):
     """The entry form: spend categories down; budget, actual to date, forecast outturn and
     commentary for each."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, lines, defaults, version, **kwargs):
+    def __init__(self, *args, lines, defaults, **kwargs):
         """``lines``: the saved BudgetLines by category; ``defaults``: earlier budgets by
         category, shown as hints beside a category not yet entered."""
-        super().__init__(*args, initial={"version": version}, **kwargs)
+        super().__init__(*args, **kwargs)
         for category in Category:
             line = lines.get(category.value)
             for field, words in AMOUNTS.items():
@@ -39,11 +33,8 @@ class BudgetLinesForm(forms.Form):
                 self.fields[
                     f"{category.value}__budget"
                 ].help_text = f"Last entered for this financial year: £{earlier:,.2f}"
-            self.fields[f"{category.value}__commentary"] = forms.CharField(
-                required=False,
-                label=f"{category.label}: commentary",
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=line.commentary if line else "",
+            self.fields[f"{category.value}__commentary"] = approvals.commentary_field(
+                f"{category.label}: commentary", line.commentary if line else ""
             )
 
     def lines(self) -> dict:
@@ -67,27 +58,10 @@ class BudgetLinesForm(forms.Form):
             for category in Category
         ]
 
-    def attach(self, error) -> None:
-        """Put a service's errors beside the fields they name ("placements.budget")."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            name = key.replace(".", "__")
-            self.add_error(name if name in self.fields else None, messages)
+
+class BudgetQueryForm(approvals.QueryForm):
+    pass
 
 
-class BudgetQueryForm(GovukForm):
-    query = forms.CharField(
-        label="Your query for the trust",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say which figures need looking at and why. The trust is told by email.",
-    )
-
-
-class BudgetCorrectionForm(GovukForm):
-    reason = forms.CharField(
-        label="Why does the approved budget monitoring need correcting?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with the correction, which every council must approve again.",
-    )
+class BudgetCorrectionForm(approvals.CorrectionForm):
+    reason = approvals.reason_field("budget monitoring")

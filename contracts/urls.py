@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from trust_portal.approvals import views as approvals
+
 app_name = "contracts"
 
 # /arrangements/NCT/contract-years/2024/…
@@ -64,17 +66,19 @@ urlpatterns += [
 # --- Budget monitoring (contracts/budget_views.py) ---
 from contracts import budget_views  # noqa: E402
 
+budget = {"kind": budget_views.KIND}  # the shared pages of every kind of return, with this kind
+
 # One month, by revision: /arrangements/NCT/budget-monitoring/2024-10/1/…
 _budget = "arrangements/<str:code>/budget-monitoring/"
 _budget_month = _budget + "<str:month>/<int:revision>/"
 urlpatterns += [
-    path(_budget, budget_views.budget_list, name="budget-list"),
-    path(_budget_month, budget_views.budget_detail, name="budget-detail"),
-    path(_budget_month + "edit/", budget_views.budget_edit, name="budget-edit"),
-    path(_budget_month + "submit/", budget_views.budget_submit, name="budget-submit"),
-    path(_budget_month + "approve/", budget_views.budget_approve, name="budget-approve"),
-    path(_budget_month + "query/", budget_views.budget_send_back, name="budget-send-back"),
-    path(_budget_month + "correct/", budget_views.budget_correct, name="budget-correct"),
+    path(_budget, approvals.submission_list, budget, name="budget-list"),
+    path(_budget_month, approvals.submission_detail, budget, name="budget-detail"),
+    path(_budget_month + "edit/", approvals.submission_edit, budget, name="budget-edit"),
+    path(_budget_month + "submit/", approvals.submission_submit, budget, name="budget-submit"),
+    path(_budget_month + "approve/", approvals.submission_approve, budget, name="budget-approve"),
+    path(_budget_month + "query/", approvals.submission_send_back, budget, name="budget-send-back"),
+    path(_budget_month + "correct/", approvals.submission_correct, budget, name="budget-correct"),
 ]
 
 # --- Reserved matters (contracts/matter_views.py) ---

@@ -1,15 +1,19 @@
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
 
-from performance import returns
+from performance import return_views
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
 from trust_portal.accounts.api_permissions import RoleMay
-from trust_portal.accounts.permissions import Action, arrangements_for
 from trust_portal.api import router
+from trust_portal.approvals.api import (
+    SUBMISSION_FIELDS,
+    CorrectionInput,
+    SubmissionFilter,
+    SubmissionSerializer,
+    SubmissionViewSet,
+)
 from trust_portal.approvals.models import State
 
 
@@ -94,43 +98,16 @@ class MeasurementSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReturnSerializer(serializers.ModelSerializer):
-    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
-    month = serializers.DateField(source="period", read_only=True)
-    url = serializers.SerializerMethodField()
-
+class ReturnSerializer(SubmissionSerializer):
     class Meta:
         model = MonthlyReturn
-        fields = [
-            "id",
-            "trust",
-            "month",
-            "revision",
-            "revision_reason",
-            "state",
-            "lock_version",
-            "submitted_at",
-            "approved_at",
-            "url",
-        ]
-
-    def get_url(self, monthly_return) -> str:
-        return monthly_return.get_absolute_url()
+        fields = SUBMISSION_FIELDS
 
 
-class ReturnFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
-    state = django_filters.ChoiceFilter(choices=State.choices)
-
+class ReturnFilter(SubmissionFilter):
     class Meta:
         model = MonthlyReturn
         fields = ["trust", "month", "state"]
-
-
-class StartInput(serializers.Serializer):
-    trust = serializers.CharField()
-    month = serializers.DateField()
 
 
 class SaveInput(serializers.Serializer):
@@ -147,93 +124,34 @@ class SaveInput(serializers.Serializer):
     )
 
 
-class QueryInput(serializers.Serializer):
-    query = serializers.CharField()
-
-
-class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
+# Its first actions' schema is drf-spectacular's reading of the viewset (the return as request
+# and answer); the correction, added later, says what it takes, as the other kinds' do.
+@extend_schema_view(
+    figures=extend_schema(
+        description="Save figures into a draft (or a submitted or returned return)."
+    ),
+    correct=extend_schema(request=CorrectionInput, responses={201: ReturnSerializer}),
+)
+class ReturnViewSet(SubmissionViewSet):
     """Monthly performance returns the caller may see (drafts only for the trust; submitted
     ones for its councils; approved ones for everyone in the arrangement). Writes go through
     the same services as the pages."""
 
+    kind = return_views.KIND
     serializer_class = ReturnSerializer
+    output_serializer = ReturnSerializer
     filterset_class = ReturnFilter
-    permission_classes = [RoleMay]
-    permission_kind = "monthly return"
-    # Which rule each write needs (docs/permissions.md); reads need "view approved".
-    write_actions = {
-        "create": Action.EDIT,
-        "figures": Action.EDIT,
-        "submit": Action.SUBMIT,
-        "approve": Action.APPROVE,
-        "send_back": Action.APPROVE,
-    }
+    figures_input = SaveInput
 
-    def get_queryset(self):
-        return MonthlyReturn.objects.visible_to(self.request.user).select_related(
-            "arrangement__trust"
-        )
-
-    def create(self, request):
-        data = StartInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
-        )
-        started = returns.return_start(
-            by=request.user, arrangement=arrangement, month=data.validated_data["month"]
-        )
-        return Response(ReturnSerializer(started).data, status=status.HTTP_201_CREATED)
-
-    @action(detail=True, methods=["post"])
-    def figures(self, request, pk=None):
-        """Save figures into a draft (or a submitted or returned return)."""
-        monthly_return = self.get_object()
-        data = SaveInput(data=request.data)
-        data.is_valid(raise_exception=True)
+    def figures_from(self, validated) -> dict:
         figures = {
             (str(f.get("indicator", "")), str(f.get("area", ""))): (
                 f.get("numerator"),
                 f.get("denominator"),
             )
-            for f in data.validated_data["figures"]
+            for f in validated["figures"]
         }
-        returns.return_save(
-            by=request.user,
-            monthly_return=monthly_return,
-            expected_version=data.validated_data["lock_version"],
-            figures=figures,
-            commentary=data.validated_data.get("commentary", {}),
-        )
-        monthly_return.refresh_from_db()
-        return Response(ReturnSerializer(monthly_return).data)
-
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        monthly_return = self.get_object()
-        returns.return_submit(by=request.user, monthly_return=monthly_return)
-        monthly_return.refresh_from_db()
-        return Response(ReturnSerializer(monthly_return).data)
-
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve the caller's own council's area."""
-        monthly_return = self.get_object()
-        returns.return_approve(by=request.user, monthly_return=monthly_return)
-        monthly_return.refresh_from_db()
-        return Response(ReturnSerializer(monthly_return).data)
-
-    @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request, pk=None):
-        """Return to the trust with a query."""
-        monthly_return = self.get_object()
-        data = QueryInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        returns.return_send_back(
-            by=request.user, monthly_return=monthly_return, query=data.validated_data["query"]
-        )
-        monthly_return.refresh_from_db()
-        return Response(ReturnSerializer(monthly_return).data)
+        return {"figures": figures, "commentary": validated.get("commentary", {})}
 
 
 class MeasurementFilter(django_filters.FilterSet):

@@ -1,6 +1,7 @@
 from django import forms
 
 from performance.services import performance_settings_check
+from trust_portal.approvals import forms as approvals
 from trust_portal.govuk_forms import GovukForm
 from trust_portal.periods import financial_year_label
 
@@ -44,21 +45,15 @@ class DefinitionForm(GovukForm):
     change_reason = forms.CharField(label="Why it changes", max_length=500)
 
 
-class ReturnStartForm(GovukForm):
-    month = forms.DateField(
-        label="Month",
-        help_text="Any day in the month, for example 2026-10-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class ReturnStartForm(approvals.StartForm):
+    month = approvals.month_field("2026-10-01")
 
 
-class ReturnFiguresForm(forms.Form):
+class ReturnFiguresForm(approvals.FiguresForm):
     """The entry grid: indicators down, areas across; numerator and denominator per cell."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, cells, measurements, commentaries, version, **kwargs):
-        super().__init__(*args, initial={"version": version}, **kwargs)
+    def __init__(self, *args, cells, measurements, commentaries, **kwargs):
+        super().__init__(*args, **kwargs)
         self.cells = cells
         for indicator, area in cells:
             m = measurements.get((indicator.pk, area))
@@ -75,11 +70,8 @@ class ReturnFiguresForm(forms.Form):
                     initial=m.denominator if m else None,
                 )
         for indicator in {i for i, _ in cells}:
-            self.fields[f"c__{indicator.code}"] = forms.CharField(
-                required=False,
-                label=f"Commentary on {indicator.name}",
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=commentaries.get(indicator.pk, ""),
+            self.fields[f"c__{indicator.code}"] = approvals.commentary_field(
+                f"Commentary on {indicator.name}", commentaries.get(indicator.pk, "")
             )
 
     def figures(self) -> dict:
@@ -111,36 +103,20 @@ class ReturnFiguresForm(forms.Form):
             seen[indicator.code][1].append((area, self[f"n__{indicator.code}__{area}"], den))
         return rows
 
-    def attach(self, error) -> None:
-        """Put a service's errors beside the cells they name ("CODE.AREA[.den]")."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            parts = key.split(".")
-            if len(parts) >= 2:
-                prefix = "d" if parts[-1] == "den" else "n"
-                name = f"{prefix}__{parts[0]}__{parts[1]}"
-                if name in self.fields:
-                    self.add_error(name, messages)
-                    continue
-            self.add_error(None, messages)
+    def field_for(self, key: str) -> str:
+        """ "CODE.AREA" names the numerator's cell, "CODE.AREA.den" the denominator's."""
+        parts = key.split(".")
+        if len(parts) < 2:
+            return key
+        return f"{'d' if parts[-1] == 'den' else 'n'}__{parts[0]}__{parts[1]}"
 
 
-class QueryForm(GovukForm):
-    query = forms.CharField(
-        label="Your query for the trust",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say which figures need looking at and why. The trust is told by email.",
-    )
+class QueryForm(approvals.QueryForm):
+    pass
 
 
-class CorrectionForm(GovukForm):
-    reason = forms.CharField(
-        label="Why does the approved return need correcting?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with the correction, which both councils must approve again.",
-    )
+class CorrectionForm(approvals.CorrectionForm):
+    reason = approvals.reason_field("return", "both councils")
 
 
 class ExtractUploadForm(GovukForm):

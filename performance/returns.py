@@ -68,22 +68,9 @@ def _whole(text, *, cell: str, what: str, errors: dict):
     return int(text)
 
 
-@transaction.atomic
-def return_save(
-    *,
-    by,
-    monthly_return: MonthlyReturn,
-    expected_version: int,
-    figures: dict[tuple[str, str], tuple[str | None, str | None]],
-    commentary: dict[str, str],
-    source: str = Measurement.Source.FORM,
-) -> MonthlyReturn:
-    """Save figures typed or uploaded: {(indicator code, area): (numerator, denominator)}.
-
-    Errors (not a whole number, negative, numerator above denominator) refuse the whole save,
-    each keyed "CODE.AREA" so the form can show it beside the cell.
-    """
-    indicators = {i.code: i for i in Indicator.objects.all()}
+def _check_figures(monthly_return, indicators, figures) -> dict:
+    """Parse typed figures; raise every error at once, each keyed "CODE.AREA" (".den" for a
+    denominator) so the form can show it beside the cell."""
     valid_cells = {
         (i.code, a) for i, a in cells_of(monthly_return.arrangement, indicators.values())
     }
@@ -117,6 +104,42 @@ def return_save(
         clean[(code, area)] = (numerator, denominator)
     if errors:
         raise ValidationError(errors)
+    return clean
+
+
+def _save_commentary(monthly_return, indicators, commentary: dict[str, str]) -> None:
+    for code, text in commentary.items():
+        if code not in indicators:
+            continue
+        if text.strip():
+            Commentary.objects.update_or_create(
+                monthly_return=monthly_return,
+                indicator=indicators[code],
+                defaults={"text": text.strip()},
+            )
+        else:
+            Commentary.objects.filter(
+                monthly_return=monthly_return, indicator=indicators[code]
+            ).delete()
+
+
+@transaction.atomic
+def return_save(
+    *,
+    by,
+    monthly_return: MonthlyReturn,
+    expected_version: int,
+    figures: dict[tuple[str, str], tuple[str | None, str | None]],
+    commentary: dict[str, str],
+    source: str = Measurement.Source.FORM,
+) -> MonthlyReturn:
+    """Save figures typed or uploaded: {(indicator code, area): (numerator, denominator)}.
+
+    Errors (not a whole number, negative, numerator above denominator) refuse the whole save,
+    each keyed "CODE.AREA" so the form can show it beside the cell.
+    """
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    clean = _check_figures(monthly_return, indicators, figures)
     approvals.submission_record_change(
         submission=monthly_return, by=by, expected_version=expected_version
     )
@@ -139,19 +162,7 @@ def return_save(
                 "extract_upload": None,
             },
         )
-    for code, text in commentary.items():
-        if code not in indicators:
-            continue
-        if text.strip():
-            Commentary.objects.update_or_create(
-                monthly_return=monthly_return,
-                indicator=indicators[code],
-                defaults={"text": text.strip()},
-            )
-        else:
-            Commentary.objects.filter(
-                monthly_return=monthly_return, indicator=indicators[code]
-            ).delete()
+    _save_commentary(monthly_return, indicators, commentary)
     return monthly_return
 
 
@@ -247,12 +258,12 @@ def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
     approvals.submission_submit(submission=monthly_return, by=by)
 
 
-@transaction.atomic
 def return_approve(*, by, monthly_return: MonthlyReturn) -> bool:
-    done = approvals.submission_approve_area(submission=monthly_return, by=by)
-    if done:
-        snapshot_queue_recompute(arrangement=monthly_return.arrangement)
-    return done
+    """Approve the officer's own council's area; True when that completes the approval (and
+    the dashboards are recomputed once it commits)."""
+    return approvals.submission_approve(
+        submission=monthly_return, by=by, on_approved=snapshot_queue_recompute
+    )
 
 
 def return_send_back(*, by, monthly_return: MonthlyReturn, query: str) -> None:

@@ -9,8 +9,11 @@ from performance import (
     views,
     workbook_views,
 )
+from trust_portal.approvals import views as approvals
 
 app_name = "performance"
+# The monthly returns' pages are the shared ones of every kind of return, run with this kind.
+returns = {"kind": return_views.KIND}
 
 urlpatterns = [
     path("arrangements/<str:code>/indicators/", views.indicator_list, name="indicator-list"),
@@ -25,18 +28,23 @@ urlpatterns = [
         name="target-edit",
     ),
     path("indicators/<str:indicator>/revise/", views.definition_revise, name="definition-revise"),
-    path("arrangements/<str:code>/returns/", return_views.return_list, name="return-list"),
+    path(
+        "arrangements/<str:code>/returns/",
+        approvals.submission_list,
+        returns,
+        name="return-list",
+    ),
 ]
 
 # One month's return, by revision: /arrangements/NCT/returns/2019-02/1/…
 _one = "arrangements/<str:code>/returns/<str:month>/<int:revision>/"
 urlpatterns += [
-    path(_one, return_views.return_detail, name="return-detail"),
-    path(_one + "edit/", return_views.return_edit, name="return-edit"),
-    path(_one + "submit/", return_views.return_submit, name="return-submit"),
-    path(_one + "approve/", return_views.return_approve, name="return-approve"),
-    path(_one + "query/", return_views.return_send_back, name="return-send-back"),
-    path(_one + "correct/", return_views.return_correct, name="return-correct"),
+    path(_one, approvals.submission_detail, returns, name="return-detail"),
+    path(_one + "edit/", approvals.submission_edit, returns, name="return-edit"),
+    path(_one + "submit/", approvals.submission_submit, returns, name="return-submit"),
+    path(_one + "approve/", approvals.submission_approve, returns, name="return-approve"),
+    path(_one + "query/", approvals.submission_send_back, returns, name="return-send-back"),
+    path(_one + "correct/", approvals.submission_correct, returns, name="return-correct"),
 ]
 
 # Child-level extracts uploaded into a draft, and their jobs' progress.

@@ -663,6 +663,7 @@ PAGES = {
     "return-submit": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "return-approve": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "return-send-back": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "return-correct": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "measurement-list": ({}, api(), None),
     "contracts:budget-list": (
         {"code": "NCT"},

@@ -15,8 +15,17 @@ from rest_framework.response import Response
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
 from trust_portal.api import router
-from trust_portal.approvals.models import State
-from workforce import reads, returns, services
+from trust_portal.approvals.api import (
+    SUBMISSION_FIELDS,
+    CorrectionInput,
+    QueryInput,
+    StartInput,
+    SubmissionFilter,
+    SubmissionSerializer,
+    SubmissionViewSet,
+    keyed_once,
+)
+from workforce import reads, services, views
 from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.rates import Totals
 
@@ -225,10 +234,7 @@ class WorkforceCaseloadsSerializer(serializers.Serializer):
     source = serializers.CharField(read_only=True)
 
 
-class WorkforceReturnSerializer(serializers.ModelSerializer):
-    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
-    month = serializers.DateField(source="period", read_only=True)
-    url = serializers.SerializerMethodField()
+class WorkforceReturnSerializer(SubmissionSerializer):
     totals = serializers.SerializerMethodField(
         help_text="The whole arrangement's figures and its DfE rates this month (turnover, "
         "which needs 12 months, is on the detail)."
@@ -236,23 +242,8 @@ class WorkforceReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkforceReturn
-        fields = [
-            "id",
-            "trust",
-            "month",
-            "revision",
-            "revision_reason",
-            "state",
-            "lock_version",
-            "submitted_at",
-            "approved_at",
-            "url",
-            "totals",
-        ]
+        fields = [*SUBMISSION_FIELDS, "totals"]
         read_only_fields = fields
-
-    def get_url(self, workforce_return) -> str:
-        return workforce_return.get_absolute_url()
 
     @extend_schema_field(TeamFiguresSerializer)
     def get_totals(self, workforce_return) -> dict:
@@ -286,10 +277,7 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         read_only_fields = fields
 
     def _summary(self, workforce_return):
-        cache = self.context.setdefault("summaries", {})
-        if workforce_return.pk not in cache:
-            cache[workforce_return.pk] = reads.summary(workforce_return)
-        return cache[workforce_return.pk]
+        return self.read_once(workforce_return, reads.summary)
 
     @extend_schema_field(WorkforceGroupSerializer(many=True))
     def get_teams(self, workforce_return) -> list:
@@ -310,19 +298,14 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         ).data
 
 
-class WorkforceReturnFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
-    state = django_filters.ChoiceFilter(choices=State.choices)
-
+class WorkforceReturnFilter(SubmissionFilter):
     class Meta:
         model = WorkforceReturn
         fields = ["trust", "month", "state"]
 
 
-class WorkforceStartInput(serializers.Serializer):
-    trust = serializers.CharField()
-    month = serializers.DateField(help_text="Any day of the month, for example 2024-10-01.")
+class WorkforceStartInput(StartInput):
+    pass
 
 
 class WorkforceFiguresInput(serializers.Serializer):
@@ -337,38 +320,49 @@ class WorkforceFiguresInput(serializers.Serializer):
     )
 
 
-class WorkforceQueryInput(serializers.Serializer):
-    query = serializers.CharField()
+class WorkforceQueryInput(QueryInput):
+    pass
 
 
-class WorkforceCorrectionInput(serializers.Serializer):
-    reason = serializers.CharField()
+class WorkforceCorrectionInput(CorrectionInput):
+    pass
 
 
-class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
+DETAIL = WorkforceReturnDetailSerializer
+
+
+@extend_schema_view(
+    create=extend_schema(request=WorkforceStartInput, responses={201: DETAIL}),
+    figures=extend_schema(
+        request=WorkforceFiguresInput,
+        responses=DETAIL,
+        description="Save teams' figures into a draft (or a submitted or returned month). "
+        'Errors are\nkeyed "TEAMID.field", for example "12.vacant_fte".',
+    ),
+    submit=extend_schema(request=None, responses=DETAIL),
+    approve=extend_schema(request=None, responses=DETAIL),
+    send_back=extend_schema(request=WorkforceQueryInput, responses=DETAIL),
+    correct=extend_schema(request=WorkforceCorrectionInput, responses={201: DETAIL}),
+)
+class WorkforceReturnViewSet(SubmissionViewSet):
     """Monthly workforce returns the caller may see, with the arrangement's totals on the list
     and every team's, area's and the arrangement's figures and rates (RAG against the targets
     in force, turnover over 12 months) on the detail. Writes go through the same services as
     the pages: start, save figures, submit, correct (the trust's managers); approve an area or
     return with a query (council officers)."""
 
+    kind = views.KIND
+    output_serializer = DETAIL
     filterset_class = WorkforceReturnFilter
-    permission_classes = [RoleMay]
-    permission_kind = "monthly return"
-    # Which rule each write needs (docs/permissions.md); reads need "view approved".
-    write_actions = {
-        "create": Action.EDIT,
-        "figures": Action.EDIT,
-        "submit": Action.SUBMIT,
-        "approve": Action.APPROVE,
-        "send_back": Action.APPROVE,
-        "correct": Action.EDIT,
-    }
+    start_input = WorkforceStartInput
+    figures_input = WorkforceFiguresInput
+    query_input = WorkforceQueryInput
+    correction_input = WorkforceCorrectionInput
 
     def get_queryset(self):
         return (
-            WorkforceReturn.objects.visible_to(self.request.user)
-            .select_related("arrangement__trust")
+            super()
+            .get_queryset()
             .prefetch_related(Prefetch("figures", TeamFigures.objects.order_by("pk")))
         )
 
@@ -377,86 +371,8 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
             return WorkforceReturnSerializer
         return WorkforceReturnDetailSerializer
 
-    def _done(self, workforce_return, code=status.HTTP_200_OK):
-        fresh = WorkforceReturn.objects.select_related("arrangement__trust").get(
-            pk=workforce_return.pk
-        )
-        return Response(WorkforceReturnDetailSerializer(fresh).data, status=code)
-
-    @extend_schema(request=WorkforceStartInput, responses={201: WorkforceReturnDetailSerializer})
-    def create(self, request):
-        data = WorkforceStartInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.validated_data["trust"].upper()
-        )
-        started = returns.workforce_return_start(
-            by=request.user, arrangement=arrangement, month=data.validated_data["month"]
-        )
-        return self._done(started, status.HTTP_201_CREATED)
-
-    @extend_schema(request=WorkforceFiguresInput, responses=WorkforceReturnDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def figures(self, request, pk=None):
-        """Save teams' figures into a draft (or a submitted or returned month). Errors are
-        keyed "TEAMID.field", for example "12.vacant_fte"."""
-        workforce_return = self.get_object()
-        data = WorkforceFiguresInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        teams = {}
-        for row in data.validated_data["teams"]:
-            team = str(row.get("team", ""))
-            if team in teams:
-                raise serializers.ValidationError({team: "Give each team once."})
-            teams[team] = {k: v for k, v in row.items() if k != "team"}
-        returns.workforce_return_save(
-            by=request.user,
-            workforce_return=workforce_return,
-            expected_version=data.validated_data["lock_version"],
-            teams=teams,
-        )
-        return self._done(workforce_return)
-
-    @extend_schema(request=None, responses=WorkforceReturnDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        workforce_return = self.get_object()
-        returns.workforce_return_submit(by=request.user, workforce_return=workforce_return)
-        return self._done(workforce_return)
-
-    @extend_schema(request=None, responses=WorkforceReturnDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve the caller's own council's area."""
-        workforce_return = self.get_object()
-        returns.workforce_return_approve(by=request.user, workforce_return=workforce_return)
-        return self._done(workforce_return)
-
-    @extend_schema(request=WorkforceQueryInput, responses=WorkforceReturnDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request, pk=None):
-        """Return to the trust with a query."""
-        workforce_return = self.get_object()
-        data = WorkforceQueryInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        returns.workforce_return_send_back(
-            by=request.user, workforce_return=workforce_return, query=data.validated_data["query"]
-        )
-        return self._done(workforce_return)
-
-    @extend_schema(
-        request=WorkforceCorrectionInput, responses={201: WorkforceReturnDetailSerializer}
-    )
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        """Start a correction of the approved month: a new draft revision."""
-        workforce_return = self.get_object()
-        data = WorkforceCorrectionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        new = returns.workforce_return_correct(
-            by=request.user, workforce_return=workforce_return, reason=data.validated_data["reason"]
-        )
-        return self._done(new, status.HTTP_201_CREATED)
+    def figures_from(self, validated) -> dict:
+        return {"teams": keyed_once(validated["teams"], "team", "team")}
 
 
 router.register("teams", TeamViewSet, basename="team")

@@ -4,6 +4,7 @@ typed."""
 
 from django import forms
 
+from trust_portal.approvals import forms as approvals
 from trust_portal.govuk_forms import GovukForm
 from workforce.models import Team
 from workforce.returns import FIELDS
@@ -42,12 +43,8 @@ COLUMNS = [
 ]
 
 
-class WorkforceStartForm(GovukForm):
-    month = forms.DateField(
-        label="Month",
-        help_text="Any day in the month, for example 2024-10-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class WorkforceStartForm(approvals.StartForm):
+    pass
 
 
 def _shown(value) -> str:
@@ -56,15 +53,13 @@ def _shown(value) -> str:
     return f"{value:.2f}" if hasattr(value, "quantize") else str(value)
 
 
-class WorkforceFiguresForm(forms.Form):
+class WorkforceFiguresForm(approvals.FiguresForm):
     """The entry form: teams down (grouped by council area), figures across."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, teams, figures, version, **kwargs):
+    def __init__(self, *args, teams, figures, **kwargs):
         """``teams``: the teams to report, in order; ``figures``: their saved TeamFigures by
         team id."""
-        super().__init__(*args, initial={"version": version}, **kwargs)
+        super().__init__(*args, **kwargs)
         self.teams = teams
         for team in teams:
             saved = figures.get(team.pk)
@@ -90,30 +85,13 @@ class WorkforceFiguresForm(forms.Form):
             areas.setdefault(team.area, []).append((team, cells))
         return list(areas.items())
 
-    def attach(self, error) -> None:
-        """Put a service's errors beside the fields they name ("12.vacant_fte")."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            name = key.replace(".", "__")
-            self.add_error(name if name in self.fields else None, messages)
+
+class QueryForm(approvals.QueryForm):
+    query = approvals.query_field("teams' figures")
 
 
-class QueryForm(GovukForm):
-    query = forms.CharField(
-        label="Your query for the trust",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Say which teams' figures need looking at and why. The trust is told by email.",
-    )
-
-
-class CorrectionForm(GovukForm):
-    reason = forms.CharField(
-        label="Why does the approved workforce return need correcting?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with the correction, which every council must approve again.",
-    )
+class CorrectionForm(approvals.CorrectionForm):
+    reason = approvals.reason_field("workforce return")
 
 
 class TeamForm(GovukForm):

@@ -259,23 +259,18 @@ def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, st
     return problems
 
 
-@transaction.atomic
 def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
-    require(by, Action.SUBMIT, Kind.RETURN, workforce_return.arrangement)
-    problems = workforce_return_problems(workforce_return)
-    if problems:
-        raise ValidationError(problems)
-    approvals.submission_submit(submission=workforce_return, by=by)
+    approvals.submission_submit_checked(
+        submission=workforce_return, by=by, problems=workforce_return_problems
+    )
 
 
-@transaction.atomic
 def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
     """Approve the officer's own council's area; True when that completes the approval (and
     the dashboards are recomputed once it commits)."""
-    done = approvals.submission_approve_area(submission=workforce_return, by=by)
-    if done:
-        snapshot_queue_recompute(arrangement=workforce_return.arrangement)
-    return done
+    return approvals.submission_approve(
+        submission=workforce_return, by=by, on_approved=snapshot_queue_recompute
+    )
 
 
 def workforce_return_send_back(*, by, workforce_return: WorkforceReturn, query: str) -> None:

@@ -1,5 +1,7 @@
 """Pages of the workforce: the overview per arrangement, its teams, and the monthly workforce
-returns (list, entry, review, the approval actions), each table downloadable as CSV or Excel.
+returns as a kind of return (their list, entry, review and approval actions are the shared
+pages of ``trust_portal.approvals``; here, what they show of a workforce return), each table
+downloadable as CSV or Excel.
 
 Who may do what is the "monthly return" row of docs/permissions.md: everyone in the
 arrangement reads approved figures and the teams; the trust's managers keep the teams and
@@ -11,7 +13,6 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.models import State
-from trust_portal.approvals.pages import act, life_context, save_figures, submission_or_404
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
@@ -227,29 +228,11 @@ def team_close(request, code, pk):
     return render(request, "workforce/team_close.html", context)
 
 
-# --- Returns ---------------------------------------------------------------------------------
+# --- Returns: a kind of return, whose pages are the shared ones (trust_portal.approvals) ----
 
 
-def _return_or_404(request, code, month, revision) -> WorkforceReturn:
-    return submission_or_404(
-        request,
-        WorkforceReturn,
-        code,
-        month,
-        revision,
-        missing="No such workforce return, or not one you can see.",
-    )
-
-
-@login_required
-def return_list(request, code):
-    arrangement = arrangement_or_404(request.user, code)
-    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
-    rows = (
-        WorkforceReturn.objects.visible_to(request.user)
-        .filter(arrangement=arrangement)
-        .select_related("created_by", "arrangement__trust")
-    )
+def listing(request, arrangement, rows):
+    """The list as CSV or Excel (``?format=``), else the months the demo made up."""
     if _wants_export(request):
         return _export(
             request,
@@ -258,28 +241,7 @@ def return_list(request, code):
             tables.return_rows(rows),
             "Workforce returns",
         )
-    can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
-    form = forms.WorkforceStartForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not can_start:
-        require(request.user, Action.EDIT, Kind.RETURN, arrangement)
-    if can_start and form.is_valid():
-        try:
-            started = returns.workforce_return_start(
-                by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("workforce:return-edit", code, f"{started.period:%Y-%m}", 1)
-    page = Paginator(rows, 24).get_page(request.GET.get("page"))
-    context = {
-        "arrangement": arrangement,
-        "page": page,
-        "form": form,
-        "can_start": can_start,
-        "synthetic": reads.synthetic_months(arrangement),
-    }
-    return render(request, "workforce/return_list.html", context)
+    return {"synthetic": reads.synthetic_months(arrangement)}
 
 
 def _return_export(request, workforce_return, summary):
@@ -299,151 +261,55 @@ def _return_export(request, workforce_return, summary):
     return _export(request, name, tables.GROUP_HEADER, tables.group_rows(summary), title)
 
 
-@login_required
-def return_detail(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    user, arrangement = request.user, workforce_return.arrangement
+def review(request, workforce_return, *, editable: bool):
+    """Every team's, area's and the arrangement's figures and rates, or a table's download."""
     summary = reads.summary(workforce_return)
     if _wants_export(request):
         return _return_export(request, workforce_return, summary)
-    life = life_context(user, workforce_return)
-    editable = life["can_edit"]
-    context = {
-        "workforce_return": workforce_return,
-        "arrangement": arrangement,
+    arrangement = workforce_return.arrangement
+    return {
         "summary": summary,
         "posts_and_rates": reads.posts_and_rates(summary.arrangement.totals),
         "areas": [
             (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
         ],
         "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
-        **life,
         "problems": returns.workforce_return_problems(workforce_return) if editable else {},
     }
-    return render(request, "workforce/return_detail.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_edit(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    require(request.user, Action.EDIT, Kind.RETURN)
-    if workforce_return.is_locked:
-        messages.error(request, "This month is locked. Start a correction to change it.")
-        return redirect(workforce_return.get_absolute_url())
-
-    def build(data=None):
-        return forms.WorkforceFiguresForm(
-            data,
-            teams=returns.reportable_teams(workforce_return),
-            figures={f.team_id: f for f in workforce_return.figures.all()},
-            version=workforce_return.lock_version,
-        )
-
-    done, form, stale = save_figures(
-        request,
-        workforce_return,
-        build=build,
-        save=lambda form: returns.workforce_return_save(
-            by=request.user,
-            workforce_return=workforce_return,
-            expected_version=form.cleaned_data["version"],
-            teams=form.teams_typed(),
-        ),
-    )
-    if done:
-        return done
-    context = {
-        "workforce_return": workforce_return,
-        "arrangement": workforce_return.arrangement,
-        "form": form,
-        "stale": stale,
-        "columns": forms.COLUMNS,
-        "limit": PerformanceSettings.of(workforce_return.arrangement).caseload_limit,
-    }
-    return render(request, "workforce/return_edit.html", context)
-
-
-@login_required
-@require_http_methods(["POST"])
-def return_submit(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    require(request.user, Action.SUBMIT, Kind.RETURN)
-    return act(
-        request,
-        workforce_return,
-        lambda: returns.workforce_return_submit(by=request.user, workforce_return=workforce_return),
-        "Submitted. The councils' officers have been told by email.",
+def figures_form(workforce_return, data=None):
+    return forms.WorkforceFiguresForm(
+        data,
+        teams=returns.reportable_teams(workforce_return),
+        figures={f.team_id: f for f in workforce_return.figures.all()},
+        version=workforce_return.lock_version,
     )
 
 
-@login_required
-@require_http_methods(["POST"])
-def return_approve(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    require(request.user, Action.APPROVE, Kind.RETURN)
-    return act(
-        request,
-        workforce_return,
-        lambda: returns.workforce_return_approve(
-            by=request.user, workforce_return=workforce_return
-        ),
-        "Your council's area is approved.",
-    )
+def entry(workforce_return) -> dict:
+    limit = PerformanceSettings.of(workforce_return.arrangement).caseload_limit
+    return {"columns": forms.COLUMNS, "limit": limit}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_send_back(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    require(request.user, Action.APPROVE, Kind.RETURN)
-    form = forms.QueryForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        return act(
-            request,
-            workforce_return,
-            lambda: returns.workforce_return_send_back(
-                by=request.user, workforce_return=workforce_return, query=form.cleaned_data["query"]
-            ),
-            "Returned to the trust with your query.",
-        )
-    context = {
-        "workforce_return": workforce_return,
-        "arrangement": workforce_return.arrangement,
-        "form": form,
-        "heading": "Return with a query",
-        "button": "Return to the trust",
-    }
-    return render(request, "workforce/return_action.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_correct(request, code, month, revision):
-    workforce_return = _return_or_404(request, code, month, revision)
-    require(request.user, Action.EDIT, Kind.RETURN)
-    form = forms.CorrectionForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            new = returns.workforce_return_correct(
-                by=request.user,
-                workforce_return=workforce_return,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Correction started. The approved figures stay in use "
-                "until the councils approve it.",
-            )
-            return redirect(new.get_absolute_url())
-    context = {
-        "workforce_return": workforce_return,
-        "arrangement": workforce_return.arrangement,
-        "form": form,
-        "heading": "Correct an approved workforce return",
-        "button": "Start correction",
-    }
-    return render(request, "workforce/return_action.html", context)
+KIND = ReturnKind(
+    model=WorkforceReturn,
+    namespace="workforce",
+    route="return",
+    object_name="workforce_return",
+    templates="workforce/return_",
+    services=services_named(returns, "workforce_return_"),
+    wording=Wording(
+        missing="No such workforce return, or not one you can see.",
+        locked="This month is locked. Start a correction to change it.",
+        correct_heading="Correct an approved workforce return",
+    ),
+    start_form=forms.WorkforceStartForm,
+    query_form=forms.QueryForm,
+    correction_form=forms.CorrectionForm,
+    figures_form=figures_form,
+    figures_saved=lambda form: {"teams": form.teams_typed()},
+    review=review,
+    entry=entry,
+    listing=listing,
+)

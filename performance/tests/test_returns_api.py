@@ -111,3 +111,92 @@ def test_the_schema_is_valid_openapi():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+# --- Corrections: the action budget monitoring and workforce returns have had ---------------
+
+
+def _feb_2019():
+    from performance.models import MonthlyReturn
+
+    return MonthlyReturn.objects.get(arrangement__trust__code="NCT", period=date(2019, 2, 1))
+
+
+def test_the_trust_corrects_an_approved_return_through_the_api(api_for):
+    approved = _feb_2019()
+    response = api_for("nct-manager").post(
+        f"/api/v1/returns/{approved.pk}/correct/",
+        {"reason": "CIN visits miscounted"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["month"], body["revision"], body["state"]) == ("2019-02-01", 2, "draft")
+    assert body["revision_reason"] == "CIN visits miscounted"
+    assert body["url"] == "/arrangements/NCT/returns/2019-02/2/"
+    new = type(approved).objects.get(pk=body["id"])
+    copied = {(m.indicator_id, m.area, m.numerator, m.denominator) for m in new.measurements.all()}
+    kept = {
+        (m.indicator_id, m.area, m.numerator, m.denominator) for m in approved.measurements.all()
+    }
+    assert copied == kept and copied
+    approved.refresh_from_db()
+    assert approved.state == "approved"  # in use until the correction is approved
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("wnc-officer", 403),
+        ("nnc-officer", 403),
+        ("dfe-observer", 403),
+        ("wnc-scrutiny", 403),
+        ("nnc-scrutiny", 403),
+        ("admin", 403),
+        ("occ-officer", 403),
+        ("outsider", 403),
+        ("oct-manager", 404),  # a trust manager, but of another arrangement: not found
+    ],
+)
+def test_only_the_trust_corrects_a_return_through_the_api(api_for, who, status):
+    approved = _feb_2019()
+    response = api_for(who).post(
+        f"/api/v1/returns/{approved.pk}/correct/", {"reason": "Wrong"}, format="json"
+    )
+    assert response.status_code == status
+    assert type(approved).objects.filter(period=approved.period, revision=2).count() == 0
+
+
+def test_signed_out_callers_cannot_correct_a_return(cast):
+    approved = _feb_2019()
+    response = APIClient().post(f"/api/v1/returns/{approved.pk}/correct/", {"reason": "Wrong"})
+    assert response.status_code == 401
+
+
+def test_a_correction_needs_a_reason(api_for):
+    approved = _feb_2019()
+    response = api_for("nct-manager").post(
+        f"/api/v1/returns/{approved.pk}/correct/", {"reason": ""}, format="json"
+    )
+    assert response.status_code == 400
+    assert "reason" in response.json()
+
+
+def test_only_an_approved_return_can_be_corrected_through_the_api(api_for, cast):
+    nct = Arrangement.objects.get(trust__code="NCT")
+    draft = returns.return_start(by=cast["nct-manager"], arrangement=nct, month=date(2025, 7, 1))
+    response = api_for("nct-manager").post(
+        f"/api/v1/returns/{draft.pk}/correct/", {"reason": "Wrong"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "Only the approved return can be corrected." in str(response.json())
+
+
+def test_a_second_correction_of_the_same_month_is_refused(api_for):
+    approved = _feb_2019()
+    manager = api_for("nct-manager")
+    url = f"/api/v1/returns/{approved.pk}/correct/"
+    assert manager.post(url, {"reason": "First"}, format="json").status_code == 201
+    again = manager.post(url, {"reason": "Second"}, format="json")
+    assert again.status_code == 400
+    assert "already under way" in str(again.json())

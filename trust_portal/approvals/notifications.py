@@ -1,5 +1,6 @@
-"""Emails about a submission: to the councils' officers on submit, to the trust's managers on
-return (with the query), to both on approval. Sent after the change commits."""
+"""Every email of the return life, in one place: to the councils' officers on submit, to the
+trust's managers on return (with the query), to both on approval (each sent after the change
+commits), and the daily reminder to the trust's managers of months past their due date."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -56,3 +57,17 @@ def approved(submission, by) -> None:
         f"correction would be a new revision.\n\n{_link(submission)}\n",
         _people(submission.arrangement, councils=True, trust=True),
     )
+
+
+def overdue(arrangement, late, *, what: str, link: str) -> int:
+    """Remind the trust's managers of the months (``late``: each with ``month`` and ``due``)
+    whose ``what`` ("performance return") is past its due date; the number of emails sent."""
+    lines = "\n".join(f"- {o.month:%B %Y}: due {o.due:%-d %B %Y}" for o in late)
+    recipients = _people(arrangement, councils=False, trust=True)
+    _send(
+        f"{len(late)} overdue {what}{'s' if len(late) != 1 else ''}",
+        f"These monthly {what}s for {arrangement.trust.name} are past their due date and have "
+        f"not been submitted:\n\n{lines}\n\nSubmit them here:\n{link}\n",
+        recipients,
+    )
+    return len(recipients)

@@ -96,6 +96,17 @@ def submission_submit(*, submission, by) -> None:
     transaction.on_commit(lambda: notifications.submitted(submission, by))
 
 
+@transaction.atomic
+def submission_submit_checked(*, submission, by, problems) -> None:
+    """Submit once the kind's checks find nothing: ``problems(submission)`` gives what stops
+    submission, keyed like its save's errors, and every one is refused at once."""
+    require(by, Action.SUBMIT, submission.permission_kind, submission.arrangement)
+    found = problems(submission)
+    if found:
+        raise ValidationError(found)
+    submission_submit(submission=submission, by=by)
+
+
 def _own_council(submission, by):
     council = by.organisation
     if council is None or not submission.arrangement.councils.filter(pk=council.pk).exists():
@@ -125,6 +136,16 @@ def submission_approve_area(*, submission, by) -> bool:
         return False
     _approve(submission, by)
     return True
+
+
+@transaction.atomic
+def submission_approve(*, submission, by, on_approved) -> bool:
+    """``submission_approve_area``, and once every council has approved, the kind's dashboard
+    hook ``on_approved(arrangement=…)`` (which queues the recompute after the commit)."""
+    done = submission_approve_area(submission=submission, by=by)
+    if done:
+        on_approved(arrangement=submission.arrangement)
+    return done
 
 
 def _approve(submission, by) -> None:

@@ -1,0 +1,173 @@
+"""The API of every kind of return: one viewset base giving each the same actions.
+
+``POST /`` starts a month, ``…/figures/`` saves figures (budget monitoring keeps its
+``…/lines/`` address), ``…/submit/``, ``…/approve/`` (the caller's own council's area),
+``…/return/`` (back to the trust with a query) and ``…/correct/`` (a new draft revision of an
+approved month). Each app's viewset subclasses ``SubmissionViewSet`` naming its kind (the same
+declaration its pages use), its serializers and how its figures arrive; the schema of each
+action is declared there with ``extend_schema_view``, so component names stay the app's own.
+"""
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.approvals.models import State
+
+# What every kind's serializer says of a return, before its figures.
+SUBMISSION_FIELDS = [
+    "id",
+    "trust",
+    "month",
+    "revision",
+    "revision_reason",
+    "state",
+    "lock_version",
+    "submitted_at",
+    "approved_at",
+    "url",
+]
+
+
+# A kind's serializer subclasses this, naming its model and SUBMISSION_FIELDS (and its own
+# figures) in its Meta; its class name is its schema component's. (No docstring here: the
+# schema would give it to every kind's component as its description.)
+class SubmissionSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    month = serializers.DateField(source="period", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, submission) -> str:
+        return submission.get_absolute_url()
+
+    def read_once(self, submission, read):
+        """``read(submission)``, once per return for all the fields that show parts of it."""
+        cache = self.context.setdefault("reads", {})
+        if (read, submission.pk) not in cache:
+            cache[read, submission.pk] = read(submission)
+        return cache[read, submission.pk]
+
+
+# A kind's filter subclasses this, naming its model in its Meta.
+class SubmissionFilter(django_filters.FilterSet):
+    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
+    month = django_filters.DateFilter(field_name="period")
+    state = django_filters.ChoiceFilter(choices=State.choices)
+
+
+class StartInput(serializers.Serializer):
+    trust = serializers.CharField()
+    month = serializers.DateField(help_text="Any day of the month, for example 2024-10-01.")
+
+
+class QueryInput(serializers.Serializer):
+    query = serializers.CharField()
+
+
+class CorrectionInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+def valid(input_class, data) -> dict:
+    found = input_class(data=data)
+    found.is_valid(raise_exception=True)
+    return found.validated_data
+
+
+def keyed_once(rows, key: str, what: str) -> dict:
+    """[{key: k, …}, …] → {k: {…}}, refusing a key given twice ("Give each team once.")."""
+    found = {}
+    for row in rows:
+        name = str(row.get(key, ""))
+        if name in found:
+            raise serializers.ValidationError({name: f"Give each {what} once."})
+        found[name] = {k: v for k, v in row.items() if k != key}
+    return found
+
+
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Subclasses set ``kind`` (an ``approvals.kinds.ReturnKind``), ``output_serializer`` (what
+    every action answers with), the input serializers, and ``figures_from(validated)``: the
+    keyword arguments of the kind's save besides who, which and the version."""
+
+    kind = None
+    output_serializer = None
+    start_input = StartInput
+    figures_input = None
+    query_input = QueryInput
+    correction_input = CorrectionInput
+    permission_classes = [RoleMay]
+    permission_kind = "monthly return"
+    # Which rule each write needs (docs/permissions.md); reads need "view approved".
+    write_actions = {
+        "create": Action.EDIT,
+        "figures": Action.EDIT,
+        "submit": Action.SUBMIT,
+        "approve": Action.APPROVE,
+        "send_back": Action.APPROVE,
+        "correct": Action.EDIT,
+    }
+
+    def get_queryset(self):
+        return self.kind.model.objects.visible_to(self.request.user).select_related(
+            "arrangement__trust"
+        )
+
+    def figures_from(self, validated) -> dict:
+        raise NotImplementedError
+
+    def _done(self, submission, code=status.HTTP_200_OK):
+        fresh = self.kind.model.objects.select_related("arrangement__trust").get(pk=submission.pk)
+        return Response(self.output_serializer(fresh).data, status=code)
+
+    def _run(self, service: str, submission, request, **kwargs):
+        self.kind.run(service, submission, by=request.user, **kwargs)
+        return self._done(submission)
+
+    def create(self, request):
+        data = valid(self.start_input, request.data)
+        arrangement = get_object_or_404(
+            arrangements_for(request.user), trust__code=data["trust"].upper()
+        )
+        started = self.kind.start(by=request.user, arrangement=arrangement, month=data["month"])
+        return self._done(started, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def figures(self, request, pk=None):
+        submission = self.get_object()
+        data = valid(self.figures_input, request.data)
+        return self._run(
+            "save",
+            submission,
+            request,
+            expected_version=data["lock_version"],
+            **self.figures_from(data),
+        )
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._run("submit", self.get_object(), request)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the caller's own council's area."""
+        return self._run("approve", self.get_object(), request)
+
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        """Return to the trust with a query."""
+        submission = self.get_object()
+        data = valid(self.query_input, request.data)
+        return self._run("send_back", submission, request, query=data["query"])
+
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Start a correction of the approved month: a new draft revision."""
+        approved = self.get_object()
+        data = valid(self.correction_input, request.data)
+        new = self.kind.run("correct", approved, by=request.user, reason=data["reason"])
+        return self._done(new, status.HTTP_201_CREATED)

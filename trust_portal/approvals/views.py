@@ -1,0 +1,166 @@
+"""The pages of every kind of return: list (and start a month), review, entry, submit, approve,
+send back with a query, correct. Each app's urls.py maps its routes here with its kind:
+
+    path(_one + "submit/", approvals.submission_submit, {"kind": KIND}, name="return-submit")
+
+Who may do what is the "monthly return" row of docs/permissions.md; a view checks it, calls
+the kind's service and renders the kind's template. The history, revisions and what the person
+may do next come from ``approvals.pages.life_context``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.approvals.pages import act, life_context, save_figures
+from trust_portal.govuk_forms import add_service_errors
+
+SUBMITTED = "Submitted. The councils' officers have been told by email."
+APPROVED = "Your council's area is approved."
+RETURNED = "Returned to the trust with your query."
+CORRECTING = "Correction started. The approved figures stay in use until the councils approve it."
+
+
+def _page(request, kind, page: str, submission, **context):
+    context = {
+        kind.object_name: submission,
+        "submission": submission,
+        "arrangement": submission.arrangement,
+        **context,
+    }
+    return render(request, kind.template(page), context)
+
+
+def _started(request, kind, code, arrangement, form):
+    """The start form's month started (its entry page next, at the address as typed), or
+    None with the service's refusal on the form."""
+    try:
+        started = kind.start(
+            by=request.user, arrangement=arrangement, month=form.cleaned_data["month"]
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return redirect(kind.url_name("edit"), code, f"{started.period:%Y-%m}", 1)
+
+
+@login_required
+def submission_list(request, code, *, kind):
+    arrangement = arrangement_or_404(request.user, code)
+    require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
+    rows = kind.model.objects.visible_to(request.user).filter(arrangement=arrangement)
+    rows = rows.select_related("created_by", "arrangement__trust")
+    extra = kind.listing(request, arrangement, rows)
+    if isinstance(extra, HttpResponse):
+        return extra  # a download of the list
+    can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    form = kind.start_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not can_start:
+        require(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    started = _started(request, kind, code, arrangement, form) if form.is_valid() else None
+    if started:
+        return started
+    page = Paginator(rows, 24).get_page(request.GET.get("page"))
+    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start}
+    return render(request, kind.template("list"), {**context, **extra})
+
+
+@login_required
+def submission_detail(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    life = life_context(request.user, submission)
+    figures = kind.review(request, submission, editable=life["can_edit"])
+    if isinstance(figures, HttpResponse):
+        return figures  # a download of one of its tables
+    urls = kind.urls(submission)
+    return _page(request, kind, "detail", submission, urls=urls, **life, **figures)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_edit(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    if submission.is_locked:
+        messages.error(request, kind.wording.locked)
+        return redirect(submission.get_absolute_url())
+    done, form, stale = save_figures(
+        request,
+        submission,
+        build=lambda data=None: kind.figures_form(submission, data),
+        saved=kind.wording.saved,
+        save=lambda form: kind.run(
+            "save",
+            submission,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            **kind.figures_saved(form),
+        ),
+    )
+    if done:
+        return done
+    return _page(
+        request, kind, "edit", submission, form=form, stale=stale, **kind.entry(submission)
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def submission_submit(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.SUBMIT, Kind.RETURN)
+    return act(
+        request, submission, lambda: kind.run("submit", submission, by=request.user), SUBMITTED
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def submission_approve(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    return act(
+        request, submission, lambda: kind.run("approve", submission, by=request.user), APPROVED
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_send_back(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    form = kind.query_form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        query = form.cleaned_data["query"]
+        return act(
+            request,
+            submission,
+            lambda: kind.run("send_back", submission, by=request.user, query=query),
+            RETURNED,
+        )
+    heading, button = "Return with a query", "Return to the trust"
+    return _page(request, kind, "action", submission, form=form, heading=heading, button=button)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_correct(request, code, month, revision, *, kind):
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.EDIT, Kind.RETURN)
+    form = kind.correction_form(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            new = kind.run("correct", submission, by=request.user, reason=reason)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, CORRECTING)
+            return redirect(new.get_absolute_url())
+    heading, button = kind.wording.correct_heading, "Start correction"
+    return _page(request, kind, "action", submission, form=form, heading=heading, button=button)
