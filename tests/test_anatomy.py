@@ -9,6 +9,7 @@ so every change to what the service offers shows in review.
 import os
 from pathlib import Path
 
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
@@ -48,4 +49,7 @@ def test_the_url_list_is_the_recorded_one():
 
 
 def test_the_api_schema_is_the_recorded_one():
-    _holds("schema.yml", schema_text())
+    # Integer fields' limits in the schema are the database's own (PostgreSQL's smallint stops
+    # at 32767, SQLite's integers do not), so each database has its record.
+    vendor = connection.vendor
+    _holds("schema.yml" if vendor == "sqlite" else f"schema.{vendor}.yml", schema_text())

@@ -45,13 +45,15 @@ WHO_MAY_OPEN = [
 @pytest.mark.skipif(not os.environ.get("ANATOMY_PAGES"), reason="ANATOMY_PAGES names no folder")
 @pytest.mark.parametrize(("name", "who"), WHO_MAY_OPEN)
 def test_capture(name, who, cast, client_for):
-    response = client_for(cast[who]).get(url_of(name))
+    url = url_of(name)
+    response = client_for(cast[who]).get(url)
     kind = response.get("Content-Type", "")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if kind.startswith(BINARY):
         body = f"{kind}: {len(body) > 0 and 'non-empty'}\n".encode()
     for pattern, replacement in VARYING:
         body = pattern.sub(replacement, body)
-    folder = Path(os.environ["ANATOMY_PAGES"]) / name.replace(":", "__")
+    # Named by address, not URL name: a page whose name moves to another app is the same page.
+    folder = Path(os.environ["ANATOMY_PAGES"]) / (url.strip("/").replace("/", "__") or "home")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{who}.txt").write_bytes(f"{response.status_code} {kind}\n".encode() + body)
