@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 
 from contracts import budget, budget_views
 from contracts.models import BudgetReturn
-from trust_portal.api import router
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
@@ -145,4 +144,7 @@ class BudgetReturnViewSet(SubmissionViewSet):
         return {"lines": keyed_once(validated["lines"], "category", "category")}
 
 
-router.register("budget-monitoring", BudgetReturnViewSet, basename="budget-return")
+# (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.
+routes = [
+    ("budget-monitoring", BudgetReturnViewSet, "budget-return"),
+]

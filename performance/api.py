@@ -6,7 +6,6 @@ from rest_framework import serializers, viewsets
 from performance import return_views
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
 from trust_portal.accounts.api_permissions import RoleMay
-from trust_portal.api import router
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
@@ -186,6 +185,9 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-router.register("indicators", IndicatorViewSet, basename="indicator")
-router.register("returns", ReturnViewSet, basename="return")
-router.register("measurements", MeasurementViewSet, basename="measurement")
+# (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.
+routes = [
+    ("indicators", IndicatorViewSet, "indicator"),
+    ("returns", ReturnViewSet, "return"),
+    ("measurements", MeasurementViewSet, "measurement"),
+]

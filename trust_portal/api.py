@@ -1,4 +1,4 @@
-"""API conventions shared by every app: the exception handler and the v1 router."""
+"""API conventions shared by every app: the exception handler and the v1 router's class."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,21 +21,12 @@ def exception_handler(exc, context):
 
 
 class Router(DefaultRouter):
-    """The /api/v1/ router; each app registers its viewsets in its ``api.py``, or declares them
-    as ``routes`` that trust_portal/urls.py registers."""
+    """The /api/v1/ router. Each app declares its viewsets as ``routes`` in its ``api``
+    module; trust_portal/urls.py registers them here."""
 
     include_format_suffixes = False
 
-    def register_routes(self, routes, *, after: str | None = None) -> None:
-        """Register (prefix, viewset, basename) routes; ``after`` a registered prefix, so the
-        index at /api/v1/ keeps its order whichever module registers first."""
-        at = len(self.registry)
-        if after is not None:
-            at = [prefix for prefix, _viewset, _basename in self.registry].index(after) + 1
+    def register_routes(self, routes) -> None:
+        """Register (prefix, viewset, basename) routes, in order."""
         for prefix, viewset, basename in routes:
             self.register(prefix, viewset, basename=basename)
-            self.registry.insert(at, self.registry.pop())
-            at += 1
-
-
-router = Router()

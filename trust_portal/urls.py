@@ -3,16 +3,16 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from contracts import api as contracts_api  # noqa: F401  (registers its viewsets)
-from contracts import budget_api  # noqa: F401  (registers its viewsets)
-from performance import api as performance_api  # noqa: F401  (registers its viewsets)
+from contracts import api as contracts_api
+from contracts import budget_api
+from performance import api as performance_api
 from transformation import api as transformation_api
 from trust_portal import errors
-from trust_portal.accounts import api as accounts_api  # noqa: F401  (registers its viewsets)
+from trust_portal.accounts import api as accounts_api
 from trust_portal.accounts.models import Role
-from trust_portal.api import router
-from trust_portal.dashboards import api as dashboards_api  # noqa: F401  (registers its views)
-from workforce import api as workforce_api  # noqa: F401  (registers its viewsets)
+from trust_portal.api import Router
+from trust_portal.dashboards import api as dashboards_api
+from workforce import api as workforce_api
 
 
 def _administrators_only(request):
@@ -27,8 +27,19 @@ admin.site.site_title = "Trust Portal"
 admin.site.site_url = "/"
 
 
-# The programme's API is routed here; the index lists it after the contracts' budget monitoring.
-router.register_routes(transformation_api.routes, after="budget-monitoring")
+# Every app declares its API routes; they are routed here, in the order the index at /api/v1/
+# lists them.
+router = Router()
+for routes in (
+    contracts_api.routes,
+    budget_api.routes,
+    transformation_api.routes,
+    performance_api.routes,
+    accounts_api.routes,
+    dashboards_api.routes,
+    workforce_api.routes,
+):
+    router.register_routes(routes)
 
 
 def page(template):

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
-from trust_portal.api import router
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
@@ -375,5 +374,8 @@ class WorkforceReturnViewSet(SubmissionViewSet):
         return {"teams": keyed_once(validated["teams"], "team", "team")}
 
 
-router.register("teams", TeamViewSet, basename="team")
-router.register("workforce-returns", WorkforceReturnViewSet, basename="workforce-return")
+# (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.
+routes = [
+    ("teams", TeamViewSet, "team"),
+    ("workforce-returns", WorkforceReturnViewSet, "workforce-return"),
+]

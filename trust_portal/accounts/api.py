@@ -4,7 +4,6 @@ from rest_framework import serializers, viewsets
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.models import Arrangement, Organisation
 from trust_portal.accounts.permissions import arrangements_for, organisations_for
-from trust_portal.api import router
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -72,5 +71,8 @@ class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
         return arrangements_for(self.request.user).order_by("trust__code")
 
 
-router.register("organisations", OrganisationViewSet, basename="organisation")
-router.register("arrangements", ArrangementViewSet, basename="arrangement")
+# (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.
+routes = [
+    ("organisations", OrganisationViewSet, "organisation"),
+    ("arrangements", ArrangementViewSet, "arrangement"),
+]
