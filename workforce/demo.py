@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from performance.models import Indicator, Target
-from performance.services import target_set
+from performance.services.indicators import target_set
 from trust_portal.accounts.models import Arrangement, User
 from workforce import returns, services
 from workforce.models import Team, WorkforceReturn

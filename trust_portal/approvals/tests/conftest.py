@@ -17,8 +17,8 @@ import pytest
 
 from contracts import budget
 from contracts.models import BudgetReturn
-from performance import returns as performance_returns
 from performance.models import Indicator, MonthlyReturn
+from performance.services import returns as performance_returns
 from performance.tests.factories import IndicatorFactory
 from trust_portal.approvals import services
 from workforce import returns as workforce_returns
