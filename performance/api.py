@@ -3,8 +3,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from performance import return_views
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
+from performance.views.returns import KIND
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
@@ -136,7 +136,7 @@ class ReturnViewSet(SubmissionViewSet):
     ones for its councils; approved ones for everyone in the arrangement). Writes go through
     the same services as the pages."""
 
-    kind = return_views.KIND
+    kind = KIND
     serializer_class = ReturnSerializer
     output_serializer = ReturnSerializer
     filterset_class = ReturnFilter

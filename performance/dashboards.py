@@ -26,7 +26,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils import timezone
 
-from performance.benchmarks import benchmarks_of
 from performance.models import (
     ALL_AREAS,
     Benchmark,
@@ -38,6 +37,7 @@ from performance.models import (
     Target,
 )
 from performance.rag import Rating, Status, rate, value_of
+from performance.services.benchmarks import benchmarks_of
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builder, pack_return, pack_section

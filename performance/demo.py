@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from performance import returns
 from performance.models import Indicator, Measurement, MonthlyReturn, PerformanceSettings, Target
-from performance.services import indicator_revise_definition, target_set
+from performance.services import returns
+from performance.services.indicators import indicator_revise_definition, target_set
 from trust_portal.accounts.models import Arrangement, User
 
 FIXTURES = settings.BASE_DIR / "fixtures"

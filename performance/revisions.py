@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from performance.models import Indicator, Measurement, MonthlyReturn
 from performance.rag import value_of
-from performance.returns import cells_of
+from performance.services.returns import cells_of
 from trust_portal.approvals.models import Event
 from trust_portal.numbers import rounded
 

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from performance.reminders import reminders_send
-from performance.uploads import extract_upload_purge, extract_upload_run
+from performance.services.uploads import extract_upload_purge, extract_upload_run
 
 
 @shared_task

@@ -1,37 +1,39 @@
 from django.urls import path
 
-from performance import (
-    benchmark_views,
-    return_views,
-    revision_views,
-    settings_views,
-    upload_views,
-    views,
-    workbook_views,
+from performance.views import (
+    benchmarks,
+    indicators,
+    returns,
+    revisions,
+    settings,
+    uploads,
+    workbook,
 )
 from trust_portal.approvals import views as approvals
 
 app_name = "performance"
 # The monthly returns' pages are the shared ones of every kind of return, run with this kind.
-returns = {"kind": return_views.KIND}
+kind = {"kind": returns.KIND}
 
 urlpatterns = [
-    path("arrangements/<str:code>/indicators/", views.indicator_list, name="indicator-list"),
+    path("arrangements/<str:code>/indicators/", indicators.indicator_list, name="indicator-list"),
     path(
         "arrangements/<str:code>/indicators/<str:indicator>/",
-        views.indicator_detail,
+        indicators.indicator_detail,
         name="indicator-detail",
     ),
     path(
         "arrangements/<str:code>/indicators/<str:indicator>/target/",
-        views.target_edit,
+        indicators.target_edit,
         name="target-edit",
     ),
-    path("indicators/<str:indicator>/revise/", views.definition_revise, name="definition-revise"),
+    path(
+        "indicators/<str:indicator>/revise/", indicators.definition_revise, name="definition-revise"
+    ),
     path(
         "arrangements/<str:code>/returns/",
         approvals.submission_list,
-        returns,
+        kind,
         name="return-list",
     ),
 ]
@@ -39,21 +41,21 @@ urlpatterns = [
 # One month's return, by revision: /arrangements/NCT/returns/2019-02/1/…
 _one = "arrangements/<str:code>/returns/<str:month>/<int:revision>/"
 urlpatterns += [
-    path(_one, approvals.submission_detail, returns, name="return-detail"),
-    path(_one + "edit/", approvals.submission_edit, returns, name="return-edit"),
-    path(_one + "submit/", approvals.submission_submit, returns, name="return-submit"),
-    path(_one + "approve/", approvals.submission_approve, returns, name="return-approve"),
-    path(_one + "query/", approvals.submission_send_back, returns, name="return-send-back"),
-    path(_one + "correct/", approvals.submission_correct, returns, name="return-correct"),
+    path(_one, approvals.submission_detail, kind, name="return-detail"),
+    path(_one + "edit/", approvals.submission_edit, kind, name="return-edit"),
+    path(_one + "submit/", approvals.submission_submit, kind, name="return-submit"),
+    path(_one + "approve/", approvals.submission_approve, kind, name="return-approve"),
+    path(_one + "query/", approvals.submission_send_back, kind, name="return-send-back"),
+    path(_one + "correct/", approvals.submission_correct, kind, name="return-correct"),
 ]
 
 # Child-level extracts uploaded into a draft, and their jobs' progress.
 _upload = "arrangements/<str:code>/extract-uploads/<int:pk>/"
 urlpatterns += [
-    path(_one + "extract/", upload_views.extract_upload_new, name="return-extract"),
-    path(_upload, upload_views.extract_upload_detail, name="extract-upload-detail"),
-    path(_upload + "status/", upload_views.extract_upload_status, name="extract-upload-status"),
-    path(_upload + "errors.csv", upload_views.extract_upload_errors, name="extract-upload-errors"),
+    path(_one + "extract/", uploads.extract_upload_new, name="return-extract"),
+    path(_upload, uploads.extract_upload_detail, name="extract-upload-detail"),
+    path(_upload + "status/", uploads.extract_upload_status, name="extract-upload-status"),
+    path(_upload + "errors.csv", uploads.extract_upload_errors, name="extract-upload-errors"),
 ]
 
 # The revisions of one month's return compared (?from=1&to=2), and the arrangement's
@@ -61,36 +63,34 @@ urlpatterns += [
 urlpatterns += [
     path(
         "arrangements/<str:code>/returns/<str:month>/compare/",
-        revision_views.return_compare,
+        revisions.return_compare,
         name="return-compare",
     ),
     path(
         "arrangements/<str:code>/performance-settings/",
-        settings_views.settings_detail,
+        settings.settings_detail,
         name="settings",
     ),
     path(
         "arrangements/<str:code>/performance-settings/edit/",
-        settings_views.settings_edit,
+        settings.settings_edit,
         name="settings-edit",
     ),
 ]
 
 # The Excel template of a return, and its figures as CSV.
 urlpatterns += [
-    path(_one + "template/", workbook_views.return_template, name="return-template"),
-    path(_one + "upload/", workbook_views.return_upload, name="return-upload"),
-    path(_one + "export.csv", workbook_views.return_export, name="return-export"),
+    path(_one + "template/", workbook.return_template, name="return-template"),
+    path(_one + "upload/", workbook.return_upload, name="return-upload"),
+    path(_one + "export.csv", workbook.return_export, name="return-export"),
 ]
 
 # Benchmarks (England and statistical neighbours' averages), entered or imported from CSV.
 _benchmarks = "arrangements/<str:code>/benchmarks/"
 urlpatterns += [
-    path(_benchmarks, benchmark_views.benchmark_list, name="benchmark-list"),
-    path(_benchmarks + "new/", benchmark_views.benchmark_edit, name="benchmark-add"),
-    path(_benchmarks + "<int:pk>/edit/", benchmark_views.benchmark_edit, name="benchmark-edit"),
-    path(_benchmarks + "import/", benchmark_views.benchmark_import, name="benchmark-import"),
-    path(
-        _benchmarks + "template.csv", benchmark_views.benchmark_template, name="benchmark-template"
-    ),
+    path(_benchmarks, benchmarks.benchmark_list, name="benchmark-list"),
+    path(_benchmarks + "new/", benchmarks.benchmark_edit, name="benchmark-add"),
+    path(_benchmarks + "<int:pk>/edit/", benchmarks.benchmark_edit, name="benchmark-edit"),
+    path(_benchmarks + "import/", benchmarks.benchmark_import, name="benchmark-import"),
+    path(_benchmarks + "template.csv", benchmarks.benchmark_template, name="benchmark-template"),
 ]

@@ -20,9 +20,9 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from performance import returns
 from performance.models import Indicator, Measurement, MonthlyReturn
 from performance.rag import Status
+from performance.services import returns
 from trust_portal.approvals.services import ConcurrentChange
 
 SHEET = "Return"

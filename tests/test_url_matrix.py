@@ -208,24 +208,24 @@ def workforce_month(month, *, submit=False):
     from datetime import date
 
     from trust_portal.accounts.models import User
-    from workforce import returns
+    from workforce import services
     from workforce.models import WorkforceReturn
 
     period = date.fromisoformat(month + "-01")
     if not WorkforceReturn.objects.filter(arrangement__trust__code="NCT", period=period).exists():
         manager = User.objects.get(username="nct-manager")
         july = demo_workforce("2024-07-01")
-        made = returns.workforce_return_start(by=manager, arrangement=july.arrangement,
-                                              month=period)  # fmt: skip
+        made = services.workforce_return_start(by=manager, arrangement=july.arrangement,
+                                               month=period)  # fmt: skip
         if submit:
             teams = {
-                f.team_id: {name: getattr(f, name) for name in returns.FIELDS}
+                f.team_id: {name: getattr(f, name) for name in services.FIELDS}
                 for f in july.figures.all()
             }
-            returns.workforce_return_save(
+            services.workforce_return_save(
                 by=manager, workforce_return=made, expected_version=made.lock_version, teams=teams
             )
-            returns.workforce_return_submit(by=manager, workforce_return=made)
+            services.workforce_return_submit(by=manager, workforce_return=made)
     return {"code": "NCT", "month": month, "revision": 1}
 
 

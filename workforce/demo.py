@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from performance.models import Indicator, Target
-from performance.services import target_set
+from performance.services.indicators import target_set
 from trust_portal.accounts.models import Arrangement, User
-from workforce import returns, services
+from workforce import services
 from workforce.models import Team, WorkforceReturn
 from workforce.reads import SYNTHETIC_NOTE
 
@@ -79,21 +79,21 @@ def load_returns(data, arrangement, teams, manager, officers) -> int:
         month = date.fromisoformat(row["month"] + "-01")
         if WorkforceReturn.objects.filter(arrangement=arrangement, period=month).exists():
             continue
-        started = returns.workforce_return_start(by=manager, arrangement=arrangement, month=month)
+        started = services.workforce_return_start(by=manager, arrangement=arrangement, month=month)
         figures = {
             teams[name].pk: dict(zip(fields, values, strict=True))
             for name, values in row["teams"].items()
         }
         note = SYNTHETIC_NOTE if row["synthetic"] else f"Demo data: {row['notes']}"
-        returns.workforce_return_save(
+        services.workforce_return_save(
             by=manager,
             workforce_return=started,
             expected_version=started.lock_version,
             teams=figures,
             note=note,
         )
-        returns.workforce_return_submit(by=manager, workforce_return=started)
+        services.workforce_return_submit(by=manager, workforce_return=started)
         for officer in officers:
-            returns.workforce_return_approve(by=officer, workforce_return=started)
+            services.workforce_return_approve(by=officer, workforce_return=started)
         added += 1
     return added

@@ -1,5 +1,5 @@
 """Forms of the workforce pages. FTE and counts are typed as text and read by
-``workforce.returns``, which says what is wrong with them; a refused form shows exactly what was
+``workforce.services``, which says what is wrong with them; a refused form shows exactly what was
 typed."""
 
 from django import forms
@@ -7,7 +7,7 @@ from django import forms
 from trust_portal.approvals import forms as approvals
 from trust_portal.govuk_forms import GovukForm
 from workforce.models import Team
-from workforce.returns import FIELDS
+from workforce.services import FIELDS
 
 # The entry table's column groups: (heading, [(field, short column heading)]).
 COLUMNS = [

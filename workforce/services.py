@@ -1,15 +1,311 @@
-"""Teams: reference data kept by the trust's managers (monthly return: edit), every change with
+"""Every write of the workforce app: its teams, and its monthly returns.
+
+Teams are reference data kept by the trust's managers (monthly return: edit), every change with
 its reason in the history. A team is never deleted: closing it keeps its figures and history,
-and it is no longer asked for in new returns."""
+and it is no longer asked for in new returns.
+
+Monthly workforce returns: start, save each team's figures, check, submit, approve, return,
+correct. The life itself (states, area approvals, locking, revisions, emails) is the shared
+mechanism in ``trust_portal.approvals``, as for performance returns and budget monitoring; this
+module adds what is particular to the workforce: FTE typed as text to two decimal places, counts
+as whole numbers, a team's posts adding up (``TeamFigures.clean``), and every open team reported
+before submission.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.approvals import services as approvals
 from trust_portal.dashboards.services import snapshot_queue_recompute
-from workforce.models import Team
+from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
+
+# Every figure of a team, in the order the entry form shows them, with its words.
+FIELDS = {
+    "establishment_fte": "establishment (FTE)",
+    "experienced_fte": "experienced permanent (FTE)",
+    "asye_fte": "newly qualified in their assessed year, ASYE (FTE)",
+    "international_fte": "international in their first year (FTE)",
+    "agency_fte": "agency (FTE)",
+    "vacant_fte": "vacancies (FTE)",
+    "starters": "starters (heads)",
+    "starters_fte": "starters (FTE)",
+    "leavers": "leavers (heads)",
+    "leavers_fte": "leavers (FTE)",
+    "open_cases": "open cases held",
+    "workers_holding_cases": "workers holding cases",
+    "workers_over_limit": "workers above the caseload limit",
+    "unallocated_cases": "unallocated cases",
+}
+assert set(FIELDS) == {*FTE_FIELDS, *COUNT_FIELDS}
+
+HUNDREDTH = Decimal("0.01")
+LARGEST_FTE = Decimal("100000")  # the model's 7 digits, 2 of them hundredths
+LARGEST_COUNT = 1_000_000
+_FTE = re.compile(r"\d+(\.\d*)?|\.\d+")
+_COUNT = re.compile(r"\d{1,3}(,\d{3})+|\d+")
+
+
+# --- Reading what was typed ------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def parse_fte(typed) -> tuple[Decimal | None, str | None]:
+    """(FTE, None) from what a person typed ("12.5", "3", "0.60"), or (None, what is wrong
+    with it). Blank is (None, None)."""
+    if _blank(typed):
+        return None, None
+    text = str(typed).strip()
+    if text.startswith(("-", "−")):
+        return None, "cannot be negative"
+    if not _FTE.fullmatch(text):
+        return None, "must be a number of full-time equivalents, for example 12.5"
+    value = Decimal(text)
+    if value != value.quantize(HUNDREDTH):
+        return None, "must have at most 2 decimal places"
+    if value >= LARGEST_FTE:
+        return None, "is too large: under 100,000"
+    return value.quantize(HUNDREDTH), None
+
+
+def parse_count(typed) -> tuple[int | None, str | None]:
+    """(count, None) from what was typed ("12", "1,234"), or (None, what is wrong)."""
+    if _blank(typed):
+        return None, None
+    text = str(typed).strip()
+    if text.startswith(("-", "−")):
+        return None, "cannot be negative"
+    if not _COUNT.fullmatch(text):
+        return None, "must be a whole number, for example 12"
+    value = int(text.replace(",", ""))
+    if value >= LARGEST_COUNT:
+        return None, "is too large: under 1,000,000"
+    return value, None
+
+
+def _parse(field: str, typed):
+    return parse_fte(typed) if field in FTE_FIELDS else parse_count(typed)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def workforce_return_start(*, by, arrangement, month: date) -> WorkforceReturn:
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError(
+            {"month": "A month's workforce return can be started once the month is over."}
+        )
+    return approvals.submission_create(
+        model=WorkforceReturn, by=by, arrangement=arrangement, period=month
+    )
+
+
+def reportable_teams(workforce_return: WorkforceReturn) -> list[Team]:
+    """The teams a return holds figures for: the arrangement's open teams, and any closed team
+    that already has figures in it (so a correction can still change or clear them)."""
+    reported = workforce_return.figures.values("team_id")
+    return list(
+        Team.objects.filter(arrangement=workforce_return.arrangement)
+        .filter(Q(active=True) | Q(pk__in=reported))
+        .select_related("area")
+        .order_by("area__code", "service", "name")
+    )
+
+
+def _check_teams(
+    workforce_return: WorkforceReturn, teams: Mapping, existing: dict[int, TeamFigures]
+) -> dict[int, dict | None]:
+    """Parse every team's typed figures; raise every error at once, keyed "TEAMID.field"
+    ("12.vacant_fte"), each message naming the team and quoting what was typed. A team whose
+    figures are all empty is None (no figures yet)."""
+    known = {team.pk: team for team in reportable_teams(workforce_return)}
+    errors: dict[str, str] = {}
+    clean: dict[int, dict | None] = {}
+    for key, typed in teams.items():
+        team = known.get(int(key)) if str(key).isdigit() else None
+        if team is None:
+            errors[str(key)] = f"“{key}” is not one of this arrangement's open teams."
+            continue
+        given = [f for f in FIELDS if not _blank(typed.get(f))]
+        if not given:
+            clean[team.pk] = None
+            continue
+        row, failed = {}, False
+        for field, words in FIELDS.items():
+            if field not in given:
+                errors[f"{team.pk}.{field}"] = (
+                    f"{team.name}: enter the {words} too (0 if none), or leave all of the "
+                    "team's figures empty to finish later."
+                )
+                failed = True
+                continue
+            value, problem = _parse(field, typed.get(field))
+            if problem:
+                entered = str(typed.get(field)).strip()
+                errors[f"{team.pk}.{field}"] = (
+                    f"{team.name}: the {words} {problem} (you entered “{entered}”)."
+                )
+                failed = True
+            row[field] = value
+        if failed:
+            continue
+        figures = TeamFigures(workforce_return=workforce_return, team=team, **row)
+        old = existing.get(team.pk)
+        if old is not None:
+            figures.pk = old.pk
+        try:
+            # The return and team are known rows, and the unique (return, team) pair is ours to
+            # keep (one row per team above); the workers' check constraint is clean()'s, with
+            # words for people. So no query per row here.
+            figures.full_clean(
+                exclude=["workforce_return", "team"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"{team.pk}.{field}"] = " ".join(f"{team.name}: {m}" for m in messages)
+            continue
+        clean[team.pk] = row
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _audited(row, *, by, reason: str):
+    row._history_user, row._change_reason = by, reason
+    return row
+
+
+@transaction.atomic
+def workforce_return_save(
+    *,
+    by,
+    workforce_return: WorkforceReturn,
+    expected_version: int,
+    teams: Mapping,
+    note: str = "",
+) -> WorkforceReturn:
+    """Save typed figures: {team id: {field: typed text}}, fields as in ``FIELDS``. A team
+    left out is unchanged; one with every figure empty has none yet (a draft may be finished
+    later). Any error refuses the whole save.
+
+    Nothing changed, nothing recorded: a save that changes no figure neither moves the version
+    nor withdraws the councils' approvals. ``note`` goes into the history with the names of
+    the teams changed (the demo says there which months are synthetic).
+    """
+    require(by, Action.EDIT, Kind.RETURN, workforce_return.arrangement)
+    if workforce_return.is_locked:
+        raise ValidationError(
+            f"This workforce return is {workforce_return.get_state_display().lower()} and "
+            "locked. Start a correction to change it."
+        )
+    existing = {f.team_id: f for f in workforce_return.figures.select_related("team")}
+    clean = _check_teams(workforce_return, teams, existing)
+    changes = []
+    for team_id, row in clean.items():
+        old = existing.get(team_id)
+        if row is None:
+            if old is not None:
+                changes.append((team_id, old, None))
+        elif old is None or any(getattr(old, f) != v for f, v in row.items()):
+            changes.append((team_id, old, row))
+    if not changes:
+        return workforce_return
+    names = {t.pk: t.name for t in Team.objects.filter(pk__in=[c[0] for c in changes])}
+    approvals.submission_record_change(
+        submission=workforce_return,
+        by=by,
+        expected_version=expected_version,
+        note=": ".join(filter(None, [note.strip(), ", ".join(sorted(names.values()))])),
+    )
+    reason = f"Workforce return for {workforce_return.period:%B %Y} saved"
+    new = []
+    for team_id, old, row in changes:
+        if row is None:
+            _audited(old, by=by, reason=reason).delete()
+        elif old is None:
+            new.append(TeamFigures(workforce_return=workforce_return, team_id=team_id, **row))
+        else:
+            for field, value in row.items():
+                setattr(old, field, value)
+            _audited(old, by=by, reason=reason).save()
+    if new:
+        bulk_create_with_history(new, TeamFigures, default_user=by, default_change_reason=reason)
+    return workforce_return
+
+
+def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, str]:
+    """What stops submission, keyed by team id like the save's errors."""
+    reported = set(workforce_return.figures.values_list("team_id", flat=True))
+    teams = Team.objects.filter(arrangement=workforce_return.arrangement, active=True)
+    problems = {
+        str(team.pk): f"{team.name}: enter the team's figures."
+        for team in teams.order_by("area__code", "service", "name")
+        if team.pk not in reported
+    }
+    if not reported and not problems:
+        problems["teams"] = "There are no teams to report on: add the arrangement's teams first."
+    return problems
+
+
+def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
+    approvals.submission_submit_checked(
+        submission=workforce_return, by=by, problems=workforce_return_problems
+    )
+
+
+def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
+    """Approve the officer's own council's area; True when that completes the approval (and
+    the dashboards are recomputed once it commits)."""
+    return approvals.submission_approve(
+        submission=workforce_return, by=by, on_approved=snapshot_queue_recompute
+    )
+
+
+def workforce_return_send_back(*, by, workforce_return: WorkforceReturn, query: str) -> None:
+    approvals.submission_return(submission=workforce_return, by=by, query=query)
+
+
+@transaction.atomic
+def workforce_return_correct(
+    *, by, workforce_return: WorkforceReturn, reason: str
+) -> WorkforceReturn:
+    """Start a correction: a new draft revision holding a copy of the approved figures."""
+    new = approvals.submission_start_revision(approved=workforce_return, by=by, reason=reason)
+    copies = [
+        TeamFigures(
+            workforce_return=new,
+            team_id=figures.team_id,
+            **{field: getattr(figures, field) for field in FIELDS},
+        )
+        for figures in workforce_return.figures.all()
+    ]
+    if copies:
+        bulk_create_with_history(
+            copies,
+            TeamFigures,
+            default_user=by,
+            default_change_reason=f"Correction of revision {workforce_return.revision}",
+        )
+    return new
+
+
+# --- Teams -----------------------------------------------------------------------------------
 
 
 def _reason(reason: str) -> str:

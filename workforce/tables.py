@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from workforce.reads import RATES
-from workforce.returns import FIELDS
+from workforce.services import FIELDS
 
 RATE_HEADER = []
 for _key, _code, _label, _unit in RATES:

@@ -26,7 +26,7 @@ from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
-from workforce import charts, dashboards, forms, reads, returns, services, tables
+from workforce import charts, dashboards, forms, reads, services, tables
 from workforce.models import Team, WorkforceReturn
 from workforce.overview import overview_from
 
@@ -274,14 +274,14 @@ def review(request, workforce_return, *, editable: bool):
             (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
         ],
         "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
-        "problems": returns.workforce_return_problems(workforce_return) if editable else {},
+        "problems": services.workforce_return_problems(workforce_return) if editable else {},
     }
 
 
 def figures_form(workforce_return, data=None):
     return forms.WorkforceFiguresForm(
         data,
-        teams=returns.reportable_teams(workforce_return),
+        teams=services.reportable_teams(workforce_return),
         figures={f.team_id: f for f in workforce_return.figures.all()},
         version=workforce_return.lock_version,
     )
@@ -298,7 +298,7 @@ KIND = ReturnKind(
     route="return",
     object_name="workforce_return",
     templates="workforce/return_",
-    services=services_named(returns, "workforce_return_"),
+    services=services_named(services, "workforce_return_"),
     wording=Wording(
         missing="No such workforce return, or not one you can see.",
         locked="This month is locked. Start a correction to change it.",

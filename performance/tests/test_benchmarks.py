@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from performance import benchmarks
 from performance.models import Benchmark, Indicator
+from performance.services import benchmarks
 from trust_portal.accounts.models import Arrangement
 
 GOOD = "indicator,financial_year,kind,area,value,source,note\r\n"
@@ -32,7 +32,7 @@ def add(cast, nct, indicator, who="wnc-officer", **fields):
 
 
 def test_a_council_officer_adds_a_benchmark_and_the_dashboards_are_recomputed(cast, nct, visits):
-    with mock.patch("performance.benchmarks.snapshot_queue_recompute") as queue:
+    with mock.patch("performance.services.benchmarks.snapshot_queue_recompute") as queue:
         benchmark = add(cast, nct, visits)
     queue.assert_called_once_with(arrangement=nct)
     assert (benchmark.value, benchmark.area, benchmark.entered_by) == (
@@ -109,7 +109,7 @@ def test_an_import_adds_every_row_and_the_dashboards_are_recomputed(cast, nct):
         "WORKFORCE_VACANCY_RATE,2024,statistical_neighbours,ALL,17,Publication B table 2,"
         '"Covers North and West Northamptonshire together"',
     )
-    with mock.patch("performance.benchmarks.snapshot_queue_recompute") as queue:
+    with mock.patch("performance.services.benchmarks.snapshot_queue_recompute") as queue:
         assert benchmarks.benchmark_import(by=cast["nnc-officer"], arrangement=nct, raw=raw) == (
             2, 0)  # fmt: skip
     queue.assert_called_once_with(arrangement=nct)

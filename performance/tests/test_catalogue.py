@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from performance.models import Indicator, Target
-from performance.services import indicator_revise_definition, target_set
+from performance.services.indicators import indicator_revise_definition, target_set
 from trust_portal.accounts.models import Arrangement
 from trust_portal.periods import financial_year_of
 

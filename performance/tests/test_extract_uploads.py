@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from performance import returns, tasks, uploads
+from performance import tasks
 from performance.models import ExtractUpload, Indicator, Measurement
+from performance.services import returns, uploads
 from performance.tests.test_returns import full_figures, save
 from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import Event, State

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from performance import returns
 from performance.models import Indicator, Measurement, MonthlyReturn, Target
+from performance.services import returns
 from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import AreaDecision, Event, State
 from trust_portal.approvals.services import ConcurrentChange

@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from performance import returns
 from performance.models import Indicator
+from performance.services import returns
 from trust_portal.accounts.models import Arrangement
 
 MONTH = "2025-07-01"

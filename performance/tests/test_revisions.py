@@ -6,8 +6,9 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from performance import returns, revisions
+from performance import revisions
 from performance.models import Indicator
+from performance.services import returns
 from trust_portal.accounts.models import Arrangement
 
 MONTH = date(2025, 6, 1)  # no demo return and no demo target

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from performance.models import PerformanceSettings
-from performance.services import performance_settings_update
+from performance.services.settings import performance_settings_update
 from trust_portal.accounts.models import Arrangement
 
 REASON = "Agreed at the performance board"

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from performance import returns, workbook
+from performance import workbook
 from performance.models import Indicator, Measurement, MonthlyReturn
+from performance.services import returns
 from trust_portal.accounts.models import Arrangement
 
 MONTH = date(2025, 6, 1)  # no demo targets that year, and no demo return

@@ -4,8 +4,9 @@ progress page follows the job by itself and shows the result when it finishes.""
 import pytest
 from playwright.sync_api import expect
 
-from performance import tasks, uploads
+from performance import tasks
 from performance.models import ExtractUpload
+from performance.services import uploads
 from tests.browser.helpers import axe_violations, format_violations, screenshot, sign_in
 
 EXTRACT = (

@@ -9,7 +9,7 @@ import pytest
 from trust_portal.accounts.models import Arrangement, Commission, Organisation, Role, User
 from trust_portal.approvals.models import State
 from workforce.models import Team, TeamFigures, WorkforceReturn
-from workforce.returns import FIELDS
+from workforce.services import FIELDS
 
 D = Decimal
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from conftest import CAST
 from workforce.models import Team, WorkforceReturn
-from workforce.returns import FIELDS
+from workforce.services import FIELDS
 from workforce.tests.conftest import row
 
 BASE = "/api/v1/workforce-returns/"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from trust_portal.approvals.models import State
-from workforce import demo, reads, returns
+from workforce import demo, reads, services
 from workforce.models import TeamFigures, WorkforceReturn
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -132,7 +132,7 @@ def test_every_team_of_a_demo_month_adds_up(cast, month):
 
 def test_the_correction_of_a_demo_month_keeps_every_teams_figures(cast, nct):
     july = WorkforceReturn.objects.get(arrangement=nct, period=date(2024, 7, 1))
-    correction = returns.workforce_return_correct(
+    correction = services.workforce_return_correct(
         by=cast["nct-manager"], workforce_return=july, reason="Recount"
     )
     assert correction.figures.count() == july.figures.count() == 19

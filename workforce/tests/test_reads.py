@@ -12,7 +12,7 @@ import pytest
 from performance.models import Indicator, Measurement, MonthlyReturn, Target
 from performance.rag import Status
 from trust_portal.approvals.models import State
-from workforce import reads, returns
+from workforce import reads, services
 from workforce.models import Team, WorkforceReturn
 
 D = Decimal
@@ -131,29 +131,29 @@ def test_a_month_without_an_approved_return_is_left_out_of_the_average(small, ye
 
 def test_a_corrected_month_counts_by_its_approved_revision(small, year):
     january = year["2026-01"]
-    correction = returns.workforce_return_correct(
+    correction = services.workforce_return_correct(
         by=small.manager, workforce_return=january, reason="A1's leavers were missed"
     )
     a1 = small.teams["A1"]
     typed = {
-        **dict.fromkeys(returns.FIELDS, "0"),
+        **dict.fromkeys(services.FIELDS, "0"),
         **{k: str(v) for k, v in POSTS["A1"].items()},
         "experienced_fte": "6",
         "vacant_fte": "3",
         "leavers": "2",
         "leavers_fte": "1.5",
     }
-    returns.workforce_return_save(
+    services.workforce_return_save(
         by=small.manager,
         workforce_return=correction,
         expected_version=correction.lock_version,
         teams={a1.pk: typed},
     )
-    returns.workforce_return_submit(by=small.manager, workforce_return=correction)
+    services.workforce_return_submit(by=small.manager, workforce_return=correction)
     # Submitted, not yet approved: the original still counts.
     assert team(july(year), "A1").turnover.leavers_fte == 2
     for officer in small.officers:
-        returns.workforce_return_approve(by=officer, workforce_return=correction)
+        services.workforce_return_approve(by=officer, workforce_return=correction)
     january.refresh_from_db()
     assert january.state == State.SUPERSEDED
     summary = july(year)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from trust_portal.approvals.models import Event, State
 from trust_portal.approvals.services import ConcurrentChange
-from workforce import returns
+from workforce import services
 from workforce.models import Team, WorkforceReturn
 from workforce.rates import Totals
 from workforce.tests.conftest import every_team, row
@@ -47,14 +47,14 @@ def teams(world):
 
 @pytest.fixture
 def draft(people, arrangement):
-    return returns.workforce_return_start(
+    return services.workforce_return_start(
         by=people["manager"], arrangement=arrangement, month=MONTH
     )
 
 
 def save(people, workforce_return, teams, who="manager"):
     workforce_return.refresh_from_db()
-    return returns.workforce_return_save(
+    return services.workforce_return_save(
         by=people[who],
         workforce_return=workforce_return,
         expected_version=workforce_return.lock_version,
@@ -65,14 +65,14 @@ def save(people, workforce_return, teams, who="manager"):
 @pytest.fixture
 def submitted(people, arrangement, draft):
     save(people, draft, every_team(arrangement))
-    returns.workforce_return_submit(by=people["manager"], workforce_return=draft)
+    services.workforce_return_submit(by=people["manager"], workforce_return=draft)
     draft.refresh_from_db()
     return draft
 
 
 def approve_both(people, workforce_return):
     for who in OFFICERS:
-        returns.workforce_return_approve(by=people[who], workforce_return=workforce_return)
+        services.workforce_return_approve(by=people[who], workforce_return=workforce_return)
     workforce_return.refresh_from_db()
     return workforce_return
 
@@ -87,7 +87,7 @@ def team(teams):
 
 def test_a_month_not_yet_over_cannot_be_started(people, arrangement):
     with pytest.raises(ValidationError, match="once the month is over"):
-        returns.workforce_return_start(
+        services.workforce_return_start(
             by=people["manager"], arrangement=arrangement, month=date(2099, 1, 1)
         )
 
@@ -95,16 +95,16 @@ def test_a_month_not_yet_over_cannot_be_started(people, arrangement):
 @pytest.mark.parametrize("who", NOT_THE_TRUST)
 def test_only_the_trusts_managers_start_a_month(people, arrangement, who):
     with pytest.raises(PermissionDenied):
-        returns.workforce_return_start(by=people[who], arrangement=arrangement, month=MONTH)
+        services.workforce_return_start(by=people[who], arrangement=arrangement, month=MONTH)
 
 
 def test_a_month_has_one_workforce_return_and_any_day_starts_it(people, arrangement):
-    started = returns.workforce_return_start(
+    started = services.workforce_return_start(
         by=people["manager"], arrangement=arrangement, month=date(2025, 1, 17)
     )
     assert (started.period, started.revision, started.state) == (MONTH, 1, State.DRAFT)
     with pytest.raises(ValidationError, match="already has a return"):
-        returns.workforce_return_start(by=people["manager"], arrangement=arrangement, month=MONTH)
+        services.workforce_return_start(by=people["manager"], arrangement=arrangement, month=MONTH)
 
 
 # --- Entering figures -------------------------------------------------------------------------
@@ -214,15 +214,15 @@ def test_a_team_half_entered_is_told_what_is_missing(people, draft, team):
 
 
 def test_a_team_left_empty_has_no_figures_yet_and_clearing_removes_them(people, draft, team):
-    save(people, draft, {team.pk: dict.fromkeys(returns.FIELDS, "")})
+    save(people, draft, {team.pk: dict.fromkeys(services.FIELDS, "")})
     assert not draft.figures.exists()
     save(people, draft, {team.pk: row()})
-    save(people, draft, {team.pk: dict.fromkeys(returns.FIELDS, "")})
+    save(people, draft, {team.pk: dict.fromkeys(services.FIELDS, "")})
     assert not draft.figures.exists()
 
 
 def test_a_team_with_no_establishment_is_accepted_and_has_no_rates(people, draft, team):
-    save(people, draft, {team.pk: dict.fromkeys(returns.FIELDS, "0")})
+    save(people, draft, {team.pk: dict.fromkeys(services.FIELDS, "0")})
     figures = draft.figures.get(team=team)
     assert figures.establishment_fte == 0
     totals = Totals.of([figures])
@@ -274,7 +274,7 @@ def test_a_save_from_a_stale_page_is_refused(people, draft, team):
     stale = draft.lock_version
     save(people, draft, {team.pk: row()})
     with pytest.raises(ConcurrentChange):
-        returns.workforce_return_save(
+        services.workforce_return_save(
             by=people["manager"],
             workforce_return=draft,
             expected_version=stale,
@@ -295,7 +295,7 @@ def test_only_the_trusts_managers_enter_figures(people, draft, team, who):
 def test_every_open_team_needs_figures_before_submission(people, arrangement, draft, team):
     save(people, draft, {team.pk: row()})
     with pytest.raises(ValidationError) as refused:
-        returns.workforce_return_submit(by=people["manager"], workforce_return=draft)
+        services.workforce_return_submit(by=people["manager"], workforce_return=draft)
     missing = refused.value.message_dict
     open_teams = Team.objects.filter(arrangement=arrangement, active=True).exclude(pk=team.pk)
     assert set(missing) == {str(t.pk) for t in open_teams}
@@ -308,7 +308,7 @@ def test_a_closed_team_is_not_asked_for(people, arrangement, draft):
     figures = every_team(arrangement)
     del figures[closed.pk]
     save(people, draft, figures)
-    returns.workforce_return_submit(by=people["manager"], workforce_return=draft)
+    services.workforce_return_submit(by=people["manager"], workforce_return=draft)
     draft.refresh_from_db()
     assert draft.state == State.SUBMITTED
 
@@ -318,7 +318,7 @@ def test_submitting_tells_the_councils_officers(
 ):
     save(people, draft, every_team(arrangement))
     with django_capture_on_commit_callbacks(execute=True):
-        returns.workforce_return_submit(by=people["manager"], workforce_return=draft)
+        services.workforce_return_submit(by=people["manager"], workforce_return=draft)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         people[who].email for who in ["other-officer", "officer"]
     )
@@ -332,12 +332,12 @@ def test_submitting_tells_the_councils_officers(
 def test_only_the_trusts_managers_submit(people, arrangement, draft, who):
     save(people, draft, every_team(arrangement))
     with pytest.raises(PermissionDenied):
-        returns.workforce_return_submit(by=people[who], workforce_return=draft)
+        services.workforce_return_submit(by=people[who], workforce_return=draft)
 
 
 def test_a_submitted_return_cannot_be_submitted_again(people, submitted):
     with pytest.raises(ValidationError, match="Only a draft or returned"):
-        returns.workforce_return_submit(by=people["manager"], workforce_return=submitted)
+        services.workforce_return_submit(by=people["manager"], workforce_return=submitted)
 
 
 # --- Approving, returning ---------------------------------------------------------------------
@@ -345,12 +345,12 @@ def test_a_submitted_return_cannot_be_submitted_again(people, submitted):
 
 def test_each_council_approves_its_area_and_the_last_approval_completes_it(people, submitted):
     with mock.patch("trust_portal.dashboards.services.recompute_request") as delay:
-        assert not returns.workforce_return_approve(
+        assert not services.workforce_return_approve(
             by=people["officer"], workforce_return=submitted
         )
         submitted.refresh_from_db()
         assert submitted.state == State.SUBMITTED
-        assert returns.workforce_return_approve(
+        assert services.workforce_return_approve(
             by=people["other-officer"], workforce_return=submitted
         )
     submitted.refresh_from_db()
@@ -365,8 +365,8 @@ def test_the_final_approval_queues_the_dashboards_recompute_after_commit(
         mock.patch("trust_portal.dashboards.services.recompute_request") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        returns.workforce_return_approve(by=people["officer"], workforce_return=submitted)
-        returns.workforce_return_approve(by=people["other-officer"], workforce_return=submitted)
+        services.workforce_return_approve(by=people["officer"], workforce_return=submitted)
+        services.workforce_return_approve(by=people["other-officer"], workforce_return=submitted)
     delay.assert_called_once_with(arrangement_id=submitted.arrangement.pk)
 
 
@@ -383,25 +383,25 @@ def test_approval_emails_the_councils_and_the_trust(
 @pytest.mark.parametrize("who", NOT_AN_OFFICER)
 def test_only_the_commissioning_councils_officers_approve(people, submitted, who):
     with pytest.raises(PermissionDenied):
-        returns.workforce_return_approve(by=people[who], workforce_return=submitted)
+        services.workforce_return_approve(by=people[who], workforce_return=submitted)
 
 
 def test_a_council_approves_its_area_once(people, submitted):
-    returns.workforce_return_approve(by=people["officer"], workforce_return=submitted)
+    services.workforce_return_approve(by=people["officer"], workforce_return=submitted)
     with pytest.raises(ValidationError, match="already decided"):
-        returns.workforce_return_approve(by=people["officer"], workforce_return=submitted)
+        services.workforce_return_approve(by=people["officer"], workforce_return=submitted)
 
 
 def test_a_draft_cannot_be_approved(people, draft):
     with pytest.raises(ValidationError, match="Only a submitted return"):
-        returns.workforce_return_approve(by=people["officer"], workforce_return=draft)
+        services.workforce_return_approve(by=people["officer"], workforce_return=draft)
 
 
 def test_an_officer_returns_it_with_a_query_and_the_trust_is_told(
     people, submitted, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        returns.workforce_return_send_back(
+        services.workforce_return_send_back(
             by=people["other-officer"],
             workforce_return=submitted,
             query="MASH North's vacancies look high.",
@@ -414,7 +414,7 @@ def test_an_officer_returns_it_with_a_query_and_the_trust_is_told(
 
 def test_a_query_must_say_something(people, submitted):
     with pytest.raises(ValidationError, match="Say what the trust needs"):
-        returns.workforce_return_send_back(
+        services.workforce_return_send_back(
             by=people["other-officer"], workforce_return=submitted, query="  "
         )
 
@@ -422,26 +422,26 @@ def test_a_query_must_say_something(people, submitted):
 @pytest.mark.parametrize("who", NOT_AN_OFFICER)
 def test_only_the_commissioning_councils_officers_return_it(people, submitted, who):
     with pytest.raises(PermissionDenied):
-        returns.workforce_return_send_back(by=people[who], workforce_return=submitted, query="?")
+        services.workforce_return_send_back(by=people[who], workforce_return=submitted, query="?")
 
 
 def test_a_returned_return_is_changed_and_submitted_again(people, arrangement, submitted, team):
-    returns.workforce_return_send_back(
+    services.workforce_return_send_back(
         by=people["other-officer"], workforce_return=submitted, query="Check the caseloads"
     )
     save(people, submitted, {team.pk: row(open_cases="38")})
-    returns.workforce_return_submit(by=people["manager"], workforce_return=submitted)
+    services.workforce_return_submit(by=people["manager"], workforce_return=submitted)
     approve_both(people, submitted)
     assert submitted.state == State.APPROVED
 
 
 def test_a_change_after_submission_withdraws_the_approvals_given(people, submitted, team):
-    returns.workforce_return_approve(by=people["officer"], workforce_return=submitted)
+    services.workforce_return_approve(by=people["officer"], workforce_return=submitted)
     save(people, submitted, {team.pk: row(open_cases="39")})
     assert not submitted.current_decisions().exists()
     assert submitted.events.filter(action=Event.Action.APPROVALS_WITHDRAWN).exists()
     # Both councils must approve again.
-    returns.workforce_return_approve(by=people["other-officer"], workforce_return=submitted)
+    services.workforce_return_approve(by=people["other-officer"], workforce_return=submitted)
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
 
@@ -459,12 +459,12 @@ def test_a_correction_is_a_new_draft_holding_a_copy_of_the_approved_figures(
     people, submitted, team
 ):
     approved = approve_both(people, submitted)
-    correction = returns.workforce_return_correct(
+    correction = services.workforce_return_correct(
         by=people["manager"], workforce_return=approved, reason="Agency FTE double counted"
     )
     assert (correction.revision, correction.state) == (2, State.DRAFT)
     assert correction.revision_reason == "Agency FTE double counted"
-    fields = list(returns.FIELDS)
+    fields = list(services.FIELDS)
     before = list(approved.figures.order_by("team_id").values_list("team_id", *fields))
     after = list(correction.figures.order_by("team_id").values_list("team_id", *fields))
     assert after == before
@@ -476,11 +476,11 @@ def test_the_approved_revision_stays_in_use_until_the_correction_is_approved(
     people, submitted, team
 ):
     approved = approve_both(people, submitted)
-    correction = returns.workforce_return_correct(
+    correction = services.workforce_return_correct(
         by=people["manager"], workforce_return=approved, reason="Typo"
     )
     save(people, correction, {team.pk: row(open_cases="44")})
-    returns.workforce_return_submit(by=people["manager"], workforce_return=correction)
+    services.workforce_return_submit(by=people["manager"], workforce_return=correction)
     approved.refresh_from_db()
     assert approved.state == State.APPROVED
     approve_both(people, correction)
@@ -492,23 +492,23 @@ def test_the_approved_revision_stays_in_use_until_the_correction_is_approved(
 
 def test_a_correction_needs_a_reason_and_an_approved_return(people, submitted):
     with pytest.raises(ValidationError, match="Only the approved return"):
-        returns.workforce_return_correct(
+        services.workforce_return_correct(
             by=people["manager"], workforce_return=submitted, reason="x"
         )
     approved = approve_both(people, submitted)
     with pytest.raises(ValidationError, match="Say why"):
-        returns.workforce_return_correct(
+        services.workforce_return_correct(
             by=people["manager"], workforce_return=approved, reason=" "
         )
 
 
 def test_one_correction_at_a_time(people, submitted):
     approved = approve_both(people, submitted)
-    returns.workforce_return_correct(
+    services.workforce_return_correct(
         by=people["manager"], workforce_return=approved, reason="First"
     )
     with pytest.raises(ValidationError, match="already under way"):
-        returns.workforce_return_correct(
+        services.workforce_return_correct(
             by=people["manager"], workforce_return=approved, reason="Second"
         )
 
@@ -517,4 +517,4 @@ def test_one_correction_at_a_time(people, submitted):
 def test_only_the_trusts_managers_correct(people, submitted, who):
     approved = approve_both(people, submitted)
     with pytest.raises(PermissionDenied):
-        returns.workforce_return_correct(by=people[who], workforce_return=approved, reason="x")
+        services.workforce_return_correct(by=people[who], workforce_return=approved, reason="x")

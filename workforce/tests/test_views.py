@@ -17,7 +17,7 @@ from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.services import snapshot_recompute
-from workforce import returns
+from workforce import services
 from workforce.models import Team, WorkforceReturn
 from workforce.tests.conftest import every_team, row
 
@@ -46,7 +46,7 @@ def demo(month: str) -> WorkforceReturn:
 
 @pytest.fixture
 def draft(cast, nct):
-    return returns.workforce_return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
+    return services.workforce_return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
 
 
 def csv_rows(response):
@@ -393,7 +393,7 @@ def test_posts_that_do_not_add_up_are_shown_beside_the_establishment(cast, clien
 def test_a_stale_page_is_told_and_shown_the_latest_figures(cast, client_for, nct, draft):
     team = Team.objects.filter(arrangement=nct).first()
     stale = form_data(draft, {team.pk: row(open_cases="99", workers_holding_cases="9")})
-    returns.workforce_return_save(
+    services.workforce_return_save(
         by=cast["nct-manager"],
         workforce_return=draft,
         expected_version=draft.lock_version,
@@ -411,13 +411,13 @@ def test_a_locked_month_sends_the_trust_back_to_it(cast, client_for):
 
 
 def test_council_officers_cannot_enter_figures(cast, client_for, nct, draft):
-    returns.workforce_return_save(
+    services.workforce_return_save(
         by=cast["nct-manager"],
         workforce_return=draft,
         expected_version=draft.lock_version,
         teams=every_team(nct),
     )
-    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    services.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
     assert client_for(cast["wnc-officer"]).get(url(draft, "return-edit")).status_code == 403
 
 
@@ -445,7 +445,7 @@ def test_the_review_lists_what_stops_submission(cast, client_for, draft):
 def test_the_trust_submits_and_each_council_approves_its_area_on_the_page(
     cast, client_for, nct, draft, mailoutbox, django_capture_on_commit_callbacks
 ):
-    returns.workforce_return_save(
+    services.workforce_return_save(
         by=cast["nct-manager"],
         workforce_return=draft,
         expected_version=draft.lock_version,
@@ -470,13 +470,13 @@ def test_submitting_too_early_says_what_is_missing(cast, client_for, draft):
 
 
 def test_an_officer_returns_it_with_a_query(cast, client_for, nct, draft):
-    returns.workforce_return_save(
+    services.workforce_return_save(
         by=cast["nct-manager"],
         workforce_return=draft,
         expected_version=draft.lock_version,
         teams=every_team(nct),
     )
-    returns.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
+    services.workforce_return_submit(by=cast["nct-manager"], workforce_return=draft)
     client = client_for(cast["nnc-officer"])
     assert client.post(url(draft, "return-send-back"), {"query": ""}).status_code == 200
     client.post(url(draft, "return-send-back"), {"query": "Check the agency FTE"})

@@ -18,7 +18,7 @@ from performance.extract import (
     ExtractRejected,
     check_and_compute,
 )
-from performance.uploads import extract_settings
+from performance.services.uploads import extract_settings
 from trust_portal.accounts.models import Arrangement
 
 

@@ -17,11 +17,11 @@ import pytest
 
 from contracts import budget
 from contracts.models import BudgetReturn
-from performance import returns as performance_returns
 from performance.models import Indicator, MonthlyReturn
+from performance.services import returns as performance_returns
 from performance.tests.factories import IndicatorFactory
 from trust_portal.approvals import services
-from workforce import returns as workforce_returns
+from workforce import services as workforce_returns
 from workforce.models import Team, WorkforceReturn
 from workforce.tests.factories import TeamFactory
 

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from performance import forms, services
+from performance.forms.indicators import DefinitionForm, TargetForm
 from performance.models import Indicator, Target
+from performance.services.indicators import indicator_revise_definition, target_set
 from trust_portal.accounts.permissions import (
     Action,
     Kind,
@@ -77,12 +78,10 @@ def target_edit(request, code, indicator):
     require(request.user, Action.EDIT, Kind.TARGET)  # membership: just checked
     indicator = get_object_or_404(Indicator, code=indicator.upper())
     data = request.POST if request.method == "POST" else None
-    form = forms.TargetForm(
-        data, years=_years(arrangement), initial={"financial_year": _year(request)}
-    )
+    form = TargetForm(data, years=_years(arrangement), initial={"financial_year": _year(request)})
     if form.is_valid():
         try:
-            services.target_set(
+            target_set(
                 by=request.user, arrangement=arrangement, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as error:
@@ -109,12 +108,10 @@ def definition_revise(request, indicator):
         if current
         else {}
     )
-    form = forms.DefinitionForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = DefinitionForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         try:
-            services.indicator_revise_definition(
-                by=request.user, indicator=indicator, **form.cleaned_data
-            )
+            indicator_revise_definition(by=request.user, indicator=indicator, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

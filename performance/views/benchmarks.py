@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from performance import benchmarks
-from performance.benchmark_forms import BenchmarkForm, BenchmarkImportForm
+from performance.forms.benchmarks import BenchmarkForm, BenchmarkImportForm
 from performance.models import Benchmark
+from performance.services import benchmarks
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors

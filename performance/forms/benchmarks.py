@@ -1,8 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from performance import benchmarks
 from performance.models import Benchmark, Indicator
+from performance.services import benchmarks
 from trust_portal.govuk_forms import GovukForm
 
 

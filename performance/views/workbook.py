@@ -11,7 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from performance import workbook
-from performance.return_views import _return_or_404
+from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.exports import csv_response
 from trust_portal.govuk_forms import GovukForm

@@ -38,7 +38,7 @@ from performance.models import (
     MonthlyReturn,
     PerformanceSettings,
 )
-from performance.returns import cells_of
+from performance.services.returns import cells_of
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State

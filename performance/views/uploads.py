@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from performance import forms, uploads
+from performance.forms.uploads import ExtractUploadForm
 from performance.models import ExtractUpload, MonthlyReturn
-from performance.return_views import _return_or_404
+from performance.services import uploads
+from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
 from trust_portal.govuk_forms import add_service_errors
 
@@ -40,7 +41,7 @@ def extract_upload_new(request, code, month, revision):
         messages.error(request, "This return is locked. Start a correction to change it.")
         return redirect(monthly_return.get_absolute_url())
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = forms.ExtractUploadForm(*data)
+    form = ExtractUploadForm(*data)
     if form.is_valid():
         try:
             upload = uploads.extract_upload_start(

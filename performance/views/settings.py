@@ -7,17 +7,18 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from performance import forms, services
+from performance.forms.settings import PerformanceSettingsForm
 from performance.models import PerformanceSettings
+from performance.services.settings import performance_settings_update
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.govuk_forms import add_service_errors
 
-SETTINGS = forms.PerformanceSettingsForm.SETTINGS
-LABELS = {name: forms.PerformanceSettingsForm.base_fields[name].label for name in SETTINGS}
+SETTINGS = PerformanceSettingsForm.SETTINGS
+LABELS = {name: PerformanceSettingsForm.base_fields[name].label for name in SETTINGS}
 
 
 def _rows(own: PerformanceSettings) -> list[tuple[str, str, object]]:
-    fields = forms.PerformanceSettingsForm.base_fields
+    fields = PerformanceSettingsForm.base_fields
     return [(fields[name].label, fields[name].help_text, getattr(own, name)) for name in SETTINGS]
 
 
@@ -59,13 +60,13 @@ def settings_edit(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.EDIT, Kind.TARGET)  # membership: just checked
     own = PerformanceSettings.of(arrangement)
-    form = forms.PerformanceSettingsForm(
+    form = PerformanceSettingsForm(
         request.POST if request.method == "POST" else None,
         initial={name: getattr(own, name) for name in SETTINGS},
     )
     if form.is_valid():
         try:
-            services.performance_settings_update(
+            performance_settings_update(
                 by=request.user,
                 arrangement=arrangement,
                 reason=form.cleaned_data["reason"],

@@ -2,13 +2,14 @@
 (``trust_portal.approvals``) run their life; this declares what is particular to performance
 figures: the entry grid, and the review page's ratings, commentaries and extract uploads."""
 
-from performance import forms, returns
+from performance.forms.returns import CorrectionForm, QueryForm, ReturnFiguresForm, ReturnStartForm
 from performance.models import Indicator, MonthlyReturn
+from performance.services import returns
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 
 
 def figures_form(monthly_return, data=None):
-    return forms.ReturnFiguresForm(
+    return ReturnFiguresForm(
         data,
         cells=returns.cells_of(monthly_return.arrangement, Indicator.objects.all()),
         measurements={(m.indicator_id, m.area): m for m in monthly_return.measurements.all()},
@@ -45,9 +46,9 @@ KIND = ReturnKind(
         correct_heading="Correct an approved return",
         saved="Figures saved as a draft.",
     ),
-    start_form=forms.ReturnStartForm,
-    query_form=forms.QueryForm,
-    correction_form=forms.CorrectionForm,
+    start_form=ReturnStartForm,
+    query_form=QueryForm,
+    correction_form=CorrectionForm,
     figures_form=figures_form,
     figures_saved=figures_saved,
     review=review,
