@@ -446,7 +446,7 @@ def test_a_case_costed_in_a_year_without_an_agreed_contract_year_is_refused_whol
 def test_a_case_over_two_years_draws_from_each_years_provision(cast, nct, project, meeting):
     # The demo's 2025/26 is a draft (its rollover dropped the non-recurring Block 3 line):
     # give it a provision and agree it first.
-    from contracts import services as contract_services
+    from contracts.services import contracts as contract_services
 
     y2025 = ContractYear.objects.get(arrangement=nct, financial_year=2025)
     contract_services.funding_line_save(by=cast["wnc-officer"], contract_year=y2025,
