@@ -18,8 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils import timezone
 
-from contracts import budget, money, payments
+from contracts import money
 from contracts.models import BudgetReturn, ContractYear
+from contracts.services import budget, payments
 from trust_portal import block3
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig

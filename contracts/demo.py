@@ -8,8 +8,11 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from contracts import services
 from contracts.models import ContractYear, ServiceContract, Variation
+from contracts.services import contracts as contract_services
+from contracts.services import payments
+from contracts.services import variations as variation_services
+from contracts.services import years as year_services
 from trust_portal.accounts.models import Arrangement, Organisation, User
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "contracts.json"
@@ -40,7 +43,7 @@ def load_contracts(data, arrangement, officers, councils) -> int:
     for row in data["contracts"]:
         if ServiceContract.objects.filter(reference=row["reference"]).exists():
             continue
-        services.contract_create(
+        contract_services.contract_create(
             by=officers[row["council"]],
             arrangement=arrangement,
             council=councils[row["council"]],
@@ -58,7 +61,7 @@ def load_contracts(data, arrangement, officers, councils) -> int:
 def _agree(data, year: ContractYear, admin) -> None:
     """The year's split, set by an approved variation, then the year agreed."""
     split = data["split"]
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=User.objects.get(username=split["requested_by"]),
         contract_year=year,
         kind=Variation.Kind.SPLIT,
@@ -66,13 +69,13 @@ def _agree(data, year: ContractYear, admin) -> None:
         shares=split["shares"],
         basis=split["basis"],
     )
-    services.variation_approve(
+    variation_services.variation_approve(
         by=admin,
         variation=variation,
         decision_date=date.fromisoformat(split["decision_date"]),
         note="Demo: joint decision of the councils' executives (date synthetic).",
     )
-    services.contract_year_agree(
+    year_services.contract_year_agree(
         by=admin,
         contract_year=year,
         agreed_on=date.fromisoformat(data["agreed_on"]),
@@ -87,11 +90,11 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
     if existing:
         return existing
     officer = officers["WNC"]
-    year = services.contract_year_create(
+    year = year_services.contract_year_create(
         by=officer, arrangement=arrangement, financial_year=data["financial_year"]
     )
     for line in data["lines"]:
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=officer,
             contract_year=year,
             reason=f"Demo: scrutiny report 15 October 2024, {line['source']}",
@@ -102,7 +105,7 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
         )
     _agree(data, year, admin)
     for row in data["adjustments"]:
-        services.adjustment_save(
+        year_services.adjustment_save(
             by=officers[row["council"]],
             contract_year=year,
             reason=row["reason"],
@@ -114,7 +117,7 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
         if code == "synthetic":
             continue
         for instalment in year.instalments.filter(council__code=code).order_by("number")[:count]:
-            services.instalment_record_payment(
+            payments.instalment_record_payment(
                 by=officers[code],
                 instalment=instalment,
                 paid_on=instalment.due_on,
@@ -129,7 +132,7 @@ def load_rollover(year: ContractYear, officers) -> str:
     ).first()
     if following:
         return f"{following.label} exists"
-    new = services.contract_year_rollover(by=officers["WNC"], contract_year=year)
+    new = year_services.contract_year_rollover(by=officers["WNC"], contract_year=year)
     return f"{new.label} drafted from {year.label}"
 
 
@@ -139,8 +142,8 @@ MATTERS_FIXTURE = settings.BASE_DIR / "fixtures" / "reserved_matters.json"
 def load_reserved_matters(arrangement, officers) -> str:
     """The synthetic register of reserved matters and three decisions (decided, awaiting NNC,
     refused), each council's answer recorded by its own officer. Idempotent."""
-    from contracts import matters
     from contracts.models import ReservedDecision, ReservedMatter
+    from contracts.services import matters
 
     data = json.loads(MATTERS_FIXTURE.read_text())
     reason = "Demo: synthetic register (fixtures/reserved_matters.json)"
@@ -185,8 +188,9 @@ def load_budget_returns(arrangement, officers) -> str:
     manager enters and submits each month, each council's officer approves its area. Budgets
     are the report's spend mix of the contract sum, split to the penny. A month already there
     is left alone, so loading twice adds nothing."""
-    from contracts import budget, money
+    from contracts import money
     from contracts.models import BudgetReturn
+    from contracts.services import budget
 
     data = json.loads(BUDGET_FIXTURE.read_text())
     mix = {category: Decimal(row["percent"]) for category, row in data["budget_shares"].items()}

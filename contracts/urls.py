@@ -1,7 +1,14 @@
-"""Pages of contracts and money. Each part has its own section and views module."""
+"""Pages of contracts and money. Each part has its own section and views module
+(``contracts/views/``: contracts, years, variations, payments, budget, matters)."""
 
 from django.urls import path
 
+from contracts.views import budget as budget_views
+from contracts.views import contracts as views
+from contracts.views import matters as matter_views
+from contracts.views import payments as payment_views
+from contracts.views import variations as variation_views
+from contracts.views import years as year_views
 from trust_portal.approvals import views as approvals
 
 app_name = "contracts"
@@ -11,9 +18,8 @@ _year = "arrangements/<str:code>/contract-years/<int:year>/"
 
 urlpatterns = []
 
-# --- Contracts, contract years, lines, grants, adjustments, variations (contracts/views.py) ---
-from contracts import variation_views, views, year_views  # noqa: E402
-
+# --- Contracts, contract years, lines, grants, adjustments, variations (views/contracts.py,
+# years.py, variations.py) ---
 _contract = "arrangements/<str:code>/contracts/<str:reference>/"
 urlpatterns += [
     path("arrangements/<str:code>/contracts/", views.overview, name="overview"),
@@ -52,9 +58,7 @@ urlpatterns += [
     ),
 ]
 
-# --- Payments and the split calculator (contracts/payment_views.py) ---
-from contracts import payment_views  # noqa: E402
-
+# --- Payments and the split calculator (contracts/views/payments.py) ---
 _instalment = _year + "payments/<str:council>/<int:number>/"
 urlpatterns += [
     path(_year + "payments/", payment_views.payment_list, name="payment-list"),
@@ -63,9 +67,7 @@ urlpatterns += [
     path(_year + "split-calculator/", payment_views.split_calculator, name="split-calculator"),
 ]
 
-# --- Budget monitoring (contracts/budget_views.py) ---
-from contracts import budget_views  # noqa: E402
-
+# --- Budget monitoring (contracts/views/budget.py) ---
 budget = {"kind": budget_views.KIND}  # the shared pages of every kind of return, with this kind
 
 # One month, by revision: /arrangements/NCT/budget-monitoring/2024-10/1/…
@@ -81,9 +83,7 @@ urlpatterns += [
     path(_budget_month + "correct/", approvals.submission_correct, budget, name="budget-correct"),
 ]
 
-# --- Reserved matters (contracts/matter_views.py) ---
-from contracts import matter_views  # noqa: E402
-
+# --- Reserved matters (contracts/views/matters.py) ---
 _matters = "arrangements/<str:code>/reserved-matters/"
 _decision = "arrangements/<str:code>/reserved-decisions/<int:pk>/"
 urlpatterns += [

@@ -129,7 +129,7 @@ def new_decision():
     """A decision no council has answered yet (made inside the test)."""
     from datetime import date
 
-    from contracts import matters
+    from contracts.services import matters
     from trust_portal.accounts.models import User
 
     return matters.decision_record(

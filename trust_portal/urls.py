@@ -4,7 +4,6 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contracts import api as contracts_api
-from contracts import budget_api
 from performance import api as performance_api
 from transformation import api as transformation_api
 from trust_portal import errors
@@ -32,7 +31,6 @@ admin.site.site_url = "/"
 router = Router()
 for routes in (
     contracts_api.routes,
-    budget_api.routes,
     transformation_api.routes,
     performance_api.routes,
     accounts_api.routes,

@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from contracts import services
 from contracts.api.common import (
     CONTRACT,
     _arrangement,
@@ -20,6 +19,7 @@ from contracts.api.common import (
 from contracts.models import (
     ServiceContract,
 )
+from contracts.services import contracts as contract_services
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
 
@@ -126,7 +126,9 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         data = _valid(ContractInput, request.data)
         arrangement = _arrangement(request.user, data.pop("trust"))
         data["council"] = _council(arrangement, data["council"], "council")
-        contract = services.contract_create(by=request.user, arrangement=arrangement, **data)
+        contract = contract_services.contract_create(
+            by=request.user, arrangement=arrangement, **data
+        )
         return self._done(contract, status.HTTP_201_CREATED)
 
     @extend_schema(request=ContractChangeInput, responses=ContractSerializer)
@@ -137,9 +139,9 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         data = _valid(ContractChangeInput, request.data)
         obligations = data.pop("obligations", None)
         with transaction.atomic():  # the contract and its obligations change together
-            services.contract_update(by=request.user, contract=contract, **data)
+            contract_services.contract_update(by=request.user, contract=contract, **data)
             if obligations is not None:
-                services.contract_set_obligations(
+                contract_services.contract_set_obligations(
                     by=request.user,
                     contract=contract,
                     obligations=obligations,

@@ -11,7 +11,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts import matters
 from contracts.api.common import (
     CONTRACT,
     _arrangement,
@@ -19,12 +18,13 @@ from contracts.api.common import (
     _valid,
     _writing,
 )
-from contracts.matter_forms import DecisionFilter
+from contracts.forms.matters import DecisionFilter
 from contracts.models import (
     Consent,
     ReservedDecision,
     ReservedMatter,
 )
+from contracts.services import matters
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
 

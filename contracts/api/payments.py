@@ -9,7 +9,6 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts import services
 from contracts.api.common import (
     CONTRACT,
     _reason_in,
@@ -19,6 +18,7 @@ from contracts.models import (
     ContractYear,
     Instalment,
 )
+from contracts.services import payments
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 
@@ -118,7 +118,7 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         _paying_council_only(request, instalment, "record")
         data = RecordInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=request.user, instalment=instalment, **data.validated_data
         )
         instalment.refresh_from_db()
@@ -132,6 +132,6 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         instalment = self.get_object()
         _paying_council_only(request, instalment, "correct")
         reason = _valid(UndoInput, request.data)["reason"]
-        services.instalment_undo_payment(by=request.user, instalment=instalment, reason=reason)
+        payments.instalment_undo_payment(by=request.user, instalment=instalment, reason=reason)
         instalment.refresh_from_db()
         return Response(InstalmentSerializer(instalment).data)

@@ -17,7 +17,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts import services
 from contracts.api.common import (
     CONTRACT,
     _money_in,
@@ -31,6 +30,7 @@ from contracts.models import (
     FundingLine,
     Variation,
 )
+from contracts.services import variations as variation_services
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 
@@ -228,7 +228,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
             line = year.lines.filter(pk=line_id).first()
             if line is None:
                 raise ValidationError({"line": "Choose a line of this contract year, by its id."})
-        variation = services.variation_request(
+        variation = variation_services.variation_request(
             by=request.user, contract_year=year, line=line, **data
         )
         return self._done(variation, status.HTTP_201_CREATED)
@@ -241,7 +241,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
         """Approve and apply it on the councils' joint decision (administrators); the year's
         payment schedule and dashboards follow."""
         variation = self.get_object()
-        services.variation_approve(
+        variation_services.variation_approve(
             by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
         )
         return self._done(variation)
@@ -253,7 +253,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
     def reject(self, request, key=None):
         """Record the councils' rejection, with why (administrators)."""
         variation = self.get_object()
-        services.variation_reject(
+        variation_services.variation_reject(
             by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
         )
         return self._done(variation)
@@ -263,5 +263,5 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
     def withdraw(self, request, key=None):
         """Withdraw a variation awaiting decision (council officers)."""
         variation = self.get_object()
-        services.variation_withdraw(by=request.user, variation=variation)
+        variation_services.variation_withdraw(by=request.user, variation=variation)
         return self._done(variation)

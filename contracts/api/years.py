@@ -20,7 +20,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contracts import money, services
+from contracts import money
 from contracts.api.common import (
     CONTRACT,
     REMOVE_REASON,
@@ -40,6 +40,7 @@ from contracts.models import (
     FundingLine,
     PassportedGrant,
 )
+from contracts.services import years as year_services
 from trust_portal import block3
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
@@ -273,8 +274,8 @@ LINES = YearRows(
     "funded_by",
     LineInput,
     LineSerializer,
-    services.funding_line_save,
-    services.funding_line_remove,
+    year_services.funding_line_save,
+    year_services.funding_line_remove,
 )
 GRANTS = YearRows(
     "grants",
@@ -283,8 +284,8 @@ GRANTS = YearRows(
     "council",
     GrantInput,
     GrantSerializer,
-    services.grant_save,
-    services.grant_remove,
+    year_services.grant_save,
+    year_services.grant_remove,
 )
 ADJUSTMENTS = YearRows(
     "adjustments",
@@ -293,8 +294,8 @@ ADJUSTMENTS = YearRows(
     "council",
     AdjustmentInput,
     AdjustmentSerializer,
-    services.adjustment_save,
-    services.adjustment_remove,
+    year_services.adjustment_save,
+    year_services.adjustment_remove,
 )
 
 
@@ -370,7 +371,7 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         year before instead."""
         data = _valid(ContractYearInput, request.data)
         arrangement = _arrangement(request.user, data.pop("trust"))
-        year = services.contract_year_create(by=request.user, arrangement=arrangement, **data)
+        year = year_services.contract_year_create(by=request.user, arrangement=arrangement, **data)
         return self._done(year, status.HTTP_201_CREATED)
 
     def _add(self, request, rows: YearRows):
@@ -449,7 +450,7 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         """Record the councils' joint agreement of a draft year (administrators); its payment
         schedule starts."""
         year = self.get_object()
-        services.contract_year_agree(
+        year_services.contract_year_agree(
             by=request.user, contract_year=year, **_valid(AgreeInput, request.data)
         )
         return self._done(year)
@@ -459,5 +460,5 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
     def rollover(self, request, key=None):
         """Start next year as a draft from this one (council officers): recurring lines and the
         split are copied; non-recurring lines, grants and adjustments are not."""
-        new = services.contract_year_rollover(by=request.user, contract_year=self.get_object())
+        new = year_services.contract_year_rollover(by=request.user, contract_year=self.get_object())
         return self._done(new, status.HTTP_201_CREATED)

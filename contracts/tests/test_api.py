@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from contracts import matters, money, services
+from contracts import money
 from contracts.models import ContractYear, Instalment, ReservedMatter
+from contracts.services import matters, payments
 from trust_portal.accounts.models import Arrangement
 
 
@@ -411,7 +412,7 @@ def test_the_decision_log_takes_a_fixed_number_of_queries(api_for, cast, django_
 def test_a_payment_recorded_through_the_api_moves_the_figures_the_pages_show(api_for, cast):
     # The API and the pages share one service: what one records, the other reads.
     instalment = unpaid_nnc_instalment()
-    services.instalment_record_payment(
+    payments.instalment_record_payment(
         by=cast["nnc-officer"],
         instalment=instalment,
         paid_on=date(2025, 3, 3),

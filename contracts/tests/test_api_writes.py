@@ -14,7 +14,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import CAST
-from contracts import services
 from contracts.models import (
     Adjustment,
     Consent,
@@ -28,6 +27,8 @@ from contracts.models import (
     ServiceContract,
     Variation,
 )
+from contracts.services import variations as variation_services
+from contracts.services import years as year_services
 from trust_portal.accounts.models import Organisation, User
 
 API = "/api/v1"
@@ -80,7 +81,7 @@ def wnc_adjustment() -> Adjustment:
 
 
 def a_grant() -> PassportedGrant:
-    return services.grant_save(
+    return year_services.grant_save(
         by=User.objects.get(username="nnc-officer"),
         contract_year=year(2024),
         reason="Grant letter of 1 May 2024",
@@ -91,7 +92,7 @@ def a_grant() -> PassportedGrant:
 
 
 def a_requested_split(financial_year=2025) -> Variation:
-    return services.variation_request(
+    return variation_services.variation_request(
         by=User.objects.get(username="wnc-officer"),
         contract_year=year(financial_year),
         kind=Variation.Kind.SPLIT,

@@ -11,8 +11,8 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from contracts import budget
 from contracts.models import BudgetLine, BudgetReturn, ContractYear, CostShare
+from contracts.services import budget
 from contracts.tests.factories import ContractYearFactory, CostShareFactory
 from trust_portal.approvals.models import Event, State
 from trust_portal.approvals.services import ConcurrentChange

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from contracts import budget
 from contracts.models import BudgetReturn
+from contracts.services import budget
 from trust_portal.accounts.models import Arrangement
 
 BASE = "/api/v1/budget-monitoring/"

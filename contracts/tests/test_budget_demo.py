@@ -5,8 +5,9 @@ again. Everything else about budget monitoring is tested on factories in test_bu
 from datetime import date
 from decimal import Decimal
 
-from contracts import budget, money
+from contracts import money
 from contracts.models import BudgetLine, BudgetReturn, ContractYear
+from contracts.services import budget
 from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import Event, State
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import budget
 from contracts.models import BudgetReturn
+from contracts.services import budget
 from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import State
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from contracts import money, services
+from contracts import money
 from contracts.models import (
     ContractYear,
     CostShare,
@@ -17,6 +17,9 @@ from contracts.models import (
     ServiceContract,
     Variation,
 )
+from contracts.services import contracts as contract_services
+from contracts.services import variations as variation_services
+from contracts.services import years as year_services
 from trust_portal.accounts.models import Arrangement, Organisation
 
 D = Decimal
@@ -43,7 +46,7 @@ def y2025(cast):
 
 
 def split_variation(cast, year, shares, who="wnc-officer"):
-    return services.variation_request(
+    return variation_services.variation_request(
         by=cast[who],
         contract_year=year,
         kind=Variation.Kind.SPLIT,
@@ -54,7 +57,7 @@ def split_variation(cast, year, shares, who="wnc-officer"):
 
 
 def approve(cast, variation, day=date(2025, 3, 1)):
-    services.variation_approve(by=cast["admin"], variation=variation, decision_date=day)
+    variation_services.variation_approve(by=cast["admin"], variation=variation, decision_date=day)
 
 
 # --- The demo, from the October 2024 scrutiny report -----------------------------------------
@@ -93,7 +96,7 @@ def contract(cast, nct, councils, who="wnc-officer", council="WNC", **changes):
         "ends_on": date(2033, 3, 31),
     }
     fields.update(changes)
-    return services.contract_create(
+    return contract_services.contract_create(
         by=cast[who],
         arrangement=nct,
         council=councils[council],
@@ -162,8 +165,12 @@ def test_an_officer_of_another_arrangement_cannot_record_a_contract_here(cast, n
 def test_changing_a_contract_needs_a_reason_and_keeps_it(cast):
     wnc = ServiceContract.objects.get(reference="NCT-SC-WNC-2023")
     with pytest.raises(ValidationError, match="Say why"):
-        services.contract_update(by=cast["wnc-officer"], contract=wnc, reason=" ", title="New")
-    services.contract_update(by=cast["wnc-officer"], contract=wnc, reason="Renamed", title="New")
+        contract_services.contract_update(
+            by=cast["wnc-officer"], contract=wnc, reason=" ", title="New"
+        )
+    contract_services.contract_update(
+        by=cast["wnc-officer"], contract=wnc, reason="Renamed", title="New"
+    )
     assert wnc.history.first().history_change_reason == "Renamed"
 
 
@@ -171,7 +178,7 @@ def test_changing_a_contract_needs_a_reason_and_keeps_it(cast):
 
 
 def test_a_draft_years_lines_are_changed_directly_with_a_reason(cast, y2025):
-    line = services.funding_line_save(
+    line = year_services.funding_line_save(
         by=cast["nnc-officer"],
         contract_year=y2025,
         reason="Pay award",
@@ -183,7 +190,7 @@ def test_a_draft_years_lines_are_changed_directly_with_a_reason(cast, y2025):
     assert line.amount == D("1250000.50")
     assert line.history.first().history_change_reason == "Pay award"
     pk = line.pk
-    services.funding_line_remove(by=cast["nnc-officer"], line=line, reason="Not needed")
+    year_services.funding_line_remove(by=cast["nnc-officer"], line=line, reason="Not needed")
     assert not FundingLine.objects.filter(pk=pk).exists()
     removal = FundingLine.history.get(id=pk, history_type="-")
     assert removal.history_user == cast["nnc-officer"]
@@ -205,7 +212,7 @@ def test_a_draft_years_lines_are_changed_directly_with_a_reason(cast, y2025):
 )
 def test_an_amount_is_pounds_and_pence(cast, y2025, amount, message):
     with pytest.raises(ValidationError, match=message):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast["wnc-officer"],
             contract_year=y2025,
             reason="r",
@@ -218,7 +225,7 @@ def test_an_amount_is_pounds_and_pence(cast, y2025, amount, message):
 
 def test_core_funding_is_always_recurring(cast, y2025):
     with pytest.raises(ValidationError, match="always recurring"):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast["wnc-officer"],
             contract_year=y2025,
             reason="r",
@@ -231,7 +238,7 @@ def test_core_funding_is_always_recurring(cast, y2025):
 
 def test_only_block_3_may_be_funded_by_one_council(cast, y2025, councils):
     with pytest.raises(ValidationError, match="Only a Block 3"):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast["wnc-officer"],
             contract_year=y2025,
             reason="r",
@@ -246,7 +253,7 @@ def test_only_block_3_may_be_funded_by_one_council(cast, y2025, councils):
 def test_an_agreed_years_lines_change_only_through_variations(cast, y2024):
     line = y2024.lines.first()
     with pytest.raises(ValidationError, match="only through a variation"):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast["wnc-officer"],
             contract_year=y2024,
             line=line,
@@ -261,7 +268,7 @@ def test_an_agreed_years_lines_change_only_through_variations(cast, y2024):
 @pytest.mark.parametrize("who", ["nct-manager", "dfe-observer", "admin", "occ-officer"])
 def test_only_the_arrangements_council_officers_edit_lines(cast, y2025, who):
     with pytest.raises(PermissionDenied):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast[who],
             contract_year=y2025,
             reason="r",
@@ -305,13 +312,15 @@ def test_an_approved_split_replaces_the_old_and_keeps_what_it_replaced(cast, y20
 @pytest.fixture
 def agreed_2025(cast, y2025):
     """2025/26 agreed, with nothing paid yet."""
-    services.contract_year_agree(by=cast["admin"], contract_year=y2025, agreed_on=date(2025, 3, 20))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=y2025, agreed_on=date(2025, 3, 20)
+    )
     return y2025
 
 
 def test_a_variation_changing_an_agreed_line_follows_into_the_instalments(cast, agreed_2025):
     line = agreed_2025.lines.get(block=2, recurring=True)
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=cast["nnc-officer"],
         contract_year=agreed_2025,
         kind=Variation.Kind.CHANGE_LINE,
@@ -331,7 +340,7 @@ def test_a_variation_changing_an_agreed_line_follows_into_the_instalments(cast, 
 
 def test_a_change_a_fully_paid_council_cannot_spread_becomes_its_balancing_payment(cast, y2024):
     line = y2024.lines.get(block=1)
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=cast["wnc-officer"],
         contract_year=y2024,
         kind=Variation.Kind.CHANGE_LINE,
@@ -346,7 +355,7 @@ def test_a_change_a_fully_paid_council_cannot_spread_becomes_its_balancing_payme
 
 def test_variations_to_a_draft_year_are_for_its_split_only(cast, y2025):
     with pytest.raises(ValidationError, match="change its lines directly"):
-        services.variation_request(
+        variation_services.variation_request(
             by=cast["wnc-officer"],
             contract_year=y2025,
             kind=Variation.Kind.ADD_LINE,
@@ -358,7 +367,7 @@ def test_variations_to_a_draft_year_are_for_its_split_only(cast, y2025):
 
 
 def test_adding_and_removing_lines_by_variation(cast, agreed_2025):
-    added = services.variation_request(
+    added = variation_services.variation_request(
         by=cast["wnc-officer"],
         contract_year=agreed_2025,
         kind=Variation.Kind.ADD_LINE,
@@ -371,7 +380,7 @@ def test_adding_and_removing_lines_by_variation(cast, agreed_2025):
     added.refresh_from_db()
     assert added.line.name == "Exploitation hub" and not added.line.recurring
     assert money.year_figures(agreed_2025).contract_sum == D("177746000.00")
-    removed = services.variation_request(
+    removed = variation_services.variation_request(
         by=cast["nnc-officer"],
         contract_year=agreed_2025,
         kind=Variation.Kind.REMOVE_LINE,
@@ -388,7 +397,7 @@ def test_only_administrators_decide_variations(cast, y2025):
     variation = split_variation(cast, y2025, {"WNC": "50", "NNC": "50"})
     for who in ["wnc-officer", "nnc-officer", "nct-manager", "dfe-observer"]:
         with pytest.raises(PermissionDenied):
-            services.variation_approve(
+            variation_services.variation_approve(
                 by=cast[who], variation=variation, decision_date=date(2025, 1, 1)
             )
 
@@ -402,10 +411,10 @@ def test_a_decision_cannot_be_dated_in_the_future(cast, y2025):
 def test_a_rejection_needs_a_reason_and_changes_nothing(cast, y2025):
     variation = split_variation(cast, y2025, {"WNC": "50", "NNC": "50"})
     with pytest.raises(ValidationError, match="why"):
-        services.variation_reject(
+        variation_services.variation_reject(
             by=cast["admin"], variation=variation, decision_date=date(2025, 1, 1), note=""
         )
-    services.variation_reject(
+    variation_services.variation_reject(
         by=cast["admin"],
         variation=variation,
         decision_date=date(2025, 1, 1),
@@ -420,7 +429,7 @@ def test_a_rejection_needs_a_reason_and_changes_nothing(cast, y2025):
 
 def test_a_requester_may_withdraw_a_pending_variation(cast, y2025):
     variation = split_variation(cast, y2025, {"WNC": "50", "NNC": "50"})
-    services.variation_withdraw(by=cast["nnc-officer"], variation=variation)
+    variation_services.variation_withdraw(by=cast["nnc-officer"], variation=variation)
     variation.refresh_from_db()
     assert variation.state == Variation.State.WITHDRAWN
 
@@ -435,11 +444,11 @@ def test_variations_are_numbered_within_their_year(cast, y2025):
 
 
 def test_agreeing_a_year_needs_a_split_and_core_funding(cast, nct):
-    year = services.contract_year_create(
+    year = year_services.contract_year_create(
         by=cast["wnc-officer"], arrangement=nct, financial_year=2030
     )
     with pytest.raises(ValidationError) as caught:
-        services.contract_year_agree(
+        year_services.contract_year_agree(
             by=cast["admin"], contract_year=year, agreed_on=date(2025, 1, 1)
         )
     assert caught.value.messages == [
@@ -450,14 +459,16 @@ def test_agreeing_a_year_needs_a_split_and_core_funding(cast, nct):
 
 def test_only_administrators_record_a_years_agreement(cast, y2025):
     with pytest.raises(PermissionDenied):
-        services.contract_year_agree(
+        year_services.contract_year_agree(
             by=cast["wnc-officer"], contract_year=y2025, agreed_on=date(2025, 3, 1)
         )
 
 
 def test_agreement_starts_the_payment_schedule(cast, y2025):
     assert not y2025.instalments.exists()
-    services.contract_year_agree(by=cast["admin"], contract_year=y2025, agreed_on=date(2025, 3, 1))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=y2025, agreed_on=date(2025, 3, 1)
+    )
     y2025.refresh_from_db()
     assert y2025.state == ContractYear.State.AGREED and y2025.agreed_by == cast["admin"]
     figures = money.year_figures(y2025)
@@ -477,7 +488,7 @@ def test_rollover_copies_recurring_lines_and_the_split_only(y2024, y2025):
 
 def test_a_year_cannot_be_rolled_over_twice(cast, y2024):
     with pytest.raises(ValidationError, match="2025/26 already has a contract year"):
-        services.contract_year_rollover(by=cast["wnc-officer"], contract_year=y2024)
+        year_services.contract_year_rollover(by=cast["wnc-officer"], contract_year=y2024)
 
 
 # --- Grants and adjustments --------------------------------------------------------------------
@@ -487,7 +498,7 @@ def test_a_passported_grant_adds_to_one_councils_contribution_outside_the_split(
     cast, y2025, councils
 ):
     before = money.year_figures(y2025)
-    services.grant_save(
+    year_services.grant_save(
         by=cast["nnc-officer"],
         contract_year=y2025,
         reason="Grant letter",
@@ -503,7 +514,7 @@ def test_a_passported_grant_adds_to_one_councils_contribution_outside_the_split(
 
 def test_a_grant_must_go_to_one_of_the_trusts_councils(cast, y2025, councils):
     with pytest.raises(ValidationError, match="one of the trust's councils"):
-        services.grant_save(
+        year_services.grant_save(
             by=cast["nnc-officer"],
             contract_year=y2025,
             reason="r",
@@ -514,7 +525,7 @@ def test_a_grant_must_go_to_one_of_the_trusts_councils(cast, y2025, councils):
 
 
 def test_a_block_3_line_funded_by_one_council_falls_to_that_council(cast, y2025, councils):
-    services.funding_line_save(
+    year_services.funding_line_save(
         by=cast["wnc-officer"],
         contract_year=y2025,
         reason="r",
@@ -532,7 +543,7 @@ def test_a_block_3_line_funded_by_one_council_falls_to_that_council(cast, y2025,
 @pytest.mark.parametrize("typed", ["1e30", "-1e30", "Infinity", "NaN"])
 def test_absurd_amounts_are_refused_with_a_message_not_a_crash(cast, y2025, typed):
     with pytest.raises(ValidationError):
-        services.funding_line_save(
+        year_services.funding_line_save(
             by=cast["wnc-officer"],
             contract_year=y2025,
             reason="r",
@@ -551,7 +562,7 @@ def test_an_absurd_share_is_refused_with_a_message(cast, y2025):
 def test_a_rejection_cannot_be_dated_in_the_future(cast, y2025):
     variation = split_variation(cast, y2025, {"WNC": "50", "NNC": "50"})
     with pytest.raises(ValidationError, match="today or earlier"):
-        services.variation_reject(
+        variation_services.variation_reject(
             by=cast["admin"],
             variation=variation,
             note="No",

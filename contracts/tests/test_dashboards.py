@@ -11,8 +11,11 @@ from unittest import mock
 
 import pytest
 
-from contracts import budget, dashboards, services
+from contracts import dashboards
 from contracts.models import BudgetReturn, ContractYear, FundingLine, Variation
+from contracts.services import budget, payments
+from contracts.services import variations as variation_services
+from contracts.services import years as year_services
 from trust_portal.accounts.models import Arrangement, Organisation
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builders
@@ -139,7 +142,7 @@ def test_each_councils_contribution_and_the_totals_add_up_exactly(nct, on_day):
 
 
 def test_a_passported_grant_adds_to_that_councils_contribution_only(cast, nct, year, on_day):
-    services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant passed on",
+    year_services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant passed on",
                         council=Organisation.objects.get(code="WNC"),
                         name="Staying Put grant", amount="12,345.67")  # fmt: skip
     found = block(build(nct), "contributions")
@@ -157,7 +160,9 @@ def test_a_draft_year_is_left_out(nct, draft, on_day):
 
 
 def test_a_year_once_agreed_joins_the_chart_and_its_split(cast, nct, draft, on_day):
-    services.contract_year_agree(by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
+    )
     data = build(nct)
     assert data["period"] == "2025/26"
     # The rollover carried the recurring lines: Block 1 and Block 2's recurring line.
@@ -179,12 +184,12 @@ def test_a_year_once_agreed_joins_the_chart_and_its_split(cast, nct, draft, on_d
 
 def test_a_variation_changes_the_figures_once_approved_not_before(cast, nct, year, on_day):
     core = year.lines.get(block=FundingLine.Block.CORE)
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=cast["wnc-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
         amount="177,429,100.00", reason="Pay award",
     )  # fmt: skip
     assert rows(build(nct), "contract-sum")[0][1] == "177429000.00"
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 1, 9)
     )
     data = build(nct)
@@ -245,7 +250,7 @@ def test_the_payments_page_is_a_range_page_of_months(nct, on_day):
 
 def test_a_recorded_payment_is_shown(cast, nct, year, on_day):
     last = year.instalments.get(council__code="NNC", number=12)
-    services.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
+    payments.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
                                        paid_on=date(2025, 3, 3), reference="BACS 1")  # fmt: skip
     assert rows(build(nct), "payment-position")[-1][4:6] == ["180009000.00", "0.00"]
 
@@ -330,7 +335,12 @@ def test_the_pack_has_a_finance_summary_for_each_agreed_year(nct, on_day):
 
 @pytest.fixture
 def queued():
-    with mock.patch("contracts.services.snapshot_queue_recompute") as patched:
+    # The contract year's writes and the payment schedule's both queue it: one mock for both.
+    patched = mock.MagicMock()
+    with (
+        mock.patch("contracts.services.years.snapshot_queue_recompute", patched),
+        mock.patch("contracts.services.payments.snapshot_queue_recompute", patched),
+    ):
         yield patched
 
 
@@ -341,53 +351,55 @@ def assert_queued_for(patched, arrangement):
 
 def test_recording_and_undoing_a_payment_queue_a_recompute(cast, nct, year, queued):
     last = year.instalments.get(council__code="NNC", number=12)
-    services.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
+    payments.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
                                        paid_on=date(2025, 3, 3), reference="BACS 1")  # fmt: skip
     assert_queued_for(queued, nct)
     queued.reset_mock()
-    services.instalment_undo_payment(by=cast["nnc-officer"], instalment=last, reason="Error")
+    payments.instalment_undo_payment(by=cast["nnc-officer"], instalment=last, reason="Error")
     assert_queued_for(queued, nct)
 
 
 def test_approving_a_variation_queues_a_recompute(cast, nct, year, queued):
     core = year.lines.get(block=FundingLine.Block.CORE)
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=cast["wnc-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
         amount="177,429,100.00", reason="Pay award",
     )  # fmt: skip
     assert not queued.called  # a request changes nothing shown
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 1, 9)
     )
     assert_queued_for(queued, nct)
 
 
 def test_agreeing_a_year_queues_a_recompute(cast, nct, draft, queued):
-    services.contract_year_agree(by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
+    )
     assert_queued_for(queued, nct)
 
 
 def test_grants_and_adjustments_queue_a_recompute(cast, nct, year, queued):
     wnc = Organisation.objects.get(code="WNC")
-    grant = services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant",
+    grant = year_services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant",
                                 council=wnc, name="Staying Put grant", amount="100.00")  # fmt: skip
     assert_queued_for(queued, nct)
     queued.reset_mock()
-    services.grant_remove(by=cast["wnc-officer"], grant=grant, reason="Entered twice")
+    year_services.grant_remove(by=cast["wnc-officer"], grant=grant, reason="Entered twice")
     assert_queued_for(queued, nct)
     queued.reset_mock()
-    adjustment = services.adjustment_save(by=cast["wnc-officer"], contract_year=year,
+    adjustment = year_services.adjustment_save(by=cast["wnc-officer"], contract_year=year,
                                           reason="Returned", council=wnc, name="Refund",
                                           amount="50.00")  # fmt: skip
     assert_queued_for(queued, nct)
     queued.reset_mock()
-    services.adjustment_remove(by=cast["wnc-officer"], adjustment=adjustment, reason="Error")
+    year_services.adjustment_remove(by=cast["wnc-officer"], adjustment=adjustment, reason="Error")
     assert_queued_for(queued, nct)
 
 
 def test_approving_budget_monitoring_queues_a_recompute_once_approved(cast, nct):
     october = BudgetReturn.objects.get(arrangement=nct, period=date(2024, 10, 1))
-    with mock.patch("contracts.budget.snapshot_queue_recompute") as patched:
+    with mock.patch("contracts.services.budget.snapshot_queue_recompute") as patched:
         budget.budget_return_approve(by=cast["wnc-officer"], budget_return=october)
         assert not patched.called  # one council of two: not approved yet
         budget.budget_return_approve(by=cast["nnc-officer"], budget_return=october)

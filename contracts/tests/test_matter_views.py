@@ -1,5 +1,5 @@
 """Pages of the reserved matters: the register, a matter, the decision log and a decision
-with each council's answer (contracts/matter_views.py). Every cast member's status on every
+with each council's answer (contracts/views/matters.py). Every cast member's status on every
 page is in tests/test_url_matrix.py; here, what the pages show and do."""
 
 import csv
@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import matters
 from contracts.models import Consent, ReservedDecision, ReservedMatter
+from contracts.services import matters
 from trust_portal.accounts.models import Arrangement
 
 

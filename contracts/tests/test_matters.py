@@ -1,5 +1,5 @@
 """Reserved matters: the register, the decision log and each council's own answer
-(contracts/matters.py), in a world of the test's own built by factories (the root ``world``
+(contracts/services/matters.py), in a world of the test's own built by factories (the root ``world``
 fixture: a trust and two councils, someone in every role); the demo's own register is checked
 at the end."""
 
@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from contracts import matters
 from contracts.models import Consent, ReservedDecision, ReservedMatter
+from contracts.services import matters
 from trust_portal.accounts.models import Arrangement
 
 CONSENT, REFUSE = Consent.Answer.CONSENT, Consent.Answer.REFUSE

@@ -14,8 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import money, payments, services
+from contracts import money
 from contracts.models import ContractYear, FundingLine, Instalment, Variation
+from contracts.services import payments
+from contracts.services import variations as variation_services
+from contracts.services import years as year_services
 from performance.models import Measurement
 
 TODAY = date(2026, 11, 24)
@@ -35,10 +38,12 @@ def draft(cast):
 @pytest.fixture
 def agreed_2025(cast, draft):
     """The 2025/26 draft agreed, with each council's first three instalments paid."""
-    services.contract_year_agree(by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
+    )
     for code in ("WNC", "NNC"):
         for i in draft.instalments.filter(council__code=code, number__lte=3):
-            services.instalment_record_payment(
+            payments.instalment_record_payment(
                 by=cast[f"{code.lower()}-officer"],
                 instalment=i,
                 paid_on=i.due_on,
@@ -59,7 +64,7 @@ def amounts(contract_year, code) -> list[Decimal]:
 
 def vary_core_funding(cast, contract_year, amount: str) -> Variation:
     core = contract_year.lines.get(block=FundingLine.Block.CORE)
-    variation = services.variation_request(
+    variation = variation_services.variation_request(
         by=cast["wnc-officer"],
         contract_year=contract_year,
         kind=Variation.Kind.CHANGE_LINE,
@@ -97,7 +102,9 @@ def test_a_draft_year_has_no_instalments(draft):
 
 
 def test_agreeing_a_year_starts_its_schedule(cast, draft):
-    services.contract_year_agree(by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20))
+    year_services.contract_year_agree(
+        by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
+    )
     figures = money.year_figures(draft)
     for council in figures.councils:
         assert sum(amounts(draft, council.code)) == council.contribution
@@ -110,7 +117,7 @@ def test_agreeing_a_year_starts_its_schedule(cast, draft):
 
 def test_an_officer_records_their_own_councils_payment(cast, year):
     i = instalment(year, "NNC", 12)
-    services.instalment_record_payment(
+    payments.instalment_record_payment(
         by=cast["nnc-officer"], instalment=i, paid_on=date(2025, 3, 3), reference=" BACS 4471 "
     )
     i.refresh_from_db()
@@ -128,7 +135,7 @@ def test_an_officer_records_their_own_councils_payment(cast, year):
 
 def test_an_officer_cannot_record_another_councils_payment(cast, year):
     with pytest.raises(PermissionDenied, match="Only NNC's officers record NNC's payments"):
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=cast["wnc-officer"],
             instalment=instalment(year, "NNC", 12),
             paid_on=date(2025, 3, 3),
@@ -142,7 +149,7 @@ def test_an_officer_cannot_record_another_councils_payment(cast, year):
 )
 def test_nobody_but_council_officers_of_the_arrangement_records_payments(cast, year, who):
     with pytest.raises(PermissionDenied):
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=cast[who],
             instalment=instalment(year, "NNC", 12),
             paid_on=date(2025, 3, 3),
@@ -152,7 +159,7 @@ def test_nobody_but_council_officers_of_the_arrangement_records_payments(cast, y
 
 def test_a_payment_date_in_the_future_is_refused(cast, year):
     with pytest.raises(ValidationError) as refused:
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=cast["nnc-officer"],
             instalment=instalment(year, "NNC", 12),
             paid_on=date(2099, 1, 1),
@@ -166,7 +173,7 @@ def test_a_payment_date_in_the_future_is_refused(cast, year):
 @pytest.mark.parametrize("reference", ["", "   "])
 def test_a_payment_needs_a_reference(cast, year, reference):
     with pytest.raises(ValidationError) as refused:
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=cast["nnc-officer"],
             instalment=instalment(year, "NNC", 12),
             paid_on=date(2025, 3, 3),
@@ -177,7 +184,7 @@ def test_a_payment_needs_a_reference(cast, year, reference):
 
 def test_a_payment_cannot_be_recorded_twice(cast, year):
     with pytest.raises(ValidationError, match="was recorded as paid on 1 February 2025"):
-        services.instalment_record_payment(
+        payments.instalment_record_payment(
             by=cast["nnc-officer"],
             instalment=instalment(year, "NNC", 11),
             paid_on=date(2025, 3, 3),
@@ -187,14 +194,14 @@ def test_a_payment_cannot_be_recorded_twice(cast, year):
 
 def test_undoing_a_payment_needs_a_reason(cast, year):
     with pytest.raises(ValidationError, match="Say why"):
-        services.instalment_undo_payment(
+        payments.instalment_undo_payment(
             by=cast["nnc-officer"], instalment=instalment(year, "NNC", 11), reason="  "
         )
     assert instalment(year, "NNC", 11).is_paid
 
 
 def test_undoing_a_payment_shows_it_unpaid_with_the_reason_kept(cast, year):
-    services.instalment_undo_payment(
+    payments.instalment_undo_payment(
         by=cast["nnc-officer"],
         instalment=instalment(year, "NNC", 11),
         reason="Recorded against the wrong month",
@@ -209,14 +216,14 @@ def test_undoing_a_payment_shows_it_unpaid_with_the_reason_kept(cast, year):
 
 def test_only_the_paying_councils_officers_undo_its_payments(cast, year):
     with pytest.raises(PermissionDenied, match="Only NNC's officers correct NNC's payments"):
-        services.instalment_undo_payment(
+        payments.instalment_undo_payment(
             by=cast["wnc-officer"], instalment=instalment(year, "NNC", 11), reason="Mistake"
         )
 
 
 def test_an_unpaid_instalment_cannot_be_undone(cast, year):
     with pytest.raises(ValidationError, match="is not recorded as paid"):
-        services.instalment_undo_payment(
+        payments.instalment_undo_payment(
             by=cast["nnc-officer"], instalment=instalment(year, "NNC", 12), reason="Mistake"
         )
 
@@ -229,7 +236,7 @@ def test_a_variation_after_some_payments_respreads_only_the_unpaid_instalments(c
     paid_before = {code: amounts(year, code)[:3] for code in ("WNC", "NNC")}
     # An odd number of pence, so the respread has pennies to place.
     variation = vary_core_funding(cast, year, "178429000.07")
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 9, 1)
     )
     figures = money.year_figures(year)
@@ -246,7 +253,7 @@ def test_a_variation_after_some_payments_respreads_only_the_unpaid_instalments(c
 
 def test_a_reduction_below_what_a_council_has_paid_becomes_a_refund_it_is_owed(cast, year):
     variation = vary_core_funding(cast, year, "100000000.00")
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 3, 1)
     )
     figures = money.year_figures(year)
@@ -263,7 +270,7 @@ def test_a_reduction_below_what_a_council_has_paid_becomes_a_refund_it_is_owed(c
 
 def test_an_increase_once_every_instalment_is_paid_becomes_a_balancing_payment(cast, year):
     variation = vary_core_funding(cast, year, "178000000.00")
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 3, 1)
     )
     figures = money.year_figures(year)
@@ -278,19 +285,19 @@ def test_an_increase_once_every_instalment_is_paid_becomes_a_balancing_payment(c
 
 
 def test_a_settled_balancing_payment_stops_further_changes_that_year(cast, year):
-    services.variation_approve(
+    variation_services.variation_approve(
         by=cast["admin"],
         decision_date=date(2025, 3, 1),
         variation=vary_core_funding(cast, year, "178000000.00"),
     )
-    services.instalment_record_payment(
+    payments.instalment_record_payment(
         by=cast["wnc-officer"],
         paid_on=date(2025, 4, 2),
         instalment=instalment(year, "WNC", Instalment.BALANCING),
         reference="WNC-BAL",
     )
     with pytest.raises(ValidationError, match="balancing payment for 2024/25 is settled"):
-        services.variation_approve(
+        variation_services.variation_approve(
             by=cast["admin"],
             decision_date=date(2025, 4, 3),
             variation=vary_core_funding(cast, year, "178100000.00"),

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contracts.models import FundingLine
-from contracts.services import _audited_save
+from contracts.services.contracts import _audited_save
 from transformation.models import BoardMeeting, BusinessCase, Project
 from transformation.services import cases as services
 from trust_portal.accounts.models import Arrangement, User

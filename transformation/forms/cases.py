@@ -4,7 +4,7 @@ year, the board's decision, monthly spend and board meetings. Amounts are typed 
 
 from django import forms
 
-from contracts.forms import _amount, _reason
+from contracts.forms.contracts import _amount, _reason
 from contracts.models import ContractYear, FundingLine
 from transformation.models import BusinessCase, Project, Theme
 from trust_portal.govuk_forms import GovukForm

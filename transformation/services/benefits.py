@@ -29,7 +29,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from contracts.money import PENNY
-from contracts.services import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _audited_save, _reason
 from transformation.access import cases_visible
 from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from trust_portal.accounts.permissions import Action, Kind, require

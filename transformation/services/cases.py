@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import ContractYear
-from contracts.services import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _audited_save, _reason
 from transformation.models import (
     Block3Draw,
     BoardMeeting,

@@ -5,9 +5,9 @@ Who does what (docs/permissions.md, kind "business case"): the trust's managers 
 review, close and reopen risks; everyone in the arrangement who may read business cases reads the
 register (council officers, DfE observers, administrators); scrutiny members do not.
 
-Every write names who and why in django-simple-history, as ``contracts/services.py`` does; a
-review's history reason starts "Reviewed:", a closure's "Closed:" and a reopening's "Reopened:",
-so the history reads as the register's log.
+Every write names who and why in django-simple-history, as ``contracts/services/contracts.py``
+does; a review's history reason starts "Reviewed:", a closure's "Closed:" and a reopening's
+"Reopened:", so the history reads as the register's log.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from contracts.services import _audited_save, _reason
+from contracts.services.contracts import _audited_save, _reason
 from transformation.models import Project, Risk
 from trust_portal.accounts.permissions import Action, Kind, require
 

@@ -446,15 +446,15 @@ def test_a_case_costed_in_a_year_without_an_agreed_contract_year_is_refused_whol
 def test_a_case_over_two_years_draws_from_each_years_provision(cast, nct, project, meeting):
     # The demo's 2025/26 is a draft (its rollover dropped the non-recurring Block 3 line):
     # give it a provision and agree it first.
-    from contracts import services as contract_services
+    from contracts.services import years as year_services
 
     y2025 = ContractYear.objects.get(arrangement=nct, financial_year=2025)
-    contract_services.funding_line_save(by=cast["wnc-officer"], contract_year=y2025,
-                                        reason="Provision agreed", block=3,
-                                        name="Transformation fund provision",
-                                        amount=D("1000000.00"), recurring=False)  # fmt: skip
-    contract_services.contract_year_agree(by=cast["admin"], contract_year=y2025,
-                                          agreed_on=date(2025, 3, 26))  # fmt: skip
+    year_services.funding_line_save(by=cast["wnc-officer"], contract_year=y2025,
+                                    reason="Provision agreed", block=3,
+                                    name="Transformation fund provision",
+                                    amount=D("1000000.00"), recurring=False)  # fmt: skip
+    year_services.contract_year_agree(by=cast["admin"], contract_year=y2025,
+                                      agreed_on=date(2025, 3, 26))  # fmt: skip
     assert services.block3_ledger(y2025).provision == D("1000000.00")
     case = submitted(cast, project, costs={2024: "100,000.00", 2025: "200,000.00"})
     approve(cast, case, meeting)

@@ -15,8 +15,8 @@ from datetime import date
 
 import pytest
 
-from contracts import budget
 from contracts.models import BudgetReturn
+from contracts.services import budget
 from performance.models import Indicator, MonthlyReturn
 from performance.services import returns as performance_returns
 from performance.tests.factories import IndicatorFactory

@@ -1,10 +1,10 @@
 """Forms of the budget monitoring pages. Amounts are typed as text ("1,234.50", "£90,004,500")
-and read to the penny by ``contracts.budget``, which says what is wrong with them; a refused
-form shows exactly what was typed."""
+and read to the penny by ``contracts.services.budget``, which says what is wrong with them; a
+refused form shows exactly what was typed."""
 
 from django import forms
 
-from contracts.budget import AMOUNTS, Category
+from contracts.services.budget import AMOUNTS, Category
 from trust_portal.approvals import forms as approvals
 
 

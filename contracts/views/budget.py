@@ -4,8 +4,9 @@ form's categories, the review's variance and each council's share, and their dow
 
 from django.utils import timezone
 
-from contracts import budget, budget_forms
+from contracts.forms import budget as budget_forms
 from contracts.models import BudgetReturn
+from contracts.services import budget
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.exports import table_response
 

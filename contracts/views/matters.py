@@ -1,7 +1,7 @@
 """Pages of the reserved matters: the register, each matter, the decision log and each
 decision with every council's answer. Reading needs "view approved" on contracts (scrutiny
 members: 403); writing needs "edit" (council officers), and an answer is always the signed-in
-officer's own council's (contracts/matters.py)."""
+officer's own council's (contracts/services/matters.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +11,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from contracts import matters
-from contracts.matter_forms import ConsentForm, DecisionFilter, DecisionForm, MatterForm
+from contracts.forms.matters import ConsentForm, DecisionFilter, DecisionForm, MatterForm
 from contracts.models import Consent, ReservedDecision, ReservedMatter
+from contracts.services import matters
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts import payment_forms, payments, services
 from contracts import split_calculator as calculator
 from contracts.access import contract_year_or_404
+from contracts.forms import payments as payment_forms
 from contracts.models import ContractYear, Instalment
+from contracts.services import payments
 from trust_portal.accounts.permissions import Action, Kind, require, role_allows
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -141,7 +142,7 @@ def payment_record(request, code, year, council, number):
     form = payment_forms.PaymentForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            services.instalment_record_payment(
+            payments.instalment_record_payment(
                 by=request.user, instalment=instalment, **form.cleaned_data
             )
         except ValidationError as error:
@@ -175,7 +176,7 @@ def payment_undo(request, code, year, council, number):
     form = payment_forms.UndoPaymentForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            services.instalment_undo_payment(
+            payments.instalment_undo_payment(
                 by=request.user, instalment=instalment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:

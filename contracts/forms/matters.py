@@ -1,10 +1,11 @@
-"""Forms of the reserved matters pages; the rules themselves are in ``contracts/matters.py``."""
+"""Forms of the reserved matters pages; the rules themselves are in
+``contracts/services/matters.py``."""
 
 import django_filters
 from django import forms
 
-from contracts.matters import OUTCOMES
 from contracts.models import Consent, ReservedDecision
+from contracts.services.matters import OUTCOMES
 from trust_portal.govuk_forms import GovukForm
 
 DATE = forms.DateInput(attrs={"type": "date"})

@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts import forms, money, services
+from contracts import money
+from contracts.forms import contracts as contract_forms
 from contracts.models import ContractDocument, ContractYear, ServiceContract
-from contracts.payments import payment_position
+from contracts.services import contracts as contract_services
+from contracts.services.payments import payment_position
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -187,13 +189,13 @@ def contract_detail(request, code, reference):
 def contract_create(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.EDIT, Kind.CONTRACT)
-    form = forms.ContractForm(request.POST or None, arrangement=arrangement)
+    form = contract_forms.ContractForm(request.POST or None, arrangement=arrangement)
     # A council records its own contract.
     form.fields["council"].queryset = arrangement.councils.filter(pk=request.user.organisation_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            contract = services.contract_create(
+            contract = contract_services.contract_create(
                 by=request.user,
                 arrangement=arrangement,
                 council=data["council"],
@@ -225,13 +227,13 @@ def contract_edit(request, code, reference):
         "status": contract.status,
         "obligations": "\n".join(o.text for o in contract.obligations.all()),
     }
-    form = forms.ContractForm(
+    form = contract_forms.ContractForm(
         request.POST or None, arrangement=contract.arrangement, editing=True, initial=initial
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.contract_update(
+            contract_services.contract_update(
                 by=request.user,
                 contract=contract,
                 reason=data["reason"],
@@ -240,7 +242,7 @@ def contract_edit(request, code, reference):
                 ends_on=data["ends_on"],
                 status=data["status"],
             )
-            services.contract_set_obligations(
+            contract_services.contract_set_obligations(
                 by=request.user,
                 contract=contract,
                 obligations=form.obligation_list(),
@@ -266,10 +268,10 @@ def document_add(request, code, reference):
     contract = _contract_or_404(request, code, reference)
     _own_contract(request, contract)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = forms.DocumentForm(*data)
+    form = contract_forms.DocumentForm(*data)
     if form.is_valid():
         try:
-            services.contract_document_add(
+            contract_services.contract_document_add(
                 by=request.user,
                 contract=contract,
                 title=form.cleaned_data["title"],

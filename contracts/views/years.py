@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from contracts import forms, services
 from contracts.access import contract_year_or_404
+from contracts.forms import years as year_forms
 from contracts.models import Adjustment, ContractYear, FundingLine, PassportedGrant
-from contracts.views import COUNCIL_HEADER, _council_table, _totals, council_rows
+from contracts.services import years as year_services
+from contracts.views.contracts import COUNCIL_HEADER, _council_table, _totals, council_rows
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
@@ -189,12 +190,12 @@ def year_create(request, code):
     )
     current = financial_year_of(timezone.localdate())
     years = [y for y in range(current - 3, current + 3) if y not in taken]
-    form = forms.ContractYearForm(
+    form = year_forms.ContractYearForm(
         request.POST or None, years=years, initial={"financial_year": current}
     )
     if form.is_valid():
         try:
-            new = services.contract_year_create(
+            new = year_services.contract_year_create(
                 by=request.user,
                 arrangement=arrangement,
                 financial_year=form.cleaned_data["financial_year"],
@@ -248,12 +249,12 @@ def line_edit(request, code, year, pk=None):
         if line
         else {"recurring": True}
     )
-    form = forms.LineForm(
+    form = year_forms.LineForm(
         request.POST or None, arrangement=contract_year.arrangement, initial=initial
     )
     if form.is_valid():
         try:
-            services.funding_line_save(
+            year_services.funding_line_save(
                 by=request.user, contract_year=contract_year, line=line, **form.cleaned_data
             )
         except ValidationError as error:
@@ -266,7 +267,7 @@ def line_edit(request, code, year, pk=None):
 
 
 def _remove(request, contract_year, row, service, what: str):
-    form = forms.RemoveForm(request.POST or None)
+    form = year_forms.RemoveForm(request.POST or None)
     if form.is_valid():
         try:
             service(by=request.user, reason=form.cleaned_data["reason"], **{what: row})
@@ -283,7 +284,7 @@ def _remove(request, contract_year, row, service, what: str):
 def line_remove(request, code, year, pk):
     contract_year = _editable_year(request, code, year)
     line = get_object_or_404(FundingLine, contract_year=contract_year, pk=pk)
-    return _remove(request, contract_year, line, services.funding_line_remove, "line")
+    return _remove(request, contract_year, line, year_services.funding_line_remove, "line")
 
 
 def _money_row(request, code, year, pk, model, service, what, noun):
@@ -292,7 +293,7 @@ def _money_row(request, code, year, pk, model, service, what, noun):
     initial = (
         {"council": row.council, "name": row.name, "amount": f"{row.amount:,.2f}"} if row else {}
     )
-    form = forms.MoneyRowForm(
+    form = year_forms.MoneyRowForm(
         request.POST or None, arrangement=contract_year.arrangement, initial=initial
     )
     if form.is_valid():
@@ -320,7 +321,14 @@ def _money_row(request, code, year, pk, model, service, what, noun):
 @require_http_methods(["GET", "POST"])
 def grant_edit(request, code, year, pk=None):
     return _money_row(
-        request, code, year, pk, PassportedGrant, services.grant_save, "grant", "passported grant"
+        request,
+        code,
+        year,
+        pk,
+        PassportedGrant,
+        year_services.grant_save,
+        "grant",
+        "passported grant",
     )
 
 
@@ -329,14 +337,21 @@ def grant_edit(request, code, year, pk=None):
 def grant_remove(request, code, year, pk):
     contract_year = _editable_year(request, code, year)
     grant = get_object_or_404(PassportedGrant, contract_year=contract_year, pk=pk)
-    return _remove(request, contract_year, grant, services.grant_remove, "grant")
+    return _remove(request, contract_year, grant, year_services.grant_remove, "grant")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def adjustment_edit(request, code, year, pk=None):
     return _money_row(
-        request, code, year, pk, Adjustment, services.adjustment_save, "adjustment", "adjustment"
+        request,
+        code,
+        year,
+        pk,
+        Adjustment,
+        year_services.adjustment_save,
+        "adjustment",
+        "adjustment",
     )
 
 
@@ -345,7 +360,9 @@ def adjustment_edit(request, code, year, pk=None):
 def adjustment_remove(request, code, year, pk):
     contract_year = _editable_year(request, code, year)
     adjustment = get_object_or_404(Adjustment, contract_year=contract_year, pk=pk)
-    return _remove(request, contract_year, adjustment, services.adjustment_remove, "adjustment")
+    return _remove(
+        request, contract_year, adjustment, year_services.adjustment_remove, "adjustment"
+    )
 
 
 @login_required
@@ -353,10 +370,10 @@ def adjustment_remove(request, code, year, pk):
 def year_agree(request, code, year):
     contract_year = contract_year_or_404(request, code, year)
     require(request.user, Action.APPROVE, Kind.CONTRACT)
-    form = forms.AgreeForm(request.POST or None)
+    form = year_forms.AgreeForm(request.POST or None)
     if form.is_valid():
         try:
-            services.contract_year_agree(
+            year_services.contract_year_agree(
                 by=request.user, contract_year=contract_year, **form.cleaned_data
             )
         except ValidationError as error:
@@ -382,7 +399,7 @@ def year_rollover(request, code, year):
     contract_year = _editable_year(request, code, year)
     if request.method == "POST":
         try:
-            new = services.contract_year_rollover(by=request.user, contract_year=contract_year)
+            new = year_services.contract_year_rollover(by=request.user, contract_year=contract_year)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from contracts import forms, services
 from contracts.access import contract_year_or_404
+from contracts.forms import variations as variation_forms
 from contracts.models import Variation
+from contracts.services import variations as variation_services
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.govuk_forms import add_service_errors
 
@@ -33,12 +34,14 @@ def variation_new(request, code, year):
                 for s in contract_year.shares.select_related("council")
             }
         )
-    form = forms.VariationForm(request.POST or None, contract_year=contract_year, initial=initial)
+    form = variation_forms.VariationForm(
+        request.POST or None, contract_year=contract_year, initial=initial
+    )
     if form.is_valid():
         data = form.cleaned_data
         proposal = form.proposal()
         try:
-            variation = services.variation_request(
+            variation = variation_services.variation_request(
                 by=request.user,
                 contract_year=contract_year,
                 kind=data["kind"],
@@ -77,7 +80,7 @@ def variation_detail(request, code, year, number):
     contract_year, user = variation.contract_year, request.user
     pending = variation.state == Variation.State.REQUESTED
     can_decide = pending and can(user, Action.APPROVE, Kind.CONTRACT, contract_year.arrangement)
-    form = forms.DecisionForm(request.POST or None) if can_decide else None
+    form = variation_forms.DecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
         require(user, Action.APPROVE, Kind.CONTRACT)
         if form is None:
@@ -87,14 +90,14 @@ def variation_detail(request, code, year, number):
             data = form.cleaned_data
             try:
                 if data["decision"] == "approve":
-                    services.variation_approve(
+                    variation_services.variation_approve(
                         by=user,
                         variation=variation,
                         note=data["note"],
                         decision_date=data["decision_date"],
                     )
                 else:
-                    services.variation_reject(
+                    variation_services.variation_reject(
                         by=user,
                         variation=variation,
                         note=data["note"],
@@ -127,7 +130,7 @@ def variation_withdraw(request, code, year, number):
     variation = _variation_or_404(request, code, year, number)
     require(request.user, Action.EDIT, Kind.CONTRACT)
     try:
-        services.variation_withdraw(by=request.user, variation=variation)
+        variation_services.variation_withdraw(by=request.user, variation=variation)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -5,7 +5,7 @@ A decision is decided only when every owning council has consented, refused as s
 refuses, and awaiting otherwise (``ReservedDecision.outcome()``; ``with_outcome`` gives the same
 answer as a database annotation, so lists can filter on it and count it without a query per row).
 
-Every write names who and why in django-simple-history, like ``contracts/services.py``.
+Every write names who and why in django-simple-history, like ``contracts/services/contracts.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Forms of the contracts pages, one module per part, named as in ``contracts/views/``."""
