@@ -11,6 +11,7 @@ from trust_portal.accounts import api as accounts_api
 from trust_portal.accounts.models import Role
 from trust_portal.api import Router
 from trust_portal.dashboards import api as dashboards_api
+from trust_portal.dashboards import urls as dashboards_urls
 from workforce import api as workforce_api
 
 
@@ -61,7 +62,7 @@ urlpatterns = [
     path("", include("transformation.urls")),
     path("", include("workforce.urls")),
     path("", include("trust_portal.dashboards.urls")),
-    path("", include("trust_portal.dashboards.pack_urls")),
+    path("", include((dashboards_urls.packs_urlpatterns, "packs"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from trust_portal.dashboards import api, views
+from trust_portal.dashboards import api
+from trust_portal.dashboards.views import dashboards as views
+from trust_portal.dashboards.views import packs
 
 app_name = "dashboards"
 
@@ -23,4 +25,15 @@ urlpatterns = [
         api.DashboardDetailView.as_view(),
         name="api-detail",
     ),
+]
+
+# The scrutiny committee pack's pages, in a namespace of their own ("packs:pack-list"):
+# trust_portal/urls.py includes them as include(dashboards.urls.packs).
+_packs = "arrangements/<str:code>/scrutiny-packs/"
+packs_urlpatterns = [
+    path(_packs, packs.pack_list, name="pack-list"),
+    path(_packs + "preview/<str:month>/", packs.pack_preview, name="pack-preview"),
+    path(_packs + "preview/<str:month>/issue/", packs.pack_issue, name="pack-issue"),
+    path(_packs + "<int:pk>/", packs.pack_detail, name="pack-detail"),
+    path(_packs + "<int:pk>/pdf/", packs.pack_pdf, name="pack-pdf"),
 ]

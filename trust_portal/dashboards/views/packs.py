@@ -7,7 +7,6 @@ issued pack's page and PDF show what was stored when it was issued, never today'
 
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,47 +19,11 @@ from django.views.decorators.http import require_POST
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.pages import month_or_404
 from trust_portal.dashboards import packs
+from trust_portal.dashboards.forms import IssueForm, MonthForm, ThresholdForm
 from trust_portal.dashboards.models import IssuedPack, Snapshot
-from trust_portal.govuk_forms import GovukForm, add_service_errors
+from trust_portal.govuk_forms import add_service_errors
 
 PER_PAGE = 20
-
-
-def _threshold_field():
-    return forms.IntegerField(
-        label="Hide counts below",
-        help_text="Counts from 1 up to one less than this print as “fewer than …”; zero is shown.",
-        min_value=packs.THRESHOLD_MIN,
-        max_value=packs.THRESHOLD_MAX,
-        initial=packs.default_threshold,
-    )
-
-
-class MonthForm(GovukForm):
-    month = forms.RegexField(
-        label="Month",
-        help_text="For example, 2024-07.",
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        error_messages={"invalid": "Enter the month as year and month, for example 2024-07"},
-    )
-
-
-class ThresholdForm(GovukForm):
-    threshold = _threshold_field()
-
-
-class IssueForm(GovukForm):
-    threshold = _threshold_field()
-    title = forms.CharField(
-        label="Title (optional)",
-        help_text="For example, Children's Services Scrutiny Committee: July 2024 performance.",
-        max_length=200,
-        required=False,
-    )
-    committee = forms.CharField(label="Committee (optional)", max_length=200, required=False)
-    meeting_date = forms.DateField(
-        label="Meeting date (optional)", help_text="For example, 2024-09-18.", required=False
-    )
 
 
 def _arrangement(request, code):
