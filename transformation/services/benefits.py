@@ -302,6 +302,32 @@ def benefit_plan(
     refused: a target is changed, never removed). Errors are keyed ``q1_target``,
     ``q1_lower_tolerance``… so the page shows each beside its box."""
     errors = {}
+    benefit, kind = _plan_details(
+        errors,
+        by=by,
+        case=case,
+        name=name,
+        kind=kind,
+        description=description,
+        benefit=benefit,
+        reason=reason,
+    )
+    _plan_targets(
+        errors,
+        by=by,
+        benefit=benefit,
+        kind=kind,
+        financial_year=financial_year,
+        targets=targets,
+        reason=reason,
+    )
+    if errors:
+        raise ValidationError(errors)
+    return benefit
+
+
+def _plan_details(errors: dict, *, by, case, name, kind, description, benefit, reason):
+    """Save the benefit's own details for benefit_plan; on a mistake, note it and go on."""
     try:
         benefit = benefit_save(
             by=by,
@@ -318,9 +344,12 @@ def benefit_plan(
         # Go on checking the targets, so every mistake is shown at once; nothing is saved.
         errors.update(error.message_dict)
         kind = benefit.kind if benefit and benefit.quarters.exists() else kind
-        benefit = None
-    else:
-        kind = benefit.kind
+        return None, kind
+    return benefit, benefit.kind
+
+
+def _plan_targets(errors: dict, *, by, benefit, kind, financial_year, targets, reason):
+    """Set (or, with no benefit saved, only check) benefit_plan's quarter targets."""
     existing = set()
     if benefit is not None:
         existing = set(
@@ -346,15 +375,17 @@ def benefit_plan(
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 raise
-            label = quarter_label(financial_year, quarter)
-            for key, messages in error.message_dict.items():
-                if key == "reason":
-                    errors.setdefault(key, messages)
-                else:  # named, as four quarters' boxes share their labels
-                    errors[f"q{quarter}_{key}"] = [f"{label}: {m}" for m in messages]
-    if errors:
-        raise ValidationError(errors)
-    return benefit
+            _plan_quarter_errors(errors, error, financial_year, quarter)
+
+
+def _plan_quarter_errors(errors: dict, error: ValidationError, financial_year, quarter):
+    """Key one quarter's mistakes by its boxes (q1_target…), the reason's once."""
+    label = quarter_label(financial_year, quarter)
+    for key, messages in error.message_dict.items():
+        if key == "reason":
+            errors.setdefault(key, messages)
+        else:  # named, as four quarters' boxes share their labels
+            errors[f"q{quarter}_{key}"] = [f"{label}: {m}" for m in messages]
 
 
 @transaction.atomic

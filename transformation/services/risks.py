@@ -107,32 +107,10 @@ def risk_save(
         _require_open(risk)
     errors, likelihood, impact = _scores(likelihood, impact)
     reference = _text(reference).upper()
-    if not REFERENCE.match(reference) or not any(ch.isdigit() for ch in reference):
-        errors["reference"] = [
-            "Enter a reference such as R07 or TR-12: letters, digits, dots and hyphens, "
-            "with a number."
-        ]
-    elif len(reference) > 20:
-        errors["reference"] = ["Enter a reference of 20 characters or fewer."]
-    else:
-        taken = Risk.objects.filter(arrangement=arrangement, reference__iexact=reference)
-        if risk is not None:
-            taken = taken.exclude(pk=risk.pk)
-        if taken.exists():
-            errors["reference"] = [f"The register already has a risk {reference}."]
+    errors.update(_reference_errors(reference, arrangement, risk))
     if project is not None and project.arrangement_id != arrangement.pk:
         errors["project"] = ["Choose one of this programme's projects, or none."]
-    required = {
-        "title": (title, "Enter a short title for the risk."),
-        "description": (description, "Describe the risk: what might happen, and its effect."),
-        "owner": (owner, "Enter who owns the risk, for example 'Director of Children's Services'."),
-        "mitigation": (mitigation, "Enter what is being done to reduce the risk."),
-    }
-    for field, (value, message) in required.items():
-        if not _text(value):
-            errors[field] = [message]
-    if review_date is None:
-        errors["review_date"] = ["Enter the date the risk is next reviewed."]
+    errors.update(_required_errors(title, description, owner, mitigation, review_date))
     if errors:
         raise ValidationError(errors)
     row = risk or Risk(arrangement=arrangement)
@@ -152,6 +130,42 @@ def risk_save(
     for field, value in new.items():
         setattr(row, field, value)
     return _audited_save(row, by=by, reason=reason)
+
+
+def _reference_errors(reference: str, arrangement, risk: Risk | None) -> dict:
+    """The mistakes in a risk's reference: its form, its length, or one already taken."""
+    if not REFERENCE.match(reference) or not any(ch.isdigit() for ch in reference):
+        return {
+            "reference": [
+                "Enter a reference such as R07 or TR-12: letters, digits, dots and hyphens, "
+                "with a number."
+            ]
+        }
+    if len(reference) > 20:
+        return {"reference": ["Enter a reference of 20 characters or fewer."]}
+    taken = Risk.objects.filter(arrangement=arrangement, reference__iexact=reference)
+    if risk is not None:
+        taken = taken.exclude(pk=risk.pk)
+    if taken.exists():
+        return {"reference": [f"The register already has a risk {reference}."]}
+    return {}
+
+
+def _required_errors(title, description, owner, mitigation, review_date) -> dict:
+    """The mistakes of a risk's required boxes left blank, in the form's order."""
+    errors = {}
+    required = {
+        "title": (title, "Enter a short title for the risk."),
+        "description": (description, "Describe the risk: what might happen, and its effect."),
+        "owner": (owner, "Enter who owns the risk, for example 'Director of Children's Services'."),
+        "mitigation": (mitigation, "Enter what is being done to reduce the risk."),
+    }
+    for field, (value, message) in required.items():
+        if not _text(value):
+            errors[field] = [message]
+    if review_date is None:
+        errors["review_date"] = ["Enter the date the risk is next reviewed."]
+    return errors
 
 
 @transaction.atomic

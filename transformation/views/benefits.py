@@ -96,38 +96,11 @@ def benefit_list(request, code):
     years = benefits.benefit_years(visible)
     current = financial_year_of(timezone.localdate())
     year = _year(request, current if current in years or not years else years[0])
-    rows = (
-        visible.filter(quarters__financial_year=year)
-        .distinct()
-        .select_related("business_case__project")
-        .prefetch_related(
-            Prefetch(
-                "quarters",
-                BenefitQuarter.objects.filter(financial_year=year).select_related("reported_by"),
-                to_attr="year_quarters",
-            )
-        )
-        .order_by("business_case__project__theme", "business_case__reference", "name")
-    )
+    rows = _year_benefits(visible, year)
     totals = benefits.benefit_totals(arrangement, year)
     fmt = request.GET.get("format")
     if fmt in EXPORTS:
-        if request.GET.get("table") == "totals":
-            return table_response(
-                fmt,
-                f"{arrangement.code}-benefit-totals-{year}",
-                TOTALS_HEADER,
-                _totals_rows(totals),
-                title=f"Benefit totals {fy_label(year)}",
-            )
-        table = (_quarter_row(b, q) for b in rows for q in b.year_quarters)
-        return table_response(
-            fmt,
-            f"{arrangement.code}-benefits-{year}",
-            QUARTER_HEADER,
-            table,
-            title=f"Benefits {fy_label(year)}",
-        )
+        return _benefit_export(request, fmt, arrangement, year, rows, totals)
     user = request.user
     may_edit = can(user, Action.EDIT, Kind.BUSINESS_CASE, arrangement)
     context = {
@@ -154,6 +127,43 @@ def benefit_list(request, code):
         "rag_words": benefits.RAG_WORDS,
     }
     return render(request, "transformation/benefit_list.html", context)
+
+
+def _year_benefits(visible, year: int):
+    """The visible benefits with targets in the year, each with that year's quarters."""
+    return (
+        visible.filter(quarters__financial_year=year)
+        .distinct()
+        .select_related("business_case__project")
+        .prefetch_related(
+            Prefetch(
+                "quarters",
+                BenefitQuarter.objects.filter(financial_year=year).select_related("reported_by"),
+                to_attr="year_quarters",
+            )
+        )
+        .order_by("business_case__project__theme", "business_case__reference", "name")
+    )
+
+
+def _benefit_export(request, fmt: str, arrangement, year: int, rows, totals):
+    """The benefit list's download: the year's totals (table=totals) or its quarters."""
+    if request.GET.get("table") == "totals":
+        return table_response(
+            fmt,
+            f"{arrangement.code}-benefit-totals-{year}",
+            TOTALS_HEADER,
+            _totals_rows(totals),
+            title=f"Benefit totals {fy_label(year)}",
+        )
+    table = (_quarter_row(b, q) for b in rows for q in b.year_quarters)
+    return table_response(
+        fmt,
+        f"{arrangement.code}-benefits-{year}",
+        QUARTER_HEADER,
+        table,
+        title=f"Benefits {fy_label(year)}",
+    )
 
 
 def _quarter_row(benefit: Benefit, row: BenefitQuarter) -> list:
