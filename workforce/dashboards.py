@@ -769,18 +769,7 @@ def build_workforce(arrangement) -> dict:
     groups = groups_over_time(arrangement, synthetic)
     points = groups[-1][2]
     if not points:
-        return {
-            "title": TITLE,
-            "period": "",
-            "blocks": [
-                figures.note_block(
-                    "no-returns",
-                    "No approved workforce return yet",
-                    "There is no approved workforce return yet. The "
-                    "figures appear here once the councils approve one.",
-                )
-            ],
-        }
+        return _no_returns_snapshot()
     months = [p.month for p in points]
     latest = points[-1]
     summary = reads.summary(latest.workforce_return)
@@ -788,15 +777,7 @@ def build_workforce(arrangement) -> dict:
     blocks = []
     marked = sorted(synthetic & set(months))
     if marked:
-        blocks.append(
-            figures.note_block(
-                "synthetic",
-                "Synthetic months",
-                f"{len(marked)} of the {len(months)} approved months are synthetic demo data, "
-                f"marked “Synthetic” in the tables and shaded on the charts: "
-                f"{', '.join(f'{m:%b %Y}' for m in marked)}.",
-            )
-        )
+        blocks.append(_synthetic_note(marked, months))
     blocks.append(latest_rates_block(summary))
     blocks.append(latest_posts_block(summary))
     blocks.append(staff_mix_block(points, synthetic))
@@ -811,14 +792,6 @@ def build_workforce(arrangement) -> dict:
             DEFINITIONS,
         )
     )
-
-    by_month = {}
-    area_points = [(label, {p.month: p for p in pts}) for _, label, pts in groups]
-    for point in points:
-        by_group = [
-            (label, found[point.month]) for label, found in area_points if point.month in found
-        ]
-        by_month[month_key(point.month)] = pack_blocks(point.month, by_group)
     return {
         "title": TITLE,
         "period": f"{month_range_words(months)}; latest approved month {latest.month:%B %Y}",
@@ -827,5 +800,44 @@ def build_workforce(arrangement) -> dict:
         "caseload_limit": summary.caseload_limit,
         "blocks": blocks,
         "pages": {"rates-by-month": rates_by_month_page(frame)},
-        "pack": {"by_month": by_month},
+        "pack": {"by_month": _pack_by_month(groups, points)},
     }
+
+
+def _no_returns_snapshot() -> dict:
+    """The snapshot while no workforce return is approved: a note and nothing else."""
+    return {
+        "title": TITLE,
+        "period": "",
+        "blocks": [
+            figures.note_block(
+                "no-returns",
+                "No approved workforce return yet",
+                "There is no approved workforce return yet. The "
+                "figures appear here once the councils approve one.",
+            )
+        ],
+    }
+
+
+def _synthetic_note(marked: list[date], months: list[date]) -> dict:
+    """A note naming the approved months that are synthetic demo data."""
+    return figures.note_block(
+        "synthetic",
+        "Synthetic months",
+        f"{len(marked)} of the {len(months)} approved months are synthetic demo data, "
+        f"marked “Synthetic” in the tables and shaded on the charts: "
+        f"{', '.join(f'{m:%b %Y}' for m in marked)}.",
+    )
+
+
+def _pack_by_month(groups: list, points: list) -> dict:
+    """The pack's blocks for each approved month, keyed by month."""
+    by_month = {}
+    area_points = [(label, {p.month: p for p in pts}) for _, label, pts in groups]
+    for point in points:
+        by_group = [
+            (label, found[point.month]) for label, found in area_points if point.month in found
+        ]
+        by_month[month_key(point.month)] = pack_blocks(point.month, by_group)
+    return by_month
