@@ -481,54 +481,69 @@ def build_finance(arrangement) -> dict:
             split_block(years),
             contributions_block(years),
         ]
-        position_table_rows = []
-        for year, f in years:
-            positions = payments.payment_position(year, today=day, figures=f)
-            position_table_rows += position_rows(year, positions)
-            frame = payment_frame(positions, day)
-            data["pages"][f"payments-{year.financial_year}"] = {
-                "title": f"Payments, {year.label}",
-                "range": True,
-                "blocks": [
-                    fig.table_block(
-                        "instalments",
-                        f"Instalments due and paid, {year.label}",
-                        fig.table(PAYMENT_COLUMNS, payment_rows(frame)),
-                        summary=f"Each council's instalments for {year.label}, month by month.",
-                    )
-                ],
-            }
-            data["pack"]["by_year"][str(year.financial_year)] = pack_year(
-                arrangement, year, f, positions
-            )
-            if year is years[-1][0]:
-                data["blocks"].append(payments_chart(year, frame))
-        data["blocks"].append(
-            fig.table_block(
-                "payment-position",
-                f"Payments due and made to {day:%-d %B %Y}",
-                fig.table(POSITION_COLUMNS, position_table_rows),
-                summary="For each agreed year and council: the contribution, what has fallen due "
-                "so far, what is paid and what is outstanding (below zero when paid ahead).",
-            )
+        _add_payment_years(data, arrangement, years, day)
+    _add_budget(data, budget_month)
+    return data
+
+
+def _add_payment_years(data: dict, arrangement, years, day) -> None:
+    """Each agreed year's payments page, pack entry and position rows, then the position table."""
+    position_table_rows = []
+    for year, f in years:
+        positions = payments.payment_position(year, today=day, figures=f)
+        position_table_rows += position_rows(year, positions)
+        frame = payment_frame(positions, day)
+        data["pages"][f"payments-{year.financial_year}"] = _payments_page(year, frame)
+        data["pack"]["by_year"][str(year.financial_year)] = pack_year(
+            arrangement, year, f, positions
         )
+        if year is years[-1][0]:
+            data["blocks"].append(payments_chart(year, frame))
+    data["blocks"].append(
+        fig.table_block(
+            "payment-position",
+            f"Payments due and made to {day:%-d %B %Y}",
+            fig.table(POSITION_COLUMNS, position_table_rows),
+            summary="For each agreed year and council: the contribution, what has fallen due "
+            "so far, what is paid and what is outstanding (below zero when paid ahead).",
+        )
+    )
+
+
+def _payments_page(year, frame) -> dict:
+    """One agreed year's page of instalments due and paid."""
+    return {
+        "title": f"Payments, {year.label}",
+        "range": True,
+        "blocks": [
+            fig.table_block(
+                "instalments",
+                f"Instalments due and paid, {year.label}",
+                fig.table(PAYMENT_COLUMNS, payment_rows(frame)),
+                summary=f"Each council's instalments for {year.label}, month by month.",
+            )
+        ],
+    }
+
+
+def _add_budget(data: dict, budget_month) -> None:
+    """The budget monitoring blocks, and the pack's variance for a year not agreed (yet)."""
     if budget_month is None:
         data["blocks"].append(
             fig.note_block("budget", "Budget monitoring", "No budget monitoring is approved yet.")
         )
-    else:
-        data["blocks"] += [budget_chart(budget_month), variance_shares_block(budget_month)]
-        year = financial_year_of(budget_month.period)
-        if str(year) not in data["pack"]["by_year"]:
-            # Approved monitoring for a year not agreed (yet): the pack still gets its variance.
-            table = budget.variance_rows(budget_month)
-            data["pack"]["by_year"][str(year)] = [
-                fig.table_block(
-                    "budget",
-                    f"Forecast outturn against budget, {budget_month.period:%B %Y}",
-                    variance_table(table),
-                    summary=f"{table.total.in_words} ({financial_year_label(year)}).",
-                ),
-                variance_shares_block(budget_month),
-            ]
-    return data
+        return
+    data["blocks"] += [budget_chart(budget_month), variance_shares_block(budget_month)]
+    year = financial_year_of(budget_month.period)
+    if str(year) not in data["pack"]["by_year"]:
+        # Approved monitoring for a year not agreed (yet): the pack still gets its variance.
+        table = budget.variance_rows(budget_month)
+        data["pack"]["by_year"][str(year)] = [
+            fig.table_block(
+                "budget",
+                f"Forecast outturn against budget, {budget_month.period:%B %Y}",
+                variance_table(table),
+                summary=f"{table.total.in_words} ({financial_year_label(year)}).",
+            ),
+            variance_shares_block(budget_month),
+        ]

@@ -500,42 +500,47 @@ def trend_months(history: History, indicator: Indicator) -> list[date]:
 def trend_page(history: History, indicator: Indicator) -> dict:
     months = trend_months(history, indicator)
     series = benchmark_series(history, indicator)
+    targets = [history.target(indicator, m) if indicator.has_rag else None for m in months]
+    chart = figures.chart_block(
+        "trend",
+        f"{indicator.name}: trend",
+        _trend_figure(history, indicator, months, targets, series),
+        _trend_chart_table(history, indicator, months, targets, series),
+        summary=trend_summary(history, indicator, months, targets, series),
+    )
+    return {
+        "title": indicator.name,
+        "range": True,
+        "blocks": [chart, trend_table(history, indicator, months, targets, series)],
+    }
+
+
+def _area_values(history: History, indicator: Indicator, months, area) -> list:
+    """An area's shown value of the indicator for each month (None where there is none)."""
+    return [
+        shown(indicator, getattr(history.figures.get((indicator.code, area, m)), "value", None))
+        for m in months
+    ]
+
+
+def _trend_figure(history: History, indicator: Indicator, months, targets, series) -> go.Figure:
+    """The trend chart: a line per area, the target and tolerance band, then the benchmarks."""
     x = [month_key(m) for m in months]
     unit = "%" if indicator.unit == "percentage" else ""
-
-    def values(area):
-        return [
-            shown(indicator, getattr(history.figures.get((indicator.code, area, m)), "value", None))
-            for m in months
-        ]
-
-    targets = [history.target(indicator, m) if indicator.has_rag else None for m in months]
     figure = go.Figure()
     for area, name in history.areas:
         label = "Overall" if area == OVERALL else f"{name} ({area})"
         hover = f"{label}: %{{y}}{unit}<extra></extra>"
-        figure.add_trace(go.Scatter(x=x, y=values(area), name=label, hovertemplate=hover))
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=_area_values(history, indicator, months, area),
+                name=label,
+                hovertemplate=hover,
+            )
+        )
     if any(targets):
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[figures.plain(t.target) if t else None for t in targets],
-                name="Target",
-                mode="lines",
-                line={"shape": "hv", "dash": "dash", "color": "#0b0c0c"},
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=[figures.plain(edge_of(indicator, t)) for t in targets],
-                name="Edge of tolerance",
-                mode="lines",
-                line={"shape": "hv", "dash": "dot", "color": "#505a5f"},
-                fill="tonexty",
-                fillcolor="rgba(177, 180, 182, 0.3)",
-            )
-        )
+        _add_target_traces(figure, indicator, x, targets)
     for kind, area, by_year in series:
         picked = [by_year.get(financial_year_of(m)) for m in months]
         figure.add_trace(
@@ -555,6 +560,35 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         yaxis={"title": {"text": "per cent" if unit else indicator.unit}},
         xaxis={"type": "date", "tickformat": "%b %Y"},
     )
+    return figure
+
+
+def _add_target_traces(figure: go.Figure, indicator: Indicator, x, targets) -> None:
+    """The target line and the edge of tolerance, shaded between them."""
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[figures.plain(t.target) if t else None for t in targets],
+            name="Target",
+            mode="lines",
+            line={"shape": "hv", "dash": "dash", "color": "#0b0c0c"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[figures.plain(edge_of(indicator, t)) for t in targets],
+            name="Edge of tolerance",
+            mode="lines",
+            line={"shape": "hv", "dash": "dot", "color": "#505a5f"},
+            fill="tonexty",
+            fillcolor="rgba(177, 180, 182, 0.3)",
+        )
+    )
+
+
+def _trend_chart_table(history: History, indicator: Indicator, months, targets, series) -> dict:
+    """The trend chart's data as a table: month, each area, target, edge, each benchmark."""
     chart_columns = [figures.column("month", "Month", "month")]
     chart_columns += [
         figures.column(f"{area}_value", "Overall" if area == OVERALL else area, "number")
@@ -568,7 +602,7 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         figures.column(f"{kind}_{area}", benchmark_name(kind, area), "number")
         for kind, area, _ in series
     ]
-    per_area = {area: values(area) for area, _ in history.areas}
+    per_area = {area: _area_values(history, indicator, months, area) for area, _ in history.areas}
     chart_rows = []
     for index, (month, target) in enumerate(zip(months, targets, strict=True)):
         row = [month_key(month), *(per_area[area][index] for area, _ in history.areas)]
@@ -577,18 +611,7 @@ def trend_page(history: History, indicator: Indicator) -> dict:
             benchmark = by_year.get(financial_year_of(month))
             row.append(benchmark.value if benchmark else None)
         chart_rows.append(row)
-    chart = figures.chart_block(
-        "trend",
-        f"{indicator.name}: trend",
-        figure,
-        figures.table(chart_columns, chart_rows),
-        summary=trend_summary(history, indicator, months, targets, series),
-    )
-    return {
-        "title": indicator.name,
-        "range": True,
-        "blocks": [chart, trend_table(history, indicator, months, targets, series)],
-    }
+    return figures.table(chart_columns, chart_rows)
 
 
 def trend_summary(history, indicator, months, targets, series) -> str:

@@ -274,65 +274,79 @@ def benefits_blocks(measures: dict) -> list[dict]:
     blocks = []
     savings = measures.get((Benefit.Kind.SAVING, "Savings"))
     if savings:
-        periods = sorted(savings)
-        columns = [fig.column("quarter", "Quarter"), *totals_columns(Benefit.Kind.SAVING)]
-        rows = [[_quarter_text(p), *totals_cells(savings[p])] for p in periods]
-        figure = go.Figure()
-        x = [_quarter_text(p) for p in periods]
-        figure.add_bar(
-            name="Actual",
-            x=x,
-            y=[None if savings[p].actual is None else str(savings[p].actual) for p in periods],
-        )
-        figure.add_scatter(name="Target", x=x, y=[str(savings[p].year_target) for p in periods])
-        figure.add_scatter(
-            name="Lower tolerance of the quarters reported",
-            x=x,
-            y=[str(savings[p].lower_tolerance) if savings[p].reported else None for p in periods],
-        )
-        figure.update_layout(yaxis_title="£ saved", xaxis_title="Quarter")
-        reported = [p for p in periods if savings[p].reported]
-        if reported:
-            last = savings[reported[-1]]
-            said = (
-                f"In {benefits.quarter_label(*reported[-1])} the approved cases saved "
-                f"{money_text(last.actual)} against a target of {money_text(last.target)}: "
-                f"{last.rag_words.lower()}."
-            )
-        else:
-            said = "No quarter's savings have been reported yet."
-        blocks.append(
-            fig.chart_block(
-                "benefit-savings",
-                "Savings against target, by quarter",
-                figure,
-                fig.table(columns, rows),
-                summary=said,
-            )
-        )
+        blocks.append(_savings_block(savings))
     counts = [(key, by_q) for key, by_q in measures.items() if key[0] != Benefit.Kind.SAVING]
     if counts:
-        columns = [
-            fig.column("quarter", "Quarter"),
-            fig.column("measure", "Benefit"),
-            *totals_columns(Benefit.Kind.COUNT),
-        ]
-        rows = [
-            [_quarter_text(p), key[1], *totals_cells(by_q[p])]
-            for key, by_q in counts
-            for p in sorted(by_q)
-        ]
-        blocks.append(
-            fig.table_block(
-                "benefit-counts",
-                "Benefits counted in numbers, by quarter",
-                fig.table(columns, rows),
-                summary="Each number is added up only with benefits of the same name; RAG "
-                "compares the actuals with the targets and lower tolerances of the quarters "
-                "reported.",
-            )
-        )
+        blocks.append(_counts_block(counts))
     return blocks
+
+
+def _savings_block(savings: dict) -> dict:
+    """The chart and table of savings against target, quarter by quarter."""
+    periods = sorted(savings)
+    columns = [fig.column("quarter", "Quarter"), *totals_columns(Benefit.Kind.SAVING)]
+    rows = [[_quarter_text(p), *totals_cells(savings[p])] for p in periods]
+    return fig.chart_block(
+        "benefit-savings",
+        "Savings against target, by quarter",
+        _savings_figure(savings, periods),
+        fig.table(columns, rows),
+        summary=_savings_summary(savings, periods),
+    )
+
+
+def _savings_figure(savings: dict, periods: list) -> go.Figure:
+    """Actual savings as bars, with the target and the lower tolerance as lines."""
+    figure = go.Figure()
+    x = [_quarter_text(p) for p in periods]
+    figure.add_bar(
+        name="Actual",
+        x=x,
+        y=[None if savings[p].actual is None else str(savings[p].actual) for p in periods],
+    )
+    figure.add_scatter(name="Target", x=x, y=[str(savings[p].year_target) for p in periods])
+    figure.add_scatter(
+        name="Lower tolerance of the quarters reported",
+        x=x,
+        y=[str(savings[p].lower_tolerance) if savings[p].reported else None for p in periods],
+    )
+    figure.update_layout(yaxis_title="£ saved", xaxis_title="Quarter")
+    return figure
+
+
+def _savings_summary(savings: dict, periods: list) -> str:
+    """The last reported quarter's savings against its target, in words."""
+    reported = [p for p in periods if savings[p].reported]
+    if not reported:
+        return "No quarter's savings have been reported yet."
+    last = savings[reported[-1]]
+    return (
+        f"In {benefits.quarter_label(*reported[-1])} the approved cases saved "
+        f"{money_text(last.actual)} against a target of {money_text(last.target)}: "
+        f"{last.rag_words.lower()}."
+    )
+
+
+def _counts_block(counts: list) -> dict:
+    """The table of benefits counted in numbers, measure by measure and quarter by quarter."""
+    columns = [
+        fig.column("quarter", "Quarter"),
+        fig.column("measure", "Benefit"),
+        *totals_columns(Benefit.Kind.COUNT),
+    ]
+    rows = [
+        [_quarter_text(p), key[1], *totals_cells(by_q[p])]
+        for key, by_q in counts
+        for p in sorted(by_q)
+    ]
+    return fig.table_block(
+        "benefit-counts",
+        "Benefits counted in numbers, by quarter",
+        fig.table(columns, rows),
+        summary="Each number is added up only with benefits of the same name; RAG "
+        "compares the actuals with the targets and lower tolerances of the quarters "
+        "reported.",
+    )
 
 
 def year_benefit_blocks(totals: benefits.ProgrammeTotals, prefix: str = "benefits") -> list:

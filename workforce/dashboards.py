@@ -291,6 +291,33 @@ def rate_chart_block(
 ) -> dict:
     chosen = frame[frame["key"] == key]
     label = next(r[2] for r in reads.RATES if r[0] == key)
+    rows = []
+    figure = go.Figure()
+    for (code, group_label), group in chosen.groupby(["code", "label"], sort=False):
+        values = []
+        for record in group.to_dict("records"):
+            rows.append(_rate_row(record, code, group_label, key))
+            values.append(figure_text(record["measure"].value))
+        figure.add_scatter(
+            name=group_label,
+            x=list(group["month"]),
+            y=values,
+            hovertext=["synthetic (demo data)" if s else "" for s in group["synthetic"]],
+        )
+    rows.sort(key=lambda r: (r[0], r[2]))
+    figure.update_layout(yaxis_title="%", xaxis_title="Month")
+    mark_synthetic(figure, months, synthetic)
+    return figures.chart_block(
+        block_id,
+        f"{label} over time",
+        figure,
+        table(_rate_columns(key, label, top, bottom), rows),
+        summary=_rate_summary(chosen, key, label),
+    )
+
+
+def _rate_columns(key: str, label: str, top: str, bottom: str) -> list[dict]:
+    """The rate table's columns (turnover adds the months with an approved return)."""
     columns = [
         column("month", "Month", "month"),
         column("synthetic", "Synthetic (demo)"),
@@ -307,47 +334,38 @@ def rate_chart_block(
         column("rag", "RAG", "rag"),
         column("status", "Against the target, in words"),
     ]
-    rows = []
-    figure = go.Figure()
-    for (code, group_label), group in chosen.groupby(["code", "label"], sort=False):
-        values = []
-        for record in group.to_dict("records"):
-            measure = record["measure"]
-            row = [
-                record["month"],
-                synthetic_text(record["synthetic"]),
-                code,
-                group_label,
-                figure_text(measure.value),
-                amount(measure.numerator),
-                amount(measure.denominator),
-            ]
-            if key == "turnover":
-                row.append(record["turnover"].months)
-            row += [measure.target_text, rag_word(measure), measure.status_words]
-            rows.append(row)
-            values.append(figure_text(measure.value))
-        figure.add_scatter(
-            name=group_label,
-            x=list(group["month"]),
-            y=values,
-            hovertext=["synthetic (demo data)" if s else "" for s in group["synthetic"]],
-        )
-    rows.sort(key=lambda r: (r[0], r[2]))
-    figure.update_layout(yaxis_title="%", xaxis_title="Month")
-    mark_synthetic(figure, months, synthetic)
+    return columns
+
+
+def _rate_row(record: dict, code: str, group_label: str, key: str) -> list:
+    """One area's rate in one month, as a row of the rate table."""
+    measure = record["measure"]
+    row = [
+        record["month"],
+        synthetic_text(record["synthetic"]),
+        code,
+        group_label,
+        figure_text(measure.value),
+        amount(measure.numerator),
+        amount(measure.denominator),
+    ]
+    if key == "turnover":
+        row.append(record["turnover"].months)
+    row += [measure.target_text, rag_word(measure), measure.status_words]
+    return row
+
+
+def _rate_summary(chosen: pd.DataFrame, key: str, label: str) -> str:
+    """The rate for the whole arrangement in the last month, in words."""
     whole = chosen.iloc[-1]
     latest = whole["measure"]
     words = f"{label} each approved month, for each council area and the whole arrangement"
     if key == "turnover":
         words += " (permanent leavers over the 12 months to the month)"
-    summary = (
+    return (
         f"{words}: {latest.text} for the whole arrangement in "
         f"{date.fromisoformat(whole['month'] + '-01'):%B %Y} "
         f"({latest.status_words.lower()})."
-    )
-    return figures.chart_block(
-        block_id, f"{label} over time", figure, table(columns, rows), summary=summary
     )
 
 
@@ -373,27 +391,48 @@ def caseload_block(summary: reads.ReturnSummary) -> dict:
     teams = [g for g in summary.teams if g.reported]
     rows, within, above = [], [], []
     for group in teams:
-        average = group.measures["average_caseload"]
-        totals = group.totals
-        rows.append(
-            [
-                group.label,
-                group.area,
-                group.team.get_service_display(),
-                totals.open_cases,
-                totals.workers_holding_cases,
-                figure_text(average.value),
-                totals.workers_over_limit,
-                figure_text(group.measures["over_limit_share"].value),
-                totals.unallocated_cases,
-                rag_word(average),
-                average.status_words,
-            ]
-        )
-        value = average.value
+        rows.append(_caseload_row(group))
+        value = group.measures["average_caseload"].value
         (above if value is not None and value > limit else within).append(
             (group.label, figure_text(value))
         )
+    month = summary.workforce_return.period
+    words = (
+        f"Average caseload of each team in {month:%B %Y} against the limit of {limit} "
+        f"cases: {len(above)} of {len(teams)} teams above the limit; "
+        f"{summary.arrangement.measures['average_caseload'].text} cases a worker "
+        f"across the arrangement."
+    )
+    return figures.chart_block(
+        "caseloads",
+        f"Caseloads by team, {month:%B %Y}",
+        _caseload_figure(teams, within, above, limit),
+        table(CASELOAD_COLUMNS, rows),
+        summary=words,
+    )
+
+
+def _caseload_row(group: reads.Group) -> list:
+    """One team's caseload figures, as a row of the caseload table."""
+    average = group.measures["average_caseload"]
+    totals = group.totals
+    return [
+        group.label,
+        group.area,
+        group.team.get_service_display(),
+        totals.open_cases,
+        totals.workers_holding_cases,
+        figure_text(average.value),
+        totals.workers_over_limit,
+        figure_text(group.measures["over_limit_share"].value),
+        totals.unallocated_cases,
+        rag_word(average),
+        average.status_words,
+    ]
+
+
+def _caseload_figure(teams: list, within: list, above: list, limit) -> go.Figure:
+    """Each team's average caseload as a bar, coloured by the limit, with the limit marked."""
     figure = go.Figure()
     for name, bars in [("At or below the limit", within), ("Above the limit", above)]:
         figure.add_bar(
@@ -422,20 +461,7 @@ def caseload_block(summary: reads.ReturnSummary) -> dict:
         height=max(300, 40 + 28 * len(teams)),
         hovermode="closest",
     )
-    month = summary.workforce_return.period
-    words = (
-        f"Average caseload of each team in {month:%B %Y} against the limit of {limit} "
-        f"cases: {len(above)} of {len(teams)} teams above the limit; "
-        f"{summary.arrangement.measures['average_caseload'].text} cases a worker "
-        f"across the arrangement."
-    )
-    return figures.chart_block(
-        "caseloads",
-        f"Caseloads by team, {month:%B %Y}",
-        figure,
-        table(CASELOAD_COLUMNS, rows),
-        summary=words,
-    )
+    return figure
 
 
 def area_code(group: reads.Group, summary: reads.ReturnSummary) -> str:
@@ -743,18 +769,7 @@ def build_workforce(arrangement) -> dict:
     groups = groups_over_time(arrangement, synthetic)
     points = groups[-1][2]
     if not points:
-        return {
-            "title": TITLE,
-            "period": "",
-            "blocks": [
-                figures.note_block(
-                    "no-returns",
-                    "No approved workforce return yet",
-                    "There is no approved workforce return yet. The "
-                    "figures appear here once the councils approve one.",
-                )
-            ],
-        }
+        return _no_returns_snapshot()
     months = [p.month for p in points]
     latest = points[-1]
     summary = reads.summary(latest.workforce_return)
@@ -762,15 +777,7 @@ def build_workforce(arrangement) -> dict:
     blocks = []
     marked = sorted(synthetic & set(months))
     if marked:
-        blocks.append(
-            figures.note_block(
-                "synthetic",
-                "Synthetic months",
-                f"{len(marked)} of the {len(months)} approved months are synthetic demo data, "
-                f"marked “Synthetic” in the tables and shaded on the charts: "
-                f"{', '.join(f'{m:%b %Y}' for m in marked)}.",
-            )
-        )
+        blocks.append(_synthetic_note(marked, months))
     blocks.append(latest_rates_block(summary))
     blocks.append(latest_posts_block(summary))
     blocks.append(staff_mix_block(points, synthetic))
@@ -785,14 +792,6 @@ def build_workforce(arrangement) -> dict:
             DEFINITIONS,
         )
     )
-
-    by_month = {}
-    area_points = [(label, {p.month: p for p in pts}) for _, label, pts in groups]
-    for point in points:
-        by_group = [
-            (label, found[point.month]) for label, found in area_points if point.month in found
-        ]
-        by_month[month_key(point.month)] = pack_blocks(point.month, by_group)
     return {
         "title": TITLE,
         "period": f"{month_range_words(months)}; latest approved month {latest.month:%B %Y}",
@@ -801,5 +800,44 @@ def build_workforce(arrangement) -> dict:
         "caseload_limit": summary.caseload_limit,
         "blocks": blocks,
         "pages": {"rates-by-month": rates_by_month_page(frame)},
-        "pack": {"by_month": by_month},
+        "pack": {"by_month": _pack_by_month(groups, points)},
     }
+
+
+def _no_returns_snapshot() -> dict:
+    """The snapshot while no workforce return is approved: a note and nothing else."""
+    return {
+        "title": TITLE,
+        "period": "",
+        "blocks": [
+            figures.note_block(
+                "no-returns",
+                "No approved workforce return yet",
+                "There is no approved workforce return yet. The "
+                "figures appear here once the councils approve one.",
+            )
+        ],
+    }
+
+
+def _synthetic_note(marked: list[date], months: list[date]) -> dict:
+    """A note naming the approved months that are synthetic demo data."""
+    return figures.note_block(
+        "synthetic",
+        "Synthetic months",
+        f"{len(marked)} of the {len(months)} approved months are synthetic demo data, "
+        f"marked “Synthetic” in the tables and shaded on the charts: "
+        f"{', '.join(f'{m:%b %Y}' for m in marked)}.",
+    )
+
+
+def _pack_by_month(groups: list, points: list) -> dict:
+    """The pack's blocks for each approved month, keyed by month."""
+    by_month = {}
+    area_points = [(label, {p.month: p for p in pts}) for _, label, pts in groups]
+    for point in points:
+        by_group = [
+            (label, found[point.month]) for label, found in area_points if point.month in found
+        ]
+        by_month[month_key(point.month)] = pack_blocks(point.month, by_group)
+    return by_month
