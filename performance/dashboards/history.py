@@ -1,0 +1,109 @@
+"""Everything the performance dashboards' builders need, read once from approved returns only:
+the approved figures (``approved.py``), each approved month's return and commentary, the
+targets, the benchmarks and the small-number threshold. Values stay exact fractions until shown
+(one decimal place, half up); RAG compares the exact value (``performance.rag``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from performance.dashboards.approved import OVERALL, Figure, approved_figures
+from performance.models import (
+    Benchmark,
+    Commentary,
+    Indicator,
+    MonthlyReturn,
+    PerformanceSettings,
+    Target,
+)
+from performance.rag import Rating, Status, rate
+from performance.services.benchmarks import benchmarks_of
+from trust_portal.approvals.models import State
+from trust_portal.periods import financial_year_of
+
+SOURCE = "approved monthly performance and workforce returns, targets and benchmarks"
+
+
+@dataclass
+class History:
+    """Everything the builders need, read once: approved figures by (code, area, month)."""
+
+    arrangement: object
+    indicators: list[Indicator]
+    areas: list[tuple[str, str]]  # (code, name), councils then OVERALL
+    figures: dict[tuple[str, str, date], Figure]
+    returns: dict[date, MonthlyReturn]
+    commentary: dict[tuple[date, str], str]
+    targets: dict[int, list[Target]]  # by indicator id
+    benchmarks: dict[tuple[str, str, str, int], Benchmark]
+    small_number: int
+    months_of: dict[str, list[date]] = field(default_factory=dict)
+
+    def target(self, indicator: Indicator, month: date) -> Target | None:
+        year, found = financial_year_of(month), None
+        for row in self.targets.get(indicator.pk, ()):  # in the order in_force reads them
+            if row.financial_year == year and row.valid_from <= month:
+                found = row  # later rows replace earlier ones
+        return found
+
+    def rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
+        target = self.target(indicator, month) if indicator.has_rag else None
+        common = {
+            "polarity": indicator.polarity,
+            "target": target.target if target else None,
+            "tolerance": target.tolerance if target else None,
+            "small_number": self.small_number,
+        }
+        if figure is None:
+            return rate(numerator=None, denominator=None, unit=indicator.unit, **common)
+        if figure.counted:
+            result = rate(
+                numerator=figure.numerator,
+                denominator=figure.denominator,
+                unit=indicator.unit,
+                **common,
+            )
+        else:  # the exact value itself, rated as a number
+            result = rate(numerator=figure.value, denominator=None, unit="count", **common)
+        if not figure.rated and result.status != Status.NONE:
+            return Rating(Status.GREY, result.value, result.small_numbers)
+        return result
+
+
+def load(arrangement) -> History:
+    indicators = list(Indicator.objects.all())
+    councils = list(arrangement.councils.order_by("code"))
+    areas = [(c.code, c.name) for c in councils] + [(OVERALL, f"All of {arrangement.code}")]
+    approved = {
+        r.period: r
+        for r in MonthlyReturn.objects.filter(arrangement=arrangement, state=State.APPROVED)
+    }
+    found = approved_figures(arrangement, indicators, councils)
+    commentary = {
+        (c.monthly_return.period, c.indicator.code): c.text
+        for c in Commentary.objects.filter(
+            monthly_return__arrangement=arrangement, monthly_return__state=State.APPROVED
+        ).select_related("monthly_return", "indicator")
+    }
+    targets = defaultdict(list)
+    rows = Target.objects.filter(arrangement=arrangement)
+    for row in rows.order_by("indicator_id", "valid_from", "pk"):
+        targets[row.indicator_id].append(row)
+    months_of = defaultdict(set)
+    for code, _, month in found:
+        months_of[code].add(month)
+    return History(
+        arrangement=arrangement,
+        indicators=indicators,
+        areas=areas,
+        figures=found,
+        returns=approved,
+        commentary=commentary,
+        targets=targets,
+        benchmarks=benchmarks_of(arrangement),
+        small_number=PerformanceSettings.of(arrangement).small_number,
+        months_of={code: sorted(months) for code, months in months_of.items()},
+    )

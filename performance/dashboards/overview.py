@@ -1,0 +1,207 @@
+"""The performance overview: the scorecard (every indicator for the latest approved month, per
+council area and overall), its exceptions and the approval behind them; each approved month's
+for the scrutiny pack."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.utils import timezone
+
+from performance.dashboards.approved import OVERALL
+from performance.dashboards.cells import (
+    day_words,
+    month_key,
+    rag_words,
+    signed,
+    value_cells,
+    value_columns,
+    with_unit,
+)
+from performance.dashboards.history import SOURCE, History, load
+from performance.models import Indicator, MonthlyReturn
+from performance.rag import Status
+from trust_portal.dashboards import figures
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from trust_portal.periods import previous_month
+
+NAME = "overview"
+
+
+def sparkline(history: History, indicator: Indicator, area: str, month: date) -> str:
+    window = [month]
+    for _ in range(11):
+        window.insert(0, previous_month(window[0]))
+    values = []
+    for m in window:
+        figure = history.figures.get((indicator.code, area, m))
+        values.append(figure.value if figure else None)
+    known = [(m, v) for m, v in zip(window, values, strict=True) if v is not None]
+    if known:
+        (first, low), (last, high) = known[0], known[-1]
+        label = (
+            f"{indicator.name}, {area}, {first:%b %Y} to {last:%b %Y}: "
+            f"{with_unit(indicator, low)} to {with_unit(indicator, high)}"
+        )
+    else:
+        label = f"{indicator.name}, {area}: no figures in the 12 months to {month:%b %Y}"
+    return figures.sparkline_svg(values, label=label)
+
+
+def scorecard(history: History, month: date, *, trend: bool) -> dict:
+    columns = [
+        figures.column("indicator", "Indicator"),
+        figures.column("code", "Code", page=False),
+        figures.column("area", "Area"),
+        *value_columns(),
+        figures.column("target", "Target", "number"),
+        figures.column("tolerance", "Tolerance", "number"),
+        figures.column("rag", "RAG", "rag"),
+        figures.column("rag_words", "Rating", page=False),
+        figures.column("small_numbers", "Small numbers"),
+        # A change reveals last month's figure from this month's, so the pack hides it when any
+        # of the four counts behind it is small.
+        figures.column(
+            "change",
+            "Change since the previous month (points or units)",
+            counts=["numerator", "denominator", "previous_numerator", "previous_denominator"],
+        ),
+        figures.column("previous_numerator", "Previous month: numerator", "count", page=False),
+        figures.column("previous_denominator", "Previous month: denominator", "count", page=False),
+    ]
+    if trend:
+        columns.append(figures.column("trend", "Last 12 months", "sparkline"))
+    rows, counts = [], defaultdict(int)
+    for indicator in history.indicators:
+        target = history.target(indicator, month) if indicator.has_rag else None
+        for area, _ in history.areas:
+            figure = history.figures.get((indicator.code, area, month))
+            before = history.figures.get((indicator.code, area, previous_month(month)))
+            rating = history.rating(indicator, figure, month)
+            change = None
+            if figure and before and figure.value is not None and before.value is not None:
+                change = figure.value - before.value
+            row = [
+                indicator.name,
+                indicator.code,
+                area,
+                *value_cells(indicator, figure),
+                target.target if target else None,
+                target.tolerance if target else None,
+                None if rating.status == Status.NONE else rating.status.value,
+                rag_words(rating, figure),
+                "Small numbers" if rating.small_numbers else "",
+                signed(indicator, change),
+                before.numerator if before else None,
+                before.denominator if before else None,
+            ]
+            if trend:
+                row.append(sparkline(history, indicator, area, month))
+            rows.append(row)
+            if area == OVERALL and rating.status != Status.NONE:
+                counts[rating.status] += 1
+    summary = (
+        f"Every indicator for {month:%B %Y}, per council area and overall. Overall: "
+        f"{counts[Status.GREEN]} green, {counts[Status.AMBER]} amber, {counts[Status.RED]} red, "
+        f"{counts[Status.GREY]} not rated or without a figure."
+    )
+    return figures.table_block(
+        "scorecard", f"Scorecard, {month:%B %Y}", figures.table(columns, rows), summary=summary
+    )
+
+
+def exceptions(history: History, month: date) -> dict:
+    columns = [
+        figures.column("indicator", "Indicator"),
+        figures.column("code", "Code"),
+        figures.column("area", "Area"),
+        *value_columns(),
+        figures.column("target", "Target", "number"),
+        figures.column("tolerance", "Tolerance", "number"),
+        figures.column("rag_words", "Rating"),
+        figures.column("commentary", "The trust's commentary"),
+    ]
+    rows = []
+    for indicator in history.indicators:
+        target = history.target(indicator, month) if indicator.has_rag else None
+        for area, _ in history.areas:
+            figure = history.figures.get((indicator.code, area, month))
+            rating = history.rating(indicator, figure, month)
+            if rating.status != Status.RED:
+                continue
+            rows.append(
+                [
+                    indicator.name,
+                    indicator.code,
+                    area,
+                    *value_cells(indicator, figure),
+                    target.target,
+                    target.tolerance,
+                    rag_words(rating, figure),
+                    history.commentary.get((month, indicator.code), "No commentary given."),
+                ]
+            )
+    summary = (
+        f"{len(rows)} red figure{'s' if len(rows) != 1 else ''} in {month:%B %Y}, each with "
+        "the trust's commentary."
+        if rows
+        else f"Nothing is red in {month:%B %Y}."
+    )
+    return figures.table_block(
+        "exceptions", f"Exceptions, {month:%B %Y}", figures.table(columns, rows), summary=summary
+    )
+
+
+def approval_words(monthly_return: MonthlyReturn) -> str:
+    approved = "Approved"
+    if monthly_return.approved_at:
+        approved += f" on {day_words(timezone.localtime(monthly_return.approved_at).date())}"
+    return f"{approved}, revision {monthly_return.revision}"
+
+
+def approval_note(history: History, month: date) -> dict:
+    monthly_return = history.returns[month]
+    text = (
+        f"{approval_words(monthly_return)}: the figures for {month:%B %Y} are those of the "
+        f"approved monthly return (revision {monthly_return.revision}). Workforce rates come "
+        "from the approved workforce return for the same month, where there is one. Change is "
+        "since the month before, where that month's return is approved."
+    )
+    return figures.note_block("approval", "Approval", text)
+
+
+# The scrutiny pack's first section, and the return on its cover (trust_portal/dashboards/packs.py).
+pack_section(
+    NAME,
+    title="Scorecard and exceptions",
+    missing="No approved performance figures for {month}.",
+    order=10,
+)
+pack_return("Performance return", MonthlyReturn, order=10)
+
+
+@builder(NAME, title="Performance overview", source=SOURCE, order=10)
+def build_overview(arrangement) -> dict:
+    history = load(arrangement)
+    months = sorted(history.returns)
+    data = {"title": "Performance overview", "blocks": [], "pack": {"by_month": {}}}
+    if not months:
+        data["blocks"].append(
+            figures.note_block("empty", "No figures yet", "No monthly return is approved yet.")
+        )
+        return data
+    latest = months[-1]
+    data["period"] = f"{latest:%B %Y}"
+    data["blocks"] = [
+        approval_note(history, latest),
+        scorecard(history, latest, trend=True),
+        exceptions(history, latest),
+    ]
+    for month in months:
+        data["pack"]["by_month"][month_key(month)] = [
+            approval_note(history, month),
+            scorecard(history, month, trend=False),
+            exceptions(history, month),
+        ]
+    return data
