@@ -1,0 +1,118 @@
+"""The workforce dashboard's builder: the "workforce" snapshot, its blocks in their order, the
+"rates-by-month" page and each approved month's pack, and the pack's section and return."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from trust_portal.dashboards import figures
+from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from workforce import reads
+from workforce.dashboards.cells import month_key, month_range_words
+from workforce.dashboards.pack import pack_by_month
+from workforce.dashboards.posts import latest_posts_block, staff_mix_block
+from workforce.dashboards.rates import (
+    RATE_CHARTS,
+    groups_over_time,
+    latest_rates_block,
+    rate_chart_block,
+    rates_by_month_page,
+    rates_frame,
+)
+from workforce.dashboards.teams import caseload_block, caseloads_compared_block
+from workforce.models import WorkforceReturn
+
+NAME = "workforce"
+TITLE = "Workforce"
+DEFINITIONS = (
+    "As the DfE children's social work workforce census defines them. Employed means permanent "
+    "staff: experienced, newly qualified (ASYE) and international first year; agency workers "
+    "are not employed staff. Vacancy rate: vacant FTE ÷ (vacant + employed FTE). Agency rate: "
+    "agency FTE ÷ (agency + employed FTE). Turnover: permanent leavers' FTE in the 12 months to "
+    "the month ÷ the average employed FTE over the months of those 12 with an approved return; "
+    "with fewer than 12 it is shown but not rated. These differ from shares of posts (each kind "
+    "÷ the establishment). A team's area is the area it serves now."
+)
+
+
+pack_section(
+    NAME,
+    title="Workforce summary",
+    missing="No approved workforce return for {month}.",
+    order=40,
+)
+pack_return("Workforce return", WorkforceReturn, order=20)
+
+
+@builder(
+    NAME,
+    title=TITLE,
+    source="approved monthly workforce returns (caseloads beside the approved performance "
+    "return of the same month)",
+    order=50,
+)
+def build_workforce(arrangement) -> dict:
+    synthetic = reads.synthetic_months(arrangement)
+    groups = groups_over_time(arrangement, synthetic)
+    points = groups[-1][2]
+    if not points:
+        return _no_returns_snapshot()
+    months = [p.month for p in points]
+    latest = points[-1]
+    summary = reads.summary(latest.workforce_return)
+    frame = rates_frame(groups)
+    blocks = []
+    marked = sorted(synthetic & set(months))
+    if marked:
+        blocks.append(_synthetic_note(marked, months))
+    blocks.append(latest_rates_block(summary))
+    blocks.append(latest_posts_block(summary))
+    blocks.append(staff_mix_block(points, synthetic))
+    for block_id, key, top, bottom in RATE_CHARTS:
+        blocks.append(rate_chart_block(frame, block_id, key, top, bottom, synthetic, months))
+    blocks.append(caseload_block(summary))
+    blocks.append(caseloads_compared_block(summary))
+    blocks.append(
+        figures.note_block(
+            "definitions",
+            "How the rates are worked out",
+            DEFINITIONS,
+        )
+    )
+    return {
+        "title": TITLE,
+        "period": f"{month_range_words(months)}; latest approved month {latest.month:%B %Y}",
+        # For the workforce overview page, which reads this snapshot back.
+        "latest_month": month_key(latest.month),
+        "caseload_limit": summary.caseload_limit,
+        "blocks": blocks,
+        "pages": {"rates-by-month": rates_by_month_page(frame)},
+        "pack": {"by_month": pack_by_month(groups, points)},
+    }
+
+
+def _no_returns_snapshot() -> dict:
+    """The snapshot while no workforce return is approved: a note and nothing else."""
+    return {
+        "title": TITLE,
+        "period": "",
+        "blocks": [
+            figures.note_block(
+                "no-returns",
+                "No approved workforce return yet",
+                "There is no approved workforce return yet. The "
+                "figures appear here once the councils approve one.",
+            )
+        ],
+    }
+
+
+def _synthetic_note(marked: list[date], months: list[date]) -> dict:
+    """A note naming the approved months that are synthetic demo data."""
+    return figures.note_block(
+        "synthetic",
+        "Synthetic months",
+        f"{len(marked)} of the {len(months)} approved months are synthetic demo data, "
+        f"marked “Synthetic” in the tables and shaded on the charts: "
+        f"{', '.join(f'{m:%b %Y}' for m in marked)}.",
+    )

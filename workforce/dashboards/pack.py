@@ -1,0 +1,144 @@
+"""The scrutiny pack's workforce summary: each approved month's posts, rates and average
+caseload for each council area and the whole arrangement, and the approval behind them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from trust_portal.dashboards import figures
+from trust_portal.dashboards.figures import column, table
+from workforce import reads
+from workforce.dashboards.cells import UNITS, amount, figure_text, month_key, rag_word
+
+PACK_RATES = ["vacancy_rate", "agency_rate", "turnover", "average_caseload"]
+
+PACK_COLUMNS = [
+    column("area", "Area"),
+    column("posts", "Posts (FTE)", "number"),
+    column("vacancy", "Vacancy rate (%)", "percent"),
+    column("vacant", "Vacant (FTE)", "number"),
+    column("vacancy_base", "Vacant + employed (FTE)", "number"),
+    column("agency", "Agency rate (%)", "percent"),
+    column("agency_fte", "Agency (FTE)", "number"),
+    column("agency_base", "Agency + employed (FTE)", "number"),
+    column("turnover", "Turnover, 12 months (%)", "percent"),
+    column("leavers", "Leavers in the 12 months (FTE)", "number"),
+    column("employed", "Average employed (FTE)", "number"),
+    column("caseload", "Average caseload", "number"),
+    column("open_cases", "Open cases held", "count"),
+    column("workers", "Workers holding cases", "count"),
+]
+PACK_RAG_COLUMNS = [
+    column("area", "Area"),
+    column("rate", "Rate"),
+    column("figure", "Figure", "number"),
+    column("unit", "Unit"),
+    column("target", "Target"),
+    column("rag", "RAG", "rag"),
+    column("status", "Against the target, in words"),
+]
+
+
+def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> list[dict]:
+    """The workforce summary of one approved month: [(area label, its point)], the whole
+    arrangement last."""
+    rows, rag_rows = [], []
+    for label, point in by_group:
+        m = point.measures
+        rows.append(
+            [
+                label,
+                str(point.totals.establishment_fte),
+                figure_text(m["vacancy_rate"].value),
+                amount(m["vacancy_rate"].numerator),
+                amount(m["vacancy_rate"].denominator),
+                figure_text(m["agency_rate"].value),
+                amount(m["agency_rate"].numerator),
+                amount(m["agency_rate"].denominator),
+                figure_text(m["turnover"].value),
+                amount(m["turnover"].numerator),
+                amount(m["turnover"].denominator),
+                figure_text(m["average_caseload"].value),
+                m["average_caseload"].numerator,
+                m["average_caseload"].denominator,
+            ]
+        )
+        for key in PACK_RATES:
+            rag_rows.append(
+                [
+                    label,
+                    m[key].label,
+                    figure_text(m[key].value),
+                    UNITS.get(m[key].unit, ""),
+                    m[key].target_text,
+                    rag_word(m[key]),
+                    m[key].status_words,
+                ]
+            )
+    label, whole = by_group[-1]
+    words = f"{month:%B %Y}"
+    return [
+        figures.table_block(
+            "workforce-summary",
+            f"Workforce, {words}",
+            table(PACK_COLUMNS, rows),
+            summary=(
+                f"Social work posts, the DfE vacancy and agency rates, turnover over 12 "
+                f"months and the average caseload in {words}, for each council area and "
+                f"the whole arrangement: the vacancy rate was "
+                f"{whole.measures['vacancy_rate'].text} and turnover "
+                f"{whole.measures['turnover'].text}."
+            ),
+        ),
+        figures.table_block(
+            "workforce-rag",
+            f"Workforce rates against the targets, {words}",
+            table(PACK_RAG_COLUMNS, rag_rows),
+            summary="Red, amber or green against the targets the councils set, in words.",
+        ),
+        figures.note_block("workforce-approval", "About these figures", approval_note(whole)),
+    ]
+
+
+def approval_note(point: reads.MonthPoint) -> str:
+    workforce_return = point.workforce_return
+    revision = (
+        "the original return"
+        if workforce_return.revision == 1
+        else f"correction {workforce_return.revision - 1}"
+    )
+    approved = ""
+    if workforce_return.approved_at:
+        day = timezone.localdate(workforce_return.approved_at)
+        approved = f" on {day.day} {day:%B %Y}"
+    words = [
+        f"From the workforce return for {point.month:%B %Y} ({revision}), approved by the "
+        f"councils{approved}."
+    ]
+    spell = point.turnover
+    if spell.complete:
+        words.append(f"Turnover covers the 12 months {spell.first:%B %Y} to {spell.last:%B %Y}.")
+    else:
+        words.append(
+            f"Turnover does not cover 12 months: only {spell.months} of the 12 months "
+            f"{spell.first:%B %Y} to {spell.last:%B %Y} {'has' if spell.months == 1 else 'have'} "
+            "an approved return, so it is "
+            "shown but not rated."
+        )
+    if point.synthetic:
+        words.append("These figures are synthetic demo data, not a real return.")
+    return " ".join(words)
+
+
+def pack_by_month(groups: list, points: list) -> dict:
+    """The pack's blocks for each approved month, keyed by month."""
+    by_month = {}
+    area_points = [(label, {p.month: p for p in pts}) for _, label, pts in groups]
+    for point in points:
+        by_group = [
+            (label, found[point.month]) for label, found in area_points if point.month in found
+        ]
+        by_month[month_key(point.month)] = pack_blocks(point.month, by_group)
+    return by_month

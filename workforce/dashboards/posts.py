@@ -1,0 +1,78 @@
+"""Social work posts by kind: the staff mix over time, and the latest month's posts for each
+council area and the whole arrangement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+
+from trust_portal.dashboards import figures
+from trust_portal.dashboards.figures import column, table
+from workforce import reads
+from workforce.dashboards.cells import (
+    MIX_KINDS,
+    area_code,
+    mark_synthetic,
+    mix_cells,
+    mix_columns,
+    mix_fte,
+    mix_share,
+    month_key,
+    month_range_words,
+    synthetic_text,
+)
+
+# What the staff mix chart stacks, bottom up.
+MIX_STACK = ["experienced", "inexperienced", "agency", "vacant"]
+
+
+def staff_mix_block(points, synthetic: set[date]) -> dict:
+    rows = [[month_key(p.month), synthetic_text(p.synthetic), *mix_cells(p.totals)] for p in points]
+    columns = [
+        column("month", "Month", "month"),
+        column("synthetic", "Synthetic (demo)"),
+        *mix_columns(),
+    ]
+    figure = go.Figure()
+    months = [p.month for p in points]
+    labels = {key: label for key, label, _ in MIX_KINDS}
+    fields = {key: f for key, _, f in MIX_KINDS}
+    for key in MIX_STACK:
+        figure.add_bar(
+            name=labels[key],
+            x=[month_key(m) for m in months],
+            y=[str(mix_fte(p.totals, fields[key])) for p in points],
+            hovertext=["synthetic (demo data)" if p.synthetic else "" for p in points],
+        )
+    figure.update_layout(barmode="stack", yaxis_title="FTE", xaxis_title="Month")
+    mark_synthetic(figure, months, synthetic)
+    last = points[-1]
+    experienced = mix_share(last.totals, last.totals.experienced_fte)
+    vacant = mix_share(last.totals, last.totals.vacant_fte)
+    summary = (
+        f"Social work posts by kind each approved month, {month_range_words(months)}: "
+        f"in {last.month:%B %Y}, {last.totals.establishment_fte} FTE posts, {experienced}% "
+        f"filled by experienced permanent staff and {vacant}% vacant."
+    )
+    return figures.chart_block(
+        "staff-mix", "Staff mix over time (FTE)", figure, table(columns, rows), summary=summary
+    )
+
+
+def latest_posts_block(summary: reads.ReturnSummary) -> dict:
+    columns = [column("area_code", "Area code"), column("area", "Area"), *mix_columns()]
+    rows = [
+        [area_code(g, summary), g.label, *mix_cells(g.totals)]
+        for g in [*summary.areas, summary.arrangement]
+    ]
+    month = summary.workforce_return.period
+    return figures.table_block(
+        "latest-posts",
+        f"Posts by kind, {month:%B %Y}",
+        table(columns, rows),
+        summary=(
+            f"Social work posts in {month:%B %Y} by kind, for each council area and the "
+            "whole arrangement, as FTE and as shares of the establishment."
+        ),
+    )
