@@ -201,29 +201,28 @@ def _teams(block: dict) -> list:
     return teams
 
 
+def _performance_measure(r: dict, key: str, unit: str, mine: ShownMeasure) -> ShownMeasure | None:
+    """The performance return's figure ``key`` ("average" or "over") against the target of the
+    workforce return's own; None where the performance return has none."""
+    if r[f"{key}_performance"] is None:
+        return None
+    return shown_measure(
+        r[f"{key}_performance"],
+        unit,
+        r[f"{key}_performance_rag"],
+        r[f"{key}_performance_status"],
+        target=mine.target_text,
+    )
+
+
 def _compared(block: dict, groups: list) -> list:
     """The workforce return's caseloads beside the child-level extract's, area by area."""
     by_code = {g.key: g for g in groups}
     compared = []
     for r in records(block):
         mine = by_code[r["area_code"]].measures
-        performance_average = performance_over = None
-        if r["average_performance"] is not None:
-            performance_average = shown_measure(
-                r["average_performance"],
-                "",
-                r["average_performance_rag"],
-                r["average_performance_status"],
-                target=mine["average_caseload"].target_text,
-            )
-        if r["over_performance"] is not None:
-            performance_over = shown_measure(
-                r["over_performance"],
-                "%",
-                r["over_performance_rag"],
-                r["over_performance_status"],
-                target=mine["over_limit_share"].target_text,
-            )
+        performance_average = _performance_measure(r, "average", "", mine["average_caseload"])
+        performance_over = _performance_measure(r, "over", "%", mine["over_limit_share"])
         compared.append(
             SimpleNamespace(
                 key=r["area_code"],

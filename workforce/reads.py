@@ -320,6 +320,10 @@ class ReturnSummary:
     def groups(self) -> list[Group]:
         return [*self.teams, *self.areas, self.arrangement]
 
+    @property
+    def month(self) -> date:
+        return self.workforce_return.period
+
 
 def _by_month_with(workforce_return: WorkforceReturn, rows: list[TeamFigures]):
     """The approved figures of the 11 months before the return's, with the return's own."""

@@ -59,6 +59,11 @@ def amount(value) -> str | int | None:
     return str(Decimal(value))
 
 
+def measure_cells(measure: reads.Measure) -> list:
+    """A rate and the numerator and denominator it is worked out from, as cells."""
+    return [figure_text(measure.value), amount(measure.numerator), amount(measure.denominator)]
+
+
 def rag_word(measure: reads.Measure) -> str:
     status = measure.rating.status
     return "grey" if status == Status.NONE else str(status)
@@ -96,18 +101,30 @@ def mix_columns() -> list[dict]:
 
 
 # The long table of rates: one row per rate of a group (an area or the arrangement).
-RATE_COLUMNS = [
-    column("area_code", "Area code"),
-    column("area", "Area"),
-    column("rate", "Rate"),
-    column("figure", "Figure", "number"),
-    column("unit", "Unit"),
-    column("numerator", "Numerator", "number"),
-    column("denominator", "Denominator", "number"),
-    column("worked_out", "Worked out as"),
+# Columns of several tables.
+AREA_CODE = column("area_code", "Area code")
+AREA = column("area", "Area")
+RATE = column("rate", "Rate")
+FIGURE = column("figure", "Figure", "number")
+UNIT = column("unit", "Unit")
+OPEN_CASES = column("open_cases", "Open cases held", "count")
+WORKERS = column("workers", "Workers holding cases", "count")
+# A rate against its target: the target, RAG and the status in words.
+AGAINST_TARGET = [
     column("target", "Target"),
     column("rag", "RAG", "rag"),
     column("status", "Against the target, in words"),
+]
+RATE_COLUMNS = [
+    AREA_CODE,
+    AREA,
+    RATE,
+    FIGURE,
+    UNIT,
+    column("numerator", "Numerator", "number"),
+    column("denominator", "Denominator", "number"),
+    column("worked_out", "Worked out as"),
+    *AGAINST_TARGET,
     column("small_numbers", "Small numbers"),
     column("note", "Note"),
 ]
@@ -170,3 +187,8 @@ def area_code(group: reads.Group, summary: reads.ReturnSummary) -> str:
     if group.area == reads.ARRANGEMENT:
         return summary.workforce_return.arrangement.code
     return group.area
+
+
+def by_area(summary: reads.ReturnSummary) -> list[tuple[str, reads.Group]]:
+    """[(area code, group)] for each council area, then the whole arrangement."""
+    return [(area_code(g, summary), g) for g in [*summary.areas, summary.arrangement]]

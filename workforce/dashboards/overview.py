@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from trust_portal.dashboards import figures
-from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from trust_portal.dashboards.registry import builder, pack_section
 from workforce import reads
 from workforce.dashboards.cells import month_key, month_range_words
 from workforce.dashboards.pack import pack_by_month
@@ -20,7 +20,6 @@ from workforce.dashboards.rates import (
     rates_frame,
 )
 from workforce.dashboards.teams import caseload_block, caseloads_compared_block
-from workforce.models import WorkforceReturn
 
 NAME = "workforce"
 TITLE = "Workforce"
@@ -41,7 +40,6 @@ pack_section(
     missing="No approved workforce return for {month}.",
     order=40,
 )
-pack_return("Workforce return", WorkforceReturn, order=20)
 
 
 @builder(

@@ -9,36 +9,62 @@ from django.utils import timezone
 
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, table
+from trust_portal.dashboards.registry import pack_return
 from workforce import reads
-from workforce.dashboards.cells import UNITS, amount, figure_text, month_key, rag_word
+from workforce.dashboards.cells import (
+    AGAINST_TARGET,
+    AREA,
+    FIGURE,
+    OPEN_CASES,
+    RATE,
+    UNIT,
+    UNITS,
+    WORKERS,
+    figure_text,
+    measure_cells,
+    month_key,
+    rag_word,
+)
+from workforce.dashboards.rates import RATE_CHARTS
+from workforce.models import WorkforceReturn
 
 PACK_RATES = ["vacancy_rate", "agency_rate", "turnover", "average_caseload"]
 
+# The rates worked out from FTE: (rate key in reads.RATES, the keys of its columns (the rate,
+# its numerator, its denominator), the rate's label); the parts' labels are the rate charts'.
+PACK_FTE_RATES = [
+    ("vacancy_rate", ("vacancy", "vacant", "vacancy_base"), "Vacancy rate (%)"),
+    ("agency_rate", ("agency", "agency_fte", "agency_base"), "Agency rate (%)"),
+    ("turnover", ("turnover", "leavers", "employed"), "Turnover, 12 months (%)"),
+]
+
+
+def _fte_rate_columns() -> list[dict]:
+    """Each FTE rate's column, then its numerator's and its denominator's."""
+    words = {key: (top, bottom) for _, key, top, bottom in RATE_CHARTS}
+    columns = []
+    for rate, (key, top_key, bottom_key), label in PACK_FTE_RATES:
+        top, bottom = words[rate]
+        columns += [
+            column(key, label, "percent"),
+            column(top_key, top, "number"),
+            column(bottom_key, bottom, "number"),
+        ]
+    return columns
+
+
 PACK_COLUMNS = [
-    column("area", "Area"),
+    AREA,
     column("posts", "Posts (FTE)", "number"),
-    column("vacancy", "Vacancy rate (%)", "percent"),
-    column("vacant", "Vacant (FTE)", "number"),
-    column("vacancy_base", "Vacant + employed (FTE)", "number"),
-    column("agency", "Agency rate (%)", "percent"),
-    column("agency_fte", "Agency (FTE)", "number"),
-    column("agency_base", "Agency + employed (FTE)", "number"),
-    column("turnover", "Turnover, 12 months (%)", "percent"),
-    column("leavers", "Leavers in the 12 months (FTE)", "number"),
-    column("employed", "Average employed (FTE)", "number"),
+    *_fte_rate_columns(),
     column("caseload", "Average caseload", "number"),
-    column("open_cases", "Open cases held", "count"),
-    column("workers", "Workers holding cases", "count"),
+    OPEN_CASES,
+    WORKERS,
 ]
-PACK_RAG_COLUMNS = [
-    column("area", "Area"),
-    column("rate", "Rate"),
-    column("figure", "Figure", "number"),
-    column("unit", "Unit"),
-    column("target", "Target"),
-    column("rag", "RAG", "rag"),
-    column("status", "Against the target, in words"),
-]
+PACK_RAG_COLUMNS = [AREA, RATE, FIGURE, UNIT, *AGAINST_TARGET]
+
+# The return on the pack's cover (trust_portal/dashboards/packs.py).
+pack_return("Workforce return", WorkforceReturn, order=20)
 
 
 def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> list[dict]:
@@ -51,15 +77,7 @@ def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> li
             [
                 label,
                 str(point.totals.establishment_fte),
-                figure_text(m["vacancy_rate"].value),
-                amount(m["vacancy_rate"].numerator),
-                amount(m["vacancy_rate"].denominator),
-                figure_text(m["agency_rate"].value),
-                amount(m["agency_rate"].numerator),
-                amount(m["agency_rate"].denominator),
-                figure_text(m["turnover"].value),
-                amount(m["turnover"].numerator),
-                amount(m["turnover"].denominator),
+                *(cell for rate, _, _ in PACK_FTE_RATES for cell in measure_cells(m[rate])),
                 figure_text(m["average_caseload"].value),
                 m["average_caseload"].numerator,
                 m["average_caseload"].denominator,

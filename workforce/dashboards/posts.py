@@ -11,8 +11,10 @@ from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, table
 from workforce import reads
 from workforce.dashboards.cells import (
+    AREA,
+    AREA_CODE,
     MIX_KINDS,
-    area_code,
+    by_area,
     mark_synthetic,
     mix_cells,
     mix_columns,
@@ -61,12 +63,9 @@ def staff_mix_block(points, synthetic: set[date]) -> dict:
 
 
 def latest_posts_block(summary: reads.ReturnSummary) -> dict:
-    columns = [column("area_code", "Area code"), column("area", "Area"), *mix_columns()]
-    rows = [
-        [area_code(g, summary), g.label, *mix_cells(g.totals)]
-        for g in [*summary.areas, summary.arrangement]
-    ]
-    month = summary.workforce_return.period
+    columns = [AREA_CODE, AREA, *mix_columns()]
+    rows = [[code, g.label, *mix_cells(g.totals)] for code, g in by_area(summary)]
+    month = summary.month
     return figures.table_block(
         "latest-posts",
         f"Posts by kind, {month:%B %Y}",

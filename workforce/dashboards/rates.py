@@ -15,11 +15,14 @@ from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, table
 from workforce import reads
 from workforce.dashboards.cells import (
+    AGAINST_TARGET,
+    AREA,
+    AREA_CODE,
     RATE_COLUMNS,
-    amount,
-    area_code,
+    by_area,
     figure_text,
     mark_synthetic,
+    measure_cells,
     month_key,
     rag_word,
     rate_cells,
@@ -109,20 +112,15 @@ def _rate_columns(key: str, label: str, top: str, bottom: str) -> list[dict]:
     columns = [
         column("month", "Month", "month"),
         column("synthetic", "Synthetic (demo)"),
-        column("area_code", "Area code"),
-        column("area", "Area"),
+        AREA_CODE,
+        AREA,
         column("rate", f"{label} (%)", "percent"),
         column("numerator", top, "number"),
         column("denominator", bottom, "number"),
     ]
     if key == "turnover":
         columns.append(column("months", "Months with an approved return (of 12)", "number"))
-    columns += [
-        column("target", "Target"),
-        column("rag", "RAG", "rag"),
-        column("status", "Against the target, in words"),
-    ]
-    return columns
+    return columns + AGAINST_TARGET
 
 
 def _rate_row(record: dict, code: str, group_label: str, key: str) -> list:
@@ -133,9 +131,7 @@ def _rate_row(record: dict, code: str, group_label: str, key: str) -> list:
         synthetic_text(record["synthetic"]),
         code,
         group_label,
-        figure_text(measure.value),
-        amount(measure.numerator),
-        amount(measure.denominator),
+        *measure_cells(measure),
     ]
     if key == "turnover":
         row.append(record["turnover"].months)
@@ -159,11 +155,9 @@ def _rate_summary(chosen: pd.DataFrame, key: str, label: str) -> str:
 
 def latest_rates_block(summary: reads.ReturnSummary) -> dict:
     rows = [
-        rate_cells(area_code(g, summary), g.label, m)
-        for g in [*summary.areas, summary.arrangement]
-        for m in g.measures.values()
+        rate_cells(code, g.label, m) for code, g in by_area(summary) for m in g.measures.values()
     ]
-    month = summary.workforce_return.period
+    month = summary.month
     whole = summary.arrangement.measures
     return figures.table_block(
         "latest-rates",

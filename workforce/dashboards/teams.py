@@ -8,14 +8,22 @@ import plotly.graph_objects as go
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, table
 from workforce import reads
-from workforce.dashboards.cells import amount, figure_text, rag_word
+from workforce.dashboards.cells import (
+    AREA,
+    AREA_CODE,
+    OPEN_CASES,
+    WORKERS,
+    figure_text,
+    measure_cells,
+    rag_word,
+)
 
 CASELOAD_COLUMNS = [
     column("team", "Team"),
-    column("area_code", "Area code"),
+    AREA_CODE,
     column("service", "Service"),
-    column("open_cases", "Open cases held", "count"),
-    column("workers", "Workers holding cases", "count"),
+    OPEN_CASES,
+    WORKERS,
     column("average", "Average caseload", "number"),
     column("over", "Workers above the limit", "count"),
     column("over_share", "Share of workers above the limit (%)", "percent"),
@@ -37,7 +45,7 @@ def caseload_block(summary: reads.ReturnSummary) -> dict:
         (above if value is not None and value > limit else within).append(
             (group.label, figure_text(value))
         )
-    month = summary.workforce_return.period
+    month = summary.month
     words = (
         f"Average caseload of each team in {month:%B %Y} against the limit of {limit} "
         f"cases: {len(above)} of {len(teams)} teams above the limit; "
@@ -105,27 +113,38 @@ def _caseload_figure(teams: list, within: list, above: list, limit) -> go.Figure
     return figure
 
 
+def _over_limit_columns(source: str) -> list[dict]:
+    """Workers above the limit, as a share and as counts, from one source's return."""
+    return [
+        column(f"over_{source}", f"Workers above the limit (%): {source} return", "percent"),
+        column(f"over_{source}_n", f"Workers above the limit: {source} return", "count"),
+        column(f"holding_{source}_n", f"Workers holding cases: {source} return", "count"),
+    ]
+
+
+def _performance_rag_columns(key: str, words: str) -> list[dict]:
+    """One of the performance return's caseload figures against its target."""
+    return [
+        column(f"{key}_performance_rag", f"{words} RAG: performance return", "rag"),
+        column(f"{key}_performance_status", f"{words} against the target: performance"),
+    ]
+
+
 CASELOADS_COMPARED_COLUMNS = [
-    column("area_code", "Area code"),
-    column("area", "Area"),
+    AREA_CODE,
+    AREA,
     column("average_workforce", "Average caseload: workforce return", "number"),
     column("average_performance", "Average caseload: performance return", "number"),
-    column("over_workforce", "Workers above the limit (%): workforce return", "percent"),
-    column("over_workforce_n", "Workers above the limit: workforce return", "count"),
-    column("holding_workforce_n", "Workers holding cases: workforce return", "count"),
-    column("over_performance", "Workers above the limit (%): performance return", "percent"),
-    column("over_performance_n", "Workers above the limit: performance return", "count"),
-    column("holding_performance_n", "Workers holding cases: performance return", "count"),
+    *_over_limit_columns("workforce"),
+    *_over_limit_columns("performance"),
     column("source", "Performance figures' source"),
-    column("average_performance_rag", "Average caseload RAG: performance return", "rag"),
-    column("average_performance_status", "Average caseload against the target: performance"),
-    column("over_performance_rag", "Workers above the limit RAG: performance return", "rag"),
-    column("over_performance_status", "Workers above the limit against the target: performance"),
+    *_performance_rag_columns("average", "Average caseload"),
+    *_performance_rag_columns("over", "Workers above the limit"),
 ]
 
 
 def caseloads_compared_block(summary: reads.ReturnSummary) -> dict:
-    month = summary.workforce_return.period
+    month = summary.month
     if summary.performance_return is None:
         return figures.note_block(
             "caseloads-compared",
@@ -143,12 +162,8 @@ def caseloads_compared_block(summary: reads.ReturnSummary) -> dict:
                 c.label,
                 figure_text(c.workforce_average.value),
                 figure_text(perf_avg.value) if perf_avg else None,
-                figure_text(c.workforce_over.value),
-                amount(c.workforce_over.numerator),
-                amount(c.workforce_over.denominator),
-                figure_text(perf_over.value) if perf_over else None,
-                amount(perf_over.numerator) if perf_over else None,
-                amount(perf_over.denominator) if perf_over else None,
+                *measure_cells(c.workforce_over),
+                *(measure_cells(perf_over) if perf_over else [None, None, None]),
                 c.source,
                 rag_word(perf_avg) if perf_avg else None,
                 perf_avg.status_words if perf_avg else "",
