@@ -66,6 +66,16 @@ def _month(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
+# Columns of several tables.
+COUNCIL = fig.column("council", "Council")
+SHARE = fig.column("percentage", "Share", "percent")
+CONTRIBUTION = fig.column("contribution", "Contribution", "money")
+DUE_TO_DATE = fig.column("due_to_date", "Due to date", "money")
+PAID = fig.column("paid", "Paid", "money")
+OUTSTANDING = fig.column("outstanding", "Outstanding", "money")
+IN_WORDS = fig.column("in_words", "In words")
+
+
 # --- Contract sum by block -------------------------------------------------------------------
 
 BLOCKS = [
@@ -77,7 +87,7 @@ BLOCKS = [
 
 
 def _block_table(years: list[tuple[ContractYear, money.YearFigures]]) -> dict:
-    columns = [fig.column("year", "Financial year")]
+    columns = [fig.FINANCIAL_YEAR]
     columns += [fig.column(key, label, "money") for key, label in BLOCKS]
     columns += [
         fig.column("contract_sum", "Contract sum (Blocks 1 and 2)", "money"),
@@ -125,7 +135,7 @@ def _codes(years) -> list[str]:
 
 def split_block(years) -> dict:
     codes = _codes(years)
-    columns = [fig.column("year", "Financial year")]
+    columns = [fig.FINANCIAL_YEAR]
     columns += [fig.column(f"share_{code}", f"{code} share", "percent") for code in codes]
     columns += [fig.column("basis", "How the split was set")]
     rows = []
@@ -146,14 +156,32 @@ def split_block(years) -> dict:
     )
 
 
+# A council's amounts in the contributions table, in its order.
+COUNCIL_AMOUNTS = (
+    "share_of_contract_sum",
+    "passported_grants",
+    "contribution",
+    "adjustments",
+    "net_after_adjustments",
+    "block3_share",
+)
+
+
+def _year_total(f: money.YearFigures, name: str) -> Decimal:
+    """The councils' amounts added up (the contributions' total is the year's own)."""
+    if name == "contribution":
+        return f.total_contributions
+    return sum((getattr(c, name) for c in f.councils), ZERO)
+
+
 def contributions_block(years) -> dict:
     columns = [
-        fig.column("year", "Financial year"),
-        fig.column("council", "Council"),
-        fig.column("percentage", "Share", "percent"),
+        fig.FINANCIAL_YEAR,
+        COUNCIL,
+        SHARE,
         fig.column("share", "Share of the contract sum", "money"),
         fig.column("grants", "Passported grants", "money"),
-        fig.column("contribution", "Contribution", "money"),
+        CONTRIBUTION,
         fig.column("adjustments", "Returned to the council", "money"),
         fig.column("net", "Net after returns", "money"),
         fig.column("block3", "Share of the Block 3 provision", "money"),
@@ -162,30 +190,10 @@ def contributions_block(years) -> dict:
     for year, f in years:
         for c in f.councils:
             rows.append(
-                [
-                    year.label,
-                    c.code,
-                    c.percentage,
-                    c.share_of_contract_sum,
-                    c.passported_grants,
-                    c.contribution,
-                    c.adjustments,
-                    c.net_after_adjustments,
-                    c.block3_share,
-                ]
+                [year.label, c.code, c.percentage, *(getattr(c, name) for name in COUNCIL_AMOUNTS)]
             )
         rows.append(
-            [
-                year.label,
-                "Total",
-                None,
-                sum((c.share_of_contract_sum for c in f.councils), ZERO),
-                sum((c.passported_grants for c in f.councils), ZERO),
-                f.total_contributions,
-                sum((c.adjustments for c in f.councils), ZERO),
-                sum((c.net_after_adjustments for c in f.councils), ZERO),
-                sum((c.block3_share for c in f.councils), ZERO),
-            ]
+            [year.label, "Total", None, *(_year_total(f, name) for name in COUNCIL_AMOUNTS)]
         )
     latest_year, latest = years[-1]
     parts = "; ".join(f"{c.code} {money_text(c.contribution)}" for c in latest.councils)
@@ -244,10 +252,10 @@ def payment_frame(positions: list[payments.CouncilPosition], today: date) -> pd.
 
 PAYMENT_COLUMNS = [
     fig.column("month", "Month due", "month"),
-    fig.column("council", "Council"),
+    COUNCIL,
     fig.column("instalment", "Instalment"),
     fig.column("due", "Instalment due", "money"),
-    fig.column("paid", "Paid", "money"),
+    PAID,
     fig.column("outstanding", "Outstanding (due to date less paid)", "money"),
     fig.column("status", "Status"),
 ]
@@ -286,12 +294,12 @@ def payments_chart(year: ContractYear, frame: pd.DataFrame) -> dict:
 
 
 POSITION_COLUMNS = [
-    fig.column("year", "Financial year"),
-    fig.column("council", "Council"),
-    fig.column("contribution", "Contribution", "money"),
-    fig.column("due_to_date", "Due to date", "money"),
-    fig.column("paid", "Paid", "money"),
-    fig.column("outstanding", "Outstanding", "money"),
+    fig.FINANCIAL_YEAR,
+    COUNCIL,
+    CONTRIBUTION,
+    DUE_TO_DATE,
+    PAID,
+    OUTSTANDING,
     fig.column("left_to_pay", "Left to pay this year", "money"),
 ]
 
@@ -349,7 +357,7 @@ def variance_table(table: budget.VarianceTable) -> dict:
         fig.column("forecast_outturn", "Forecast outturn", "money"),
         fig.column("variance", "Variance (forecast less budget)", "money"),
         fig.column("variance_percent", "Variance as % of budget", "percent"),
-        fig.column("in_words", "In words"),
+        IN_WORDS,
     ]
     rows = [
         [
@@ -372,10 +380,10 @@ def variance_shares_block(budget_return: BudgetReturn, block_id: str = "variance
     if not shares.shares:
         return fig.note_block(block_id, title, shares.problem)
     columns = [
-        fig.column("council", "Council"),
+        COUNCIL,
         fig.column("percentage", f"Share ({shares.label} split)", "percent"),
         fig.column("amount", "Share of the variance", "money"),
-        fig.column("in_words", "In words"),
+        IN_WORDS,
     ]
     rows = [[s.code, s.percentage, s.amount, s.in_words] for s in shares.shares]
     rows.append(["Total", None, shares.variance, shares.in_words])
@@ -402,12 +410,12 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
         )
     ]
     columns = [
-        fig.column("council", "Council"),
-        fig.column("percentage", "Share", "percent"),
-        fig.column("contribution", "Contribution", "money"),
-        fig.column("due_to_date", "Due to date", "money"),
+        COUNCIL,
+        SHARE,
+        CONTRIBUTION,
+        DUE_TO_DATE,
         fig.column("paid", "Paid to date", "money"),
-        fig.column("outstanding", "Outstanding", "money"),
+        OUTSTANDING,
     ]
     by_code = {c.code: c for c in f.councils}
     rows = [

@@ -148,7 +148,7 @@ def approved_cases_block(
 # --- The Block 3 ledger ----------------------------------------------------------------------
 
 LEDGER_COLUMNS = [
-    fig.column("year", "Financial year"),
+    fig.FINANCIAL_YEAR,
     fig.column("provision", "Provision", "money"),
     fig.column("committed", "Committed to approved cases", "money"),
     fig.column("spent", "Spent", "money"),

@@ -64,6 +64,10 @@ def column(key: str, label: str, kind: str = "text", **extra) -> dict:
     return {"key": key, "label": label, "kind": kind, **extra}
 
 
+# The financial year a row is of (the contract year's label), in every app's year tables.
+FINANCIAL_YEAR = column("year", "Financial year")
+
+
 def table(columns: list[dict], rows: list[list]) -> dict:
     width = len(columns)
     for row in rows:
