@@ -3,13 +3,8 @@ from django.contrib import admin
 from trust_portal.dashboards.models import IssuedPack, RecomputeRun, Snapshot
 
 
-@admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
-    """Read-only: snapshots are made by the recompute job, never by hand."""
-
-    list_display = ["arrangement", "name", "computed_at", "duration_ms", "source"]
-    list_filter = ["name", "arrangement"]
-    readonly_fields = ["arrangement", "name", "data", "computed_at", "duration_ms", "source"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only: what the portal makes itself is never added or changed by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -18,8 +13,17 @@ class SnapshotAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    """Read-only: snapshots are made by the recompute job, never by hand."""
+
+    list_display = ["arrangement", "name", "computed_at", "duration_ms", "source"]
+    list_filter = ["name", "arrangement"]
+    readonly_fields = ["arrangement", "name", "data", "computed_at", "duration_ms", "source"]
+
+
 @admin.register(RecomputeRun)
-class RecomputeRunAdmin(admin.ModelAdmin):
+class RecomputeRunAdmin(ReadOnlyAdmin):
     """The run history; runs are queued from the arrangement's "Recompute runs" page."""
 
     list_display = [
@@ -34,27 +38,15 @@ class RecomputeRunAdmin(admin.ModelAdmin):
     list_filter = ["state", "trigger", "arrangement"]
     readonly_fields = [f.name for f in RecomputeRun._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IssuedPack)
-class IssuedPackAdmin(admin.ModelAdmin):
+class IssuedPackAdmin(ReadOnlyAdmin):
     """Issued packs are kept as issued: listed here, never changed or deleted."""
 
     list_display = ["arrangement", "month", "title", "issued_by", "issued_at", "threshold"]
     list_filter = ["arrangement"]
     exclude = ["pdf"]
     readonly_fields = [f.name for f in IssuedPack._meta.fields if f.name != "pdf"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
