@@ -109,7 +109,10 @@ TEMPLATES = [
                 "trust_portal.accounts.context.service",
             ],
             # Template tags every app's pages use, kept in the core (no app of their own).
-            "libraries": {"money": "trust_portal.templatetags.money"},
+            "libraries": {
+                "govuk": "trust_portal.templatetags.govuk",
+                "money": "trust_portal.templatetags.money",
+            },
         },
     },
 ]
