@@ -9,7 +9,7 @@ from contracts.views import matters as matter_views
 from contracts.views import payments as payment_views
 from contracts.views import variations as variation_views
 from contracts.views import years as year_views
-from trust_portal.approvals import views as approvals
+from trust_portal.approvals.routes import submission_paths
 
 app_name = "contracts"
 
@@ -67,21 +67,11 @@ urlpatterns += [
     path(_year + "split-calculator/", payment_views.split_calculator, name="split-calculator"),
 ]
 
-# --- Budget monitoring (contracts/views/budget.py) ---
-budget = {"kind": budget_views.KIND}  # the shared pages of every kind of return, with this kind
-
-# One month, by revision: /arrangements/NCT/budget-monitoring/2024-10/1/…
+# --- Budget monitoring (contracts/views/budget.py): the shared pages of every kind of return,
+# with this kind. One month, by revision: /arrangements/NCT/budget-monitoring/2024-10/1/…
 _budget = "arrangements/<str:code>/budget-monitoring/"
 _budget_month = _budget + "<str:month>/<int:revision>/"
-urlpatterns += [
-    path(_budget, approvals.submission_list, budget, name="budget-list"),
-    path(_budget_month, approvals.submission_detail, budget, name="budget-detail"),
-    path(_budget_month + "edit/", approvals.submission_edit, budget, name="budget-edit"),
-    path(_budget_month + "submit/", approvals.submission_submit, budget, name="budget-submit"),
-    path(_budget_month + "approve/", approvals.submission_approve, budget, name="budget-approve"),
-    path(_budget_month + "query/", approvals.submission_send_back, budget, name="budget-send-back"),
-    path(_budget_month + "correct/", approvals.submission_correct, budget, name="budget-correct"),
-]
+urlpatterns += submission_paths(_budget, _budget_month, budget_views.KIND, "budget")
 
 # --- Reserved matters (contracts/views/matters.py) ---
 _matters = "arrangements/<str:code>/reserved-matters/"

@@ -9,11 +9,9 @@ from performance.views import (
     uploads,
     workbook,
 )
-from trust_portal.approvals import views as approvals
+from trust_portal.approvals.routes import submission_paths
 
 app_name = "performance"
-# The monthly returns' pages are the shared ones of every kind of return, run with this kind.
-kind = {"kind": returns.KIND}
 
 urlpatterns = [
     path("arrangements/<str:code>/indicators/", indicators.indicator_list, name="indicator-list"),
@@ -30,24 +28,12 @@ urlpatterns = [
     path(
         "indicators/<str:indicator>/revise/", indicators.definition_revise, name="definition-revise"
     ),
-    path(
-        "arrangements/<str:code>/returns/",
-        approvals.submission_list,
-        kind,
-        name="return-list",
-    ),
 ]
 
+# The monthly returns' pages are the shared ones of every kind of return, run with this kind.
 # One month's return, by revision: /arrangements/NCT/returns/2019-02/1/…
 _one = "arrangements/<str:code>/returns/<str:month>/<int:revision>/"
-urlpatterns += [
-    path(_one, approvals.submission_detail, kind, name="return-detail"),
-    path(_one + "edit/", approvals.submission_edit, kind, name="return-edit"),
-    path(_one + "submit/", approvals.submission_submit, kind, name="return-submit"),
-    path(_one + "approve/", approvals.submission_approve, kind, name="return-approve"),
-    path(_one + "query/", approvals.submission_send_back, kind, name="return-send-back"),
-    path(_one + "correct/", approvals.submission_correct, kind, name="return-correct"),
-]
+urlpatterns += submission_paths("arrangements/<str:code>/returns/", _one, returns.KIND, "return")
 
 # Child-level extracts uploaded into a draft, and their jobs' progress.
 _upload = "arrangements/<str:code>/extract-uploads/<int:pk>/"

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +24,11 @@ from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
+from trust_portal.listing import EXPORTS, download
 from workforce import charts, dashboards, forms, reads, services, tables
 from workforce.models import Team, WorkforceReturn
 from workforce.overview import overview_from
-
-EXPORTS = ("csv", "xlsx")
 
 
 def _export(request, name: str, header, rows, title: str):
@@ -137,14 +135,9 @@ def team_list(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
     teams = Team.objects.filter(arrangement=arrangement).select_related("area")
-    if _wants_export(request):
-        return _export(
-            request,
-            f"{arrangement.code}-teams",
-            tables.TEAM_LIST_HEADER,
-            tables.team_rows(teams),
-            "Teams",
-        )
+    name, table = f"{arrangement.code}-teams", tables.team_rows(teams)
+    if exported := download(request, name, tables.TEAM_LIST_HEADER, table, title="Teams"):
+        return exported
     by_area: dict = {}
     for team in teams:
         by_area.setdefault(team.area, []).append(team)
@@ -165,14 +158,9 @@ def team_detail(request, code, pk):
         pick=lambda f: f.team_id == team.pk,
         synthetic=reads.synthetic_months(arrangement),
     )
-    if _wants_export(request):
-        return _export(
-            request,
-            f"{arrangement.code}-team-{team.pk}",
-            tables.TEAM_MONTHS_HEADER,
-            tables.team_month_rows(points),
-            "Team by month",
-        )
+    name, table = f"{arrangement.code}-team-{team.pk}", tables.team_month_rows(points)
+    if exported := download(request, name, tables.TEAM_MONTHS_HEADER, table, title="Team by month"):
+        return exported
     context = {
         "arrangement": arrangement,
         "team": team,
@@ -194,18 +182,14 @@ def team_edit(request, code, pk=None):
     form = forms.TeamForm(
         request.POST if request.method == "POST" else None, arrangement=arrangement, initial=initial
     )
-    if form.is_valid():
-        try:
-            saved = services.team_save(
-                by=request.user, arrangement=arrangement, team=team, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{saved.name} saved.")
-            return redirect("workforce:team-detail", arrangement.code, saved.pk)
+
+    def save(**cleaned):
+        saved = services.team_save(by=request.user, arrangement=arrangement, team=team, **cleaned)
+        messages.success(request, f"{saved.name} saved.")
+        return redirect("workforce:team-detail", arrangement.code, saved.pk)
+
     context = {"arrangement": arrangement, "team": team, "form": form}
-    return render(request, "workforce/team_form.html", context)
+    return form_page(form, save, lambda: render(request, "workforce/team_form.html", context))
 
 
 @login_required
@@ -215,17 +199,17 @@ def team_close(request, code, pk):
     arrangement, team = _team_or_404(request, code, pk)
     require(request.user, Action.EDIT, Kind.RETURN, arrangement)
     form = forms.TeamCloseForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
+
+    def close_or_reopen(reason):
         change = services.team_close if team.active else services.team_reopen
-        try:
-            change(by=request.user, team=team, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{team.name} {'reopened' if team.active else 'closed'}.")
-            return redirect("workforce:team-detail", arrangement.code, team.pk)
+        change(by=request.user, team=team, reason=reason)
+        messages.success(request, f"{team.name} {'reopened' if team.active else 'closed'}.")
+        return redirect("workforce:team-detail", arrangement.code, team.pk)
+
     context = {"arrangement": arrangement, "team": team, "form": form}
-    return render(request, "workforce/team_close.html", context)
+    return form_page(
+        form, close_or_reopen, lambda: render(request, "workforce/team_close.html", context)
+    )
 
 
 # --- Returns: a kind of return, whose pages are the shared ones (trust_portal.approvals) ----
@@ -233,14 +217,10 @@ def team_close(request, code, pk):
 
 def listing(request, arrangement, rows):
     """The list as CSV or Excel (``?format=``), else the months the demo made up."""
-    if _wants_export(request):
-        return _export(
-            request,
-            f"{arrangement.code}-workforce-returns",
-            tables.RETURN_LIST_HEADER,
-            tables.return_rows(rows),
-            "Workforce returns",
-        )
+    name, table = f"{arrangement.code}-workforce-returns", tables.return_rows(rows)
+    header, title = tables.RETURN_LIST_HEADER, "Workforce returns"
+    if exported := download(request, name, header, table, title=title):
+        return exported
     return {"synthetic": reads.synthetic_months(arrangement)}
 
 

@@ -13,6 +13,13 @@ def _reason(label="Why it changes", hint="Kept in the history with your name."):
     return forms.CharField(label=label, help_text=hint, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _note(label: str, hint: str):
+    """A short optional text: a note, or the basis of a split."""
+    return forms.CharField(
+        required=False, label=label, help_text=hint, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 def _amount(label="Amount (£)", hint="Pounds and pence, for example 2,580,000.00."):
     return forms.CharField(
         label=label,

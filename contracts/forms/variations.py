@@ -2,7 +2,7 @@
 
 from django import forms
 
-from contracts.forms.contracts import DATE, _amount, _reason
+from contracts.forms.contracts import DATE, _amount, _note, _reason
 from contracts.models import FundingLine, Variation
 from trust_portal.govuk_forms import GovukForm
 
@@ -30,11 +30,8 @@ class VariationForm(GovukForm):
     )
     name = forms.CharField(required=False, max_length=200, label="Name of the new line")
     recurring = forms.BooleanField(required=False, label="The new line is recurring")
-    basis = forms.CharField(
-        required=False,
-        label="Basis of the split",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For a split: how it was set (population, demand, the weighting).",
+    basis = _note(
+        "Basis of the split", "For a split: how it was set (population, demand, the weighting)."
     )
 
     def __init__(self, *args, contract_year, **kwargs):
@@ -75,9 +72,4 @@ class DecisionForm(GovukForm):
         label="The councils' decision",
     )
     decision_date = forms.DateField(label="Date of the councils' joint decision", widget=DATE)
-    note = forms.CharField(
-        required=False,
-        label="Decision note",
-        help_text="Required for a rejection: why.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _note("Decision note", "Required for a rejection: why.")

@@ -3,7 +3,7 @@ removing a row, agreement."""
 
 from django import forms
 
-from contracts.forms.contracts import DATE, CouncilChoiceField, _amount, _reason
+from contracts.forms.contracts import DATE, CouncilChoiceField, _amount, _note, _reason
 from contracts.models import FundingLine
 from trust_portal.govuk_forms import GovukForm
 
@@ -58,9 +58,4 @@ class RemoveForm(GovukForm):
 
 class AgreeForm(GovukForm):
     agreed_on = forms.DateField(label="Date of the councils' joint decision", widget=DATE)
-    note = forms.CharField(
-        required=False,
-        label="Note",
-        help_text="For example the meeting or decision notice.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _note("Note", "For example the meeting or decision notice.")

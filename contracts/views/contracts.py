@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from contracts.services import contracts as contract_services
 from contracts.services.payments import payment_position
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 from trust_portal.periods import financial_year_of
 
 
@@ -72,15 +72,16 @@ def _council_table(rows):
         ]
 
 
+def visible_years(user, arrangement):
+    """The arrangement's contract years that ``user`` may see."""
+    return ContractYear.objects.visible_to(user).for_arrangement(arrangement)
+
+
 @login_required
 def overview(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.CONTRACT)
-    years = list(
-        ContractYear.objects.visible_to(request.user)
-        .for_arrangement(arrangement)
-        .order_by("-financial_year")
-    )
+    years = list(visible_years(request.user, arrangement).order_by("-financial_year"))
     today = timezone.localdate()
     chosen = _chosen_year(request, years, today)
     figures, rows = council_rows(chosen, today=today) if chosen else (None, [])
@@ -192,26 +193,28 @@ def contract_create(request, code):
     form = contract_forms.ContractForm(request.POST or None, arrangement=arrangement)
     # A council records its own contract.
     form.fields["council"].queryset = arrangement.councils.filter(pk=request.user.organisation_id)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            contract = contract_services.contract_create(
-                by=request.user,
-                arrangement=arrangement,
-                council=data["council"],
-                reference=data["reference"],
-                title=data["title"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                status=data["status"],
-                obligations=form.obligation_list(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Contract {contract.reference} recorded.")
-            return redirect(contract.get_absolute_url())
+
+    def record(obligations, **fields):
+        contract = contract_services.contract_create(
+            by=request.user, arrangement=arrangement, obligations=form.obligation_list(), **fields
+        )
+        messages.success(request, f"Contract {contract.reference} recorded.")
+        return redirect(contract.get_absolute_url())
+
     context = {"arrangement": arrangement, "form": form, "heading": "Record a service contract"}
+    return form_page(form, record, lambda: render(request, "contracts/form.html", context))
+
+
+def form_page_of(request, owner, form, heading, **extra):
+    """contracts/form.html for a form about ``owner`` (a contract or a contract year), with the
+    way back to its page."""
+    context = {
+        "arrangement": owner.arrangement,
+        "form": form,
+        "back": owner.get_absolute_url(),
+        "heading": heading,
+        **extra,
+    }
     return render(request, "contracts/form.html", context)
 
 
@@ -230,36 +233,19 @@ def contract_edit(request, code, reference):
     form = contract_forms.ContractForm(
         request.POST or None, arrangement=contract.arrangement, editing=True, initial=initial
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            contract_services.contract_update(
-                by=request.user,
-                contract=contract,
-                reason=data["reason"],
-                title=data["title"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                status=data["status"],
-            )
-            contract_services.contract_set_obligations(
-                by=request.user,
-                contract=contract,
-                obligations=form.obligation_list(),
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Contract {contract.reference} updated.")
-            return redirect(contract.get_absolute_url())
-    context = {
-        "arrangement": contract.arrangement,
-        "form": form,
-        "back": contract.get_absolute_url(),
-        "heading": f"Change contract {contract.reference}",
-    }
-    return render(request, "contracts/form.html", context)
+
+    def update(obligations, reason, **fields):
+        contract_services.contract_update(
+            by=request.user, contract=contract, reason=reason, **fields
+        )
+        contract_services.contract_set_obligations(
+            by=request.user, contract=contract, obligations=form.obligation_list(), reason=reason
+        )
+        messages.success(request, f"Contract {contract.reference} updated.")
+        return redirect(contract.get_absolute_url())
+
+    heading = f"Change contract {contract.reference}"
+    return form_page(form, update, lambda: form_page_of(request, contract, form, heading))
 
 
 @login_required
@@ -269,27 +255,20 @@ def document_add(request, code, reference):
     _own_contract(request, contract)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = contract_forms.DocumentForm(*data)
-    if form.is_valid():
-        try:
-            contract_services.contract_document_add(
-                by=request.user,
-                contract=contract,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Document attached.")
-            return redirect(contract.get_absolute_url())
-    context = {
-        "arrangement": contract.arrangement,
-        "form": form,
-        "multipart": True,
-        "back": contract.get_absolute_url(),
-        "heading": f"Attach a document to {contract.reference}",
-    }
-    return render(request, "contracts/form.html", context)
+
+    def attach(title, file):
+        contract_services.contract_document_add(
+            by=request.user, contract=contract, title=title, file=file
+        )
+        messages.success(request, "Document attached.")
+        return redirect(contract.get_absolute_url())
+
+    heading = f"Attach a document to {contract.reference}"
+    return form_page(
+        form,
+        attach,
+        lambda: form_page_of(request, contract, form, heading, multipart=True),
+    )
 
 
 @login_required

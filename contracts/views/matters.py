@@ -5,8 +5,6 @@ officer's own council's (contracts/services/matters.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,10 +13,8 @@ from contracts.forms.matters import ConsentForm, DecisionFilter, DecisionForm, M
 from contracts.models import Consent, ReservedDecision, ReservedMatter
 from contracts.services import matters
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
-
-EXPORTS = ("csv", "xlsx")
+from trust_portal.formpages import form_page, submitted
+from trust_portal.listing import download, paged
 
 
 def _arrangement(request, code):
@@ -77,18 +73,12 @@ def matter_list(request, code):
     for decision in matters.decisions_for(arrangement).filter(current_outcome=matters.AWAITING):
         waiting.setdefault(decision.matter_id, []).append(decision)
     rows = [(m, waiting.get(m.pk, [])) for m in register]
-    if request.GET.get("format") in EXPORTS:
-        table = (
-            [m.reference, m.title, m.description, m.source, m.logged, len(open_)]
-            for m, open_ in rows
-        )
-        return table_response(
-            request.GET["format"],
-            f"{arrangement.code}-reserved-matters",
-            REGISTER_HEADER,
-            table,
-            title="Reserved matters",
-        )
+    table = (
+        [m.reference, m.title, m.description, m.source, m.logged, len(open_)] for m, open_ in rows
+    )
+    name = f"{arrangement.code}-reserved-matters"
+    if exported := download(request, name, REGISTER_HEADER, table, title="Reserved matters"):
+        return exported
     context = {
         "arrangement": arrangement,
         "rows": rows,
@@ -119,11 +109,8 @@ def matter_detail(request, code, reference):
 @require_http_methods(["GET", "POST"])
 def matter_edit(request, code, reference=None):
     """Add a matter to the register (no reference), or change one."""
-    if reference is None:
-        arrangement, matter = _arrangement(request, code), None
-    else:
-        matter = _matter_or_404(request, code, reference)
-        arrangement = matter.arrangement
+    matter = _matter_or_404(request, code, reference) if reference is not None else None
+    arrangement = matter.arrangement if matter else _arrangement(request, code)
     require(request.user, Action.EDIT, Kind.CONTRACT)
     initial = (
         {"reason": "Added to the register"}
@@ -136,18 +123,16 @@ def matter_edit(request, code, reference=None):
         }
     )
     form = MatterForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_valid():
-        try:
-            saved = matters.matter_save(
-                by=request.user, arrangement=arrangement, matter=matter, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Reserved matter {saved.reference} saved.")
-            return redirect("contracts:matter-detail", arrangement.code, saved.reference)
+
+    def save(**cleaned):
+        saved = matters.matter_save(
+            by=request.user, arrangement=arrangement, matter=matter, **cleaned
+        )
+        messages.success(request, f"Reserved matter {saved.reference} saved.")
+        return redirect("contracts:matter-detail", arrangement.code, saved.reference)
+
     context = {"arrangement": arrangement, "matter": matter, "form": form}
-    return render(request, "contracts/matter_form.html", context)
+    return form_page(form, save, lambda: render(request, "contracts/matter_form.html", context))
 
 
 # --- The decision log -----------------------------------------------------------------------
@@ -161,16 +146,16 @@ def decision_add(request, code, reference):
     matter = _matter_or_404(request, code, reference)
     require(request.user, Action.EDIT, Kind.CONTRACT)
     form = DecisionForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            decision = matters.decision_record(by=request.user, matter=matter, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Decision logged: each council can now record its answer.")
-            return redirect(decision.get_absolute_url())
+
+    def record(**cleaned):
+        decision = matters.decision_record(by=request.user, matter=matter, **cleaned)
+        messages.success(request, "Decision logged: each council can now record its answer.")
+        return redirect(decision.get_absolute_url())
+
     context = {"arrangement": matter.arrangement, "matter": matter, "form": form}
-    return render(request, "contracts/matter_decision_form.html", context)
+    return form_page(
+        form, record, lambda: render(request, "contracts/matter_decision_form.html", context)
+    )
 
 
 @login_required
@@ -179,29 +164,23 @@ def decision_list(request, code):
     councils = _councils(arrangement)
     found = DecisionFilter(request.GET, queryset=matters.decisions_for(arrangement))
     decisions = found.qs if found.is_valid() else found.queryset.none()
-    if request.GET.get("format") in EXPORTS:
-        header = [
-            *LOG_HEADER,
-            *(f"{c.code} answer" for c in councils),
-            *(f"{c.code} decided on" for c in councils),
-        ]
-        return table_response(
-            request.GET["format"],
-            f"{arrangement.code}-reserved-decisions",
-            header,
-            _log_rows(decisions, councils),
-            title="Reserved decisions",
-        )
-    page = Paginator(decisions, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    header = [
+        *LOG_HEADER,
+        *(f"{c.code} answer" for c in councils),
+        *(f"{c.code} decided on" for c in councils),
+    ]
+    name = f"{arrangement.code}-reserved-decisions"
+    table = _log_rows(decisions, councils)
+    if exported := download(request, name, header, table, title="Reserved decisions"):
+        return exported
+    page, query = paged(request, decisions, 25)
     context = {
         "arrangement": arrangement,
         "councils": councils,
         "filter": found,
         "page": page,
         "rows": [(d, matters.answers(d, councils)) for d in page.object_list],
-        "query": query.urlencode(),
+        "query": query,
     }
     return render(request, "contracts/matter_decision_list.html", context)
 
@@ -240,14 +219,14 @@ def decision_detail(request, code, pk):
         require(request.user, Action.EDIT, Kind.CONTRACT)
     if may_answer and own_answer is None:
         form = ConsentForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            try:
-                matters.consent_record(by=request.user, decision=decision, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{own.code}'s answer recorded.")
-                return redirect(decision.get_absolute_url())
+
+        def answer(**cleaned):
+            matters.consent_record(by=request.user, decision=decision, **cleaned)
+            messages.success(request, f"{own.code}'s answer recorded.")
+            return redirect(decision.get_absolute_url())
+
+        if answered := submitted(form, answer):
+            return answered
     elif request.method == "POST":
         # Not one of the owning councils' officers, or their council has answered already.
         messages.error(request, "Your council's answer is recorded already: correct it instead.")
@@ -278,14 +257,12 @@ def consent_correct(request, code, pk):
     initial = {"answer": consent.answer, "decided_on": consent.decided_on, "note": consent.note}
     data = request.POST if request.method == "POST" else None
     form = ConsentForm(data, initial=initial, correcting=True)
-    if form.is_valid():
-        try:
-            matters.consent_correct(by=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{own.code}'s answer corrected.")
-            return redirect(decision.get_absolute_url())
+
+    def correct(**cleaned):
+        matters.consent_correct(by=request.user, decision=decision, **cleaned)
+        messages.success(request, f"{own.code}'s answer corrected.")
+        return redirect(decision.get_absolute_url())
+
     context = {
         "arrangement": decision.matter.arrangement,
         "decision": decision,
@@ -293,4 +270,6 @@ def consent_correct(request, code, pk):
         "consent": consent,
         "form": form,
     }
-    return render(request, "contracts/matter_consent_form.html", context)
+    return form_page(
+        form, correct, lambda: render(request, "contracts/matter_consent_form.html", context)
+    )

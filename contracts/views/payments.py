@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from contracts.models import ContractYear, Instalment
 from contracts.services import payments
 from trust_portal.accounts.permissions import Action, Kind, require, role_allows
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 from trust_portal.numbers import money_text
 
 EXPORT_HEADER = [
@@ -128,69 +127,60 @@ def _describe(instalment) -> str:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_record(request, code, year, council, number):
-    instalment = _instalment(request, code, year, council, number)
-    refusal = _refused(request, instalment, "record")
+def _payment_page(request, key, doing: str, *, paid: bool, form_class, change):
+    """The page recording (``doing`` "record") or undoing ("undo") an instalment's payment,
+    for its own council's officers. On a GET, an instalment already ``paid`` or not as the
+    page would leave it goes back to the schedule with a word; once the form goes through,
+    ``change(instalment, **cleaned_data)`` answers what was done."""
+    instalment = _instalment(request, *key)
+    refusal = _refused(request, instalment, doing)
     if refusal:
         return refusal
     back = _list_url(instalment.contract_year, instalment.council.code)
-    if request.method == "GET" and instalment.is_paid:
-        messages.info(request, f"{_describe(instalment)} is already recorded as paid.")
+    if request.method == "GET" and instalment.is_paid == paid:
+        already = "is already recorded as paid" if paid else "is not recorded as paid"
+        messages.info(request, f"{_describe(instalment)} {already}.")
         return redirect(back)
-    form = payment_forms.PaymentForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            payments.instalment_record_payment(
-                by=request.user, instalment=instalment, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            paid_on = form.cleaned_data["paid_on"]
-            messages.success(
-                request, f"{_describe(instalment)} recorded as paid on {paid_on:%-d %B %Y}."
-            )
-            return redirect(back)
+    form = form_class(request.POST if request.method == "POST" else None)
+
+    def save(**cleaned):
+        messages.success(request, change(instalment, **cleaned))
+        return redirect(back)
+
     context = {
         "instalment": instalment,
         "form": form,
         "back": back,
         "arrangement": instalment.contract_year.arrangement,
     }
-    return render(request, "contracts/payment_record.html", context)
+    template = f"contracts/payment_{doing}.html"
+    return form_page(form, save, lambda: render(request, template, context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_record(request, code, year, council, number):
+    def record(instalment, paid_on, **cleaned):
+        payments.instalment_record_payment(
+            by=request.user, instalment=instalment, paid_on=paid_on, **cleaned
+        )
+        return f"{_describe(instalment)} recorded as paid on {paid_on:%-d %B %Y}."
+
+    key = (code, year, council, number)
+    form_class = payment_forms.PaymentForm
+    return _payment_page(request, key, "record", paid=True, form_class=form_class, change=record)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment_undo(request, code, year, council, number):
-    instalment = _instalment(request, code, year, council, number)
-    refusal = _refused(request, instalment, "undo")
-    if refusal:
-        return refusal
-    back = _list_url(instalment.contract_year, instalment.council.code)
-    if request.method == "GET" and not instalment.is_paid:
-        messages.info(request, f"{_describe(instalment)} is not recorded as paid.")
-        return redirect(back)
-    form = payment_forms.UndoPaymentForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            payments.instalment_undo_payment(
-                by=request.user, instalment=instalment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{_describe(instalment)} shows as unpaid again.")
-            return redirect(back)
-    context = {
-        "instalment": instalment,
-        "form": form,
-        "back": back,
-        "arrangement": instalment.contract_year.arrangement,
-    }
-    return render(request, "contracts/payment_undo.html", context)
+    def undo(instalment, reason):
+        payments.instalment_undo_payment(by=request.user, instalment=instalment, reason=reason)
+        return f"{_describe(instalment)} shows as unpaid again."
+
+    key = (code, year, council, number)
+    form_class = payment_forms.UndoPaymentForm
+    return _payment_page(request, key, "undo", paid=False, form_class=form_class, change=undo)
 
 
 # --- The split calculator ---------------------------------------------------------------------

@@ -3,7 +3,6 @@ councils' joint decision), withdraw."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +11,7 @@ from contracts.forms import variations as variation_forms
 from contracts.models import Variation
 from contracts.services import variations as variation_services
 from trust_portal.accounts.permissions import Action, Kind, can, require
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import act, form_page, submitted
 
 
 @login_required
@@ -37,29 +36,26 @@ def variation_new(request, code, year):
     form = variation_forms.VariationForm(
         request.POST or None, contract_year=contract_year, initial=initial
     )
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def ask(kind, reason, **_):
         proposal = form.proposal()
-        try:
-            variation = variation_services.variation_request(
-                by=request.user,
-                contract_year=contract_year,
-                kind=data["kind"],
-                reason=data["reason"],
-                line=proposal.pop("line"),
-                **proposal,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Variation {variation.number} requested. An administrator "
-                "records the councils' decision on it.",
-            )
-            return redirect(variation.get_absolute_url())
+        variation = variation_services.variation_request(
+            by=request.user,
+            contract_year=contract_year,
+            kind=kind,
+            reason=reason,
+            line=proposal.pop("line"),
+            **proposal,
+        )
+        messages.success(
+            request,
+            f"Variation {variation.number} requested. An administrator "
+            "records the councils' decision on it.",
+        )
+        return redirect(variation.get_absolute_url())
+
     context = {"arrangement": contract_year.arrangement, "year": contract_year, "form": form}
-    return render(request, "contracts/variation_form.html", context)
+    return form_page(form, ask, lambda: render(request, "contracts/variation_form.html", context))
 
 
 def _variation_or_404(request, code, year, number) -> Variation:
@@ -86,32 +82,18 @@ def variation_detail(request, code, year, number):
         if form is None:
             messages.error(request, f"Variation {variation.number} has been decided already.")
             return redirect(variation.get_absolute_url())
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "approve":
-                    variation_services.variation_approve(
-                        by=user,
-                        variation=variation,
-                        note=data["note"],
-                        decision_date=data["decision_date"],
-                    )
-                else:
-                    variation_services.variation_reject(
-                        by=user,
-                        variation=variation,
-                        note=data["note"],
-                        decision_date=data["decision_date"],
-                    )
-            except ValidationError as error:
-                add_service_errors(form, error)
+
+        def decide(decision, note, decision_date):
+            if decision == "approve":
+                change, done = variation_services.variation_approve, "approved and applied"
             else:
-                messages.success(
-                    request,
-                    f"Variation {variation.number} "
-                    f"{'approved and applied' if data['decision'] == 'approve' else 'rejected'}.",
-                )
-                return redirect(variation.get_absolute_url())
+                change, done = variation_services.variation_reject, "rejected"
+            change(by=user, variation=variation, note=note, decision_date=decision_date)
+            messages.success(request, f"Variation {variation.number} {done}.")
+            return redirect(variation.get_absolute_url())
+
+        if decided := submitted(form, decide):
+            return decided
     context = {
         "variation": variation,
         "year": contract_year,
@@ -129,11 +111,9 @@ def variation_detail(request, code, year, number):
 def variation_withdraw(request, code, year, number):
     variation = _variation_or_404(request, code, year, number)
     require(request.user, Action.EDIT, Kind.CONTRACT)
-    try:
-        variation_services.variation_withdraw(by=request.user, variation=variation)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Variation {variation.number} withdrawn.")
-    return redirect(variation.get_absolute_url())
+    return act(
+        request,
+        lambda: variation_services.variation_withdraw(by=request.user, variation=variation),
+        f"Variation {variation.number} withdrawn.",
+        variation.get_absolute_url(),
+    )

@@ -16,10 +16,17 @@ from contracts.access import contract_year_or_404
 from contracts.forms import years as year_forms
 from contracts.models import Adjustment, ContractYear, FundingLine, PassportedGrant
 from contracts.services import years as year_services
-from contracts.views.contracts import COUNCIL_HEADER, _council_table, _totals, council_rows
+from contracts.views.contracts import (
+    COUNCIL_HEADER,
+    _council_table,
+    _totals,
+    council_rows,
+    form_page_of,
+    visible_years,
+)
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 from trust_portal.periods import financial_year_of
 
 LINE_HEADER = ["Block", "Line", "Amount (£)", "Recurring", "Funded by"]
@@ -183,35 +190,27 @@ def year_history(contract_year: ContractYear) -> list:
 def year_create(request, code):
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.EDIT, Kind.CONTRACT)
-    taken = set(
-        ContractYear.objects.visible_to(request.user)
-        .for_arrangement(arrangement)
-        .values_list("financial_year", flat=True)
-    )
+    taken = set(visible_years(request.user, arrangement).values_list("financial_year", flat=True))
     current = financial_year_of(timezone.localdate())
     years = [y for y in range(current - 3, current + 3) if y not in taken]
     form = year_forms.ContractYearForm(
         request.POST or None, years=years, initial={"financial_year": current}
     )
-    if form.is_valid():
-        try:
-            new = year_services.contract_year_create(
-                by=request.user,
-                arrangement=arrangement,
-                financial_year=form.cleaned_data["financial_year"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Contract year {new.label} started as a draft.")
-            return redirect(new.get_absolute_url())
+
+    def start(financial_year, **_):
+        new = year_services.contract_year_create(
+            by=request.user, arrangement=arrangement, financial_year=financial_year
+        )
+        messages.success(request, f"Contract year {new.label} started as a draft.")
+        return redirect(new.get_absolute_url())
+
     context = {
         "arrangement": arrangement,
         "form": form,
         "heading": "Start a contract year",
         "hint": "Or roll over an existing year, which copies its recurring lines and split.",
     }
-    return render(request, "contracts/form.html", context)
+    return form_page(form, start, lambda: render(request, "contracts/form.html", context))
 
 
 def _editable_year(request, code, year) -> ContractYear:
@@ -221,15 +220,7 @@ def _editable_year(request, code, year) -> ContractYear:
 
 
 def _form_page(request, contract_year, form, heading, **extra):
-    context = {
-        "arrangement": contract_year.arrangement,
-        "year": contract_year,
-        "form": form,
-        "heading": heading,
-        "back": contract_year.get_absolute_url(),
-        **extra,
-    }
-    return render(request, "contracts/form.html", context)
+    return form_page_of(request, contract_year, form, heading, year=contract_year, **extra)
 
 
 @login_required
@@ -252,117 +243,92 @@ def line_edit(request, code, year, pk=None):
     form = year_forms.LineForm(
         request.POST or None, arrangement=contract_year.arrangement, initial=initial
     )
-    if form.is_valid():
-        try:
-            year_services.funding_line_save(
-                by=request.user, contract_year=contract_year, line=line, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Funding line saved.")
-            return redirect(contract_year.get_absolute_url())
+
+    def save(**cleaned):
+        year_services.funding_line_save(
+            by=request.user, contract_year=contract_year, line=line, **cleaned
+        )
+        return _done(request, contract_year, "Funding line saved.")
+
     heading = f"Change {line.name}" if line else f"Add a funding line to {contract_year.label}"
-    return _form_page(request, contract_year, form, heading)
+    return form_page(form, save, lambda: _form_page(request, contract_year, form, heading))
 
 
-def _remove(request, contract_year, row, service, what: str):
-    form = year_forms.RemoveForm(request.POST or None)
-    if form.is_valid():
-        try:
-            service(by=request.user, reason=form.cleaned_data["reason"], **{what: row})
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{row} removed. It stays in the year's history.")
-            return redirect(contract_year.get_absolute_url())
-    return _form_page(request, contract_year, form, f"Remove {row}", button="Remove", warning=True)
+def _done(request, contract_year, message: str):
+    messages.success(request, message)
+    return redirect(contract_year.get_absolute_url())
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def line_remove(request, code, year, pk):
-    contract_year = _editable_year(request, code, year)
-    line = get_object_or_404(FundingLine, contract_year=contract_year, pk=pk)
-    return _remove(request, contract_year, line, year_services.funding_line_remove, "line")
+def _remove_page(model, service, what: str):
+    """The page removing one row of a contract year (a funding line, grant or adjustment):
+    ``service(by=, reason=, <what>=row)``, and the row stays in the year's history."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def remove_page(request, code, year, pk):
+        contract_year = _editable_year(request, code, year)
+        row = get_object_or_404(model, contract_year=contract_year, pk=pk)
+        form = year_forms.RemoveForm(request.POST or None)
+
+        def remove(reason):
+            service(by=request.user, reason=reason, **{what: row})
+            return _done(request, contract_year, f"{row} removed. It stays in the year's history.")
+
+        heading = f"Remove {row}"
+        return form_page(
+            form,
+            remove,
+            lambda: _form_page(
+                request, contract_year, form, heading, button="Remove", warning=True
+            ),
+        )
+
+    return remove_page
 
 
-def _money_row(request, code, year, pk, model, service, what, noun):
-    contract_year = _editable_year(request, code, year)
-    row = get_object_or_404(model, contract_year=contract_year, pk=pk) if pk else None
-    initial = (
-        {"council": row.council, "name": row.name, "amount": f"{row.amount:,.2f}"} if row else {}
-    )
-    form = year_forms.MoneyRowForm(
-        request.POST or None, arrangement=contract_year.arrangement, initial=initial
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
+def _money_row_page(model, service, what: str, noun: str):
+    """The page adding (no pk) or changing a council's money row of a contract year: a
+    passported grant or an adjustment, saved by ``service``."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def edit_page(request, code, year, pk=None):
+        contract_year = _editable_year(request, code, year)
+        row = get_object_or_404(model, contract_year=contract_year, pk=pk) if pk else None
+        initial = (
+            {"council": row.council, "name": row.name, "amount": f"{row.amount:,.2f}"}
+            if row
+            else {}
+        )
+        form = year_forms.MoneyRowForm(
+            request.POST or None, arrangement=contract_year.arrangement, initial=initial
+        )
+
+        def save(reason, council, name, amount, **_):
             service(
                 by=request.user,
                 contract_year=contract_year,
-                reason=data["reason"],
-                council=data["council"],
-                name=data["name"],
-                amount=data["amount"],
+                reason=reason,
+                council=council,
+                name=name,
+                amount=amount,
                 **{what: row},
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{noun.capitalize()} saved.")
-            return redirect(contract_year.get_absolute_url())
-    heading = f"Change {row}" if row else f"Add a {noun} to {contract_year.label}"
-    return _form_page(request, contract_year, form, heading)
+            return _done(request, contract_year, f"{noun.capitalize()} saved.")
+
+        heading = f"Change {row}" if row else f"Add a {noun} to {contract_year.label}"
+        return form_page(form, save, lambda: _form_page(request, contract_year, form, heading))
+
+    return edit_page
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_edit(request, code, year, pk=None):
-    return _money_row(
-        request,
-        code,
-        year,
-        pk,
-        PassportedGrant,
-        year_services.grant_save,
-        "grant",
-        "passported grant",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def grant_remove(request, code, year, pk):
-    contract_year = _editable_year(request, code, year)
-    grant = get_object_or_404(PassportedGrant, contract_year=contract_year, pk=pk)
-    return _remove(request, contract_year, grant, year_services.grant_remove, "grant")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def adjustment_edit(request, code, year, pk=None):
-    return _money_row(
-        request,
-        code,
-        year,
-        pk,
-        Adjustment,
-        year_services.adjustment_save,
-        "adjustment",
-        "adjustment",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def adjustment_remove(request, code, year, pk):
-    contract_year = _editable_year(request, code, year)
-    adjustment = get_object_or_404(Adjustment, contract_year=contract_year, pk=pk)
-    return _remove(
-        request, contract_year, adjustment, year_services.adjustment_remove, "adjustment"
-    )
+line_remove = _remove_page(FundingLine, year_services.funding_line_remove, "line")
+grant_edit = _money_row_page(PassportedGrant, year_services.grant_save, "grant", "passported grant")
+grant_remove = _remove_page(PassportedGrant, year_services.grant_remove, "grant")
+adjustment_edit = _money_row_page(
+    Adjustment, year_services.adjustment_save, "adjustment", "adjustment"
+)
+adjustment_remove = _remove_page(Adjustment, year_services.adjustment_remove, "adjustment")
 
 
 @login_required
@@ -371,25 +337,17 @@ def year_agree(request, code, year):
     contract_year = contract_year_or_404(request, code, year)
     require(request.user, Action.APPROVE, Kind.CONTRACT)
     form = year_forms.AgreeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            year_services.contract_year_agree(
-                by=request.user, contract_year=contract_year, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{contract_year.label} recorded as agreed. Its payment schedule has started.",
-            )
-            return redirect(contract_year.get_absolute_url())
-    return _form_page(
-        request,
-        contract_year,
+
+    def agree(**cleaned):
+        year_services.contract_year_agree(by=request.user, contract_year=contract_year, **cleaned)
+        agreed = f"{contract_year.label} recorded as agreed. Its payment schedule has started."
+        return _done(request, contract_year, agreed)
+
+    heading = f"Record the agreement of {contract_year.label}"
+    return form_page(
         form,
-        f"Record the agreement of {contract_year.label}",
-        button="Record the agreement",
+        agree,
+        lambda: _form_page(request, contract_year, form, heading, button="Record the agreement"),
     )
 
 

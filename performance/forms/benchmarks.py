@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from performance.forms.uploads import SmallFileForm
 from performance.models import Benchmark, Indicator
 from performance.services import benchmarks
 from trust_portal.govuk_forms import GovukForm
@@ -56,15 +57,11 @@ class BenchmarkForm(GovukForm):
         return indicator
 
 
-class BenchmarkImportForm(GovukForm):
+class BenchmarkImportForm(SmallFileForm):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns indicator, financial_year, kind, area, value, source, note. Smaller "
         "than 1 MB.",
     )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > benchmarks.MAX_BYTES:
-            raise ValidationError("The file must be smaller than 1 MB.")
-        return file
+    max_bytes = benchmarks.MAX_BYTES
+    too_big = "The file must be smaller than 1 MB."

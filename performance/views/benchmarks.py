@@ -3,7 +3,6 @@ importing many from a CSV file."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from performance.models import Benchmark
 from performance.services import benchmarks
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 from trust_portal.periods import financial_year_label
 
 EXPORT_HEADER = [
@@ -94,18 +93,18 @@ def benchmark_edit(request, code, pk=None):
         arrangement=arrangement,
         changing=benchmark is not None,
     )
-    if form.is_valid():
-        try:
-            saved = benchmarks.benchmark_save(
-                by=request.user, arrangement=arrangement, benchmark=benchmark, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Benchmark for {saved.indicator.name} saved.")
-            return redirect(f"{_list_url(arrangement)}?year={saved.financial_year}")
+
+    def save(**cleaned):
+        saved = benchmarks.benchmark_save(
+            by=request.user, arrangement=arrangement, benchmark=benchmark, **cleaned
+        )
+        messages.success(request, f"Benchmark for {saved.indicator.name} saved.")
+        return redirect(f"{_list_url(arrangement)}?year={saved.financial_year}")
+
     context = {"arrangement": arrangement, "form": form, "benchmark": benchmark}
-    return render(request, "performance/benchmark_form.html", context)
+    return form_page(
+        form, save, lambda: render(request, "performance/benchmark_form.html", context)
+    )
 
 
 def _list_url(arrangement):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,7 +15,7 @@ from trust_portal.accounts.permissions import (
     permission_required,
     require,
 )
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 from trust_portal.periods import financial_year_label, financial_year_of
 
 
@@ -79,18 +78,14 @@ def target_edit(request, code, indicator):
     indicator = get_object_or_404(Indicator, code=indicator.upper())
     data = request.POST if request.method == "POST" else None
     form = TargetForm(data, years=_years(arrangement), initial={"financial_year": _year(request)})
-    if form.is_valid():
-        try:
-            target_set(
-                by=request.user, arrangement=arrangement, indicator=indicator, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Target for {indicator.name} saved.")
-            return redirect("performance:indicator-detail", arrangement.code, indicator.code)
+
+    def save(**cleaned):
+        target_set(by=request.user, arrangement=arrangement, indicator=indicator, **cleaned)
+        messages.success(request, f"Target for {indicator.name} saved.")
+        return redirect("performance:indicator-detail", arrangement.code, indicator.code)
+
     context = {"arrangement": arrangement, "indicator": indicator, "form": form}
-    return render(request, "performance/target_form.html", context)
+    return form_page(form, save, lambda: render(request, "performance/target_form.html", context))
 
 
 @permission_required(Action.EDIT, Kind.INDICATOR)
@@ -109,14 +104,13 @@ def definition_revise(request, indicator):
         else {}
     )
     form = DefinitionForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_valid():
-        try:
-            indicator_revise_definition(by=request.user, indicator=indicator, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"New definition of {indicator.name} saved.")
-            return redirect("accounts:home")
-    return render(
-        request, "performance/definition_form.html", {"indicator": indicator, "form": form}
+
+    def revise(**cleaned):
+        indicator_revise_definition(by=request.user, indicator=indicator, **cleaned)
+        messages.success(request, f"New definition of {indicator.name} saved.")
+        return redirect("accounts:home")
+
+    context = {"indicator": indicator, "form": form}
+    return form_page(
+        form, revise, lambda: render(request, "performance/definition_form.html", context)
     )

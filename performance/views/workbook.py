@@ -11,26 +11,22 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from performance import workbook
+from performance.forms.uploads import SmallFileForm
 from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.exports import csv_response
-from trust_portal.govuk_forms import GovukForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(GovukForm):
+class UploadForm(SmallFileForm):
     file = forms.FileField(
         label="Completed template",
         help_text="The Excel file (.xlsx) downloaded from this return, filled in. Smaller "
         "than 5 MB.",
     )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > workbook.MAX_BYTES:
-            raise ValidationError("The file must be smaller than 5 MB.")
-        return file
+    max_bytes = workbook.MAX_BYTES
+    too_big = "The file must be smaller than 5 MB."
 
 
 def _editable_or_redirect(request, code, month, revision):

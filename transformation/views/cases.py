@@ -42,7 +42,7 @@ from transformation.models import Block3Draw, BoardMeeting, BusinessCase, CaseSp
 from transformation.services import cases as services
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import act, form_page
 from trust_portal.periods import financial_year_label as fy_label
 from trust_portal.periods import financial_year_of
 
@@ -190,9 +190,9 @@ def _programme_tables(rows, cases, states):
 # --- Projects --------------------------------------------------------------------------------
 
 
-def _form_page(request, arrangement, form, heading, **extra):
+def _form_page(request, arrangement, form, heading, template="transformation/form.html", **extra):
     context = {"arrangement": arrangement, "form": form, "heading": heading, **extra}
-    return render(request, "transformation/form.html", context)
+    return render(request, template, context)
 
 
 @login_required
@@ -206,19 +206,17 @@ def project_edit(request, code, pk=None):
         fields = ("theme", "name", "owner", "status", "tag", "description")
         initial = {name: getattr(project, name) for name in fields}
     form = ProjectForm(request.POST or None, initial=initial, editing=project is not None)
-    if form.is_valid():
-        data = {"reason": "Project added", **form.cleaned_data}
-        try:
-            saved = services.project_save(
-                by=request.user, arrangement=arrangement, project=project, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Project “{saved.name}” saved.")
-            return redirect("transformation:programme", arrangement.code)
+
+    def save(**cleaned):
+        data = {"reason": "Project added", **cleaned}
+        saved = services.project_save(
+            by=request.user, arrangement=arrangement, project=project, **data
+        )
+        messages.success(request, f"Project “{saved.name}” saved.")
+        return redirect("transformation:programme", arrangement.code)
+
     heading = f"Change the project “{project.name}”" if project else "Add a project"
-    return _form_page(request, arrangement, form, heading)
+    return form_page(form, save, lambda: _form_page(request, arrangement, form, heading))
 
 
 # --- Business cases --------------------------------------------------------------------------
@@ -259,18 +257,16 @@ def _case_form_page(request, project, case=None):
         years=cost_years(arrangement, case),
         editing=case is not None,
     )
-    if form.is_valid():
-        data = {**form.cleaned_data, "reason": form.cleaned_data.get("reason") or "Drafted"}
+
+    def save(**cleaned):
+        data = {**cleaned, "reason": cleaned.get("reason") or "Drafted"}
         data = {k: v for k, v in data.items() if not k.startswith("cost_")}
-        try:
-            saved = services.case_save(
-                by=request.user, project=project, case=case, costs=form.costs(), **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Business case {saved.reference} saved as a draft.")
-            return redirect(saved.get_absolute_url())
+        saved = services.case_save(
+            by=request.user, project=project, case=case, costs=form.costs(), **data
+        )
+        messages.success(request, f"Business case {saved.reference} saved as a draft.")
+        return redirect(saved.get_absolute_url())
+
     heading = f"Change {case}" if case else f"Draft a business case for “{project.name}”"
     context = {
         "arrangement": arrangement,
@@ -279,7 +275,7 @@ def _case_form_page(request, project, case=None):
         "form": form,
         "heading": heading,
     }
-    return render(request, "transformation/case_form.html", context)
+    return form_page(form, save, lambda: render(request, "transformation/case_form.html", context))
 
 
 @login_required
@@ -406,18 +402,13 @@ def _case_tables(case, costs, draws, spends, trail):
 def case_submit(request, code, reference):
     case = case_or_404(request, code, reference)
     require(request.user, Action.SUBMIT, Kind.BUSINESS_CASE)
-    try:
-        services.case_submit(by=request.user, case=case)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            f"{case.reference} submitted to the board. Council officers "
-            "record the board's decision on it.",
-        )
-    return redirect(case.get_absolute_url())
+    return act(
+        request,
+        lambda: services.case_submit(by=request.user, case=case),
+        f"{case.reference} submitted to the board. Council officers "
+        "record the board's decision on it.",
+        case.get_absolute_url(),
+    )
 
 
 def year_ledgers(case: BusinessCase) -> list[dict]:
@@ -452,33 +443,29 @@ def case_decide(request, code, reference):
     if case.submitted_at:
         meetings = meetings.filter(held_on__gte=timezone.localdate(case.submitted_at))
     form = DecideForm(request.POST or None, meetings=meetings)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_decide(
-                by=request.user,
-                case=case,
-                decision=data["decision"],
-                meeting=form.chosen_meeting(),
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            case.refresh_from_db()
-            messages.success(
-                request,
-                f"The board's decision recorded: {case.reference} "
-                f"{case.get_state_display().lower()}.",
-            )
-            return redirect(case.get_absolute_url())
-    context = {
-        "arrangement": case.project.arrangement,
-        "case": case,
-        "form": form,
-        "years": year_ledgers(case),
-    }
-    return render(request, "transformation/case_decide.html", context)
+
+    def decide(decision, note, **_):
+        meeting = form.chosen_meeting()
+        services.case_decide(
+            by=request.user, case=case, decision=decision, meeting=meeting, note=note
+        )
+        case.refresh_from_db()
+        messages.success(
+            request,
+            f"The board's decision recorded: {case.reference} {case.get_state_display().lower()}.",
+        )
+        return redirect(case.get_absolute_url())
+
+    def page():
+        context = {
+            "arrangement": case.project.arrangement,
+            "case": case,
+            "form": form,
+            "years": year_ledgers(case),
+        }
+        return render(request, "transformation/case_decide.html", context)
+
+    return form_page(form, decide, page)
 
 
 @login_required
@@ -490,23 +477,21 @@ def case_spend(request, code, reference):
         messages.error(request, f"{case.reference} is not approved: nothing is spent on it yet.")
         return redirect(case.get_absolute_url())
     form = SpendForm(request.POST or None)
-    if form.is_valid():
-        try:
-            services.case_spend_record(by=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Spend on {case.reference} recorded.")
-            return redirect(case.get_absolute_url())
-    return _form_page(
-        request,
-        case.project.arrangement,
-        form,
-        f"Record a month's spend on {case.reference}",
-        case=case,
-        back=case.get_absolute_url(),
-        button="Record the spend",
-    )
+
+    def record(**cleaned):
+        services.case_spend_record(by=request.user, case=case, **cleaned)
+        messages.success(request, f"Spend on {case.reference} recorded.")
+        return redirect(case.get_absolute_url())
+
+    def page():
+        heading = f"Record a month's spend on {case.reference}"
+        back = case.get_absolute_url()
+        arrangement = case.project.arrangement
+        return _form_page(
+            request, arrangement, form, heading, case=case, back=back, button="Record the spend"
+        )
+
+    return form_page(form, record, page)
 
 
 # --- Board meetings --------------------------------------------------------------------------
@@ -590,24 +575,18 @@ def meeting_add(request, code):
     require(request.user, Action.APPROVE, Kind.BUSINESS_CASE)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = MeetingForm(*data)
-    if form.is_valid():
-        try:
-            meeting = services.meeting_save(
-                by=request.user, arrangement=arrangement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{meeting} recorded.")
-            return redirect(meeting.get_absolute_url())
-    return _form_page(
-        request,
-        arrangement,
-        form,
-        "Record a board meeting",
-        multipart=True,
-        back=reverse("transformation:meeting-list", args=[arrangement.code]),
-    )
+
+    def record(**cleaned):
+        meeting = services.meeting_save(by=request.user, arrangement=arrangement, **cleaned)
+        messages.success(request, f"{meeting} recorded.")
+        return redirect(meeting.get_absolute_url())
+
+    def page():
+        back = reverse("transformation:meeting-list", args=[arrangement.code])
+        heading = "Record a board meeting"
+        return _form_page(request, arrangement, form, heading, multipart=True, back=back)
+
+    return form_page(form, record, page)
 
 
 @login_required
@@ -659,14 +638,10 @@ def meeting_changes(meeting: BoardMeeting) -> list[dict]:
 
 
 def _meeting_form_page(request, meeting, form, heading, **extra):
-    context = {
-        "arrangement": meeting.arrangement,
-        "meeting": meeting,
-        "form": form,
-        "heading": heading,
-        **extra,
-    }
-    return render(request, "transformation/meeting_form.html", context)
+    template = "transformation/meeting_form.html"
+    return _form_page(
+        request, meeting.arrangement, form, heading, template, meeting=meeting, **extra
+    )
 
 
 @login_required
@@ -676,22 +651,22 @@ def meeting_correct(request, code, held_on):
     require(request.user, Action.APPROVE, Kind.BUSINESS_CASE)
     initial = {name: getattr(meeting, name) for name in ("held_on", "chair", "attendees", "notes")}
     form = MeetingCorrectForm(request.POST or None, initial=initial)
-    if form.is_valid():
+
+    def correct(**cleaned):
         try:
-            services.meeting_correct(by=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
+            services.meeting_correct(by=request.user, meeting=meeting, **cleaned)
+        except ValidationError:
             meeting.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{meeting} corrected.")
-            return redirect(meeting.get_absolute_url())
-    return _meeting_form_page(
-        request,
-        meeting,
-        form,
-        "Correct the meeting's record",
-        decided=services.meeting_decided_cases(meeting),
-    )
+            raise
+        messages.success(request, f"{meeting} corrected.")
+        return redirect(meeting.get_absolute_url())
+
+    def page():
+        decided = services.meeting_decided_cases(meeting)
+        heading = "Correct the meeting's record"
+        return _meeting_form_page(request, meeting, form, heading, decided=decided)
+
+    return form_page(form, correct, page)
 
 
 @login_required
@@ -702,17 +677,21 @@ def meeting_minutes_attach(request, code, held_on):
     replacing = bool(meeting.minutes)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = MinutesForm(*data, replacing=replacing)
-    if form.is_valid():
-        try:
-            services.meeting_minutes_attach(by=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            done = "replaced" if replacing else "attached"
-            messages.success(request, f"The minutes of the {meeting} {done}.")
-            return redirect(meeting.get_absolute_url())
+
+    def attach(**cleaned):
+        services.meeting_minutes_attach(by=request.user, meeting=meeting, **cleaned)
+        done = "replaced" if replacing else "attached"
+        messages.success(request, f"The minutes of the {meeting} {done}.")
+        return redirect(meeting.get_absolute_url())
+
     heading = "Replace the minutes" if replacing else "Attach the minutes"
-    return _meeting_form_page(request, meeting, form, heading, multipart=True, replacing=replacing)
+    return form_page(
+        form,
+        attach,
+        lambda: _meeting_form_page(
+            request, meeting, form, heading, multipart=True, replacing=replacing
+        ),
+    )
 
 
 @login_required

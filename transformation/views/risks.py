@@ -3,10 +3,10 @@ the trust's forms to add, change, review, close and reopen a risk. Reading needs
 business cases (scrutiny members: 403; people outside the arrangement: 404); writing needs
 "edit" (the trust's managers; everyone else 403)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -22,10 +22,9 @@ from transformation.forms.risks import (
 from transformation.models import Risk
 from transformation.services import risks
 from trust_portal.accounts.permissions import Action, Kind, can, require
-from trust_portal.exports import table_response
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
+from trust_portal.listing import download, paged
 
-EXPORTS = ("csv", "xlsx")
 CASE = Kind.BUSINESS_CASE
 HEADER = [
     "Reference",
@@ -93,19 +92,12 @@ def risk_list(request, code):
     found = RegisterFilter(request.GET, queryset=everything, arrangement=arrangement, today=today)
     valid = found.is_valid()
     shown = found.qs if valid else everything.none()
-    if request.GET.get("format") in EXPORTS:
-        return table_response(
-            request.GET["format"],
-            f"{arrangement.code}-risks",
-            HEADER,
-            _rows(shown, today),
-            title="Risk register",
-        )
+    name = f"{arrangement.code}-risks"
+    if exported := download(request, name, HEADER, _rows(shown, today), title="Risk register"):
+        return exported
     scope = everything.filter(status=Risk.Status.OPEN)
     chosen = found.form.cleaned_data.get("project") if valid else None
-    page = Paginator(shown, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paged(request, shown, 25)
     context = {
         "arrangement": arrangement,
         "filter": found,
@@ -117,7 +109,7 @@ def risk_list(request, code):
         "overdue_count": risks.overdue(everything, today).count(),
         "page": page,
         "rows": [(r, r.review_overdue(today)) for r in page.object_list],
-        "query": query.urlencode(),
+        "query": query,
         "impacts": risks.IMPACT.items(),
         "can_edit": can(request.user, Action.EDIT, CASE, arrangement),
     }
@@ -161,79 +153,79 @@ def risk_edit(request, code, reference=None):
         initial.update(likelihood=str(risk.likelihood), impact=str(risk.impact))
     data = request.POST if request.method == "POST" else None
     form = RiskForm(data, initial=initial, arrangement=arrangement)
-    if form.is_valid():
-        try:
-            saved = risks.risk_save(
-                by=request.user, arrangement=arrangement, risk=risk, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Risk {saved.reference} saved.")
-            return redirect("transformation:risk-detail", arrangement.code, saved.reference)
+
+    def save(**cleaned):
+        saved = risks.risk_save(by=request.user, arrangement=arrangement, risk=risk, **cleaned)
+        messages.success(request, f"Risk {saved.reference} saved.")
+        return redirect("transformation:risk-detail", arrangement.code, saved.reference)
+
     context = {
         "arrangement": arrangement,
         "risk": risk,
         "form": form,
         "heading": f"Change risk {risk.reference}" if risk else "Add a risk",
     }
-    return render(request, "transformation/risk_form.html", context)
+    return form_page(form, save, lambda: render(request, "transformation/risk_form.html", context))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def risk_review(request, code, reference):
-    risk = _risk_or_404(request, code, reference)
-    if refused := _editable(request, risk):
-        return refused
+# Each change to one risk: its service, its page's heading and button, and what is said once
+# it is made.
+CHANGES = {
+    "review": (risks.risk_review, "Review risk {}", "Record the review", "Review of {} recorded."),
+    "close": (risks.risk_close, "Close risk {}", "Close the risk", "Risk {} closed."),
+    "reopen": (risks.risk_reopen, "Reopen risk {}", "Reopen the risk", "Risk {} reopened."),
+}
+
+
+def _change_page(request, risk, change: str, form):
+    """The risk form for a change to one risk (``CHANGES``): once the form goes through, its
+    service, its word said, and back to the risk."""
+    service, *words = CHANGES[change]
+    heading, button, done = (w.format(risk.reference) for w in words)
+
+    def save(**cleaned):
+        service(by=request.user, risk=risk, **cleaned)
+        messages.success(request, done)
+        return redirect("transformation:risk-detail", risk.arrangement.code, risk.reference)
+
+    context = {"arrangement": risk.arrangement, "risk": risk, "form": form}
+    if change == "close":
+        context["warning"] = True
+    context |= {"heading": heading, "button": button}
+    return form_page(form, save, lambda: render(request, "transformation/risk_form.html", context))
+
+
+def _open_risk_page(view):
+    """A page changing an open risk: ``view(request, risk)`` once the risk is found and may be
+    changed (``_editable``)."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def page(request, code, reference):
+        risk = _risk_or_404(request, code, reference)
+        if refused := _editable(request, risk):
+            return refused
+        return view(request, risk)
+
+    return page
+
+
+@_open_risk_page
+def risk_review(request, risk):
     initial = {
         "likelihood": str(risk.likelihood),
         "impact": str(risk.impact),
         "mitigation": risk.mitigation,
     }
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_valid():
-        try:
-            risks.risk_review(by=request.user, risk=risk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Review of {risk.reference} recorded.")
-            return redirect("transformation:risk-detail", risk.arrangement.code, risk.reference)
-    context = {
-        "arrangement": risk.arrangement,
-        "risk": risk,
-        "form": form,
-        "heading": f"Review risk {risk.reference}",
-        "button": "Record the review",
-    }
-    return render(request, "transformation/risk_form.html", context)
+    return _change_page(request, risk, "review", form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def risk_close(request, code, reference):
-    risk = _risk_or_404(request, code, reference)
-    if refused := _editable(request, risk):
-        return refused
+@_open_risk_page
+def risk_close(request, risk):
     form = CloseForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            risks.risk_close(by=request.user, risk=risk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Risk {risk.reference} closed.")
-            return redirect("transformation:risk-detail", risk.arrangement.code, risk.reference)
-    context = {
-        "arrangement": risk.arrangement,
-        "risk": risk,
-        "form": form,
-        "warning": True,
-        "heading": f"Close risk {risk.reference}",
-        "button": "Close the risk",
-    }
-    return render(request, "transformation/risk_form.html", context)
+    return _change_page(request, risk, "close", form)
 
 
 @login_required
@@ -246,19 +238,4 @@ def risk_reopen(request, code, reference):
         messages.error(request, risks.ALREADY_OPEN.format(risk.reference))
         return redirect("transformation:risk-detail", risk.arrangement.code, risk.reference)
     form = ReopenForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            risks.risk_reopen(by=request.user, risk=risk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Risk {risk.reference} reopened.")
-            return redirect("transformation:risk-detail", risk.arrangement.code, risk.reference)
-    context = {
-        "arrangement": risk.arrangement,
-        "risk": risk,
-        "form": form,
-        "heading": f"Reopen risk {risk.reference}",
-        "button": "Reopen the risk",
-    }
-    return render(request, "transformation/risk_form.html", context)
+    return _change_page(request, risk, "reopen", form)

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -23,6 +22,7 @@ from trust_portal.accounts.permissions import (
 )
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import csv_response
+from trust_portal.listing import paged
 
 administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
 
@@ -79,10 +79,8 @@ def _filtered_users(request):
 @administer_users
 def user_list(request):
     filters, users = _filtered_users(request)
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    page, query = paged(request, users, 25)
+    context = {"filters": filters, "page": page, "query": query}
     return render(request, "accounts/user_list.html", context)
 
 
@@ -186,42 +184,34 @@ def user_change_access(request, username):
     return render(request, "accounts/user_change_access.html", {"form": form, "person": person})
 
 
-def _reason_action(request, username, *, service, verb, template):
-    person = get_object_or_404(User, username=username)
-    form = forms.ReasonForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            service(by=request.user, user=person, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{person} {verb}.")
-            return redirect("accounts:user-detail", username=person.username)
-    return render(request, template, {"form": form, "person": person})
+def _reason_page(service, verb: str, template: str):
+    """The page changing a person's account with a reason: ``service``, then "<person>
+    <verb>." said."""
+
+    @administer_users
+    @require_http_methods(["GET", "POST"])
+    def page(request, username):
+        person = get_object_or_404(User, username=username)
+        form = forms.ReasonForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                service(by=request.user, user=person, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{person} {verb}.")
+                return redirect("accounts:user-detail", username=person.username)
+        return render(request, template, {"form": form, "person": person})
+
+    return page
 
 
-@administer_users
-@require_http_methods(["GET", "POST"])
-def user_deactivate(request, username):
-    return _reason_action(
-        request,
-        username,
-        service=services.user_deactivate,
-        verb="deactivated",
-        template="accounts/user_deactivate.html",
-    )
-
-
-@administer_users
-@require_http_methods(["GET", "POST"])
-def user_reactivate(request, username):
-    return _reason_action(
-        request,
-        username,
-        service=services.user_reactivate,
-        verb="reactivated",
-        template="accounts/user_reactivate.html",
-    )
+user_deactivate = _reason_page(
+    services.user_deactivate, "deactivated", "accounts/user_deactivate.html"
+)
+user_reactivate = _reason_page(
+    services.user_reactivate, "reactivated", "accounts/user_reactivate.html"
+)
 
 
 @administer_users

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.pages import act, life_context, save_figures
+from trust_portal.formpages import form_page
 from trust_portal.govuk_forms import add_service_errors
 
 SUBMITTED = "Submitted. The councils' officers have been told by email."
@@ -109,24 +110,24 @@ def submission_edit(request, code, month, revision, *, kind):
     )
 
 
-@login_required
-@require_http_methods(["POST"])
-def submission_submit(request, code, month, revision, *, kind):
-    submission = kind.one_or_404(request, code, month, revision)
-    require(request.user, Action.SUBMIT, Kind.RETURN)
-    return act(
-        request, submission, lambda: kind.run("submit", submission, by=request.user), SUBMITTED
-    )
+def _step(service: str, permission, done: str):
+    """The POST moving a return one step on: the kind's ``service`` (needing ``permission``
+    on returns), then ``done`` said."""
+
+    @login_required
+    @require_http_methods(["POST"])
+    def step(request, code, month, revision, *, kind):
+        submission = kind.one_or_404(request, code, month, revision)
+        require(request.user, permission, Kind.RETURN)
+        return act(
+            request, submission, lambda: kind.run(service, submission, by=request.user), done
+        )
+
+    return step
 
 
-@login_required
-@require_http_methods(["POST"])
-def submission_approve(request, code, month, revision, *, kind):
-    submission = kind.one_or_404(request, code, month, revision)
-    require(request.user, Action.APPROVE, Kind.RETURN)
-    return act(
-        request, submission, lambda: kind.run("approve", submission, by=request.user), APPROVED
-    )
+submission_submit = _step("submit", Action.SUBMIT, SUBMITTED)
+submission_approve = _step("approve", Action.APPROVE, APPROVED)
 
 
 @login_required
@@ -153,14 +154,17 @@ def submission_correct(request, code, month, revision, *, kind):
     submission = kind.one_or_404(request, code, month, revision)
     require(request.user, Action.EDIT, Kind.RETURN)
     form = kind.correction_form(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        reason = form.cleaned_data["reason"]
-        try:
-            new = kind.run("correct", submission, by=request.user, reason=reason)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, CORRECTING)
-            return redirect(new.get_absolute_url())
+
+    def correct(reason, **_):
+        new = kind.run("correct", submission, by=request.user, reason=reason)
+        messages.success(request, CORRECTING)
+        return redirect(new.get_absolute_url())
+
     heading, button = kind.wording.correct_heading, "Start correction"
-    return _page(request, kind, "action", submission, form=form, heading=heading, button=button)
+    return form_page(
+        form,
+        correct,
+        lambda: _page(
+            request, kind, "action", submission, form=form, heading=heading, button=button
+        ),
+    )

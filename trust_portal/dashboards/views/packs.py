@@ -9,7 +9,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse
@@ -21,7 +20,7 @@ from trust_portal.approvals.pages import month_or_404
 from trust_portal.dashboards import packs
 from trust_portal.dashboards.forms import IssueForm, MonthForm, ThresholdForm
 from trust_portal.dashboards.models import IssuedPack, Snapshot
-from trust_portal.govuk_forms import add_service_errors
+from trust_portal.formpages import form_page
 
 PER_PAGE = 20
 
@@ -97,18 +96,17 @@ def pack_issue(request, code, month):
     period: date = month_or_404(month)
     require(request.user, Action.EDIT, Kind.DASHBOARD, arrangement)
     form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            issued = packs.pack_issue(
-                by=request.user, arrangement=arrangement, month=period, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Issued “{issued.title}”.")
-            return redirect("packs:pack-detail", arrangement.code, issued.pk)
-    threshold = packs.default_threshold()
-    return _preview(request, arrangement, period, threshold, ThresholdForm(), form)
+
+    def issue(**cleaned):
+        issued = packs.pack_issue(by=request.user, arrangement=arrangement, month=period, **cleaned)
+        messages.success(request, f"Issued “{issued.title}”.")
+        return redirect("packs:pack-detail", arrangement.code, issued.pk)
+
+    def preview():
+        threshold = packs.default_threshold()
+        return _preview(request, arrangement, period, threshold, ThresholdForm(), form)
+
+    return form_page(form, issue, preview)
 
 
 @login_required
