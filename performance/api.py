@@ -9,9 +9,11 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
+    FiguresInput,
     SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
+    figure_rows,
 )
 from trust_portal.approvals.models import State
 
@@ -104,18 +106,13 @@ class ReturnSerializer(SubmissionSerializer):
 
 
 class ReturnFilter(SubmissionFilter):
-    class Meta:
+    class Meta(SubmissionFilter.Meta):
         model = MonthlyReturn
-        fields = ["trust", "month", "state"]
 
 
-class SaveInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    figures = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"indicator": "CIN_VISIT_IN_TIME", "area": "NNC", "numerator": 8, '
+class SaveInput(FiguresInput):
+    figures = figure_rows(
+        '[{"indicator": "CIN_VISIT_IN_TIME", "area": "NNC", "numerator": 8, '
         '"denominator": 10}, ...]',
     )
     commentary = serializers.DictField(

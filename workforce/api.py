@@ -6,23 +6,23 @@ the pages. FTE and rates are strings (exact decimals; rates to one decimal place
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.viewsets import WritingViewSet, arrangement_named, kept_unless_given, valid
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
+    FiguresInput,
     QueryInput,
     StartInput,
     SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
-    keyed_once,
+    figure_rows,
+    submission_schema,
 )
 from workforce import reads, services, views
 from workforce.models import Team, TeamFigures, WorkforceReturn
@@ -75,12 +75,6 @@ class TeamReasonInput(serializers.Serializer):
     )
 
 
-def _valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
-
-
 def _area(arrangement, code: str):
     area = arrangement.councils.filter(code__iexact=code.strip()).first()
     if area is None:
@@ -94,7 +88,7 @@ def _area(arrangement, code: str):
     close=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
     reopen=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
 )
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+class TeamViewSet(WritingViewSet):
     """The teams of the caller's arrangements (open and closed). The trust's managers add them
     (POST), change a name, service or council area (PATCH), close and reopen them (POST
     …/close/, …/reopen/), each change with a reason kept in the team's history, through the
@@ -102,9 +96,9 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TeamSerializer
     filterset_class = TeamFilter
-    permission_classes = [RoleMay]
     permission_kind = "monthly return"
     write_actions = dict.fromkeys(["create", "partial_update", "close", "reopen"], Action.EDIT)
+    noun = "team"
 
     def get_queryset(self):
         return (
@@ -113,16 +107,11 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("arrangement__trust__code", "area__code", "name", "pk")
         )
 
-    def _done(self, team, code=status.HTTP_200_OK):
-        return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data, status=code)
-
     @extend_schema(request=TeamInput, responses={201: TeamSerializer})
     def create(self, request):
         """Add a team to the trust's arrangement."""
-        data = _valid(TeamInput, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.pop("trust").upper()
-        )
+        data = valid(TeamInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         data["area"] = _area(arrangement, data["area"])
         team = services.team_save(by=request.user, arrangement=arrangement, **data)
         return self._done(team, status.HTTP_201_CREATED)
@@ -131,27 +120,22 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
         """Change a team's name, service or council area, with a reason; fields left out stay
         as they are."""
         team = self.get_object()
-        data = _valid(TeamChangeInput, request.data)
-        fields = {"name": team.name, "service": team.service, "area": team.area}
+        data = valid(TeamChangeInput, request.data)
         if "area" in data:
             data["area"] = _area(team.arrangement, data["area"])
-        fields.update(data)
+        fields = kept_unless_given(team, TeamChangeInput, data)
         services.team_save(by=request.user, arrangement=team.arrangement, team=team, **fields)
         return self._done(team)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close an open team: its figures and history stay; new returns no longer ask for it."""
-        team = self.get_object()
-        services.team_close(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
-        return self._done(team)
+        return self._call(services.team_close, TeamReasonInput)
 
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """Reopen a closed team."""
-        team = self.get_object()
-        services.team_reopen(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
-        return self._done(team)
+        return self._call(services.team_reopen, TeamReasonInput)
 
 
 # --- Workforce returns -----------------------------------------------------------------------
@@ -298,22 +282,17 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
 
 
 class WorkforceReturnFilter(SubmissionFilter):
-    class Meta:
+    class Meta(SubmissionFilter.Meta):
         model = WorkforceReturn
-        fields = ["trust", "month", "state"]
 
 
 class WorkforceStartInput(StartInput):
     pass
 
 
-class WorkforceFiguresInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    teams = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
+class WorkforceFiguresInput(FiguresInput):
+    teams = figure_rows(
+        '[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
         '"unallocated_cases": 3}, …]. FTE as strings to at most 2 decimal places, counts as '
         "whole numbers; a team left out is unchanged; all of a team's figures empty clears it.",
     )
@@ -330,18 +309,9 @@ class WorkforceCorrectionInput(CorrectionInput):
 DETAIL = WorkforceReturnDetailSerializer
 
 
-@extend_schema_view(
-    create=extend_schema(request=WorkforceStartInput, responses={201: DETAIL}),
-    figures=extend_schema(
-        request=WorkforceFiguresInput,
-        responses=DETAIL,
-        description="Save teams' figures into a draft (or a submitted or returned month). "
-        'Errors are\nkeyed "TEAMID.field", for example "12.vacant_fte".',
-    ),
-    submit=extend_schema(request=None, responses=DETAIL),
-    approve=extend_schema(request=None, responses=DETAIL),
-    send_back=extend_schema(request=WorkforceQueryInput, responses=DETAIL),
-    correct=extend_schema(request=WorkforceCorrectionInput, responses={201: DETAIL}),
+@submission_schema(
+    figures_description="Save teams' figures into a draft (or a submitted or returned month). "
+    'Errors are\nkeyed "TEAMID.field", for example "12.vacant_fte".'
 )
 class WorkforceReturnViewSet(SubmissionViewSet):
     """Monthly workforce returns the caller may see, with the arrangement's totals on the list
@@ -357,6 +327,8 @@ class WorkforceReturnViewSet(SubmissionViewSet):
     figures_input = WorkforceFiguresInput
     query_input = WorkforceQueryInput
     correction_input = WorkforceCorrectionInput
+    rows = "teams"
+    row_key = "team"
 
     def get_queryset(self):
         return (
@@ -369,9 +341,6 @@ class WorkforceReturnViewSet(SubmissionViewSet):
         if self.action == "list":
             return WorkforceReturnSerializer
         return WorkforceReturnDetailSerializer
-
-    def figures_from(self, validated) -> dict:
-        return {"teams": keyed_once(validated["teams"], "team", "team")}
 
 
 # (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.

@@ -2,7 +2,7 @@
 (drafts only by the trust; submitted months also by its councils; approved ones by everyone in
 the arrangement), written through the same services as the pages."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -11,13 +11,12 @@ from contracts.services import budget
 from contracts.views import budget as budget_views
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
-    CorrectionInput,
-    QueryInput,
-    StartInput,
+    FiguresInput,
     SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
-    keyed_once,
+    figure_rows,
+    submission_schema,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -93,18 +92,13 @@ class BudgetReturnDetailSerializer(BudgetReturnSerializer):
 
 
 class BudgetReturnFilter(SubmissionFilter):
-    class Meta:
+    class Meta(SubmissionFilter.Meta):
         model = BudgetReturn
-        fields = ["trust", "month", "state"]
 
 
-class LinesInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    lines = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"category": "placements", "budget": "90,004,500.00", "actual_to_date": '
+class LinesInput(FiguresInput):
+    lines = figure_rows(
+        '[{"category": "placements", "budget": "90,004,500.00", "actual_to_date": '
         '"52,300,000.00", "forecast_outturn": "91,900,000.00", "commentary": "…"}, …]. '
         "Amounts as strings of pounds and pence; a category left out is unchanged.",
     )
@@ -113,14 +107,7 @@ class LinesInput(serializers.Serializer):
 DETAIL = BudgetReturnDetailSerializer
 
 
-@extend_schema_view(
-    create=extend_schema(request=StartInput, responses={201: DETAIL}),
-    figures=extend_schema(request=LinesInput, responses=DETAIL),
-    submit=extend_schema(request=None, responses=DETAIL),
-    approve=extend_schema(request=None, responses=DETAIL),
-    send_back=extend_schema(request=QueryInput, responses=DETAIL),
-    correct=extend_schema(request=CorrectionInput, responses={201: DETAIL}),
-)
+@submission_schema()
 class BudgetReturnViewSet(SubmissionViewSet):
     """Monthly budget monitoring the caller may see, with each category's variance and the
     councils' shares of the over- or underspend on the detail. Writes go through the same
@@ -131,6 +118,8 @@ class BudgetReturnViewSet(SubmissionViewSet):
     output_serializer = DETAIL
     filterset_class = BudgetReturnFilter
     figures_input = LinesInput
+    rows = "lines"
+    row_key = "category"
 
     def get_serializer_class(self):
         return BudgetReturnDetailSerializer if self.action != "list" else BudgetReturnSerializer
@@ -140,9 +129,6 @@ class BudgetReturnViewSet(SubmissionViewSet):
         """Save figures into a draft (or a submitted or returned month). Errors are keyed
         "category.field", for example "placements.budget"."""
         return super().figures(request, pk)
-
-    def figures_from(self, validated) -> dict:
-        return {"lines": keyed_once(validated["lines"], "category", "category")}
 
 
 # (prefix, viewset, basename): contracts/api/__init__.py lists them after its own.

@@ -16,22 +16,19 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contracts import money
 from contracts.api.common import (
-    CONTRACT,
     REMOVE_REASON,
+    ContractsViewSet,
     RemoveInput,
-    _arrangement,
     _council,
     _money,
     _money_in,
     _reason_in,
-    _valid,
-    _writing,
 )
 from contracts.models import (
     Adjustment,
@@ -42,8 +39,14 @@ from contracts.models import (
 )
 from contracts.services import years as year_services
 from trust_portal import block3
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import (
+    KeyedMixin,
+    PageSerializer,
+    arrangement_named,
+    key_parameter,
+    valid,
+)
 
 # --- Contract years -------------------------------------------------------------------------
 
@@ -129,7 +132,7 @@ class YearStateField(serializers.ChoiceField):
         super().__init__(choices=ContractYear.State.choices, read_only=True, **kwargs)
 
 
-class ContractYearSerializer(serializers.ModelSerializer):
+class ContractYearSerializer(PageSerializer):
     key = serializers.SerializerMethodField(help_text="Names the year in the API: NCT-2024.")
     trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
     label = serializers.CharField(read_only=True, help_text="2024/25")
@@ -146,7 +149,6 @@ class ContractYearSerializer(serializers.ModelSerializer):
     contract_sum = _money(source="figures.contract_sum", help_text="Block 1 + Block 2.")
     block3_provision = _money(source="figures.block3_provision")
     contributions = ContributionSerializer(source="figures.councils", many=True, read_only=True)
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = ContractYear
@@ -187,21 +189,21 @@ class ContractYearFilter(django_filters.FilterSet):
 
 
 YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{4})$")
-YEAR = OpenApiParameter(
-    "key",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The trust's code and the year the financial year starts: NCT-2024.",
-)
+YEAR = key_parameter("The trust's code and the year the financial year starts: NCT-2024.")
+
+
+def _year_named(years, found: re.Match) -> ContractYear:
+    """The year a key's parts (YEAR_KEY's groups) name, or 404."""
+    return get_object_or_404(
+        years, arrangement__trust__code=found[1].upper(), financial_year=int(found[2])
+    )
 
 
 def _year_by_key(years, key: str) -> ContractYear:
     found = YEAR_KEY.match(key or "")
     if found is None:
         raise Http404("Name the year as NCT-2024.")
-    return get_object_or_404(
-        years, arrangement__trust__code=found[1].upper(), financial_year=int(found[2])
-    )
+    return _year_named(years, found)
 
 
 class ContractYearInput(serializers.Serializer):
@@ -321,7 +323,7 @@ def _row_schema(rows: YearRows, row_id: str | None):
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[YEAR]))
-class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractYearViewSet(KeyedMixin, ContractsViewSet):
     """Contract years with their funding lines, grants, adjustments, block totals, split and
     each council's contribution. Drafts only for council officers and administrators.
 
@@ -332,15 +334,13 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ContractYearSerializer
     filterset_class = ContractYearFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     # Which rule each write needs (docs/permissions.md); other writes need "edit".
     write_actions = {"agree": Action.APPROVE}
-    lookup_url_kwarg = "key"
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}"
+    key_pattern = YEAR_KEY
+    key_form = "Name the year as NCT-2024."
 
-    def get_queryset(self, *, reading: bool | None = None):
-        reading = not _writing(self.request) if reading is None else reading
+    def records(self, *, reading: bool):
         years = ContractYear.objects.visible_to(self.request.user).select_related(
             "arrangement__trust"
         )
@@ -355,28 +355,21 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
             *block3.prefetch(),
         ).order_by("arrangement__trust__code", "-financial_year")
 
-    def get_object(self):
-        year = _year_by_key(self.get_queryset(), self.kwargs["key"])
-        self.check_object_permissions(self.request, year)
-        return year
-
-    def _done(self, year, code=status.HTTP_200_OK):
-        """The year as it is now, with its rows."""
-        year = self.get_queryset(reading=True).get(pk=year.pk)
-        return Response(self.get_serializer(year).data, code)
+    def object_by_key(self, found):
+        return _year_named(self.get_queryset(), found)
 
     @extend_schema(request=ContractYearInput, responses={201: ContractYearSerializer})
     def create(self, request):
         """Start a year as an empty draft (council officers); …/rollover/ starts one from the
         year before instead."""
-        data = _valid(ContractYearInput, request.data)
-        arrangement = _arrangement(request.user, data.pop("trust"))
+        data = valid(ContractYearInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         year = year_services.contract_year_create(by=request.user, arrangement=arrangement, **data)
         return self._done(year, status.HTTP_201_CREATED)
 
     def _add(self, request, rows: YearRows):
         year = self.get_object()
-        data = _valid(rows.input, request.data)
+        data = valid(rows.input, request.data)
         data[rows.council_field] = _council(
             year.arrangement, data[rows.council_field], rows.council_field
         )
@@ -391,10 +384,10 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
             getattr(year, rows.related).select_related(rows.council_field), pk=pk
         )
         if request.method == "DELETE":
-            reason = _valid(RemoveInput, request.data or request.query_params)["reason"]
+            reason = valid(RemoveInput, request.data or request.query_params)["reason"]
             rows.remove(by=request.user, reason=reason, **{rows.noun: row})
             return Response(status=status.HTTP_204_NO_CONTENT)
-        given = _valid(rows.input, request.data, partial=True)
+        given = valid(rows.input, request.data, partial=True)
         if rows.council_field in given:
             given[rows.council_field] = _council(
                 year.arrangement, given[rows.council_field], rows.council_field
@@ -451,7 +444,7 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         schedule starts."""
         year = self.get_object()
         year_services.contract_year_agree(
-            by=request.user, contract_year=year, **_valid(AgreeInput, request.data)
+            by=request.user, contract_year=year, **valid(AgreeInput, request.data)
         )
         return self._done(year)
 

@@ -10,6 +10,7 @@ action is declared there with ``extend_schema_view``, so component names stay th
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -52,11 +53,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return cache[read, submission.pk]
 
 
-# A kind's filter subclasses this, naming its model in its Meta.
+# A kind's filter subclasses this, naming its model in a Meta(SubmissionFilter.Meta).
 class SubmissionFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code")
     month = django_filters.DateFilter(field_name="period")
     state = django_filters.ChoiceFilter(choices=State.choices)
+
+    class Meta:
+        fields = ["trust", "month", "state"]
 
 
 class StartInput(serializers.Serializer):
@@ -70,6 +74,18 @@ class QueryInput(serializers.Serializer):
 
 class CorrectionInput(serializers.Serializer):
     reason = serializers.CharField()
+
+
+# A kind's figures input subclasses this, adding its rows (``figure_rows``).
+class FiguresInput(serializers.Serializer):
+    lock_version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused."
+    )
+
+
+def figure_rows(help_text: str):
+    """A kind's figures as a list of rows, each a dictionary: ``[{"team": 12, …}, …]``."""
+    return serializers.ListField(child=serializers.DictField(), help_text=help_text)
 
 
 def valid(input_class, data) -> dict:
@@ -91,8 +107,9 @@ def keyed_once(rows, key: str, what: str) -> dict:
 
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``kind`` (an ``approvals.kinds.ReturnKind``), ``output_serializer`` (what
-    every action answers with), the input serializers, and ``figures_from(validated)``: the
-    keyword arguments of the kind's save besides who, which and the version."""
+    every action answers with), the input serializers, and either ``figures_from(validated)``
+    (the keyword arguments of the kind's save besides who, which and the version) or, for
+    figures given as rows each named once by a key, ``rows`` and ``row_key``."""
 
     kind = None
     output_serializer = None
@@ -117,8 +134,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             "arrangement__trust"
         )
 
+    # The figures input's list of rows and what names each row: the save's keyword and the
+    # rows by their key ({"lines": {"placements": {…}, …}}).
+    rows = None
+    row_key = None
+
     def figures_from(self, validated) -> dict:
-        raise NotImplementedError
+        return {self.rows: keyed_once(validated[self.rows], self.row_key, self.row_key)}
 
     def _done(self, submission, code=status.HTTP_200_OK):
         fresh = self.kind.model.objects.select_related("arrangement__trust").get(pk=submission.pk)
@@ -171,3 +193,22 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(self.correction_input, request.data)
         new = self.kind.run("correct", approved, by=request.user, reason=data["reason"])
         return self._done(new, status.HTTP_201_CREATED)
+
+
+def submission_schema(figures_description: str | None = None):
+    """The schema of a ``SubmissionViewSet`` subclass's writes, from its own inputs: each answers
+    with its ``output_serializer``. (A subclass's class decorator.)"""
+
+    def document(viewset):
+        out = viewset.output_serializer
+        figures = {"description": figures_description} if figures_description else {}
+        return extend_schema_view(
+            create=extend_schema(request=viewset.start_input, responses={201: out}),
+            figures=extend_schema(request=viewset.figures_input, responses=out, **figures),
+            submit=extend_schema(request=None, responses=out),
+            approve=extend_schema(request=None, responses=out),
+            send_back=extend_schema(request=viewset.query_input, responses=out),
+            correct=extend_schema(request=viewset.correction_input, responses={201: out}),
+        )(viewset)
+
+    return document
