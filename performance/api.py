@@ -10,10 +10,10 @@ from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
     FiguresInput,
-    SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
+    submission_filter,
 )
 from trust_portal.approvals.models import State
 
@@ -105,11 +105,6 @@ class ReturnSerializer(SubmissionSerializer):
         fields = SUBMISSION_FIELDS
 
 
-class ReturnFilter(SubmissionFilter):
-    class Meta(SubmissionFilter.Meta):
-        model = MonthlyReturn
-
-
 class SaveInput(FiguresInput):
     figures = figure_rows(
         '[{"indicator": "CIN_VISIT_IN_TIME", "area": "NNC", "numerator": 8, '
@@ -136,7 +131,7 @@ class ReturnViewSet(SubmissionViewSet):
     kind = KIND
     serializer_class = ReturnSerializer
     output_serializer = ReturnSerializer
-    filterset_class = ReturnFilter
+    filterset_class = submission_filter(MonthlyReturn)
     figures_input = SaveInput
 
     def figures_from(self, validated) -> dict:

@@ -18,10 +18,10 @@ from trust_portal.approvals.api import (
     FiguresInput,
     QueryInput,
     StartInput,
-    SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
+    submission_filter,
     submission_schema,
 )
 from workforce import reads, services, views
@@ -259,31 +259,23 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         ]
         read_only_fields = fields
 
-    def _summary(self, workforce_return):
-        return self.read_once(workforce_return, reads.summary)
+    read_parts = staticmethod(reads.summary)
 
     @extend_schema_field(WorkforceGroupSerializer(many=True))
     def get_teams(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self._summary(workforce_return).teams, many=True).data
+        return WorkforceGroupSerializer(self.parts(workforce_return).teams, many=True).data
 
     @extend_schema_field(WorkforceGroupSerializer(many=True))
     def get_areas(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self._summary(workforce_return).areas, many=True).data
+        return WorkforceGroupSerializer(self.parts(workforce_return).areas, many=True).data
 
     @extend_schema_field(WorkforceGroupSerializer)
     def get_arrangement(self, workforce_return) -> dict:
-        return WorkforceGroupSerializer(self._summary(workforce_return).arrangement).data
+        return WorkforceGroupSerializer(self.parts(workforce_return).arrangement).data
 
     @extend_schema_field(WorkforceCaseloadsSerializer(many=True))
     def get_caseloads(self, workforce_return) -> list:
-        return WorkforceCaseloadsSerializer(
-            self._summary(workforce_return).caseloads, many=True
-        ).data
-
-
-class WorkforceReturnFilter(SubmissionFilter):
-    class Meta(SubmissionFilter.Meta):
-        model = WorkforceReturn
+        return WorkforceCaseloadsSerializer(self.parts(workforce_return).caseloads, many=True).data
 
 
 class WorkforceStartInput(StartInput):
@@ -322,7 +314,7 @@ class WorkforceReturnViewSet(SubmissionViewSet):
 
     kind = views.KIND
     output_serializer = DETAIL
-    filterset_class = WorkforceReturnFilter
+    filterset_class = submission_filter(WorkforceReturn)
     start_input = WorkforceStartInput
     figures_input = WorkforceFiguresInput
     query_input = WorkforceQueryInput

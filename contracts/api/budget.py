@@ -12,10 +12,10 @@ from contracts.views import budget as budget_views
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     FiguresInput,
-    SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
+    submission_filter,
     submission_schema,
 )
 
@@ -75,25 +75,19 @@ class BudgetReturnDetailSerializer(BudgetReturnSerializer):
         fields = [*BudgetReturnSerializer.Meta.fields, "lines", "total", "council_shares"]
         read_only_fields = fields
 
-    def _table(self, budget_return):
-        return self.read_once(budget_return, budget.variance_rows)
+    read_parts = staticmethod(budget.variance_rows)
 
     @extend_schema_field(VarianceRowSerializer(many=True))
     def get_lines(self, budget_return) -> list:
-        return VarianceRowSerializer(self._table(budget_return).rows, many=True).data
+        return VarianceRowSerializer(self.parts(budget_return).rows, many=True).data
 
     @extend_schema_field(VarianceRowSerializer)
     def get_total(self, budget_return) -> dict:
-        return VarianceRowSerializer(self._table(budget_return).total).data
+        return VarianceRowSerializer(self.parts(budget_return).total).data
 
     @extend_schema_field(CouncilSharesSerializer)
     def get_council_shares(self, budget_return) -> dict:
         return CouncilSharesSerializer(budget.council_shares(budget_return)).data
-
-
-class BudgetReturnFilter(SubmissionFilter):
-    class Meta(SubmissionFilter.Meta):
-        model = BudgetReturn
 
 
 class LinesInput(FiguresInput):
@@ -116,7 +110,7 @@ class BudgetReturnViewSet(SubmissionViewSet):
 
     kind = budget_views.KIND
     output_serializer = DETAIL
-    filterset_class = BudgetReturnFilter
+    filterset_class = submission_filter(BudgetReturn)
     figures_input = LinesInput
     rows = "lines"
     row_key = "category"

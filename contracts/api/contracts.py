@@ -49,10 +49,6 @@ class ContractFilter(django_filters.FilterSet):
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=ServiceContract.Status.choices)
 
-    class Meta:
-        model = ServiceContract
-        fields = ["trust", "council", "status"]
-
 
 class ContractInput(serializers.Serializer):
     trust = serializers.CharField(help_text="The trust's code: NCT.")

@@ -56,10 +56,6 @@ class PaymentFilter(django_filters.FilterSet):
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     paid = django_filters.BooleanFilter(method="filter_paid", help_text="true or false.")
 
-    class Meta:
-        model = Instalment
-        fields = ["trust", "financial_year", "council", "paid"]
-
     def filter_paid(self, queryset, name, value):
         return queryset.filter(paid_on__isnull=not value)
 

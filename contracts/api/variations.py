@@ -105,10 +105,6 @@ class VariationFilter(django_filters.FilterSet):
     )
     state = django_filters.ChoiceFilter(choices=Variation.State.choices)
 
-    class Meta:
-        model = Variation
-        fields = ["trust", "financial_year", "state"]
-
 
 class VariationInput(serializers.Serializer):
     contract_year = serializers.CharField(help_text="The year's key: NCT-2024.")

@@ -183,10 +183,6 @@ class ContractYearFilter(django_filters.FilterSet):
     financial_year = django_filters.NumberFilter(help_text="2024 means 2024/25.")
     state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
 
-    class Meta:
-        model = ContractYear
-        fields = ["trust", "financial_year", "state"]
-
 
 YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{4})$")
 YEAR = key_parameter("The trust's code and the year the financial year starts: NCT-2024.")

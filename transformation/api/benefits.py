@@ -135,10 +135,6 @@ class BenefitFilter(django_filters.FilterSet):
         help_text="2024 means 2024/25: benefits with a target that year, and only its quarters.",
     )
 
-    class Meta:
-        model = Benefit
-        fields = ["trust", "theme", "case", "financial_year"]
-
     def filter_year(self, queryset, name, value):
         return queryset.filter(quarters__financial_year=value).distinct()
 

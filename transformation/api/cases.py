@@ -134,10 +134,6 @@ class BusinessCaseFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(field_name="project__theme", choices=Theme.choices)
     state = django_filters.ChoiceFilter(choices=BusinessCase.State.choices)
 
-    class Meta:
-        model = BusinessCase
-        fields = ["trust", "theme", "state"]
-
 
 # --- Inputs ----------------------------------------------------------------------------------
 

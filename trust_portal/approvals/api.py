@@ -41,6 +41,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
     trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
     month = serializers.DateField(source="period", read_only=True)
     url = serializers.SerializerMethodField()
+    # A detail serializer's fields show parts of what this reads of a return: see parts().
+    read_parts = None
 
     def get_url(self, submission) -> str:
         return submission.get_absolute_url()
@@ -52,8 +54,12 @@ class SubmissionSerializer(serializers.ModelSerializer):
             cache[read, submission.pk] = read(submission)
         return cache[read, submission.pk]
 
+    def parts(self, submission):
+        """``read_parts(submission)``, read once."""
+        return self.read_once(submission, self.read_parts)
 
-# A kind's filter subclasses this, naming its model in a Meta(SubmissionFilter.Meta).
+
+# A kind's filter: submission_filter(its model).
 class SubmissionFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code")
     month = django_filters.DateFilter(field_name="period")
@@ -61,6 +67,12 @@ class SubmissionFilter(django_filters.FilterSet):
 
     class Meta:
         fields = ["trust", "month", "state"]
+
+
+def submission_filter(model) -> type[SubmissionFilter]:
+    """The filter of a kind's returns (``?trust=NCT&month=2024-10-01&state=approved``)."""
+    meta = type("Meta", (SubmissionFilter.Meta,), {"model": model})
+    return type(f"{model.__name__}Filter", (SubmissionFilter,), {"Meta": meta})
 
 
 class StartInput(serializers.Serializer):
