@@ -47,6 +47,11 @@ def _council(arrangement, code: str | None, field: str):
     return council
 
 
+# A row of one council's (a share, a grant, an answer): ``council`` is the council's code.
+class CouncilRowSerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
+
+
 class RemoveInput(serializers.Serializer):
     reason = _reason_in(help_text="Why it is removed: kept in the history with your name.")
 

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 
 from contracts.api.common import (
     ContractsViewSet,
+    CouncilRowSerializer,
     _reason_in,
 )
 from contracts.forms.matters import DecisionFilter
@@ -27,9 +28,7 @@ from trust_portal.api.viewsets import PageSerializer, arrangement_named, valid
 # --- Reserved decisions ---------------------------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class AnswerSerializer(CouncilRowSerializer):
     class Meta:
         model = Consent
         fields = ["council", "answer", "decided_on", "note"]

@@ -24,6 +24,7 @@ from contracts import money
 from contracts.api.common import (
     REMOVE_REASON,
     ContractsViewSet,
+    CouncilRowSerializer,
     RemoveInput,
     _council,
     _money,
@@ -51,9 +52,7 @@ from trust_portal.api.viewsets import (
 # --- Contract years -------------------------------------------------------------------------
 
 
-class ShareSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class ShareSerializer(CouncilRowSerializer):
     class Meta:
         model = CostShare
         fields = ["council", "percentage"]
@@ -82,17 +81,13 @@ class LineSerializer(serializers.ModelSerializer):
         fields = ["id", "block", "name", "amount", "recurring", "funded_by"]
 
 
-class GrantSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class GrantSerializer(CouncilRowSerializer):
     class Meta:
         model = PassportedGrant
         fields = ["id", "council", "name", "amount", "notes"]
 
 
-class AdjustmentSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class AdjustmentSerializer(CouncilRowSerializer):
     class Meta:
         model = Adjustment
         fields = ["id", "council", "name", "amount", "reason"]

@@ -139,15 +139,18 @@ class BenefitFilter(django_filters.FilterSet):
         return queryset.filter(quarters__financial_year=value).distinct()
 
 
+def _optional_text(**kwargs):
+    """Text that may be left out or blank ("" then)."""
+    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
+
+
 class BenefitInput(serializers.Serializer):
     trust = serializers.CharField(help_text="NCT")
     case = serializers.CharField(help_text="The business case's reference, e.g. BC07.")
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Benefit.Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed once the case is approved."
-    )
+    description = _optional_text()
+    reason = _optional_text(help_text="Needed once the case is approved.")
 
 
 class TargetInput(serializers.Serializer):
@@ -155,24 +158,15 @@ class TargetInput(serializers.Serializer):
     quarter = serializers.IntegerField(help_text="1 is April to June, 4 January to March.")
     target = serializers.CharField(help_text='"1000000.00" for savings, "300" for numbers.')
     lower_tolerance = serializers.CharField(help_text="At most the target.")
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed once the case is approved."
-    )
+    reason = _optional_text(help_text="Needed once the case is approved.")
 
 
 class ActualInput(serializers.Serializer):
     financial_year = serializers.IntegerField(help_text="2024 means 2024/25.")
     quarter = serializers.IntegerField(help_text="A quarter that has begun and has a target.")
     actual = serializers.CharField(help_text='"840000.00" for savings, "28" for numbers.')
-    commentary = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed when red."
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Needed when replacing an actual already reported.",
-    )
+    commentary = _optional_text(help_text="Needed when red.")
+    reason = _optional_text(help_text="Needed when replacing an actual already reported.")
 
 
 class QuarterTargetInput(serializers.Serializer):
@@ -186,11 +180,8 @@ class QuarterTargetInput(serializers.Serializer):
 
 
 class BenefitChangeInput(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Needed once the case is approved: kept in the history with your name.",
+    reason = _optional_text(
+        help_text="Needed once the case is approved: kept in the history with your name."
     )
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(
