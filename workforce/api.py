@@ -7,11 +7,10 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status
-from rest_framework.decorators import action
+from rest_framework import serializers
 
 from trust_portal.accounts.permissions import Action, arrangements_for
-from trust_portal.api.viewsets import WritingViewSet, arrangement_named, kept_unless_given, valid
+from trust_portal.api.viewsets import RegisterViewSet
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
@@ -84,11 +83,28 @@ def _area(arrangement, code: str):
 
 
 @extend_schema_view(
-    partial_update=extend_schema(request=TeamChangeInput, responses=TeamSerializer),
-    close=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
-    reopen=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
+    create=extend_schema(
+        request=TeamInput,
+        responses={201: TeamSerializer},
+        description="Add a team to the trust's arrangement.",
+    ),
+    partial_update=extend_schema(
+        request=TeamChangeInput,
+        responses=TeamSerializer,
+        description="Change a team's name, service or council area, with a reason; fields left "
+        "out stay\nas they are.",
+    ),
+    close=extend_schema(
+        request=TeamReasonInput,
+        responses=TeamSerializer,
+        description="Close an open team: its figures and history stay; new returns no longer "
+        "ask for it.",
+    ),
+    reopen=extend_schema(
+        request=TeamReasonInput, responses=TeamSerializer, description="Reopen a closed team."
+    ),
 )
-class TeamViewSet(WritingViewSet):
+class TeamViewSet(RegisterViewSet):
     """The teams of the caller's arrangements (open and closed). The trust's managers add them
     (POST), change a name, service or council area (PATCH), close and reopen them (POST
     …/close/, …/reopen/), each change with a reason kept in the team's history, through the
@@ -99,6 +115,12 @@ class TeamViewSet(WritingViewSet):
     permission_kind = "monthly return"
     write_actions = dict.fromkeys(["create", "partial_update", "close", "reopen"], Action.EDIT)
     noun = "team"
+    create_input = TeamInput
+    change_input = TeamChangeInput
+    close_input = reopen_input = TeamReasonInput
+    save_service = staticmethod(services.team_save)
+    close_service = staticmethod(services.team_close)
+    reopen_service = staticmethod(services.team_reopen)
 
     def get_queryset(self):
         return (
@@ -107,35 +129,10 @@ class TeamViewSet(WritingViewSet):
             .order_by("arrangement__trust__code", "area__code", "name", "pk")
         )
 
-    @extend_schema(request=TeamInput, responses={201: TeamSerializer})
-    def create(self, request):
-        """Add a team to the trust's arrangement."""
-        data = valid(TeamInput, request.data)
-        arrangement = arrangement_named(request.user, data.pop("trust"))
-        data["area"] = _area(arrangement, data["area"])
-        team = services.team_save(by=request.user, arrangement=arrangement, **data)
-        return self._done(team, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        """Change a team's name, service or council area, with a reason; fields left out stay
-        as they are."""
-        team = self.get_object()
-        data = valid(TeamChangeInput, request.data)
+    def found_in(self, arrangement, data):
         if "area" in data:
-            data["area"] = _area(team.arrangement, data["area"])
-        fields = kept_unless_given(team, TeamChangeInput, data)
-        services.team_save(by=request.user, arrangement=team.arrangement, team=team, **fields)
-        return self._done(team)
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Close an open team: its figures and history stay; new returns no longer ask for it."""
-        return self._call(services.team_close, TeamReasonInput)
-
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """Reopen a closed team."""
-        return self._call(services.team_reopen, TeamReasonInput)
+            data["area"] = _area(arrangement, data["area"])
+        return data
 
 
 # --- Workforce returns -----------------------------------------------------------------------

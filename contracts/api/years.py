@@ -258,6 +258,8 @@ class YearRows:
     output: type[serializers.Serializer]
     save: Any
     remove: Any
+    add_doc: str  # the schema's description of its add (POST …/<related>/)
+    change_doc: str  # and of its change or removal (PATCH, DELETE …/<related>/<id>/)
 
 
 LINES = YearRows(
@@ -269,6 +271,8 @@ LINES = YearRows(
     LineSerializer,
     year_services.funding_line_save,
     year_services.funding_line_remove,
+    "Add a funding line to a draft year (council officers).",
+    "Change (PATCH) or remove (DELETE) a draft year's funding line, with a reason.",
 )
 GRANTS = YearRows(
     "grants",
@@ -279,6 +283,8 @@ GRANTS = YearRows(
     GrantSerializer,
     year_services.grant_save,
     year_services.grant_remove,
+    "Add a passported grant (council officers), with a reason.",
+    "Change (PATCH) or remove (DELETE) a passported grant, with a reason.",
 )
 ADJUSTMENTS = YearRows(
     "adjustments",
@@ -289,28 +295,43 @@ ADJUSTMENTS = YearRows(
     AdjustmentSerializer,
     year_services.adjustment_save,
     year_services.adjustment_remove,
+    "Add an adjustment: money the trust returns to one council (council officers).",
+    "Change (PATCH) or remove (DELETE) an adjustment, with a reason.",
 )
 
 
-def _row_schema(rows: YearRows, row_id: str | None):
-    """The schema of a row's add (POST …/<rows>/) or change and removal (PATCH, DELETE
-    …/<rows>/<id>/)."""
-    if row_id is None:
-        return extend_schema(parameters=[YEAR], request=rows.input, responses={201: rows.output})
+def _row_actions(rows: YearRows):
+    """A kind of row's two actions: its add (POST …/<rows>/), and its change or removal (PATCH,
+    DELETE …/<rows>/<id>/), each with its schema. The viewset's ``_add`` and ``_change`` do
+    the work."""
+    row_id = f"{rows.noun}_id"
+
+    def add(self, request, key=None):
+        return self._add(request, rows)
+
+    def change(self, request, key=None, **path):
+        return self._change(request, rows, path[row_id])
+
+    add.__name__, add.__doc__ = rows.related, rows.add_doc
+    change.__name__, change.__doc__ = rows.noun, rows.change_doc
+    add = action(detail=True, methods=["post"])(add)
+    change = action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=rf"{rows.related}/(?P<{row_id}>[0-9]{{1,18}})",
+    )(change)
     path_id = OpenApiParameter(row_id, OpenApiTypes.INT, OpenApiParameter.PATH)
-
-    def both(view):
-        view = extend_schema(
-            methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input, responses=rows.output
-        )(view)
-        return extend_schema(
-            methods=["DELETE"],
-            parameters=[YEAR, path_id, REMOVE_REASON],
-            request=None,
-            responses={204: None},
-        )(view)
-
-    return both
+    add = extend_schema(parameters=[YEAR], request=rows.input, responses={201: rows.output})(add)
+    change = extend_schema(
+        methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input, responses=rows.output
+    )(change)
+    change = extend_schema(
+        methods=["DELETE"],
+        parameters=[YEAR, path_id, REMOVE_REASON],
+        request=None,
+        responses={204: None},
+    )(change)
+    return add, change
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[YEAR]))
@@ -388,45 +409,9 @@ class ContractYearViewSet(KeyedMixin, ContractsViewSet):
         saved = rows.save(by=request.user, contract_year=year, **{rows.noun: row}, **values)
         return Response(rows.output(saved).data)
 
-    @_row_schema(LINES, None)
-    @action(detail=True, methods=["post"])
-    def lines(self, request, key=None):
-        """Add a funding line to a draft year (council officers)."""
-        return self._add(request, LINES)
-
-    @_row_schema(LINES, "line_id")
-    @action(detail=True, methods=["patch", "delete"], url_path=r"lines/(?P<line_id>[0-9]{1,18})")
-    def line(self, request, key=None, line_id=None):
-        """Change (PATCH) or remove (DELETE) a draft year's funding line, with a reason."""
-        return self._change(request, LINES, line_id)
-
-    @_row_schema(GRANTS, None)
-    @action(detail=True, methods=["post"])
-    def grants(self, request, key=None):
-        """Add a passported grant (council officers), with a reason."""
-        return self._add(request, GRANTS)
-
-    @_row_schema(GRANTS, "grant_id")
-    @action(detail=True, methods=["patch", "delete"], url_path=r"grants/(?P<grant_id>[0-9]{1,18})")
-    def grant(self, request, key=None, grant_id=None):
-        """Change (PATCH) or remove (DELETE) a passported grant, with a reason."""
-        return self._change(request, GRANTS, grant_id)
-
-    @_row_schema(ADJUSTMENTS, None)
-    @action(detail=True, methods=["post"])
-    def adjustments(self, request, key=None):
-        """Add an adjustment: money the trust returns to one council (council officers)."""
-        return self._add(request, ADJUSTMENTS)
-
-    @_row_schema(ADJUSTMENTS, "adjustment_id")
-    @action(
-        detail=True,
-        methods=["patch", "delete"],
-        url_path=r"adjustments/(?P<adjustment_id>[0-9]{1,18})",
-    )
-    def adjustment(self, request, key=None, adjustment_id=None):
-        """Change (PATCH) or remove (DELETE) an adjustment, with a reason."""
-        return self._change(request, ADJUSTMENTS, adjustment_id)
+    lines, line = _row_actions(LINES)
+    grants, grant = _row_actions(GRANTS)
+    adjustments, adjustment = _row_actions(ADJUSTMENTS)
 
     @extend_schema(parameters=[YEAR], request=AgreeInput, responses=ContractYearSerializer)
     @action(detail=True, methods=["post"])

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 
 from transformation.api.common import TrustKeyedMixin, words
@@ -22,13 +22,7 @@ from transformation.forms.risks import RiskFilter
 from transformation.models import Risk
 from transformation.services import risks
 from trust_portal.accounts.permissions import Action, Kind, arrangements_for
-from trust_portal.api.viewsets import (
-    WritingViewSet,
-    arrangement_named,
-    kept_unless_given,
-    key_parameter,
-    valid,
-)
+from trust_portal.api.viewsets import RegisterViewSet, key_parameter, valid
 
 KEY_PARAMETER = key_parameter("The trust's code and the risk's reference: NCT-R01.")
 
@@ -168,16 +162,32 @@ def _project(arrangement, name):
 # --- The register ---------------------------------------------------------------------------
 
 
+def _on_a_risk(request, **kwargs):
+    """The schema of a write to one risk, named by its key: it answers with the risk."""
+    return extend_schema(
+        parameters=[KEY_PARAMETER], request=request, responses=RiskSerializer, **kwargs
+    )
+
+
 @extend_schema_view(
     retrieve=extend_schema(parameters=[KEY_PARAMETER]),
-    partial_update=extend_schema(
-        parameters=[KEY_PARAMETER], request=RiskChangeInput, responses=RiskSerializer
+    create=extend_schema(
+        request=RiskInput,
+        responses={201: RiskSerializer},
+        description="Add a risk to a programme's register (the trust's managers).",
     ),
-    review=extend_schema(parameters=[KEY_PARAMETER], request=ReviewInput, responses=RiskSerializer),
-    close=extend_schema(parameters=[KEY_PARAMETER], request=CloseInput, responses=RiskSerializer),
-    reopen=extend_schema(parameters=[KEY_PARAMETER], request=ReopenInput, responses=RiskSerializer),
+    partial_update=_on_a_risk(
+        RiskChangeInput,
+        description="Change a risk, with a reason; fields left out stay as they are.",
+    ),
+    review=_on_a_risk(ReviewInput),
+    close=_on_a_risk(CloseInput, description="Close a risk, with the reason."),
+    reopen=_on_a_risk(
+        ReopenInput,
+        description="Reopen a closed risk, with the reason and the date of its next review.",
+    ),
 )
-class RiskViewSet(TrustKeyedMixin, WritingViewSet):
+class RiskViewSet(TrustKeyedMixin, RegisterViewSet):
     """The risk register: risks to each project and to the programme as a whole, highest
     score first, then the earliest review. The trust's managers add (POST), change (PATCH, with
     a reason), review (POST …/review/), close (POST …/close/) and reopen (POST …/reopen/)
@@ -191,6 +201,13 @@ class RiskViewSet(TrustKeyedMixin, WritingViewSet):
     )
     key_form = "Name the risk as NCT-R01."
     noun = "risk"
+    create_input = RiskInput
+    change_input = RiskChangeInput
+    close_input = CloseInput
+    reopen_input = ReopenInput
+    save_service = staticmethod(risks.risk_save)
+    close_service = staticmethod(risks.risk_close)
+    reopen_service = staticmethod(risks.risk_reopen)
 
     def get_queryset(self):
         return (
@@ -203,24 +220,10 @@ class RiskViewSet(TrustKeyedMixin, WritingViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    @extend_schema(request=RiskInput, responses={201: RiskSerializer})
-    def create(self, request):
-        """Add a risk to a programme's register (the trust's managers)."""
-        data = valid(RiskInput, request.data)
-        arrangement = arrangement_named(request.user, data.pop("trust"))
-        data["project"] = _project(arrangement, data["project"])
-        risk = risks.risk_save(by=request.user, arrangement=arrangement, **data)
-        return self._done(risk, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, key=None):
-        """Change a risk, with a reason; fields left out stay as they are."""
-        risk = self.get_object()
-        data = valid(RiskChangeInput, request.data)
+    def found_in(self, arrangement, data):
         if "project" in data:
-            data["project"] = _project(risk.arrangement, data["project"])
-        fields = kept_unless_given(risk, RiskChangeInput, data)
-        risks.risk_save(by=request.user, arrangement=risk.arrangement, risk=risk, **fields)
-        return self._done(risk)
+            data["project"] = _project(arrangement, data["project"])
+        return data
 
     @action(detail=True, methods=["post"])
     def review(self, request, key=None):
@@ -230,13 +233,3 @@ class RiskViewSet(TrustKeyedMixin, WritingViewSet):
         data.setdefault("mitigation", risk.mitigation)
         risks.risk_review(by=request.user, risk=risk, **data)
         return self._done(risk)
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, key=None):
-        """Close a risk, with the reason."""
-        return self._call(risks.risk_close, CloseInput)
-
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, key=None):
-        """Reopen a closed risk, with the reason and the date of its next review."""
-        return self._call(risks.risk_reopen, ReopenInput)

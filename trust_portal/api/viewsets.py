@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
@@ -93,3 +94,46 @@ class KeyedMixin:
         instance = self.object_by_key(found)
         self.check_object_permissions(self.request, instance)
         return instance
+
+
+# The viewset of a register's records, each kept in an arrangement by one save service,
+# ``save(by=, arrangement=, <noun>=the record when it is a change, **fields)``, and closed and
+# reopened with a reason (the risks, the teams). Subclasses name the services and the inputs,
+# and find what a field names in the arrangement (``found_in``); each action's description is
+# the subclass's ``extend_schema_view``'s. (No docstring: the schema reads the subclass's.)
+class RegisterViewSet(WritingViewSet):
+    create_input = None
+    change_input = None
+    close_input = None
+    reopen_input = None
+    save_service = None
+    close_service = None
+    reopen_service = None
+
+    def found_in(self, arrangement, data: dict) -> dict:
+        """``data`` with each field naming something of the arrangement replaced by it."""
+        return data
+
+    def create(self, request):
+        data = valid(self.create_input, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
+        data = self.found_in(arrangement, data)
+        record = self.save_service(by=request.user, arrangement=arrangement, **data)
+        return self._done(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, **kwargs):
+        record = self.get_object()
+        data = self.found_in(record.arrangement, valid(self.change_input, request.data))
+        fields = kept_unless_given(record, self.change_input, data)
+        self.save_service(
+            by=request.user, arrangement=record.arrangement, **{self.noun: record}, **fields
+        )
+        return self._done(record)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, **kwargs):
+        return self._call(self.close_service, self.close_input)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, **kwargs):
+        return self._call(self.reopen_service, self.reopen_input)
