@@ -15,6 +15,7 @@ from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
     FiguresInput,
+    PartField,
     QueryInput,
     StartInput,
     SubmissionSerializer,
@@ -241,10 +242,10 @@ class WorkforceReturnSerializer(SubmissionSerializer):
 
 
 class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
-    teams = serializers.SerializerMethodField()
-    areas = serializers.SerializerMethodField()
-    arrangement = serializers.SerializerMethodField()
-    caseloads = serializers.SerializerMethodField()
+    teams = PartField(WorkforceGroupSerializer, many=True)
+    areas = PartField(WorkforceGroupSerializer, many=True)
+    arrangement = PartField(WorkforceGroupSerializer)
+    caseloads = PartField(WorkforceCaseloadsSerializer, many=True)
 
     class Meta(WorkforceReturnSerializer.Meta):
         fields = [
@@ -257,22 +258,6 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         read_only_fields = fields
 
     read_parts = staticmethod(reads.summary)
-
-    @extend_schema_field(WorkforceGroupSerializer(many=True))
-    def get_teams(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self.parts(workforce_return).teams, many=True).data
-
-    @extend_schema_field(WorkforceGroupSerializer(many=True))
-    def get_areas(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self.parts(workforce_return).areas, many=True).data
-
-    @extend_schema_field(WorkforceGroupSerializer)
-    def get_arrangement(self, workforce_return) -> dict:
-        return WorkforceGroupSerializer(self.parts(workforce_return).arrangement).data
-
-    @extend_schema_field(WorkforceCaseloadsSerializer(many=True))
-    def get_caseloads(self, workforce_return) -> list:
-        return WorkforceCaseloadsSerializer(self.parts(workforce_return).caseloads, many=True).data
 
 
 class WorkforceStartInput(StartInput):

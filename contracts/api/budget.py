@@ -12,6 +12,7 @@ from contracts.views import budget as budget_views
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     FiguresInput,
+    PartField,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
@@ -67,8 +68,8 @@ class CouncilSharesSerializer(serializers.Serializer):
 
 
 class BudgetReturnDetailSerializer(BudgetReturnSerializer):
-    lines = serializers.SerializerMethodField()
-    total = serializers.SerializerMethodField()
+    lines = PartField(VarianceRowSerializer, "rows", many=True)
+    total = PartField(VarianceRowSerializer)
     council_shares = serializers.SerializerMethodField()
 
     class Meta(BudgetReturnSerializer.Meta):
@@ -76,14 +77,6 @@ class BudgetReturnDetailSerializer(BudgetReturnSerializer):
         read_only_fields = fields
 
     read_parts = staticmethod(budget.variance_rows)
-
-    @extend_schema_field(VarianceRowSerializer(many=True))
-    def get_lines(self, budget_return) -> list:
-        return VarianceRowSerializer(self.parts(budget_return).rows, many=True).data
-
-    @extend_schema_field(VarianceRowSerializer)
-    def get_total(self, budget_return) -> dict:
-        return VarianceRowSerializer(self.parts(budget_return).total).data
 
     @extend_schema_field(CouncilSharesSerializer)
     def get_council_shares(self, budget_return) -> dict:

@@ -9,14 +9,14 @@ action is declared there with ``extend_schema_view``, so component names stay th
 """
 
 import django_filters
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
-from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals.models import State
 
 # What every kind's serializer says of a return, before its figures.
@@ -59,6 +59,20 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return self.read_once(submission, self.read_parts)
 
 
+class PartField(serializers.Field):
+    """A part of what a detail serializer's ``read_parts`` reads of a return (its attribute
+    ``part``, by default the field's name), shown by the serializer ``shown_by``."""
+
+    def __init__(self, shown_by, part: str | None = None, many: bool = False, **kwargs):
+        self.shown_by, self.part, self.many = shown_by, part, many
+        super().__init__(source="*", read_only=True, **kwargs)
+        extend_schema_field(shown_by(many=many))(self)
+
+    def to_representation(self, submission):
+        part = getattr(self.parent.parts(submission), self.part or self.field_name)
+        return self.shown_by(part, many=self.many).data
+
+
 # A kind's filter: submission_filter(its model).
 class SubmissionFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code")
@@ -98,12 +112,6 @@ class FiguresInput(serializers.Serializer):
 def figure_rows(help_text: str):
     """A kind's figures as a list of rows, each a dictionary: ``[{"team": 12, …}, …]``."""
     return serializers.ListField(child=serializers.DictField(), help_text=help_text)
-
-
-def valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return found.validated_data
 
 
 def keyed_once(rows, key: str, what: str) -> dict:
@@ -164,9 +172,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def create(self, request):
         data = valid(self.start_input, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data["trust"].upper()
-        )
+        arrangement = arrangement_named(request.user, data["trust"])
         started = self.kind.start(by=request.user, arrangement=arrangement, month=data["month"])
         return self._done(started, status.HTTP_201_CREATED)
 
