@@ -9,9 +9,11 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
-    SubmissionFilter,
+    FiguresInput,
     SubmissionSerializer,
     SubmissionViewSet,
+    figure_rows,
+    submission_filter,
 )
 from trust_portal.approvals.models import State
 
@@ -103,19 +105,9 @@ class ReturnSerializer(SubmissionSerializer):
         fields = SUBMISSION_FIELDS
 
 
-class ReturnFilter(SubmissionFilter):
-    class Meta:
-        model = MonthlyReturn
-        fields = ["trust", "month", "state"]
-
-
-class SaveInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    figures = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"indicator": "CIN_VISIT_IN_TIME", "area": "NNC", "numerator": 8, '
+class SaveInput(FiguresInput):
+    figures = figure_rows(
+        '[{"indicator": "CIN_VISIT_IN_TIME", "area": "NNC", "numerator": 8, '
         '"denominator": 10}, ...]',
     )
     commentary = serializers.DictField(
@@ -139,7 +131,7 @@ class ReturnViewSet(SubmissionViewSet):
     kind = KIND
     serializer_class = ReturnSerializer
     output_serializer = ReturnSerializer
-    filterset_class = ReturnFilter
+    filterset_class = submission_filter(MonthlyReturn)
     figures_input = SaveInput
 
     def figures_from(self, validated) -> dict:

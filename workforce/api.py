@@ -6,23 +6,23 @@ the pages. FTE and rates are strings (exact decimals; rates to one decimal place
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import serializers
 
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.viewsets import RegisterViewSet
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
     CorrectionInput,
+    FiguresInput,
+    PartField,
     QueryInput,
     StartInput,
-    SubmissionFilter,
     SubmissionSerializer,
     SubmissionViewSet,
-    keyed_once,
+    figure_rows,
+    submission_filter,
+    submission_schema,
 )
 from workforce import reads, services, views
 from workforce.models import Team, TeamFigures, WorkforceReturn
@@ -75,12 +75,6 @@ class TeamReasonInput(serializers.Serializer):
     )
 
 
-def _valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
-
-
 def _area(arrangement, code: str):
     area = arrangement.councils.filter(code__iexact=code.strip()).first()
     if area is None:
@@ -90,11 +84,28 @@ def _area(arrangement, code: str):
 
 
 @extend_schema_view(
-    partial_update=extend_schema(request=TeamChangeInput, responses=TeamSerializer),
-    close=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
-    reopen=extend_schema(request=TeamReasonInput, responses=TeamSerializer),
+    create=extend_schema(
+        request=TeamInput,
+        responses={201: TeamSerializer},
+        description="Add a team to the trust's arrangement.",
+    ),
+    partial_update=extend_schema(
+        request=TeamChangeInput,
+        responses=TeamSerializer,
+        description="Change a team's name, service or council area, with a reason; fields left "
+        "out stay\nas they are.",
+    ),
+    close=extend_schema(
+        request=TeamReasonInput,
+        responses=TeamSerializer,
+        description="Close an open team: its figures and history stay; new returns no longer "
+        "ask for it.",
+    ),
+    reopen=extend_schema(
+        request=TeamReasonInput, responses=TeamSerializer, description="Reopen a closed team."
+    ),
 )
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+class TeamViewSet(RegisterViewSet):
     """The teams of the caller's arrangements (open and closed). The trust's managers add them
     (POST), change a name, service or council area (PATCH), close and reopen them (POST
     …/close/, …/reopen/), each change with a reason kept in the team's history, through the
@@ -102,9 +113,15 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TeamSerializer
     filterset_class = TeamFilter
-    permission_classes = [RoleMay]
     permission_kind = "monthly return"
     write_actions = dict.fromkeys(["create", "partial_update", "close", "reopen"], Action.EDIT)
+    noun = "team"
+    create_input = TeamInput
+    change_input = TeamChangeInput
+    close_input = reopen_input = TeamReasonInput
+    save_service = staticmethod(services.team_save)
+    close_service = staticmethod(services.team_close)
+    reopen_service = staticmethod(services.team_reopen)
 
     def get_queryset(self):
         return (
@@ -113,45 +130,10 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("arrangement__trust__code", "area__code", "name", "pk")
         )
 
-    def _done(self, team, code=status.HTTP_200_OK):
-        return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data, status=code)
-
-    @extend_schema(request=TeamInput, responses={201: TeamSerializer})
-    def create(self, request):
-        """Add a team to the trust's arrangement."""
-        data = _valid(TeamInput, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.pop("trust").upper()
-        )
-        data["area"] = _area(arrangement, data["area"])
-        team = services.team_save(by=request.user, arrangement=arrangement, **data)
-        return self._done(team, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        """Change a team's name, service or council area, with a reason; fields left out stay
-        as they are."""
-        team = self.get_object()
-        data = _valid(TeamChangeInput, request.data)
-        fields = {"name": team.name, "service": team.service, "area": team.area}
+    def found_in(self, arrangement, data):
         if "area" in data:
-            data["area"] = _area(team.arrangement, data["area"])
-        fields.update(data)
-        services.team_save(by=request.user, arrangement=team.arrangement, team=team, **fields)
-        return self._done(team)
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Close an open team: its figures and history stay; new returns no longer ask for it."""
-        team = self.get_object()
-        services.team_close(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
-        return self._done(team)
-
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """Reopen a closed team."""
-        team = self.get_object()
-        services.team_reopen(by=request.user, team=team, **_valid(TeamReasonInput, request.data))
-        return self._done(team)
+            data["area"] = _area(arrangement, data["area"])
+        return data
 
 
 # --- Workforce returns -----------------------------------------------------------------------
@@ -260,10 +242,10 @@ class WorkforceReturnSerializer(SubmissionSerializer):
 
 
 class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
-    teams = serializers.SerializerMethodField()
-    areas = serializers.SerializerMethodField()
-    arrangement = serializers.SerializerMethodField()
-    caseloads = serializers.SerializerMethodField()
+    teams = PartField(WorkforceGroupSerializer, many=True)
+    areas = PartField(WorkforceGroupSerializer, many=True)
+    arrangement = PartField(WorkforceGroupSerializer)
+    caseloads = PartField(WorkforceCaseloadsSerializer, many=True)
 
     class Meta(WorkforceReturnSerializer.Meta):
         fields = [
@@ -275,45 +257,16 @@ class WorkforceReturnDetailSerializer(WorkforceReturnSerializer):
         ]
         read_only_fields = fields
 
-    def _summary(self, workforce_return):
-        return self.read_once(workforce_return, reads.summary)
-
-    @extend_schema_field(WorkforceGroupSerializer(many=True))
-    def get_teams(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self._summary(workforce_return).teams, many=True).data
-
-    @extend_schema_field(WorkforceGroupSerializer(many=True))
-    def get_areas(self, workforce_return) -> list:
-        return WorkforceGroupSerializer(self._summary(workforce_return).areas, many=True).data
-
-    @extend_schema_field(WorkforceGroupSerializer)
-    def get_arrangement(self, workforce_return) -> dict:
-        return WorkforceGroupSerializer(self._summary(workforce_return).arrangement).data
-
-    @extend_schema_field(WorkforceCaseloadsSerializer(many=True))
-    def get_caseloads(self, workforce_return) -> list:
-        return WorkforceCaseloadsSerializer(
-            self._summary(workforce_return).caseloads, many=True
-        ).data
-
-
-class WorkforceReturnFilter(SubmissionFilter):
-    class Meta:
-        model = WorkforceReturn
-        fields = ["trust", "month", "state"]
+    read_parts = staticmethod(reads.summary)
 
 
 class WorkforceStartInput(StartInput):
     pass
 
 
-class WorkforceFiguresInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    teams = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
+class WorkforceFiguresInput(FiguresInput):
+    teams = figure_rows(
+        '[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
         '"unallocated_cases": 3}, …]. FTE as strings to at most 2 decimal places, counts as '
         "whole numbers; a team left out is unchanged; all of a team's figures empty clears it.",
     )
@@ -330,18 +283,9 @@ class WorkforceCorrectionInput(CorrectionInput):
 DETAIL = WorkforceReturnDetailSerializer
 
 
-@extend_schema_view(
-    create=extend_schema(request=WorkforceStartInput, responses={201: DETAIL}),
-    figures=extend_schema(
-        request=WorkforceFiguresInput,
-        responses=DETAIL,
-        description="Save teams' figures into a draft (or a submitted or returned month). "
-        'Errors are\nkeyed "TEAMID.field", for example "12.vacant_fte".',
-    ),
-    submit=extend_schema(request=None, responses=DETAIL),
-    approve=extend_schema(request=None, responses=DETAIL),
-    send_back=extend_schema(request=WorkforceQueryInput, responses=DETAIL),
-    correct=extend_schema(request=WorkforceCorrectionInput, responses={201: DETAIL}),
+@submission_schema(
+    figures_description="Save teams' figures into a draft (or a submitted or returned month). "
+    'Errors are\nkeyed "TEAMID.field", for example "12.vacant_fte".'
 )
 class WorkforceReturnViewSet(SubmissionViewSet):
     """Monthly workforce returns the caller may see, with the arrangement's totals on the list
@@ -352,11 +296,13 @@ class WorkforceReturnViewSet(SubmissionViewSet):
 
     kind = views.KIND
     output_serializer = DETAIL
-    filterset_class = WorkforceReturnFilter
+    filterset_class = submission_filter(WorkforceReturn)
     start_input = WorkforceStartInput
     figures_input = WorkforceFiguresInput
     query_input = WorkforceQueryInput
     correction_input = WorkforceCorrectionInput
+    rows = "teams"
+    row_key = "team"
 
     def get_queryset(self):
         return (
@@ -369,9 +315,6 @@ class WorkforceReturnViewSet(SubmissionViewSet):
         if self.action == "list":
             return WorkforceReturnSerializer
         return WorkforceReturnDetailSerializer
-
-    def figures_from(self, validated) -> dict:
-        return {"teams": keyed_once(validated["teams"], "team", "team")}
 
 
 # (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.

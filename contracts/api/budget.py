@@ -2,7 +2,7 @@
 (drafts only by the trust; submitted months also by its councils; approved ones by everyone in
 the arrangement), written through the same services as the pages."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -11,13 +11,13 @@ from contracts.services import budget
 from contracts.views import budget as budget_views
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
-    CorrectionInput,
-    QueryInput,
-    StartInput,
-    SubmissionFilter,
+    FiguresInput,
+    PartField,
     SubmissionSerializer,
     SubmissionViewSet,
-    keyed_once,
+    figure_rows,
+    submission_filter,
+    submission_schema,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -68,43 +68,24 @@ class CouncilSharesSerializer(serializers.Serializer):
 
 
 class BudgetReturnDetailSerializer(BudgetReturnSerializer):
-    lines = serializers.SerializerMethodField()
-    total = serializers.SerializerMethodField()
+    lines = PartField(VarianceRowSerializer, "rows", many=True)
+    total = PartField(VarianceRowSerializer)
     council_shares = serializers.SerializerMethodField()
 
     class Meta(BudgetReturnSerializer.Meta):
         fields = [*BudgetReturnSerializer.Meta.fields, "lines", "total", "council_shares"]
         read_only_fields = fields
 
-    def _table(self, budget_return):
-        return self.read_once(budget_return, budget.variance_rows)
-
-    @extend_schema_field(VarianceRowSerializer(many=True))
-    def get_lines(self, budget_return) -> list:
-        return VarianceRowSerializer(self._table(budget_return).rows, many=True).data
-
-    @extend_schema_field(VarianceRowSerializer)
-    def get_total(self, budget_return) -> dict:
-        return VarianceRowSerializer(self._table(budget_return).total).data
+    read_parts = staticmethod(budget.variance_rows)
 
     @extend_schema_field(CouncilSharesSerializer)
     def get_council_shares(self, budget_return) -> dict:
         return CouncilSharesSerializer(budget.council_shares(budget_return)).data
 
 
-class BudgetReturnFilter(SubmissionFilter):
-    class Meta:
-        model = BudgetReturn
-        fields = ["trust", "month", "state"]
-
-
-class LinesInput(serializers.Serializer):
-    lock_version = serializers.IntegerField(
-        help_text="The version you read; a stale one is refused."
-    )
-    lines = serializers.ListField(
-        child=serializers.DictField(),
-        help_text='[{"category": "placements", "budget": "90,004,500.00", "actual_to_date": '
+class LinesInput(FiguresInput):
+    lines = figure_rows(
+        '[{"category": "placements", "budget": "90,004,500.00", "actual_to_date": '
         '"52,300,000.00", "forecast_outturn": "91,900,000.00", "commentary": "…"}, …]. '
         "Amounts as strings of pounds and pence; a category left out is unchanged.",
     )
@@ -113,14 +94,7 @@ class LinesInput(serializers.Serializer):
 DETAIL = BudgetReturnDetailSerializer
 
 
-@extend_schema_view(
-    create=extend_schema(request=StartInput, responses={201: DETAIL}),
-    figures=extend_schema(request=LinesInput, responses=DETAIL),
-    submit=extend_schema(request=None, responses=DETAIL),
-    approve=extend_schema(request=None, responses=DETAIL),
-    send_back=extend_schema(request=QueryInput, responses=DETAIL),
-    correct=extend_schema(request=CorrectionInput, responses={201: DETAIL}),
-)
+@submission_schema()
 class BudgetReturnViewSet(SubmissionViewSet):
     """Monthly budget monitoring the caller may see, with each category's variance and the
     councils' shares of the over- or underspend on the detail. Writes go through the same
@@ -129,8 +103,10 @@ class BudgetReturnViewSet(SubmissionViewSet):
 
     kind = budget_views.KIND
     output_serializer = DETAIL
-    filterset_class = BudgetReturnFilter
+    filterset_class = submission_filter(BudgetReturn)
     figures_input = LinesInput
+    rows = "lines"
+    row_key = "category"
 
     def get_serializer_class(self):
         return BudgetReturnDetailSerializer if self.action != "list" else BudgetReturnSerializer
@@ -140,9 +116,6 @@ class BudgetReturnViewSet(SubmissionViewSet):
         """Save figures into a draft (or a submitted or returned month). Errors are keyed
         "category.field", for example "placements.budget"."""
         return super().figures(request, pk)
-
-    def figures_from(self, validated) -> dict:
-        return {"lines": keyed_once(validated["lines"], "category", "category")}
 
 
 # (prefix, viewset, basename): contracts/api/__init__.py lists them after its own.

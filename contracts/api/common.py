@@ -1,9 +1,6 @@
-"""What the contracts API's modules share: money fields, input helpers."""
-
-from typing import Any
+"""What the contracts API's modules share: money fields, input helpers, the viewsets' base."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,7 +8,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
-from trust_portal.accounts.permissions import Kind, arrangements_for
+from trust_portal.accounts.permissions import Kind
+from trust_portal.api.viewsets import WritingViewSet
 
 CONTRACT = Kind.CONTRACT.value
 
@@ -29,13 +27,6 @@ def _writing(request) -> bool:
     return request.method not in SAFE_METHODS
 
 
-def _valid(input_class, data, **kwargs) -> dict[str, Any]:
-    """The request's input, validated: a 400 naming each field otherwise."""
-    found = input_class(data=data, **kwargs)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
-
-
 def _money_in(**kwargs):
     kwargs.setdefault("help_text", 'Pounds and pence as a string, for example "2580000.00".')
     return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
@@ -46,11 +37,6 @@ def _reason_in(**kwargs):
     return serializers.CharField(**kwargs)
 
 
-def _arrangement(user, trust: str):
-    """The caller's arrangement named by its trust's code; 404 for any other."""
-    return get_object_or_404(arrangements_for(user), trust__code=trust.upper())
-
-
 def _council(arrangement, code: str | None, field: str):
     """One of the arrangement's councils by its code (None when none is given)."""
     if not code:
@@ -59,6 +45,11 @@ def _council(arrangement, code: str | None, field: str):
     if council is None:
         raise ValidationError({field: "Choose one of the trust's councils by its code."})
     return council
+
+
+# A row of one council's (a share, a grant, an answer): ``council`` is the council's code.
+class CouncilRowSerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
 
 
 class RemoveInput(serializers.Serializer):
@@ -72,3 +63,19 @@ REMOVE_REASON = OpenApiParameter(
     required=True,
     description="Why it is removed: kept in the history with your name (or in the body).",
 )
+
+
+class ContractsViewSet(WritingViewSet):
+    """Subclasses give ``records(reading=…)``: their objects, with the rows a read shows
+    prefetched when ``reading`` (a write reads them without: see ``_writing``)."""
+
+    permission_kind = CONTRACT
+
+    def records(self, *, reading: bool):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.records(reading=not _writing(self.request))
+
+    def fresh_queryset(self):
+        return self.records(reading=True)

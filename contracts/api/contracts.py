@@ -5,34 +5,29 @@ from django.db import transaction
 from drf_spectacular.utils import (
     extend_schema,
 )
-from rest_framework import serializers, status, viewsets
-from rest_framework.response import Response
+from rest_framework import serializers, status
 
 from contracts.api.common import (
-    CONTRACT,
-    _arrangement,
+    ContractsViewSet,
     _council,
     _reason_in,
-    _valid,
-    _writing,
 )
 from contracts.models import (
     ServiceContract,
 )
 from contracts.services import contracts as contract_services
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.viewsets import PageSerializer, arrangement_named, valid
 
 # --- Contracts ------------------------------------------------------------------------------
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(PageSerializer):
     trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
     council = serializers.CharField(source="council.code", read_only=True)
     obligations = serializers.SlugRelatedField(
         slug_field="text", many=True, read_only=True, help_text="The key obligations, in order."
     )
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = ServiceContract
@@ -53,10 +48,6 @@ class ContractFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code", lookup_expr="iexact")
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=ServiceContract.Status.choices)
-
-    class Meta:
-        model = ServiceContract
-        fields = ["trust", "council", "status"]
 
 
 class ContractInput(serializers.Serializer):
@@ -92,21 +83,18 @@ class ContractChangeInput(serializers.Serializer):
     )
 
 
-class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractViewSet(ContractsViewSet):
     """Each council's service contract with its trust, with the key obligations. A council's
     officers record and change their own council's contract (POST, PATCH with a reason).
     Documents are attached and downloaded on the contract's page only, not through the API."""
 
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     write_actions = {"create": Action.EDIT, "partial_update": Action.EDIT}
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
 
-    def get_queryset(self, *, reading: bool | None = None):
-        reading = not _writing(self.request) if reading is None else reading
+    def records(self, *, reading: bool):
         contracts = ServiceContract.objects.filter(
             arrangement__in=arrangements_for(self.request.user).values("pk")
         ).select_related("arrangement__trust", "council")
@@ -116,15 +104,11 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             "arrangement__trust__code", "council__code", "-starts_on"
         )
 
-    def _done(self, contract, code=status.HTTP_200_OK):
-        contract = self.get_queryset(reading=True).get(pk=contract.pk)
-        return Response(self.get_serializer(contract).data, code)
-
     @extend_schema(request=ContractInput, responses={201: ContractSerializer})
     def create(self, request):
         """Record the caller's own council's contract (council officers)."""
-        data = _valid(ContractInput, request.data)
-        arrangement = _arrangement(request.user, data.pop("trust"))
+        data = valid(ContractInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         data["council"] = _council(arrangement, data["council"], "council")
         contract = contract_services.contract_create(
             by=request.user, arrangement=arrangement, **data
@@ -136,7 +120,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         """Change the caller's own council's contract, with a reason; ``obligations``, when
         given, replaces the list."""
         contract = self.get_object()
-        data = _valid(ContractChangeInput, request.data)
+        data = valid(ContractChangeInput, request.data)
         obligations = data.pop("obligations", None)
         with transaction.atomic():  # the contract and its obligations change together
             contract_services.contract_update(by=request.user, contract=contract, **data)

@@ -7,16 +7,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from contracts.api.common import (
-    CONTRACT,
-    _arrangement,
+    ContractsViewSet,
+    CouncilRowSerializer,
     _reason_in,
-    _valid,
-    _writing,
 )
 from contracts.forms.matters import DecisionFilter
 from contracts.models import (
@@ -25,21 +22,19 @@ from contracts.models import (
     ReservedMatter,
 )
 from contracts.services import matters
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.viewsets import PageSerializer, arrangement_named, valid
 
 # --- Reserved decisions ---------------------------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class AnswerSerializer(CouncilRowSerializer):
     class Meta:
         model = Consent
         fields = ["council", "answer", "decided_on", "note"]
 
 
-class ReservedDecisionSerializer(serializers.ModelSerializer):
+class ReservedDecisionSerializer(PageSerializer):
     trust = serializers.CharField(source="matter.arrangement.trust.code", read_only=True)
     matter = serializers.CharField(source="matter.reference", read_only=True)
     matter_title = serializers.CharField(source="matter.title", read_only=True)
@@ -51,7 +46,6 @@ class ReservedDecisionSerializer(serializers.ModelSerializer):
     )
     answers = AnswerSerializer(source="consents", many=True, read_only=True)
     awaiting = serializers.SerializerMethodField(help_text="Councils that have not answered.")
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = ReservedDecision
@@ -115,19 +109,16 @@ class AnswerCorrectionInput(AnswerInput):
     reason = _reason_in(help_text="Why it is corrected: the wrong answer stays in the history.")
 
 
-class ReservedDecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class ReservedDecisionViewSet(ContractsViewSet):
     """The decision log of reserved matters, each council's answer and the outcome. Council
     officers log a decision the trust seeks (POST) and record their own council's answer
     (POST …/answer/), or correct it with a reason (PATCH …/answer/)."""
 
     serializer_class = ReservedDecisionSerializer
     filterset_class = ReservedDecisionFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     write_actions = {"create": Action.EDIT, "answer": Action.EDIT}
 
-    def get_queryset(self, *, reading: bool | None = None):
-        reading = not _writing(self.request) if reading is None else reading
+    def records(self, *, reading: bool):
         decisions = ReservedDecision.objects.filter(
             matter__arrangement__in=arrangements_for(self.request.user).values("pk")
         )
@@ -140,16 +131,12 @@ class ReservedDecisionViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    def _done(self, decision, code=status.HTTP_200_OK):
-        decision = self.get_queryset(reading=True).get(pk=decision.pk)
-        return Response(self.get_serializer(decision).data, code)
-
     @extend_schema(request=DecisionLogInput, responses={201: ReservedDecisionSerializer})
     def create(self, request):
         """Log a decision the trust seeks under a reserved matter (council officers); each
         council then answers."""
-        data = _valid(DecisionLogInput, request.data)
-        arrangement = _arrangement(request.user, data.pop("trust"))
+        data = valid(DecisionLogInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         matter = get_object_or_404(
             ReservedMatter, arrangement=arrangement, reference__iexact=data.pop("matter")
         )
@@ -166,10 +153,10 @@ class ReservedDecisionViewSet(viewsets.ReadOnlyModelViewSet):
         correct it with a reason (PATCH)."""
         decision = self.get_object()
         if request.method == "PATCH":
-            data = _valid(AnswerCorrectionInput, request.data)
+            data = valid(AnswerCorrectionInput, request.data)
             matters.consent_correct(by=request.user, decision=decision, **data)
         else:
             matters.consent_record(
-                by=request.user, decision=decision, **_valid(AnswerInput, request.data)
+                by=request.user, decision=decision, **valid(AnswerInput, request.data)
             )
         return self._done(decision)

@@ -5,22 +5,20 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import (
     extend_schema,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from contracts.api.common import (
-    CONTRACT,
+    ContractsViewSet,
     _reason_in,
-    _valid,
 )
 from contracts.models import (
     ContractYear,
     Instalment,
 )
 from contracts.services import payments
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import valid
 
 # --- Payments -------------------------------------------------------------------------------
 
@@ -58,10 +56,6 @@ class PaymentFilter(django_filters.FilterSet):
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     paid = django_filters.BooleanFilter(method="filter_paid", help_text="true or false.")
 
-    class Meta:
-        model = Instalment
-        fields = ["trust", "financial_year", "council", "paid"]
-
     def filter_paid(self, queryset, name, value):
         return queryset.filter(paid_on__isnull=not value)
 
@@ -86,17 +80,15 @@ def _paying_council_only(request, instalment, doing: str) -> None:
         raise PermissionDenied(f"Only {code}'s officers {doing} {code}'s payments.")
 
 
-class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+class PaymentViewSet(ContractsViewSet):
     """Each council's monthly instalments of a contract year, paid or not. The paying
     council's officers record a payment, or undo one recorded in error."""
 
     serializer_class = InstalmentSerializer
     filterset_class = PaymentFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     write_actions = {"record": Action.EDIT, "undo": Action.EDIT}
 
-    def get_queryset(self):
+    def records(self, *, reading: bool):
         return (
             Instalment.objects.filter(
                 contract_year__in=ContractYear.objects.visible_to(self.request.user)
@@ -116,13 +108,9 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         """Record that the paying council has paid this instalment (its own officers only)."""
         instalment = self.get_object()
         _paying_council_only(request, instalment, "record")
-        data = RecordInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        payments.instalment_record_payment(
-            by=request.user, instalment=instalment, **data.validated_data
-        )
-        instalment.refresh_from_db()
-        return Response(InstalmentSerializer(instalment).data)
+        data = valid(RecordInput, request.data)
+        payments.instalment_record_payment(by=request.user, instalment=instalment, **data)
+        return self._done(instalment)
 
     @extend_schema(request=UndoInput, responses=InstalmentSerializer)
     @action(detail=True, methods=["post"])
@@ -131,7 +119,6 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
         instalment is unpaid again and the council's schedule follows."""
         instalment = self.get_object()
         _paying_council_only(request, instalment, "correct")
-        reason = _valid(UndoInput, request.data)["reason"]
+        reason = valid(UndoInput, request.data)["reason"]
         payments.instalment_undo_payment(by=request.user, instalment=instalment, reason=reason)
-        instalment.refresh_from_db()
-        return Response(InstalmentSerializer(instalment).data)
+        return self._done(instalment)

@@ -4,23 +4,18 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from contracts.api.common import (
-    CONTRACT,
+    ContractsViewSet,
     _money_in,
-    _valid,
 )
 from contracts.api.years import (
     _year_by_key,
@@ -31,8 +26,8 @@ from contracts.models import (
     Variation,
 )
 from contracts.services import variations as variation_services
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import KeyedMixin, PageSerializer, key_parameter, valid
 
 # --- Variations -----------------------------------------------------------------------------
 
@@ -54,7 +49,7 @@ class VariationStateField(serializers.ChoiceField):
         super().__init__(choices=Variation.State.choices, read_only=True, **kwargs)
 
 
-class VariationSerializer(serializers.ModelSerializer):
+class VariationSerializer(PageSerializer):
     key = serializers.SerializerMethodField(help_text="Names the variation: NCT-2024-1.")
     contract_year = serializers.SerializerMethodField(help_text="The year's key: NCT-2024.")
     trust = serializers.CharField(source="contract_year.arrangement.trust.code", read_only=True)
@@ -71,7 +66,6 @@ class VariationSerializer(serializers.ModelSerializer):
     before = serializers.JSONField(
         read_only=True, allow_null=True, help_text="What it replaced, once approved."
     )
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = Variation
@@ -110,10 +104,6 @@ class VariationFilter(django_filters.FilterSet):
         field_name="contract_year__financial_year", help_text="2024 means 2024/25."
     )
     state = django_filters.ChoiceFilter(choices=Variation.State.choices)
-
-    class Meta:
-        model = Variation
-        fields = ["trust", "financial_year", "state"]
 
 
 class VariationInput(serializers.Serializer):
@@ -167,16 +157,11 @@ class VariationDecisionInput(serializers.Serializer):
 
 
 VARIATION_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9}-\d{4})-(\d{1,5})$")
-VARIATION = OpenApiParameter(
-    "key",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The contract year's key and the variation's number: NCT-2024-1.",
-)
+VARIATION = key_parameter("The contract year's key and the variation's number: NCT-2024-1.")
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[VARIATION]))
-class VariationViewSet(viewsets.ReadOnlyModelViewSet):
+class VariationViewSet(KeyedMixin, ContractsViewSet):
     """Requested changes to contract years: add, change or remove a funding line of an agreed
     year, or record an agreed cost split (also of a draft). Council officers request (POST)
     and withdraw; administrators approve or reject on the councils' joint decision, with its
@@ -184,14 +169,13 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = VariationSerializer
     filterset_class = VariationFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     # Which rule each write needs (docs/permissions.md); other writes need "edit".
     write_actions = {"approve": Action.APPROVE, "reject": Action.APPROVE}
-    lookup_url_kwarg = "key"
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}-\d{1,5}"
+    key_pattern = VARIATION_KEY
+    key_form = "Name the variation as NCT-2024-1."
 
-    def get_queryset(self):
+    def records(self, *, reading: bool):
         return (
             Variation.objects.filter(
                 contract_year__in=ContractYear.objects.visible_to(self.request.user)
@@ -204,22 +188,14 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    def get_object(self):
-        found = VARIATION_KEY.match(self.kwargs["key"])
-        if found is None:
-            raise Http404("Name the variation as NCT-2024-1.")
+    def object_by_key(self, found):
         year = _year_by_key(ContractYear.objects.visible_to(self.request.user), found[1])
-        variation = get_object_or_404(self.get_queryset(), contract_year=year, number=int(found[2]))
-        self.check_object_permissions(self.request, variation)
-        return variation
-
-    def _done(self, variation, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=variation.pk)).data, code)
+        return get_object_or_404(self.get_queryset(), contract_year=year, number=int(found[2]))
 
     @extend_schema(request=VariationInput, responses={201: VariationSerializer})
     def create(self, request):
         """Request a variation (council officers)."""
-        data = _valid(VariationInput, request.data)
+        data = valid(VariationInput, request.data)
         year = _year_by_key(
             ContractYear.objects.visible_to(request.user), data.pop("contract_year")
         )
@@ -242,7 +218,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
         payment schedule and dashboards follow."""
         variation = self.get_object()
         variation_services.variation_approve(
-            by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
+            by=request.user, variation=variation, **valid(VariationDecisionInput, request.data)
         )
         return self._done(variation)
 
@@ -254,7 +230,7 @@ class VariationViewSet(viewsets.ReadOnlyModelViewSet):
         """Record the councils' rejection, with why (administrators)."""
         variation = self.get_object()
         variation_services.variation_reject(
-            by=request.user, variation=variation, **_valid(VariationDecisionInput, request.data)
+            by=request.user, variation=variation, **valid(VariationDecisionInput, request.data)
         )
         return self._done(variation)
 

@@ -16,22 +16,20 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contracts import money
 from contracts.api.common import (
-    CONTRACT,
     REMOVE_REASON,
+    ContractsViewSet,
+    CouncilRowSerializer,
     RemoveInput,
-    _arrangement,
     _council,
     _money,
     _money_in,
     _reason_in,
-    _valid,
-    _writing,
 )
 from contracts.models import (
     Adjustment,
@@ -42,15 +40,19 @@ from contracts.models import (
 )
 from contracts.services import years as year_services
 from trust_portal import block3
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import (
+    KeyedMixin,
+    PageSerializer,
+    arrangement_named,
+    key_parameter,
+    valid,
+)
 
 # --- Contract years -------------------------------------------------------------------------
 
 
-class ShareSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class ShareSerializer(CouncilRowSerializer):
     class Meta:
         model = CostShare
         fields = ["council", "percentage"]
@@ -79,17 +81,13 @@ class LineSerializer(serializers.ModelSerializer):
         fields = ["id", "block", "name", "amount", "recurring", "funded_by"]
 
 
-class GrantSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class GrantSerializer(CouncilRowSerializer):
     class Meta:
         model = PassportedGrant
         fields = ["id", "council", "name", "amount", "notes"]
 
 
-class AdjustmentSerializer(serializers.ModelSerializer):
-    council = serializers.CharField(source="council.code", read_only=True)
-
+class AdjustmentSerializer(CouncilRowSerializer):
     class Meta:
         model = Adjustment
         fields = ["id", "council", "name", "amount", "reason"]
@@ -129,7 +127,7 @@ class YearStateField(serializers.ChoiceField):
         super().__init__(choices=ContractYear.State.choices, read_only=True, **kwargs)
 
 
-class ContractYearSerializer(serializers.ModelSerializer):
+class ContractYearSerializer(PageSerializer):
     key = serializers.SerializerMethodField(help_text="Names the year in the API: NCT-2024.")
     trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
     label = serializers.CharField(read_only=True, help_text="2024/25")
@@ -146,7 +144,6 @@ class ContractYearSerializer(serializers.ModelSerializer):
     contract_sum = _money(source="figures.contract_sum", help_text="Block 1 + Block 2.")
     block3_provision = _money(source="figures.block3_provision")
     contributions = ContributionSerializer(source="figures.councils", many=True, read_only=True)
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = ContractYear
@@ -181,27 +178,23 @@ class ContractYearFilter(django_filters.FilterSet):
     financial_year = django_filters.NumberFilter(help_text="2024 means 2024/25.")
     state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
 
-    class Meta:
-        model = ContractYear
-        fields = ["trust", "financial_year", "state"]
-
 
 YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{4})$")
-YEAR = OpenApiParameter(
-    "key",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The trust's code and the year the financial year starts: NCT-2024.",
-)
+YEAR = key_parameter("The trust's code and the year the financial year starts: NCT-2024.")
+
+
+def _year_named(years, found: re.Match) -> ContractYear:
+    """The year a key's parts (YEAR_KEY's groups) name, or 404."""
+    return get_object_or_404(
+        years, arrangement__trust__code=found[1].upper(), financial_year=int(found[2])
+    )
 
 
 def _year_by_key(years, key: str) -> ContractYear:
     found = YEAR_KEY.match(key or "")
     if found is None:
         raise Http404("Name the year as NCT-2024.")
-    return get_object_or_404(
-        years, arrangement__trust__code=found[1].upper(), financial_year=int(found[2])
-    )
+    return _year_named(years, found)
 
 
 class ContractYearInput(serializers.Serializer):
@@ -265,6 +258,8 @@ class YearRows:
     output: type[serializers.Serializer]
     save: Any
     remove: Any
+    add_doc: str  # the schema's description of its add (POST …/<related>/)
+    change_doc: str  # and of its change or removal (PATCH, DELETE …/<related>/<id>/)
 
 
 LINES = YearRows(
@@ -276,6 +271,8 @@ LINES = YearRows(
     LineSerializer,
     year_services.funding_line_save,
     year_services.funding_line_remove,
+    "Add a funding line to a draft year (council officers).",
+    "Change (PATCH) or remove (DELETE) a draft year's funding line, with a reason.",
 )
 GRANTS = YearRows(
     "grants",
@@ -286,6 +283,8 @@ GRANTS = YearRows(
     GrantSerializer,
     year_services.grant_save,
     year_services.grant_remove,
+    "Add a passported grant (council officers), with a reason.",
+    "Change (PATCH) or remove (DELETE) a passported grant, with a reason.",
 )
 ADJUSTMENTS = YearRows(
     "adjustments",
@@ -296,32 +295,47 @@ ADJUSTMENTS = YearRows(
     AdjustmentSerializer,
     year_services.adjustment_save,
     year_services.adjustment_remove,
+    "Add an adjustment: money the trust returns to one council (council officers).",
+    "Change (PATCH) or remove (DELETE) an adjustment, with a reason.",
 )
 
 
-def _row_schema(rows: YearRows, row_id: str | None):
-    """The schema of a row's add (POST …/<rows>/) or change and removal (PATCH, DELETE
-    …/<rows>/<id>/)."""
-    if row_id is None:
-        return extend_schema(parameters=[YEAR], request=rows.input, responses={201: rows.output})
+def _row_actions(rows: YearRows):
+    """A kind of row's two actions: its add (POST …/<rows>/), and its change or removal (PATCH,
+    DELETE …/<rows>/<id>/), each with its schema. The viewset's ``_add`` and ``_change`` do
+    the work."""
+    row_id = f"{rows.noun}_id"
+
+    def add(self, request, key=None):
+        return self._add(request, rows)
+
+    def change(self, request, key=None, **path):
+        return self._change(request, rows, path[row_id])
+
+    add.__name__, add.__doc__ = rows.related, rows.add_doc
+    change.__name__, change.__doc__ = rows.noun, rows.change_doc
+    add = action(detail=True, methods=["post"])(add)
+    change = action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=rf"{rows.related}/(?P<{row_id}>[0-9]{{1,18}})",
+    )(change)
     path_id = OpenApiParameter(row_id, OpenApiTypes.INT, OpenApiParameter.PATH)
-
-    def both(view):
-        view = extend_schema(
-            methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input, responses=rows.output
-        )(view)
-        return extend_schema(
-            methods=["DELETE"],
-            parameters=[YEAR, path_id, REMOVE_REASON],
-            request=None,
-            responses={204: None},
-        )(view)
-
-    return both
+    add = extend_schema(parameters=[YEAR], request=rows.input, responses={201: rows.output})(add)
+    change = extend_schema(
+        methods=["PATCH"], parameters=[YEAR, path_id], request=rows.input, responses=rows.output
+    )(change)
+    change = extend_schema(
+        methods=["DELETE"],
+        parameters=[YEAR, path_id, REMOVE_REASON],
+        request=None,
+        responses={204: None},
+    )(change)
+    return add, change
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[YEAR]))
-class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractYearViewSet(KeyedMixin, ContractsViewSet):
     """Contract years with their funding lines, grants, adjustments, block totals, split and
     each council's contribution. Drafts only for council officers and administrators.
 
@@ -332,15 +346,13 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ContractYearSerializer
     filterset_class = ContractYearFilter
-    permission_classes = [RoleMay]
-    permission_kind = CONTRACT
     # Which rule each write needs (docs/permissions.md); other writes need "edit".
     write_actions = {"agree": Action.APPROVE}
-    lookup_url_kwarg = "key"
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}"
+    key_pattern = YEAR_KEY
+    key_form = "Name the year as NCT-2024."
 
-    def get_queryset(self, *, reading: bool | None = None):
-        reading = not _writing(self.request) if reading is None else reading
+    def records(self, *, reading: bool):
         years = ContractYear.objects.visible_to(self.request.user).select_related(
             "arrangement__trust"
         )
@@ -355,28 +367,21 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
             *block3.prefetch(),
         ).order_by("arrangement__trust__code", "-financial_year")
 
-    def get_object(self):
-        year = _year_by_key(self.get_queryset(), self.kwargs["key"])
-        self.check_object_permissions(self.request, year)
-        return year
-
-    def _done(self, year, code=status.HTTP_200_OK):
-        """The year as it is now, with its rows."""
-        year = self.get_queryset(reading=True).get(pk=year.pk)
-        return Response(self.get_serializer(year).data, code)
+    def object_by_key(self, found):
+        return _year_named(self.get_queryset(), found)
 
     @extend_schema(request=ContractYearInput, responses={201: ContractYearSerializer})
     def create(self, request):
         """Start a year as an empty draft (council officers); …/rollover/ starts one from the
         year before instead."""
-        data = _valid(ContractYearInput, request.data)
-        arrangement = _arrangement(request.user, data.pop("trust"))
+        data = valid(ContractYearInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         year = year_services.contract_year_create(by=request.user, arrangement=arrangement, **data)
         return self._done(year, status.HTTP_201_CREATED)
 
     def _add(self, request, rows: YearRows):
         year = self.get_object()
-        data = _valid(rows.input, request.data)
+        data = valid(rows.input, request.data)
         data[rows.council_field] = _council(
             year.arrangement, data[rows.council_field], rows.council_field
         )
@@ -391,10 +396,10 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
             getattr(year, rows.related).select_related(rows.council_field), pk=pk
         )
         if request.method == "DELETE":
-            reason = _valid(RemoveInput, request.data or request.query_params)["reason"]
+            reason = valid(RemoveInput, request.data or request.query_params)["reason"]
             rows.remove(by=request.user, reason=reason, **{rows.noun: row})
             return Response(status=status.HTTP_204_NO_CONTENT)
-        given = _valid(rows.input, request.data, partial=True)
+        given = valid(rows.input, request.data, partial=True)
         if rows.council_field in given:
             given[rows.council_field] = _council(
                 year.arrangement, given[rows.council_field], rows.council_field
@@ -404,45 +409,9 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         saved = rows.save(by=request.user, contract_year=year, **{rows.noun: row}, **values)
         return Response(rows.output(saved).data)
 
-    @_row_schema(LINES, None)
-    @action(detail=True, methods=["post"])
-    def lines(self, request, key=None):
-        """Add a funding line to a draft year (council officers)."""
-        return self._add(request, LINES)
-
-    @_row_schema(LINES, "line_id")
-    @action(detail=True, methods=["patch", "delete"], url_path=r"lines/(?P<line_id>[0-9]{1,18})")
-    def line(self, request, key=None, line_id=None):
-        """Change (PATCH) or remove (DELETE) a draft year's funding line, with a reason."""
-        return self._change(request, LINES, line_id)
-
-    @_row_schema(GRANTS, None)
-    @action(detail=True, methods=["post"])
-    def grants(self, request, key=None):
-        """Add a passported grant (council officers), with a reason."""
-        return self._add(request, GRANTS)
-
-    @_row_schema(GRANTS, "grant_id")
-    @action(detail=True, methods=["patch", "delete"], url_path=r"grants/(?P<grant_id>[0-9]{1,18})")
-    def grant(self, request, key=None, grant_id=None):
-        """Change (PATCH) or remove (DELETE) a passported grant, with a reason."""
-        return self._change(request, GRANTS, grant_id)
-
-    @_row_schema(ADJUSTMENTS, None)
-    @action(detail=True, methods=["post"])
-    def adjustments(self, request, key=None):
-        """Add an adjustment: money the trust returns to one council (council officers)."""
-        return self._add(request, ADJUSTMENTS)
-
-    @_row_schema(ADJUSTMENTS, "adjustment_id")
-    @action(
-        detail=True,
-        methods=["patch", "delete"],
-        url_path=r"adjustments/(?P<adjustment_id>[0-9]{1,18})",
-    )
-    def adjustment(self, request, key=None, adjustment_id=None):
-        """Change (PATCH) or remove (DELETE) an adjustment, with a reason."""
-        return self._change(request, ADJUSTMENTS, adjustment_id)
+    lines, line = _row_actions(LINES)
+    grants, grant = _row_actions(GRANTS)
+    adjustments, adjustment = _row_actions(ADJUSTMENTS)
 
     @extend_schema(parameters=[YEAR], request=AgreeInput, responses=ContractYearSerializer)
     @action(detail=True, methods=["post"])
@@ -451,7 +420,7 @@ class ContractYearViewSet(viewsets.ReadOnlyModelViewSet):
         schedule starts."""
         year = self.get_object()
         year_services.contract_year_agree(
-            by=request.user, contract_year=year, **_valid(AgreeInput, request.data)
+            by=request.user, contract_year=year, **valid(AgreeInput, request.data)
         )
         return self._done(year)
 

@@ -15,15 +15,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from transformation import access
 from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind
+from trust_portal.api.viewsets import WritingViewSet, valid
 from trust_portal.periods import financial_year_of
 
 FIGURE = {"type": "string", "nullable": True, "example": "1150000.00"}
@@ -136,12 +135,13 @@ class BenefitFilter(django_filters.FilterSet):
         help_text="2024 means 2024/25: benefits with a target that year, and only its quarters.",
     )
 
-    class Meta:
-        model = Benefit
-        fields = ["trust", "theme", "case", "financial_year"]
-
     def filter_year(self, queryset, name, value):
         return queryset.filter(quarters__financial_year=value).distinct()
+
+
+def _optional_text(**kwargs):
+    """Text that may be left out or blank ("" then)."""
+    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
 
 
 class BenefitInput(serializers.Serializer):
@@ -149,10 +149,8 @@ class BenefitInput(serializers.Serializer):
     case = serializers.CharField(help_text="The business case's reference, e.g. BC07.")
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Benefit.Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed once the case is approved."
-    )
+    description = _optional_text()
+    reason = _optional_text(help_text="Needed once the case is approved.")
 
 
 class TargetInput(serializers.Serializer):
@@ -160,24 +158,15 @@ class TargetInput(serializers.Serializer):
     quarter = serializers.IntegerField(help_text="1 is April to June, 4 January to March.")
     target = serializers.CharField(help_text='"1000000.00" for savings, "300" for numbers.')
     lower_tolerance = serializers.CharField(help_text="At most the target.")
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed once the case is approved."
-    )
+    reason = _optional_text(help_text="Needed once the case is approved.")
 
 
 class ActualInput(serializers.Serializer):
     financial_year = serializers.IntegerField(help_text="2024 means 2024/25.")
     quarter = serializers.IntegerField(help_text="A quarter that has begun and has a target.")
     actual = serializers.CharField(help_text='"840000.00" for savings, "28" for numbers.')
-    commentary = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Needed when red."
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Needed when replacing an actual already reported.",
-    )
+    commentary = _optional_text(help_text="Needed when red.")
+    reason = _optional_text(help_text="Needed when replacing an actual already reported.")
 
 
 class QuarterTargetInput(serializers.Serializer):
@@ -191,11 +180,8 @@ class QuarterTargetInput(serializers.Serializer):
 
 
 class BenefitChangeInput(serializers.Serializer):
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Needed once the case is approved: kept in the history with your name.",
+    reason = _optional_text(
+        help_text="Needed once the case is approved: kept in the history with your name."
     )
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     kind = serializers.ChoiceField(
@@ -228,15 +214,15 @@ class BenefitChangeInput(serializers.Serializer):
         return data
 
 
-class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
+class BenefitViewSet(WritingViewSet):
     """Each benefit of the business cases the caller may see, with its quarters' targets, lower
     tolerances, actuals and RAG. Filter by trust, theme, case and financial year."""
 
     serializer_class = BenefitSerializer
     filterset_class = BenefitFilter
-    permission_classes = [RoleMay]
     permission_kind = Kind.BUSINESS_CASE.value
     write_actions = dict.fromkeys(["create", "partial_update", "targets", "report"], Action.EDIT)
+    noun = "benefit"
 
     def get_queryset(self):
         quarters = BenefitQuarter.objects.select_related("reported_by").order_by(
@@ -259,29 +245,16 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    def _done(self, benefit, code=status.HTTP_200_OK):
-        benefit = self.get_queryset().get(pk=benefit.pk)
-        return Response(BenefitSerializer(benefit).data, status=code)
-
     @extend_schema(request=BenefitInput, responses={201: BenefitSerializer})
     def create(self, request):
         """Add a benefit to a draft, deferred or approved case (the trust's managers)."""
-        data = BenefitInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        found = data.validated_data
+        data = valid(BenefitInput, request.data)
         case = get_object_or_404(
             access.cases_visible(request.user).select_related("project__arrangement"),
-            project__arrangement__trust__code__iexact=found["trust"],
-            reference__iexact=found["case"],
+            project__arrangement__trust__code__iexact=data.pop("trust"),
+            reference__iexact=data.pop("case"),
         )
-        benefit = benefits.benefit_save(
-            by=request.user,
-            case=case,
-            name=found["name"],
-            kind=found["kind"],
-            description=found["description"],
-            reason=found["reason"],
-        )
+        benefit = benefits.benefit_save(by=request.user, case=case, **data)
         return self._done(benefit, status.HTTP_201_CREATED)
 
     @extend_schema(request=BenefitChangeInput, responses=BenefitSerializer)
@@ -290,9 +263,7 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
         does (the trust's managers; with a reason once the case is approved); fields left out
         stay as they are."""
         benefit = self.get_object()
-        found = BenefitChangeInput(data=request.data)
-        found.is_valid(raise_exception=True)
-        data = dict(found.validated_data)
+        data = valid(BenefitChangeInput, request.data)
         targets = {
             row["quarter"]: (row["target"], row["lower_tolerance"])
             for row in data.pop("targets", [])
@@ -314,18 +285,10 @@ class BenefitViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def targets(self, request, pk=None):
         """Set one quarter's target and lower tolerance."""
-        benefit = self.get_object()
-        data = TargetInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        benefits.quarter_set_target(by=request.user, benefit=benefit, **data.validated_data)
-        return self._done(benefit)
+        return self._call(benefits.quarter_set_target, TargetInput)
 
     @extend_schema(request=ActualInput, responses=BenefitSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         """Report one quarter's actual (approved cases, a quarter that has begun)."""
-        benefit = self.get_object()
-        data = ActualInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        benefits.quarter_report_actual(by=request.user, benefit=benefit, **data.validated_data)
-        return self._done(benefit)
+        return self._call(benefits.quarter_report_actual, ActualInput)

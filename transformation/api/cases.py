@@ -17,29 +17,27 @@ import re
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from contracts.models import ContractYear, FundingLine
 from transformation.access import cases_visible
+from transformation.api.common import TrustKeyedMixin, words
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, Theme
 from transformation.services import cases as services
-from trust_portal.accounts.api_permissions import RoleMay
-from trust_portal.accounts.permissions import Action, Kind, arrangements_for
+from trust_portal.accounts.permissions import Action, Kind
+from trust_portal.api.viewsets import (
+    PageSerializer,
+    WritingViewSet,
+    arrangement_named,
+    kept_unless_given,
+    key_parameter,
+    valid,
+)
 from trust_portal.periods import financial_year_label as fy_label
 
-KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(.+)$")
-KEY_PARAMETER = OpenApiParameter(
-    "key",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The trust's code and the case's reference: NCT-BC01.",
-)
+KEY_PARAMETER = key_parameter("The trust's code and the case's reference: NCT-BC01.")
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
 
@@ -64,7 +62,7 @@ class Block2LineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**MONEY)
 
 
-class BusinessCaseSerializer(serializers.ModelSerializer):
+class BusinessCaseSerializer(PageSerializer):
     key = serializers.SerializerMethodField(help_text="Names the case in the API: NCT-BC01.")
     trust = serializers.CharField(source="project.arrangement.trust.code", read_only=True)
     project = serializers.CharField(source="project.name", read_only=True)
@@ -95,7 +93,6 @@ class BusinessCaseSerializer(serializers.ModelSerializer):
     draws = DrawSerializer(
         source="block3_draws", many=True, read_only=True, help_text="Block 3 money released."
     )
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
         model = BusinessCase
@@ -137,16 +134,8 @@ class BusinessCaseFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(field_name="project__theme", choices=Theme.choices)
     state = django_filters.ChoiceFilter(choices=BusinessCase.State.choices)
 
-    class Meta:
-        model = BusinessCase
-        fields = ["trust", "theme", "state"]
-
 
 # --- Inputs ----------------------------------------------------------------------------------
-
-
-def _words(**kwargs):
-    return serializers.CharField(allow_blank=True, **kwargs)
 
 
 class Block2LineInput(serializers.Serializer):
@@ -172,51 +161,45 @@ class CostsField(serializers.DictField):
 
 
 class CaseChangeInput(serializers.Serializer):
-    reason = _words(
+    reason = words(
         required=False,
         default="",
         help_text="Why it changes (required): kept in the history with your name.",
     )
-    reference = _words(max_length=20, required=False)
-    title = _words(max_length=200, required=False)
-    summary = _words(required=False)
+    reference = words(max_length=20, required=False)
+    title = words(max_length=200, required=False)
+    summary = words(required=False)
     funding = serializers.ChoiceField(choices=BusinessCase.Funding.choices, required=False)
     block2_line = Block2LineInput(required=False, allow_null=True)
-    expected_benefits = _words(required=False)
-    risks = _words(required=False)
+    expected_benefits = words(required=False)
+    risks = words(required=False)
     costs = CostsField(required=False)
 
 
 class CaseInput(CaseChangeInput):
     trust = serializers.CharField(help_text="The trust's code: NCT.")
     project = serializers.CharField(help_text="The project's name in the programme.")
-    reason = _words(required=False, default="Drafted", help_text="Kept in the history.")
-    reference = _words(max_length=20, help_text="Unique in the programme, for example BC14.")
-    title = _words(max_length=200)
-    summary = _words()
+    reason = words(required=False, default="Drafted", help_text="Kept in the history.")
+    reference = words(max_length=20, help_text="Unique in the programme, for example BC14.")
+    title = words(max_length=200)
+    summary = words()
     funding = serializers.ChoiceField(choices=BusinessCase.Funding.choices)
     block2_line = Block2LineInput(required=False, allow_null=True, default=None)
-    expected_benefits = _words()
-    risks = _words(required=False, default="")
+    expected_benefits = words()
+    risks = words(required=False, default="")
     costs = CostsField()
 
 
 class DecisionInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject", "defer"])
     meeting = serializers.DateField(help_text="The date of the board meeting that decided it.")
-    note = _words(required=False, default="", help_text="Required unless approved: why.")
+    note = words(required=False, default="", help_text="Required unless approved: why.")
 
 
 class SpendInput(serializers.Serializer):
     month = serializers.DateField(help_text="Any day of the month, for example 2024-10-01.")
     amount = serializers.CharField(help_text="Spent that month: a string of pounds and pence.")
-    note = _words(max_length=300, required=False, default="")
-
-
-def _valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
+    note = words(max_length=300, required=False, default="")
 
 
 def _block2_line(arrangement, wanted):
@@ -248,7 +231,7 @@ def _block2_line(arrangement, wanted):
     decide=extend_schema(parameters=[KEY_PARAMETER], request=DecisionInput),
     spend=extend_schema(parameters=[KEY_PARAMETER], request=SpendInput),
 )
-class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
+class BusinessCaseViewSet(TrustKeyedMixin, WritingViewSet):
     """Business cases of the transformation programme with their cost by year, the board's
     decision and the Block 3 money it released. The trust's managers draft (POST), change
     (PATCH, with a reason; drafts and deferred cases only), submit (POST …/submit/) and report
@@ -257,7 +240,6 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = BusinessCaseSerializer
     filterset_class = BusinessCaseFilter
-    permission_classes = [RoleMay]
     permission_kind = Kind.BUSINESS_CASE.value
     write_actions = {
         "create": Action.EDIT,
@@ -266,8 +248,10 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
         "decide": Action.APPROVE,
         "spend": Action.EDIT,
     }
-    lookup_url_kwarg = "key"
-    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[A-Za-z0-9][A-Za-z0-9.\-]*"
+    trust_lookup = "project__arrangement__trust__code"
+    reference_lookup = "reference__iexact"
+    key_form = "Name the business case as NCT-BC01."
+    noun = "case"
 
     def get_queryset(self):
         return (
@@ -280,28 +264,11 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("project__arrangement__trust__code", "reference")
         )
 
-    def get_object(self):
-        found = KEY.match(self.kwargs.get("key") or "")
-        if found is None:
-            raise Http404("Name the business case as NCT-BC01.")
-        case = get_object_or_404(
-            self.get_queryset(),
-            project__arrangement__trust__code=found[1].upper(),
-            reference__iexact=found[2],
-        )
-        self.check_object_permissions(self.request, case)
-        return case
-
-    def _done(self, case, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data, code)
-
     @extend_schema(request=CaseInput, responses={201: BusinessCaseSerializer})
     def create(self, request):
         """Draft a business case for a project (the trust's managers)."""
-        data = _valid(CaseInput, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.pop("trust").upper()
-        )
+        data = valid(CaseInput, request.data)
+        arrangement = arrangement_named(request.user, data.pop("trust"))
         name = data.pop("project").strip()
         project = arrangement.projects.filter(name__iexact=name).first()
         if project is None:
@@ -313,30 +280,18 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, key=None):
         """Change a draft or deferred case, with a reason; fields left out stay as they are."""
         case = self.get_object()
-        data = _valid(CaseChangeInput, request.data)
-        kept = (
-            "reference",
-            "title",
-            "summary",
-            "funding",
-            "block2_line",
-            "expected_benefits",
-            "risks",
-        )
-        fields = {name: getattr(case, name) for name in kept}
-        fields["costs"] = {c.financial_year: c.amount for c in case.costs.all()}
+        data = valid(CaseChangeInput, request.data)
         if "block2_line" in data:
             data["block2_line"] = _block2_line(case.project.arrangement, data["block2_line"])
-        fields.update(data)
+        costs = {c.financial_year: c.amount for c in case.costs.all()}
+        fields = kept_unless_given(case, CaseChangeInput, data, costs=costs)
         services.case_save(by=request.user, project=case.project, case=case, **fields)
         return self._done(case)
 
     @action(detail=True, methods=["post"])
     def submit(self, request, key=None):
         """Submit a draft or deferred case to the board."""
-        case = self.get_object()
-        services.case_submit(by=request.user, case=case)
-        return self._done(case)
+        return self._call(services.case_submit)
 
     @action(detail=True, methods=["post"])
     def decide(self, request, key=None):
@@ -344,7 +299,7 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
         recorded meeting (named by its date). Approving a Block 3 case that would overdraw a
         year's provision is refused with the amount."""
         case = self.get_object()
-        data = _valid(DecisionInput, request.data)
+        data = valid(DecisionInput, request.data)
         meeting = BoardMeeting.objects.filter(
             arrangement=case.project.arrangement, held_on=data["meeting"]
         ).first()
@@ -362,6 +317,4 @@ class BusinessCaseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def spend(self, request, key=None):
         """Report what an approved case cost in a month (a second report replaces the first)."""
-        case = self.get_object()
-        services.case_spend_record(by=request.user, case=case, **_valid(SpendInput, request.data))
-        return self._done(case)
+        return self._call(services.case_spend_record, SpendInput)

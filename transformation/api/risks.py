@@ -9,33 +9,22 @@ A risk is named ``<trust code>-<reference>`` (``/api/v1/risks/NCT-R01/``). Filte
 ``overdue``.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from transformation.api.common import TrustKeyedMixin, words
 from transformation.forms.risks import RiskFilter
 from transformation.models import Risk
 from transformation.services import risks
-from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action, Kind, arrangements_for
+from trust_portal.api.viewsets import RegisterViewSet, key_parameter, valid
 
-KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(.+)$")
-KEY_PARAMETER = OpenApiParameter(
-    "key",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The trust's code and the risk's reference: NCT-R01.",
-)
+KEY_PARAMETER = key_parameter("The trust's code and the risk's reference: NCT-R01.")
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -102,15 +91,11 @@ def _scale(message: str, **kwargs):
     return serializers.IntegerField(min_value=1, max_value=5, error_messages=errors, **kwargs)
 
 
-def _words(**kwargs):
-    return serializers.CharField(allow_blank=True, **kwargs)
-
-
 class RiskChangeInput(serializers.Serializer):
-    reason = _words(help_text="Why (always required): kept in the history with your name.")
-    reference = _words(max_length=20, required=False, help_text="For example R07.")
-    title = _words(max_length=200, required=False)
-    description = _words(required=False)
+    reason = words(help_text="Why (always required): kept in the history with your name.")
+    reference = words(max_length=20, required=False, help_text="For example R07.")
+    title = words(max_length=200, required=False)
+    description = words(required=False)
     project = serializers.CharField(
         required=False,
         allow_null=True,
@@ -118,16 +103,16 @@ class RiskChangeInput(serializers.Serializer):
     )
     likelihood = _scale(risks.LIKELIHOOD_MESSAGE, required=False)
     impact = _scale(risks.IMPACT_MESSAGE, required=False)
-    owner = _words(max_length=200, required=False)
-    mitigation = _words(required=False)
+    owner = words(max_length=200, required=False)
+    mitigation = words(required=False)
     review_date = serializers.DateField(required=False, help_text="When it is next reviewed.")
 
 
 class RiskInput(RiskChangeInput):
     trust = serializers.CharField(help_text="The trust's code: NCT.")
-    reference = _words(max_length=20, help_text="Unique in the register, for example R07.")
-    title = _words(max_length=200)
-    description = _words()
+    reference = words(max_length=20, help_text="Unique in the register, for example R07.")
+    title = words(max_length=200)
+    description = words()
     project = serializers.CharField(
         required=False,
         allow_null=True,
@@ -136,37 +121,31 @@ class RiskInput(RiskChangeInput):
     )
     likelihood = _scale(risks.LIKELIHOOD_MESSAGE)
     impact = _scale(risks.IMPACT_MESSAGE)
-    owner = _words(max_length=200)
-    mitigation = _words()
+    owner = words(max_length=200)
+    mitigation = words()
     review_date = serializers.DateField(help_text="When it is next reviewed.")
 
 
 class ReviewInput(serializers.Serializer):
     likelihood = _scale(risks.LIKELIHOOD_MESSAGE)
     impact = _scale(risks.IMPACT_MESSAGE)
-    mitigation = _words(required=False, help_text="As it now stands; left out, unchanged.")
+    mitigation = words(required=False, help_text="As it now stands; left out, unchanged.")
     review_date = serializers.DateField(help_text="The date of the next review: after today.")
-    note = _words(help_text="What the review found: kept in the history with your name.")
+    note = words(help_text="What the review found: kept in the history with your name.")
 
 
 class CloseInput(serializers.Serializer):
-    reason = _words(help_text="Why it is closed: kept in the history with your name.")
+    reason = words(help_text="Why it is closed: kept in the history with your name.")
 
 
 class ReopenInput(serializers.Serializer):
-    reason = _words(help_text="Why it is reopened: kept in the history with your name.")
+    reason = words(help_text="Why it is reopened: kept in the history with your name.")
     review_date = serializers.DateField(
         help_text="The date of the next review: today or later.",
         error_messages=dict.fromkeys(
             ["required", "null"], "Enter the date of the next review: a reopened risk needs one."
         ),
     )
-
-
-def _valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return dict(found.validated_data)
 
 
 def _project(arrangement, name):
@@ -183,16 +162,32 @@ def _project(arrangement, name):
 # --- The register ---------------------------------------------------------------------------
 
 
+def _on_a_risk(request, **kwargs):
+    """The schema of a write to one risk, named by its key: it answers with the risk."""
+    return extend_schema(
+        parameters=[KEY_PARAMETER], request=request, responses=RiskSerializer, **kwargs
+    )
+
+
 @extend_schema_view(
     retrieve=extend_schema(parameters=[KEY_PARAMETER]),
-    partial_update=extend_schema(
-        parameters=[KEY_PARAMETER], request=RiskChangeInput, responses=RiskSerializer
+    create=extend_schema(
+        request=RiskInput,
+        responses={201: RiskSerializer},
+        description="Add a risk to a programme's register (the trust's managers).",
     ),
-    review=extend_schema(parameters=[KEY_PARAMETER], request=ReviewInput, responses=RiskSerializer),
-    close=extend_schema(parameters=[KEY_PARAMETER], request=CloseInput, responses=RiskSerializer),
-    reopen=extend_schema(parameters=[KEY_PARAMETER], request=ReopenInput, responses=RiskSerializer),
+    partial_update=_on_a_risk(
+        RiskChangeInput,
+        description="Change a risk, with a reason; fields left out stay as they are.",
+    ),
+    review=_on_a_risk(ReviewInput),
+    close=_on_a_risk(CloseInput, description="Close a risk, with the reason."),
+    reopen=_on_a_risk(
+        ReopenInput,
+        description="Reopen a closed risk, with the reason and the date of its next review.",
+    ),
 )
-class RiskViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskViewSet(TrustKeyedMixin, RegisterViewSet):
     """The risk register: risks to each project and to the programme as a whole, highest
     score first, then the earliest review. The trust's managers add (POST), change (PATCH, with
     a reason), review (POST …/review/), close (POST …/close/) and reopen (POST …/reopen/)
@@ -200,13 +195,19 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RiskSerializer
     filterset_class = RiskFilter
-    permission_classes = [RoleMay]
     permission_kind = Kind.BUSINESS_CASE.value
     write_actions = dict.fromkeys(
         ["create", "partial_update", "review", "close", "reopen"], Action.EDIT
     )
-    lookup_url_kwarg = "key"
-    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[A-Za-z0-9][A-Za-z0-9.\-]*"
+    key_form = "Name the risk as NCT-R01."
+    noun = "risk"
+    create_input = RiskInput
+    change_input = RiskChangeInput
+    close_input = CloseInput
+    reopen_input = ReopenInput
+    save_service = staticmethod(risks.risk_save)
+    close_service = staticmethod(risks.risk_close)
+    reopen_service = staticmethod(risks.risk_reopen)
 
     def get_queryset(self):
         return (
@@ -219,73 +220,16 @@ class RiskViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    def get_object(self):
-        found = KEY.match(self.kwargs.get("key") or "")
-        if found is None:
-            raise Http404("Name the risk as NCT-R01.")
-        risk = get_object_or_404(
-            self.get_queryset(), arrangement__trust__code=found[1].upper(), reference=found[2]
-        )
-        self.check_object_permissions(self.request, risk)
-        return risk
-
-    def _done(self, risk, code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=risk.pk)).data, code)
-
-    @extend_schema(request=RiskInput, responses={201: RiskSerializer})
-    def create(self, request):
-        """Add a risk to a programme's register (the trust's managers)."""
-        data = _valid(RiskInput, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data.pop("trust").upper()
-        )
-        data["project"] = _project(arrangement, data["project"])
-        risk = risks.risk_save(by=request.user, arrangement=arrangement, **data)
-        return self._done(risk, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, key=None):
-        """Change a risk, with a reason; fields left out stay as they are."""
-        risk = self.get_object()
-        data = _valid(RiskChangeInput, request.data)
-        fields = {
-            f: getattr(risk, f)
-            for f in (
-                "reference",
-                "title",
-                "description",
-                "project",
-                "likelihood",
-                "impact",
-                "owner",
-                "mitigation",
-                "review_date",
-            )
-        }
+    def found_in(self, arrangement, data):
         if "project" in data:
-            data["project"] = _project(risk.arrangement, data["project"])
-        fields.update(data)
-        risks.risk_save(by=request.user, arrangement=risk.arrangement, risk=risk, **fields)
-        return self._done(risk)
+            data["project"] = _project(arrangement, data["project"])
+        return data
 
     @action(detail=True, methods=["post"])
     def review(self, request, key=None):
         """Record a review: the scores as they now stand, the next review date and a note."""
         risk = self.get_object()
-        data = _valid(ReviewInput, request.data)
+        data = valid(ReviewInput, request.data)
         data.setdefault("mitigation", risk.mitigation)
         risks.risk_review(by=request.user, risk=risk, **data)
-        return self._done(risk)
-
-    @action(detail=True, methods=["post"])
-    def close(self, request, key=None):
-        """Close a risk, with the reason."""
-        risk = self.get_object()
-        risks.risk_close(by=request.user, risk=risk, **_valid(CloseInput, request.data))
-        return self._done(risk)
-
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, key=None):
-        """Reopen a closed risk, with the reason and the date of its next review."""
-        risk = self.get_object()
-        risks.risk_reopen(by=request.user, risk=risk, **_valid(ReopenInput, request.data))
         return self._done(risk)

@@ -9,13 +9,14 @@ action is declared there with ``extend_schema_view``, so component names stay th
 """
 
 import django_filters
-from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
-from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.accounts.permissions import Action
+from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals.models import State
 
 # What every kind's serializer says of a return, before its figures.
@@ -40,6 +41,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
     trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
     month = serializers.DateField(source="period", read_only=True)
     url = serializers.SerializerMethodField()
+    # A detail serializer's fields show parts of what this reads of a return: see parts().
+    read_parts = None
 
     def get_url(self, submission) -> str:
         return submission.get_absolute_url()
@@ -51,12 +54,39 @@ class SubmissionSerializer(serializers.ModelSerializer):
             cache[read, submission.pk] = read(submission)
         return cache[read, submission.pk]
 
+    def parts(self, submission):
+        """``read_parts(submission)``, read once."""
+        return self.read_once(submission, self.read_parts)
 
-# A kind's filter subclasses this, naming its model in its Meta.
+
+class PartField(serializers.Field):
+    """A part of what a detail serializer's ``read_parts`` reads of a return (its attribute
+    ``part``, by default the field's name), shown by the serializer ``shown_by``."""
+
+    def __init__(self, shown_by, part: str | None = None, many: bool = False, **kwargs):
+        self.shown_by, self.part, self.many = shown_by, part, many
+        super().__init__(source="*", read_only=True, **kwargs)
+        extend_schema_field(shown_by(many=many))(self)
+
+    def to_representation(self, submission):
+        part = getattr(self.parent.parts(submission), self.part or self.field_name)
+        return self.shown_by(part, many=self.many).data
+
+
+# A kind's filter: submission_filter(its model).
 class SubmissionFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code")
     month = django_filters.DateFilter(field_name="period")
     state = django_filters.ChoiceFilter(choices=State.choices)
+
+    class Meta:
+        fields = ["trust", "month", "state"]
+
+
+def submission_filter(model) -> type[SubmissionFilter]:
+    """The filter of a kind's returns (``?trust=NCT&month=2024-10-01&state=approved``)."""
+    meta = type("Meta", (SubmissionFilter.Meta,), {"model": model})
+    return type(f"{model.__name__}Filter", (SubmissionFilter,), {"Meta": meta})
 
 
 class StartInput(serializers.Serializer):
@@ -72,10 +102,16 @@ class CorrectionInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-def valid(input_class, data) -> dict:
-    found = input_class(data=data)
-    found.is_valid(raise_exception=True)
-    return found.validated_data
+# A kind's figures input subclasses this, adding its rows (``figure_rows``).
+class FiguresInput(serializers.Serializer):
+    lock_version = serializers.IntegerField(
+        help_text="The version you read; a stale one is refused."
+    )
+
+
+def figure_rows(help_text: str):
+    """A kind's figures as a list of rows, each a dictionary: ``[{"team": 12, …}, …]``."""
+    return serializers.ListField(child=serializers.DictField(), help_text=help_text)
 
 
 def keyed_once(rows, key: str, what: str) -> dict:
@@ -91,8 +127,9 @@ def keyed_once(rows, key: str, what: str) -> dict:
 
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``kind`` (an ``approvals.kinds.ReturnKind``), ``output_serializer`` (what
-    every action answers with), the input serializers, and ``figures_from(validated)``: the
-    keyword arguments of the kind's save besides who, which and the version."""
+    every action answers with), the input serializers, and either ``figures_from(validated)``
+    (the keyword arguments of the kind's save besides who, which and the version) or, for
+    figures given as rows each named once by a key, ``rows`` and ``row_key``."""
 
     kind = None
     output_serializer = None
@@ -117,8 +154,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             "arrangement__trust"
         )
 
+    # The figures input's list of rows and what names each row: the save's keyword and the
+    # rows by their key ({"lines": {"placements": {…}, …}}).
+    rows = None
+    row_key = None
+
     def figures_from(self, validated) -> dict:
-        raise NotImplementedError
+        return {self.rows: keyed_once(validated[self.rows], self.row_key, self.row_key)}
 
     def _done(self, submission, code=status.HTTP_200_OK):
         fresh = self.kind.model.objects.select_related("arrangement__trust").get(pk=submission.pk)
@@ -130,9 +172,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def create(self, request):
         data = valid(self.start_input, request.data)
-        arrangement = get_object_or_404(
-            arrangements_for(request.user), trust__code=data["trust"].upper()
-        )
+        arrangement = arrangement_named(request.user, data["trust"])
         started = self.kind.start(by=request.user, arrangement=arrangement, month=data["month"])
         return self._done(started, status.HTTP_201_CREATED)
 
@@ -171,3 +211,22 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(self.correction_input, request.data)
         new = self.kind.run("correct", approved, by=request.user, reason=data["reason"])
         return self._done(new, status.HTTP_201_CREATED)
+
+
+def submission_schema(figures_description: str | None = None):
+    """The schema of a ``SubmissionViewSet`` subclass's writes, from its own inputs: each answers
+    with its ``output_serializer``. (A subclass's class decorator.)"""
+
+    def document(viewset):
+        out = viewset.output_serializer
+        figures = {"description": figures_description} if figures_description else {}
+        return extend_schema_view(
+            create=extend_schema(request=viewset.start_input, responses={201: out}),
+            figures=extend_schema(request=viewset.figures_input, responses=out, **figures),
+            submit=extend_schema(request=None, responses=out),
+            approve=extend_schema(request=None, responses=out),
+            send_back=extend_schema(request=viewset.query_input, responses=out),
+            correct=extend_schema(request=viewset.correction_input, responses={201: out}),
+        )(viewset)
+
+    return document
