@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited, audited_save, required_reason
 from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
 
 # Every figure of a team, in the order the entry form shows them, with its words.
@@ -186,11 +187,6 @@ def _check_teams(
     return clean
 
 
-def _audited(row, *, by, reason: str):
-    row._history_user, row._change_reason = by, reason
-    return row
-
-
 @transaction.atomic
 def workforce_return_save(
     *,
@@ -237,13 +233,13 @@ def workforce_return_save(
     new = []
     for team_id, old, row in changes:
         if row is None:
-            _audited(old, by=by, reason=reason).delete()
+            audited(old, by=by, reason=reason).delete()
         elif old is None:
             new.append(TeamFigures(workforce_return=workforce_return, team_id=team_id, **row))
         else:
             for field, value in row.items():
                 setattr(old, field, value)
-            _audited(old, by=by, reason=reason).save()
+            audited(old, by=by, reason=reason).save()
     if new:
         bulk_create_with_history(new, TeamFigures, default_user=by, default_change_reason=reason)
     return workforce_return
@@ -308,17 +304,8 @@ def workforce_return_correct(
 # --- Teams -----------------------------------------------------------------------------------
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why: it is kept in the history with your name."})
-    return reason
-
-
 def _audited_save(team: Team, *, by, reason: str) -> Team:
-    team._history_user, team._change_reason = by, reason
-    team.full_clean()
-    team.save()
+    audited_save(team, by=by, reason=reason)
     # The workforce dashboard names teams and their areas.
     snapshot_queue_recompute(arrangement=team.arrangement)
     return team
@@ -331,7 +318,7 @@ def team_save(
     """Add a team to the arrangement, or change one's name, service or council area. The area
     must be one of the councils commissioning the trust (``Team.clean``)."""
     require(by, Action.EDIT, Kind.RETURN, arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if team is not None and team.arrangement_id != arrangement.pk:
         raise ValidationError("That team belongs to another arrangement.")
     team = team or Team(arrangement=arrangement)
@@ -346,7 +333,7 @@ def team_save(
 def team_close(*, by, team: Team, reason: str) -> Team:
     """Close a team: its figures and history stay; new returns no longer ask for it."""
     require(by, Action.EDIT, Kind.RETURN, team.arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if not team.active:
         raise ValidationError(f"{team.name} is already closed.")
     team.active = False
@@ -357,7 +344,7 @@ def team_close(*, by, team: Team, reason: str) -> Team:
 def team_reopen(*, by, team: Team, reason: str) -> Team:
     """Reopen a closed team (closed by mistake, or re-formed)."""
     require(by, Action.EDIT, Kind.RETURN, team.arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if team.active:
         raise ValidationError(f"{team.name} is open already.")
     team.active = True

@@ -25,6 +25,7 @@ from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label, financial_year_of
 
@@ -101,11 +102,6 @@ def _check_lines(lines: Mapping[str, Mapping]) -> dict[str, dict]:
     return clean
 
 
-def _audited(row, *, by, reason: str):
-    row._history_user, row._change_reason = by, reason
-    return row
-
-
 @transaction.atomic
 def budget_return_save(
     *, by, budget_return: BudgetReturn, expected_version: int, lines: Mapping[str, Mapping]
@@ -144,13 +140,13 @@ def budget_return_save(
     reason = f"Budget monitoring for {budget_return.period:%B %Y} saved"
     for category, old, figures in changes:
         if figures is None:
-            _audited(old, by=by, reason=reason).delete()
+            audited(old, by=by, reason=reason).delete()
             continue
         line = old or BudgetLine(budget_return=budget_return, category=category)
         for field, value in figures.items():
             setattr(line, field, value)
         line.full_clean()
-        _audited(line, by=by, reason=reason).save()
+        audited(line, by=by, reason=reason).save()
     return budget_return
 
 
@@ -213,7 +209,7 @@ def budget_return_correct(*, by, budget_return: BudgetReturn, reason: str) -> Bu
             forecast_outturn=line.forecast_outturn,
             commentary=line.commentary,
         )
-        _audited(copy, by=by, reason=f"Correction of revision {budget_return.revision}").save()
+        audited(copy, by=by, reason=f"Correction of revision {budget_return.revision}").save()
     return new
 
 
