@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from trust_portal.accounts.permissions import Action, Kind, require
@@ -105,13 +104,8 @@ def _parse(field: str, typed):
 
 
 def workforce_return_start(*, by, arrangement, month: date) -> WorkforceReturn:
-    month = month.replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        raise ValidationError(
-            {"month": "A month's workforce return can be started once the month is over."}
-        )
-    return approvals.submission_create(
-        model=WorkforceReturn, by=by, arrangement=arrangement, period=month
+    return approvals.submission_start_month(
+        model=WorkforceReturn, by=by, arrangement=arrangement, month=month, what="workforce return"
     )
 
 
@@ -204,12 +198,9 @@ def workforce_return_save(
     nor withdraws the councils' approvals. ``note`` goes into the history with the names of
     the teams changed (the demo says there which months are synthetic).
     """
-    require(by, Action.EDIT, Kind.RETURN, workforce_return.arrangement)
-    if workforce_return.is_locked:
-        raise ValidationError(
-            f"This workforce return is {workforce_return.get_state_display().lower()} and "
-            "locked. Start a correction to change it."
-        )
+    approvals.submission_require_editable(
+        submission=workforce_return, by=by, name="This workforce return"
+    )
     existing = {f.team_id: f for f in workforce_return.figures.select_related("team")}
     clean = _check_teams(workforce_return, teams, existing)
     changes = []
@@ -259,46 +250,34 @@ def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, st
     return problems
 
 
-def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
-    approvals.submission_submit_checked(
-        submission=workforce_return, by=by, problems=workforce_return_problems
-    )
+workforce_return_submit = approvals.kind_submit(
+    "workforce_return", problems=workforce_return_problems
+)
+workforce_return_approve, workforce_return_send_back = approvals.kind_decisions(
+    "workforce_return",
+    on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
+)
 
 
-def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
-    """Approve the officer's own council's area; True when that completes the approval (and
-    the dashboards are recomputed once it commits)."""
-    return approvals.submission_approve(
-        submission=workforce_return, by=by, on_approved=snapshot_queue_recompute
-    )
-
-
-def workforce_return_send_back(*, by, workforce_return: WorkforceReturn, query: str) -> None:
-    approvals.submission_return(submission=workforce_return, by=by, query=query)
-
-
-@transaction.atomic
-def workforce_return_correct(
-    *, by, workforce_return: WorkforceReturn, reason: str
-) -> WorkforceReturn:
-    """Start a correction: a new draft revision holding a copy of the approved figures."""
-    new = approvals.submission_start_revision(approved=workforce_return, by=by, reason=reason)
+def _copy_figures(approved: WorkforceReturn, new: WorkforceReturn, by) -> None:
     copies = [
         TeamFigures(
             workforce_return=new,
             team_id=figures.team_id,
             **{field: getattr(figures, field) for field in FIELDS},
         )
-        for figures in workforce_return.figures.all()
+        for figures in approved.figures.all()
     ]
     if copies:
         bulk_create_with_history(
             copies,
             TeamFigures,
             default_user=by,
-            default_change_reason=f"Correction of revision {workforce_return.revision}",
+            default_change_reason=f"Correction of revision {approved.revision}",
         )
-    return new
+
+
+workforce_return_correct = approvals.kind_correct("workforce_return", copy_figures=_copy_figures)
 
 
 # --- Teams -----------------------------------------------------------------------------------
