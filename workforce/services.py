@@ -63,16 +63,27 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def parse_fte(typed) -> tuple[Decimal | None, str | None]:
-    """(FTE, None) from what a person typed ("12.5", "3", "0.60"), or (None, what is wrong
-    with it). Blank is (None, None)."""
+def _typed_number(typed, pattern, example: str) -> tuple[str | None, str | None]:
+    """(text, None) when what was typed, stripped, is a number of ``pattern``'s form, or
+    (None, what is wrong with it, by ``example``). Blank is (None, None)."""
     if _blank(typed):
         return None, None
     text = str(typed).strip()
     if text.startswith(("-", "−")):
         return None, "cannot be negative"
-    if not _FTE.fullmatch(text):
-        return None, "must be a number of full-time equivalents, for example 12.5"
+    if not pattern.fullmatch(text):
+        return None, f"must be {example}"
+    return text, None
+
+
+def parse_fte(typed) -> tuple[Decimal | None, str | None]:
+    """(FTE, None) from what a person typed ("12.5", "3", "0.60"), or (None, what is wrong
+    with it). Blank is (None, None)."""
+    text, problem = _typed_number(
+        typed, _FTE, "a number of full-time equivalents, for example 12.5"
+    )
+    if text is None:
+        return None, problem
     value = Decimal(text)
     if value != value.quantize(HUNDREDTH):
         return None, "must have at most 2 decimal places"
@@ -83,13 +94,9 @@ def parse_fte(typed) -> tuple[Decimal | None, str | None]:
 
 def parse_count(typed) -> tuple[int | None, str | None]:
     """(count, None) from what was typed ("12", "1,234"), or (None, what is wrong)."""
-    if _blank(typed):
-        return None, None
-    text = str(typed).strip()
-    if text.startswith(("-", "−")):
-        return None, "cannot be negative"
-    if not _COUNT.fullmatch(text):
-        return None, "must be a whole number, for example 12"
+    text, problem = _typed_number(typed, _COUNT, "a whole number, for example 12")
+    if text is None:
+        return None, problem
     value = int(text.replace(",", ""))
     if value >= LARGEST_COUNT:
         return None, "is too large: under 1,000,000"

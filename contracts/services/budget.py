@@ -289,24 +289,35 @@ def variance_rows(budget_return: BudgetReturn) -> VarianceTable:
     return VarianceTable(rows, total_row)
 
 
+class _Spend:
+    """The words for an over- or underspend, ``spend`` (above zero an overspend; None, none
+    known)."""
+
+    spend: Decimal | None
+
+    @property
+    def direction(self) -> str:
+        return direction(self.spend)
+
+    @property
+    def in_words(self) -> str:
+        return "" if self.spend is None else _in_words(self.spend)
+
+
 @dataclass(frozen=True)
-class CouncilShare:
+class CouncilShare(_Spend):
     code: str
     name: str
     percentage: Decimal
     amount: Decimal  # its part of the total variance: above zero an overspend
 
     @property
-    def direction(self) -> str:
-        return direction(self.amount)
-
-    @property
-    def in_words(self) -> str:
-        return _in_words(self.amount)
+    def spend(self) -> Decimal:
+        return self.amount
 
 
 @dataclass(frozen=True)
-class CouncilShares:
+class CouncilShares(_Spend):
     financial_year: int
     contract_year: ContractYear | None
     variance: Decimal | None  # the total over- (above zero) or underspend
@@ -318,12 +329,8 @@ class CouncilShares:
         return financial_year_label(self.financial_year)
 
     @property
-    def direction(self) -> str:
-        return direction(self.variance)
-
-    @property
-    def in_words(self) -> str:
-        return "" if self.variance is None else _in_words(self.variance)
+    def spend(self) -> Decimal | None:
+        return self.variance
 
 
 def agreed_split(contract_year: ContractYear | None) -> tuple[dict, str]:
