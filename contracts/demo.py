@@ -14,6 +14,8 @@ from contracts.services import payments
 from contracts.services import variations as variation_services
 from contracts.services import years as year_services
 from trust_portal.accounts.models import Arrangement, Organisation, User
+from trust_portal.approvals.demo_returns import load_demo_returns
+from trust_portal.approvals.kinds import services_named
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "contracts.json"
 
@@ -195,21 +197,18 @@ def load_budget_returns(arrangement, officers) -> str:
     data = json.loads(BUDGET_FIXTURE.read_text())
     mix = {category: Decimal(row["percent"]) for category, row in data["budget_shares"].items()}
     budgets = money.split(Decimal(data["contract_sum"]), mix)
-    manager = User.objects.get(username="nct-manager")
-    added = 0
-    for row in data["months"]:
-        month = date.fromisoformat(row["month"] + "-01")
-        if BudgetReturn.objects.filter(arrangement=arrangement, period=month).exists():
-            continue
-        started = budget.budget_return_start(by=manager, arrangement=arrangement, month=month)
-        lines = {c: {**figures, "budget": budgets[c]} for c, figures in row["lines"].items()}
-        budget.budget_return_save(
-            by=manager, budget_return=started, expected_version=started.lock_version, lines=lines
-        )
-        if row["state"] in ("submitted", "approved"):
-            budget.budget_return_submit(by=manager, budget_return=started)
-        if row["state"] == "approved":
-            for code in sorted(officers):
-                budget.budget_return_approve(by=officers[code], budget_return=started)
-        added += 1
+
+    def lines(row) -> dict:
+        return {"lines": {c: {**fig, "budget": budgets[c]} for c, fig in row["lines"].items()}}
+
+    added = load_demo_returns(
+        data["months"],
+        model=BudgetReturn,
+        services=services_named(budget, "budget_return_"),
+        object_name="budget_return",
+        arrangement=arrangement,
+        manager=User.objects.get(username="nct-manager"),
+        officers=[officers[code] for code in sorted(officers)],
+        figures=lines,
+    )
     return f"Budget monitoring months added: {added}"

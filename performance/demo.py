@@ -10,6 +10,8 @@ from performance.models import Indicator, Measurement, MonthlyReturn, Performanc
 from performance.services import returns
 from performance.services.indicators import indicator_revise_definition, target_set
 from trust_portal.accounts.models import Arrangement, User
+from trust_portal.approvals.demo_returns import load_demo_returns
+from trust_portal.approvals.kinds import services_named
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (December 2018)
@@ -58,6 +60,17 @@ def load(*, password, log) -> dict:
         PerformanceSettings.objects.get_or_create(arrangement=arrangement)
     data = json.loads((FIXTURES / "performance_targets.json").read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
+    reason = "Demo: target from the commissioner's report, May 2019, Table 1"
+    made = load_targets(data, arrangement, None, reason=reason)
+    added = load_returns()
+    log(f"Indicators: {count}; targets added: {made}; monthly returns added: {added}")
+    return {}
+
+
+def load_targets(data, arrangement, by, *, reason: str) -> int:
+    """The demo's targets (``data``: "financial_years" and "targets", each with its tolerance
+    or the file's), set through the service people use for every year an indicator has none
+    in yet. Returns how many were set."""
     made = 0
     for year in data["financial_years"]:
         for row in data["targets"]:
@@ -67,18 +80,27 @@ def load(*, password, log) -> dict:
             ).exists():
                 continue
             target_set(
-                by=None,
+                by=by,
                 arrangement=arrangement,
                 indicator=indicator,
                 financial_year=year,
                 target=Decimal(row["target"]),
-                tolerance=Decimal(data["tolerance"]),
-                reason="Demo: target from the commissioner's report, May 2019, Table 1",
+                tolerance=Decimal(row.get("tolerance", data.get("tolerance"))),
+                reason=reason,
             )
             made += 1
-    added = load_returns()
-    log(f"Indicators: {count}; targets added: {made}; monthly returns added: {added}")
-    return {}
+    return made
+
+
+def _figures(row) -> dict:
+    """A demo month's figures as the save service takes them."""
+    figures = {
+        (code, area): tuple(None if v is None else str(v) for v in pair)
+        for code, areas in row["figures"].items()
+        for area, pair in areas.items()
+    }
+    commentary = row.get("commentary", {})
+    return {"figures": figures, "commentary": commentary, "source": Measurement.Source.DEMO}
 
 
 def load_returns() -> int:
@@ -86,32 +108,13 @@ def load_returns() -> int:
     and submits, each council's officer approves its area."""
     path = FIXTURES / "performance_returns.json"
     data = json.loads(path.read_text())
-    arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
-    manager = User.objects.get(username="nct-manager")
-    officers = [User.objects.get(username=u) for u in ("wnc-officer", "nnc-officer")]
-    added = 0
-    for row in data["returns"]:
-        month = date.fromisoformat(row["month"] + "-01")
-        if MonthlyReturn.objects.filter(arrangement=arrangement, period=month).exists():
-            continue
-        monthly_return = returns.return_start(by=manager, arrangement=arrangement, month=month)
-        figures = {
-            (code, area): tuple(None if v is None else str(v) for v in pair)
-            for code, areas in row["figures"].items()
-            for area, pair in areas.items()
-        }
-        returns.return_save(
-            by=manager,
-            monthly_return=monthly_return,
-            expected_version=monthly_return.lock_version,
-            figures=figures,
-            commentary=row.get("commentary", {}),
-            source=Measurement.Source.DEMO,
-        )
-        if row["state"] in ("submitted", "approved"):
-            returns.return_submit(by=manager, monthly_return=monthly_return)
-        if row["state"] == "approved":
-            for officer in officers:
-                returns.return_approve(by=officer, monthly_return=monthly_return)
-        added += 1
-    return added
+    return load_demo_returns(
+        data["returns"],
+        model=MonthlyReturn,
+        services=services_named(returns, "return_"),
+        object_name="monthly_return",
+        arrangement=Arrangement.objects.get(trust__code=data["arrangement"]),
+        manager=User.objects.get(username="nct-manager"),
+        officers=[User.objects.get(username=u) for u in ("wnc-officer", "nnc-officer")],
+        figures=_figures,
+    )

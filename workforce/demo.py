@@ -5,14 +5,13 @@ submits each month, each council's officer approves its area; the councils' offi
 marks what is synthetic (made by fixtures/make_workforce_returns.py)."""
 
 import json
-from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 
-from performance.models import Indicator, Target
-from performance.services.indicators import target_set
+from performance.demo import load_targets
 from trust_portal.accounts.models import Arrangement, User
+from trust_portal.approvals.demo_returns import load_demo_returns
+from trust_portal.approvals.kinds import services_named
 from workforce import services
 from workforce.models import Team, WorkforceReturn
 from workforce.reads import SYNTHETIC_NOTE
@@ -26,7 +25,8 @@ def load(*, password, log) -> dict:
     manager = User.objects.get(username="nct-manager")
     officers = [User.objects.get(username=u) for u in ("nnc-officer", "wnc-officer")]
     teams = load_teams(data, arrangement, manager)
-    targets = load_targets(data["targets"], arrangement, officers[0])
+    reason = "Demo: synthetic workforce target (fixtures/workforce.json)"
+    targets = load_targets(data["targets"], arrangement, officers[0], reason=reason)
     added = load_returns(data, arrangement, teams, manager, officers)
     log(f"Workforce: {len(teams)} teams; targets added: {targets}; returns added: {added}")
     return {}
@@ -48,52 +48,26 @@ def load_teams(data, arrangement, manager) -> dict[str, Team]:
     return teams
 
 
-def load_targets(data, arrangement, officer) -> int:
-    made = 0
-    for year in data["financial_years"]:
-        for row in data["targets"]:
-            indicator = Indicator.objects.get(code=row["indicator"])
-            if Target.objects.filter(
-                arrangement=arrangement, indicator=indicator, financial_year=year
-            ).exists():
-                continue
-            target_set(
-                by=officer,
-                arrangement=arrangement,
-                indicator=indicator,
-                financial_year=year,
-                target=Decimal(row["target"]),
-                tolerance=Decimal(row["tolerance"]),
-                reason="Demo: synthetic workforce target (fixtures/workforce.json)",
-            )
-            made += 1
-    return made
-
-
 def load_returns(data, arrangement, teams, manager, officers) -> int:
     """Each month: started, entered and submitted by the trust's manager, approved by both
     councils' officers. A month already there is left alone, so loading twice adds nothing."""
     fields = data["fields"]
-    added = 0
-    for row in data["returns"]:
-        month = date.fromisoformat(row["month"] + "-01")
-        if WorkforceReturn.objects.filter(arrangement=arrangement, period=month).exists():
-            continue
-        started = services.workforce_return_start(by=manager, arrangement=arrangement, month=month)
-        figures = {
+
+    def figures(row) -> dict:
+        teams_figures = {
             teams[name].pk: dict(zip(fields, values, strict=True))
             for name, values in row["teams"].items()
         }
         note = SYNTHETIC_NOTE if row["synthetic"] else f"Demo data: {row['notes']}"
-        services.workforce_return_save(
-            by=manager,
-            workforce_return=started,
-            expected_version=started.lock_version,
-            teams=figures,
-            note=note,
-        )
-        services.workforce_return_submit(by=manager, workforce_return=started)
-        for officer in officers:
-            services.workforce_return_approve(by=officer, workforce_return=started)
-        added += 1
-    return added
+        return {"teams": teams_figures, "note": note}
+
+    return load_demo_returns(
+        data["returns"],
+        model=WorkforceReturn,
+        services=services_named(services, "workforce_return_"),
+        object_name="workforce_return",
+        arrangement=arrangement,
+        manager=manager,
+        officers=officers,
+        figures=figures,
+    )

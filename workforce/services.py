@@ -22,12 +22,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited, audited_save, required_reason
 from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
 
 # Every figure of a team, in the order the entry form shows them, with its words.
@@ -63,16 +63,27 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def parse_fte(typed) -> tuple[Decimal | None, str | None]:
-    """(FTE, None) from what a person typed ("12.5", "3", "0.60"), or (None, what is wrong
-    with it). Blank is (None, None)."""
+def _typed_number(typed, pattern, example: str) -> tuple[str | None, str | None]:
+    """(text, None) when what was typed, stripped, is a number of ``pattern``'s form, or
+    (None, what is wrong with it, by ``example``). Blank is (None, None)."""
     if _blank(typed):
         return None, None
     text = str(typed).strip()
     if text.startswith(("-", "−")):
         return None, "cannot be negative"
-    if not _FTE.fullmatch(text):
-        return None, "must be a number of full-time equivalents, for example 12.5"
+    if not pattern.fullmatch(text):
+        return None, f"must be {example}"
+    return text, None
+
+
+def parse_fte(typed) -> tuple[Decimal | None, str | None]:
+    """(FTE, None) from what a person typed ("12.5", "3", "0.60"), or (None, what is wrong
+    with it). Blank is (None, None)."""
+    text, problem = _typed_number(
+        typed, _FTE, "a number of full-time equivalents, for example 12.5"
+    )
+    if text is None:
+        return None, problem
     value = Decimal(text)
     if value != value.quantize(HUNDREDTH):
         return None, "must have at most 2 decimal places"
@@ -83,13 +94,9 @@ def parse_fte(typed) -> tuple[Decimal | None, str | None]:
 
 def parse_count(typed) -> tuple[int | None, str | None]:
     """(count, None) from what was typed ("12", "1,234"), or (None, what is wrong)."""
-    if _blank(typed):
-        return None, None
-    text = str(typed).strip()
-    if text.startswith(("-", "−")):
-        return None, "cannot be negative"
-    if not _COUNT.fullmatch(text):
-        return None, "must be a whole number, for example 12"
+    text, problem = _typed_number(typed, _COUNT, "a whole number, for example 12")
+    if text is None:
+        return None, problem
     value = int(text.replace(",", ""))
     if value >= LARGEST_COUNT:
         return None, "is too large: under 1,000,000"
@@ -104,13 +111,8 @@ def _parse(field: str, typed):
 
 
 def workforce_return_start(*, by, arrangement, month: date) -> WorkforceReturn:
-    month = month.replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        raise ValidationError(
-            {"month": "A month's workforce return can be started once the month is over."}
-        )
-    return approvals.submission_create(
-        model=WorkforceReturn, by=by, arrangement=arrangement, period=month
+    return approvals.submission_start_month(
+        model=WorkforceReturn, by=by, arrangement=arrangement, month=month, what="workforce return"
     )
 
 
@@ -186,11 +188,6 @@ def _check_teams(
     return clean
 
 
-def _audited(row, *, by, reason: str):
-    row._history_user, row._change_reason = by, reason
-    return row
-
-
 @transaction.atomic
 def workforce_return_save(
     *,
@@ -208,12 +205,9 @@ def workforce_return_save(
     nor withdraws the councils' approvals. ``note`` goes into the history with the names of
     the teams changed (the demo says there which months are synthetic).
     """
-    require(by, Action.EDIT, Kind.RETURN, workforce_return.arrangement)
-    if workforce_return.is_locked:
-        raise ValidationError(
-            f"This workforce return is {workforce_return.get_state_display().lower()} and "
-            "locked. Start a correction to change it."
-        )
+    approvals.submission_require_editable(
+        submission=workforce_return, by=by, name="This workforce return"
+    )
     existing = {f.team_id: f for f in workforce_return.figures.select_related("team")}
     clean = _check_teams(workforce_return, teams, existing)
     changes = []
@@ -237,13 +231,13 @@ def workforce_return_save(
     new = []
     for team_id, old, row in changes:
         if row is None:
-            _audited(old, by=by, reason=reason).delete()
+            audited(old, by=by, reason=reason).delete()
         elif old is None:
             new.append(TeamFigures(workforce_return=workforce_return, team_id=team_id, **row))
         else:
             for field, value in row.items():
                 setattr(old, field, value)
-            _audited(old, by=by, reason=reason).save()
+            audited(old, by=by, reason=reason).save()
     if new:
         bulk_create_with_history(new, TeamFigures, default_user=by, default_change_reason=reason)
     return workforce_return
@@ -263,62 +257,41 @@ def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, st
     return problems
 
 
-def workforce_return_submit(*, by, workforce_return: WorkforceReturn) -> None:
-    approvals.submission_submit_checked(
-        submission=workforce_return, by=by, problems=workforce_return_problems
-    )
+workforce_return_submit = approvals.kind_submit(
+    "workforce_return", problems=workforce_return_problems
+)
+workforce_return_approve, workforce_return_send_back = approvals.kind_decisions(
+    "workforce_return",
+    on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
+)
 
 
-def workforce_return_approve(*, by, workforce_return: WorkforceReturn) -> bool:
-    """Approve the officer's own council's area; True when that completes the approval (and
-    the dashboards are recomputed once it commits)."""
-    return approvals.submission_approve(
-        submission=workforce_return, by=by, on_approved=snapshot_queue_recompute
-    )
-
-
-def workforce_return_send_back(*, by, workforce_return: WorkforceReturn, query: str) -> None:
-    approvals.submission_return(submission=workforce_return, by=by, query=query)
-
-
-@transaction.atomic
-def workforce_return_correct(
-    *, by, workforce_return: WorkforceReturn, reason: str
-) -> WorkforceReturn:
-    """Start a correction: a new draft revision holding a copy of the approved figures."""
-    new = approvals.submission_start_revision(approved=workforce_return, by=by, reason=reason)
+def _copy_figures(approved: WorkforceReturn, new: WorkforceReturn, by) -> None:
     copies = [
         TeamFigures(
             workforce_return=new,
             team_id=figures.team_id,
             **{field: getattr(figures, field) for field in FIELDS},
         )
-        for figures in workforce_return.figures.all()
+        for figures in approved.figures.all()
     ]
     if copies:
         bulk_create_with_history(
             copies,
             TeamFigures,
             default_user=by,
-            default_change_reason=f"Correction of revision {workforce_return.revision}",
+            default_change_reason=f"Correction of revision {approved.revision}",
         )
-    return new
+
+
+workforce_return_correct = approvals.kind_correct("workforce_return", copy_figures=_copy_figures)
 
 
 # --- Teams -----------------------------------------------------------------------------------
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why: it is kept in the history with your name."})
-    return reason
-
-
 def _audited_save(team: Team, *, by, reason: str) -> Team:
-    team._history_user, team._change_reason = by, reason
-    team.full_clean()
-    team.save()
+    audited_save(team, by=by, reason=reason)
     # The workforce dashboard names teams and their areas.
     snapshot_queue_recompute(arrangement=team.arrangement)
     return team
@@ -331,7 +304,7 @@ def team_save(
     """Add a team to the arrangement, or change one's name, service or council area. The area
     must be one of the councils commissioning the trust (``Team.clean``)."""
     require(by, Action.EDIT, Kind.RETURN, arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if team is not None and team.arrangement_id != arrangement.pk:
         raise ValidationError("That team belongs to another arrangement.")
     team = team or Team(arrangement=arrangement)
@@ -346,7 +319,7 @@ def team_save(
 def team_close(*, by, team: Team, reason: str) -> Team:
     """Close a team: its figures and history stay; new returns no longer ask for it."""
     require(by, Action.EDIT, Kind.RETURN, team.arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if not team.active:
         raise ValidationError(f"{team.name} is already closed.")
     team.active = False
@@ -357,7 +330,7 @@ def team_close(*, by, team: Team, reason: str) -> Team:
 def team_reopen(*, by, team: Team, reason: str) -> Team:
     """Reopen a closed team (closed by mistake, or re-formed)."""
     require(by, Action.EDIT, Kind.RETURN, team.arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if team.active:
         raise ValidationError(f"{team.name} is open already.")
     team.active = True

@@ -17,14 +17,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from contracts import money
 from contracts.models import BudgetLine, BudgetReturn, ContractYear
-from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label, financial_year_of
 
@@ -40,6 +39,7 @@ AMOUNTS = {
 # sets no figure): on a £90m placements budget it is £4.5m, large enough not to ask for words
 # every month, small enough that a real pressure is always explained.
 COMMENTARY_THRESHOLD = Decimal("5")
+LINE_FIELDS = ("category", *AMOUNTS, "commentary")  # what a correction copies
 ZERO = Decimal("0.00")
 
 
@@ -47,13 +47,8 @@ ZERO = Decimal("0.00")
 
 
 def budget_return_start(*, by, arrangement, month: date) -> BudgetReturn:
-    month = month.replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        raise ValidationError(
-            {"month": "A month's budget monitoring can be started once the month is over."}
-        )
-    return approvals.submission_create(
-        model=BudgetReturn, by=by, arrangement=arrangement, period=month
+    return approvals.submission_start_month(
+        model=BudgetReturn, by=by, arrangement=arrangement, month=month, what="budget monitoring"
     )
 
 
@@ -101,11 +96,6 @@ def _check_lines(lines: Mapping[str, Mapping]) -> dict[str, dict]:
     return clean
 
 
-def _audited(row, *, by, reason: str):
-    row._history_user, row._change_reason = by, reason
-    return row
-
-
 @transaction.atomic
 def budget_return_save(
     *, by, budget_return: BudgetReturn, expected_version: int, lines: Mapping[str, Mapping]
@@ -117,12 +107,9 @@ def budget_return_save(
     Nothing changed, nothing recorded: a save that changes no figure neither moves the
     version nor withdraws the councils' approvals.
     """
-    require(by, Action.EDIT, Kind.RETURN, budget_return.arrangement)
-    if budget_return.is_locked:
-        raise ValidationError(
-            f"This month's budget monitoring is {budget_return.get_state_display().lower()} and "
-            "locked. Start a correction to change it."
-        )
+    approvals.submission_require_editable(
+        submission=budget_return, by=by, name="This month's budget monitoring"
+    )
     clean = _check_lines(lines)
     existing = {line.category: line for line in budget_return.lines.all()}
     changes = []
@@ -144,13 +131,13 @@ def budget_return_save(
     reason = f"Budget monitoring for {budget_return.period:%B %Y} saved"
     for category, old, figures in changes:
         if figures is None:
-            _audited(old, by=by, reason=reason).delete()
+            audited(old, by=by, reason=reason).delete()
             continue
         line = old or BudgetLine(budget_return=budget_return, category=category)
         for field, value in figures.items():
             setattr(line, field, value)
         line.full_clean()
-        _audited(line, by=by, reason=reason).save()
+        audited(line, by=by, reason=reason).save()
     return budget_return
 
 
@@ -182,39 +169,21 @@ def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
     return problems
 
 
-def budget_return_submit(*, by, budget_return: BudgetReturn) -> None:
-    approvals.submission_submit_checked(
-        submission=budget_return, by=by, problems=budget_return_problems
-    )
+budget_return_submit = approvals.kind_submit("budget_return", problems=budget_return_problems)
+budget_return_approve, budget_return_send_back = approvals.kind_decisions(
+    "budget_return",
+    on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
+)
 
 
-def budget_return_approve(*, by, budget_return: BudgetReturn) -> bool:
-    """Approve the officer's own council's area; True when that completes the approval (and
-    the dashboards are recomputed once it commits)."""
-    return approvals.submission_approve(
-        submission=budget_return, by=by, on_approved=snapshot_queue_recompute
-    )
+def _copy_lines(approved: BudgetReturn, new: BudgetReturn, by) -> None:
+    reason = f"Correction of revision {approved.revision}"
+    for line in approved.lines.all():
+        copy = BudgetLine(budget_return=new, **{f: getattr(line, f) for f in LINE_FIELDS})
+        audited(copy, by=by, reason=reason).save()
 
 
-def budget_return_send_back(*, by, budget_return: BudgetReturn, query: str) -> None:
-    approvals.submission_return(submission=budget_return, by=by, query=query)
-
-
-@transaction.atomic
-def budget_return_correct(*, by, budget_return: BudgetReturn, reason: str) -> BudgetReturn:
-    """Start a correction: a new draft revision holding a copy of the approved figures."""
-    new = approvals.submission_start_revision(approved=budget_return, by=by, reason=reason)
-    for line in budget_return.lines.all():
-        copy = BudgetLine(
-            budget_return=new,
-            category=line.category,
-            budget=line.budget,
-            actual_to_date=line.actual_to_date,
-            forecast_outturn=line.forecast_outturn,
-            commentary=line.commentary,
-        )
-        _audited(copy, by=by, reason=f"Correction of revision {budget_return.revision}").save()
-    return new
+budget_return_correct = approvals.kind_correct("budget_return", copy_figures=_copy_lines)
 
 
 # --- Reads -----------------------------------------------------------------------------------
@@ -320,24 +289,35 @@ def variance_rows(budget_return: BudgetReturn) -> VarianceTable:
     return VarianceTable(rows, total_row)
 
 
+class _Spend:
+    """The words for an over- or underspend, ``spend`` (above zero an overspend; None, none
+    known)."""
+
+    spend: Decimal | None
+
+    @property
+    def direction(self) -> str:
+        return direction(self.spend)
+
+    @property
+    def in_words(self) -> str:
+        return "" if self.spend is None else _in_words(self.spend)
+
+
 @dataclass(frozen=True)
-class CouncilShare:
+class CouncilShare(_Spend):
     code: str
     name: str
     percentage: Decimal
     amount: Decimal  # its part of the total variance: above zero an overspend
 
     @property
-    def direction(self) -> str:
-        return direction(self.amount)
-
-    @property
-    def in_words(self) -> str:
-        return _in_words(self.amount)
+    def spend(self) -> Decimal:
+        return self.amount
 
 
 @dataclass(frozen=True)
-class CouncilShares:
+class CouncilShares(_Spend):
     financial_year: int
     contract_year: ContractYear | None
     variance: Decimal | None  # the total over- (above zero) or underspend
@@ -349,12 +329,8 @@ class CouncilShares:
         return financial_year_label(self.financial_year)
 
     @property
-    def direction(self) -> str:
-        return direction(self.variance)
-
-    @property
-    def in_words(self) -> str:
-        return "" if self.variance is None else _in_words(self.variance)
+    def spend(self) -> Decimal | None:
+        return self.variance
 
 
 def agreed_split(contract_year: ContractYear | None) -> tuple[dict, str]:

@@ -27,22 +27,12 @@ from contracts.models import (
     ServiceContract,
 )
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited, audited_save, required_reason
 from trust_portal.numbers import money_text
 
 
-def _audited_save(row, *, by, reason: str = ""):
-    row._history_user = by
-    row._change_reason = reason
-    row.full_clean()
-    row.save()
-    return row
-
-
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why this changes: it is kept in the history."})
-    return reason
+    return required_reason(reason, message="Say why this changes: it is kept in the history.")
 
 
 def _amount(text, *, field: str = "amount", minimum: Decimal = Decimal("0.00")) -> Decimal:
@@ -96,7 +86,7 @@ def contract_create(
         ends_on=ends_on,
         status=status,
     )
-    _audited_save(contract, by=by, reason="Contract recorded")
+    audited_save(contract, by=by, reason="Contract recorded")
     contract_set_obligations(by=by, contract=contract, obligations=obligations, reason="First list")
     return contract
 
@@ -119,7 +109,7 @@ def contract_update(*, by, contract: ServiceContract, reason: str, **fields) -> 
     for name in ("title", "starts_on", "ends_on", "status"):
         if name in fields:
             setattr(contract, name, fields[name])
-    return _audited_save(contract, by=by, reason=reason)
+    return audited_save(contract, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -130,14 +120,13 @@ def contract_set_obligations(*, by, contract: ServiceContract, obligations, reas
     texts = [t.strip() for t in obligations if t and t.strip()]
     existing = list(contract.obligations.all())
     for old in existing[len(texts) :]:
-        old._history_user, old._change_reason = by, reason
-        old.delete()
+        audited(old, by=by, reason=reason).delete()
     for order, text in enumerate(texts):
         row = existing[order] if order < len(existing) else Obligation(contract=contract)
         if row.pk and row.text == text and row.display_order == order:
             continue
         row.text, row.display_order = text, order
-        _audited_save(row, by=by, reason=reason)
+        audited_save(row, by=by, reason=reason)
 
 
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024

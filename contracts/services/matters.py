@@ -34,6 +34,7 @@ from django.utils import timezone
 from contracts.models import Consent, ReservedDecision, ReservedMatter
 from trust_portal.accounts.models import Commission, Organisation
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited_save, required_reason
 
 DECIDED, REFUSED, AWAITING = "decided", "refused", "awaiting"
 OUTCOMES = [(DECIDED, "Decided"), (AWAITING, "Awaiting answers"), (REFUSED, "Refused")]
@@ -41,21 +42,6 @@ OUTCOMES = [(DECIDED, "Decided"), (AWAITING, "Awaiting answers"), (REFUSED, "Ref
 # addresses, so it has no spaces or slashes, and it has a number (so it is never a word such as
 # "add", which the register's own pages use).
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.()\-]*$")
-
-
-def _audited_save(row, *, by, reason: str):
-    row._history_user = by
-    row._change_reason = reason
-    row.full_clean()
-    row.save()
-    return row
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why: it is kept in the history with your name."})
-    return reason
 
 
 def _not_in_future(day: date | None, *, field: str, what: str) -> None:
@@ -132,7 +118,7 @@ def matter_save(
 ) -> ReservedMatter:
     """Add a matter to the arrangement's register (``matter`` None) or change one."""
     require(by, Action.EDIT, Kind.CONTRACT, arrangement)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     if matter is not None and matter.arrangement_id != arrangement.pk:
         raise ValidationError("That matter is in another arrangement's register.")
     reference = (reference or "").strip()
@@ -151,7 +137,7 @@ def matter_save(
     row = matter or ReservedMatter(arrangement=arrangement)
     row.reference, row.title = reference, (title or "").strip()
     row.description, row.source = (description or "").strip(), (source or "").strip()
-    return _audited_save(row, by=by, reason=reason)
+    return audited_save(row, by=by, reason=reason)
 
 
 # --- The decision log -----------------------------------------------------------------------
@@ -171,7 +157,7 @@ def decision_record(
         requested_on=requested_on,
         recorded_by=by,
     )
-    return _audited_save(decision, by=by, reason=f"Decision sought under {matter.reference}")
+    return audited_save(decision, by=by, reason=f"Decision sought under {matter.reference}")
 
 
 def _own_council(by, decision: ReservedDecision) -> Organisation:
@@ -220,7 +206,7 @@ def consent_record(
         recorded_by=by,
     )
     label = Consent.Answer(answer).label.lower()
-    return _audited_save(consent, by=by, reason=f"{council.code} {label}")
+    return audited_save(consent, by=by, reason=f"{council.code} {label}")
 
 
 @transaction.atomic
@@ -230,7 +216,7 @@ def consent_correct(
     """Correct the officer's own council's recorded answer; the wrong one stays in the
     history with the reason."""
     council = _own_council(by, decision)
-    reason = _reason(reason)
+    reason = required_reason(reason)
     _check_answer(decision, answer, decided_on)
     consent = decision.consents.filter(council=council).first()
     if consent is None:
@@ -240,4 +226,4 @@ def consent_correct(
         raise ValidationError("Nothing changed: that is the answer recorded already.")
     consent.answer, consent.decided_on, consent.note = answer, decided_on, note
     consent.recorded_by = by
-    return _audited_save(consent, by=by, reason=f"Corrected: {reason}")
+    return audited_save(consent, by=by, reason=f"Corrected: {reason}")

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from contracts import money
 from contracts.models import ContractYear, Instalment
-from contracts.services.contracts import _audited_save, _reason
+from contracts.services.contracts import _reason
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited, audited_save
 
 ZERO = Decimal("0.00")
 
@@ -162,8 +163,7 @@ def instalments_rebuild(*, contract_year: ContractYear, by=None) -> None:
         if monthly and left >= 0:
             spread = money.instalments(left, len(monthly))
             if balancing is not None and not balancing.is_paid:
-                balancing._history_user, balancing._change_reason = by, reason
-                balancing.delete()
+                audited(balancing, by=by, reason=reason).delete()
         else:
             spread = [Decimal("0.00")] * len(monthly)
             if balancing is None:
@@ -177,15 +177,14 @@ def instalments_rebuild(*, contract_year: ContractYear, by=None) -> None:
             if left:
                 if balancing.amount != left or not balancing.pk:
                     balancing.amount = left
-                    _audited_save(balancing, by=by, reason=reason)
+                    audited_save(balancing, by=by, reason=reason)
             elif balancing.pk and not balancing.is_paid:
-                balancing._history_user, balancing._change_reason = by, reason
-                balancing.delete()
+                audited(balancing, by=by, reason=reason).delete()
         for row, amount in zip(monthly, spread, strict=True):
             if row.pk and row.amount == amount:
                 continue
             row.amount = amount
-            _audited_save(row, by=by, reason=reason)
+            audited_save(row, by=by, reason=reason)
 
 
 def _paying_council_only(by, instalment: Instalment, doing: str) -> None:
@@ -227,7 +226,7 @@ def instalment_record_payment(
         raise ValidationError(errors)
     instalment.paid_on, instalment.reference = paid_on, reference.strip()
     instalment.recorded_by, instalment.recorded_at = by, timezone.now()
-    _audited_save(instalment, by=by, reason="Payment recorded")
+    audited_save(instalment, by=by, reason="Payment recorded")
     snapshot_queue_recompute(arrangement=contract_year.arrangement)
     return instalment
 
@@ -247,7 +246,7 @@ def instalment_undo_payment(*, by, instalment: Instalment, reason: str) -> Insta
         raise ValidationError(f"Instalment {instalment.number} is not recorded as paid.")
     instalment.paid_on, instalment.reference = None, ""
     instalment.recorded_by, instalment.recorded_at = None, None
-    _audited_save(instalment, by=by, reason=reason)
+    audited_save(instalment, by=by, reason=reason)
     instalments_rebuild(contract_year=contract_year, by=by)
     snapshot_queue_recompute(arrangement=contract_year.arrangement)
     return instalment

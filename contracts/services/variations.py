@@ -18,9 +18,10 @@ from contracts.models import (
     FundingLine,
     Variation,
 )
-from contracts.services.contracts import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _reason
 from contracts.services.years import _changed
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited, audited_save
 
 # --- Variations ------------------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ def variation_request(
         reason=reason,
         requested_by=by,
     )
-    return _audited_save(variation, by=by, reason="Requested")
+    return audited_save(variation, by=by, reason="Requested")
 
 
 def _pending(variation: Variation) -> None:
@@ -153,9 +154,9 @@ def variation_approve(*, by, variation: Variation, decision_date: date, note: st
             ).first()
             share = share or CostShare(contract_year=contract_year, council=councils[code])
             share.percentage = Decimal(text)
-            _audited_save(share, by=by, reason=reason)
+            audited_save(share, by=by, reason=reason)
         contract_year.split_basis, contract_year.split_agreed_on = proposed["basis"], decision_date
-        _audited_save(contract_year, by=by, reason=reason)
+        audited_save(contract_year, by=by, reason=reason)
     elif variation.kind == Variation.Kind.ADD_LINE:
         line = FundingLine(
             contract_year=contract_year,
@@ -165,7 +166,7 @@ def variation_approve(*, by, variation: Variation, decision_date: date, note: st
             recurring=proposed["recurring"],
         )
         line.display_order = (contract_year.lines.aggregate(m=Max("display_order"))["m"] or 0) + 1
-        _audited_save(line, by=by, reason=reason)
+        audited_save(line, by=by, reason=reason)
         variation.line, variation.before = line, None
     else:
         line = variation.line
@@ -174,15 +175,15 @@ def variation_approve(*, by, variation: Variation, decision_date: date, note: st
         variation.before = {"name": line.name, "amount": f"{line.amount:.2f}"}
         if variation.kind == Variation.Kind.CHANGE_LINE:
             line.amount = Decimal(proposed["amount"])
-            _audited_save(line, by=by, reason=reason)
+            audited_save(line, by=by, reason=reason)
         else:
-            line._history_user, line._change_reason = by, reason
+            audited(line, by=by, reason=reason)
             variation.line = None
             line.delete()
     variation.state = Variation.State.APPROVED
     variation.decided_by, variation.decided_at = by, timezone.now()
     variation.decision_date, variation.decision_note = decision_date, note.strip()
-    _audited_save(variation, by=by, reason="Approved")
+    audited_save(variation, by=by, reason="Approved")
     _changed(contract_year, by)
 
 
@@ -199,7 +200,7 @@ def variation_reject(*, by, variation: Variation, decision_date: date, note: str
     variation.state = Variation.State.REJECTED
     variation.decided_by, variation.decided_at = by, timezone.now()
     variation.decision_date, variation.decision_note = decision_date, note.strip()
-    _audited_save(variation, by=by, reason="Rejected")
+    audited_save(variation, by=by, reason="Rejected")
 
 
 @transaction.atomic
@@ -208,4 +209,4 @@ def variation_withdraw(*, by, variation: Variation) -> None:
     _pending(variation)
     variation.state = Variation.State.WITHDRAWN
     variation.decided_by, variation.decided_at = by, timezone.now()
-    _audited_save(variation, by=by, reason="Withdrawn")
+    audited_save(variation, by=by, reason="Withdrawn")

@@ -19,10 +19,11 @@ from contracts.models import (
     FundingLine,
     PassportedGrant,
 )
-from contracts.services.contracts import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _reason
 from contracts.services.payments import instalments_rebuild
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited, audited_save
 from trust_portal.periods import financial_year_label
 
 # --- Contract years --------------------------------------------------------------------------
@@ -48,7 +49,7 @@ def contract_year_create(*, by, arrangement, financial_year: int, notes: str = "
     year = ContractYear(
         arrangement=arrangement, financial_year=financial_year, notes=notes, created_by=by
     )
-    return _audited_save(year, by=by, reason="Contract year started")
+    return audited_save(year, by=by, reason="Contract year started")
 
 
 def _require_draft(contract_year: ContractYear, what: str) -> None:
@@ -85,7 +86,7 @@ def funding_line_save(
     line.block, line.name, line.recurring = int(block), name.strip(), bool(recurring)
     line.amount = _amount(amount)
     line.funded_by, line.notes = funded_by, notes
-    _audited_save(line, by=by, reason=reason)
+    audited_save(line, by=by, reason=reason)
     _changed(contract_year, by)
     return line
 
@@ -95,8 +96,7 @@ def funding_line_remove(*, by, line: FundingLine, reason: str) -> None:
     contract_year = line.contract_year
     require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
     _require_draft(contract_year, "its lines are removed")
-    line._history_user, line._change_reason = by, _reason(reason)
-    line.delete()
+    audited(line, by=by, reason=_reason(reason)).delete()
     _changed(contract_year, by)
 
 
@@ -112,23 +112,14 @@ def grant_save(
     amount,
     notes: str = "",
 ) -> PassportedGrant:
-    require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
-    _require_council(contract_year, council)
     grant = grant or PassportedGrant(contract_year=contract_year)
-    grant.council, grant.name, grant.notes = council, name.strip(), notes
-    grant.amount = _amount(amount, minimum=money.PENNY)
-    _audited_save(grant, by=by, reason=_reason(reason))
-    _changed(contract_year, by)
-    return grant
+    grant.notes = notes
+    return _council_money_save(grant, by, contract_year, council, name, amount, reason)
 
 
 @transaction.atomic
 def grant_remove(*, by, grant: PassportedGrant, reason: str) -> None:
-    contract_year = grant.contract_year
-    require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
-    grant._history_user, grant._change_reason = by, _reason(reason)
-    grant.delete()
-    _changed(contract_year, by)
+    _remove(grant, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -142,23 +133,35 @@ def adjustment_save(
     name: str,
     amount,
 ) -> Adjustment:
-    require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
-    _require_council(contract_year, council)
     adjustment = adjustment or Adjustment(contract_year=contract_year)
-    adjustment.council, adjustment.name = council, name.strip()
-    adjustment.amount = _amount(amount, minimum=money.PENNY)
-    adjustment.reason = _reason(reason)
-    _audited_save(adjustment, by=by, reason=adjustment.reason)
-    _changed(contract_year, by)
-    return adjustment
+    return _council_money_save(adjustment, by, contract_year, council, name, amount, reason)
 
 
 @transaction.atomic
 def adjustment_remove(*, by, adjustment: Adjustment, reason: str) -> None:
-    contract_year = adjustment.contract_year
+    _remove(adjustment, by=by, reason=reason)
+
+
+def _council_money_save(row, by, contract_year, council, name: str, amount, reason: str):
+    """Save a passported grant or an adjustment: money of one of the year's councils, outside
+    the split."""
     require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
-    adjustment._history_user, adjustment._change_reason = by, _reason(reason)
-    adjustment.delete()
+    _require_council(contract_year, council)
+    row.council, row.name = council, name.strip()
+    row.amount = _amount(amount, minimum=money.PENNY)
+    reason = _reason(reason)
+    if isinstance(row, Adjustment):
+        row.reason = reason  # an adjustment keeps its reason in its own field too
+    audited_save(row, by=by, reason=reason)
+    _changed(contract_year, by)
+    return row
+
+
+def _remove(row, *, by, reason: str) -> None:
+    """Delete a grant or an adjustment of its contract year, kept in the history with why."""
+    contract_year = row.contract_year
+    require(by, Action.EDIT, Kind.CONTRACT, contract_year.arrangement)
+    audited(row, by=by, reason=_reason(reason)).delete()
     _changed(contract_year, by)
 
 
@@ -189,7 +192,7 @@ def contract_year_agree(
     contract_year.agreed_on, contract_year.agreed_by = agreed_on, by
     if note:
         contract_year.notes = f"{contract_year.notes}\n{note}".strip()
-    _audited_save(contract_year, by=by, reason=note or "Agreed by the councils")
+    audited_save(contract_year, by=by, reason=note or "Agreed by the councils")
     _changed(contract_year, by)
     return contract_year
 
@@ -212,7 +215,7 @@ def contract_year_rollover(*, by, contract_year: ContractYear) -> ContractYear:
         notes=f"Rolled over from {contract_year.label}.",
     )
     reason = f"Rolled over from {contract_year.label}"
-    _audited_save(new, by=by, reason=reason)
+    audited_save(new, by=by, reason=reason)
     for line in contract_year.lines.filter(recurring=True):
         copy = FundingLine(
             contract_year=new,
@@ -224,8 +227,8 @@ def contract_year_rollover(*, by, contract_year: ContractYear) -> ContractYear:
             notes=line.notes,
             display_order=line.display_order,
         )
-        _audited_save(copy, by=by, reason=reason)
+        audited_save(copy, by=by, reason=reason)
     for share in contract_year.shares.all():
         copy = CostShare(contract_year=new, council=share.council, percentage=share.percentage)
-        _audited_save(copy, by=by, reason=reason)
+        audited_save(copy, by=by, reason=reason)
     return new

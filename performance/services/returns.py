@@ -12,7 +12,6 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from performance.models import (
     ALL_AREAS,
@@ -49,11 +48,8 @@ def cells_of(arrangement, indicators) -> list[tuple[Indicator, str]]:
 
 
 def return_start(*, by, arrangement, month: date) -> MonthlyReturn:
-    month = month.replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        raise ValidationError({"month": "A month's return can be started once the month is over."})
-    return approvals.submission_create(
-        model=MonthlyReturn, by=by, arrangement=arrangement, period=month
+    return approvals.submission_start_month(
+        model=MonthlyReturn, by=by, arrangement=arrangement, month=month, what="return"
     )
 
 
@@ -258,22 +254,13 @@ def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
     approvals.submission_submit(submission=monthly_return, by=by)
 
 
-def return_approve(*, by, monthly_return: MonthlyReturn) -> bool:
-    """Approve the officer's own council's area; True when that completes the approval (and
-    the dashboards are recomputed once it commits)."""
-    return approvals.submission_approve(
-        submission=monthly_return, by=by, on_approved=snapshot_queue_recompute
-    )
+return_approve, return_send_back = approvals.kind_decisions(
+    "monthly_return",
+    on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
+)
 
 
-def return_send_back(*, by, monthly_return: MonthlyReturn, query: str) -> None:
-    approvals.submission_return(submission=monthly_return, by=by, query=query)
-
-
-@transaction.atomic
-def return_correct(*, by, monthly_return: MonthlyReturn, reason: str) -> MonthlyReturn:
-    """Start a correction: a new draft revision holding a copy of the approved figures."""
-    new = approvals.submission_start_revision(approved=monthly_return, by=by, reason=reason)
+def _copy_figures(approved: MonthlyReturn, new: MonthlyReturn, by) -> None:
     Measurement.objects.bulk_create(
         Measurement(
             monthly_return=new,
@@ -284,10 +271,12 @@ def return_correct(*, by, monthly_return: MonthlyReturn, reason: str) -> Monthly
             source=m.source,
             extract_upload_id=m.extract_upload_id,
         )
-        for m in monthly_return.measurements.all()
+        for m in approved.measurements.all()
     )
     Commentary.objects.bulk_create(
         Commentary(monthly_return=new, indicator_id=c.indicator_id, text=c.text)
-        for c in monthly_return.commentaries.all()
+        for c in approved.commentaries.all()
     )
-    return new
+
+
+return_correct = approvals.kind_correct("monthly_return", copy_figures=_copy_figures)

@@ -49,28 +49,20 @@ def load_benefits(arrangement, *, manager: User | None = None) -> str:
                 )
                 added += 1
             for q in row["quarters"]:
+                quarter = {"benefit": benefit, "financial_year": year, "quarter": q["quarter"]}
                 benefits.quarter_set_target(
                     by=manager,
-                    benefit=benefit,
-                    financial_year=year,
-                    quarter=q["quarter"],
+                    **quarter,
                     target=q["target"],
                     lower_tolerance=q["lower_tolerance"],
                     reason=REASON,
                 )
                 if "actual" not in q:
                     continue
-                done = BenefitQuarter.objects.filter(
-                    benefit=benefit, financial_year=year, quarter=q["quarter"], actual__isnull=False
-                ).exists()
+                done = BenefitQuarter.objects.filter(**quarter, actual__isnull=False).exists()
                 if not done:
                     benefits.quarter_report_actual(
-                        by=manager,
-                        benefit=benefit,
-                        financial_year=year,
-                        quarter=q["quarter"],
-                        actual=q["actual"],
-                        commentary=q["commentary"],
+                        by=manager, **quarter, actual=q["actual"], commentary=q["commentary"]
                     )
                     reported += 1
     message = f"Benefits added: {added}; quarters reported: {reported}"

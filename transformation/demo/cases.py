@@ -18,10 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from contracts.models import FundingLine
-from contracts.services.contracts import _audited_save
 from transformation.models import BoardMeeting, BusinessCase, Project
 from transformation.services import cases as services
 from trust_portal.accounts.models import Arrangement, User
+from trust_portal.history import audited_save
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "transformation.json"
 REASON = "Demo: fixtures/transformation.json (figures the report does not give are synthetic)"
@@ -124,7 +124,7 @@ def _case(arrangement, row, data, *, manager, meetings, block2) -> int:
         case.submitted_at = timezone.make_aware(
             datetime.combine(date.fromisoformat(submitted_on), time(10))
         )
-        _audited_save(
+        audited_save(
             case, by=manager, reason=f"Demo: submitted on {submitted_on} (a synthetic date)"
         )
         steps += 1

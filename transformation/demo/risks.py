@@ -46,19 +46,12 @@ def load_risks(arrangement) -> str:
     return note
 
 
+# A risk's own fields, as the fixture gives them and as a re-save keeps them.
+FIELDS = ("reference", "title", "description", "likelihood", "impact", "owner", "mitigation")
+
+
 def _add(row, arrangement, manager, project, today) -> None:
-    fields = {
-        k: row[k]
-        for k in (
-            "reference",
-            "title",
-            "description",
-            "likelihood",
-            "impact",
-            "owner",
-            "mitigation",
-        )
-    }
+    fields = {k: row[k] for k in FIELDS}
     risk = risks.risk_save(
         by=manager,
         arrangement=arrangement,
@@ -82,17 +75,7 @@ def _add(row, arrangement, manager, project, today) -> None:
 
 
 def _attach(risk: Risk, manager, project) -> None:
-    kept = (
-        "reference",
-        "title",
-        "description",
-        "likelihood",
-        "impact",
-        "owner",
-        "mitigation",
-        "review_date",
-    )
-    fields = {k: getattr(risk, k) for k in kept}
+    fields = {k: getattr(risk, k) for k in (*FIELDS, "review_date")}
     risks.risk_save(
         by=manager,
         arrangement=risk.arrangement,

@@ -29,11 +29,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from contracts.money import PENNY
-from contracts.services.contracts import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _reason
 from transformation.access import cases_visible
 from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited_save
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
 from trust_portal.periods import financial_year_of
@@ -185,7 +186,7 @@ def benefit_save(
         return benefit
     benefit = benefit or Benefit(business_case=case)
     benefit.name, benefit.kind, benefit.description = name, kind, description
-    _audited_save(benefit, by=by, reason=reason)
+    audited_save(benefit, by=by, reason=reason)
     _shown(case)
     return benefit
 
@@ -279,7 +280,7 @@ def quarter_set_target(
     reason = _reason_for(case, reason, "Target set while drafting the case")
     row = row or BenefitQuarter(benefit=benefit, financial_year=financial_year, quarter=quarter)
     row.target, row.lower_tolerance = figures["target"], figures["lower_tolerance"]
-    _audited_save(row, by=by, reason=reason)
+    audited_save(row, by=by, reason=reason)
     _shown(case)
     return row
 
@@ -441,7 +442,7 @@ def quarter_report_actual(
         reason = (reason or "").strip() or "Actual reported"
     row.actual, row.commentary = value, commentary
     row.reported_by, row.reported_at = by, timezone.now()
-    _audited_save(row, by=by, reason=reason)
+    audited_save(row, by=by, reason=reason)
     _shown(case)
     return row
 

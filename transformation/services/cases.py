@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import ContractYear
-from contracts.services.contracts import _amount, _audited_save, _reason
+from contracts.services.contracts import _amount, _reason
 from transformation.models import (
     Block3Draw,
     BoardMeeting,
@@ -31,6 +31,7 @@ from transformation.models import (
 )
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited_save
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
 
@@ -67,7 +68,7 @@ def project_save(
         raise ValidationError({"name": f"The programme already has a project called “{name}”."})
     project.theme, project.name, project.owner = theme, name, owner.strip()
     project.status, project.description, project.tag = status, description, tag.strip()
-    _audited_save(project, by=by, reason=reason)
+    audited_save(project, by=by, reason=reason)
     # Its theme is where the dashboard counts its cases.
     snapshot_queue_recompute(arrangement=arrangement)
     return project
@@ -146,7 +147,7 @@ def meeting_save(
     meeting.attendees, meeting.notes = attendees.strip(), notes
     if minutes is not None:
         _store_minutes(meeting, minutes)
-    return _audited_save(meeting, by=by, reason=reason)
+    return audited_save(meeting, by=by, reason=reason)
 
 
 def meeting_decided_cases(meeting: BoardMeeting) -> list[str]:
@@ -189,7 +190,7 @@ def meeting_correct(
         raise ValidationError(errors)
     meeting.held_on, meeting.chair = held_on, chair.strip()
     meeting.attendees, meeting.notes = attendees.strip(), notes
-    return _audited_save(meeting, by=by, reason=reason)
+    return audited_save(meeting, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -207,7 +208,7 @@ def meeting_minutes_attach(*, by, meeting: BoardMeeting, minutes, reason: str = 
     if errors:
         raise ValidationError(errors)
     _store_minutes(meeting, minutes)
-    return _audited_save(meeting, by=by, reason=reason or "Minutes attached")
+    return audited_save(meeting, by=by, reason=reason or "Minutes attached")
 
 
 # --- Business cases --------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def case_save(
     case.summary, case.funding = summary, funding
     case.block2_line = block2_line if funding == BusinessCase.Funding.BLOCK2 else None
     case.expected_benefits, case.risks = expected_benefits, risks
-    _audited_save(case, by=by, reason=reason)
+    audited_save(case, by=by, reason=reason)
     existing = {c.financial_year: c for c in case.costs.all()}
     for year, row in existing.items():
         if year not in clean_costs:
@@ -287,7 +288,7 @@ def case_save(
         if row.pk and row.amount == amount:
             continue
         row.amount = amount
-        _audited_save(row, by=by, reason=reason)
+        audited_save(row, by=by, reason=reason)
     return case
 
 
@@ -299,7 +300,7 @@ def case_submit(*, by, case: BusinessCase) -> BusinessCase:
         raise ValidationError("Enter what the case costs before submitting it.")
     case.state = BusinessCase.State.SUBMITTED
     case.submitted_by, case.submitted_at = by, timezone.now()
-    _audited_save(case, by=by, reason="Submitted to the board")
+    audited_save(case, by=by, reason="Submitted to the board")
     # The dashboard counts cases from submission on.
     snapshot_queue_recompute(arrangement=case.project.arrangement)
     return case
@@ -381,7 +382,7 @@ def _draw_block3(*, by, case: BusinessCase, drawn_on: date) -> None:
     if problems:
         raise ValidationError(problems)
     for draw in draws:
-        _audited_save(draw, by=by, reason=f"Released by the board's approval of {case.reference}")
+        audited_save(draw, by=by, reason=f"Released by the board's approval of {case.reference}")
         snapshot_queue_recompute(arrangement=arrangement)
 
 
@@ -419,7 +420,7 @@ def case_decide(
     case.state = states[decision]
     case.meeting, case.decision_note = meeting, (note or "").strip()
     case.decided_by, case.decided_at = by, timezone.now()
-    _audited_save(case, by=by, reason=f"Board decision: {case.get_state_display()}")
+    audited_save(case, by=by, reason=f"Board decision: {case.get_state_display()}")
     snapshot_queue_recompute(arrangement=arrangement)
     return case
 
@@ -439,7 +440,7 @@ def case_spend_record(*, by, case: BusinessCase, month: date, amount, note: str 
     spend = CaseSpend.objects.filter(business_case=case, month=month).first()
     spend = spend or CaseSpend(business_case=case, month=month)
     spend.amount, spend.note, spend.recorded_by = _amount(amount, minimum=Decimal("0.01")), note, by
-    _audited_save(spend, by=by, reason="Spend reported")
+    audited_save(spend, by=by, reason="Spend reported")
     snapshot_queue_recompute(arrangement=case.project.arrangement)
     return spend
 

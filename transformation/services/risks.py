@@ -22,9 +22,10 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from contracts.services.contracts import _audited_save, _reason
+from contracts.services.contracts import _reason
 from transformation.models import Project, Risk
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited_save
 
 SCALE = range(1, 6)
 LIKELIHOOD = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
@@ -129,7 +130,7 @@ def risk_save(
         raise ValidationError("Nothing changed: that is the risk as it is recorded.")
     for field, value in new.items():
         setattr(row, field, value)
-    return _audited_save(row, by=by, reason=reason)
+    return audited_save(row, by=by, reason=reason)
 
 
 def _reference_errors(reference: str, arrangement, risk: Risk | None) -> dict:
@@ -190,7 +191,7 @@ def risk_review(
         raise ValidationError(errors)
     risk.likelihood, risk.impact = likelihood, impact
     risk.mitigation, risk.review_date = _text(mitigation), review_date
-    return _audited_save(risk, by=by, reason=REVIEWED + _text(note))
+    return audited_save(risk, by=by, reason=REVIEWED + _text(note))
 
 
 @transaction.atomic
@@ -200,7 +201,7 @@ def risk_close(*, by, risk: Risk, reason: str) -> Risk:
     reason = _reason(reason)
     _require_open(risk)
     risk.status = Risk.Status.CLOSED
-    return _audited_save(risk, by=by, reason=CLOSED + reason)
+    return audited_save(risk, by=by, reason=CLOSED + reason)
 
 
 @transaction.atomic
@@ -224,7 +225,7 @@ def risk_reopen(*, by, risk: Risk, reason: str, review_date: date | None) -> Ris
     if errors:
         raise ValidationError(errors)
     risk.status, risk.review_date = Risk.Status.OPEN, review_date
-    return _audited_save(risk, by=by, reason=REOPENED + _text(reason))
+    return audited_save(risk, by=by, reason=REOPENED + _text(reason))
 
 
 # --- Reads ----------------------------------------------------------------------------------

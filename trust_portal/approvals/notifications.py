@@ -31,32 +31,39 @@ def _link(submission) -> str:
     return settings.SITE_URL.rstrip("/") + submission.get_absolute_url()
 
 
-def submitted(submission, by) -> None:
+def _tell(submission, what: str, body: str, *, councils: bool, trust: bool) -> None:
+    """Email the arrangement's councils' officers or trust's managers (or both) that
+    ``submission`` is ``what`` ("approved"): ``body``, then the return's address."""
     _send(
-        f"{submission} submitted for approval",
-        f"{by} at {submission.arrangement.trust.name} has submitted {submission}.\n\n"
-        f"Check and approve your council's area, or return it with a query:\n{_link(submission)}\n",
-        _people(submission.arrangement, councils=True, trust=False),
+        f"{submission} {what}",
+        f"{body}{_link(submission)}\n",
+        _people(submission.arrangement, councils=councils, trust=trust),
     )
+
+
+def submitted(submission, by) -> None:
+    body = (
+        f"{by} at {submission.arrangement.trust.name} has submitted {submission}.\n\n"
+        "Check and approve your council's area, or return it with a query:\n"
+    )
+    _tell(submission, "submitted for approval", body, councils=True, trust=False)
 
 
 def returned(submission, by, query: str) -> None:
     council = by.organisation.name if by.organisation else "A council"
-    _send(
-        f"{submission} returned with a query",
+    body = (
         f"{by} ({council}) has returned {submission} with this query:\n\n{query}\n\n"
-        f"Answer it and submit again:\n{_link(submission)}\n",
-        _people(submission.arrangement, councils=False, trust=True),
+        "Answer it and submit again:\n"
     )
+    _tell(submission, "returned with a query", body, councils=False, trust=True)
 
 
 def approved(submission, by) -> None:
-    _send(
-        f"{submission} approved",
+    body = (
         f"Every commissioning council has approved {submission}. It is now locked; a "
-        f"correction would be a new revision.\n\n{_link(submission)}\n",
-        _people(submission.arrangement, councils=True, trust=True),
+        "correction would be a new revision.\n\n"
     )
+    _tell(submission, "approved", body, councils=True, trust=True)
 
 
 def overdue(arrangement, late, *, what: str, link: str) -> int:

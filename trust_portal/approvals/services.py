@@ -3,6 +3,8 @@ after their own checks; each writes its event and, where people must act, an ema
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +30,18 @@ def _event(submission, action, by, note: str = "") -> Event:
     )
 
 
+def _enter(submission, state, by, *, stamp: str = "", note: str = "", email) -> None:
+    """Move ``submission`` into ``state`` (its ``stamp`` field, "submitted_at" say, set to
+    now), record the event of the same name, and send ``email(submission, by)`` once it
+    commits."""
+    submission.state = state
+    if stamp:
+        setattr(submission, stamp, timezone.now())
+    submission.save(update_fields=["state", stamp] if stamp else ["state"])
+    _event(submission, Event.Action(state), by, note)
+    transaction.on_commit(lambda: email(submission, by))
+
+
 def _withdraw_decisions(submission, by) -> int:
     withdrawn = submission.decisions.filter(withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
@@ -51,6 +65,26 @@ def submission_create(*, model, by, arrangement, period, **fields):
     return submission
 
 
+def submission_start_month(*, model, by, arrangement, month, what: str):
+    """Start a month's return (``submission_create``) once the month is over; ``what`` names
+    the kind in the refusal ("budget monitoring")."""
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError({"month": f"A month's {what} can be started once the month is over."})
+    return submission_create(model=model, by=by, arrangement=arrangement, period=month)
+
+
+def submission_require_editable(*, submission, by, name: str = "This return") -> None:
+    """Refuse a person who may not edit the submission's figures, and a locked submission
+    (``name`` names it in the refusal: "This month's budget monitoring")."""
+    require(by, Action.EDIT, submission.permission_kind, submission.arrangement)
+    if submission.is_locked:
+        raise ValidationError(
+            f"{name} is {submission.get_state_display().lower()} and locked. "
+            "Start a correction to change it."
+        )
+
+
 @transaction.atomic
 def submission_record_change(*, submission, by, expected_version: int, note: str = "") -> None:
     """Call before saving a submission's figures, in the same transaction.
@@ -59,12 +93,7 @@ def submission_record_change(*, submission, by, expected_version: int, note: str
     same draft: the second is told, never silently overwritten). A change after submission
     withdraws every area's approval.
     """
-    require(by, Action.EDIT, submission.permission_kind, submission.arrangement)
-    if submission.is_locked:
-        raise ValidationError(
-            f"This return is {submission.get_state_display().lower()} and locked. "
-            "Start a correction to change it."
-        )
+    submission_require_editable(submission=submission, by=by)
     model = type(submission)
     updated = model.objects.filter(pk=submission.pk, lock_version=expected_version).update(
         lock_version=F("lock_version") + 1
@@ -89,11 +118,7 @@ def submission_submit(*, submission, by) -> None:
             f"{submission.get_state_display().lower()}."
         )
     _withdraw_decisions(submission, by)
-    submission.state = State.SUBMITTED
-    submission.submitted_at = timezone.now()
-    submission.save(update_fields=["state", "submitted_at"])
-    _event(submission, Event.Action.SUBMITTED, by)
-    transaction.on_commit(lambda: notifications.submitted(submission, by))
+    _enter(submission, State.SUBMITTED, by, stamp="submitted_at", email=notifications.submitted)
 
 
 @transaction.atomic
@@ -157,11 +182,7 @@ def _approve(submission, by) -> None:
         old.state = State.SUPERSEDED
         old.save(update_fields=["state"])
         _event(old, Event.Action.SUPERSEDED, by, f"by revision {submission.revision}")
-    submission.state = State.APPROVED
-    submission.approved_at = timezone.now()
-    submission.save(update_fields=["state", "approved_at"])
-    _event(submission, Event.Action.APPROVED, by)
-    transaction.on_commit(lambda: notifications.approved(submission, by))
+    _enter(submission, State.APPROVED, by, stamp="approved_at", email=notifications.approved)
 
 
 @transaction.atomic
@@ -180,10 +201,8 @@ def submission_return(*, submission, by, query: str) -> None:
         query=query.strip(),
         by=by,
     )
-    submission.state = State.RETURNED
-    submission.save(update_fields=["state"])
-    _event(submission, Event.Action.RETURNED, by, query.strip())
-    transaction.on_commit(lambda: notifications.returned(submission, by, query.strip()))
+    email = partial(notifications.returned, query=query.strip())
+    _enter(submission, State.RETURNED, by, note=query.strip(), email=email)
 
 
 @transaction.atomic
@@ -214,3 +233,55 @@ def submission_start_revision(*, approved, by, reason: str):
     new.save()
     _event(new, Event.Action.REVISION_STARTED, by, reason.strip())
     return new
+
+
+# --- A kind's services that are the shared life as it is -----------------------------------
+
+
+def _the_return(object_name: str, given: dict):
+    """The return a kind's service was given by the kind's keyword (``budget_return=``)."""
+    if set(given) != {object_name}:
+        raise TypeError(f"expected the keyword argument {object_name}=, not {sorted(given)}")
+    return given[object_name]
+
+
+def kind_submit(object_name: str, *, problems):
+    """A kind's ``submit`` service: ``submission_submit_checked`` with the kind's
+    ``problems``, taking the return by the kind's keyword as its other services do."""
+
+    def submit(*, by, **given) -> None:
+        submission = _the_return(object_name, given)
+        submission_submit_checked(submission=submission, by=by, problems=problems)
+
+    return submit
+
+
+def kind_decisions(object_name: str, *, on_approved):
+    """A kind's ``approve`` and ``send_back`` services, taking the return by the kind's
+    keyword: approve the officer's own council's area, True when that completes the approval
+    (then ``on_approved``, the kind's dashboards' recompute once it commits); send it back with
+    the officer's query."""
+
+    def approve(*, by, **given) -> bool:
+        submission = _the_return(object_name, given)
+        return submission_approve(submission=submission, by=by, on_approved=on_approved)
+
+    def send_back(*, by, query: str, **given) -> None:
+        submission_return(submission=_the_return(object_name, given), by=by, query=query)
+
+    return approve, send_back
+
+
+def kind_correct(object_name: str, *, copy_figures):
+    """A kind's ``correct`` service, taking the approved return by the kind's keyword: start
+    a correction (``submission_start_revision``), a new draft revision holding a copy of the
+    approved figures (``copy_figures(approved, new, by)``)."""
+
+    @transaction.atomic
+    def correct(*, by, reason: str, **given):
+        approved = _the_return(object_name, given)
+        new = submission_start_revision(approved=approved, by=by, reason=reason)
+        copy_figures(approved, new, by)
+        return new
+
+    return correct
