@@ -89,15 +89,9 @@ def benchmark_check(
     return errors
 
 
-def _clashes(arrangement, indicator, financial_year, kind, area, benchmark) -> bool:
-    """Another benchmark already stands for this indicator, year, kind and area."""
-    clash = Benchmark.objects.filter(
-        arrangement=arrangement,
-        indicator=indicator,
-        financial_year=financial_year,
-        kind=kind,
-        area=area,
-    )
+def _clashes(arrangement, benchmark, **key) -> bool:
+    """Another benchmark already stands for this ``key``: indicator, year, kind and area."""
+    clash = Benchmark.objects.filter(arrangement=arrangement, **key)
     if benchmark is not None:
         clash = clash.exclude(pk=benchmark.pk)
     return clash.exists()
@@ -124,18 +118,12 @@ def benchmark_save(
     if by is not None:
         require(by, Action.EDIT, Kind.TARGET, arrangement)
     area = (area or ALL_AREAS).strip().upper()
-    errors = benchmark_check(
-        arrangement=arrangement,
-        indicator=indicator,
-        financial_year=financial_year,
-        kind=kind,
-        area=area,
-        value=value,
-        source=source,
-    )
+    # What names a benchmark: one stands for each indicator, year, kind and area.
+    key = {"indicator": indicator, "financial_year": financial_year, "kind": kind, "area": area}
+    errors = benchmark_check(arrangement=arrangement, **key, value=value, source=source)
     if benchmark is not None and not reason.strip():
         errors["reason"] = "Say why the benchmark changes."
-    if not errors and _clashes(arrangement, indicator, financial_year, kind, area, benchmark):
+    if not errors and _clashes(arrangement, benchmark, **key):
         errors["financial_year"] = (
             f"{indicator.name} already has a {Benchmark.Kind(kind).label.lower()} for "
             f"{area} in {financial_year_label(financial_year)}: change that one instead."
@@ -147,11 +135,8 @@ def benchmark_save(
         benchmark._change_reason = reason.strip() or "Entered"
     else:
         benchmark._change_reason = reason.strip()
-    benchmark.indicator = indicator
-    benchmark.financial_year = financial_year
-    benchmark.kind = kind
-    benchmark.area = area
-    benchmark.value = value
+    for field, given in {**key, "value": value}.items():
+        setattr(benchmark, field, given)
     benchmark.source = source.strip()
     benchmark.note = note.strip()
     benchmark.entered_by = by
@@ -269,16 +254,8 @@ def _parse_row(arrangement, number: int, cell: dict, indicators: dict, areas) ->
         value = None
         problems.append(RowError(number, "value", cell.get("value", ""), "Enter a number."))
     source = cell.get("source", "")
-    found = benchmark_check(
-        arrangement=arrangement,
-        indicator=indicator,
-        financial_year=year,
-        kind=kind,
-        area=area,
-        value=value,
-        source=source,
-        areas=areas,
-    )
+    key = {"indicator": indicator, "financial_year": year, "kind": kind, "area": area}
+    found = benchmark_check(arrangement=arrangement, **key, value=value, source=source, areas=areas)
     shown = {
         "financial_year": year_text,
         "kind": cell.get("kind", ""),
@@ -287,15 +264,7 @@ def _parse_row(arrangement, number: int, cell: dict, indicators: dict, areas) ->
         "source": "",
     }
     problems += [RowError(number, k, shown[k], v) for k, v in found.items()]
-    row = {
-        "indicator": indicator,
-        "financial_year": year,
-        "kind": kind,
-        "area": area,
-        "value": value,
-        "source": source,
-        "note": cell.get("note", ""),
-    }
+    row = {**key, "value": value, "source": source, "note": cell.get("note", "")}
     return row, problems
 
 

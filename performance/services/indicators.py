@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from performance.models import Indicator, IndicatorDefinition, Target
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited_save
 from trust_portal.periods import financial_year_label, financial_year_of, first_of_month
 
 
@@ -128,7 +129,4 @@ def target_set(
         reason=reason.strip(),
         set_by=by,
     )
-    row._history_user = by
-    row.full_clean()
-    row.save()
-    return row
+    return audited_save(row, by=by, reason=None)  # its reason is a field of its own

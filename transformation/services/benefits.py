@@ -327,26 +327,35 @@ def benefit_plan(
     return benefit
 
 
-def _plan_details(errors: dict, *, by, case, name, kind, description, benefit, reason):
-    """Save the benefit's own details for benefit_plan; on a mistake, note it and go on."""
+def _field_errors(save, *args, **kwargs) -> tuple[object, ValidationError | None]:
+    """(``save(…)``'s result, None), or (None, its mistakes) when they are a form's field
+    errors, so benefit_plan goes on checking and shows every mistake at once. Any other error
+    stops it."""
     try:
-        benefit = benefit_save(
-            by=by,
-            case=case,
-            name=name,
-            kind=kind,
-            description=description,
-            benefit=benefit,
-            reason=reason,
-        )
+        return save(*args, **kwargs), None
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
-        # Go on checking the targets, so every mistake is shown at once; nothing is saved.
-        errors.update(error.message_dict)
-        kind = benefit.kind if benefit and benefit.quarters.exists() else kind
-        return None, kind
-    return benefit, benefit.kind
+        return None, error
+
+
+def _plan_details(errors: dict, *, by, case, name, kind, description, benefit, reason):
+    """Save the benefit's own details for benefit_plan; on a mistake, note it and go on."""
+    saved, error = _field_errors(
+        benefit_save,
+        by=by,
+        case=case,
+        name=name,
+        kind=kind,
+        description=description,
+        benefit=benefit,
+        reason=reason,
+    )
+    if error is None:
+        return saved, saved.kind
+    # Go on checking the targets, so every mistake is shown at once; nothing is saved.
+    errors.update(error.message_dict)
+    return None, benefit.kind if benefit and benefit.quarters.exists() else kind
 
 
 def _plan_targets(errors: dict, *, by, benefit, kind, financial_year, targets, reason):
@@ -360,22 +369,20 @@ def _plan_targets(errors: dict, *, by, benefit, kind, financial_year, targets, r
         blank = [str(v or "").strip() == "" for v in (target, tolerance)]
         if (all(blank) and quarter not in existing) or kind not in Benefit.Kind.values:
             continue
-        try:
-            if benefit is None:
-                _target_figures(kind, target, tolerance)
-            else:
-                quarter_set_target(
-                    by=by,
-                    benefit=benefit,
-                    financial_year=financial_year,
-                    quarter=quarter,
-                    target=target,
-                    lower_tolerance=tolerance,
-                    reason=reason,
-                )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                raise
+        if benefit is None:
+            _, error = _field_errors(_target_figures, kind, target, tolerance)
+        else:
+            _, error = _field_errors(
+                quarter_set_target,
+                by=by,
+                benefit=benefit,
+                financial_year=financial_year,
+                quarter=quarter,
+                target=target,
+                lower_tolerance=tolerance,
+                reason=reason,
+            )
+        if error is not None:
             _plan_quarter_errors(errors, error, financial_year, quarter)
 
 
