@@ -211,3 +211,83 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     answer = Consent.Answer.CONSENT
     decided_on = date(2025, 2, 1)
     recorded_by = factory.SubFactory(UserFactory)
+
+
+# --- A contract year's money, made through the services ---------------------------------------
+
+YEAR_LINES = [
+    # (block, name, amount, recurring)
+    (1, "Core funding", D("1200000.00"), True),
+    (2, "Transformation items (recurring)", D("240000.00"), True),
+    (2, "Social work academy", D("60000.00"), False),
+    (3, "Block 3 provision", D("100000.00"), False),
+]
+YEAR_SPLIT = (D("60.00"), D("40.00"))  # the world's first council, then its second
+YEAR_ADJUSTMENTS = (D("30000.00"), D("20000.00"))
+YEAR_GRANT = D("12000.00")  # passported to the second council
+
+
+def agreed_contract_year(world, financial_year=2024, paid=(12, 6)):
+    """The world's contract year, made and agreed through the services as people do: the lines
+    above (contract sum £1,500,000.00; Block 3 provision £100,000.00 outside it), split 60/40
+    between the first and second council by an approved variation, a £12,000.00 grant
+    passported to the second council, then agreed; after agreement each council's adjustment,
+    and the first ``paid`` instalments of each council paid on their due dates. So the first
+    council pays £75,000.00 a month and the second £51,000.00."""
+    from contracts.services import payments
+    from contracts.services import variations as variation_services
+    from contracts.services import years as year_services
+
+    first, second = world.councils
+    officer, admin = world.officers[0], world.admin
+    year = year_services.contract_year_create(
+        by=officer, arrangement=world.arrangement, financial_year=financial_year
+    )
+    for block, name, amount, recurring in YEAR_LINES:
+        year_services.funding_line_save(
+            by=officer,
+            contract_year=year,
+            reason="Agreed budget",
+            block=block,
+            name=name,
+            amount=amount,
+            recurring=recurring,
+        )
+    year_services.grant_save(
+        by=world.officers[1],
+        contract_year=year,
+        reason="Grant letter",
+        council=second,
+        name="Staying Put",
+        amount=YEAR_GRANT,
+    )
+    split = variation_services.variation_request(
+        by=officer,
+        contract_year=year,
+        kind=Variation.Kind.SPLIT,
+        reason="Record the split the councils agreed.",
+        shares={first.code: str(YEAR_SPLIT[0]), second.code: str(YEAR_SPLIT[1])},
+        basis="Relative populations",
+    )
+    decided = date(financial_year, 3, 20)
+    variation_services.variation_approve(by=admin, variation=split, decision_date=decided)
+    year_services.contract_year_agree(by=admin, contract_year=year, agreed_on=decided)
+    for council, who, amount in zip(world.councils, world.officers, YEAR_ADJUSTMENTS, strict=True):
+        year_services.adjustment_save(
+            by=who,
+            contract_year=year,
+            reason="Early help returned",
+            council=council,
+            name="Early help",
+            amount=amount,
+        )
+    for council, who, count in zip(world.councils, world.officers, paid, strict=True):
+        for instalment in year.instalments.filter(council=council).order_by("number")[:count]:
+            payments.instalment_record_payment(
+                by=who,
+                instalment=instalment,
+                paid_on=instalment.due_on,
+                reference=f"PAID-{instalment.number}",
+            )
+    year.refresh_from_db()
+    return year

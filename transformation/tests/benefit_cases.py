@@ -38,9 +38,10 @@ def make_case(reference: str, *, theme=Theme.EFFICIENCY, state=State.APPROVED, a
     )
 
 
-def make_benefit(case, name="Savings", kind=Benefit.Kind.SAVING, quarters=(), year=2024):
-    """quarters: [(quarter, target, lower tolerance, actual or None)], set as the trust would."""
-    by = manager()
+def make_benefit(case, name="Savings", kind=Benefit.Kind.SAVING, quarters=(), year=2024, by=None):
+    """quarters: [(quarter, target, lower tolerance, actual or None)], set as the trust would
+    (``by`` its manager: the demo's NCT manager unless named)."""
+    by = by or manager()
     reason = "Set by the test"
     benefit = Benefit.objects.filter(business_case=case, name=name).first()
     benefit = benefit or benefits.benefit_save(
