@@ -23,7 +23,8 @@ VARYING = [
     (re.compile(rb'nonce="[^"]+"'), b'nonce=""'),
     (re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), b"TIMESTAMP"),
     (re.compile(rb"\b\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\b"), b"HH:MM"),
-    (re.compile(rb"\b\d+ (second|minute|hour)s?( ago)?"), b"N units"),
+    # timesince puts a no-break space between the number and its unit.
+    (re.compile(rb"\b\d+(?: |\xc2\xa0)(second|minute|hour)s?( ago)?"), b"N units"),
     (re.compile(rb'"duration_ms": ?\d+'), b'"duration_ms":N'),
     (re.compile(rb"(sessionid|csrftoken)=[^;]+"), rb"\1=-"),
     (re.compile(rb"/media/[^\"' ]+"), b"/media/-"),
