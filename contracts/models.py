@@ -493,19 +493,12 @@ class BudgetReturn(Submission):
     """The trust's monthly budget monitoring: per spend category, budget, actual to date and
     forecast outturn. Follows the shared approvals life (draft → submitted → approved)."""
 
+    title_words = "budget monitoring"
+    detail_url_name = "contracts:budget-detail"
+
     class Meta:
         ordering = ["-period", "-revision"]
         constraints = Submission.submission_constraints("budget_return")
-
-    def __str__(self):
-        revision = f" (correction {self.revision - 1})" if self.revision > 1 else ""
-        return f"{self.arrangement.code} budget monitoring for {self.period:%B %Y}{revision}"
-
-    def get_absolute_url(self):
-        return reverse(
-            "contracts:budget-detail",
-            args=[self.arrangement.code, f"{self.period:%Y-%m}", self.revision],
-        )
 
 
 class BudgetLine(models.Model):

@@ -259,21 +259,12 @@ ALL_AREAS = "ALL"
 class MonthlyReturn(Submission):
     """One arrangement's performance figures for one month (one row per revision)."""
 
+    title_words = "performance return"
+    detail_url_name = "performance:return-detail"
+
     class Meta:
         ordering = ["-period", "-revision"]
         constraints = Submission.submission_constraints("monthly_return")
-
-    def __str__(self):
-        revision = f" (correction {self.revision - 1})" if self.revision > 1 else ""
-        return f"{self.arrangement.code} performance return for {self.period:%B %Y}{revision}"
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse(
-            "performance:return-detail",
-            args=[self.arrangement.code, f"{self.period:%Y-%m}", self.revision],
-        )
 
 
 class Measurement(models.Model):

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from trust_portal.approvals.models import Submission
@@ -89,19 +88,12 @@ class Team(models.Model):
 class WorkforceReturn(Submission):
     """One arrangement's workforce figures for one month (one row per revision)."""
 
+    title_words = "workforce return"
+    detail_url_name = "workforce:return-detail"
+
     class Meta:
         ordering = ["-period", "-revision"]
         constraints = Submission.submission_constraints("workforce_return")
-
-    def __str__(self):
-        revision = f" (correction {self.revision - 1})" if self.revision > 1 else ""
-        return f"{self.arrangement.code} workforce return for {self.period:%B %Y}{revision}"
-
-    def get_absolute_url(self):
-        return reverse(
-            "workforce:return-detail",
-            args=[self.arrangement.code, f"{self.period:%Y-%m}", self.revision],
-        )
 
 
 class TeamFigures(models.Model):

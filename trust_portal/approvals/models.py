@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class State(models.TextChoices):
@@ -52,6 +53,9 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     # The kind of object in docs/permissions.md whose rules govern this submission.
     permission_kind = "monthly return"
+    # What a subclass is called in its title ("performance return"), and its page's URL name.
+    title_words = "return"
+    detail_url_name = ""
 
     arrangement = models.ForeignKey(
         "accounts.Arrangement", on_delete=models.PROTECT, related_name="+"
@@ -75,6 +79,16 @@ class Submission(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        revision = f" (correction {self.revision - 1})" if self.revision > 1 else ""
+        return f"{self.arrangement.code} {self.title_words} for {self.period:%B %Y}{revision}"
+
+    def get_absolute_url(self):
+        return reverse(
+            self.detail_url_name,
+            args=[self.arrangement.code, f"{self.period:%Y-%m}", self.revision],
+        )
 
     @classmethod
     def submission_constraints(cls, prefix: str) -> list:
