@@ -44,7 +44,7 @@ def _wants_export(request) -> bool:
 
 @login_required
 def overview(request, code):
-    """The arrangement's workforce from the "workforce" snapshot (workforce/dashboards.py): this
+    """The arrangement's workforce from the "workforce" snapshot (workforce/dashboards/): this
     page computes nothing across months, so its queries do not grow with the history."""
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)

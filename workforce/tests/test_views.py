@@ -59,7 +59,7 @@ def no_inline_styles_or_scripts(body: str) -> bool:
 
 
 # --- The overview -----------------------------------------------------------------------------
-# The overview reads the "workforce" snapshot (workforce/dashboards.py), so each test builds it
+# The overview reads the "workforce" snapshot (workforce/dashboards/), so each test builds it
 # first, as the recompute job would.
 
 
