@@ -15,7 +15,7 @@ from django.utils import timezone
 from performance import tasks
 from performance.models import ExtractUpload, Indicator, Measurement
 from performance.services import returns, uploads
-from performance.tests.test_returns import full_figures, save
+from performance.tests.conftest import full_figures, save
 from trust_portal.accounts.models import Arrangement
 from trust_portal.approvals.models import Event, State
 
@@ -55,7 +55,7 @@ def nct(cast):
 @pytest.fixture
 def draft(cast, nct):
     monthly_return = returns.return_start(by=cast["nct-manager"], arrangement=nct, month=MONTH)
-    save(cast, monthly_return)  # every cell 8/10 (or 8) typed by hand
+    save(cast["nct-manager"], monthly_return)  # every cell 8/10 (or 8) typed by hand
     monthly_return.refresh_from_db()
     return monthly_return
 
@@ -175,7 +175,7 @@ def test_a_file_no_worker_read_within_a_day_is_deleted_unread(cast, draft, queue
 def test_a_draft_changed_while_the_file_waited_is_not_overwritten(cast, draft, queued):
     upload = upload_into(cast, draft)
     code = "CIN_VISIT_IN_TIME"
-    save(cast, draft, full_figures(draft.arrangement, {(code, "NNC"): ("5", "9")}))
+    save(cast["nct-manager"], draft, full_figures(draft.arrangement, {(code, "NNC"): ("5", "9")}))
     done = uploads.extract_upload_run(upload_id=upload.pk)
     assert done.state == ExtractUpload.State.FAILED
     assert "Nothing was overwritten" in done.message
@@ -260,10 +260,10 @@ def test_saving_the_form_unchanged_keeps_where_each_figure_came_from(cast, draft
         (m.indicator.code, m.area): (str(m.numerator), m.denominator and str(m.denominator))
         for m in draft.measurements.select_related("indicator")
     }
-    save(cast, draft, current)
+    save(cast["nct-manager"], draft, current)
     assert Measurement.objects.filter(monthly_return=draft, source="extract").exists()
     current[("OPEN_CASES", "NNC")] = ("3", None)
-    save(cast, draft, current)
+    save(cast["nct-manager"], draft, current)
     changed = Measurement.objects.get(
         monthly_return=draft, indicator__code="OPEN_CASES", area="NNC"
     )
