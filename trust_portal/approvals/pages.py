@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 
+from trust_portal import formpages
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
@@ -38,14 +39,7 @@ def submission_or_404(request, model, code, month, revision, *, missing: str):
 
 def act(request, submission, action, success: str):
     """Run one action of the life; its refusal becomes an error message on the page."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(submission.get_absolute_url())
+    return formpages.act(request, action, success, submission.get_absolute_url())
 
 
 def save_figures(request, submission, *, build, save, saved: str | None = None):
