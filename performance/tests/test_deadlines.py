@@ -1,5 +1,6 @@
-"""When a month's return is due and which are overdue, on factories; the reminders and the
-home page on the demo, whose two trusts both have overdue months."""
+"""When a month's return is due, which are overdue and who sees them on their home page, on
+factories. The reminders, which go to every arrangement in the database, are asserted on the demo
+(``test_deadlines_demo.py``)."""
 
 from datetime import date
 
@@ -7,8 +8,6 @@ import pytest
 from django.urls import reverse
 
 from performance.deadlines import due_date, overdue_returns
-from performance.reminders import reminders_send
-from performance.tasks import remind_overdue_task
 from performance.tests.factories import MonthlyReturnFactory, PerformanceSettingsFactory
 from trust_portal.approvals.models import State
 
@@ -60,24 +59,11 @@ def test_a_later_due_day_setting_moves_the_deadline(months_in):
     ]
 
 
-def test_reminders_go_to_each_trusts_managers_only(cast, mailoutbox):
-    sent = reminders_send(today=date(2019, 4, 30))
-    assert sent == 2
-    to = {m.to[0]: m for m in mailoutbox}
-    assert set(to) == {"nct-manager@nct.example.org", "oct-manager@oct.example.org"}
-    body = to["nct-manager@nct.example.org"].body
-    assert "March 2019: due 12 April 2019" in body
-    assert "/arrangements/NCT/returns/" in body
-
-
-def test_the_daily_job_sends_the_reminders(cast, mailoutbox):
-    assert remind_overdue_task.run() == len(mailoutbox) == 2
-
-
-def test_both_sides_see_overdue_returns_on_their_home_page(cast, client_for):
-    for who in ("nct-manager", "wnc-officer"):
-        body = client_for(cast[who]).get(reverse("accounts:home")).content.decode()
-        assert 'data-testid="overdue-NCT"' in body
+def test_both_sides_see_overdue_returns_on_their_home_page(people, client_for, world):
+    # The world has sent in no return: every month of the last year is overdue.
+    for who in ("manager", "officer"):
+        body = client_for(people[who]).get(reverse("accounts:home")).content.decode()
+        assert f'data-testid="overdue-{world.trust.code}"' in body
         assert "monthly performance returns overdue" in body
-    body = client_for(cast["dfe-observer"]).get(reverse("accounts:home")).content.decode()
+    body = client_for(people["observer"]).get(reverse("accounts:home")).content.decode()
     assert "overdue" not in body
