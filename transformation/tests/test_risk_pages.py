@@ -3,9 +3,9 @@ heat map, filters and downloads, each risk with its history, and the trust's for
 member's status on every page is in tests/test_url_matrix.py; here, what the pages show and
 do.
 
-Built on factories: the root ``world``'s register (``REGISTER``), added by its manager through
-the services: eight open risks, two of them overdue for review (R02 and R03), R01 reviewed
-from 16 down to 12, and R09 closed. The demo's own register is checked in
+Built on factories: the root ``world``'s register (``risk_cases.REGISTER``), added by its
+manager through the services: eight open risks, two of them overdue for review (R02 and R03),
+R01 reviewed from 16 down to 12, and R09 closed. The demo's own register is checked in
 test_risks_demo.py."""
 
 import csv
@@ -22,29 +22,13 @@ from openpyxl import load_workbook
 
 from transformation.models import Project, Risk
 from transformation.services import risks
-from transformation.tests.factories import ProjectFactory
-from transformation.tests.risk_cases import fields
+from transformation.tests.risk_cases import OPEN_IN_ORDER, REGISTER, fields, make_register
 from trust_portal.accounts.tests.factories import ScrutinyMemberFactory
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Reference", "Project", "Title", "Description", "Likelihood", "Impact", "Score",
           "Rating", "Owner", "Mitigation", "Review date", "Review overdue", "Status"]  # fmt: skip
 MANAGER_NAME = "Robin Ashby"
-
-# (reference, project, title, likelihood, impact, review due in days)
-REGISTER = [
-    ("R01", "Workforce Managed Teams", "Recruiting and keeping enough social workers", 4, 4, 45),
-    ("R02", "Placement Efficiency", "Placement sufficiency and cost", 4, 5, -9),
-    ("R03", None, "Replacing the case management system", 3, 5, -30),
-    ("R04", None, "Block 3 transformation fund fully committed", 3, 3, 20),
-    ("R05", None, "Demand growing faster than planned", 4, 4, 10),
-    ("R06", "MASH Review Delivery", "Front door referrals rise", 2, 3, 60),
-    ("R07", "Circle to Success Delivery", "Families leave the programme early", 2, 4, 30),
-    ("R08", None, "Partners withdraw from the board", 2, 2, 90),
-    ("R09", None, "Office move delayed", 2, 3, 14),
-]
-# The open risks by score, then review date.
-OPEN_IN_ORDER = ["R02", "R05", "R03", "R01", "R04", "R07", "R06", "R08"]
 
 
 @pytest.fixture
@@ -68,32 +52,9 @@ def make_risk(cast, arrangement):
 
 
 @pytest.fixture(autouse=True)
-def register(cast, arrangement, make_risk):
-    """The world's register (``REGISTER``), added, reviewed and closed by its manager."""
-    today = timezone.localdate()
-    made = {}
-    for reference, project, title, likelihood, impact, due in REGISTER:
-        if project:
-            project = ProjectFactory(arrangement=arrangement, name=project)
-        made[reference] = make_risk(
-            reference=reference,
-            project=project,
-            title=title,
-            likelihood=likelihood,
-            impact=impact,
-            review_date=today + timedelta(days=due),
-        )
-    risks.risk_review(
-        by=cast["manager"],
-        risk=made["R01"],
-        likelihood=3,
-        impact=4,
-        mitigation=made["R01"].mitigation,
-        review_date=today + timedelta(days=45),
-        note="Vacancies down to 12.9% in July",
-    )
-    risks.risk_close(by=cast["manager"], risk=made["R09"], reason="The move is done")
-    return made
+def register(cast, arrangement):
+    """The world's register (``risk_cases.REGISTER``), added by its manager."""
+    return make_register(by=cast["manager"], arrangement=arrangement)
 
 
 def page(client_for, cast, who, name, *args, data=None, **params):
