@@ -1,11 +1,12 @@
 """The benefits realisation pages as each role sees and uses them (statuses for every URL and
 role are in tests/test_url_matrix.py; these are the behaviours behind them).
 
-Built on factories: the root ``world``'s approved Circle to Success case (``cts``) carries three
-benefits for 2024/25, set and reported by the world's manager (``benefit_cases.make_benefit``):
-Valuing Care assessments (targets 250, 300, 300, 300; 290 and 265 done), children and young
-people worked with (30, 35, 35, 35; 35 and 28) and savings (£1,000,000.00 a quarter, lower
-tolerances £800,000.00 but £750,000.00 in Q2; £1,150,000.00 and £840,000.00 saved)."""
+Built on factories: the root ``world``'s approved Circle to Success case (``cts``, made by
+``benefit_cases.make_circle_to_success``) carries three benefits for 2024/25, set and reported
+by the world's manager: Valuing Care assessments (targets 250, 300, 300, 300; 290 and 265
+done), children and young people worked with (30, 35, 35, 35; 35 and 28) and savings
+(£1,000,000.00 a quarter, lower tolerances £800,000.00 but £750,000.00 in Q2; £1,150,000.00
+and £840,000.00 saved)."""
 
 import csv
 import io
@@ -14,22 +15,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
+from transformation.models import Benefit, BenefitQuarter, BusinessCase
 from transformation.tests import benefit_cases
 
 D = Decimal
-# (name, kind, [(quarter, target, lower tolerance, actual or None)]) of 2024/25
-CTS_BENEFITS = [
-    ("Valuing Care assessments", "count",
-     [(1, "250", "200", "290"), (2, "300", "240", "265"), (3, "300", "240", None),
-      (4, "300", "240", None)]),
-    ("Children and young people worked with", "count",
-     [(1, "30", "24", "35"), (2, "35", "25", "28"), (3, "35", "25", None),
-      (4, "35", "25", None)]),
-    ("Savings", "saving",
-     [(1, "1000000.00", "800000.00", "1150000.00"), (2, "1000000.00", "750000.00", "840000.00"),
-      (3, "1000000.00", "800000.00", None), (4, "1000000.00", "800000.00", None)]),
-]  # fmt: skip
 
 
 @pytest.fixture
@@ -62,14 +51,10 @@ def make_benefit(manager):
 
 
 @pytest.fixture
-def cts(arrangement, make_benefit):
-    """The world's approved Circle to Success case with its 2024/25 benefits (``CTS_BENEFITS``)."""
-    case = benefit_cases.make_case(
-        "CTS", title="Circle to Success Delivery", theme=Theme.EFFICIENCY, arrangement=arrangement
-    )
-    for name, kind, quarters in CTS_BENEFITS:
-        make_benefit(case, name=name, kind=kind, quarters=quarters)
-    return case
+def cts(arrangement, manager):
+    """The world's approved Circle to Success case with its 2024/25 benefits
+    (``benefit_cases.CTS_BENEFITS``)."""
+    return benefit_cases.make_circle_to_success(arrangement, by=manager)
 
 
 @pytest.fixture
