@@ -1,5 +1,7 @@
-"""Business cases the benefits tests make for themselves (inside each test's transaction), and
-the demo's Circle to Success case, which the programme's demo loads."""
+"""Business cases the benefits tests make for themselves (inside each test's transaction): any
+case (``make_case``) and its benefits (``make_benefit``), a Circle to Success case of the
+test's own (``make_circle_to_success``), and the demo's Circle to Success case, which the
+programme's demo loads."""
 
 from decimal import Decimal
 
@@ -71,3 +73,27 @@ def circle_to_success() -> BusinessCase:
 
 
 D = Decimal
+
+# (name, kind, [(quarter, target, lower tolerance, actual or None)]) of 2024/25
+CTS_BENEFITS = [
+    ("Valuing Care assessments", "count",
+     [(1, "250", "200", "290"), (2, "300", "240", "265"), (3, "300", "240", None),
+      (4, "300", "240", None)]),
+    ("Children and young people worked with", "count",
+     [(1, "30", "24", "35"), (2, "35", "25", "28"), (3, "35", "25", None),
+      (4, "35", "25", None)]),
+    ("Savings", "saving",
+     [(1, "1000000.00", "800000.00", "1150000.00"), (2, "1000000.00", "750000.00", "840000.00"),
+      (3, "1000000.00", "800000.00", None), (4, "1000000.00", "800000.00", None)]),
+]  # fmt: skip
+
+
+def make_circle_to_success(arrangement, *, by) -> BusinessCase:
+    """An approved Circle to Success case of ``arrangement``'s programme with its 2024/25
+    benefits (``CTS_BENEFITS``), set and reported by ``by`` (a manager of its trust)."""
+    case = make_case(
+        "CTS", title="Circle to Success Delivery", theme=Theme.EFFICIENCY, arrangement=arrangement
+    )
+    for name, kind, quarters in CTS_BENEFITS:
+        make_benefit(case, name=name, kind=kind, quarters=quarters, by=by)
+    return case
