@@ -1,7 +1,7 @@
 """Reserved matters: the register, the decision log and each council's own answer
 (contracts/services/matters.py), in a world of the test's own built by factories (the root ``world``
-fixture: a trust and two councils, someone in every role); the demo's own register is checked
-at the end."""
+fixture: a trust and two councils, someone in every role). The demo's own register is checked
+in test_matters_demo.py."""
 
 from datetime import date, timedelta
 
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from contracts.models import Consent, ReservedDecision, ReservedMatter
 from contracts.services import matters
-from trust_portal.accounts.models import Arrangement
 
 CONSENT, REFUSE = Consent.Answer.CONSENT, Consent.Answer.REFUSE
 DAY = date(2025, 1, 6)
@@ -308,63 +307,3 @@ def test_a_correction_that_changes_nothing_is_refused(decision, people):
             note="minute 3",
             reason="Again",
         )
-
-
-# --- The demo -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def nct(cast):
-    return Arrangement.objects.get(trust__code="NCT")
-
-
-def test_the_demo_register_is_synthetic_and_says_so(nct):
-    import json
-
-    from contracts.demo import MATTERS_FIXTURE
-
-    data = json.loads(MATTERS_FIXTURE.read_text())
-    assert data["synthetic"] is True and "synthetic" in data["source"]["synthetic"].lower()
-    assert list(nct.reserved_matters.values_list("reference", flat=True)) == [
-        "RM1",
-        "RM2",
-        "RM3",
-        "RM4",
-        "RM5",
-        "RM6",
-    ]
-
-
-def test_the_demo_has_a_decided_an_awaiting_and_a_refused_decision(nct):
-    decisions = {
-        d.matter.reference: d
-        for d in ReservedDecision.objects.filter(matter__arrangement=nct).select_related("matter")
-    }
-    assert {ref: outcome_of(d) for ref, d in decisions.items()} == {
-        "RM1": "decided",
-        "RM4": "awaiting",
-        "RM5": "refused",
-    }
-    assert [c.council.code for c in decisions["RM4"].consents.all()] == ["WNC"]
-    # Each answer was recorded by its own council's officer.
-    for consent in Consent.objects.filter(decision__matter__arrangement=nct):
-        assert consent.recorded_by.organisation_id == consent.council_id
-
-
-def test_loading_the_demo_again_adds_nothing(nct, cast):
-    from contracts.demo import load_reserved_matters
-
-    officers = {"WNC": cast["wnc-officer"], "NNC": cast["nnc-officer"]}
-    before = (
-        ReservedMatter.objects.count(),
-        ReservedDecision.objects.count(),
-        Consent.objects.count(),
-        Consent.history.count(),
-    )
-    assert "0 answers recorded" in load_reserved_matters(nct, officers)
-    assert (
-        ReservedMatter.objects.count(),
-        ReservedDecision.objects.count(),
-        Consent.objects.count(),
-        Consent.history.count(),
-    ) == before

@@ -1,5 +1,7 @@
 """contracts/money.py: splits and instalments to the penny for any total and any shares, the
-demo's published figures, the split calculator's arithmetic and a year's figures."""
+demo's published figures, the split calculator's arithmetic and a year's figures (on the root
+``world``'s year, made by ``agreed_contract_year``; the demo year's own figures are checked in
+test_money_demo.py)."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -10,6 +12,8 @@ from hypothesis import strategies as st
 
 from contracts import money
 from contracts.models import ContractYear
+from contracts.services import years as year_services
+from contracts.tests.factories import YEAR_ADJUSTMENTS, YEAR_GRANT, agreed_contract_year
 
 PENNY = Fraction(1, 100)
 CODES = ["NNC", "WNC", "ABC", "DEF", "GHI"]
@@ -254,53 +258,60 @@ def test_a_proposed_split_always_adds_up_to_exactly_100(figures, weight):
     assert all(s == s.quantize(Decimal("0.01")) and s >= 0 for s in shares.values())
 
 
-# --- a contract year's figures (the demo) -------------------------------------------------
+# --- a contract year's figures ----------------------------------------------------------------
 
 
 @pytest.fixture
-def demo_year(cast):
-    return ContractYear.objects.get(arrangement__trust__code="NCT", financial_year=2024)
+def year(world):
+    """The world's agreed 2024/25 (``agreed_contract_year``): a contract sum of £1,500,000.00
+    split 60/40, a £12,000.00 grant passported to the second council, adjustments of
+    £30,000.00 and £20,000.00, Block 3 provision of £100,000.00."""
+    return agreed_contract_year(world)
 
 
-def test_the_demo_years_blocks_and_contract_sum(demo_year):
-    figures = money.year_figures(demo_year)
-    assert figures.block1 == Decimal("177429000.00")
-    assert figures.block2_recurring == Decimal("217000.00")
-    assert figures.block2_non_recurring == Decimal("2363000.00")
-    assert figures.block2 == Decimal("2580000.00")
-    assert figures.contract_sum == Decimal("180009000.00")
-    assert figures.block3_provision == Decimal("3291000.00")
+@pytest.fixture
+def first_and_second(world, year):
+    figures = money.year_figures(year)
+    return figures, *(figures.council(council.code) for council in world.councils)
+
+
+def test_a_years_blocks_and_contract_sum(year):
+    figures = money.year_figures(year)
+    assert figures.block1 == Decimal("1200000.00")
+    assert figures.block2_recurring == Decimal("240000.00")
+    assert figures.block2_non_recurring == Decimal("60000.00")
+    assert figures.block2 == Decimal("300000.00")
+    assert figures.contract_sum == Decimal("1500000.00")
+    assert figures.block3_provision == Decimal("100000.00")
     assert figures.split_complete
 
 
-def test_the_demo_years_shares_of_the_contract_sum_and_block_3(demo_year):
-    figures = money.year_figures(demo_year)
-    wnc, nnc = figures.council("WNC"), figures.council("NNC")
-    assert (wnc.percentage, nnc.percentage) == (Decimal("56.00"), Decimal("44.00"))
-    assert wnc.share_of_contract_sum == Decimal("100805040.00")
-    assert nnc.share_of_contract_sum == Decimal("79203960.00")
-    assert wnc.block3_share == Decimal("1842960.00")
-    assert nnc.block3_share == Decimal("1448040.00")
-    assert wnc.block3_share + nnc.block3_share == figures.block3_provision
+def test_a_years_shares_of_the_contract_sum_and_block_3(first_and_second):
+    figures, first, second = first_and_second
+    assert (first.percentage, second.percentage) == (Decimal("60.00"), Decimal("40.00"))
+    assert first.share_of_contract_sum == Decimal("900000.00")
+    assert second.share_of_contract_sum == Decimal("600000.00")
+    assert first.block3_share == Decimal("60000.00")
+    assert second.block3_share == Decimal("40000.00")
+    assert first.block3_share + second.block3_share == figures.block3_provision
 
 
-def test_the_demo_years_contributions_and_adjustments(demo_year):
-    figures = money.year_figures(demo_year)
-    wnc, nnc = figures.council("WNC"), figures.council("NNC")
-    assert (wnc.passported_grants, nnc.passported_grants) == (Decimal("0.00"), Decimal("0.00"))
-    assert wnc.contribution == Decimal("100805040.00")
-    assert nnc.contribution == Decimal("79203960.00")
-    assert figures.total_contributions == figures.contract_sum
-    assert (wnc.adjustments, nnc.adjustments) == (Decimal("738000.00"), Decimal("584000.00"))
-    assert wnc.net_after_adjustments == Decimal("100067040.00")
-    assert nnc.net_after_adjustments == Decimal("78619960.00")
+def test_a_years_contributions_and_adjustments(first_and_second):
+    figures, first, second = first_and_second
+    assert (first.passported_grants, second.passported_grants) == (Decimal("0.00"), YEAR_GRANT)
+    assert first.contribution == Decimal("900000.00")
+    assert second.contribution == Decimal("612000.00")  # its share and the grant
+    assert figures.total_contributions == figures.contract_sum + YEAR_GRANT
+    assert (first.adjustments, second.adjustments) == YEAR_ADJUSTMENTS
+    assert first.net_after_adjustments == Decimal("870000.00")
+    assert second.net_after_adjustments == Decimal("592000.00")
 
 
-def test_the_rolled_over_draft_carries_only_recurring_lines(cast):
-    draft = ContractYear.objects.get(arrangement__trust__code="NCT", financial_year=2025)
+def test_the_rolled_over_draft_carries_only_recurring_lines(people, year):
+    draft = year_services.contract_year_rollover(by=people["officer"], contract_year=year)
     figures = money.year_figures(draft)
     assert draft.state == ContractYear.State.DRAFT
-    assert figures.contract_sum == Decimal("177646000.00")
+    assert figures.contract_sum == Decimal("1440000.00")
     assert figures.block2_non_recurring == Decimal("0.00")
     assert figures.block3_provision == Decimal("0.00")
     assert figures.total_contributions == figures.contract_sum
