@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from transformation.views import benefits, cases, risks
+from transformation.views import benefits, cases, meetings, risks
 
 app_name = "transformation"
 
@@ -11,8 +11,8 @@ _programme = "arrangements/<str:code>/transformation/"
 
 urlpatterns = []
 
-# --- Programme overview, projects, business cases, board meetings, the Block 3 ledger
-#     (transformation/views/cases.py) ---
+# --- Programme overview, projects, business cases, the Block 3 ledger
+#     (transformation/views/cases.py), board meetings (transformation/views/meetings.py) ---
 _case = _programme + "cases/<str:reference>/"
 _board = _programme + "board/"
 urlpatterns += [
@@ -25,14 +25,14 @@ urlpatterns += [
     path(_case + "submit/", cases.case_submit, name="case-submit"),
     path(_case + "decide/", cases.case_decide, name="case-decide"),
     path(_case + "spend/", cases.case_spend, name="case-spend"),
-    path(_board, cases.meeting_list, name="meeting-list"),
-    path(_board + "new/", cases.meeting_add, name="meeting-add"),
-    path(_board + "<str:held_on>/", cases.meeting_detail, name="meeting-detail"),
-    path(_board + "<str:held_on>/minutes/", cases.meeting_minutes, name="meeting-minutes"),
-    path(_board + "<str:held_on>/correct/", cases.meeting_correct, name="meeting-correct"),
+    path(_board, meetings.meeting_list, name="meeting-list"),
+    path(_board + "new/", meetings.meeting_add, name="meeting-add"),
+    path(_board + "<str:held_on>/", meetings.meeting_detail, name="meeting-detail"),
+    path(_board + "<str:held_on>/minutes/", meetings.meeting_minutes, name="meeting-minutes"),
+    path(_board + "<str:held_on>/correct/", meetings.meeting_correct, name="meeting-correct"),
     path(
         _board + "<str:held_on>/minutes/attach/",
-        cases.meeting_minutes_attach,
+        meetings.meeting_minutes_attach,
         name="meeting-minutes-attach",
     ),
     path(_programme + "block3/", cases.ledger, name="ledger"),

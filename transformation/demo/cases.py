@@ -20,6 +20,7 @@ from django.utils import timezone
 from contracts.models import FundingLine
 from transformation.models import BoardMeeting, BusinessCase, Project
 from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from trust_portal.accounts.models import Arrangement, User
 from trust_portal.history import audited_save
 
@@ -49,7 +50,7 @@ def load_programme(*, arrangement=None) -> str:
 def _meeting(arrangement, row, data) -> BoardMeeting:
     held_on = date.fromisoformat(row["held_on"])
     found = BoardMeeting.objects.filter(arrangement=arrangement, held_on=held_on).first()
-    return found or services.meeting_save(
+    return found or meeting_services.meeting_save(
         by=User.objects.get(username=row["recorded_by"]),
         arrangement=arrangement,
         held_on=held_on,

@@ -1,6 +1,7 @@
 """Forms of the transformation programme's pages: projects, business cases with their cost by
-year, the board's decision, monthly spend and board meetings. Amounts are typed as text
-("250,000.00", "£250,000") and read to the penny by the services, which say what is wrong."""
+year, the board's decision and monthly spend (board meetings: forms/meetings.py). Amounts are
+typed as text ("250,000.00", "£250,000") and read to the penny by the services, which say what
+is wrong."""
 
 from django import forms
 
@@ -137,44 +138,3 @@ class SpendForm(GovukForm):
     )
     amount = _amount("Spent that month (£)", "Pounds and pence, for example 12,500.00.")
     note = forms.CharField(max_length=300, required=False)
-
-
-def _minutes(label="Minutes (optional)", required=False):
-    return forms.FileField(
-        required=required,
-        label=label,
-        help_text="PDF, Word, OpenDocument or text, up to 25 MB. Seen only by the programme's "
-        "readers, never public.",
-    )
-
-
-class _MeetingFields(GovukForm):
-    held_on = forms.DateField(label="Date of the meeting", widget=ISO_DATE)
-    chair = forms.CharField(max_length=200, help_text="Name and post, e.g. 'Chief Executive, WNC'.")
-    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line.")
-    notes = forms.CharField(required=False, widget=TEXT)
-
-
-class MeetingForm(_MeetingFields):
-    minutes = _minutes()
-
-
-class MeetingCorrectForm(_MeetingFields):
-    """Correct a recorded meeting, saying why (the page says if its date must stay)."""
-
-    reason = _reason()
-
-
-class MinutesForm(GovukForm):
-    """Attach a meeting's minutes, or replace them saying why."""
-
-    minutes = _minutes("The minutes", required=True)
-
-    def __init__(self, *args, replacing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if replacing:
-            self.fields["minutes"].label = "The new minutes"
-            self.fields["reason"] = _reason(
-                "Why they are replaced",
-                "Kept in the history with your name, as is the replaced file's name and SHA-256.",
-            )

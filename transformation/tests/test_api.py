@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import CAST
 from transformation.models import BusinessCase
-from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from trust_portal.accounts.models import Arrangement
 
 LIST = "/api/v1/business-cases/"
@@ -35,7 +35,7 @@ def case(reference) -> BusinessCase:
 
 @pytest.fixture
 def meeting_today(cast):
-    return services.meeting_save(
+    return meeting_services.meeting_save(
         by=cast["wnc-officer"],
         arrangement=Arrangement.objects.get(trust__code="NCT"),
         held_on=timezone.localdate(),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from transformation.models import BoardMeeting, BusinessCase
 from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from transformation.tests.factories import BusinessCaseFactory, ProjectFactory
 from trust_portal.accounts.tests.factories import ScrutinyMemberFactory
 
@@ -46,7 +47,7 @@ def cast(world, people):
 
 
 def record(cast, arrangement, held_on, chair):
-    return services.meeting_save(
+    return meeting_services.meeting_save(
         by=cast["officer"],
         arrangement=arrangement,
         held_on=held_on,
@@ -98,7 +99,7 @@ def meeting_on(arrangement):
 @pytest.fixture
 def undecided(cast, arrangement):
     """A meeting in November 2024 at which nothing was decided."""
-    return services.meeting_save(
+    return meeting_services.meeting_save(
         by=cast["officer"],
         arrangement=arrangement,
         held_on=date(2024, 11, 20),
@@ -117,9 +118,12 @@ def correction(meeting, **changes):
 
 def test_a_correction_with_a_reason_is_kept_in_the_history(cast, meeting_on):
     june = meeting_on("2024-06-19")
-    services.meeting_correct(by=cast["other-officer"], meeting=june, reason="Chair misrecorded",
-                             **correction(june, chair="Chief Executive, first council",
-                                          notes="Quorate."))  # fmt: skip
+    meeting_services.meeting_correct(
+        by=cast["other-officer"],
+        meeting=june,
+        reason="Chair misrecorded",
+        **correction(june, chair="Chief Executive, first council", notes="Quorate."),
+    )
     june.refresh_from_db()
     assert (june.chair, june.notes) == ("Chief Executive, first council", "Quorate.")
     latest, before = june.history.order_by("-history_date", "-history_id")[:2]
@@ -132,7 +136,7 @@ def test_a_correction_with_a_reason_is_kept_in_the_history(cast, meeting_on):
 def test_a_correction_without_a_reason_is_refused(reason, cast, meeting_on):
     june = meeting_on("2024-06-19")
     with pytest.raises(ValidationError) as refused:
-        services.meeting_correct(by=cast["officer"], meeting=june, reason=reason,
+        meeting_services.meeting_correct(by=cast["officer"], meeting=june, reason=reason,
                                  **correction(june, chair="Someone else"))  # fmt: skip
     assert "reason" in refused.value.message_dict
     assert meeting_on("2024-06-19").chair == JUNE_CHAIR
@@ -141,7 +145,7 @@ def test_a_correction_without_a_reason_is_refused(reason, cast, meeting_on):
 def test_the_date_of_a_meeting_that_decided_cases_cannot_change_and_says_which(cast, meeting_on):
     september = meeting_on("2024-09-18")
     with pytest.raises(ValidationError) as refused:
-        services.meeting_correct(by=cast["officer"], meeting=september, reason="Typo",
+        meeting_services.meeting_correct(by=cast["officer"], meeting=september, reason="Typo",
                                  **correction(september, held_on=date(2024, 9, 17)))  # fmt: skip
     assert refused.value.message_dict["held_on"] == [
         "The board decided BC09, BC10, BC11 at this meeting: its date stays 18 September 2024."
@@ -228,7 +232,7 @@ def test_minutes_attached_later_are_checked_stored_and_fingerprinted(
 )
 def test_minutes_attached_later_are_checked_as_when_recording(upload, says, cast, meeting_on):
     with pytest.raises(ValidationError) as refused:
-        services.meeting_minutes_attach(
+        meeting_services.meeting_minutes_attach(
             by=cast["officer"], meeting=meeting_on("2024-06-19"), minutes=upload
         )
     assert says in refused.value.message_dict["minutes"][0]
@@ -237,7 +241,7 @@ def test_minutes_attached_later_are_checked_as_when_recording(upload, says, cast
 
 def test_replacing_the_minutes_needs_a_reason(cast, client_for, board, meeting_on):
     june = meeting_on("2024-06-19")
-    services.meeting_minutes_attach(by=cast["officer"], meeting=june, minutes=pdf())
+    meeting_services.meeting_minutes_attach(by=cast["officer"], meeting=june, minutes=pdf())
     client = client_for(cast["other-officer"])
     assert "Replace the minutes" in text(client.get(board + JUNE))
     assert "Why they are replaced" in text(client.get(board + JUNE + "minutes/attach/"))
@@ -252,7 +256,7 @@ def test_replaced_minutes_keep_the_old_files_name_and_sha256_in_the_history(
     cast, client_for, board, meeting_on
 ):
     june = meeting_on("2024-06-19")
-    services.meeting_minutes_attach(by=cast["officer"], meeting=june, minutes=pdf())
+    meeting_services.meeting_minutes_attach(by=cast["officer"], meeting=june, minutes=pdf())
     old_sha = hashlib.sha256(b"%PDF-1.4 minutes").hexdigest()
     old_file = june.minutes.name
     response = client_for(cast["other-officer"]).post(board + JUNE + "minutes/attach/", {
@@ -299,9 +303,9 @@ def test_only_council_officers_may_correct_or_attach(
 def test_the_services_refuse_everyone_but_council_officers(who, cast, meeting_on):
     june = meeting_on("2024-06-19")
     with pytest.raises(PermissionDenied):
-        services.meeting_correct(by=cast[who], meeting=june, reason="R", **correction(june))
+        meeting_services.meeting_correct(by=cast[who], meeting=june, reason="R", **correction(june))
     with pytest.raises(PermissionDenied):
-        services.meeting_minutes_attach(by=cast[who], meeting=june, minutes=pdf())
+        meeting_services.meeting_minutes_attach(by=cast[who], meeting=june, minutes=pdf())
 
 
 @pytest.mark.parametrize(("who", "offered"), [

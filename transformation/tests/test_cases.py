@@ -24,6 +24,7 @@ from contracts.services import years as year_services
 from contracts.tests.factories import agreed_contract_year
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, Project
 from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from transformation.tests.conftest import EVERYONE, MANAGERS
 from transformation.tests.factories import BoardMeetingFactory
 
@@ -64,7 +65,7 @@ def programme(everyone, arrangement, y2024, project):
     """{reference: case} of the world's programme (see the module's docstring), with spend:
     £5,000.00 on BC01 in June 2024, £2,500.50 on BC02 in July, £1,000.00 on BC04 (Block 2)."""
     meetings = [
-        services.meeting_save(
+        meeting_services.meeting_save(
             by=everyone["officer"],
             arrangement=arrangement,
             held_on=held_on,
@@ -103,7 +104,7 @@ def programme(everyone, arrangement, y2024, project):
 @pytest.fixture
 def meeting(everyone, arrangement, programme):
     """A board meeting held today: after any case a test submits."""
-    return services.meeting_save(
+    return meeting_services.meeting_save(
         by=everyone["officer"],
         arrangement=arrangement,
         held_on=timezone.localdate(),
@@ -228,7 +229,7 @@ def test_only_council_officers_record_the_boards_decision(
 @pytest.mark.parametrize("who", EVERYONE)
 def test_only_council_officers_record_board_meetings(who, everyone, arrangement):
     def record():
-        return services.meeting_save(
+        return meeting_services.meeting_save(
             by=everyone[who],
             arrangement=arrangement,
             held_on=date(2024, 11, 20),
@@ -651,7 +652,7 @@ def test_the_ledger_says_what_is_committed_but_unspent(y2024, programme):
 
 def test_a_meeting_is_recorded_with_its_minutes_fingerprinted(everyone, arrangement):
     minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 the minutes")
-    meeting = services.meeting_save(
+    meeting = meeting_services.meeting_save(
         by=everyone["other-officer"],
         arrangement=arrangement,
         held_on=date(2024, 11, 20),
@@ -687,7 +688,7 @@ def test_a_meeting_needs_a_past_date_a_chair_and_attendees(
     if values["held_on"] == "tomorrow":
         values["held_on"] = timezone.localdate().replace(year=timezone.localdate().year + 1)
     with pytest.raises(ValidationError, match=message):
-        services.meeting_save(by=everyone["officer"], arrangement=arrangement, **values)
+        meeting_services.meeting_save(by=everyone["officer"], arrangement=arrangement, **values)
 
 
 def test_the_contract_years_block_3_figures_show_what_approved_cases_have_drawn(y2024):

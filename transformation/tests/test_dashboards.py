@@ -15,6 +15,7 @@ from transformation.dashboards import build_transformation
 from transformation.models import Benefit, BusinessCase, Project, Theme
 from transformation.services import benefits
 from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from transformation.tests.benefit_cases import make_benefit, make_case
 from trust_portal.accounts.models import Arrangement
 from trust_portal.dashboards import figures
@@ -29,7 +30,7 @@ def nct(cast):
 
 @pytest.fixture
 def meeting(cast, nct):
-    return services.meeting_save(by=cast["wnc-officer"], arrangement=nct,
+    return meeting_services.meeting_save(by=cast["wnc-officer"], arrangement=nct,
                                  held_on=timezone.localdate(), chair="Chief Executive, WNC",
                                  attendees="Chief Executive, WNC")  # fmt: skip
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from transformation.models import BoardMeeting, BusinessCase, CaseSpend, Project
 from transformation.services import cases as services
+from transformation.services import meetings as meeting_services
 from trust_portal.accounts.models import Arrangement
 
 PROGRAMME = "/arrangements/NCT/transformation/"
@@ -31,7 +32,7 @@ def case(reference) -> BusinessCase:
 
 @pytest.fixture
 def meeting_today(cast):
-    return services.meeting_save(
+    return meeting_services.meeting_save(
         by=cast["wnc-officer"],
         arrangement=Arrangement.objects.get(trust__code="NCT"),
         held_on=timezone.localdate(),
