@@ -291,3 +291,16 @@ def agreed_contract_year(world, financial_year=2024, paid=(12, 6)):
             )
     year.refresh_from_db()
     return year
+
+
+def agreed_year_split(world, percentages=("56.00", "44.00"), financial_year=2024):
+    """The world's contract year, agreed, its cost split between the first and second council
+    by ``percentages`` (made by factories, not through the services)."""
+    year = ContractYearFactory(
+        arrangement=world.arrangement,
+        financial_year=financial_year,
+        state=ContractYear.State.AGREED,
+    )
+    for council, percentage in zip(world.councils, percentages, strict=True):
+        CostShareFactory(contract_year=year, council=council, percentage=Decimal(percentage))
+    return year

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts.models import BudgetLine, BudgetReturn, ContractYear, CostShare
 from contracts.services import budget
-from contracts.tests.factories import ContractYearFactory, CostShareFactory
+from contracts.tests.factories import agreed_year_split
 from trust_portal.approvals.models import Event, State
 from trust_portal.approvals.services import ConcurrentChange
 
@@ -67,11 +67,7 @@ def approve_both(people, budget_return):
 def split(world):
     """The arrangement's 2024/25 contract year, agreed, split 56% to the first council and 44%
     to the second."""
-    year = ContractYearFactory(
-        arrangement=world.arrangement, financial_year=2024, state=ContractYear.State.AGREED
-    )
-    for council, percentage in zip(world.councils, ["56.00", "44.00"], strict=True):
-        CostShareFactory(contract_year=year, council=council, percentage=D(percentage))
+    agreed_year_split(world)
     return {"first": world.councils[0].code, "second": world.councils[1].code}
 
 

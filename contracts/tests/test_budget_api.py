@@ -8,14 +8,13 @@ with placements £250.00 over and staffing £100.00 under. The world's 2024/25 c
 agreed and split 56% to the first council and 44% to the second."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
-from contracts.models import BudgetReturn, ContractYear
+from contracts.models import BudgetReturn
 from contracts.services import budget
-from contracts.tests.factories import ContractYearFactory, CostShareFactory
+from contracts.tests.factories import agreed_year_split
 from trust_portal.approvals.models import State
 
 BASE = "/api/v1/budget-monitoring/"
@@ -56,11 +55,7 @@ def all_lines(**overrides):
 def split(world):
     """The world's 2024/25 contract year, agreed, split 56/44 between the first and second
     council."""
-    year = ContractYearFactory(
-        arrangement=world.arrangement, financial_year=2024, state=ContractYear.State.AGREED
-    )
-    for council, percentage in zip(world.councils, ["56.00", "44.00"], strict=True):
-        CostShareFactory(contract_year=year, council=council, percentage=Decimal(percentage))
+    return agreed_year_split(world)
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts.models import BudgetReturn, ContractYear
+from contracts.models import BudgetReturn
 from contracts.services import budget
-from contracts.tests.factories import ContractYearFactory, CostShareFactory
+from contracts.tests.factories import agreed_year_split
 from trust_portal.approvals.models import State
 
 D = Decimal
@@ -48,11 +48,7 @@ MONTHLY = {
 def split(world):
     """The world's 2024/25 contract year, agreed, split 56/44 between the first and second
     council."""
-    year = ContractYearFactory(
-        arrangement=world.arrangement, financial_year=2024, state=ContractYear.State.AGREED
-    )
-    for council, percentage in zip(world.councils, ["56.00", "44.00"], strict=True):
-        CostShareFactory(contract_year=year, council=council, percentage=D(percentage))
+    return agreed_year_split(world)
 
 
 @pytest.fixture
