@@ -26,6 +26,7 @@ from trust_portal.dashboards import figures as fig
 from trust_portal.dashboards.registry import builder, pack_section
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import quarter_label
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State
@@ -321,7 +322,7 @@ def _savings_summary(savings: dict, periods: list) -> str:
         return "No quarter's savings have been reported yet."
     last = savings[reported[-1]]
     return (
-        f"In {benefits.quarter_label(*reported[-1])} the approved cases saved "
+        f"In {quarter_label(*reported[-1])} the approved cases saved "
         f"{money_text(last.actual)} against a target of {money_text(last.target)}: "
         f"{last.rag_words.lower()}."
     )

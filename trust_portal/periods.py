@@ -1,7 +1,9 @@
-"""Months and financial years (1 April to 31 March, named "2024/25"), for every app.
+"""Months, financial years (1 April to 31 March, named "2024/25") and their quarters, for every
+app.
 
 A month is the first day of the month in a ``date``; a financial year is the calendar year it
-starts in (2024 is 2024/25)."""
+starts in (2024 is 2024/25); its quarters are numbered 1 (April to June) to 4 (January to
+March)."""
 
 from datetime import date
 
@@ -35,3 +37,29 @@ def financial_year_start(start_year: int) -> date:
 
 def months_of_financial_year(start_year: int) -> list[date]:
     return [date(start_year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]
+
+
+QUARTER_MONTHS = {
+    1: "April to June",
+    2: "July to September",
+    3: "October to December",
+    4: "January to March",
+}
+
+
+def quarter_start(financial_year: int, quarter: int) -> date:
+    """Q1 starts on 1 April of the financial year, Q4 on 1 January of the next calendar year."""
+    month = 3 * quarter + 1
+    return date(financial_year + (month > 12), (month - 1) % 12 + 1, 1)
+
+
+def quarter_end(financial_year: int, quarter: int) -> date:
+    if quarter == 4:
+        return date(financial_year + 1, 3, 31)
+    following = quarter_start(financial_year, quarter + 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def quarter_label(financial_year: int, quarter: int) -> str:
+    """ "Q1 2024/25 (April to June)"."""
+    return f"Q{quarter} {financial_year_label(financial_year)} ({QUARTER_MONTHS[quarter]})"

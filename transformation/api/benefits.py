@@ -23,7 +23,7 @@ from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind
 from trust_portal.api.viewsets import WritingViewSet, valid
-from trust_portal.periods import financial_year_of
+from trust_portal.periods import financial_year_of, quarter_label
 
 FIGURE = {"type": "string", "nullable": True, "example": "1150000.00"}
 
@@ -58,7 +58,7 @@ class QuarterSerializer(serializers.ModelSerializer):
         ]
 
     def get_label(self, row) -> str:
-        return benefits.quarter_label(row.financial_year, row.quarter)
+        return quarter_label(row.financial_year, row.quarter)
 
     @extend_schema_field(FIGURE)
     def get_target(self, row):

@@ -5,8 +5,8 @@ and says what is wrong with them."""
 from django import forms
 
 from transformation.models import Benefit, BusinessCase
-from transformation.services.benefits import QUARTER_MONTHS, quarter_label
 from trust_portal.govuk_forms import GovukForm
+from trust_portal.periods import QUARTER_MONTHS, quarter_label
 
 NARROW = "govuk-input govuk-input--width-10"
 

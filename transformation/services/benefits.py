@@ -37,7 +37,7 @@ from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited_save
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
-from trust_portal.periods import financial_year_of
+from trust_portal.periods import financial_year_of, quarter_label, quarter_start
 
 ZERO = Decimal("0.00")
 State = BusinessCase.State
@@ -54,31 +54,6 @@ RAG_WORDS = {
 
 
 # --- Quarters --------------------------------------------------------------------------------
-
-QUARTER_MONTHS = {
-    1: "April to June",
-    2: "July to September",
-    3: "October to December",
-    4: "January to March",
-}
-
-
-def quarter_start(financial_year: int, quarter: int) -> date:
-    """Q1 starts on 1 April of the financial year, Q4 on 1 January of the next calendar year."""
-    month = 3 * quarter + 1
-    return date(financial_year + (month > 12), (month - 1) % 12 + 1, 1)
-
-
-def quarter_end(financial_year: int, quarter: int) -> date:
-    if quarter == 4:
-        return date(financial_year + 1, 3, 31)
-    following = quarter_start(financial_year, quarter + 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
-def quarter_label(financial_year: int, quarter: int) -> str:
-    """ "Q1 2024/25 (April to June)"."""
-    return f"Q{quarter} {fy_label(financial_year)} ({QUARTER_MONTHS[quarter]})"
 
 
 def quarter_has_begun(financial_year: int, quarter: int, today: date | None = None) -> bool:

@@ -95,24 +95,6 @@ def test_rag_is_in_words_as_well_as_colour():
 # --- Quarters --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("q", "start", "end"),
-    [
-        (1, date(2024, 4, 1), date(2024, 6, 30)),
-        (2, date(2024, 7, 1), date(2024, 9, 30)),
-        (3, date(2024, 10, 1), date(2024, 12, 31)),
-        (4, date(2025, 1, 1), date(2025, 3, 31)),
-    ],
-)
-def test_quarters_run_april_to_march(q, start, end):
-    assert benefits.quarter_start(2024, q) == start
-    assert benefits.quarter_end(2024, q) == end
-
-
-def test_a_quarter_is_named_with_its_months():
-    assert benefits.quarter_label(2024, 4) == "Q4 2024/25 (January to March)"
-
-
 def test_a_quarter_begins_on_its_first_day():
     assert benefits.quarter_has_begun(2024, 3, date(2024, 10, 1))
     assert not benefits.quarter_has_begun(2024, 3, date(2024, 9, 30))

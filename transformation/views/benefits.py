@@ -22,7 +22,7 @@ from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
 from trust_portal.periods import financial_year_label as fy_label
-from trust_portal.periods import financial_year_of
+from trust_portal.periods import financial_year_of, quarter_label
 
 EXPORTS = ("csv", "xlsx")
 QUARTER_HEADER = [
@@ -250,7 +250,7 @@ def _history(benefit: Benefit) -> list:
     """Every recorded change to the benefit and its quarters, newest first."""
     entries = [("Benefit", h) for h in benefit.history.select_related("history_user")[:100]]
     entries += [
-        (benefits.quarter_label(h.financial_year, h.quarter), h)
+        (quarter_label(h.financial_year, h.quarter), h)
         for h in BenefitQuarter.history.filter(benefit_id=benefit.pk).select_related(
             "history_user"
         )[:300]
@@ -359,7 +359,7 @@ def benefit_report(request, code, reference, pk):
         return redirect(_detail_url(benefit))
     quarters = _reportable(benefit.quarters.order_by("-financial_year", "-quarter"))
     for row in quarters:
-        row.label = benefits.quarter_label(row.financial_year, row.quarter)
+        row.label = quarter_label(row.financial_year, row.quarter)
     chosen = request.GET.get("quarter")
     initial = {"quarter": chosen} if chosen else {}
     if chosen:
@@ -387,7 +387,7 @@ def benefit_report(request, code, reference, pk):
             words = benefits.RAG_WORDS[row.rag].split(":")[0]
             messages.success(
                 request,
-                f"{benefits.quarter_label(year, quarter)} reported: "
+                f"{quarter_label(year, quarter)} reported: "
                 f"{benefits.figure_text(row.actual, benefit.kind)} ({words}).",
             )
             return redirect(_detail_url(benefit))

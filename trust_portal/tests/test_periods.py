@@ -1,4 +1,4 @@
-"""Months and financial years, as every app counts and names them."""
+"""Months, financial years and their quarters, as every app counts and names them."""
 
 from datetime import date
 
@@ -12,6 +12,9 @@ from trust_portal.periods import (
     months_of_financial_year,
     next_month,
     previous_month,
+    quarter_end,
+    quarter_label,
+    quarter_start,
 )
 
 
@@ -39,3 +42,21 @@ def test_months_step_across_the_turn_of_the_year():
     assert next_month(date(2024, 12, 1)) == date(2025, 1, 1)
     assert previous_month(date(2025, 1, 1)) == date(2024, 12, 1)
     assert first_of_month(date(2024, 7, 19)) == date(2024, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("q", "start", "end"),
+    [
+        (1, date(2024, 4, 1), date(2024, 6, 30)),
+        (2, date(2024, 7, 1), date(2024, 9, 30)),
+        (3, date(2024, 10, 1), date(2024, 12, 31)),
+        (4, date(2025, 1, 1), date(2025, 3, 31)),
+    ],
+)
+def test_quarters_run_april_to_march(q, start, end):
+    assert quarter_start(2024, q) == start
+    assert quarter_end(2024, q) == end
+
+
+def test_a_quarter_is_named_with_its_months():
+    assert quarter_label(2024, 4) == "Q4 2024/25 (January to March)"
