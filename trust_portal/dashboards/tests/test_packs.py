@@ -162,7 +162,7 @@ def test_a_chart_prints_as_its_table_without_the_figure(arrangement):
     figure = go.Figure(go.Bar(x=["North"], y=[3]))
     chart = chart_block("c", "Visits", figure, counts_table(rows), summary="North visited 3.")
     store(arrangement, "workforce", {"title": "Workforce", "blocks": [],
-                             "pack": {"default": [chart]}})  # fmt: skip
+                                     "pack": {"default": [chart]}})  # fmt: skip
     assembled = packs.pack_assemble(arrangement=arrangement, month=date(2024, 7, 1))
     printed = packs.pack_suppress(assembled, threshold=5)["sections"][3]["blocks"][0]
     assert printed["kind"] == "table" and printed["chart"] is True
