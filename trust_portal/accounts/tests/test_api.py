@@ -1,9 +1,25 @@
+"""The organisations and arrangements API, on the root ``world``: its arrangement (a trust and
+two councils), the outsider's arrangement elsewhere, and someone in every role."""
+
 import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from trust_portal.accounts.tests.factories import OrganisationFactory
+from trust_portal.accounts.models import Arrangement, Organisation
+from trust_portal.accounts.tests.factories import OrganisationFactory, ScrutinyMemberFactory
+
+
+@pytest.fixture
+def cast(world, people):
+    """{name: user}: the world's people and a scrutiny member of its second council."""
+    return {**people, "other-scrutiny": ScrutinyMemberFactory(organisation=world.councils[1])}
+
+
+@pytest.fixture
+def elsewhere(world):
+    """The outsider's arrangement (the other manager's trust and its one council)."""
+    return Arrangement.objects.get(councils=world.outsider.organisation)
 
 
 @pytest.fixture
@@ -21,24 +37,35 @@ def codes(response):
     return [row["code"] for row in response.json()["results"]]
 
 
-def test_organisations_are_filtered_to_the_callers_arrangements(api_for):
-    assert codes(api_for("wnc-officer").get("/api/v1/organisations/")) == ["NCT", "NNC", "WNC"]
-    assert codes(api_for("oct-manager").get("/api/v1/organisations/")) == ["OCC", "OCT"]
+def parties(arrangement):
+    """The codes of the arrangement's trust and councils, in the API's order (by code)."""
+    return sorted(o.code for o in arrangement.organisations())
 
 
-def test_organisations_say_which_arrangement_they_belong_to(api_for):
-    rows = api_for("dfe-observer").get("/api/v1/organisations/").json()["results"]
+def test_organisations_are_filtered_to_the_callers_arrangements(api_for, arrangement, elsewhere):
+    assert codes(api_for("officer").get("/api/v1/organisations/")) == parties(arrangement)
+    assert codes(api_for("other-manager").get("/api/v1/organisations/")) == parties(elsewhere)
+
+
+def test_organisations_say_which_arrangement_they_belong_to(api_for, world, arrangement):
+    rows = api_for("observer").get("/api/v1/organisations/").json()["results"]
     assert {r["code"]: r["arrangement"] for r in rows} == {
-        "DFE": None,
-        "NCT": "NCT",
-        "NNC": "NCT",
-        "WNC": "NCT",
+        world.observer.organisation.code: None,
+        world.trust.code: arrangement.code,
+        world.councils[0].code: arrangement.code,
+        world.councils[1].code: arrangement.code,
     }
 
 
-def test_organisations_filter_by_kind(api_for):
+def test_organisations_filter_by_kind(api_for, world, elsewhere):
+    # The observer sees the world's trust and councils and their own department.
+    response = api_for("observer").get("/api/v1/organisations/", {"kind": "trust"})
+    assert codes(response) == [world.trust.code]
+    # The administrator sees every organisation: every trust in the database, by code.
     response = api_for("admin").get("/api/v1/organisations/", {"kind": "trust"})
-    assert codes(response) == ["NCT", "OCT"]
+    every = sorted(Organisation.objects.filter(kind="trust").values_list("code", flat=True))
+    assert {world.trust.code, elsewhere.trust.code} <= set(every)
+    assert codes(response) == every
 
 
 def test_an_unknown_filter_value_is_a_clear_400(api_for):
@@ -47,17 +74,18 @@ def test_an_unknown_filter_value_is_a_clear_400(api_for):
     assert "kind" in response.json()
 
 
-def test_another_arrangements_organisation_is_not_found(api_for):
-    assert api_for("occ-officer").get("/api/v1/organisations/WNC/").status_code == 404
+def test_another_arrangements_organisation_is_not_found(api_for, world):
+    path = f"/api/v1/organisations/{world.councils[0].code}/"
+    assert api_for("outsider").get(path).status_code == 404
 
 
-def test_arrangements_list_councils_by_code(api_for):
-    rows = api_for("nnc-scrutiny").get("/api/v1/arrangements/").json()["results"]
+def test_arrangements_list_councils_by_code(api_for, world, arrangement):
+    rows = api_for("other-scrutiny").get("/api/v1/arrangements/").json()["results"]
     assert rows == [
         {
-            "code": "NCT",
-            "trust": "NCT",
-            "councils": ["NNC", "WNC"],
+            "code": arrangement.code,
+            "trust": world.trust.code,
+            "councils": sorted(c.code for c in world.councils),
             "description": rows[0]["description"],
         }
     ]
@@ -73,15 +101,17 @@ def test_list_query_count_does_not_grow_with_rows(api_for, django_assert_max_num
         OrganisationFactory()
     with django_assert_max_num_queries(4):
         response = api_for("admin").get("/api/v1/organisations/")
-    assert response.json()["count"] >= 21
+    # The administrator sees every organisation, the 15 just made among them.
+    assert response.json()["count"] == Organisation.objects.count()
 
 
-def test_a_token_made_by_the_command_authenticates(cast):
-    call_command("drf_create_token", "nnc-officer", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    token = Token.objects.get(user=cast["nnc-officer"])
+def test_a_token_made_by_the_command_authenticates(cast, arrangement):
+    username = cast["other-officer"].username
+    call_command("drf_create_token", username, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    token = Token.objects.get(user=cast["other-officer"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert codes(client.get("/api/v1/organisations/")) == ["NCT", "NNC", "WNC"]
+    assert codes(client.get("/api/v1/organisations/")) == parties(arrangement)
 
 
 def test_a_deactivated_users_token_stops_working(cast):

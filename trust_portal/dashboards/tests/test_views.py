@@ -1,4 +1,7 @@
-"""The dashboard pages, on a test dashboard whose figures the tests choose."""
+"""The dashboard pages, on a test dashboard whose figures the tests choose.
+
+Built on factories: the root ``world``'s arrangement and its ``people``; the demo's real
+dashboards with and without history: test_views_demo.py."""
 
 import csv
 import dataclasses
@@ -13,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from trust_portal.accounts.models import Arrangement
+from trust_portal.accounts.tests.factories import CommissionedArrangementFactory
 from trust_portal.dashboards import figures, registry
 from trust_portal.dashboards.models import RecomputeRun
 from trust_portal.dashboards.services import snapshot_recompute
@@ -53,7 +56,7 @@ def build_test(arrangement, history=3):
 
 
 @pytest.fixture
-def dashboard(cast):
+def dashboard(db):
     entry = registry.Builder(name="test-dash", build=build_test, source="test figures",
                              title="Test dashboard", listed=True, order=99)  # fmt: skip
     with mock.patch.dict(registry._BUILDERS, {"test-dash": entry}):
@@ -61,27 +64,29 @@ def dashboard(cast):
 
 
 @pytest.fixture
-def nct(cast):
-    return Arrangement.objects.get(trust__code="NCT")
+def url(arrangement):
+    """url(name, *args) of the world's arrangement's dashboards (``code``: another's)."""
 
+    def address(name, *args, code=None):
+        return reverse(f"dashboards:{name}", args=[code or arrangement.code, *args])
 
-def url(name, *args, code="NCT"):
-    return reverse(f"dashboards:{name}", args=[code, *args])
+    return address
 
 
 def test_the_page_says_the_figures_are_being_prepared_before_the_first_run(
-    dashboard, cast, client_for
+    dashboard, people, client_for, url
 ):
-    response = client_for(cast["dfe-observer"]).get(url("detail", "test-dash"))
+    response = client_for(people["observer"]).get(url("detail", "test-dash"))
     assert response.status_code == 200
     assert "These figures are being prepared" in response.content.decode()
 
 
-def test_the_page_shows_each_block_with_its_table_and_downloads(dashboard, nct, cast,
-                                                                client_for):  # fmt: skip
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    page = client_for(cast["wnc-scrutiny"]).get(url("detail", "test-dash")).content.decode()
-    assert "Test dashboard of NCT" in page
+def test_the_page_shows_each_block_with_its_table_and_downloads(
+    dashboard, arrangement, people, client_for, url
+):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    page = client_for(people["scrutiny"]).get(url("detail", "test-dash")).content.decode()
+    assert f"Test dashboard of {arrangement.code}" in page
     assert "Figures as of" in page and "computed from test figures" in page
     assert 'data-figure="figure-spend"' in page and 'id="figure-spend"' in page
     assert "The figures in this chart as a table" in page
@@ -92,9 +97,9 @@ def test_the_page_shows_each_block_with_its_table_and_downloads(dashboard, nct, 
     assert "plotly/plotly-strict.min.js" in page
 
 
-def test_a_block_downloads_as_csv_with_raw_figures(dashboard, nct, cast, client_for):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    client = client_for(cast["nct-manager"])
+def test_a_block_downloads_as_csv_with_raw_figures(dashboard, arrangement, people, client_for, url):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    client = client_for(people["manager"])
     response = client.get(url("data", "test-dash", "table") + "?format=csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -103,17 +108,17 @@ def test_a_block_downloads_as_csv_with_raw_figures(dashboard, nct, cast, client_
                         ["2010-03", "1236.5", "2", "green"]]  # fmt: skip
 
 
-def test_a_block_downloads_as_excel(dashboard, nct, cast, client_for):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    client = client_for(cast["nct-manager"])
+def test_a_block_downloads_as_excel(dashboard, arrangement, people, client_for, url):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    client = client_for(people["manager"])
     response = client.get(url("data", "test-dash", "spend") + "?format=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_a_page_can_be_cut_to_a_range_of_months(dashboard, nct, cast, client_for):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    client = client_for(cast["wnc-officer"])
+def test_a_page_can_be_cut_to_a_range_of_months(dashboard, arrangement, people, client_for, url):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    client = client_for(people["officer"])
     page = client.get(url("page", "test-dash", "detail") + "?from=2010-02&to=2010-02")
     text = page.content.decode()
     assert "£1,235.50" in text and "£1,234.50" not in text and "£1,236.50" not in text
@@ -132,10 +137,11 @@ def test_a_page_can_be_cut_to_a_range_of_months(dashboard, nct, cast, client_for
         ("?from=2010-03&to=2010-01", "The start of the range must not be after its end"),
     ],
 )
-def test_a_wrong_range_is_explained_and_every_month_shown(dashboard, nct, cast, client_for,
-                                                          query, message):  # fmt: skip
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    response = client_for(cast["wnc-officer"]).get(url("page", "test-dash", "detail") + query)
+def test_a_wrong_range_is_explained_and_every_month_shown(
+    dashboard, arrangement, people, client_for, url, query, message
+):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    response = client_for(people["officer"]).get(url("page", "test-dash", "detail") + query)
     text = response.content.decode()
     assert message in text
     assert "£1,234.50" in text and "£1,236.50" in text
@@ -151,34 +157,41 @@ def test_a_wrong_range_is_explained_and_every_month_shown(dashboard, nct, cast, 
         ("data", "test-dash", "about"),  # a note has no table
     ],
 )
-def test_unknown_dashboards_pages_and_blocks_are_not_found(dashboard, nct, cast, client_for,
-                                                           path):  # fmt: skip
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    assert client_for(cast["wnc-officer"]).get(url(*path)).status_code == 404
+def test_unknown_dashboards_pages_and_blocks_are_not_found(
+    dashboard, arrangement, people, client_for, url, path
+):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    assert client_for(people["officer"]).get(url(*path)).status_code == 404
 
 
-def test_another_arrangements_dashboards_do_not_exist(dashboard, cast, client_for):
-    snapshot_recompute(arrangement=Arrangement.objects.get(trust__code="OCT"), names=["test-dash"])
-    client = client_for(cast["wnc-officer"])
-    assert client.get(url("detail", "test-dash", code="OCT")).status_code == 404
-    assert client.get(url("data", "test-dash", "table", code="OCT")).status_code == 404
+def test_another_arrangements_dashboards_do_not_exist(dashboard, people, client_for, url):
+    other = CommissionedArrangementFactory()
+    snapshot_recompute(arrangement=other, names=["test-dash"])
+    client = client_for(people["officer"])
+    assert client.get(url("detail", "test-dash", code=other.code)).status_code == 404
+    assert client.get(url("data", "test-dash", "table", code=other.code)).status_code == 404
 
 
-def test_the_page_says_when_new_figures_are_coming(dashboard, nct, cast, client_for):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    RecomputeRun.objects.create(arrangement=nct, queued_at=timezone.now())
-    text = client_for(cast["wnc-officer"]).get(url("detail", "test-dash")).content.decode()
+def test_the_page_says_when_new_figures_are_coming(dashboard, arrangement, people, client_for, url):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    RecomputeRun.objects.create(arrangement=arrangement, queued_at=timezone.now())
+    text = client_for(people["officer"]).get(url("detail", "test-dash")).content.decode()
     assert "Being updated" in text
 
 
 def test_the_page_says_when_an_update_failed_and_keeps_the_last_good_figures(
-    dashboard, nct, cast, client_for
+    dashboard, arrangement, people, client_for, url
 ):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
     now = timezone.now()
-    RecomputeRun.objects.create(arrangement=nct, state="failed", queued_at=now, finished_at=now,
-                                error="test-dash: RuntimeError")  # fmt: skip
-    text = client_for(cast["wnc-officer"]).get(url("detail", "test-dash")).content.decode()
+    RecomputeRun.objects.create(
+        arrangement=arrangement,
+        state="failed",
+        queued_at=now,
+        finished_at=now,
+        error="test-dash: RuntimeError",
+    )
+    text = client_for(people["officer"]).get(url("detail", "test-dash")).content.decode()
     assert "Update failed at" in text
     assert "These are the last good figures" in text
     assert "£1,234.50" in text
@@ -190,16 +203,17 @@ def queries_for(client, path) -> int:
     return len(queries)
 
 
-def test_the_page_costs_the_same_queries_for_3_or_300_months(dashboard, nct, cast,
-                                                             client_for):  # fmt: skip
-    client = client_for(cast["wnc-officer"])
+def test_the_page_costs_the_same_queries_for_3_or_300_months(
+    dashboard, arrangement, people, client_for, url
+):
+    client = client_for(people["officer"])
     counts = []
     for history in (3, 300):
         longer = dataclasses.replace(dashboard, build=lambda a, h=history: build_test(a, h))
         with mock.patch.dict(registry._BUILDERS, {"test-dash": longer}):
-            snapshot_recompute(arrangement=nct, names=["test-dash"])
+            snapshot_recompute(arrangement=arrangement, names=["test-dash"])
         for _ in range(3):
-            RecomputeRun.objects.create(arrangement=nct, state="succeeded",
+            RecomputeRun.objects.create(arrangement=arrangement, state="succeeded",
                                         queued_at=timezone.now())  # fmt: skip
         counts.append(
             (queries_for(client, url("detail", "test-dash")),
@@ -208,41 +222,31 @@ def test_the_page_costs_the_same_queries_for_3_or_300_months(dashboard, nct, cas
     assert counts[0] == counts[1]
 
 
-def test_every_real_dashboard_costs_the_same_queries_with_history_or_without(cast, client_for):
-    """NCT's demo has years of history; OCT's has next to none."""
-    client = client_for(cast["admin"])
-    for entry in registry.listed():
-        costs = []
-        for code in ("NCT", "OCT"):
-            snapshot_recompute(arrangement=Arrangement.objects.get(trust__code=code),
-                               names=[entry.name])  # fmt: skip
-            costs.append(queries_for(client, url("detail", entry.name, code=code)))
-        assert costs[0] == costs[1], entry.name
-
-
-def test_the_index_lists_each_dashboard_with_its_age(dashboard, nct, cast, client_for):
-    snapshot_recompute(arrangement=nct, names=["test-dash"])
-    text = client_for(cast["dfe-observer"]).get(url("index")).content.decode()
+def test_the_index_lists_each_dashboard_with_its_age(
+    dashboard, arrangement, people, client_for, url
+):
+    snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    text = client_for(people["observer"]).get(url("index")).content.decode()
     assert "Test dashboard" in text and "test figures" in text
     assert "Recompute runs" not in text  # administrators only
 
 
-def test_administrators_see_the_runs_and_can_recompute_now(nct, cast, client_for):
-    client = client_for(cast["admin"])
+def test_administrators_see_the_runs_and_can_recompute_now(arrangement, people, client_for, url):
+    client = client_for(people["admin"])
     with mock.patch("trust_portal.dashboards.tasks.recompute_task.apply_async") as sent:
         response = client.post(url("recompute"))
     assert response.status_code == 302
-    run = RecomputeRun.objects.get(arrangement=nct)
-    assert (run.trigger, run.requested_by) == ("administrator", cast["admin"])
+    run = RecomputeRun.objects.get(arrangement=arrangement)
+    assert (run.trigger, run.requested_by) == ("administrator", people["admin"])
     sent.assert_called_once()
     assert "countdown" not in sent.call_args.kwargs or sent.call_args.kwargs["countdown"] == 0
     page = client.get(url("runs")).content.decode()
     assert "Waiting to start" in page and "An administrator" in page
 
 
-@pytest.mark.parametrize("who", ["wnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"])
-def test_nobody_else_may_recompute_or_see_the_runs(nct, cast, client_for, who):
-    client = client_for(cast[who])
+@pytest.mark.parametrize("who", ["officer", "manager", "observer", "scrutiny"])
+def test_nobody_else_may_recompute_or_see_the_runs(arrangement, people, client_for, url, who):
+    client = client_for(people[who])
     assert client.post(url("recompute")).status_code == 403
     assert client.get(url("runs")).status_code == 403
     assert not RecomputeRun.objects.exists()
