@@ -1,8 +1,12 @@
-"""The finance dashboard on the demo's known figures (fixtures/contracts.json and
-fixtures/budget_monitoring.json): 2024/25 agreed at £180,009,000.00 split 56/44, WNC's twelve
-instalments and NNC's first eleven paid, budget monitoring approved April to September 2024 and
-October submitted; 2025/26 a draft rolled over from it. And every change the dashboard shows
-queues a recompute."""
+"""The finance dashboard on figures of the test's own, built through the services in a world of
+its own (the root ``world``: a trust and two councils), not the demo's. The world's 2024/25
+(``agreed_contract_year``): a contract sum of £1,500,000.00 (Block 1 £1,200,000.00, Block 2
+£240,000.00 recurring and £60,000.00 not, a Block 3 provision of £100,000.00 outside it), split
+60/40 between the first and the second council, a £12,000.00 grant passported to the second, a
+£30,000.00 and a £20,000.00 adjustment, so instalments of £75,000.00 and £51,000.00 a month: the
+first council's twelve and the second's first eleven paid. 2025/26 is a draft rolled over from
+it. Budget monitoring: September 2024 approved, October 2024 submitted. And every change the
+dashboard shows queues a recompute."""
 
 import json
 from datetime import date
@@ -16,26 +20,89 @@ from contracts.models import BudgetReturn, ContractYear, FundingLine, Variation
 from contracts.services import budget, payments
 from contracts.services import variations as variation_services
 from contracts.services import years as year_services
-from trust_portal.accounts.models import Arrangement, Organisation
+from contracts.tests.factories import agreed_contract_year
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builders
 
-WNC_MONTHLY, NNC_MONTHLY = D("8400420.00"), D("6600330.00")
+FIRST_MONTHLY, SECOND_MONTHLY = D("75000.00"), D("51000.00")  # 900,000.00 and 612,000.00 / 12
+
+
+def lines(placements_forecast="630000.00"):
+    """A month's budget monitoring: every variance known, the total £0.01 off a round figure so
+    its split between the councils is to the penny."""
+    typed = [
+        # (category, budget, actual to date, forecast outturn)
+        ("placements", "600000.00", "300000.00", placements_forecast),  # +30,000.00, 5.0%
+        ("staffing", "500000.00", "240000.00", "490000.00"),  # -10,000.00, -2.0%
+        ("childrens_homes", "200000.00", "100000.00", "203000.00"),  # +3,000.00, 1.5%
+        ("adoption", "100000.00", "40000.00", "94000.00"),  # -6,000.00, -6.0%
+        ("other", "100000.00", "50000.00", "100000.01"),  # +0.01, 0.0%
+    ]
+    return {
+        category: {
+            "budget": amount,
+            "actual_to_date": actual,
+            "forecast_outturn": forecast,
+            "commentary": "Explained at the finance meeting.",
+        }
+        for category, amount, actual, forecast in typed
+    }
+
+
+def budget_month(people, arrangement, month, *, approve):
+    """A month of budget monitoring saved and submitted by the trust, approved by both councils'
+    officers if ``approve``."""
+    made = budget.budget_return_start(by=people["manager"], arrangement=arrangement, month=month)
+    made.refresh_from_db()
+    budget.budget_return_save(
+        by=people["manager"], budget_return=made, expected_version=made.lock_version, lines=lines()
+    )
+    budget.budget_return_submit(by=people["manager"], budget_return=made)
+    if approve:
+        for who in ("officer", "other-officer"):
+            budget.budget_return_approve(by=people[who], budget_return=made)
+    made.refresh_from_db()
+    return made
 
 
 @pytest.fixture
-def nct(cast):
-    return Arrangement.objects.get(trust__code="NCT")
+def cast(people):
+    """The people these tests act as: the first council's officer, the second's, the admin."""
+    return {"first-officer": people["officer"], "second-officer": people["other-officer"],
+            "admin": people["admin"]}  # fmt: skip
 
 
 @pytest.fixture
-def year(nct):
-    return ContractYear.objects.get(arrangement=nct, financial_year=2024)
+def codes(world):
+    """The first council's code (60%, all twelve paid) and the second's (40%, eleven paid)."""
+    return world.councils[0].code, world.councils[1].code
+
+
+def listed(*council_rows, at=1):
+    """Each council's row in the order the dashboard lists them: by council code (column
+    ``at``)."""
+    return sorted(council_rows, key=lambda row: row[at])
 
 
 @pytest.fixture
-def draft(nct):
-    return ContractYear.objects.get(arrangement=nct, financial_year=2025)
+def finances(world, people):
+    """The world's arrangement with its agreed 2024/25, its draft 2025/26, September 2024's
+    budget monitoring approved and October 2024's submitted."""
+    agreed = agreed_contract_year(world, paid=(12, 11))
+    year_services.contract_year_rollover(by=people["officer"], contract_year=agreed)
+    budget_month(people, world.arrangement, date(2024, 9, 1), approve=True)
+    budget_month(people, world.arrangement, date(2024, 10, 1), approve=False)
+    return world.arrangement
+
+
+@pytest.fixture
+def year(finances):
+    return ContractYear.objects.get(arrangement=finances, financial_year=2024)
+
+
+@pytest.fixture
+def draft(finances):
+    return ContractYear.objects.get(arrangement=finances, financial_year=2025)
 
 
 @pytest.fixture
@@ -64,8 +131,8 @@ def column(found: dict, key: str) -> list:
     return [row[index] for row in found["table"]["rows"]]
 
 
-def build(nct):
-    data = dashboards.build_finance(nct)
+def build(arrangement):
+    data = dashboards.build_finance(arrangement)
     figures.check_snapshot(data)
     return data
 
@@ -83,8 +150,8 @@ def test_finance_and_transformation_are_registered_in_their_order():
     )
 
 
-def test_the_snapshot_is_plain_json_the_pages_can_show(nct, on_day):
-    data = build(nct)
+def test_the_snapshot_is_plain_json_the_pages_can_show(finances, on_day):
+    data = build(finances)
     assert data["title"] == "Finance"
     assert data["period"] == "2024/25"
     assert [b["id"] for b in data["blocks"]] == [
@@ -99,9 +166,8 @@ def test_the_snapshot_is_plain_json_the_pages_can_show(nct, on_day):
     assert "float" not in json.dumps(data)  # no float sneaks into a table (check_snapshot too)
 
 
-def test_an_arrangement_with_no_agreed_year_or_approved_month_says_so(cast):
-    oct_ = Arrangement.objects.get(trust__code="OCT")
-    data = build(oct_)
+def test_an_arrangement_with_no_agreed_year_or_approved_month_says_so(arrangement):
+    data = build(arrangement)  # the world's arrangement, with no contract year or monitoring
     assert [(b["kind"], b["id"]) for b in data["blocks"]] == [("note", "no-years"),
                                                               ("note", "budget")]  # fmt: skip
     assert data["pack"]["by_year"] == {}
@@ -110,202 +176,251 @@ def test_an_arrangement_with_no_agreed_year_or_approved_month_says_so(cast):
 # --- Contract sum, split and contributions ---------------------------------------------------
 
 
-def test_the_contract_sum_is_shown_by_block_to_the_penny(nct, on_day):
-    data = build(nct)
+def test_the_contract_sum_is_shown_by_block_to_the_penny(finances, on_day):
+    data = build(finances)
     found = block(data, "contract-sum")
     assert found["kind"] == "chart"
     assert found["table"]["rows"] == [
-        ["2024/25", "177429000.00", "217000.00", "2363000.00", "3291000.00", "180009000.00",
-         "183300000.00"]
+        ["2024/25", "1200000.00", "240000.00", "60000.00", "100000.00", "1500000.00",
+         "1600000.00"]
     ]  # fmt: skip
     traces = found["figure"]["data"]
     assert [t["name"] for t in traces] == [label for _, label in dashboards.BLOCKS]
-    assert [t["y"] for t in traces] == [["177429000.00"], ["217000.00"], ["2363000.00"],
-                                        ["3291000.00"]]  # fmt: skip
+    assert [t["y"] for t in traces] == [["1200000.00"], ["240000.00"], ["60000.00"],
+                                        ["100000.00"]]  # fmt: skip
     assert {t["marker"]["pattern"]["shape"] for t in traces} == {"", "/", "x", "."}
-    assert "£180,009,000.00" in found["summary"]
+    assert "£1,500,000.00" in found["summary"]
 
 
-def test_the_split_keeps_the_recorded_percentages(nct, on_day):
-    assert rows(build(nct), "split")[0][:3] == ["2024/25", "44.00", "56.00"]
+def test_the_split_keeps_the_recorded_percentages(finances, codes, on_day):
+    shares = dict(zip(codes, ["60.00", "40.00"], strict=True))
+    assert rows(build(finances), "split")[0][:3] == ["2024/25", *(shares[c] for c in sorted(codes))]
 
 
-def test_each_councils_contribution_and_the_totals_add_up_exactly(nct, on_day):
-    assert rows(build(nct), "contributions") == [
-        ["2024/25", "NNC", "44.00", "79203960.00", "0.00", "79203960.00", "584000.00",
-         "78619960.00", "1448040.00"],
-        ["2024/25", "WNC", "56.00", "100805040.00", "0.00", "100805040.00", "738000.00",
-         "100067040.00", "1842960.00"],
-        ["2024/25", "Total", None, "180009000.00", "0.00", "180009000.00", "1322000.00",
-         "178687000.00", "3291000.00"],
+def test_each_councils_contribution_and_the_totals_add_up_exactly(finances, codes, on_day):
+    first, second = codes
+    # Share of £1,500,000.00 at 60/40; the second council's £12,000.00 grant; adjustments
+    # £30,000.00 and £20,000.00; the £100,000.00 Block 3 provision split 60/40.
+    assert rows(build(finances), "contributions") == [
+        *listed(
+            ["2024/25", first, "60.00", "900000.00", "0.00", "900000.00", "30000.00",
+             "870000.00", "60000.00"],
+            ["2024/25", second, "40.00", "600000.00", "12000.00", "612000.00", "20000.00",
+             "592000.00", "40000.00"],
+        ),
+        ["2024/25", "Total", None, "1500000.00", "12000.00", "1512000.00", "50000.00",
+         "1462000.00", "100000.00"],
     ]  # fmt: skip
 
 
-def test_a_passported_grant_adds_to_that_councils_contribution_only(cast, nct, year, on_day):
-    year_services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant passed on",
-                        council=Organisation.objects.get(code="WNC"),
+def test_a_passported_grant_adds_to_that_councils_contribution_only(
+    world, cast, finances, codes, year, on_day
+):
+    first, second = codes
+    year_services.grant_save(by=cast["first-officer"], contract_year=year, reason="Grant passed on",
+                        council=world.councils[0],
                         name="Staying Put grant", amount="12,345.67")  # fmt: skip
-    found = block(build(nct), "contributions")
-    assert column(found, "grants") == ["0.00", "12345.67", "12345.67"]
-    assert column(found, "contribution") == ["79203960.00", "100817385.67", "180021345.67"]
+    found = block(build(finances), "contributions")
+    # The second council's own £12,000.00 grant is unchanged; the first's contribution grows
+    # from £900,000.00 by £12,345.67.
+    assert dict(zip(column(found, "council"), column(found, "grants"), strict=True)) == {
+        first: "12345.67", second: "12000.00", "Total": "24345.67"
+    }  # fmt: skip
+    assert dict(zip(column(found, "council"), column(found, "contribution"), strict=True)) == {
+        first: "912345.67", second: "612000.00", "Total": "1524345.67"
+    }  # fmt: skip
+    assert column(found, "council") == [*sorted(codes), "Total"]
 
 
-def test_a_draft_year_is_left_out(nct, draft, on_day):
+def test_a_draft_year_is_left_out(finances, draft, on_day):
     assert draft.state == ContractYear.State.DRAFT
-    data = build(nct)
+    data = build(finances)
     text = json.dumps(data)
     assert "2025/26" not in text
     assert "payments-2025" not in data["pages"]
     assert "2025" not in data["pack"]["by_year"]
 
 
-def test_a_year_once_agreed_joins_the_chart_and_its_split(cast, nct, draft, on_day):
+def test_a_year_once_agreed_joins_the_chart_and_its_split(cast, finances, codes, draft, on_day):
+    first, second = codes
     year_services.contract_year_agree(
         by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
     )
-    data = build(nct)
+    data = build(finances)
     assert data["period"] == "2025/26"
     # The rollover carried the recurring lines: Block 1 and Block 2's recurring line.
     assert rows(data, "contract-sum")[1] == [
-        "2025/26", "177429000.00", "217000.00", "0.00", "0.00", "177646000.00", "177646000.00"
+        "2025/26", "1200000.00", "240000.00", "0.00", "0.00", "1440000.00", "1440000.00"
     ]  # fmt: skip
+    # £1,440,000.00 split 60/40; no grants or adjustments carried over.
     assert rows(data, "contributions")[3:] == [
-        ["2025/26", "NNC", "44.00", "78164240.00", "0.00", "78164240.00", "0.00",
-         "78164240.00", "0.00"],
-        ["2025/26", "WNC", "56.00", "99481760.00", "0.00", "99481760.00", "0.00",
-         "99481760.00", "0.00"],
-        ["2025/26", "Total", None, "177646000.00", "0.00", "177646000.00", "0.00",
-         "177646000.00", "0.00"],
+        *listed(
+            ["2025/26", first, "60.00", "864000.00", "0.00", "864000.00", "0.00",
+             "864000.00", "0.00"],
+            ["2025/26", second, "40.00", "576000.00", "0.00", "576000.00", "0.00",
+             "576000.00", "0.00"],
+        ),
+        ["2025/26", "Total", None, "1440000.00", "0.00", "1440000.00", "0.00",
+         "1440000.00", "0.00"],
     ]  # fmt: skip
     assert block(data, "payments-2025")["kind"] == "chart"  # the latest agreed year's chart
     assert "payments-2024" not in [b["id"] for b in data["blocks"]]
     assert set(data["pages"]) == {"payments-2024", "payments-2025"}
 
 
-def test_a_variation_changes_the_figures_once_approved_not_before(cast, nct, year, on_day):
+def test_a_variation_changes_the_figures_once_approved_not_before(
+    cast, finances, codes, year, on_day
+):
+    first, second = codes
     core = year.lines.get(block=FundingLine.Block.CORE)
     variation = variation_services.variation_request(
-        by=cast["wnc-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
-        amount="177,429,100.00", reason="Pay award",
+        by=cast["first-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
+        amount="1,200,000.01", reason="Pay award",
     )  # fmt: skip
-    assert rows(build(nct), "contract-sum")[0][1] == "177429000.00"
+    assert rows(build(finances), "contract-sum")[0][1] == "1200000.00"
     variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 1, 9)
     )
-    data = build(nct)
-    assert rows(data, "contract-sum")[0][5] == "180009100.00"
-    # £100.00 more split 56/44: to the penny, adding up.
-    assert column(block(data, "contributions"), "share") == ["79204004.00", "100805096.00",
-                                                             "180009100.00"]  # fmt: skip
+    data = build(finances)
+    assert rows(data, "contract-sum")[0][5] == "1500000.01"
+    # £0.01 more split 60/40: to the penny, adding up. (150,000,001 pence: 90,000,000.6 and
+    # 60,000,000.4; the largest remainder, the first council's, gets the penny.)
+    found = block(data, "contributions")
+    assert dict(zip(column(found, "council"), column(found, "share"), strict=True)) == {
+        first: "900000.01", second: "600000.00", "Total": "1500000.01"
+    }  # fmt: skip
+    assert column(found, "council") == [*sorted(codes), "Total"]
 
 
 # --- Payments --------------------------------------------------------------------------------
 
 
-def test_payments_due_and_made_per_council_and_month(nct, on_day):
-    data = build(nct)
+def test_payments_due_and_made_per_council_and_month(finances, codes, on_day):
+    first, second = codes
+    data = build(finances)
     found = block(data, "payments-2024")
     table = found["table"]["rows"]
     assert len(table) == 24
-    assert table[0] == ["2024-04", "NNC", "Instalment 1", "6600330.00", "6600330.00", "0.00",
-                        "Paid"]  # fmt: skip
-    assert table[-2:] == [
-        ["2025-03", "NNC", "Instalment 12", "6600330.00", "0.00", "6600330.00", "Overdue"],
-        ["2025-03", "WNC", "Instalment 12", "8400420.00", "8400420.00", "0.00", "Paid"],
-    ]
+    assert (
+        table[0]
+        == listed(
+            ["2024-04", first, "Instalment 1", "75000.00", "75000.00", "0.00", "Paid"],
+            ["2024-04", second, "Instalment 1", "51000.00", "51000.00", "0.00", "Paid"],
+        )[0]
+    )
+    assert table[-2:] == listed(
+        ["2025-03", second, "Instalment 12", "51000.00", "0.00", "51000.00", "Overdue"],
+        ["2025-03", first, "Instalment 12", "75000.00", "75000.00", "0.00", "Paid"],
+    )
     assert found["figure"]["layout"]["barmode"] == "group"
-    assert [t["name"] for t in found["figure"]["data"]] == ["NNC due", "NNC paid", "WNC due",
-                                                            "WNC paid"]  # fmt: skip
-    assert found["figure"]["data"][1]["y"][-1] == "0.00"  # NNC's March not paid
+    low, high = sorted(codes)
+    assert [t["name"] for t in found["figure"]["data"]] == [
+        f"{low} due", f"{low} paid", f"{high} due", f"{high} paid"
+    ]  # fmt: skip
+    traces = {t["name"]: t for t in found["figure"]["data"]}
+    assert traces[f"{second} paid"]["y"][-1] == "0.00"  # the second council's March not paid
+    # Due: £1,512,000.00; paid: all of it but the second council's March (£51,000.00).
     assert found["summary"] == (
-        "In 2024/25 instalments of £180,009,000.00 fall due; £173,408,670.00 is paid and "
-        "£6,600,330.00 of what has fallen due so far is outstanding."
+        "In 2024/25 instalments of £1,512,000.00 fall due; £1,461,000.00 is paid and "
+        "£51,000.00 of what has fallen due so far is outstanding."
     )
     assert rows(data, "payment-position") == [
-        ["2024/25", "NNC", "79203960.00", "79203960.00", "72603630.00", "6600330.00",
-         "6600330.00"],
-        ["2024/25", "WNC", "100805040.00", "100805040.00", "100805040.00", "0.00", "0.00"],
-        ["2024/25", "Total", "180009000.00", "180009000.00", "173408670.00", "6600330.00",
-         "6600330.00"],
+        *listed(
+            ["2024/25", first, "900000.00", "900000.00", "900000.00", "0.00", "0.00"],
+            ["2024/25", second, "612000.00", "612000.00", "561000.00", "51000.00",
+             "51000.00"],
+        ),
+        ["2024/25", "Total", "1512000.00", "1512000.00", "1461000.00", "51000.00",
+         "51000.00"],
     ]  # fmt: skip
 
 
-def test_payments_made_before_they_fall_due_show_as_paid_ahead(nct, on_day):
-    on_day(date(2024, 10, 15))  # April to October due; NNC paid to February
-    data = build(nct)
-    nnc = rows(data, "payment-position")[0]
-    assert nnc == ["2024/25", "NNC", "79203960.00", str(NNC_MONTHLY * 7), "72603630.00",
-                   "-26401320.00", "6600330.00"]  # fmt: skip
+def test_payments_made_before_they_fall_due_show_as_paid_ahead(finances, codes, on_day):
+    first, second = codes
+    on_day(date(2024, 10, 15))  # April to October due; the second council paid to February
+    data = build(finances)
+    (position,) = [r for r in rows(data, "payment-position") if r[1] == second]
+    # Seven instalments due, eleven (£561,000.00) paid: £204,000.00 paid ahead.
+    assert position == ["2024/25", second, "612000.00", str(SECOND_MONTHLY * 7), "561000.00",
+                        "-204000.00", "51000.00"]  # fmt: skip
     instalments = rows(data, "instalments", data["pages"]["payments-2024"]["blocks"])
-    nnc_rows = [r for r in instalments if r[1] == "NNC"]
-    assert [r[6] for r in nnc_rows] == ["Paid"] * 7 + ["Paid ahead"] * 4 + ["Not yet due"]
-    assert sum(D(r[5]) for r in nnc_rows) == D("-26401320.00")
+    second_rows = [r for r in instalments if r[1] == second]
+    assert [r[6] for r in second_rows] == ["Paid"] * 7 + ["Paid ahead"] * 4 + ["Not yet due"]
+    assert sum(D(r[5]) for r in second_rows) == D("-204000.00")
 
 
-def test_the_payments_page_is_a_range_page_of_months(nct, on_day):
-    page = build(nct)["pages"]["payments-2024"]
+def test_the_payments_page_is_a_range_page_of_months(finances, on_day):
+    page = build(finances)["pages"]["payments-2024"]
     assert page["range"] is True
     assert page["blocks"][0]["table"]["columns"][0]["kind"] == "month"
 
 
-def test_a_recorded_payment_is_shown(cast, nct, year, on_day):
-    last = year.instalments.get(council__code="NNC", number=12)
-    payments.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
+def test_a_recorded_payment_is_shown(world, cast, finances, year, on_day):
+    last = year.instalments.get(council=world.councils[1], number=12)
+    payments.instalment_record_payment(by=cast["second-officer"], instalment=last,
                                        paid_on=date(2025, 3, 3), reference="BACS 1")  # fmt: skip
-    assert rows(build(nct), "payment-position")[-1][4:6] == ["180009000.00", "0.00"]
+    assert rows(build(finances), "payment-position")[-1][4:6] == ["1512000.00", "0.00"]
 
 
 # --- Budget monitoring -----------------------------------------------------------------------
 
 
-def test_forecast_outturn_against_budget_from_the_latest_approved_month(nct, on_day):
-    found = block(build(nct), "budget")
+def test_forecast_outturn_against_budget_from_the_latest_approved_month(finances, on_day):
+    found = block(build(finances), "budget")
     assert found["title"] == "Forecast outturn against budget, September 2024"  # not October
     assert found["table"]["rows"] == [
-        ["Placements", "90004500.00", "46307316.95", "92614631.00", "2610131.00", "2.9",
-         "Overspend of £2,610,131.00 (2.9% of budget)"],
-        ["Staffing", "54002700.00", "26117596.73", "53030651.00", "-972049.00", "-1.8",
-         "Underspend of £972,049.00 (1.8% of budget)"],
-        ["Children's homes", "9000450.00", "4417601.50", "9108455.00", "108005.00", "1.2",
-         "Overspend of £108,005.00 (1.2% of budget)"],
-        ["Adoption", "2700135.00", "1143372.73", "2540827.00", "-159308.00", "-5.9",
-         "Underspend of £159,308.00 (5.9% of budget)"],
-        ["Other", "24301215.00", "11519991.40", "24252613.00", "-48602.00", "-0.2",
-         "Underspend of £48,602.00 (0.2% of budget)"],
-        ["Total", "180009000.00", "89505879.31", "181547177.00", "1538177.00", "0.9",
-         "Overspend of £1,538,177.00 (0.9% of budget)"],
+        ["Placements", "600000.00", "300000.00", "630000.00", "30000.00", "5.0",
+         "Overspend of £30,000.00 (5.0% of budget)"],
+        ["Staffing", "500000.00", "240000.00", "490000.00", "-10000.00", "-2.0",
+         "Underspend of £10,000.00 (2.0% of budget)"],
+        ["Children's homes", "200000.00", "100000.00", "203000.00", "3000.00", "1.5",
+         "Overspend of £3,000.00 (1.5% of budget)"],
+        ["Adoption", "100000.00", "40000.00", "94000.00", "-6000.00", "-6.0",
+         "Underspend of £6,000.00 (6.0% of budget)"],
+        ["Other", "100000.00", "50000.00", "100000.01", "0.01", "0.0",
+         "Overspend of £0.01 (0.0% of budget)"],
+        ["Total", "1500000.00", "730000.00", "1517000.01", "17000.01", "1.1",
+         "Overspend of £17,000.01 (1.1% of budget)"],
     ]  # fmt: skip
     assert [t["name"] for t in found["figure"]["data"]] == ["Budget", "Forecast outturn"]
 
 
-def test_each_councils_share_of_the_variance_is_the_budget_pages_own(nct, on_day):
-    september = BudgetReturn.objects.get(arrangement=nct, period=date(2024, 9, 1))
+def test_each_councils_share_of_the_variance_is_the_budget_pages_own(finances, codes, on_day):
+    first, second = codes
+    september = BudgetReturn.objects.get(arrangement=finances, period=date(2024, 9, 1))
     shares = budget.council_shares(september)
-    assert rows(build(nct), "variance-shares") == [
-        ["NNC", "44.00", "676797.88", "Overspend of £676,797.88"],
-        ["WNC", "56.00", "861379.12", "Overspend of £861,379.12"],
-        ["Total", None, "1538177.00", "Overspend of £1,538,177.00"],
+    # £17,000.01 split 60/40: 1,700,001 pence gives 1,020,000.6 and 680,000.4; the penny goes
+    # to the largest remainder, the first council's.
+    assert rows(build(finances), "variance-shares") == [
+        *listed(
+            [first, "60.00", "10200.01", "Overspend of £10,200.01"],
+            [second, "40.00", "6800.00", "Overspend of £6,800.00"],
+            at=0,
+        ),
+        ["Total", None, "17000.01", "Overspend of £17,000.01"],
     ]
-    assert [str(s.amount) for s in shares.shares] == ["676797.88", "861379.12"]
-    assert D("676797.88") + D("861379.12") == D("1538177.00")
+    assert [(s.code, str(s.amount)) for s in shares.shares] == listed(
+        (first, "10200.01"), (second, "6800.00"), at=0
+    )
+    assert D("10200.01") + D("6800.00") == D("17000.01")
 
 
-def test_a_month_is_used_only_once_approved(cast, nct, on_day):
-    october = BudgetReturn.objects.get(arrangement=nct, period=date(2024, 10, 1))
-    assert block(build(nct), "budget")["title"].endswith("September 2024")
-    for who in ("wnc-officer", "nnc-officer"):
+def test_a_month_is_used_only_once_approved(cast, finances, on_day):
+    october = BudgetReturn.objects.get(arrangement=finances, period=date(2024, 10, 1))
+    assert block(build(finances), "budget")["title"].endswith("September 2024")
+    for who in ("first-officer", "second-officer"):
         budget.budget_return_approve(by=cast[who], budget_return=october)
-    assert block(build(nct), "budget")["title"].endswith("October 2024")
+    assert block(build(finances), "budget")["title"].endswith("October 2024")
 
 
-def test_with_no_agreed_split_the_variance_is_not_split_and_says_why(cast, nct, year, on_day):
+def test_with_no_agreed_split_the_variance_is_not_split_and_says_why(finances, year, on_day):
     year.shares.all().delete()
-    found = block(build(nct), "variance-shares")
+    found = block(build(finances), "variance-shares")
     assert found["kind"] == "note"
     assert (
         found["text"]
         == budget.council_shares(
-            BudgetReturn.objects.get(arrangement=nct, period=date(2024, 9, 1))
+            BudgetReturn.objects.get(arrangement=finances, period=date(2024, 9, 1))
         ).problem
     )
 
@@ -313,19 +428,26 @@ def test_with_no_agreed_split_the_variance_is_not_split_and_says_why(cast, nct, 
 # --- The scrutiny pack -----------------------------------------------------------------------
 
 
-def test_the_pack_has_a_finance_summary_for_each_agreed_year(nct, on_day):
-    data = build(nct)
+def test_the_pack_has_a_finance_summary_for_each_agreed_year(finances, codes, on_day):
+    first, second = codes
+    data = build(finances)
     assert set(data["pack"]["by_year"]) == {"2024"}
     pack = data["pack"]["by_year"]["2024"]
     assert [b["id"] for b in pack] == ["contract-sum", "contributions", "budget", "variance-shares"]
-    assert rows(data, "contract-sum", pack)[0][5] == "180009000.00"
+    assert rows(data, "contract-sum", pack)[0][5] == "1500000.00"
     assert rows(data, "contributions", pack) == [
-        ["NNC", "44.00", "79203960.00", "79203960.00", "72603630.00", "6600330.00"],
-        ["WNC", "56.00", "100805040.00", "100805040.00", "100805040.00", "0.00"],
-        ["Total", None, "180009000.00", "180009000.00", "173408670.00", "6600330.00"],
+        *listed(
+            [first, "60.00", "900000.00", "900000.00", "900000.00", "0.00"],
+            [second, "40.00", "612000.00", "612000.00", "561000.00", "51000.00"],
+            at=0,
+        ),
+        ["Total", None, "1512000.00", "1512000.00", "1461000.00", "51000.00"],
     ]
-    assert rows(data, "budget", pack)[-1][4] == "1538177.00"
-    assert rows(data, "variance-shares", pack)[0][2] == "676797.88"
+    assert rows(data, "budget", pack)[-1][4] == "17000.01"
+    assert [r[2] for r in rows(data, "variance-shares", pack)] == [
+        *(amount for _, amount in listed((first, "10200.01"), (second, "6800.00"), at=0)),
+        "17000.01",
+    ]
     assert figures.pack_blocks(data, month="2024-11", financial_year=2024) == pack
     assert figures.pack_blocks(data, month="2023-11", financial_year=2023) == []
 
@@ -334,8 +456,9 @@ def test_the_pack_has_a_finance_summary_for_each_agreed_year(nct, on_day):
 
 
 @pytest.fixture
-def queued():
+def queued(finances):
     # The contract year's writes and the payment schedule's both queue it: one mock for both.
+    # (After the world's money is made, so only the test's own changes are counted.)
     patched = mock.MagicMock()
     with (
         mock.patch("contracts.services.years.snapshot_queue_recompute", patched),
@@ -349,58 +472,60 @@ def assert_queued_for(patched, arrangement):
     assert all(c.kwargs == {"arrangement": arrangement} for c in patched.call_args_list)
 
 
-def test_recording_and_undoing_a_payment_queue_a_recompute(cast, nct, year, queued):
-    last = year.instalments.get(council__code="NNC", number=12)
-    payments.instalment_record_payment(by=cast["nnc-officer"], instalment=last,
+def test_recording_and_undoing_a_payment_queue_a_recompute(world, cast, finances, year, queued):
+    last = year.instalments.get(council=world.councils[1], number=12)
+    payments.instalment_record_payment(by=cast["second-officer"], instalment=last,
                                        paid_on=date(2025, 3, 3), reference="BACS 1")  # fmt: skip
-    assert_queued_for(queued, nct)
+    assert_queued_for(queued, finances)
     queued.reset_mock()
-    payments.instalment_undo_payment(by=cast["nnc-officer"], instalment=last, reason="Error")
-    assert_queued_for(queued, nct)
+    payments.instalment_undo_payment(by=cast["second-officer"], instalment=last, reason="Error")
+    assert_queued_for(queued, finances)
 
 
-def test_approving_a_variation_queues_a_recompute(cast, nct, year, queued):
+def test_approving_a_variation_queues_a_recompute(cast, finances, year, queued):
     core = year.lines.get(block=FundingLine.Block.CORE)
     variation = variation_services.variation_request(
-        by=cast["wnc-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
-        amount="177,429,100.00", reason="Pay award",
+        by=cast["first-officer"], contract_year=year, kind=Variation.Kind.CHANGE_LINE, line=core,
+        amount="1,200,100.00", reason="Pay award",
     )  # fmt: skip
     assert not queued.called  # a request changes nothing shown
     variation_services.variation_approve(
         by=cast["admin"], variation=variation, decision_date=date(2025, 1, 9)
     )
-    assert_queued_for(queued, nct)
+    assert_queued_for(queued, finances)
 
 
-def test_agreeing_a_year_queues_a_recompute(cast, nct, draft, queued):
+def test_agreeing_a_year_queues_a_recompute(cast, finances, draft, queued):
     year_services.contract_year_agree(
         by=cast["admin"], contract_year=draft, agreed_on=date(2025, 3, 20)
     )
-    assert_queued_for(queued, nct)
+    assert_queued_for(queued, finances)
 
 
-def test_grants_and_adjustments_queue_a_recompute(cast, nct, year, queued):
-    wnc = Organisation.objects.get(code="WNC")
-    grant = year_services.grant_save(by=cast["wnc-officer"], contract_year=year, reason="Grant",
-                                council=wnc, name="Staying Put grant", amount="100.00")  # fmt: skip
-    assert_queued_for(queued, nct)
+def test_grants_and_adjustments_queue_a_recompute(world, cast, finances, year, queued):
+    council = world.councils[0]
+    grant = year_services.grant_save(by=cast["first-officer"], contract_year=year, reason="Grant",
+                                council=council, name="Staying Put grant",
+                                amount="100.00")  # fmt: skip
+    assert_queued_for(queued, finances)
     queued.reset_mock()
-    year_services.grant_remove(by=cast["wnc-officer"], grant=grant, reason="Entered twice")
-    assert_queued_for(queued, nct)
+    year_services.grant_remove(by=cast["first-officer"], grant=grant, reason="Entered twice")
+    assert_queued_for(queued, finances)
     queued.reset_mock()
-    adjustment = year_services.adjustment_save(by=cast["wnc-officer"], contract_year=year,
-                                          reason="Returned", council=wnc, name="Refund",
+    adjustment = year_services.adjustment_save(by=cast["first-officer"], contract_year=year,
+                                          reason="Returned", council=council, name="Refund",
                                           amount="50.00")  # fmt: skip
-    assert_queued_for(queued, nct)
+    assert_queued_for(queued, finances)
     queued.reset_mock()
-    year_services.adjustment_remove(by=cast["wnc-officer"], adjustment=adjustment, reason="Error")
-    assert_queued_for(queued, nct)
+    year_services.adjustment_remove(by=cast["first-officer"], adjustment=adjustment,
+                                    reason="Error")  # fmt: skip
+    assert_queued_for(queued, finances)
 
 
-def test_approving_budget_monitoring_queues_a_recompute_once_approved(cast, nct):
-    october = BudgetReturn.objects.get(arrangement=nct, period=date(2024, 10, 1))
+def test_approving_budget_monitoring_queues_a_recompute_once_approved(cast, finances):
+    october = BudgetReturn.objects.get(arrangement=finances, period=date(2024, 10, 1))
     with mock.patch("contracts.services.budget.snapshot_queue_recompute") as patched:
-        budget.budget_return_approve(by=cast["wnc-officer"], budget_return=october)
+        budget.budget_return_approve(by=cast["first-officer"], budget_return=october)
         assert not patched.called  # one council of two: not approved yet
-        budget.budget_return_approve(by=cast["nnc-officer"], budget_return=october)
-    assert_queued_for(patched, nct)
+        budget.budget_return_approve(by=cast["second-officer"], budget_return=october)
+    assert_queued_for(patched, finances)

@@ -1,5 +1,7 @@
 """The performance dashboards on known figures: the overview scorecard, its pack by month, and
-each indicator's trend with its target, tolerance and benchmarks."""
+each indicator's trend with its target, tolerance and benchmarks. Built on factories: the root
+``world`` (a trust and two councils) and indicators of the test's own (``catalogue``), not the
+demo. The world's councils in code order stand where the demo's NNC and WNC stood."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -7,24 +9,35 @@ from decimal import Decimal
 import pytest
 
 from performance import dashboards
-from performance.models import (
-    Benchmark,
-    Commentary,
-    Indicator,
-    Measurement,
-    MonthlyReturn,
-    Target,
-)
-from trust_portal.accounts.models import Arrangement
+from performance.models import Commentary, Indicator, Measurement, MonthlyReturn
+from performance.tests.factories import BenchmarkFactory, IndicatorFactory, TargetFactory
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures
+from workforce.tests.factories import TeamFactory, TeamFiguresFactory, WorkforceReturnFactory
 
-MAY, JUNE = date(2025, 5, 1), date(2025, 6, 1)  # after every demo month, in a year of no targets
+MAY, JUNE = date(2025, 5, 1), date(2025, 6, 1)  # in 2025/26
 
 
 @pytest.fixture
-def nct(cast):
-    return Arrangement.objects.get(trust__code="NCT")
+def councils(world):
+    """The world's councils in code order, as the dashboards list them."""
+    return sorted(world.councils, key=lambda council: council.code)
+
+
+@pytest.fixture
+def codes(councils):
+    """(first, second): the councils' codes in the order the dashboards list them."""
+    return tuple(council.code for council in councils)
+
+
+@pytest.fixture
+def codes_of(catalogue):
+    """The catalogue's indicators by the names these tests give them."""
+    return {
+        "visits": catalogue.visits.code,  # a percentage, higher is better, areas add up
+        "cases": catalogue.open_cp.code,  # a count, areas add up
+        "caseload": catalogue.caseload.code,  # a ratio whose areas do not add up
+    }
 
 
 def approved(arrangement, month, cells, *, revision=1, state=State.APPROVED, commentary=None,
@@ -46,23 +59,28 @@ def approved(arrangement, month, cells, *, revision=1, state=State.APPROVED, com
     return monthly_return
 
 
+def visits_target(arrangement, catalogue):
+    """2025/26's target for visits in time: 60%, tolerance 5 points."""
+    return TargetFactory(arrangement=arrangement, indicator=catalogue.visits, financial_year=2025,
+                         target=Decimal(60), tolerance=Decimal(5), reason="test")  # fmt: skip
+
+
 @pytest.fixture
-def months(nct):
-    visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME")
-    Target.objects.create(arrangement=nct, indicator=visits, financial_year=2025,
-                          valid_from=date(2025, 4, 1), target=Decimal(60), tolerance=Decimal(5),
-                          reason="test")  # fmt: skip
-    approved(nct, MAY, {
-        ("CIN_VISIT_IN_TIME", "NNC"): (7, 10), ("CIN_VISIT_IN_TIME", "WNC"): (10, 20),
-        ("OPEN_CASES", "NNC"): (1790, None), ("OPEN_CASES", "WNC"): (2210, None),
+def months(arrangement, catalogue, codes, codes_of):
+    first, second = codes
+    visits, cases, caseload = codes_of["visits"], codes_of["cases"], codes_of["caseload"]
+    visits_target(arrangement, catalogue)
+    approved(arrangement, MAY, {
+        (visits, first): (7, 10), (visits, second): (10, 20),
+        (cases, first): (1790, None), (cases, second): (2210, None),
     })  # fmt: skip
-    approved(nct, JUNE, {
-        ("CIN_VISIT_IN_TIME", "NNC"): (8, 10), ("CIN_VISIT_IN_TIME", "WNC"): (9, 20),
-        ("OPEN_CASES", "NNC"): (1791, None), ("OPEN_CASES", "WNC"): (2214, None),
-        ("AVERAGE_CASELOAD", "NNC"): (100, 5), ("AVERAGE_CASELOAD", "WNC"): (90, 6),
-        ("AVERAGE_CASELOAD", "ALL"): (190, 10),
-    }, commentary={"CIN_VISIT_IN_TIME": "Two West workers were off sick."})  # fmt: skip
-    return nct
+    approved(arrangement, JUNE, {
+        (visits, first): (8, 10), (visits, second): (9, 20),
+        (cases, first): (1791, None), (cases, second): (2214, None),
+        (caseload, first): (100, 5), (caseload, second): (90, 6),
+        (caseload, "ALL"): (190, 10),
+    }, commentary={visits: "Two West workers were off sick."})  # fmt: skip
+    return arrangement
 
 
 def rows_of(block, **match):
@@ -85,75 +103,76 @@ def test_the_scorecard_is_for_the_latest_approved_month(months):
     assert block(data["blocks"], "scorecard")["title"] == "Scorecard, June 2025"
 
 
-def test_overall_adds_up_the_areas_numerators_and_denominators(months):
+def test_overall_adds_up_the_areas_numerators_and_denominators(months, codes_of):
     scorecard = block(dashboards.build_overview(months)["blocks"], "scorecard")
-    (overall,) = rows_of(scorecard, code="CIN_VISIT_IN_TIME", area="ALL")
+    (overall,) = rows_of(scorecard, code=codes_of["visits"], area="ALL")
     assert (overall["numerator"], overall["denominator"], overall["percent"]) == (17, 30, "56.7")
-    (cases,) = rows_of(scorecard, code="OPEN_CASES", area="ALL")
+    (cases,) = rows_of(scorecard, code=codes_of["cases"], area="ALL")
     assert (cases["number"], cases["numerator"], cases["percent"]) == ("4005", 4005, None)
 
 
-def test_overall_of_a_figure_that_does_not_add_up_is_the_returns_own(months):
+def test_overall_of_a_figure_that_does_not_add_up_is_the_returns_own(months, codes_of):
     scorecard = block(dashboards.build_overview(months)["blocks"], "scorecard")
-    (overall,) = rows_of(scorecard, code="AVERAGE_CASELOAD", area="ALL")
+    (overall,) = rows_of(scorecard, code=codes_of["caseload"], area="ALL")
     assert (overall["number"], overall["numerator"], overall["denominator"]) == ("19.0", 190, 10)
 
 
-def test_each_area_is_rated_against_the_target_in_force(months):
+def test_each_area_is_rated_against_the_target_in_force(months, codes, codes_of):
+    first, second = codes
     scorecard = block(dashboards.build_overview(months)["blocks"], "scorecard")
     rated = {r["area"]: (r["percent"], r["rag"], r["rag_words"])
-             for r in rows_of(scorecard, code="CIN_VISIT_IN_TIME")}  # fmt: skip
+             for r in rows_of(scorecard, code=codes_of["visits"])}  # fmt: skip
     assert rated == {
-        "NNC": ("80.0", "green", "Green: on or beyond target"),
-        "WNC": ("45.0", "red", "Red: beyond tolerance"),
+        first: ("80.0", "green", "Green: on or beyond target"),
+        second: ("45.0", "red", "Red: beyond tolerance"),
         "ALL": ("56.7", "amber", "Amber: within tolerance"),
     }
-    (row,) = rows_of(scorecard, code="CIN_VISIT_IN_TIME", area="NNC")
+    (row,) = rows_of(scorecard, code=codes_of["visits"], area=first)
     assert (row["target"], row["tolerance"]) == ("60.00", "5.00")
 
 
-def test_the_edge_of_the_tolerance_is_amber_on_the_exact_value(nct):
-    visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME")
-    Target.objects.create(arrangement=nct, indicator=visits, financial_year=2025,
-                          valid_from=date(2025, 4, 1), target=Decimal(60), tolerance=Decimal(5),
-                          reason="test")  # fmt: skip
+def test_the_edge_of_the_tolerance_is_amber_on_the_exact_value(arrangement, catalogue, codes):
+    first, second = codes
+    visits = catalogue.visits
+    visits_target(arrangement, catalogue)
     # 11/20 is 55% exactly (amber); 5499/10000 shows as 55.0 but is red.
-    approved(nct, JUNE, {("CIN_VISIT_IN_TIME", "NNC"): (11, 20),
-                         ("CIN_VISIT_IN_TIME", "WNC"): (5499, 10000)})  # fmt: skip
-    scorecard = block(dashboards.build_overview(nct)["blocks"], "scorecard")
+    approved(arrangement, JUNE, {(visits.code, first): (11, 20),
+                                 (visits.code, second): (5499, 10000)})  # fmt: skip
+    scorecard = block(dashboards.build_overview(arrangement)["blocks"], "scorecard")
     rated = {r["area"]: (r["percent"], r["rag"]) for r in rows_of(scorecard, code=visits.code)}
-    assert rated["NNC"] == ("55.0", "amber")
-    assert rated["WNC"] == ("55.0", "red")
+    assert rated[first] == ("55.0", "amber")
+    assert rated[second] == ("55.0", "red")
 
 
-def test_change_is_in_points_since_the_month_before_with_its_sign(months):
+def test_change_is_in_points_since_the_month_before_with_its_sign(months, codes, codes_of):
+    first, second = codes
     scorecard = block(dashboards.build_overview(months)["blocks"], "scorecard")
-    change = {r["area"]: r["change"] for r in rows_of(scorecard, code="CIN_VISIT_IN_TIME")}
-    assert change == {"NNC": "+10.0", "WNC": "-5.0", "ALL": "0.0"}  # 17/30 both months
-    (cases,) = rows_of(scorecard, code="OPEN_CASES", area="ALL")
+    change = {r["area"]: r["change"] for r in rows_of(scorecard, code=codes_of["visits"])}
+    assert change == {first: "+10.0", second: "-5.0", "ALL": "0.0"}  # 17/30 both months
+    (cases,) = rows_of(scorecard, code=codes_of["cases"], area="ALL")
     assert cases["change"] == "+5"
-    (caseload,) = rows_of(scorecard, code="AVERAGE_CASELOAD", area="ALL")
+    (caseload,) = rows_of(scorecard, code=codes_of["caseload"], area="ALL")
     assert caseload["change"] is None  # no figure in May
 
 
-def test_small_numbers_are_flagged_in_words(nct):
-    approved(nct, JUNE, {("CIN_VISIT_IN_TIME", "NNC"): (8, 9),
-                         ("CIN_VISIT_IN_TIME", "WNC"): (90, 100)})  # fmt: skip
-    scorecard = block(dashboards.build_overview(nct)["blocks"], "scorecard")
-    flags = {r["area"]: r["small_numbers"] for r in rows_of(scorecard, code="CIN_VISIT_IN_TIME")}
-    assert flags == {"NNC": "Small numbers", "WNC": "", "ALL": ""}
+def test_small_numbers_are_flagged_in_words(arrangement, catalogue, codes):
+    first, second = codes
+    visits = catalogue.visits.code
+    approved(arrangement, JUNE, {(visits, first): (8, 9),
+                                 (visits, second): (90, 100)})  # fmt: skip
+    scorecard = block(dashboards.build_overview(arrangement)["blocks"], "scorecard")
+    flags = {r["area"]: r["small_numbers"] for r in rows_of(scorecard, code=visits)}
+    assert flags == {first: "Small numbers", second: "", "ALL": ""}
 
 
-def test_each_row_has_a_sparkline_labelled_in_words(months):
+def test_each_row_has_a_sparkline_labelled_in_words(months, codes, codes_of):
+    first, _ = codes
     scorecard = block(dashboards.build_overview(months)["blocks"], "scorecard")
     kinds = {c["key"]: c["kind"] for c in scorecard["table"]["columns"]}
     assert kinds["trend"] == "sparkline"
-    (row,) = rows_of(scorecard, code="CIN_VISIT_IN_TIME", area="NNC")
+    (row,) = rows_of(scorecard, code=codes_of["visits"], area=first)
     assert row["trend"].startswith("<svg")
-    assert (
-        "Children in need visited in time, NNC, May 2025 to Jun 2025: 70.0% to 80.0%"
-        in (row["trend"])
-    )
+    assert f"Test visits in time, {first}, May 2025 to Jun 2025: 70.0% to 80.0%" in (row["trend"])
 
 
 def test_a_percentage_names_its_counts_so_the_pack_can_hide_it(months):
@@ -164,104 +183,132 @@ def test_a_percentage_names_its_counts_so_the_pack_can_hide_it(months):
     assert columns["numerator"]["kind"] == columns["denominator"]["kind"] == "count"
 
 
-def test_the_note_says_which_revision_and_when_it_was_approved(nct):
-    old = approved(nct, JUNE, {("CIN_VISIT_IN_TIME", "NNC"): (1, 10)}, state=State.SUPERSEDED)
-    approved(nct, JUNE, {("CIN_VISIT_IN_TIME", "NNC"): (9, 10)}, revision=2,
+def test_the_note_says_which_revision_and_when_it_was_approved(arrangement, catalogue, codes):
+    first, _ = codes
+    visits = catalogue.visits.code
+    old = approved(arrangement, JUNE, {(visits, first): (1, 10)}, state=State.SUPERSEDED)
+    approved(arrangement, JUNE, {(visits, first): (9, 10)}, revision=2,
              approved_at=datetime(2025, 7, 12, 9, tzinfo=UTC))  # fmt: skip
-    data = dashboards.build_overview(nct)
+    data = dashboards.build_overview(arrangement)
     assert old.state == State.SUPERSEDED
     assert block(data["blocks"], "approval")["text"].startswith(
         "Approved on 12 July 2025, revision 2"
     )
-    (row,) = rows_of(block(data["blocks"], "scorecard"), code="CIN_VISIT_IN_TIME", area="NNC")
+    (row,) = rows_of(block(data["blocks"], "scorecard"), code=visits, area=first)
     assert row["percent"] == "90.0"  # the approved revision's, not the superseded one's
 
 
-def test_the_pack_has_every_approved_month_with_its_exceptions_and_approval(months):
+def test_the_pack_has_every_approved_month_with_its_exceptions_and_approval(
+    months, codes, codes_of
+):
+    first, second = codes
+    visits = codes_of["visits"]
     pack = dashboards.build_overview(months)["pack"]["by_month"]
-    assert {"2025-05", "2025-06", "2019-02"} <= set(pack)
+    assert set(pack) == {"2025-05", "2025-06"}  # the world's only approved months
     june = pack["2025-06"]
     assert [b["id"] for b in june] == ["approval", "scorecard", "exceptions"]
     assert "trend" not in [c["key"] for c in block(june, "scorecard")["table"]["columns"]]
     exceptions = rows_of(block(june, "exceptions"))
     assert [(r["code"], r["area"], r["percent"], r["commentary"]) for r in exceptions] == [
-        ("CIN_VISIT_IN_TIME", "WNC", "45.0", "Two West workers were off sick.")
+        (visits, second, "45.0", "Two West workers were off sick.")
     ]
     assert block(june, "approval")["text"].startswith("Approved on 12 July 2025, revision 1")
-    may = rows_of(block(pack["2025-05"], "scorecard"), code="CIN_VISIT_IN_TIME", area="ALL")
+    may = rows_of(block(pack["2025-05"], "scorecard"), code=visits, area="ALL")
     assert may[0]["percent"] == "56.7"  # 17/30 in May too (7+10 of 10+20)
 
 
-def test_an_arrangement_with_no_approved_month_gets_a_note(cast):
-    oct_ = Arrangement.objects.get(trust__code="OCT")
-    data = dashboards.build_overview(oct_)
+def test_an_arrangement_with_no_approved_month_gets_a_note(arrangement):
+    data = dashboards.build_overview(arrangement)  # the world's, with no return approved
     figures.check_snapshot(data)
     assert [b["id"] for b in data["blocks"]] == ["empty"]
 
 
-def test_the_workforce_rates_come_from_approved_workforce_returns(cast, nct):
-    data = dashboards.build_indicators(nct)
+def test_the_workforce_rates_come_from_approved_workforce_returns(world, arrangement):
+    # The catalogue's vacancy rate (the workforce app reads it by this code), as already there.
+    IndicatorFactory(
+        code="WORKFORCE_VACANCY_RATE",
+        name="Vacancy rate",
+        domain=Indicator.Domain.WORKFORCE,
+        polarity=Indicator.Polarity.LOWER,
+        entered_in=Indicator.EnteredIn.WORKFORCE,
+    )
+    july = WorkforceReturnFactory(arrangement=arrangement, period=date(2024, 7, 1),
+                                  state=State.APPROVED)  # fmt: skip
+    team = TeamFactory(arrangement=arrangement, area=world.councils[0])
+    # 4 vacant of 4 + 27 employed (25 experienced, 2 ASYE; agency staff are not employed):
+    # 4/31 = 12.9%.
+    TeamFiguresFactory(workforce_return=july, team=team, establishment_fte=Decimal("31.00"),
+                       experienced_fte=Decimal("25.00"), asye_fte=Decimal("2.00"),
+                       agency_fte=Decimal("0.00"), vacant_fte=Decimal("4.00"))  # fmt: skip
+    data = dashboards.build_indicators(arrangement)
     (row,) = rows_of(block(data["blocks"], "indicators"), code="WORKFORCE_VACANCY_RATE")
-    # The demo's July 2024 workforce return: 12.9% (the scrutiny committee's figure).
     assert (row["month"], row["percent"], row["numerator"]) == ("2024-07", "12.9", None)
 
 
-def test_the_indicators_dashboard_is_a_snapshot_with_a_page_per_indicator(months):
+def test_the_indicators_dashboard_is_a_snapshot_with_a_page_per_indicator(months, codes_of):
     data = dashboards.build_indicators(months)
     figures.check_snapshot(data)
     assert set(data["pages"]) == set(Indicator.objects.values_list("code", flat=True))
-    page = data["pages"]["CIN_VISIT_IN_TIME"]
-    assert page["title"] == "Children in need visited in time"
+    page = data["pages"][codes_of["visits"]]
+    assert page["title"] == "Test visits in time"
     assert page["range"] is True
     assert [b["kind"] for b in page["blocks"]] == ["chart", "table"]
     for part in page["blocks"]:
         assert part["table"]["columns"][0]["kind"] == "month"
 
 
-def test_the_index_lists_each_indicators_latest_overall_figure(months):
+def test_the_index_lists_each_indicators_latest_overall_figure(months, codes_of):
     data = dashboards.build_indicators(months)
-    (row,) = rows_of(block(data["blocks"], "indicators"), code="CIN_VISIT_IN_TIME")
+    (row,) = rows_of(block(data["blocks"], "indicators"), code=codes_of["visits"])
     assert (row["month"], row["percent"], row["rag"]) == ("2025-06", "56.7", "amber")
 
 
 @pytest.fixture
-def benchmarks(months):
-    visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME")
+def benchmarks(months, catalogue, codes):
+    first, _ = codes
     for kind, area, value in [("england", "ALL", "72.50"),
-                              ("statistical_neighbours", "NNC", "68.25")]:  # fmt: skip
-        Benchmark.objects.create(arrangement=months, indicator=visits, financial_year=2025,
-                                 kind=kind, area=area, value=Decimal(value),
-                                 source=f"Test publication 2025, table {area}")  # fmt: skip
+                              ("statistical_neighbours", first, "68.25")]:  # fmt: skip
+        BenchmarkFactory(arrangement=months, indicator=catalogue.visits, financial_year=2025,
+                         kind=kind, area=area, value=Decimal(value),
+                         source=f"Test publication 2025, table {area}")  # fmt: skip
     return months
 
 
-def test_the_trend_table_has_each_areas_figures_target_and_benchmarks(benchmarks):
-    page = dashboards.build_indicators(benchmarks)["pages"]["CIN_VISIT_IN_TIME"]
+def test_the_trend_table_has_each_areas_figures_target_and_benchmarks(benchmarks, codes, codes_of):
+    first, second = codes
+    page = dashboards.build_indicators(benchmarks)["pages"][codes_of["visits"]]
     table = page["blocks"][1]
     (june,) = rows_of(table, month="2025-06")
-    assert (june["NNC_percent"], june["NNC_numerator"], june["NNC_denominator"]) == ("80.0", 8, 10)
-    assert (june["WNC_percent"], june["WNC_rag"]) == ("45.0", "red")
+    assert (june[f"{first}_percent"], june[f"{first}_numerator"],
+            june[f"{first}_denominator"]) == ("80.0", 8, 10)  # fmt: skip
+    assert (june[f"{second}_percent"], june[f"{second}_rag"]) == ("45.0", "red")
     assert (june["ALL_percent"], june["ALL_numerator"], june["ALL_denominator"]) == ("56.7", 17, 30)
     assert (june["target"], june["tolerance"]) == ("60.00", "5.00")
     assert june["england_ALL"] == "72.50"
     assert june["england_ALL_source"] == "Test publication 2025, table ALL"
-    assert june["statistical_neighbours_NNC"] == "68.25"
+    assert june[f"statistical_neighbours_{first}"] == "68.25"
     columns = {c["key"]: c for c in table["table"]["columns"]}
-    assert columns["NNC_percent"]["counts"] == ["NNC_numerator", "NNC_denominator"]
+    assert columns[f"{first}_percent"]["counts"] == [f"{first}_numerator", f"{first}_denominator"]
 
 
-def test_the_trend_chart_draws_areas_target_tolerance_and_benchmarks(benchmarks):
-    page = dashboards.build_indicators(benchmarks)["pages"]["CIN_VISIT_IN_TIME"]
+def test_the_trend_chart_draws_areas_target_tolerance_and_benchmarks(
+    benchmarks, councils, codes, codes_of
+):
+    first, second = codes
+    visits = codes_of["visits"]
+    # March 2025, in 2024/25 (no target, no benchmark): 3/10 and 6/20, overall 9/30 = 30.0%.
+    approved(benchmarks, date(2025, 3, 1), {(visits, first): (3, 10), (visits, second): (6, 20)})
+    page = dashboards.build_indicators(benchmarks)["pages"][visits]
     chart = page["blocks"][0]
     traces = {t["name"]: t for t in chart["figure"]["data"]}
     assert list(traces) == [
-        "North Northamptonshire Council (NNC)",
-        "West Northamptonshire Council (WNC)",
+        f"{councils[0].name} ({first})",
+        f"{councils[1].name} ({second})",
         "Overall",
         "Target",
         "Edge of tolerance",
         "England average",
-        "Statistical neighbours' average (NNC)",
+        f"Statistical neighbours' average ({first})",
     ]
     june = traces["Overall"]["x"].index("2025-06")
     assert traces["Overall"]["y"][june] == "56.7"
@@ -272,7 +319,10 @@ def test_the_trend_chart_draws_areas_target_tolerance_and_benchmarks(benchmarks)
     assert "72.5" not in str(
         traces["England average"]["y"][: traces["Overall"]["x"].index("2025-04")]
     )  # fmt: skip  (2024/25 and earlier have no benchmark)
-    assert "Overall 30.0% in Oct 2018 and 56.7% in Jun 2025" in chart["summary"].replace(
+    # March to June, April's gap included; 2025/26's benchmark from April.
+    assert traces["Overall"]["x"] == ["2025-03", "2025-04", "2025-05", "2025-06"]
+    assert traces["England average"]["y"] == [None, "72.50", "72.50", "72.50"]
+    assert "Overall 30.0% in Mar 2025 and 56.7% in Jun 2025" in chart["summary"].replace(
         "overall", "Overall"
     )
 
