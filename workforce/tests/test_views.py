@@ -510,6 +510,7 @@ def test_the_first_month_shows_its_mix_beside_the_dfe_rates(people, history, cli
     assert "26.8%" in body  # the DfE vacancy rate: 11 / (11 + 30)
     assert "Not enough months: 1 of the 12 have figures" in body
     assert "approved performance return for December 2023" in body  # caseloads side by side
+    assert history.performance.get_absolute_url() in body  # the one built beside it
 
 
 def test_the_review_lists_what_stops_submission(people, client_for, draft):
