@@ -55,6 +55,12 @@ def api_for(cast):
     return make
 
 
+def only_the_worlds(who, w) -> dict:
+    """The query that keeps a list to the world's trust for the administrator, who sees every
+    arrangement's (the demo's too); none for the others, who see only the world's."""
+    return {"trust": w.T} if who == "admin" else {}
+
+
 def unpaid_instalment(world) -> Instalment:
     """The world's one unpaid 2024/25 instalment: the second council's twelfth (March 2025)."""
     return api_cases.unpaid_instalment(world)
@@ -98,7 +104,7 @@ def test_another_arrangements_contract_and_year_are_not_found(who, url, api_for,
 
 @pytest.mark.parametrize("who", ["officer", "other-officer", "manager", "observer", "admin"])
 def test_the_arrangements_readers_see_its_contracts(who, api_for, w):
-    rows = api_for(who).get("/api/v1/contracts/", {"trust": w.T}).json()["results"]
+    rows = api_for(who).get("/api/v1/contracts/", only_the_worlds(who, w)).json()["results"]
     assert [r["reference"] for r in rows] == [w.contract(c) for c in by_code(w.A, w.B)]
 
 
@@ -206,7 +212,7 @@ def test_years_filter_by_trust_and_financial_year(api_for, w):
 @pytest.mark.parametrize("who", ["officer", "other-officer", "admin"])
 def test_draft_years_are_seen_by_those_who_see_drafts(who, api_for, w):
     client = api_for(who)
-    listed = client.get("/api/v1/contract-years/", {"trust": w.T}).json()["results"]
+    listed = client.get("/api/v1/contract-years/", only_the_worlds(who, w)).json()["results"]
     assert [r["key"] for r in listed] == [f"{w.T}-2025", f"{w.T}-2024"]
     assert client.get(f"/api/v1/contract-years/{w.T}-2025/").json()["state"] == "draft"
 
