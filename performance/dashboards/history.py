@@ -49,6 +49,12 @@ class History:
                 found = row  # later rows replace earlier ones
         return found
 
+    def regime(self, indicator: Indicator, month: date) -> tuple:
+        """What a month's figure is counted under: the version of the indicator's definition in
+        force (None before its first). A control chart's limits are re-based where it changes."""
+        definition = indicator.definition_for(month)
+        return (definition.version if definition else None,)
+
     def rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
         target = self.target(indicator, month) if indicator.has_rag else None
         common = {
@@ -74,7 +80,7 @@ class History:
 
 
 def load(arrangement) -> History:
-    indicators = list(Indicator.objects.all())
+    indicators = list(Indicator.objects.with_definitions())
     councils = list(arrangement.councils.order_by("code"))
     areas = [(c.code, c.name) for c in councils] + [(OVERALL, f"All of {arrangement.code}")]
     approved = {

@@ -17,7 +17,9 @@ from performance.dashboards.cells import (
     value_columns,
     with_unit,
 )
+from performance.dashboards.control import control_blocks
 from performance.dashboards.history import SOURCE, History, load
+from performance.dashboards.moves import moves_block
 from performance.models import ALL_AREAS, Benchmark, Indicator, Target
 from performance.rag import Status
 from trust_portal.dashboards import figures
@@ -76,10 +78,16 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         _trend_chart_table(history, indicator, months, targets, series),
         summary=trend_summary(history, indicator, months, targets, series),
     )
+    why = moves_block(history, indicator, months)
     return {
         "title": indicator.name,
         "range": True,
-        "blocks": [chart, trend_table(history, indicator, months, targets, series)],
+        "blocks": [
+            chart,
+            *control_blocks(history, indicator, months),
+            *([why] if why else []),
+            trend_table(history, indicator, months, targets, series),
+        ],
     }
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from performance.dashboards import control
 from performance.dashboards.approved import OVERALL
 from performance.dashboards.cells import (
     day_words,
@@ -72,10 +73,13 @@ def scorecard(history: History, month: date, *, trend: bool) -> dict:
     ]
     if trend:
         columns.append(figures.column("trend", "Last 12 months", "sparkline"))
+        # The control chart's verdict on the month, in short; the trend page says it in full.
+        columns.append(figures.column("signal", "Control chart"))
     rows, counts = [], defaultdict(int)
     for indicator in history.indicators:
         target = history.target(indicator, month) if indicator.has_rag else None
         for area, _ in history.areas:
+            points = control.points_by_month(history, indicator, area) if trend else {}
             figure = history.figures.get((indicator.code, area, month))
             before = history.figures.get((indicator.code, area, previous_month(month)))
             rating = history.rating(indicator, figure, month)
@@ -98,6 +102,7 @@ def scorecard(history: History, month: date, *, trend: bool) -> dict:
             ]
             if trend:
                 row.append(sparkline(history, indicator, area, month))
+                row.append(control.flag(indicator, points.get(month)))
             rows.append(row)
             if area == OVERALL and rating.status != Status.NONE:
                 counts[rating.status] += 1

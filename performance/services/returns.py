@@ -13,6 +13,7 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from performance import change as move
 from performance.models import (
     ALL_AREAS,
     Commentary,
@@ -173,6 +174,8 @@ class Row:
     previous: Fraction | None
     change: Fraction | None
     query: str | None
+    why: str = ""  # the change split into what its numerator and denominator did, in words
+    notes: tuple[str, ...] = ()  # a definition or target that changed between the two months
 
 
 def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
@@ -189,7 +192,7 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
     """Values, RAG, change since the previous approved month, and any query, per cell."""
     arrangement = monthly_return.arrangement
     settings_ = PerformanceSettings.of(arrangement)
-    indicators = list(Indicator.objects.all())
+    indicators = list(Indicator.objects.with_definitions())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
     mine = {
         (m.indicator_id, m.area): m
@@ -197,6 +200,9 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
     }
     before = previous_approved(monthly_return)
     earlier = {(m.indicator_id, m.area): m for m in before.measurements.all()} if before else {}
+    targets_before = (
+        Target.objects.in_force(arrangement=arrangement, month=before.period) if before else {}
+    )
     rows = []
     for indicator, area in cells_of(arrangement, indicators):
         m = mine.get((indicator.pk, area))
@@ -224,8 +230,45 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
             and abs(change) > settings_.query_change_points
         ):
             query = f"Changed by more than {settings_.query_change_points} points since last month"
-        rows.append(Row(indicator, area, m, rating, previous, change, query))
+        why, notes = "", ()
+        if change is not None and indicator.unit == Indicator.Unit.PERCENTAGE:
+            why = explained(indicator, monthly_return.period, old, m)
+            notes = changed_between(
+                indicator, before.period, monthly_return.period, targets_before, targets
+            )
+        rows.append(Row(indicator, area, m, rating, previous, change, query, why, notes))
     return rows
+
+
+def explained(indicator: Indicator, month: date, before: Measurement, after: Measurement) -> str:
+    """Last month to this in words, split into what the numerator and denominator did."""
+    definition = indicator.definition_for(month)
+    text = move.words(
+        n0=before.numerator,
+        d0=before.denominator,
+        n1=after.numerator,
+        d1=after.denominator,
+        numerator_words=definition.numerator_words if definition else "",
+        denominator_words=definition.denominator_words if definition else "",
+    )
+    return text[0].upper() + text[1:]
+
+
+def changed_between(indicator, month_before, month, targets_before, targets) -> tuple[str, ...]:
+    """Notes on what changed between two months besides the figures: the definition in force,
+    and the target (``targets_before`` and ``targets``: ``Target.objects.in_force`` of each)."""
+    versions = [
+        getattr(indicator.definition_for(m), "version", None) for m in (month_before, month)
+    ]
+    pairs = [
+        (t.target, t.tolerance) if t else None
+        for t in (targets_before.get(indicator.pk), targets.get(indicator.pk))
+    ]
+    notes = (
+        move.definition_note(before=versions[0], after=versions[1], month_after=month),
+        move.target_note(before=pairs[0], after=pairs[1]),
+    )
+    return tuple(note for note in notes if note)
 
 
 def return_problems(monthly_return: MonthlyReturn) -> tuple[list[str], list[str]]:

@@ -252,9 +252,16 @@ def test_the_indicators_dashboard_is_a_snapshot_with_a_page_per_indicator(months
     page = data["pages"][codes_of["visits"]]
     assert page["title"] == "Test visits in time"
     assert page["range"] is True
-    assert [b["kind"] for b in page["blocks"]] == ["chart", "table"]
+    assert [b["id"] for b in page["blocks"]] == [
+        "trend",
+        "control",
+        "rag_and_spc",
+        "why",
+        "figures",
+    ]
     for part in page["blocks"]:
-        assert part["table"]["columns"][0]["kind"] == "month"
+        if part["kind"] != "note":
+            assert part["table"]["columns"][0]["kind"] == "month"
 
 
 def test_the_index_lists_each_indicators_latest_overall_figure(months, codes_of):
@@ -277,7 +284,7 @@ def benchmarks(months, catalogue, codes):
 def test_the_trend_table_has_each_areas_figures_target_and_benchmarks(benchmarks, codes, codes_of):
     first, second = codes
     page = dashboards.build_indicators(benchmarks)["pages"][codes_of["visits"]]
-    table = page["blocks"][1]
+    table = block(page["blocks"], "figures")
     (june,) = rows_of(table, month="2025-06")
     assert (june[f"{first}_percent"], june[f"{first}_numerator"],
             june[f"{first}_denominator"]) == ("80.0", 8, 10)  # fmt: skip

@@ -1,0 +1,205 @@
+"""Signals on the indicator pages: why each month's percentage moved (split into its numerator
+and denominator effects) and the control chart with its Making Data Count flags, on factories
+(the root ``world`` and the test's own ``catalogue``), never the demo."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from performance import dashboards
+from performance.models import Indicator, Measurement, MonthlyReturn
+from performance.services import returns
+from performance.tests.factories import IndicatorDefinitionFactory, TargetFactory
+from trust_portal.approvals.models import State
+from trust_portal.dashboards import figures
+from trust_portal.periods import next_month
+
+APRIL_2024 = date(2024, 4, 1)
+
+
+@pytest.fixture
+def codes(world):
+    return sorted(council.code for council in world.councils)
+
+
+def approve(arrangement, month, cells):
+    """An approved return holding just these figures: {(indicator, area): (n, d)}."""
+    monthly_return = MonthlyReturn.objects.create(
+        arrangement=arrangement,
+        period=month,
+        revision=1,
+        state=State.APPROVED,
+        approved_at=datetime(2025, 12, 1, tzinfo=UTC),
+    )
+    for (indicator, area), (numerator, denominator) in cells.items():
+        Measurement.objects.create(
+            monthly_return=monthly_return,
+            indicator=indicator,
+            area=area,
+            numerator=numerator,
+            denominator=denominator,
+        )
+    return monthly_return
+
+
+def history(arrangement, indicator, codes, series):
+    """Consecutive approved months from April 2024: series of ((n, d) first, (n, d) second)."""
+    month = APRIL_2024
+    for first, second in series:
+        approve(arrangement, month, {(indicator, codes[0]): first, (indicator, codes[1]): second})
+        month = next_month(month)
+
+
+def rows_of(block, **match):
+    keys = [c["key"] for c in block["table"]["columns"]]
+    found = [dict(zip(keys, row, strict=True)) for row in block["table"]["rows"]]
+    return [r for r in found if all(r[k] == v for k, v in match.items())]
+
+
+def page_of(arrangement, indicator):
+    data = dashboards.build_indicators(arrangement)
+    figures.check_snapshot(data)
+    return {b["id"]: b for b in data["pages"][indicator.code]["blocks"]}
+
+
+# --- why it moved ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_months(arrangement, catalogue, codes):
+    IndicatorDefinitionFactory(
+        indicator=catalogue.visits,
+        valid_from=APRIL_2024,
+        numerator_words="children visited in time",
+        denominator_words="children in need",
+    )
+    # First area: 50 of 100, then 62 of 97. Second: 30 of 40 both months.
+    history(arrangement, catalogue.visits, codes, [((50, 100), (30, 40)), ((62, 97), (30, 40))])
+    return arrangement
+
+
+def test_the_trend_page_says_why_each_month_moved(two_months, catalogue, codes):
+    why = page_of(two_months, catalogue.visits)["why"]
+    (first,) = rows_of(why, month="2024-05", area=codes[0])
+    # 62/97 − 50/100 = 13.9 points: 1200/97 = 12.4 from the numerator, 150/97 = 1.5 from the
+    # denominator.
+    assert (first["change"], first["numerator_effect"], first["denominator_effect"]) == (
+        "13.9",
+        "12.4",
+        "1.5",
+    )
+    assert first["why"] == (
+        "Up 13.9 points: 12 more children visited in time added 12.4 points, "
+        "3 fewer children in need added 1.5 points"
+    )
+    assert first["note"] == ""
+    (overall,) = rows_of(why, month="2024-05", area="Overall")
+    assert overall["why"].startswith("Up 10.0 points: 12 more")  # 80/140 to 92/137
+
+
+def test_a_changed_definition_and_target_are_noted_beside_the_move(two_months, catalogue, codes):
+    IndicatorDefinitionFactory(indicator=catalogue.visits, version=2, valid_from=date(2024, 5, 1))
+    TargetFactory(arrangement=two_months, indicator=catalogue.visits, valid_from=APRIL_2024)
+    TargetFactory(
+        arrangement=two_months,
+        indicator=catalogue.visits,
+        valid_from=date(2024, 5, 1),
+        target=Decimal("85.00"),
+    )
+    (first,) = rows_of(page_of(two_months, catalogue.visits)["why"], area=codes[0])
+    assert "version 1, then version 2 from May 2024" in first["note"]
+    assert "from 80% (tolerance 5) to 85% (tolerance 5)" in first["note"]
+
+
+def test_a_count_indicator_has_no_split(two_months, catalogue):
+    assert "why" not in page_of(two_months, catalogue.open_cp)
+
+
+def test_the_return_review_says_why_each_figure_moved(people, client_for, two_months, codes):
+    may = MonthlyReturn.objects.get(period=date(2024, 5, 1))
+    rows = [r for r in returns.return_rows(may) if r.why]
+    assert [(r.area, r.why) for r in rows] == [
+        (
+            codes[0],
+            "Up 13.9 points: 12 more children visited in time added 12.4 points, "
+            "3 fewer children in need added 1.5 points",
+        ),
+        (
+            codes[1],
+            "No change: the same number of children visited in time and the same number of "
+            "children in need",
+        ),
+    ]
+    page = reverse("performance:return-detail", args=[two_months.code, "2024-05", 1])
+    body = client_for(people["officer"]).get(page).content.decode()
+    assert "Why it moved" in body
+    assert "12 more children visited in time added 12.4 points" in body
+
+
+# --- control chart --------------------------------------------------------------------------
+
+STEADY = [((46, 100), (50, 100)), ((58, 100), (50, 100))] * 6 + [((46, 100), (50, 100))]
+SPIKE = ((100, 100), (50, 100))  # overall 150 of 200 = 75.0%
+
+
+def test_with_fewer_than_12_months_it_says_there_is_not_enough_history(
+    arrangement, catalogue, codes
+):
+    history(arrangement, catalogue.visits, codes, STEADY[:11])
+    control = page_of(arrangement, catalogue.visits)["control"]
+    assert control["kind"] == "note"
+    assert "Overall: not enough history for control limits yet (11 months" in control["text"]
+
+
+def test_a_month_beyond_its_limit_is_said_to_be_a_real_change(arrangement, catalogue, codes):
+    history(arrangement, catalogue.visits, codes, [*STEADY, SPIKE])
+    blocks = page_of(arrangement, catalogue.visits)
+    control = blocks["control"]
+    assert control["kind"] == "chart"
+    assert "Overall: May 2025's 75.0% is above its upper limit (" in control["summary"]
+    assert "a real change, not noise (an improvement)" in control["summary"]
+    (may,) = rows_of(control, month="2025-05")
+    assert may["signal"] == "Special cause: improvement"
+    (april,) = rows_of(control, month="2024-04")
+    assert april["signal"] == "" and april["centre"] == "52.50"  # 1470 of 2800
+    names = [trace["name"] for trace in control["figure"]["data"]]
+    assert names == ["Overall", "Centre line", "Upper limit", "Lower limit",
+                     "Special cause: improvement"]  # fmt: skip
+    assert "RAG asks whether" in blocks["rag_and_spc"]["text"]
+
+
+def test_the_scorecard_flags_a_special_cause_month_only(arrangement, catalogue, codes):
+    history(arrangement, catalogue.visits, codes, [*STEADY, SPIKE])
+    data = dashboards.build_overview(arrangement)
+    figures.check_snapshot(data)
+    scorecard = next(b for b in data["blocks"] if b["id"] == "scorecard")
+    flags = {r["area"]: r["signal"] for r in rows_of(scorecard, code=catalogue.visits.code)}
+    assert flags == {
+        codes[0]: "Special cause: improvement",
+        codes[1]: "",
+        "ALL": "Special cause: improvement",
+    }
+    # The pack's scorecards keep their columns: the flag is the dashboard's.
+    pack = data["pack"]["by_month"]["2025-05"]
+    assert "signal" not in [c["key"] for b in pack if b["id"] == "scorecard"
+                            for c in b["table"]["columns"]]  # fmt: skip
+
+
+def test_limits_are_re_based_when_the_definition_changes(arrangement, catalogue, codes):
+    IndicatorDefinitionFactory(indicator=catalogue.visits, valid_from=APRIL_2024)
+    IndicatorDefinitionFactory(indicator=catalogue.visits, version=2, valid_from=date(2025, 1, 1))
+    history(arrangement, catalogue.visits, codes, [*STEADY, SPIKE])
+    control = page_of(arrangement, catalogue.visits)["control"]
+    assert control["kind"] == "note"
+    assert (
+        "not enough history for control limits yet (5 months of approved figures since the "
+        "definition changed in January 2025" in control["text"]
+    )
+
+
+def test_a_workforce_rate_has_no_p_prime_chart(arrangement, catalogue):
+    blocks = page_of(arrangement, catalogue.workforce_rate)
+    assert "control" not in blocks or blocks["control"]["kind"] == "note"
+    assert catalogue.workforce_rate.unit == Indicator.Unit.PERCENTAGE
