@@ -51,8 +51,10 @@ def points(value: Fraction) -> str:
 
 
 def _effect(points_: Fraction) -> str:
-    if rounded(points_, 1) == 0:
-        return "made no visible difference"
+    if points_ == 0:
+        return "made no difference"
+    if rounded(abs(points_), 1) == 0:
+        return ("added" if points_ > 0 else "took off") + " less than 0.05 points"
     return ("added " if points_ > 0 else "took off ") + points(points_)
 
 

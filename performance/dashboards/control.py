@@ -253,7 +253,7 @@ def control_blocks(history: History, indicator: Indicator, months: list[date]) -
         return []
     title = f"{indicator.name}: control chart"
     rag_and_spc = figures.note_block("rag_and_spc", "RAG and the control chart", RAG_AND_SPC)
-    if any(not f.counted for (code, _, _), f in history.figures.items() if code == indicator.code):
+    if not history.counted(indicator):
         text = (
             "No control chart: this rate's parts are full-time equivalents from the workforce "
             "return, not counts of children or people, so a p′ chart does not apply."

@@ -55,6 +55,16 @@ class History:
         definition = indicator.definition_for(month)
         return (definition.version if definition else None,)
 
+    def counted(self, indicator: Indicator) -> bool:
+        """Whether the indicator's approved figures are whole counts: not so for the rates
+        another app derives from full-time equivalents (the workforce rates)."""
+        return all(
+            figure.counted
+            for month in self.months_of.get(indicator.code, [])
+            for area, _ in self.areas
+            if (figure := self.figures.get((indicator.code, area, month)))
+        )
+
     def rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
         target = self.target(indicator, month) if indicator.has_rag else None
         common = {

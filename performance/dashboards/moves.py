@@ -71,7 +71,7 @@ def moves_block(history: History, indicator: Indicator, months: list[date]) -> d
     if indicator.unit != Indicator.Unit.PERCENTAGE:
         return None
     title = f"{indicator.name}: why it moved"
-    if any(not f.counted for (code, _, _), f in history.figures.items() if code == indicator.code):
+    if not history.counted(indicator):
         return figures.note_block(
             "why",
             title,

@@ -50,7 +50,9 @@ def sparkline(history: History, indicator: Indicator, area: str, month: date) ->
     return figures.sparkline_svg(values, label=label)
 
 
-def scorecard(history: History, month: date, *, trend: bool) -> dict:
+def scorecard_columns(*, trend: bool) -> list[dict]:
+    """The scorecard's columns; the trend (a sparkline) and the control chart's flag only on
+    the dashboard, not in the pack."""
     columns = [
         figures.column("indicator", "Indicator"),
         figures.column("code", "Code", page=False),
@@ -75,6 +77,11 @@ def scorecard(history: History, month: date, *, trend: bool) -> dict:
         columns.append(figures.column("trend", "Last 12 months", "sparkline"))
         # The control chart's verdict on the month, in short; the trend page says it in full.
         columns.append(figures.column("signal", "Control chart"))
+    return columns
+
+
+def scorecard(history: History, month: date, *, trend: bool) -> dict:
+    columns = scorecard_columns(trend=trend)
     rows, counts = [], defaultdict(int)
     for indicator in history.indicators:
         target = history.target(indicator, month) if indicator.has_rag else None
@@ -111,6 +118,12 @@ def scorecard(history: History, month: date, *, trend: bool) -> dict:
         f"{counts[Status.GREEN]} green, {counts[Status.AMBER]} amber, {counts[Status.RED]} red, "
         f"{counts[Status.GREY]} not rated or without a figure."
     )
+    if trend:
+        summary += (
+            " RAG rates each figure against its target; the control chart column flags a month "
+            "that is special cause on the indicator's own control chart (a real change, not "
+            "noise), which each indicator's trend page explains."
+        )
     return figures.table_block(
         "scorecard", f"Scorecard, {month:%B %Y}", figures.table(columns, rows), summary=summary
     )

@@ -68,12 +68,18 @@ def test_it_says_what_a_fall_took_off():
 def test_an_unchanged_count_is_said_to_be_unchanged():
     text = change.words(n0=5, d0=10, n1=5, d1=20, numerator_words="seen", denominator_words="open")
     assert text == (
-        "down 25.0 points: the same number of seen made no visible difference, "
+        "down 25.0 points: the same number of seen made no difference, "
         "10 more open took off 25.0 points"
     )
     assert change.words(n0=5, d0=10, n1=5, d1=10, numerator_words="a", denominator_words="b") == (
         "no change: the same number of a and the same number of b"
     )
+
+
+def test_an_effect_too_small_to_show_is_still_said():
+    # 1 more of 1000 in the denominator: 500 × 100 × (1/1001 − 1/1000) = −0.0499… points.
+    text = change.words(n0=500, d0=1000, n1=510, d1=1001)
+    assert text.endswith("a denominator 1 higher took off less than 0.05 points")
 
 
 def test_without_words_it_names_the_parts():

@@ -11,10 +11,15 @@ from django.urls import reverse
 from performance import dashboards
 from performance.models import Indicator, Measurement, MonthlyReturn
 from performance.services import returns
-from performance.tests.factories import IndicatorDefinitionFactory, TargetFactory
+from performance.tests.factories import (
+    IndicatorDefinitionFactory,
+    IndicatorFactory,
+    TargetFactory,
+)
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures
 from trust_portal.periods import next_month
+from workforce.tests.factories import TeamFactory, TeamFiguresFactory, WorkforceReturnFactory
 
 APRIL_2024 = date(2024, 4, 1)
 
@@ -199,7 +204,23 @@ def test_limits_are_re_based_when_the_definition_changes(arrangement, catalogue,
     )
 
 
-def test_a_workforce_rate_has_no_p_prime_chart(arrangement, catalogue):
-    blocks = page_of(arrangement, catalogue.workforce_rate)
-    assert "control" not in blocks or blocks["control"]["kind"] == "note"
-    assert catalogue.workforce_rate.unit == Indicator.Unit.PERCENTAGE
+def test_a_workforce_rate_is_neither_split_nor_charted(world, arrangement):
+    rate = IndicatorFactory(
+        code="WORKFORCE_VACANCY_RATE",  # the workforce app reads it by this code
+        name="Vacancy rate",
+        domain=Indicator.Domain.WORKFORCE,
+        polarity=Indicator.Polarity.LOWER,
+        entered_in=Indicator.EnteredIn.WORKFORCE,
+    )
+    team = TeamFactory(arrangement=arrangement, area=world.councils[0])
+    month = APRIL_2024
+    for vacant in ["4.00", "5.00"] * 7:
+        approved = WorkforceReturnFactory(
+            arrangement=arrangement, period=month, state=State.APPROVED
+        )
+        TeamFiguresFactory(workforce_return=approved, team=team, vacant_fte=Decimal(vacant))
+        month = next_month(month)
+    blocks = page_of(arrangement, rate)
+    assert blocks["control"]["kind"] == blocks["why"]["kind"] == "note"
+    assert "a p′ chart does not apply" in blocks["control"]["text"]
+    assert "not split here" in blocks["why"]["text"]
