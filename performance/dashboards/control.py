@@ -104,17 +104,18 @@ def point_words(indicator: Indicator, month: date, point: spc.Point) -> str:
     reasons = []
     if point.beyond:
         edge, which = (limits.upper, "upper") if point.side > 0 else (limits.lower, "lower")
-        reasons.append(f"is {side} its {which} limit ({percent(edge)})")
+        reasons.append(f"{side} its {which} limit ({percent(edge)})")
     if point.shift:
         centre = percent(limits.centre)
-        reasons.append(f"is in a run of 7 or more months {side} the centre line ({centre})")
+        reasons.append(f"in a run of 7 or more months {side} the centre line ({centre})")
     if point.trend:
         way = "higher" if point.trend > 0 else "lower"
-        reasons.append(f"is in a run of 7 or more months each {way} than the one before")
+        reasons.append(f"in a run of 7 or more months each {way} than the one before")
     if point.two_of_three:
-        reasons.append(f"is one of two in three months beyond two sigma {side} the centre line")
+        reasons.append(f"one of two in three months beyond two sigma {side} the centre line")
     way = direction(indicator, point)
-    return f"{head} {' and '.join(reasons)}: a real change, not noise" + (
+    listed = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+    return f"{head} is {listed}: a real change, not noise" + (
         f" (an {way})" if way == "improvement" else f" (a {way})" if way else ""
     )
 
@@ -140,16 +141,19 @@ def area_words(history: History, indicator: Indicator, area: str, name: str) -> 
 
 
 def special_words(history: History, indicator: Indicator, area: str) -> str:
-    found = [
-        (month, point)
-        for month, point in points_by_month(history, indicator, area).items()
-        if point.special
-    ]
+    """How many charted months are special cause, of which way, and the latest of them."""
+    charted = points_by_month(history, indicator, area)
+    found = [(month, point) for month, point in charted.items() if point.special]
     if not found:
-        return ""
-    listed = ", ".join(f"{m:%b %Y} ({flag(indicator, p).lower()})" for m, p in found[-12:])
-    more = f" (the last 12 of {len(found)})" if len(found) > 12 else ""
-    return f" Special-cause months{more}: {listed}."
+        return f" No month of the {len(charted)} charted is special cause." if charted else ""
+    ways = [direction(indicator, point) or "neither" for _, point in found]
+    split = ", ".join(
+        f"{ways.count(w)} {w}" for w in ("improvement", "concern", "neither") if w in ways
+    )
+    return (
+        f" Special cause in {len(found)} of the {len(charted)} months charted ({split}), the "
+        f"latest in {found[-1][0]:%B %Y}; the chart's table flags each."
+    )
 
 
 def _limit(value) -> str | None:

@@ -165,6 +165,10 @@ def test_a_month_beyond_its_limit_is_said_to_be_a_real_change(arrangement, catal
     assert control["kind"] == "chart"
     assert "Overall: May 2025's 75.0% is above its upper limit (" in control["summary"]
     assert "a real change, not noise (an improvement)" in control["summary"]
+    assert (
+        "Special cause in 1 of the 14 months charted (1 improvement), the latest in May 2025"
+        in (control["summary"])
+    )
     (may,) = rows_of(control, month="2025-05")
     assert may["signal"] == "Special cause: improvement"
     (april,) = rows_of(control, month="2024-04")
