@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trust_portal.accounts.context.service",
+                "trust_portal.asof.as_of_context",
             ],
             # Template tags every app's pages use, kept in the core (no app of their own).
             "libraries": {

@@ -48,7 +48,7 @@ def overview(request, code):
     page computes nothing across months, so its queries do not grow with the history."""
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
-    snapshot = Snapshot.objects.filter(arrangement=arrangement, name=dashboards.NAME).first()
+    snapshot = Snapshot.objects.version(arrangement, dashboards.NAME)
     shown = overview_from(snapshot.data, arrangement) if snapshot else None
     if _wants_export(request):
         if shown is None:

@@ -1,16 +1,19 @@
 """The dashboards API: the stored snapshots, as the pages show them, with their computed-at.
 
 ``GET /api/v1/dashboards/`` lists the snapshots of the caller's arrangements (without their
-figures); ``GET /api/v1/dashboards/<arrangement>/<name>/`` returns one, figures included.
+figures); ``GET /api/v1/dashboards/<arrangement>/<name>/`` returns one, figures included. Both
+take ``?as_of=`` (a date, or a date and time: ``trust_portal/asof.py``) for the versions in
+force at that past moment; a moment in the future is refused (400).
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.reverse import reverse
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
+from trust_portal.asof import AsOfError, as_of_request
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.registry import builders, listed
 from trust_portal.dashboards.services import snapshot_status
@@ -58,12 +61,31 @@ class SnapshotSerializer(SnapshotSummarySerializer):
         return {"updating": status.updating, "failed_at": status.failed_at}
 
 
-def _visible(user):
-    return Snapshot.objects.filter(
-        arrangement__in=arrangements_for(user), name__in=[b.name for b in listed()]
-    ).select_related("arrangement__trust")
+AS_OF = OpenApiParameter(
+    "as_of",
+    str,
+    description=(
+        "The versions in force at a past moment: a date (2025-03-31, the end of that day, UK "
+        "time) or a date and time (2025-03-31T14:05). A moment in the future is refused."
+    ),
+)
 
 
+def _visible(request):
+    try:
+        as_of = as_of_request(request)
+    except AsOfError as error:
+        raise ValidationError({"as_of": [str(error)]}) from error
+    return (
+        Snapshot.objects.filter(
+            arrangement__in=arrangements_for(request.user), name__in=[b.name for b in listed()]
+        )
+        .in_force(as_of and as_of.moment)
+        .select_related("arrangement__trust")
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[AS_OF]))
 class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every dashboard snapshot of the caller's arrangements, without its figures."""
 
@@ -72,11 +94,10 @@ class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_kind = "dashboard"
 
     def get_queryset(self):
-        return (
-            _visible(self.request.user).defer("data").order_by("arrangement__trust__code", "name")
-        )
+        return _visible(self.request).defer("data").order_by("arrangement__trust__code", "name")
 
 
+@extend_schema_view(get=extend_schema(parameters=[AS_OF]))
 class DashboardDetailView(generics.RetrieveAPIView):
     """One dashboard's stored snapshot: its figures and when they were computed. A dashboard
     not yet computed, or of an arrangement the caller is not part of, is 404."""
@@ -87,7 +108,7 @@ class DashboardDetailView(generics.RetrieveAPIView):
 
     def get_object(self):
         found = (
-            _visible(self.request.user)
+            _visible(self.request)
             .filter(arrangement__trust__code=self.kwargs["code"], name=self.kwargs["name"])
             .first()
         )

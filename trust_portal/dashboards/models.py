@@ -4,14 +4,34 @@ from django.db import models
 
 
 class SnapshotQuerySet(models.QuerySet):
-    def latest_for(self, arrangements, *, name: str) -> dict:
-        """{arrangement id: snapshot} for one dashboard name, in one query."""
-        rows = self.filter(arrangement__in=[a.pk for a in arrangements], name=name)
+    def in_force(self, at=None):
+        """For each arrangement and name, the one version in force at ``at`` (now if None): the
+        latest computed by then. One query, however many versions lie behind."""
+        versions = self.model.objects.filter(
+            arrangement=models.OuterRef("arrangement"), name=models.OuterRef("name")
+        )
+        if at is not None:
+            versions = versions.filter(computed_at__lte=at)
+        newest = versions.order_by("-computed_at", "-pk").values("pk")[:1]
+        return self.filter(pk=models.Subquery(newest))
+
+    def version(self, arrangement, name: str, at=None) -> "Snapshot | None":
+        """One dashboard's version in force at ``at`` (now if None), or None before the first."""
+        versions = self.filter(arrangement=arrangement, name=name)
+        if at is not None:
+            versions = versions.filter(computed_at__lte=at)
+        return versions.order_by("-computed_at", "-pk").first()
+
+    def latest_for(self, arrangements, *, name: str, at=None) -> dict:
+        """{arrangement id: version in force} for one dashboard name, in one query."""
+        rows = self.filter(arrangement__in=[a.pk for a in arrangements], name=name).in_force(at)
         return {row.arrangement_id: row for row in rows}
 
 
 class Snapshot(models.Model):
-    """One dashboard's figures for one arrangement; replaced whole, never edited in place."""
+    """One version of one dashboard's figures for one arrangement. A recompute whose figures
+    differ from the version in force adds a version (never edits one), so the figures as they
+    stood at any past moment can be shown again; one whose figures are the same adds none."""
 
     arrangement = models.ForeignKey(
         "accounts.Arrangement", on_delete=models.CASCADE, related_name="snapshots"
@@ -26,8 +46,8 @@ class Snapshot(models.Model):
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["arrangement", "name"], name="one_snapshot_per_name")
+        indexes = [
+            models.Index(fields=["arrangement", "name", "-computed_at"], name="snapshot_versions")
         ]
 
     def __str__(self):

@@ -66,17 +66,20 @@ def month_text(month: date) -> str:
 # --- Assembling ------------------------------------------------------------------------------
 
 
-def pack_assemble(*, arrangement: Arrangement, month: date) -> dict:
-    """The pack's sections for a month from the current snapshots, before any hiding.
+def pack_assemble(*, arrangement: Arrangement, month: date, at=None) -> dict:
+    """The pack's sections for a month from the snapshots in force (now, or at the moment
+    ``at``), before any hiding.
 
     Returns plain JSON: the month, the arrangement, the approval state of the month's returns
-    and, per section, its heading, blocks, and the snapshot's computed_at and source.
+    (as it stood at ``at``) and, per section, its heading, blocks, and the snapshot's
+    computed_at and source.
     """
     key, year = f"{month:%Y-%m}", financial_year_of(month)
     registered = pack_sections()
     names = [section.name for section in registered]
     snapshots = {
-        s.name: s for s in Snapshot.objects.filter(arrangement=arrangement, name__in=names)
+        s.name: s
+        for s in Snapshot.objects.filter(arrangement=arrangement, name__in=names).in_force(at)
     }
     sections = []
     for section in registered:
@@ -98,7 +101,7 @@ def pack_assemble(*, arrangement: Arrangement, month: date) -> dict:
         "month_text": month_text(month),
         "financial_year": year,
         "arrangement": {"code": arrangement.code, "name": str(arrangement)},
-        "approval": approval_state(arrangement=arrangement, month=month),
+        "approval": approval_state(arrangement=arrangement, month=month, at=at),
         "sections": sections,
     }
 
@@ -118,15 +121,19 @@ def _printable(block: dict) -> dict:
     return printable
 
 
-def approval_state(*, arrangement: Arrangement, month: date) -> list[dict]:
-    """Whether each of the month's returns is approved, in words (no draft's details)."""
+def approval_state(*, arrangement: Arrangement, month: date, at=None) -> list[dict]:
+    """Whether each of the month's returns is approved (now, or at the moment ``at``: the
+    latest revision approved by then, since replaced or not), in words (no draft's details)."""
     states = []
     for kind in pack_returns():
-        approved = (
-            kind.model.objects.filter(arrangement=arrangement, period=month, state=State.APPROVED)
-            .only("revision", "approved_at")
-            .first()
-        )
+        revisions = kind.model.objects.filter(arrangement=arrangement, period=month)
+        if at is None:
+            revisions = revisions.filter(state=State.APPROVED)
+        else:
+            revisions = revisions.filter(
+                state__in=(State.APPROVED, State.SUPERSEDED), approved_at__lte=at
+            ).order_by("-revision")
+        approved = revisions.only("revision", "approved_at").first()
         if approved is None:
             text = "Not approved: its figures are not in this pack"
         else:

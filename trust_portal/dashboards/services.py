@@ -7,6 +7,7 @@ waits join it instead of queueing another, so ten approvals in a minute cost one
 arriving once the run has started queues a fresh run, so nothing committed is ever left out.
 """
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +33,7 @@ class BuildFailed(Exception):
 
 
 def snapshot_recompute(*, arrangement: Arrangement, names: list[str] | None = None) -> list:
-    """Build each named snapshot (all by default) and swap it in whole.
+    """Build each named snapshot (all by default) and add it as the version in force.
 
     Each builder runs outside any transaction; only its swap is inside one, so a builder that
     fails leaves its previous snapshot exactly as it was. The other builders still run, and
@@ -54,21 +55,31 @@ def snapshot_recompute(*, arrangement: Arrangement, names: list[str] | None = No
             errors[name] = f"{type(error).__name__}: {error}"
             continue
         elapsed = int((time.perf_counter() - started) * 1000)
-        with transaction.atomic():
-            snapshot, _ = Snapshot.objects.update_or_create(
-                arrangement=arrangement,
-                name=name,
-                defaults={
-                    "data": data,
-                    "computed_at": timezone.now(),
-                    "duration_ms": elapsed,
-                    "source": entry.source,
-                },
-            )
-        done.append(snapshot)
+        done.append(_version_add(arrangement, entry, data, elapsed))
     if errors:
         raise BuildFailed([s.name for s in done], errors)
     return done
+
+
+def _same(data, snapshot) -> bool:
+    return json.dumps(data, sort_keys=True) == json.dumps(snapshot.data, sort_keys=True)
+
+
+def _version_add(arrangement: Arrangement, entry, data: dict, elapsed: int) -> Snapshot:
+    """Add a version of the dashboard's figures, unless they are the version in force's own:
+    then that version stands (the figures in force since it was computed are unchanged)."""
+    with transaction.atomic():
+        current = Snapshot.objects.version(arrangement, entry.name)
+        if current is not None and current.source == entry.source and _same(data, current):
+            return current
+        return Snapshot.objects.create(
+            arrangement=arrangement,
+            name=entry.name,
+            data=data,
+            computed_at=timezone.now(),
+            duration_ms=elapsed,
+            source=entry.source,
+        )
 
 
 def snapshot_queue_recompute(*, arrangement: Arrangement) -> None:

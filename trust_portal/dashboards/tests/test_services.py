@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from trust_portal.accounts.models import Arrangement
+from trust_portal.accounts.tests.factories import CouncilOfficerFactory
 from trust_portal.dashboards import registry
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.services import (
@@ -40,10 +41,33 @@ def test_the_summary_counts_active_accounts_by_organisation(world, arrangement):
     assert data["dfe_observers"] == 1
 
 
-def test_recomputing_replaces_the_snapshot_rather_than_adding_one(arrangement):
-    snapshot_recompute(arrangement=arrangement, names=["summary"])
-    snapshot_recompute(arrangement=arrangement, names=["summary"])
+def test_recomputing_the_same_figures_adds_no_version(arrangement):
+    (first,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
+    (second,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
     assert Snapshot.objects.filter(arrangement=arrangement, name="summary").count() == 1
+    assert (second.pk, second.computed_at) == (first.pk, first.computed_at)
+
+
+def test_recomputing_changed_figures_adds_a_version_and_keeps_the_one_before(world, arrangement):
+    (first,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
+    CouncilOfficerFactory(organisation=world.councils[0])
+    (second,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
+    versions = Snapshot.objects.filter(arrangement=arrangement, name="summary")
+    assert list(versions.order_by("computed_at")) == [first, second]
+    assert second.computed_at > first.computed_at
+    council = world.councils[0].code
+    assert first.data["active_users"][council]["total"] == 2
+    assert second.data["active_users"][council]["total"] == 3
+    # The version in force: now, and at any moment between the two.
+    assert Snapshot.objects.version(arrangement, "summary") == second
+    assert Snapshot.objects.version(arrangement, "summary", at=second.computed_at) == second
+    between = first.computed_at + (second.computed_at - first.computed_at) / 2
+    assert Snapshot.objects.version(arrangement, "summary", at=between) == first
+    before = first.computed_at - timedelta(microseconds=1)
+    assert Snapshot.objects.version(arrangement, "summary", at=before) is None
+    assert Snapshot.objects.latest_for([arrangement], name="summary", at=between) == {
+        arrangement.pk: first
+    }
 
 
 def broken(name="summary"):

@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.asof import honours_as_of
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders, listed
@@ -30,13 +32,15 @@ def _arrangement(request, code):
     return arrangement
 
 
-def _snapshot(arrangement, name) -> tuple:
-    """The builder and its snapshot (None while the first one is being made); 404 if no
-    listed dashboard has that name."""
+def _snapshot(request, arrangement, name) -> tuple:
+    """The builder and its snapshot in force (now, or at the moment ``?as_of=`` asks for; None
+    while the first one is being made, or before it was); 404 if no listed dashboard has that
+    name."""
     entry = builders().get(name)
     if entry is None or not entry.listed:
         raise Http404("No such dashboard.")
-    return entry, Snapshot.objects.filter(arrangement=arrangement, name=name).first()
+    as_of = request.as_of
+    return entry, Snapshot.objects.version(arrangement, name, at=as_of and as_of.moment)
 
 
 def _context(request, arrangement, entry, snapshot, **extra) -> dict:
@@ -44,7 +48,8 @@ def _context(request, arrangement, entry, snapshot, **extra) -> dict:
         "arrangement": arrangement,
         "entry": entry,
         "snapshot": snapshot,
-        "status": snapshot_status(arrangement, snapshot),
+        # How today's recompute stands says nothing of a past moment's figures.
+        "status": None if request.as_of else snapshot_status(arrangement, snapshot),
         "dashboards": listed(),
         "can_recompute": can(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement),
         **extra,
@@ -52,19 +57,23 @@ def _context(request, arrangement, entry, snapshot, **extra) -> dict:
 
 
 @login_required
+@honours_as_of
 def dashboard_index(request, code):
     arrangement = _arrangement(request, code)
     entries = listed()
+    as_of = request.as_of
     snapshots = {
         s.name: s
         for s in Snapshot.objects.filter(
             arrangement=arrangement, name__in=[e.name for e in entries]
-        ).defer("data")
+        )
+        .in_force(as_of and as_of.moment)
+        .defer("data")
     }
     context = {
         "arrangement": arrangement,
         "rows": [(entry, snapshots.get(entry.name)) for entry in entries],
-        "status": snapshot_status(arrangement, None),
+        "status": None if as_of else snapshot_status(arrangement, None),
         "can_recompute": can(request.user, Action.ADMINISTER, Kind.DASHBOARD, arrangement),
     }
     return render(request, "dashboards/index.html", context)
@@ -75,10 +84,11 @@ with_charts = csp_update({"style-src": settings.PLOTLY_STYLE_HASHES})
 
 
 @login_required
+@honours_as_of
 @with_charts
 def dashboard_detail(request, code, name):
     arrangement = _arrangement(request, code)
-    entry, snapshot = _snapshot(arrangement, name)
+    entry, snapshot = _snapshot(request, arrangement, name)
     data = snapshot.data if snapshot else {}
     pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
     context = _context(
@@ -135,10 +145,11 @@ def within(blocks: list[dict], start: str | None, end: str | None) -> list[dict]
 
 
 @login_required
+@honours_as_of
 @with_charts
 def dashboard_page(request, code, name, page):
     arrangement = _arrangement(request, code)
-    entry, snapshot = _snapshot(arrangement, name)
+    entry, snapshot = _snapshot(request, arrangement, name)
     found = ((snapshot.data if snapshot else {}).get("pages") or {}).get(page)
     if snapshot is not None and found is None:
         raise Http404("No such page of this dashboard.")
@@ -161,10 +172,11 @@ def dashboard_page(request, code, name, page):
 
 
 @login_required
+@honours_as_of
 def dashboard_data(request, code, name, block, page=None):
     """One block's table as CSV or Excel: the raw figures (pounds and pence as numbers)."""
     arrangement = _arrangement(request, code)
-    entry, snapshot = _snapshot(arrangement, name)
+    entry, snapshot = _snapshot(request, arrangement, name)
     if snapshot is None:
         raise Http404("These figures are still being prepared.")
     blocks = snapshot.data.get("blocks", [])
@@ -181,7 +193,8 @@ def dashboard_data(request, code, name, block, page=None):
     if fmt not in ("csv", "xlsx"):
         fmt = "csv"
     header, rows = spreadsheet_rows(wanted["table"])
-    basename = "-".join(filter(None, [arrangement.code.lower(), name, page, block]))
+    moment = request.as_of and f"as-of-{timezone.localtime(request.as_of.moment):%Y-%m-%dT%H%M}"
+    basename = "-".join(filter(None, [arrangement.code.lower(), name, page, block, moment]))
     return table_response(fmt, basename, header, rows, title=wanted.get("title") or block)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.pages import month_or_404
+from trust_portal.asof import honours_as_of
 from trust_portal.dashboards import packs
 from trust_portal.dashboards.forms import IssueForm, MonthForm, ThresholdForm
 from trust_portal.dashboards.models import IssuedPack, Snapshot
@@ -56,12 +57,13 @@ def pack_list(request, code):
 
 def _latest_month(arrangement) -> str:
     """The newest month the overview's snapshot gives the pack, as a starting suggestion."""
-    snapshot = Snapshot.objects.filter(arrangement=arrangement, name="overview").first()
+    snapshot = Snapshot.objects.version(arrangement, "overview")
     months = sorted(((snapshot.data.get("pack") or {}).get("by_month") or {}) if snapshot else [])
     return months[-1] if months else ""
 
 
 @login_required
+@honours_as_of
 def pack_preview(request, code, month):
     arrangement = _arrangement(request, code)
     period = month_or_404(month)
@@ -76,14 +78,17 @@ def pack_preview(request, code, month):
 
 
 def _preview(request, arrangement, period, threshold, threshold_form, form, status=200):
+    as_of = getattr(request, "as_of", None)
+    at = as_of and as_of.moment
     pack = packs.pack_suppress(
-        packs.pack_assemble(arrangement=arrangement, month=period), threshold=threshold
+        packs.pack_assemble(arrangement=arrangement, month=period, at=at), threshold=threshold
     )
     context = {
         "arrangement": arrangement,
         "threshold_form": threshold_form,
         "form": form,
-        "can_issue": can(request.user, Action.EDIT, Kind.DASHBOARD, arrangement),
+        # A pack is issued from the figures in force now, never from a past moment's.
+        "can_issue": not as_of and can(request.user, Action.EDIT, Kind.DASHBOARD, arrangement),
         **packs.pack_context(pack),
     }
     return render(request, "dashboards/pack_preview.html", context, status=status)
