@@ -18,6 +18,7 @@ from performance.dashboards.cells import (
     with_unit,
 )
 from performance.dashboards.history import SOURCE, History, load
+from performance.dashboards.rules import trend_note
 from performance.models import ALL_AREAS, Benchmark, Indicator, Target
 from performance.rag import Status
 from trust_portal.dashboards import figures
@@ -79,7 +80,11 @@ def trend_page(history: History, indicator: Indicator) -> dict:
     return {
         "title": indicator.name,
         "range": True,
-        "blocks": [chart, trend_table(history, indicator, months, targets, series)],
+        "blocks": [
+            chart,
+            trend_table(history, indicator, months, targets, series),
+            trend_note(history, indicator, months),
+        ],
     }
 
 

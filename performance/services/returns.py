@@ -23,6 +23,7 @@ from performance.models import (
     Target,
 )
 from performance.rag import Status, rate, value_of
+from performance.rules import standard_of
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
@@ -173,6 +174,7 @@ class Row:
     previous: Fraction | None
     change: Fraction | None
     query: str | None
+    standard: str = ""  # the dated rule the figure was counted under, in words, if any
 
 
 def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
@@ -186,9 +188,10 @@ def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
 
 
 def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
-    """Values, RAG, change since the previous approved month, and any query, per cell."""
+    """Values, RAG, change since the previous approved month, and any query, per cell: each
+    rated and queried under the rules in force for the return's month."""
     arrangement = monthly_return.arrangement
-    settings_ = PerformanceSettings.of(arrangement)
+    settings_ = PerformanceSettings.of(arrangement, monthly_return.period)  # the month's rules
     indicators = list(Indicator.objects.all())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
     mine = {
@@ -224,7 +227,8 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
             and abs(change) > settings_.query_change_points
         ):
             query = f"Changed by more than {settings_.query_change_points} points since last month"
-        rows.append(Row(indicator, area, m, rating, previous, change, query))
+        standard = standard_of(indicator.code, settings_)
+        rows.append(Row(indicator, area, m, rating, previous, change, query, standard))
     return rows
 
 
