@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
@@ -226,7 +227,8 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
             and indicator.unit == Indicator.Unit.PERCENTAGE
             and abs(change) > settings_.query_change_points
         ):
-            query = f"Changed by more than {settings_.query_change_points} points since last month"
+            points = Decimal(settings_.query_change_points).normalize()
+            query = f"Changed by more than {points:f} points since last month"
         standard = standard_of(indicator.code, settings_)
         rows.append(Row(indicator, area, m, rating, previous, change, query, standard))
     return rows
