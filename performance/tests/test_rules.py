@@ -7,8 +7,10 @@ test's own, and the published catalogue's extract indicators; not the demo's fig
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -20,7 +22,11 @@ from performance.models import Indicator, Measurement, MonthlyReturn, Performanc
 from performance.rules import every
 from performance.services import returns, uploads
 from performance.services.uploads import extract_settings
-from performance.tests.factories import IndicatorFactory, PerformanceSettingsFactory
+from performance.tests.factories import (
+    IndicatorFactory,
+    MonthlyReturnFactory,
+    PerformanceSettingsFactory,
+)
 from trust_portal.approvals.models import State
 
 FIRST = date(2018, 4, 1)
@@ -261,3 +267,42 @@ def test_the_trend_page_dates_the_standard_each_month_was_judged_against(cp_mont
         "judged against every 2 weeks (14 days) from March 2019; Percentages marked small "
         "numbers below a denominator of 10 in every month shown"
     )
+
+
+# --- The data migration: today's values kept as the rules in force from the beginning ------
+# It runs where each arrangement had one row: the demo's dated rows are set aside (the test's
+# transaction puts them back).
+
+
+@pytest.fixture
+def one_row_each(arrangement):
+    PerformanceSettings.objects.exclude(arrangement=arrangement).delete()
+    return arrangement
+
+
+def test_the_data_migration_dates_each_row_from_its_arrangements_earliest_return(one_row_each):
+    arrangement = one_row_each
+    migration = import_module("performance.migrations.0007_rules_dated")
+    row = PerformanceSettingsFactory(
+        arrangement=arrangement, valid_from=date(2030, 1, 1), cp_visit_days=21, reason=""
+    )
+    for month in (FEB_2019, DEC_2018):
+        MonthlyReturnFactory(arrangement=arrangement, period=month)
+    migration.date_the_rules(django_apps, None)
+    row.refresh_from_db()
+    assert (row.valid_from, row.cp_visit_days, row.reason) == (
+        DEC_2018,
+        21,
+        migration.FIRST_REASON,
+    )
+    assert row.history.first().valid_from == DEC_2018
+    assert PerformanceSettings.of(arrangement, date(2017, 1, 1)).cp_visit_days == 21
+
+
+def test_the_data_migration_dates_a_row_without_returns_from_this_month(one_row_each):
+    arrangement = one_row_each
+    migration = import_module("performance.migrations.0007_rules_dated")
+    row = PerformanceSettingsFactory(arrangement=arrangement, valid_from=date(2030, 1, 1))
+    migration.date_the_rules(django_apps, None)
+    row.refresh_from_db()
+    assert row.valid_from == date.today().replace(day=1)
