@@ -127,7 +127,8 @@ def over_months(book: RuleBook, months: list[date], code: str) -> str:
             continue
         dated = [_dated(_what(name, span[2]), span, i, len(spans)) for i, span in enumerate(spans)]
         parts.append(f"{LABELS[name]} {', '.join(dated)}")
-    return "; ".join(parts) + ": each month is judged under the rules in force for it."
+    text = "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
+    return text + ": each month is judged under the rules in force for it."
 
 
 def _dated(words: str, span, index: int, count: int) -> str:

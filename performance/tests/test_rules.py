@@ -264,7 +264,7 @@ def test_the_trend_page_dates_the_standard_each_month_was_judged_against(cp_mont
     note = next(b for b in page["blocks"] if b["id"] == "rules")["text"]
     assert note.startswith(
         "Child protection visits judged against every 4 weeks (28 days) to February 2019, "
-        "judged against every 2 weeks (14 days) from March 2019; Percentages marked small "
+        "judged against every 2 weeks (14 days) from March 2019; percentages marked small "
         "numbers below a denominator of 10 in every month shown"
     )
 
