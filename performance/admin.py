@@ -36,7 +36,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(PerformanceSettings)
 class PerformanceSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ["arrangement", "caseload_limit", "small_number", "due_working_day"]
+    list_display = ["arrangement", "valid_from", "cp_visit_days", "caseload_limit", "small_number"]
 
 
 @admin.register(Target)

@@ -1,8 +1,9 @@
 """When a month's return is due, and which are overdue.
 
 A month's return is due by a set working day of the following month (default the 10th,
-``PerformanceSettings.due_working_day``); working days skip weekends and England's bank
-holidays. A return counts as in when it has been submitted (or approved) at least once.
+``PerformanceSettings.due_working_day``, the one in force for that month); working days skip
+weekends and England's bank holidays. A return counts as in when it has been submitted (or
+approved) at least once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from performance.models import MonthlyReturn, PerformanceSettings
+from performance.models import MonthlyReturn, RuleBook
 from performance.working_days import bank_holidays
 from trust_portal.approvals.models import State
 from trust_portal.periods import next_month, previous_month
@@ -45,7 +46,7 @@ class Overdue:
 
 def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
     """Months of the last year whose return is past its due date and not yet submitted."""
-    settings = PerformanceSettings.of(arrangement)
+    rules = RuleBook.of(arrangement)  # each month's due day is the one in force for it
     this_month = today.replace(day=1)
     months, month = [], this_month
     for _ in range(LOOK_BACK_MONTHS):
@@ -60,7 +61,7 @@ def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
     )
     late = []
     for month in sorted(months):
-        due = due_date(month, settings.due_working_day)
+        due = due_date(month, rules.at(month).due_working_day)
         if today > due and month not in sent_in:
             late.append(Overdue(month, due))
     return late

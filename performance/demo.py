@@ -1,4 +1,5 @@
-"""The indicator catalogue and Northamptonshire's demo targets (``python manage.py load_demo``)."""
+"""The indicator catalogue, Northamptonshire's dated rules and demo targets (``python manage.py
+load_demo``)."""
 
 import json
 from datetime import date
@@ -9,9 +10,11 @@ from django.conf import settings
 from performance.models import Indicator, Measurement, MonthlyReturn, PerformanceSettings, Target
 from performance.services import returns
 from performance.services.indicators import indicator_revise_definition, target_set
+from performance.services.settings import performance_rules_change
 from trust_portal.accounts.models import Arrangement, User
 from trust_portal.approvals.demo_returns import load_demo_returns
 from trust_portal.approvals.kinds import services_named
+from trust_portal.history import audited_save
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (December 2018)
@@ -56,15 +59,50 @@ def load_catalogue() -> int:
 
 def load(*, password, log) -> dict:
     count = load_catalogue()
-    for arrangement in Arrangement.objects.all():
-        PerformanceSettings.objects.get_or_create(arrangement=arrangement)
+    rules = load_rules()
     data = json.loads((FIXTURES / "performance_targets.json").read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
     reason = "Demo: target from the commissioner's report, May 2019, Table 1"
     made = load_targets(data, arrangement, None, reason=reason)
     added = load_returns()
-    log(f"Indicators: {count}; targets added: {made}; monthly returns added: {added}")
+    log(
+        f"Indicators: {count}; rules recorded: {rules}; targets added: {made}; "
+        f"monthly returns added: {added}"
+    )
     return {}
+
+
+DEFAULT_RULES_REASON = "Demo: the portal's default rules, in force from the beginning."
+
+
+def load_rules() -> int:
+    """NCT's dated rules from ``performance_rules.json`` (its first rules in force from the
+    beginning, each later one recorded through the service people use), and the defaults from
+    the beginning for every other arrangement; an arrangement with rules already is left as it
+    is. Returns how many rows were recorded."""
+    data = json.loads((FIXTURES / "performance_rules.json").read_text())
+    made = 0
+    for arrangement in Arrangement.objects.all():
+        if PerformanceSettings.objects.filter(arrangement=arrangement).exists():
+            continue
+        if arrangement.code != data["arrangement"]:
+            first = PerformanceSettings(
+                arrangement=arrangement, valid_from=FIRST_VERSION_FROM, reason=DEFAULT_RULES_REASON
+            )
+            audited_save(first, by=None, reason=DEFAULT_RULES_REASON)
+            made += 1
+            continue
+        first, *changes = data["rules"]
+        row = PerformanceSettings(arrangement=arrangement, **_rule_fields(first))
+        audited_save(row, by=None, reason=row.reason)
+        for change in changes:
+            performance_rules_change(by=None, arrangement=arrangement, **_rule_fields(change))
+        made += len(data["rules"])
+    return made
+
+
+def _rule_fields(row: dict) -> dict:
+    return {**row, "valid_from": date.fromisoformat(row["valid_from"])}
 
 
 def load_targets(data, arrangement, by, *, reason: str) -> int:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from trust_portal.approvals.models import Submission
@@ -143,10 +144,17 @@ class IndicatorDefinition(models.Model):
 
 
 class PerformanceSettings(models.Model):
-    """An arrangement's own settings for performance returns."""
+    """The rules an arrangement's performance figures are computed and rated under, from a month
+    on: each row holds every rule, in force from its ``valid_from`` until the next row's. A
+    change is a new row, so months before it keep the rules they were judged under (as targets
+    and definitions do). The first row is in force from the beginning: every month before it
+    too. An arrangement with no row is judged under the defaults."""
 
-    arrangement = models.OneToOneField(
+    arrangement = models.ForeignKey(
         "accounts.Arrangement", on_delete=models.CASCADE, related_name="performance_settings"
+    )
+    valid_from = models.DateField(
+        "applies from", help_text="First month these rules apply to (the first day of it)."
     )
     cin_visit_days = models.PositiveSmallIntegerField(default=28, validators=[MinValueValidator(1)])
     cp_visit_days = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(1)])
@@ -170,16 +178,66 @@ class PerformanceSettings(models.Model):
         default=10,
         help_text="A change from last month larger than this (percentage points) needs a comment.",
     )
+    reason = models.CharField(
+        max_length=1000, blank=True, help_text="Why the rules change from this month."
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True, null=True)
     history = HistoricalRecords()
 
+    class Meta:
+        ordering = ["arrangement", "valid_from"]
+        verbose_name = "performance rules"
+        verbose_name_plural = "performance rules"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "valid_from"], name="one_rules_change_per_month"
+            ),
+        ]
+
     def __str__(self):
-        return f"Performance settings for {self.arrangement.code}"
+        return f"Performance rules for {self.arrangement.code} from {self.valid_from:%B %Y}"
+
+    def clean(self):
+        if self.valid_from and self.valid_from.day != 1:
+            raise ValidationError({"valid_from": "Rules start on the first of a month."})
 
     @classmethod
-    def of(cls, arrangement) -> "PerformanceSettings":
-        """The arrangement's settings, or the defaults (unsaved) if it has none: reading
-        pages never write."""
-        return cls.objects.filter(arrangement=arrangement).first() or cls(arrangement=arrangement)
+    def of(cls, arrangement, month: date | None = None) -> "PerformanceSettings":
+        """The rules in force for ``month`` (this month if none is given), or the defaults
+        (unsaved, without a ``valid_from``) if the arrangement has none: reading pages never
+        write. One query; ``RuleBook`` reads every row once for many months."""
+        return RuleBook.of(arrangement).at(month or timezone.localdate())
+
+
+class RuleBook:
+    """Every row of an arrangement's performance rules, read once, oldest first: ``at(month)``
+    is the row in force for a month."""
+
+    def __init__(self, arrangement, rows: list[PerformanceSettings]):
+        self.arrangement = arrangement
+        self.rows = sorted(rows, key=lambda r: r.valid_from)
+        self.defaults = PerformanceSettings(arrangement=arrangement)
+
+    @classmethod
+    def of(cls, arrangement) -> "RuleBook":
+        return cls(arrangement, list(PerformanceSettings.objects.filter(arrangement=arrangement)))
+
+    def at(self, month: date) -> PerformanceSettings:
+        """The latest row starting in or before the month; before the first row, the first
+        (it is in force from the beginning); with no row, the defaults."""
+        month = first_of_month(month)
+        found = self.rows[0] if self.rows else self.defaults
+        for row in self.rows:
+            if row.valid_from <= month:
+                found = row
+        return found
+
+    @property
+    def first(self) -> PerformanceSettings | None:
+        return self.rows[0] if self.rows else None
 
 
 class TargetQuerySet(models.QuerySet):

@@ -497,6 +497,7 @@ PAGES = {
         {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 200)},
         (
             {
+                "valid_from": "2025-04-01",
                 "cin_visit_days": "21",
                 "cp_visit_days": "14",
                 "lac_visit_days": "42",

@@ -1,7 +1,8 @@
 """Everything the performance dashboards' builders need, read once from approved returns only:
 the approved figures (``approved.py``), each approved month's return and commentary, the
-targets, the benchmarks and the small-number threshold. Values stay exact fractions until shown
-(one decimal place, half up); RAG compares the exact value (``performance.rag``).
+targets, the benchmarks and the rules in force for each month (the small-number size). Values
+stay exact fractions until shown (one decimal place, half up); RAG compares the exact value
+(``performance.rag``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from performance.models import (
     Commentary,
     Indicator,
     MonthlyReturn,
-    PerformanceSettings,
+    RuleBook,
     Target,
 )
 from performance.rag import Rating, Status, rate
@@ -39,7 +40,7 @@ class History:
     commentary: dict[tuple[date, str], str]
     targets: dict[int, list[Target]]  # by indicator id
     benchmarks: dict[tuple[str, str, str, int], Benchmark]
-    small_number: int
+    rules: RuleBook  # each month is rated under the rules in force for it
     months_of: dict[str, list[date]] = field(default_factory=dict)
 
     def target(self, indicator: Indicator, month: date) -> Target | None:
@@ -71,7 +72,7 @@ class History:
             "polarity": indicator.polarity,
             "target": target.target if target else None,
             "tolerance": target.tolerance if target else None,
-            "small_number": self.small_number,
+            "small_number": self.rules.at(month).small_number,
         }
         if figure is None:
             return rate(numerator=None, denominator=None, unit=indicator.unit, **common)
@@ -120,6 +121,6 @@ def load(arrangement) -> History:
         commentary=commentary,
         targets=targets,
         benchmarks=benchmarks_of(arrangement),
-        small_number=PerformanceSettings.of(arrangement).small_number,
+        rules=RuleBook.of(arrangement),
         months_of={code: sorted(months) for code, months in months_of.items()},
     )

@@ -20,6 +20,7 @@ from performance.dashboards.cells import (
 from performance.dashboards.control import control_blocks
 from performance.dashboards.history import SOURCE, History, load
 from performance.dashboards.moves import moves_block
+from performance.dashboards.rules import trend_note
 from performance.models import ALL_AREAS, Benchmark, Indicator, Target
 from performance.rag import Status
 from trust_portal.dashboards import figures
@@ -84,9 +85,11 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         "range": True,
         "blocks": [
             chart,
+            chart,
             *control_blocks(history, indicator, months),
             *([why] if why else []),
             trend_table(history, indicator, months, targets, series),
+            trend_note(history, indicator, months),
         ],
     }
 

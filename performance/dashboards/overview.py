@@ -21,6 +21,7 @@ from performance.dashboards.cells import (
     with_unit,
 )
 from performance.dashboards.history import SOURCE, History, load
+from performance.dashboards.rules import month_note
 from performance.models import Indicator, MonthlyReturn
 from performance.rag import Status
 from trust_portal.dashboards import figures
@@ -215,11 +216,13 @@ def build_overview(arrangement) -> dict:
         approval_note(history, latest),
         scorecard(history, latest, trend=True),
         exceptions(history, latest),
+        month_note(history, latest),
     ]
     for month in months:
         data["pack"]["by_month"][month_key(month)] = [
             approval_note(history, month),
             scorecard(history, month, trend=False),
             exceptions(history, month),
+            month_note(history, month),
         ]
     return data

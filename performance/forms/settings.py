@@ -16,8 +16,20 @@ def _setting(label: str, hint: str, *, what: str, decimal: bool = False):
 
 
 class PerformanceSettingsForm(GovukForm):
-    """An arrangement's performance settings. The labels and hints are also the explanations
-    on the settings page."""
+    """A change to an arrangement's performance rules from a month on. The labels and hints
+    are also the explanations on the rules page."""
+
+    valid_from = forms.DateField(
+        label="Applies from",
+        help_text="Any day in the first month the change applies to, for example 2019-03-01. "
+        "It applies to every month from then until the next recorded change, months already "
+        "reported included.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the month the change applies from",
+            "invalid": "Enter the month the change applies from as a date, for example 2019-03-01",
+        },
+    )
 
     cin_visit_days = _setting(
         "Children in need: visit at least every (days)",
@@ -68,11 +80,11 @@ class PerformanceSettingsForm(GovukForm):
     reason = forms.CharField(
         label="Why it changes",
         max_length=1000,
-        help_text="Recorded in the settings' history, for example 'Agreed at the performance "
-        "board on 12 March'.",
+        help_text="Shown with the rules and kept in their history, for example 'Agreed at the "
+        "performance board on 12 March'.",
         error_messages={
-            "required": "Enter why the settings change",
-            "max_length": "Say why the settings change in 1,000 characters or fewer",
+            "required": "Enter why the rules change",
+            "max_length": "Say why the rules change in 1,000 characters or fewer",
         },
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from performance.models import (
     Target,
 )
 from performance.rag import Status, rate, value_of
+from performance.rules import standard_of
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
@@ -176,6 +178,7 @@ class Row:
     query: str | None
     why: str = ""  # the change split into what its numerator and denominator did, in words
     notes: tuple[str, ...] = ()  # a definition or target that changed between the two months
+    standard: str = ""  # the dated rule the figure was counted under, in words, if any
 
 
 def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
@@ -189,9 +192,10 @@ def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
 
 
 def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
-    """Values, RAG, change since the previous approved month, and any query, per cell."""
+    """Values, RAG, change since the previous approved month, and any query, per cell: each
+    rated and queried under the rules in force for the return's month."""
     arrangement = monthly_return.arrangement
-    settings_ = PerformanceSettings.of(arrangement)
+    settings_ = PerformanceSettings.of(arrangement, monthly_return.period)  # the month's rules
     indicators = list(Indicator.objects.with_definitions())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
     mine = {
@@ -229,14 +233,16 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
             and indicator.unit == Indicator.Unit.PERCENTAGE
             and abs(change) > settings_.query_change_points
         ):
-            query = f"Changed by more than {settings_.query_change_points} points since last month"
+            points = Decimal(settings_.query_change_points).normalize()
+            query = f"Changed by more than {points:f} points since last month"
         why, notes = "", ()
         if change is not None and indicator.unit == Indicator.Unit.PERCENTAGE:
             why = explained(indicator, monthly_return.period, old, m)
             notes = changed_between(
                 indicator, before.period, monthly_return.period, targets_before, targets
             )
-        rows.append(Row(indicator, area, m, rating, previous, change, query, why, notes))
+        standard = standard_of(indicator.code, settings_)
+        rows.append(Row(indicator, area, m, rating, previous, change, query, why, notes, standard))
     return rows
 
 

@@ -1,15 +1,22 @@
-"""Changes to an arrangement's performance settings: checked, recorded with a reason."""
+"""Changes to an arrangement's performance rules, each from a month on: checked, dated,
+recorded with a reason."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from performance.models import PerformanceSettings
+from performance.models import MonthlyReturn, PerformanceSettings, RuleBook
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.history import audited_save
+from trust_portal.periods import first_of_month
+
+DEFAULTS_REASON = "The portal's default rules, in force from the beginning until the first change."
 
 # What each performance setting is called in a message, its unit, and the values it may take.
 SETTINGS_LIMITS = {
@@ -53,36 +60,83 @@ def performance_settings_check(values: dict) -> tuple[dict, dict[str, str]]:
     return clean, errors
 
 
-@transaction.atomic
-def performance_settings_update(*, by, arrangement, reason: str, **values) -> PerformanceSettings:
-    """Change an arrangement's performance settings, the reason kept in their history.
+def _beginning(arrangement, start: date) -> date:
+    """Where the rules an arrangement has always had begin: its earliest performance return's
+    month, or ``start`` if none is earlier."""
+    earliest = MonthlyReturn.objects.filter(arrangement=arrangement).order_by("period").first()
+    return min(start, earliest.period) if earliest else start
 
-    Creates the settings row if the arrangement has none yet (pages read the unsaved defaults
-    until then). The small-number size and the query threshold change what the dashboards
-    show, so they are recomputed once the change commits.
+
+def _check_month(book: RuleBook, valid_from: date | None, errors: dict) -> date | None:
+    """The change's month (the first of the month given), or None with the error recorded:
+    one change a month, none before the first rules (they are in force from the beginning)."""
+    if valid_from is None:
+        errors["valid_from"] = "Enter the month the change applies from."
+        return None
+    start = first_of_month(valid_from)
+    first = book.first
+    if first is not None and start < first.valid_from:
+        errors["valid_from"] = (
+            f"The rules are recorded from {first.valid_from:%B %Y}, in force from the "
+            f"beginning: a change must start in {first.valid_from:%B %Y} or later."
+        )
+    elif any(row.valid_from == start for row in book.rows):
+        errors["valid_from"] = (
+            f"The rules already change from {start:%B %Y}: one change a month. Choose a "
+            "later month, or record a further change from the next month."
+        )
+    return start
+
+
+@transaction.atomic
+def performance_rules_change(
+    *, by, arrangement, valid_from: date | None, reason: str, **values
+) -> PerformanceSettings:
+    """A change to an arrangement's rules from a month on: a new row holding every rule (those
+    not given kept from the rules in force in that month), in force until the next change.
+    Months before it keep the rules they were judged under.
+
+    With no rules recorded yet, the defaults the arrangement has been judged under are first
+    recorded as its rules from the beginning (from its earliest return), so that only months
+    from the change on are judged differently. Every month is rated again under its own rules:
+    the dashboards are recomputed once the change commits.
     """
     if by is not None:
         require(by, Action.EDIT, Kind.TARGET, arrangement)
     unknown = set(values) - set(SETTINGS_LIMITS)
     if unknown:
         raise TypeError(f"Not a performance setting: {', '.join(sorted(unknown))}")
-    row = PerformanceSettings.of(arrangement)
-    before = {name: getattr(row, name) for name in SETTINGS_LIMITS}
-    clean, errors = performance_settings_check(values)
+    book = RuleBook.of(arrangement)
+    errors: dict[str, str] = {}
+    start = _check_month(book, valid_from, errors)
+    base = book.at(start or timezone.localdate())
+    row = PerformanceSettings(arrangement=arrangement, valid_from=start, set_by=by)
+    for name in SETTINGS_LIMITS:
+        setattr(row, name, getattr(base, name))
+    clean, value_errors = performance_settings_check(values)
+    errors.update(value_errors)
     for name, value in clean.items():
         setattr(row, name, value)
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = "Say why the settings change."
-    elif len(reason) > 1000:
-        errors["reason"] = "Say why the settings change in 1,000 characters or fewer."
+    row.reason = (reason or "").strip()
+    if not row.reason:
+        errors["reason"] = "Say why the rules change."
+    elif len(row.reason) > 1000:
+        errors["reason"] = "Say why the rules change in 1,000 characters or fewer."
     if errors:
         raise ValidationError(errors)
-    if row.pk and all(getattr(row, name) == before[name] for name in SETTINGS_LIMITS):
-        raise ValidationError("Nothing has changed: change a setting, or cancel.")
-    row._history_user = by
-    row._change_reason = reason
-    row.full_clean()
-    row.save()
+    if all(getattr(row, name) == getattr(base, name) for name in SETTINGS_LIMITS):
+        raise ValidationError(
+            f"Nothing changes: these are the rules already in force for {start:%B %Y}. Change "
+            "a rule, or cancel."
+        )
+    if not book.rows and _beginning(arrangement, start) < start:
+        first = PerformanceSettings(
+            arrangement=arrangement,
+            valid_from=_beginning(arrangement, start),
+            reason=DEFAULTS_REASON,
+            set_by=by,
+        )
+        audited_save(first, by=by, reason=DEFAULTS_REASON)
+    audited_save(row, by=by, reason=row.reason)
     snapshot_queue_recompute(arrangement=arrangement)
     return row

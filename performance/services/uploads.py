@@ -51,9 +51,10 @@ MAX_BYTES = 200 * 1024 * 1024  # a million-row extract is about 60 MB
 MAX_STORED_ERRORS = 10_000  # a file wrong on every row keeps the first ten thousand
 
 
-def extract_settings(arrangement) -> ExtractSettings:
-    """The arrangement's own visit frequencies and caseload limit, or the spec's defaults."""
-    own = PerformanceSettings.of(arrangement)  # unsaved defaults match the spec's
+def extract_settings(arrangement, month) -> ExtractSettings:
+    """The visit frequencies and caseload limit in force for the month (the arrangement's
+    rules dated from that month or before), or the spec's defaults."""
+    own = PerformanceSettings.of(arrangement, month)  # unsaved defaults match the spec's
     return ExtractSettings(
         visit_days={
             "CIN": own.cin_visit_days,
@@ -151,7 +152,7 @@ def _read_check_fill(upload: ExtractUpload) -> int:
         frame,
         as_at=upload.as_at,
         areas=areas,
-        settings=extract_settings(arrangement),
+        settings=extract_settings(arrangement, upload.monthly_return.period),
         on_stage=lambda _stage: _progress(upload, 70, "Computing the indicators"),
     )
     del frame

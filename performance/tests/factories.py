@@ -52,11 +52,16 @@ class IndicatorDefinitionFactory(factory.django.DjangoModelFactory):
 
 
 class PerformanceSettingsFactory(factory.django.DjangoModelFactory):
+    """An arrangement's rules from a month (the defaults, from April 2024 unless given): the
+    first an arrangement has is in force from the beginning."""
+
     class Meta:
         model = PerformanceSettings
-        django_get_or_create = ["arrangement"]
+        django_get_or_create = ["arrangement", "valid_from"]
 
     arrangement = factory.SubFactory(CommissionedArrangementFactory)
+    valid_from = date(2024, 4, 1)
+    reason = "Agreed at the performance board."
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

@@ -206,7 +206,7 @@ def test_the_pack_has_every_approved_month_with_its_exceptions_and_approval(
     pack = dashboards.build_overview(months)["pack"]["by_month"]
     assert set(pack) == {"2025-05", "2025-06"}  # the world's only approved months
     june = pack["2025-06"]
-    assert [b["id"] for b in june] == ["approval", "scorecard", "exceptions"]
+    assert [b["id"] for b in june] == ["approval", "scorecard", "exceptions", "rules"]
     assert "trend" not in [c["key"] for c in block(june, "scorecard")["table"]["columns"]]
     exceptions = rows_of(block(june, "exceptions"))
     assert [(r["code"], r["area"], r["percent"], r["commentary"]) for r in exceptions] == [
@@ -258,6 +258,7 @@ def test_the_indicators_dashboard_is_a_snapshot_with_a_page_per_indicator(months
         "rag_and_spc",
         "why",
         "figures",
+        "rules",
     ]
     for part in page["blocks"]:
         if part["kind"] != "note":

@@ -3,7 +3,8 @@
 figures: the entry grid, and the review page's ratings, commentaries and extract uploads."""
 
 from performance.forms.returns import CorrectionForm, QueryForm, ReturnFiguresForm, ReturnStartForm
-from performance.models import Indicator, MonthlyReturn
+from performance.models import Indicator, MonthlyReturn, RuleBook
+from performance.rules import Judged, judged
 from performance.services import returns
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 
@@ -30,7 +31,14 @@ def review(request, monthly_return, *, editable: bool) -> dict:
         ),
         "problems": returns.return_problems(monthly_return) if editable else ([], []),
         "uploads": monthly_return.extract_uploads.select_related("uploaded_by")[:10],
+        "judged": rules_of(monthly_return),
     }
+
+
+def rules_of(monthly_return) -> Judged:
+    """The rules the return's month is counted and judged under (its entry and review pages
+    say which)."""
+    return judged(RuleBook.of(monthly_return.arrangement), monthly_return.period)
 
 
 KIND = ReturnKind(
@@ -52,6 +60,7 @@ KIND = ReturnKind(
     figures_form=figures_form,
     figures_saved=figures_saved,
     review=review,
+    entry=lambda monthly_return: {"judged": rules_of(monthly_return)},
 )
 
 

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 
 from performance import revisions
-from performance.models import MonthlyReturn
+from performance.models import MonthlyReturn, RuleBook
+from performance.rules import judged
 from trust_portal.accounts.permissions import arrangement_or_404
 from trust_portal.approvals.pages import month_or_404 as _month
 
@@ -71,5 +72,6 @@ def return_compare(request, code, month):
         "notes": [n for n in notes if n.changed or not only_changed],
         "page": log,
         "query": urlencode({**chosen, "cells": "changed" if only_changed else "all"}),
+        "judged": judged(RuleBook.of(arrangement), newer.period),
     }
     return render(request, "performance/return_compare.html", context)

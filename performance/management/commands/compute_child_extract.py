@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 as_at=as_at,
                 areas=areas,
-                settings=extract_settings(arrangement),
+                settings=extract_settings(arrangement, as_at),
             )
         except ExtractRejected as rejected:
             if format == "json":
