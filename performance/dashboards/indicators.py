@@ -85,7 +85,6 @@ def trend_page(history: History, indicator: Indicator) -> dict:
         "range": True,
         "blocks": [
             chart,
-            chart,
             *control_blocks(history, indicator, months),
             *([why] if why else []),
             trend_table(history, indicator, months, targets, series),
