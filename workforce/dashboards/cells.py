@@ -28,6 +28,15 @@ WORKED_OUT = {
     "over_limit_share": "workers above the caseload limit ÷ workers holding cases",
 }
 UNITS = {"percentage": "%", "ratio": "cases a worker"}
+
+
+def unit_words(measure) -> str:
+    """A rate's unit in words: the census's caseload is per full-time equivalent."""
+    if measure.key == "census_caseload":
+        return "cases a full-time equivalent"
+    return UNITS.get(measure.unit, "")
+
+
 # The staff mix's columns: (key, label, fields of reads.Totals added up)
 MIX_KINDS = [
     ("experienced", "Experienced permanent", ("experienced_fte",)),
@@ -150,7 +159,7 @@ def rate_cells(code: str, label: str, measure: reads.Measure) -> list:
         label,
         measure.label,
         figure_text(measure.value),
-        UNITS.get(measure.unit, ""),
+        unit_words(measure),
         amount(measure.numerator),
         amount(measure.denominator),
         WORKED_OUT[measure.key],

@@ -18,12 +18,12 @@ from workforce.dashboards.cells import (
     OPEN_CASES,
     RATE,
     UNIT,
-    UNITS,
     WORKERS,
     figure_text,
     measure_cells,
     month_key,
     rag_word,
+    unit_words,
 )
 from workforce.dashboards.rates import RATE_CHARTS
 from workforce.models import WorkforceReturn
@@ -109,7 +109,7 @@ def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> li
                     label,
                     m[key].label,
                     figure_text(m[key].value),
-                    UNITS.get(m[key].unit, ""),
+                    unit_words(m[key]),
                     m[key].target_text,
                     rag_word(m[key]),
                     m[key].status_words,

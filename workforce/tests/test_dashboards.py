@@ -178,6 +178,9 @@ def test_the_latest_rates_carry_rag_in_words_per_area_and_overall(snapshot, arra
     assert turnover["figure"] == "9.8"
     (unfilled,) = rows_of(found, area_code=arrangement.code, rate="Posts unfilled, no cover")
     assert (unfilled["figure"], unfilled["status"]) == ("10.0", "Context only")  # 5 of 50
+    (census,) = rows_of(found, area_code=arrangement.code, rate="Caseload (census method)")
+    assert census["unit"] == "cases a full-time equivalent"
+    assert census["worked_out"] == "cases held ÷ case-holding FTE, agency included"
 
 
 def test_the_caseloads_are_per_team_against_the_limit(snapshot):
