@@ -8,6 +8,7 @@ from datetime import date
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builder, pack_section
 from workforce import reads
+from workforce.dashboards.benchmarks import benchmarks_block
 from workforce.dashboards.cells import figure_text, month_key, month_range_words
 from workforce.dashboards.pack import pack_by_month
 from workforce.dashboards.posts import latest_posts_block, staff_mix_block
@@ -73,6 +74,9 @@ def build_workforce(arrangement) -> dict:
     staff = _all_staff_block(latest.workforce_return, latest.measures["turnover"])
     if staff is not None:
         blocks.append(staff)
+    benchmarks = benchmarks_block(summary)
+    if benchmarks is not None:
+        blocks.append(benchmarks)
     blocks.append(latest_posts_block(summary))
     blocks.append(staff_mix_block(points, synthetic))
     for block_id, key, top, bottom in RATE_CHARTS:

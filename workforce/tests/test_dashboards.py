@@ -8,8 +8,12 @@ stay marked; the pack holds every approved month's summary with a note of its ap
 the months turnover covers; only approved returns count; and the snapshot is one the pages can
 show. The demo's published figures are checked in ``test_dashboards_demo.py``."""
 
+from decimal import Decimal
+
 import pytest
 
+from performance.models import Benchmark, Indicator
+from performance.tests.factories import BenchmarkFactory
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import check_snapshot, pack_blocks
 from trust_portal.dashboards.registry import builders
@@ -285,3 +289,47 @@ def test_recomputing_stores_the_snapshot(arrangement, history):
     (stored,) = snapshot_recompute(arrangement=arrangement, names=["workforce"])
     assert stored.data["latest_month"] == "2025-07"
     check_snapshot(stored.data)
+
+
+def test_a_benchmark_for_the_councils_together_stands_beside_the_whole_arrangement(
+    arrangement, history, areas
+):
+    vacancy = Indicator.objects.get(code="WORKFORCE_VACANCY_RATE")
+    BenchmarkFactory(
+        arrangement=arrangement,
+        indicator=vacancy,
+        financial_year=2025,
+        kind=Benchmark.Kind.STATISTICAL_NEIGHBOURS,
+        value=Decimal("31.70"),
+        source="DfE, Children's social work workforce 2024, the joint area's return",
+    )
+    BenchmarkFactory(
+        arrangement=arrangement, indicator=vacancy, financial_year=2024, value=Decimal("17.30")
+    )  # another financial year: not shown
+    found = block(build_workforce(arrangement)["blocks"], "benchmarks")
+    (row,) = rows_of(found)
+    names = " and ".join(council.name for council in areas)
+    assert row["area"].startswith(f"{names} together (one published figure for the joint area")
+    # beside the whole arrangement's census-method vacancy rate, not a council's
+    assert (row["benchmark"], row["ours"], row["ours_for"]) == (
+        "31.70",
+        "18.0",
+        f"All of {arrangement.code}",
+    )
+    assert row["rate"] == "Vacancy rate (census method)"
+
+
+def test_a_councils_own_benchmark_stands_beside_that_council(arrangement, history, areas):
+    BenchmarkFactory(
+        arrangement=arrangement,
+        indicator=Indicator.objects.get(code="WORKFORCE_AGENCY_RATE"),
+        financial_year=2025,
+        area=areas[0].code,
+        value=Decimal("12.00"),
+    )
+    (row,) = rows_of(block(build_workforce(arrangement)["blocks"], "benchmarks"))
+    assert row["area"] == row["ours_for"] == f"{areas[0].name} ({areas[0].code})"
+
+
+def test_no_benchmark_no_block(snapshot):
+    assert "benchmarks" not in [b["id"] for b in snapshot["blocks"]]
