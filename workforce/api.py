@@ -26,7 +26,7 @@ from trust_portal.approvals.api import (
 )
 from workforce import reads, services, views
 from workforce.models import Team, TeamFigures, WorkforceReturn
-from workforce.rates import Totals
+from workforce.rates import Totals, all_staff_turnover
 
 # --- Teams -----------------------------------------------------------------------------------
 
@@ -147,13 +147,24 @@ class TeamFiguresSerializer(serializers.Serializer):
     asye_fte = serializers.DecimalField(**FTE)
     international_fte = serializers.DecimalField(**FTE)
     agency_fte = serializers.DecimalField(**FTE)
-    vacant_fte = serializers.DecimalField(**FTE)
+    agency_over_establishment_fte = serializers.DecimalField(
+        **FTE, help_text="Of the agency FTE, those over the establishment (covering no vacancy)."
+    )
+    vacant_fte = serializers.DecimalField(**FTE, help_text="Vacant posts with no cover.")
+    census_vacancies_fte = serializers.DecimalField(
+        **FTE,
+        help_text="The census's vacancies: vacant posts, agency-covered included "
+        "(vacant_fte + agency_fte − agency_over_establishment_fte).",
+    )
     starters = serializers.IntegerField(read_only=True)
     starters_fte = serializers.DecimalField(**FTE)
     leavers = serializers.IntegerField(read_only=True)
     leavers_fte = serializers.DecimalField(**FTE)
     open_cases = serializers.IntegerField(read_only=True)
     workers_holding_cases = serializers.IntegerField(read_only=True)
+    case_holding_fte = serializers.DecimalField(
+        **FTE, help_text="FTE of the social workers (permanent and agency) holding cases."
+    )
     workers_over_limit = serializers.IntegerField(read_only=True)
     unallocated_cases = serializers.IntegerField(read_only=True)
 
@@ -178,9 +189,14 @@ class WorkforceRateSerializer(serializers.Serializer):
 
 
 class WorkforceRatesSerializer(serializers.Serializer):
+    """The census's rates, each month by the census method, then other views by their names."""
+
     vacancy_rate = WorkforceRateSerializer(read_only=True)
     agency_rate = WorkforceRateSerializer(read_only=True)
     turnover = WorkforceRateSerializer(read_only=True)
+    census_caseload = WorkforceRateSerializer(read_only=True)
+    unfilled_share = WorkforceRateSerializer(read_only=True)
+    covered_share = WorkforceRateSerializer(read_only=True)
     experienced_share = WorkforceRateSerializer(read_only=True)
     average_caseload = WorkforceRateSerializer(read_only=True)
     over_limit_share = WorkforceRateSerializer(read_only=True)
@@ -188,6 +204,13 @@ class WorkforceRatesSerializer(serializers.Serializer):
 
 class WorkforceTurnoverSerializer(serializers.Serializer):
     leavers_fte = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
+    employed_fte = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="FTE social workers (permanent) in post in the month: the denominator.",
+    )
     months = serializers.IntegerField(read_only=True, help_text="Months of the 12 with figures.")
     complete = serializers.BooleanField(read_only=True)
 
@@ -208,6 +231,7 @@ class WorkforceGroupSerializer(serializers.Serializer):
 class WorkforceCaseloadsSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
+    workforce_census = WorkforceRateSerializer(read_only=True)
     workforce_average = WorkforceRateSerializer(read_only=True)
     performance_average = WorkforceRateSerializer(read_only=True, allow_null=True)
     workforce_over = WorkforceRateSerializer(read_only=True)
@@ -217,14 +241,33 @@ class WorkforceCaseloadsSerializer(serializers.Serializer):
 
 class WorkforceReturnSerializer(SubmissionSerializer):
     totals = serializers.SerializerMethodField(
-        help_text="The whole arrangement's figures and its DfE rates this month (turnover, "
-        "which needs 12 months, is on the detail)."
+        help_text="The whole arrangement's figures and its census-method rates this month "
+        "(turnover, which needs 12 months, is on the detail)."
+    )
+
+    all_staff_turnover = serializers.SerializerMethodField(
+        help_text="Turnover of all the trust's staff, not only social workers (the return's "
+        "all_staff_leavers_fte ÷ all_staff_fte), to one decimal place; null when not given. "
+        "Not the census's turnover, which is of social workers (on the detail's rates)."
     )
 
     class Meta:
         model = WorkforceReturn
-        fields = [*SUBMISSION_FIELDS, "totals"]
+        fields = [
+            *SUBMISSION_FIELDS,
+            "totals",
+            "all_staff_fte",
+            "all_staff_leavers_fte",
+            "all_staff_turnover",
+        ]
         read_only_fields = fields
+
+    def get_all_staff_turnover(self, workforce_return) -> str | None:
+        return reads.display(
+            all_staff_turnover(
+                workforce_return.all_staff_leavers_fte, workforce_return.all_staff_fte
+            )
+        )
 
     @extend_schema_field(TeamFiguresSerializer)
     def get_totals(self, workforce_return) -> dict:
@@ -233,6 +276,9 @@ class WorkforceReturnSerializer(SubmissionSerializer):
         for key in (
             "vacancy_rate",
             "agency_rate",
+            "census_caseload",
+            "unfilled_share",
+            "covered_share",
             "experienced_share",
             "average_caseload",
             "over_limit_share",
@@ -264,11 +310,29 @@ class WorkforceStartInput(StartInput):
     pass
 
 
+class WorkforceAllStaffInput(serializers.Serializer):
+    fte = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="All staff in post, FTE."
+    )
+    leavers_fte = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="All staff's leavers in the 12 months to the month end, FTE.",
+    )
+
+
 class WorkforceFiguresInput(FiguresInput):
     teams = figure_rows(
         '[{"team": 12, "establishment_fte": "20.00", "experienced_fte": "10.50", …, '
         '"unallocated_cases": 3}, …]. FTE as strings to at most 2 decimal places, counts as '
         "whole numbers; a team left out is unchanged; all of a team's figures empty clears it.",
+    )
+    all_staff = WorkforceAllStaffInput(
+        required=False,
+        help_text="Optional: all the trust's staff, not only social workers, for the all-staff "
+        'turnover: {"fte": "1010.00", "leavers_fte": "100.00"}, both or neither (blank clears '
+        "them); left out, they are unchanged.",
     )
 
 
@@ -303,6 +367,12 @@ class WorkforceReturnViewSet(SubmissionViewSet):
     correction_input = WorkforceCorrectionInput
     rows = "teams"
     row_key = "team"
+
+    def figures_from(self, validated) -> dict:
+        found = super().figures_from(validated)
+        if "all_staff" in validated:
+            found["all_staff"] = dict(validated["all_staff"])
+        return found
 
     def get_queryset(self):
         return (

@@ -59,7 +59,8 @@ def load_returns(data, arrangement, teams, manager, officers) -> int:
             for name, values in row["teams"].items()
         }
         note = SYNTHETIC_NOTE if row["synthetic"] else f"Demo data: {row['notes']}"
-        return {"teams": teams_figures, "note": note}
+        # July 2024's all-staff turnover (the scrutiny report's 9.9%), under its own name
+        return {"teams": teams_figures, "all_staff": row.get("all_staff"), "note": note}
 
     return load_demo_returns(
         data["returns"],

@@ -7,7 +7,7 @@ from django import forms
 from trust_portal.approvals import forms as approvals
 from trust_portal.govuk_forms import GovukForm
 from workforce.models import Team
-from workforce.services import FIELDS
+from workforce.services import ALL_STAFF, FIELDS
 
 # The entry table's column groups: (heading, [(field, short column heading)]).
 COLUMNS = [
@@ -19,7 +19,8 @@ COLUMNS = [
             ("asye_fte", "ASYE"),
             ("international_fte", "International first year"),
             ("agency_fte", "Agency"),
-            ("vacant_fte", "Vacant"),
+            ("agency_over_establishment_fte", "Of whom over establishment"),
+            ("vacant_fte", "Vacant, no cover"),
         ],
     ),
     (
@@ -36,6 +37,7 @@ COLUMNS = [
         [
             ("open_cases", "Open cases held"),
             ("workers_holding_cases", "Workers holding cases"),
+            ("case_holding_fte", "Case-holding FTE"),
             ("workers_over_limit", "Workers above the limit"),
             ("unallocated_cases", "Unallocated cases"),
         ],
@@ -56,11 +58,17 @@ def _shown(value) -> str:
 class WorkforceFiguresForm(approvals.FiguresForm):
     """The entry form: teams down (grouped by council area), figures across."""
 
-    def __init__(self, *args, teams, figures, **kwargs):
+    def __init__(self, *args, teams, figures, all_staff=None, **kwargs):
         """``teams``: the teams to report, in order; ``figures``: their saved TeamFigures by
-        team id."""
+        team id; ``all_staff``: the return (its all-staff figures), if any."""
         super().__init__(*args, **kwargs)
         self.teams = teams
+        for key, (field, words) in ALL_STAFF.items():
+            self.fields[f"all_staff__{key}"] = forms.CharField(
+                required=False,
+                label=words[0].upper() + words[1:],
+                initial=_shown(getattr(all_staff, field, None)),
+            )
         for team in teams:
             saved = figures.get(team.pk)
             for field, words in FIELDS.items():
@@ -76,6 +84,12 @@ class WorkforceFiguresForm(approvals.FiguresForm):
             str(team.pk): {field: data.get(f"{team.pk}__{field}", "") for field in FIELDS}
             for team in self.teams
         }
+
+    def all_staff_typed(self) -> dict:
+        return {key: self.cleaned_data.get(f"all_staff__{key}", "") for key in ALL_STAFF}
+
+    def all_staff_fields(self):
+        return [self[f"all_staff__{key}"] for key in ALL_STAFF]
 
     def grid(self):
         """[(area, [(team, [bound field per column])])] for the template."""

@@ -18,9 +18,11 @@ FTE_FIELDS = (
     "asye_fte",
     "international_fte",
     "agency_fte",
+    "agency_over_establishment_fte",
     "vacant_fte",
     "starters_fte",
     "leavers_fte",
+    "case_holding_fte",
 )
 COUNT_FIELDS = (
     "starters",
@@ -91,6 +93,25 @@ class WorkforceReturn(Submission):
     title_words = "workforce return"
     detail_url_name = "workforce:return-detail"
 
+    # All the trust's staff, not only social workers (optional): what an all-staff turnover,
+    # as a trust reports it to its board, is worked out from. Never the census's turnover.
+    all_staff_fte = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="All the trust's staff in post at the month end, FTE (optional).",
+    )
+    all_staff_leavers_fte = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leavers among all the trust's staff in the 12 months to the month end, FTE.",
+    )
+
     class Meta:
         ordering = ["-period", "-revision"]
         constraints = Submission.submission_constraints("workforce_return")
@@ -98,7 +119,11 @@ class WorkforceReturn(Submission):
 
 class TeamFigures(models.Model):
     """One team's figures in one workforce return. FTE to two decimal places; the posts add
-    up: establishment = experienced + ASYE + international first year + agency + vacant."""
+    up: establishment = experienced + ASYE + international first year + agency covering a
+    vacant post + vacant with no cover. Agency workers over and above the establishment are
+    agency FTE but fill no post. ``vacant_fte`` is the posts with nobody in them; the DfE
+    census's vacancies are those and the posts agency workers cover (``census_vacancies_fte``).
+    """
 
     workforce_return = models.ForeignKey(
         WorkforceReturn, on_delete=models.CASCADE, related_name="figures"
@@ -108,14 +133,21 @@ class TeamFigures(models.Model):
     experienced_fte = _fte("Experienced permanent social workers, FTE.")
     asye_fte = _fte("Newly qualified permanent social workers in their assessed year, FTE.")
     international_fte = _fte("International social workers in their first year, FTE.")
-    agency_fte = _fte("Agency social workers, FTE.")
-    vacant_fte = _fte("Posts with nobody in them, FTE.")
+    agency_fte = _fte("Agency social workers, FTE: all of them, covering a post or not.")
+    agency_over_establishment_fte = _fte(
+        "Of the agency FTE, those over and above the establishment (not covering a vacant post)."
+    )
+    vacant_fte = _fte("Posts with nobody in them and no agency cover, FTE.")
     starters = models.PositiveIntegerField(default=0, help_text="Permanent starters, heads.")
     starters_fte = _fte("Permanent starters, FTE.")
     leavers = models.PositiveIntegerField(default=0, help_text="Permanent leavers, heads.")
     leavers_fte = _fte("Permanent leavers, FTE.")
     open_cases = models.PositiveIntegerField(default=0)
     workers_holding_cases = models.PositiveIntegerField(default=0)
+    case_holding_fte = _fte(
+        "FTE of the social workers (permanent and agency) holding one or more cases at the "
+        "month end."
+    )
     workers_over_limit = models.PositiveIntegerField(default=0)
     unallocated_cases = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
@@ -140,22 +172,59 @@ class TeamFigures(models.Model):
         """Permanent staff: experienced, ASYE and international first year."""
         return self.experienced_fte + self.asye_fte + self.international_fte
 
+    @property
+    def agency_covering_fte(self) -> Decimal:
+        """Agency FTE covering a vacant post (the rest are over the establishment)."""
+        return self.agency_fte - self.agency_over_establishment_fte
+
+    @property
+    def census_vacancies_fte(self) -> Decimal:
+        """The DfE census's vacancies: every vacant post, covered by an agency worker or not."""
+        return self.vacant_fte + self.agency_covering_fte
+
     def clean(self):
         errors = {}
-        posts = self.employed_fte + self.agency_fte + self.vacant_fte
-        if posts != self.establishment_fte:
-            errors["establishment_fte"] = (
-                f"The posts do not add up: employed {self.employed_fte} + agency "
-                f"{self.agency_fte} + vacant {self.vacant_fte} = {posts} FTE, but the "
-                f"establishment is {self.establishment_fte} FTE."
+        if self.agency_over_establishment_fte > self.agency_fte:
+            errors["agency_over_establishment_fte"] = (
+                f"Agency workers over the establishment ({self.agency_over_establishment_fte} "
+                f"FTE) cannot be more than all the agency workers ({self.agency_fte} FTE)."
             )
-        if self.workers_over_limit > self.workers_holding_cases:
-            errors["workers_over_limit"] = (
-                "Workers above the caseload limit cannot be more than the workers holding cases."
-            )
+        else:
+            posts = self.employed_fte + self.agency_covering_fte + self.vacant_fte
+            if posts != self.establishment_fte:
+                errors["establishment_fte"] = (
+                    f"The posts do not add up: employed {self.employed_fte} + agency covering a "
+                    f"vacant post {self.agency_covering_fte} + vacant with no cover "
+                    f"{self.vacant_fte} = {posts} FTE, but the establishment is "
+                    f"{self.establishment_fte} FTE."
+                )
+        errors.update(self._caseload_errors())
         if self.starters_fte > self.starters:
             errors["starters_fte"] = "Starters' FTE cannot be more than the number of starters."
         if self.leavers_fte > self.leavers:
             errors["leavers_fte"] = "Leavers' FTE cannot be more than the number of leavers."
         if errors:
             raise ValidationError(errors)
+
+    def _caseload_errors(self) -> dict[str, str]:
+        errors = {}
+        if self.workers_over_limit > self.workers_holding_cases:
+            errors["workers_over_limit"] = (
+                "Workers above the caseload limit cannot be more than the workers holding cases."
+            )
+        in_post = self.employed_fte + self.agency_fte
+        if self.case_holding_fte > self.workers_holding_cases:
+            errors["case_holding_fte"] = (
+                f"The case-holding FTE ({self.case_holding_fte}) cannot be more than the "
+                f"{self.workers_holding_cases} workers holding cases: nobody is more than 1 FTE."
+            )
+        elif self.case_holding_fte > in_post:
+            errors["case_holding_fte"] = (
+                f"The case-holding FTE ({self.case_holding_fte}) cannot be more than the social "
+                f"workers in post: employed + agency = {in_post} FTE."
+            )
+        elif self.workers_holding_cases and not self.case_holding_fte:
+            errors["case_holding_fte"] = (
+                f"{self.workers_holding_cases} workers hold cases: enter their FTE."
+            )
+        return errors

@@ -19,7 +19,6 @@ from workforce import reads
 from workforce.rates import Totals, ratio
 
 RATE_KEYS = {label: key for key, _, label, _ in reads.RATES}
-MIX_FIELDS = ["establishment_fte", *(name for name, _ in reads.MIX)]
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,16 @@ def measures_of(rows: list[dict]) -> dict[str, ShownMeasure]:
 
 def totals_from(row: dict) -> Totals:
     """The posts of a staff mix row (FTE as the snapshot holds them) as reads' Totals."""
-    totals = Totals(establishment_fte=Decimal(row["establishment"]))
-    for name in MIX_FIELDS[1:]:  # the columns are named after the fields: "asye_fte"
-        setattr(totals, name, Decimal(row[name]))
-    return totals
+    over = Decimal(row["agency_over_fte"])
+    return Totals(
+        establishment_fte=Decimal(row["establishment"]),
+        experienced_fte=Decimal(row["experienced_fte"]),
+        asye_fte=Decimal(row["asye_fte"]),
+        international_fte=Decimal(row["international_fte"]),
+        agency_fte=Decimal(row["agency_covering_fte"]) + over,
+        agency_over_establishment_fte=over,
+        vacant_fte=Decimal(row["vacant_fte"]),
+    )
 
 
 @dataclass
@@ -178,11 +183,15 @@ def _teams(block: dict) -> list:
         totals = Totals(
             open_cases=r["open_cases"],
             workers_holding_cases=r["workers"],
+            case_holding_fte=Decimal(r["case_holding_fte"]),
             workers_over_limit=r["over"],
             unallocated_cases=r["unallocated"],
         )
         average = ratio(r["open_cases"], r["workers"])
         measures = {
+            "census_caseload": shown_measure(
+                r["census"], "", None, "", value=ratio(r["open_cases"], totals.case_holding_fte)
+            ),
             "average_caseload": shown_measure(
                 r["average"], "", r["rag"], r["status"], value=average
             ),
@@ -228,6 +237,7 @@ def _compared(block: dict, groups: list) -> list:
                 key=r["area_code"],
                 label=r["area"],
                 source=r["source"],
+                workforce_census=mine["census_caseload"],
                 workforce_average=mine["average_caseload"],
                 workforce_over=mine["over_limit_share"],
                 performance_average=performance_average,

@@ -1,20 +1,29 @@
-"""Workforce rates, as the DfE children's social work workforce census defines them, on exact
-fractions (the display rounds; comparisons never do).
+"""Workforce rates, exactly as the DfE children's social work workforce census defines them, on
+exact fractions (the display rounds; comparisons never do). The census is taken once a year, at
+30 September; the returns are monthly, so each month's figures are the census method applied to
+that month ("census method"), not the census.
 
-- vacancy rate = vacant FTE / (vacant FTE + employed FTE)
-- agency rate = agency FTE / (agency FTE + employed FTE)
-- turnover = permanent leavers' FTE in the 12 months to a month / the average employed FTE over
-  the months of those 12 that have an approved return
-- experienced share = experienced permanent FTE / establishment FTE
-- average caseload = open cases / workers holding cases
+The census's rates (the methodology of "Children's social work workforce", DfE):
+- vacancy rate = FTE vacancies / (FTE vacancies + FTE social workers), where the vacancies are
+  every vacant post, "including ... those covered by agency workers": the posts with no cover
+  and the posts agency workers cover (agency workers over the establishment cover none)
+- agency rate = agency FTE / (agency FTE + FTE social workers)
+- turnover = FTE leavers in the 12 months to the date / FTE social workers in post at that date
+  (the date's figure, not an average over the year)
+- caseload = cases held by case-holding social workers, agency included / their FTE
+
+"FTE social workers" are permanent staff: experienced, newly qualified (ASYE) and international
+first year; agency workers are not. Other views keep names of their own:
+- posts unfilled, no cover = vacant posts with no cover / the establishment (the 2019 report's
+  18%)
+- vacancies covered by agency staff = agency FTE covering a vacancy / the census vacancies
+- shares of the establishment: each kind of post / the establishment (experienced share)
+- average caseload per worker = open cases / workers holding cases (heads, not FTE)
 - over the limit = workers above the caseload limit / workers holding cases
 
-"Employed" means permanent staff: experienced, newly qualified (ASYE) and international first
-year; agency workers are not employed staff. A rate whose denominator is nought is "no data"
-(None), never 0% or 100%: a team with no establishment has no vacancy rate.
-
-These differ from shares of posts: in December 2018, 59 of 328 posts were vacant (18% of
-posts) but the DfE vacancy rate was 59 / (59 + 187 employed) = 24.0%.
+A rate whose denominator is nought is "no data" (None), never 0% or 100%. In December 2018, 59
+of 328 posts were unfilled with no cover (18%) and agency workers covered 82 more: the census
+vacancy rate is (59 + 82) / (59 + 82 + 187 employed) = 141 / 328 = 43.0%.
 """
 
 from __future__ import annotations
@@ -57,9 +66,11 @@ class Totals:
     asye_fte: Decimal = ZERO
     international_fte: Decimal = ZERO
     agency_fte: Decimal = ZERO
+    agency_over_establishment_fte: Decimal = ZERO
     vacant_fte: Decimal = ZERO
     starters_fte: Decimal = ZERO
     leavers_fte: Decimal = ZERO
+    case_holding_fte: Decimal = ZERO
     starters: int = 0
     leavers: int = 0
     open_cases: int = 0
@@ -77,16 +88,43 @@ class Totals:
 
     @property
     def employed_fte(self) -> Decimal:
+        """The census's "FTE social workers": permanent staff in post."""
         return self.experienced_fte + self.asye_fte + self.international_fte
 
-    # DfE rates (percentages as exact fractions)
+    @property
+    def agency_covering_fte(self) -> Decimal:
+        """Agency FTE covering a vacant post."""
+        return self.agency_fte - self.agency_over_establishment_fte
+
+    @property
+    def census_vacancies_fte(self) -> Decimal:
+        """The census's FTE vacancies: every vacant post, agency-covered or not."""
+        return self.vacant_fte + self.agency_covering_fte
+
+    # The census's rates (percentages as exact fractions)
     @property
     def vacancy_rate(self) -> Fraction | None:
-        return percent(ratio(self.vacant_fte, self.vacant_fte + self.employed_fte))
+        vacancies = self.census_vacancies_fte
+        return percent(ratio(vacancies, vacancies + self.employed_fte))
 
     @property
     def agency_rate(self) -> Fraction | None:
         return percent(ratio(self.agency_fte, self.agency_fte + self.employed_fte))
+
+    @property
+    def census_caseload(self) -> Fraction | None:
+        return ratio(self.open_cases, self.case_holding_fte)
+
+    # Other views, under their own names
+    @property
+    def unfilled_share(self) -> Fraction | None:
+        """Posts unfilled, no cover: a share of the establishment."""
+        return percent(ratio(self.vacant_fte, self.establishment_fte))
+
+    @property
+    def covered_share(self) -> Fraction | None:
+        """Vacancies covered by agency staff: a share of the census vacancies."""
+        return percent(ratio(self.agency_covering_fte, self.census_vacancies_fte))
 
     @property
     def experienced_share(self) -> Fraction | None:
@@ -94,6 +132,7 @@ class Totals:
 
     @property
     def average_caseload(self) -> Fraction | None:
+        """Average caseload per worker: open cases / workers (heads) holding cases."""
         return ratio(self.open_cases, self.workers_holding_cases)
 
     @property
@@ -108,12 +147,20 @@ class Totals:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def turnover(leavers_fte: Decimal, employed_by_month: list[Decimal]) -> Fraction | None:
-    """Leavers' FTE over 12 months / the average employed FTE of the months given."""
-    if not employed_by_month:
+def turnover(leavers_fte: Decimal, employed_at_date: Decimal | None) -> Fraction | None:
+    """The census's turnover: FTE leavers in the 12 months to a date / FTE social workers
+    (permanent) in post at that date. None without a figure at the date."""
+    if employed_at_date is None:
         return None
-    average = Fraction(sum(employed_by_month, ZERO)) / len(employed_by_month)
-    return percent(ratio(leavers_fte, average)) if average else None
+    return percent(ratio(leavers_fte, employed_at_date))
+
+
+def all_staff_turnover(all_staff_leavers_fte, all_staff_fte) -> Fraction | None:
+    """Turnover of all the trust's staff, as a trust reports it (not the census's, which is of
+    social workers): leavers' FTE in 12 months / all staff in post. None when not given."""
+    if all_staff_leavers_fte is None or all_staff_fte is None:
+        return None
+    return percent(ratio(all_staff_leavers_fte, all_staff_fte))
 
 
 def twelve_months_to(month: date) -> tuple[date, date]:

@@ -38,8 +38,8 @@ MIX = [
     ("experienced_fte", "Experienced permanent"),
     ("asye_fte", "Newly qualified (ASYE)"),
     ("international_fte", "International, first year"),
-    ("agency_fte", "Agency"),
-    ("vacant_fte", "Vacant"),
+    ("agency_covering_fte", "Agency, covering a vacant post"),
+    ("vacant_fte", "Vacant, no cover"),
 ]
 
 
@@ -53,31 +53,23 @@ def display(value: Fraction | None, places: int = 1) -> str | None:
 
 @dataclass(frozen=True)
 class Turnover:
-    """Leavers' FTE over the 12 months to a month, against the average employed FTE of the
-    months of those 12 that have figures (an approved return)."""
+    """The census's turnover to a month: leavers' FTE over the 12 months to the month (from the
+    months of those 12 that have figures, an approved return) against the FTE social workers
+    (permanent) in post in the month itself."""
 
     first: date
     last: date
     leavers_fte: Decimal
-    employed_by_month: tuple[Decimal, ...]
-
-    @property
-    def months(self) -> int:
-        return len(self.employed_by_month)
+    months: int  # of the 12, those with figures
+    employed_fte: Decimal | None  # in post in the last month; None without its figures
 
     @property
     def complete(self) -> bool:
         return self.months == 12
 
     @property
-    def average_employed(self) -> Fraction | None:
-        if not self.employed_by_month:
-            return None
-        return Fraction(sum(self.employed_by_month, ZERO)) / self.months
-
-    @property
     def value(self) -> Fraction | None:
-        return turnover(self.leavers_fte, list(self.employed_by_month))
+        return turnover(self.leavers_fte, self.employed_fte)
 
     @property
     def note(self) -> str:
@@ -92,16 +84,18 @@ def rolling_turnover(
     """The turnover to ``month`` of the rows ``pick`` chooses, from {month: figures}. A month
     counts when it has at least one chosen row."""
     first, last = twelve_months_to(month)
-    leavers, employed = ZERO, []
+    leavers, months, employed = ZERO, 0, None
     for period in sorted(by_month):
         if not first <= period <= last:
             continue
         rows = [f for f in by_month[period] if pick(f)]
         if not rows:
             continue
+        months += 1
         leavers += sum((f.leavers_fte for f in rows), ZERO)
-        employed.append(sum((f.employed_fte for f in rows), ZERO))
-    return Turnover(first, last, leavers, tuple(employed))
+        if period == last:
+            employed = sum((f.employed_fte for f in rows), ZERO)
+    return Turnover(first, last, leavers, months, employed)
 
 
 def approved_figures(arrangement, first: date, last: date) -> dict[date, list[TeamFigures]]:
@@ -125,39 +119,48 @@ def approved_figures(arrangement, first: date, last: date) -> dict[date, list[Te
 
 # --- Rates with their RAG --------------------------------------------------------------------
 
-# (key, indicator code, label, unit); the workforce domain of the indicator catalogue.
+# (key, indicator code, label, unit): the census's rates ("census method": the census is taken at
+# 30 September, these each month), then the other views under their own names. The codes are
+# the workforce domain of the indicator catalogue; None where the catalogue has no indicator
+# (shown without a target).
+CENSUS = "census method"
 RATES = [
-    ("vacancy_rate", "WORKFORCE_VACANCY_RATE", "Vacancy rate", "percentage"),
-    ("agency_rate", "WORKFORCE_AGENCY_RATE", "Agency rate", "percentage"),
-    ("turnover", "WORKFORCE_TURNOVER_RATE", "Turnover (12 months)", "percentage"),
+    ("vacancy_rate", "WORKFORCE_VACANCY_RATE", f"Vacancy rate ({CENSUS})", "percentage"),
+    ("agency_rate", "WORKFORCE_AGENCY_RATE", f"Agency rate ({CENSUS})", "percentage"),
+    ("turnover", "WORKFORCE_TURNOVER_RATE", f"Turnover, 12 months ({CENSUS})", "percentage"),
+    ("census_caseload", None, f"Caseload ({CENSUS})", "ratio"),
+    ("unfilled_share", None, "Posts unfilled, no cover", "percentage"),
+    ("covered_share", None, "Vacancies covered by agency staff", "percentage"),
     (
         "experienced_share",
         "WORKFORCE_EXPERIENCED_SHARE",
-        "Experienced permanent share",
+        "Experienced permanent share of the establishment",
         "percentage",
     ),
-    ("average_caseload", "AVERAGE_CASELOAD", "Average caseload", "ratio"),
+    ("average_caseload", "AVERAGE_CASELOAD", "Average caseload per worker", "ratio"),
     ("over_limit_share", "WORKERS_OVER_CASELOAD", "Workers above the caseload limit", "percentage"),
 ]
-RATE_CODES = [code for _, code, _, _ in RATES]
+RATE_CODES = [code for _, code, _, _ in RATES if code]
 
 
 def fractions_of(key: str, totals: Totals, turnover_: Turnover | None):
-    """(numerator, denominator) of a rate, as the DfE workforce census defines it."""
+    """(numerator, denominator) of a rate, as ``workforce.rates`` defines it."""
     employed = totals.employed_fte
-    if key == "vacancy_rate":
-        return totals.vacant_fte, totals.vacant_fte + employed
-    if key == "agency_rate":
-        return totals.agency_fte, totals.agency_fte + employed
+    vacancies = totals.census_vacancies_fte
     if key == "turnover":
         if turnover_ is None:
             return None, None
-        return turnover_.leavers_fte, turnover_.average_employed
-    if key == "experienced_share":
-        return totals.experienced_fte, totals.establishment_fte
-    if key == "average_caseload":
-        return totals.open_cases, totals.workers_holding_cases
-    return totals.workers_over_limit, totals.workers_holding_cases
+        return turnover_.leavers_fte, turnover_.employed_fte
+    return {
+        "vacancy_rate": (vacancies, vacancies + employed),
+        "agency_rate": (totals.agency_fte, totals.agency_fte + employed),
+        "census_caseload": (totals.open_cases, totals.case_holding_fte),
+        "unfilled_share": (totals.vacant_fte, totals.establishment_fte),
+        "covered_share": (totals.agency_covering_fte, vacancies),
+        "experienced_share": (totals.experienced_fte, totals.establishment_fte),
+        "average_caseload": (totals.open_cases, totals.workers_holding_cases),
+        "over_limit_share": (totals.workers_over_limit, totals.workers_holding_cases),
+    }[key]
 
 
 @dataclass(frozen=True)
@@ -188,10 +191,11 @@ class Measure:
 
     @property
     def status_words(self) -> str:
-        """The RAG in words ("Red: beyond tolerance"); never colour alone."""
+        """The RAG in words ("Red: beyond tolerance"); never colour alone. A view the catalogue
+        has no indicator for is "Context only": shown, never rated."""
+        if self.value is None:
+            return "No data"
         if self.rating.status == Status.GREY:
-            if self.value is None:
-                return "No data"
             return "Not rated: under 12 months" if self.note else "No target"
         return self.rating.label
 
@@ -231,7 +235,7 @@ class Context:
     def measure(self, key: str, totals: Totals, turnover_: Turnover | None = None) -> Measure:
         _, code, label, unit = next(r for r in RATES if r[0] == key)
         numerator, denominator = fractions_of(key, totals, turnover_)
-        indicator = self.indicators.get(code)
+        indicator = self.indicators.get(code) if code else None
         target = self.targets.get(indicator.pk) if indicator else None
         rating = rate(
             numerator=_exact(numerator),
@@ -299,6 +303,7 @@ class Caseloads:
 
     key: str
     label: str
+    workforce_census: Measure  # cases ÷ case-holding FTE, agency included
     workforce_average: Measure
     workforce_over: Measure
     performance_average: Measure | None
@@ -429,6 +434,7 @@ def side_by_side(result: ReturnSummary, context: Context):
             Caseloads(
                 group.key,
                 group.label,
+                group.measures["census_caseload"],
                 group.measures["average_caseload"],
                 group.measures["over_limit_share"],
                 _measured(context, "average_caseload", average),
@@ -555,20 +561,21 @@ def latest_approved(arrangement) -> WorkforceReturn | None:
 
 
 def posts_and_rates(totals: Totals) -> list[tuple[str, str | None, str | None, str]]:
-    """The staff mix as shares of posts (how the 2019 report put it) beside the DfE rate that
-    differs from it: (kind, share of posts, DfE rate, the rate's name)."""
+    """The staff mix as shares of posts (how the 2019 report put it) beside the census rate
+    that differs from it: (kind, share of posts, census rate, the rate's name)."""
     return [
         (
             "Vacant",
-            display(totals.share_of_posts("vacant_fte")),
+            display(totals.unfilled_share),
             display(totals.vacancy_rate),
-            "vacancy rate: vacant ÷ (vacant + employed)",
+            "the share counts posts unfilled with no cover; the vacancy rate all vacancies, "
+            "agency-covered included ÷ (vacancies + FTE social workers)",
         ),
         (
             "Agency",
-            display(totals.share_of_posts("agency_fte")),
+            display(totals.share_of_posts("agency_covering_fte")),
             display(totals.agency_rate),
-            "agency rate: agency ÷ (agency + employed)",
+            "agency rate: agency ÷ (agency + FTE social workers)",
         ),
         (
             "Experienced permanent",

@@ -37,13 +37,15 @@ FIELDS = {
     "asye_fte": "newly qualified in their assessed year, ASYE (FTE)",
     "international_fte": "international in their first year (FTE)",
     "agency_fte": "agency (FTE)",
-    "vacant_fte": "vacancies (FTE)",
+    "agency_over_establishment_fte": "agency over the establishment, not covering a vacancy (FTE)",
+    "vacant_fte": "vacancies with no cover (FTE)",
     "starters": "starters (heads)",
     "starters_fte": "starters (FTE)",
     "leavers": "leavers (heads)",
     "leavers_fte": "leavers (FTE)",
     "open_cases": "open cases held",
     "workers_holding_cases": "workers holding cases",
+    "case_holding_fte": "case-holding FTE (permanent and agency)",
     "workers_over_limit": "workers above the caseload limit",
     "unallocated_cases": "unallocated cases",
 }
@@ -105,6 +107,34 @@ def parse_count(typed) -> tuple[int | None, str | None]:
 
 def _parse(field: str, typed):
     return parse_fte(typed) if field in FTE_FIELDS else parse_count(typed)
+
+
+# All the trust's staff (optional, on the return itself): {key: (model field, words)}.
+ALL_STAFF = {
+    "fte": ("all_staff_fte", "all staff in post (FTE)"),
+    "leavers_fte": ("all_staff_leavers_fte", "all staff's leavers in the 12 months (FTE)"),
+}
+
+
+def _check_all_staff(typed: Mapping) -> dict[str, Decimal | None]:
+    """{model field: FTE or None} from {"fte": …, "leavers_fte": …}: both or neither."""
+    errors, clean = {}, {}
+    for key, (field, words) in ALL_STAFF.items():
+        value, problem = parse_fte(typed.get(key))
+        if problem:
+            entered = str(typed.get(key)).strip()
+            errors[f"all_staff.{key}"] = f"The {words} {problem} (you entered “{entered}”)."
+        clean[field] = value
+    given = [f for f, v in clean.items() if v is not None]
+    if not errors and len(given) == 1:
+        key, (_, words) = next((k, w) for k, w in ALL_STAFF.items() if w[0] not in given)
+        errors[f"all_staff.{key}"] = (
+            f"Enter the {words} too, or leave both all-staff figures empty: the all-staff "
+            "turnover needs both."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return clean
 
 
 # --- Writes ----------------------------------------------------------------------------------
@@ -195,11 +225,14 @@ def workforce_return_save(
     workforce_return: WorkforceReturn,
     expected_version: int,
     teams: Mapping,
+    all_staff: Mapping | None = None,
     note: str = "",
 ) -> WorkforceReturn:
     """Save typed figures: {team id: {field: typed text}}, fields as in ``FIELDS``. A team
     left out is unchanged; one with every figure empty has none yet (a draft may be finished
-    later). Any error refuses the whole save.
+    later). Any error refuses the whole save. ``all_staff`` ({"fte": …, "leavers_fte": …},
+    both or neither; None leaves them as they are) is the trust's whole staff, for the
+    all-staff turnover.
 
     Nothing changed, nothing recorded: a save that changes no figure neither moves the version
     nor withdraws the councils' approvals. ``note`` goes into the history with the names of
@@ -209,7 +242,20 @@ def workforce_return_save(
         submission=workforce_return, by=by, name="This workforce return"
     )
     existing = {f.team_id: f for f in workforce_return.figures.select_related("team")}
-    clean = _check_teams(workforce_return, teams, existing)
+    try:
+        clean = _check_teams(workforce_return, teams, existing)
+        staff_errors = {}
+    except ValidationError as error:
+        clean, staff_errors = None, error.message_dict
+    staff = {}
+    if all_staff is not None:
+        try:
+            staff = _check_all_staff(all_staff)
+        except ValidationError as error:
+            staff_errors = {**staff_errors, **error.message_dict}
+    if staff_errors:
+        raise ValidationError(staff_errors)
+    staff = {f: v for f, v in staff.items() if getattr(workforce_return, f) != v}
     changes = []
     for team_id, row in clean.items():
         old = existing.get(team_id)
@@ -218,15 +264,20 @@ def workforce_return_save(
                 changes.append((team_id, old, None))
         elif old is None or any(getattr(old, f) != v for f, v in row.items()):
             changes.append((team_id, old, row))
-    if not changes:
+    if not changes and not staff:
         return workforce_return
     names = {t.pk: t.name for t in Team.objects.filter(pk__in=[c[0] for c in changes])}
+    changed = sorted(names.values()) + (["all staff"] if staff else [])
     approvals.submission_record_change(
         submission=workforce_return,
         by=by,
         expected_version=expected_version,
-        note=": ".join(filter(None, [note.strip(), ", ".join(sorted(names.values()))])),
+        note=": ".join(filter(None, [note.strip(), ", ".join(changed)])),
     )
+    if staff:
+        for field, value in staff.items():
+            setattr(workforce_return, field, value)
+        workforce_return.save(update_fields=list(staff))
     reason = f"Workforce return for {workforce_return.period:%B %Y} saved"
     new = []
     for team_id, old, row in changes:
@@ -267,6 +318,10 @@ workforce_return_approve, workforce_return_send_back = approvals.kind_decisions(
 
 
 def _copy_figures(approved: WorkforceReturn, new: WorkforceReturn, by) -> None:
+    staff = [field for field, _ in ALL_STAFF.values()]
+    for field in staff:
+        setattr(new, field, getattr(approved, field))
+    new.save(update_fields=staff)
     copies = [
         TeamFigures(
             workforce_return=new,

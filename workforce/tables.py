@@ -14,7 +14,8 @@ from workforce.services import FIELDS
 RATE_HEADER = []
 for _key, _code, _label, _unit in RATES:
     RATE_HEADER += [f"{_label}{' (%)' if _unit == 'percentage' else ''}", f"{_label}: RAG"]
-RATE_HEADER.insert(RATE_HEADER.index("Turnover (12 months): RAG") + 1, "Turnover: months counted")
+    if _key == "turnover":
+        RATE_HEADER.append("Turnover: months counted")
 
 
 def _number(text: str | None) -> Decimal | None:
@@ -56,8 +57,9 @@ def group_rows(summary):
 
 CASELOAD_HEADER = [
     "Area",
-    "Average caseload: workforce return",
-    "Average caseload: performance return",
+    "Caseload, census method: workforce return",
+    "Average caseload per worker: workforce return",
+    "Average caseload per worker: performance return",
     "Workers above the limit (%): workforce return",
     "Workers above the limit (%): performance return",
     "Performance figures' source",
@@ -68,6 +70,7 @@ def caseload_rows(comparisons):
     for c in comparisons:
         yield [
             c.label,
+            _number(c.workforce_census.shown),
             _number(c.workforce_average.shown),
             _number(c.performance_average.shown) if c.performance_average else None,
             _number(c.workforce_over.shown),

@@ -29,6 +29,7 @@ from trust_portal.listing import EXPORTS, download
 from workforce import charts, dashboards, forms, reads, services, tables
 from workforce.models import Team, WorkforceReturn
 from workforce.overview import overview_from
+from workforce.rates import all_staff_turnover
 
 
 def _export(request, name: str, header, rows, title: str):
@@ -254,6 +255,11 @@ def review(request, workforce_return, *, editable: bool):
             (area, [t for t in summary.teams if t.area == area.key]) for area in summary.areas
         ],
         "synthetic": workforce_return.period in reads.synthetic_months(arrangement),
+        "all_staff_turnover": reads.display(
+            all_staff_turnover(
+                workforce_return.all_staff_leavers_fte, workforce_return.all_staff_fte
+            )
+        ),
         "problems": services.workforce_return_problems(workforce_return) if editable else {},
     }
 
@@ -263,6 +269,7 @@ def figures_form(workforce_return, data=None):
         data,
         teams=services.reportable_teams(workforce_return),
         figures={f.team_id: f for f in workforce_return.figures.all()},
+        all_staff=workforce_return,
         version=workforce_return.lock_version,
     )
 
@@ -288,7 +295,7 @@ KIND = ReturnKind(
     query_form=forms.QueryForm,
     correction_form=forms.CorrectionForm,
     figures_form=figures_form,
-    figures_saved=lambda form: {"teams": form.teams_typed()},
+    figures_saved=lambda form: {"teams": form.teams_typed(), "all_staff": form.all_staff_typed()},
     review=review,
     entry=entry,
     listing=listing,

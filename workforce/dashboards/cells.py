@@ -16,14 +16,27 @@ from workforce import reads
 from workforce.rates import ZERO, percent, ratio
 
 WORKED_OUT = {
-    "vacancy_rate": "vacant FTE ÷ (vacant + employed FTE)",
-    "agency_rate": "agency FTE ÷ (agency + employed FTE)",
-    "turnover": "leavers' FTE in 12 months ÷ average employed FTE",
+    "vacancy_rate": "FTE vacancies, agency-covered included ÷ (FTE vacancies + FTE social workers)",
+    "agency_rate": "agency FTE ÷ (agency FTE + FTE social workers)",
+    "turnover": "FTE leavers in the 12 months to the month ÷ FTE social workers in post in the "
+    "month",
+    "census_caseload": "cases held ÷ case-holding FTE, agency included",
+    "unfilled_share": "vacant posts with no cover ÷ establishment FTE",
+    "covered_share": "agency FTE covering a vacancy ÷ FTE vacancies",
     "experienced_share": "experienced permanent FTE ÷ establishment FTE",
-    "average_caseload": "open cases held ÷ workers holding cases",
+    "average_caseload": "open cases held ÷ workers (heads) holding cases",
     "over_limit_share": "workers above the caseload limit ÷ workers holding cases",
 }
 UNITS = {"percentage": "%", "ratio": "cases a worker"}
+
+
+def unit_words(measure) -> str:
+    """A rate's unit in words: the census's caseload is per full-time equivalent."""
+    if measure.key == "census_caseload":
+        return "cases a full-time equivalent"
+    return UNITS.get(measure.unit, "")
+
+
 # The staff mix's columns: (key, label, fields of reads.Totals added up)
 MIX_KINDS = [
     ("experienced", "Experienced permanent", ("experienced_fte",)),
@@ -34,8 +47,8 @@ MIX_KINDS = [
         "Inexperienced permanent (ASYE and international first year)",
         ("asye_fte", "international_fte"),
     ),
-    ("agency", "Agency", ("agency_fte",)),
-    ("vacant", "Vacant", ("vacant_fte",)),
+    ("agency_covering", "Agency, covering a vacant post", ("agency_covering_fte",)),
+    ("vacant", "Vacant, no cover", ("vacant_fte",)),
 ]
 # What the staff mix chart stacks, bottom up.
 
@@ -87,17 +100,27 @@ def mix_cells(totals) -> list:
     for _, _, fields in MIX_KINDS:
         fte = mix_fte(totals, fields)
         cells += [str(fte), mix_share(totals, fte)]
-    return cells
+    return cells + [
+        str(totals.agency_over_establishment_fte),
+        str(totals.census_vacancies_fte),
+        figure_text(totals.covered_share),
+    ]
 
 
 def mix_columns() -> list[dict]:
+    """Each kind of post (FTE, share of the establishment), then the agency workers over the
+    establishment (in no post), the census's vacancies and the share agency staff cover."""
     columns = [column("establishment", "Establishment (FTE)", "number")]
     for key, label, _ in MIX_KINDS:
         columns += [
             column(f"{key}_fte", f"{label} (FTE)", "number"),
             column(f"{key}_share", f"{label} (% of posts)", "percent"),
         ]
-    return columns
+    return columns + [
+        column("agency_over_fte", "Agency over the establishment, in no post (FTE)", "number"),
+        column("census_vacancies_fte", "Vacancies, agency-covered included (FTE)", "number"),
+        column("covered_share", "Vacancies covered by agency staff (%)", "percent"),
+    ]
 
 
 # The long table of rates: one row per rate of a group (an area or the arrangement).
@@ -136,7 +159,7 @@ def rate_cells(code: str, label: str, measure: reads.Measure) -> list:
         label,
         measure.label,
         figure_text(measure.value),
-        UNITS.get(measure.unit, ""),
+        unit_words(measure),
         amount(measure.numerator),
         amount(measure.denominator),
         WORKED_OUT[measure.key],

@@ -8,7 +8,8 @@ from datetime import date
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builder, pack_section
 from workforce import reads
-from workforce.dashboards.cells import month_key, month_range_words
+from workforce.dashboards.benchmarks import benchmarks_block
+from workforce.dashboards.cells import figure_text, month_key, month_range_words
 from workforce.dashboards.pack import pack_by_month
 from workforce.dashboards.posts import latest_posts_block, staff_mix_block
 from workforce.dashboards.rates import (
@@ -20,17 +21,23 @@ from workforce.dashboards.rates import (
     rates_frame,
 )
 from workforce.dashboards.teams import caseload_block, caseloads_compared_block
+from workforce.rates import all_staff_turnover
 
 NAME = "workforce"
 TITLE = "Workforce"
 DEFINITIONS = (
-    "As the DfE children's social work workforce census defines them. Employed means permanent "
-    "staff: experienced, newly qualified (ASYE) and international first year; agency workers "
-    "are not employed staff. Vacancy rate: vacant FTE ÷ (vacant + employed FTE). Agency rate: "
-    "agency FTE ÷ (agency + employed FTE). Turnover: permanent leavers' FTE in the 12 months to "
-    "the month ÷ the average employed FTE over the months of those 12 with an approved return; "
-    "with fewer than 12 it is shown but not rated. These differ from shares of posts (each kind "
-    "÷ the establishment). A team's area is the area it serves now."
+    "The DfE children's social work workforce census's definitions, applied to each month "
+    "(census method: the census itself is taken once a year, at 30 September). FTE social "
+    "workers are permanent staff: experienced, newly qualified (ASYE) and international first "
+    "year; agency workers are not. Vacancy rate: FTE vacancies, including those covered by "
+    "agency workers, ÷ (FTE vacancies + FTE social workers). Agency rate: agency FTE ÷ (agency "
+    "FTE + FTE social workers). Turnover: FTE leavers in the 12 months to the month ÷ FTE "
+    "social workers in post in the month (not an average); with fewer than 12 months of "
+    "returns it is shown but not rated. Caseload: cases held ÷ the FTE of the social workers "
+    "holding them, agency included. Under names of their own: posts unfilled, no cover (vacant "
+    "posts with no agency cover ÷ the establishment), vacancies covered by agency staff (÷ the "
+    "vacancies), shares of the establishment, and the average caseload per worker (cases ÷ "
+    "workers holding cases, heads). A team's area is the area it serves now."
 )
 
 
@@ -64,6 +71,12 @@ def build_workforce(arrangement) -> dict:
     if marked:
         blocks.append(_synthetic_note(marked, months))
     blocks.append(latest_rates_block(summary))
+    staff = _all_staff_block(latest.workforce_return, latest.measures["turnover"])
+    if staff is not None:
+        blocks.append(staff)
+    benchmarks = benchmarks_block(summary)
+    if benchmarks is not None:
+        blocks.append(benchmarks)
     blocks.append(latest_posts_block(summary))
     blocks.append(staff_mix_block(points, synthetic))
     for block_id, key, top, bottom in RATE_CHARTS:
@@ -87,6 +100,25 @@ def build_workforce(arrangement) -> dict:
         "pages": {"rates-by-month": rates_by_month_page(frame)},
         "pack": {"by_month": pack_by_month(groups, points)},
     }
+
+
+def _all_staff_block(workforce_return, census_turnover) -> dict | None:
+    """The latest month's all-staff turnover, where the return gives one, under its own name
+    beside the census's social-worker turnover."""
+    value = all_staff_turnover(
+        workforce_return.all_staff_leavers_fte, workforce_return.all_staff_fte
+    )
+    if value is None:
+        return None
+    return figures.note_block(
+        "all-staff-turnover",
+        "Turnover, all staff",
+        f"Turnover, all staff (12 months), {workforce_return.period:%B %Y}: "
+        f"{figure_text(value)}% ({workforce_return.all_staff_leavers_fte} leavers' FTE ÷ "
+        f"{workforce_return.all_staff_fte} FTE in post), as the trust reports it for every "
+        "member of its staff. It is not the census's turnover, which is of permanent social "
+        f"workers: {census_turnover.text} by the census method.",
+    )
 
 
 def _no_returns_snapshot() -> dict:

@@ -18,24 +18,36 @@ from workforce.dashboards.cells import (
     OPEN_CASES,
     RATE,
     UNIT,
-    UNITS,
     WORKERS,
     figure_text,
     measure_cells,
     month_key,
     rag_word,
+    unit_words,
 )
 from workforce.dashboards.rates import RATE_CHARTS
 from workforce.models import WorkforceReturn
 
-PACK_RATES = ["vacancy_rate", "agency_rate", "turnover", "average_caseload"]
+PACK_RATES = [
+    "vacancy_rate",
+    "agency_rate",
+    "turnover",
+    "census_caseload",
+    "unfilled_share",
+    "covered_share",
+    "average_caseload",
+]
 
 # The rates worked out from FTE: (rate key in reads.RATES, the keys of its columns (the rate,
 # its numerator, its denominator), the rate's label); the parts' labels are the rate charts'.
 PACK_FTE_RATES = [
-    ("vacancy_rate", ("vacancy", "vacant", "vacancy_base"), "Vacancy rate (%)"),
-    ("agency_rate", ("agency", "agency_fte", "agency_base"), "Agency rate (%)"),
-    ("turnover", ("turnover", "leavers", "employed"), "Turnover, 12 months (%)"),
+    ("vacancy_rate", ("vacancy", "vacant", "vacancy_base"), "Vacancy rate, census method (%)"),
+    ("agency_rate", ("agency", "agency_fte", "agency_base"), "Agency rate, census method (%)"),
+    (
+        "turnover",
+        ("turnover", "leavers", "employed"),
+        "Turnover, 12 months, census method (%)",
+    ),
 ]
 
 
@@ -57,7 +69,11 @@ PACK_COLUMNS = [
     AREA,
     column("posts", "Posts (FTE)", "number"),
     *_fte_rate_columns(),
-    column("caseload", "Average caseload", "number"),
+    column("unfilled", "Posts unfilled, no cover (%)", "percent"),
+    column("covered", "Vacancies covered by agency staff (%)", "percent"),
+    column("census_caseload", "Caseload, census method", "number"),
+    column("case_holding_fte", "Case-holding FTE, agency included", "number"),
+    column("caseload", "Average caseload per worker", "number"),
     OPEN_CASES,
     WORKERS,
 ]
@@ -78,6 +94,10 @@ def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> li
                 label,
                 str(point.totals.establishment_fte),
                 *(cell for rate, _, _ in PACK_FTE_RATES for cell in measure_cells(m[rate])),
+                figure_text(m["unfilled_share"].value),
+                figure_text(m["covered_share"].value),
+                figure_text(m["census_caseload"].value),
+                str(point.totals.case_holding_fte),
                 figure_text(m["average_caseload"].value),
                 m["average_caseload"].numerator,
                 m["average_caseload"].denominator,
@@ -89,7 +109,7 @@ def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> li
                     label,
                     m[key].label,
                     figure_text(m[key].value),
-                    UNITS.get(m[key].unit, ""),
+                    unit_words(m[key]),
                     m[key].target_text,
                     rag_word(m[key]),
                     m[key].status_words,
@@ -103,9 +123,12 @@ def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> li
             f"Workforce, {words}",
             table(PACK_COLUMNS, rows),
             summary=(
-                f"Social work posts, the DfE vacancy and agency rates, turnover over 12 "
-                f"months and the average caseload in {words}, for each council area and "
-                f"the whole arrangement: the vacancy rate was "
+                f"Social work posts, the vacancy and agency rates, turnover over 12 months "
+                f"and the caseload by the census method (the DfE census is taken at 30 "
+                f"September; these are {words}'s figures worked out its way), with the posts "
+                f"unfilled with no cover, the vacancies agency staff cover and the average "
+                f"caseload per worker, for each council area and the whole arrangement: the "
+                f"vacancy rate was "
                 f"{whole.measures['vacancy_rate'].text} and turnover "
                 f"{whole.measures['turnover'].text}."
             ),

@@ -26,7 +26,7 @@ from workforce.dashboards.cells import (
 )
 
 # What the staff mix chart stacks, bottom up.
-MIX_STACK = ["experienced", "inexperienced", "agency", "vacant"]
+MIX_STACK = ["experienced", "inexperienced", "agency_covering", "vacant"]
 
 
 def staff_mix_block(points, synthetic: set[date]) -> dict:
@@ -55,7 +55,7 @@ def staff_mix_block(points, synthetic: set[date]) -> dict:
     summary = (
         f"Social work posts by kind each approved month, {month_range_words(months)}: "
         f"in {last.month:%B %Y}, {last.totals.establishment_fte} FTE posts, {experienced}% "
-        f"filled by experienced permanent staff and {vacant}% vacant."
+        f"filled by experienced permanent staff and {vacant}% unfilled with no cover."
     )
     return figures.chart_block(
         "staff-mix", "Staff mix over time (FTE)", figure, table(columns, rows), summary=summary

@@ -31,9 +31,19 @@ from workforce.dashboards.cells import (
 
 # (key of the chart block, rate key in reads.RATES, numerator's words, denominator's words)
 RATE_CHARTS = [
-    ("vacancy-rate", "vacancy_rate", "Vacant (FTE)", "Vacant + employed (FTE)"),
-    ("agency-rate", "agency_rate", "Agency (FTE)", "Agency + employed (FTE)"),
-    ("turnover", "turnover", "Leavers in the 12 months (FTE)", "Average employed (FTE)"),
+    (
+        "vacancy-rate",
+        "vacancy_rate",
+        "Vacancies, agency-covered included (FTE)",
+        "Vacancies + FTE social workers (FTE)",
+    ),
+    ("agency-rate", "agency_rate", "Agency (FTE)", "Agency + FTE social workers (FTE)"),
+    (
+        "turnover",
+        "turnover",
+        "Leavers in the 12 months (FTE)",
+        "FTE social workers in post in the month (FTE)",
+    ),
 ]
 
 
@@ -145,7 +155,10 @@ def _rate_summary(chosen: pd.DataFrame, key: str, label: str) -> str:
     latest = whole["measure"]
     words = f"{label} each approved month, for each council area and the whole arrangement"
     if key == "turnover":
-        words += " (permanent leavers over the 12 months to the month)"
+        words += (
+            " (permanent leavers over the 12 months to the month ÷ permanent social workers in "
+            "post in the month)"
+        )
     return (
         f"{words}: {latest.text} for the whole arrangement in "
         f"{date.fromisoformat(whole['month'] + '-01'):%B %Y} "
@@ -164,7 +177,7 @@ def latest_rates_block(summary: reads.ReturnSummary) -> dict:
         f"Rates in {month:%B %Y}, with red, amber or green against the targets",
         table(RATE_COLUMNS, rows),
         summary=(
-            f"In {month:%B %Y} the whole arrangement's vacancy rate was "
+            f"In {month:%B %Y}, by the census method, the whole arrangement's vacancy rate was "
             f"{whole['vacancy_rate'].text} ({whole['vacancy_rate'].status_words.lower()}), "
             f"its agency rate {whole['agency_rate'].text} and its turnover over 12 months "
             f"{whole['turnover'].text}."
@@ -191,7 +204,8 @@ def rates_by_month_page(frame: pd.DataFrame) -> dict:
         "Every rate, each approved month",
         table(columns, rows),
         summary=(
-            "The DfE rates of each council area and the whole arrangement, each approved "
+            "The census-method rates and the other views of each council area and the whole "
+            "arrangement, each approved "
             "month, with red, amber or green against the targets in force that month."
         ),
     )

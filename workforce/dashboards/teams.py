@@ -24,7 +24,9 @@ CASELOAD_COLUMNS = [
     column("service", "Service"),
     OPEN_CASES,
     WORKERS,
-    column("average", "Average caseload", "number"),
+    column("case_holding_fte", "Case-holding FTE, agency included", "number"),
+    column("census", "Caseload, census method", "number"),
+    column("average", "Average caseload per worker", "number"),
     column("over", "Workers above the limit", "count"),
     column("over_share", "Share of workers above the limit (%)", "percent"),
     column("unallocated", "Unallocated cases", "count"),
@@ -50,7 +52,8 @@ def caseload_block(summary: reads.ReturnSummary) -> dict:
         f"Average caseload of each team in {month:%B %Y} against the limit of {limit} "
         f"cases: {len(above)} of {len(teams)} teams above the limit; "
         f"{summary.arrangement.measures['average_caseload'].text} cases a worker "
-        f"across the arrangement."
+        f"across the arrangement ({summary.arrangement.measures['census_caseload'].text} "
+        f"a full-time equivalent by the census method)."
     )
     return figures.chart_block(
         "caseloads",
@@ -71,6 +74,8 @@ def _caseload_row(group: reads.Group) -> list:
         group.team.get_service_display(),
         totals.open_cases,
         totals.workers_holding_cases,
+        str(totals.case_holding_fte),
+        figure_text(group.measures["census_caseload"].value),
         figure_text(average.value),
         totals.workers_over_limit,
         figure_text(group.measures["over_limit_share"].value),
@@ -133,8 +138,9 @@ def _performance_rag_columns(key: str, words: str) -> list[dict]:
 CASELOADS_COMPARED_COLUMNS = [
     AREA_CODE,
     AREA,
-    column("average_workforce", "Average caseload: workforce return", "number"),
-    column("average_performance", "Average caseload: performance return", "number"),
+    column("census_workforce", "Caseload, census method: workforce return", "number"),
+    column("average_workforce", "Average caseload per worker: workforce return", "number"),
+    column("average_performance", "Average caseload per worker: performance return", "number"),
     *_over_limit_columns("workforce"),
     *_over_limit_columns("performance"),
     column("source", "Performance figures' source"),
@@ -160,6 +166,7 @@ def caseloads_compared_block(summary: reads.ReturnSummary) -> dict:
             [
                 code if c.key == reads.ARRANGEMENT else c.key,
                 c.label,
+                figure_text(c.workforce_census.value),
                 figure_text(c.workforce_average.value),
                 figure_text(perf_avg.value) if perf_avg else None,
                 *measure_cells(c.workforce_over),

@@ -20,13 +20,15 @@ def nct(cast):
 
 
 def row(**overrides) -> dict:
-    """One team's figures as typed: 10 posts = 6 experienced + 1 ASYE + 1 agency + 2 vacant."""
+    """One team's figures as typed: 10 posts = 6 experienced + 1 ASYE + 1 agency (covering a
+    vacant post) + 2 vacant with no cover; 40 cases held by 4 workers, 3.5 FTE."""
     typed = {
         "establishment_fte": "10",
         "experienced_fte": "6",
         "asye_fte": "1",
         "international_fte": "0",
         "agency_fte": "1",
+        "agency_over_establishment_fte": "0",
         "vacant_fte": "2",
         "starters": "0",
         "starters_fte": "0",
@@ -34,6 +36,7 @@ def row(**overrides) -> dict:
         "leavers_fte": "1",
         "open_cases": "40",
         "workers_holding_cases": "4",
+        "case_holding_fte": "3.5",
         "workers_over_limit": "1",
         "unallocated_cases": "0",
     }

@@ -32,7 +32,8 @@ class WorkforceReturnFactory(factory.django.DjangoModelFactory):
 
 
 class TeamFiguresFactory(factory.django.DjangoModelFactory):
-    """10 posts = 6 experienced + 1 ASYE + 1 agency + 2 vacant; 40 cases held by 4 workers."""
+    """10 posts = 6 experienced + 1 ASYE + 1 agency (covering a vacant post) + 2 vacant with no
+    cover; 40 cases held by 4 workers, 3.5 FTE (7/8 of an FTE a worker holding cases)."""
 
     class Meta:
         model = TeamFigures
@@ -51,4 +52,7 @@ class TeamFiguresFactory(factory.django.DjangoModelFactory):
     leavers_fte = Decimal("1.00")
     open_cases = 40
     workers_holding_cases = 4
+    case_holding_fte = factory.LazyAttribute(
+        lambda f: (Decimal(f.workers_holding_cases) * Decimal("0.875")).quantize(Decimal("0.01"))
+    )
     workers_over_limit = 1

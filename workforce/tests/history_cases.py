@@ -55,6 +55,8 @@ def posts(establishment, kinds, cases, workers, over=0, leavers=0) -> dict:
     return {
         "establishment_fte": str(establishment),
         **{k: str(v) for k, v in zip(KINDS, kinds, strict=True)},
+        "agency_over_establishment_fte": "0",
+        "case_holding_fte": str(workers),
         "starters": "0",
         "starters_fte": "0",
         "leavers": str(leavers),

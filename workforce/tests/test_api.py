@@ -189,7 +189,12 @@ def test_the_trust_runs_a_month_through_the_api_and_the_councils_approve_it(
     assert (
         saved.json()["arrangement"]["figures"]["establishment_fte"] == f"{10 * len(TEAM_LIST)}.00"
     )
-    assert saved.json()["arrangement"]["rates"]["vacancy_rate"]["value"] == "22.2"  # 2 / (2 + 7)
+    whole = saved.json()["arrangement"]
+    # each team: (2 unfilled + 1 agency-covered) / (3 + 7 FTE social workers)
+    assert whole["rates"]["vacancy_rate"]["value"] == "30.0"
+    assert whole["rates"]["unfilled_share"]["value"] == "20.0"
+    assert whole["figures"]["census_vacancies_fte"] == f"{3 * len(TEAM_LIST)}.00"
+    assert whole["rates"]["census_caseload"]["value"] == "11.4"  # 40 cases ÷ 3.5 FTE
     assert manager.post(f"{BASE}{started['id']}/submit/").json()["state"] == "submitted"
     assert api_for("officer").post(f"{BASE}{started['id']}/approve/").status_code == 200
     final = api_for("other-officer").post(f"{BASE}{started['id']}/approve/")

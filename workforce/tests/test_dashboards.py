@@ -1,14 +1,19 @@
 """The workforce dashboard's snapshot, on a history of the tests' own (``history_cases``: four
 teams in the root ``world``, thirteen approved months shaped as the demo's): the first month's
-50 posts as 20 experienced permanent, 10 inexperienced permanent, 9 agency and 11 vacant (a DfE
-vacancy rate of 26.8%) and the latest month's 10.9% vacancies and 9.8% turnover over 12 months
-come out as worked out by hand; each rate keeps its numerator and denominator; synthetic months
+50 posts as 20 experienced permanent, 10 inexperienced permanent, 9 agency and 11 vacant (a
+census vacancy rate of 40.0%: the agency-covered posts are vacancies too) and the latest month's
+18.0% vacancies and 9.8% turnover over 12 months (of those in post in the month) come out as
+worked out by hand; each rate keeps its numerator and denominator; synthetic months
 stay marked; the pack holds every approved month's summary with a note of its approval and of
 the months turnover covers; only approved returns count; and the snapshot is one the pages can
 show. The demo's published figures are checked in ``test_dashboards_demo.py``."""
 
+from decimal import Decimal
+
 import pytest
 
+from performance.models import Benchmark, Indicator
+from performance.tests.factories import BenchmarkFactory
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.figures import check_snapshot, pack_blocks
 from trust_portal.dashboards.registry import builders
@@ -72,13 +77,18 @@ def test_the_first_months_staff_mix_is_50_posts_as_20_10_9_11(snapshot):
     (first,) = rows_of(block(snapshot["blocks"], "staff-mix"), month="2023-12")
     assert first["establishment"] == "50.00"
     # inexperienced: 8 ASYE + 2 international first year
-    assert [first[f"{k}_fte"] for k in ("experienced", "inexperienced", "agency", "vacant")] == [
+    kinds = ("experienced", "inexperienced", "agency_covering", "vacant")
+    assert [first[f"{k}_fte"] for k in kinds] == [
         "20.00",
         "10.00",
         "9.00",
         "11.00",
     ]
     assert (first["experienced_share"], first["vacant_share"]) == ("40.0", "22.0")
+    # No agency worker over the establishment: the census's vacancies are 9 + 11 = 20, 45% of
+    # them covered by agency staff.
+    assert (first["agency_over_fte"], first["census_vacancies_fte"]) == ("0.00", "20.00")
+    assert first["covered_share"] == "45.0"
     assert first["synthetic"] == ""
 
 
@@ -87,8 +97,8 @@ def test_the_staff_mix_chart_stacks_four_kinds_of_post_as_fte(snapshot):
     assert [t["name"] for t in figure["data"]] == [
         "Experienced permanent",
         "Inexperienced permanent (ASYE and international first year)",
-        "Agency",
-        "Vacant",
+        "Agency, covering a vacant post",
+        "Vacant, no cover",
     ]
     assert figure["layout"]["barmode"] == "stack"
     first = figure["data"][0]
@@ -96,14 +106,16 @@ def test_the_staff_mix_chart_stacks_four_kinds_of_post_as_fte(snapshot):
     assert len({t["marker"]["pattern"]["shape"] for t in figure["data"]}) == 4
 
 
-def test_the_first_months_dfe_vacancy_rate_is_26_8_with_its_numerator_and_denominator(
+def test_the_first_months_census_vacancy_rate_is_40_0_with_its_numerator_and_denominator(
     snapshot, arrangement
 ):
     (whole,) = rows_of(
         block(snapshot["blocks"], "vacancy-rate"), month="2023-12", area_code=arrangement.code
     )
-    # 11 vacant of 11 + 30 employed (20 experienced + 8 ASYE + 2 international)
-    assert (whole["rate"], whole["numerator"], whole["denominator"]) == ("26.8", "11.00", "41.00")
+    # Changed deliberately from 11 / (11 + 30) = 26.8%, which left the agency-covered posts out:
+    # 11 unfilled + 9 covered by agency = 20 vacancies of 20 + 30 FTE social workers (20
+    # experienced + 8 ASYE + 2 international).
+    assert (whole["rate"], whole["numerator"], whole["denominator"]) == ("40.0", "20.00", "50.00")
 
 
 def test_the_latest_months_vacancy_rate_and_12_month_turnover(snapshot, arrangement):
@@ -113,10 +125,11 @@ def test_the_latest_months_vacancy_rate_and_12_month_turnover(snapshot, arrangem
     (turnover,) = rows_of(
         block(snapshot["blocks"], "turnover"), month="2025-07", area_code=arrangement.code
     )
-    assert vacancy["rate"] == "10.9"  # 5 / (5 + 41), against a target of 15 ± 3
-    assert vacancy["status"] == "Green: on or beyond target" and vacancy["rag"] == "green"
+    # (5 unfilled + 4 agency-covered) / (9 + 41), against a target of 15 ± 3
+    assert vacancy["rate"] == "18.0"
+    assert vacancy["status"] == "Amber: within tolerance" and vacancy["rag"] == "amber"
     assert (turnover["rate"], turnover["months"]) == ("9.8", 12)  # 4 FTE left of 41
-    assert turnover["denominator"].count(".") == 1  # the average employed FTE, two places
+    assert turnover["denominator"] == "41.00"  # in post in July 2025, not an average
 
 
 def test_the_rate_charts_have_a_line_for_each_area_and_the_arrangement(
@@ -156,15 +169,22 @@ def test_the_latest_rates_carry_rag_in_words_per_area_and_overall(snapshot, arra
         *(council.code for council in areas),
         arrangement.code,
     }
-    (vacancy,) = rows_of(found, area_code=arrangement.code, rate="Vacancy rate")
+    (vacancy,) = rows_of(found, area_code=arrangement.code, rate="Vacancy rate (census method)")
     assert (vacancy["figure"], vacancy["unit"], vacancy["target"]) == (
-        "10.9",
+        "18.0",
         "%",
         "15% ± 3 points",
     )
-    assert vacancy["status"] == "Green: on or beyond target"
-    (turnover,) = rows_of(found, area_code=arrangement.code, rate="Turnover (12 months)")
+    assert vacancy["status"] == "Amber: within tolerance"
+    (turnover,) = rows_of(
+        found, area_code=arrangement.code, rate="Turnover, 12 months (census method)"
+    )
     assert turnover["figure"] == "9.8"
+    (unfilled,) = rows_of(found, area_code=arrangement.code, rate="Posts unfilled, no cover")
+    assert (unfilled["figure"], unfilled["status"]) == ("10.0", "Context only")  # 5 of 50
+    (census,) = rows_of(found, area_code=arrangement.code, rate="Caseload (census method)")
+    assert census["unit"] == "cases a full-time equivalent"
+    assert census["worked_out"] == "cases held ÷ case-holding FTE, agency included"
 
 
 def test_the_caseloads_are_per_team_against_the_limit(snapshot):
@@ -207,13 +227,14 @@ def test_the_pack_has_every_approved_months_summary(snapshot, arrangement):
     july = pack_blocks(snapshot, month="2025-07", financial_year=2025)
     assert [b["id"] for b in july] == ["workforce-summary", "workforce-rag", "workforce-approval"]
     (whole,) = rows_of(july[0], area=f"All of {arrangement.code}")
-    # 50 posts; 5 vacant of 5 + 41 employed (38 + 2 + 1) = 10.9%.
+    # 50 posts; 9 vacancies (5 unfilled, 4 agency-covered) of 9 + 41 employed (38 + 2 + 1).
     assert (whole["posts"], whole["vacancy"], whole["vacant"], whole["vacancy_base"]) == (
         "50.00",
-        "10.9",
-        "5.00",
-        "46.00",
+        "18.0",
+        "9.00",
+        "50.00",
     )
+    assert (whole["unfilled"], whole["covered"]) == ("10.0", "44.4")
     # 4 FTE left of 41 over the 12 months; 184 cases of 11 workers.
     assert (whole["turnover"], whole["caseload"]) == ("9.8", "16.7")
     note = july[2]["text"]
@@ -227,9 +248,9 @@ def test_the_packs_first_month_says_turnover_covers_one_month(snapshot, arrangem
     (whole,) = rows_of(first[0], area=f"All of {arrangement.code}")
     assert (whole["posts"], whole["vacancy"], whole["vacant"], whole["vacancy_base"]) == (
         "50.00",
-        "26.8",
-        "11.00",
-        "41.00",
+        "40.0",
+        "20.00",
+        "50.00",
     )
     assert "only 1 of the 12 months January 2023 to December 2023" in first[2]["text"]
 
@@ -268,3 +289,47 @@ def test_recomputing_stores_the_snapshot(arrangement, history):
     (stored,) = snapshot_recompute(arrangement=arrangement, names=["workforce"])
     assert stored.data["latest_month"] == "2025-07"
     check_snapshot(stored.data)
+
+
+def test_a_benchmark_for_the_councils_together_stands_beside_the_whole_arrangement(
+    arrangement, history, areas
+):
+    vacancy = Indicator.objects.get(code="WORKFORCE_VACANCY_RATE")
+    BenchmarkFactory(
+        arrangement=arrangement,
+        indicator=vacancy,
+        financial_year=2025,
+        kind=Benchmark.Kind.STATISTICAL_NEIGHBOURS,
+        value=Decimal("31.70"),
+        source="DfE, Children's social work workforce 2024, the joint area's return",
+    )
+    BenchmarkFactory(
+        arrangement=arrangement, indicator=vacancy, financial_year=2024, value=Decimal("17.30")
+    )  # another financial year: not shown
+    found = block(build_workforce(arrangement)["blocks"], "benchmarks")
+    (row,) = rows_of(found)
+    names = " and ".join(council.name for council in areas)
+    assert row["area"].startswith(f"{names} together (one published figure for the joint area")
+    # beside the whole arrangement's census-method vacancy rate, not a council's
+    assert (row["benchmark"], row["ours"], row["ours_for"]) == (
+        "31.70",
+        "18.0",
+        f"All of {arrangement.code}",
+    )
+    assert row["rate"] == "Vacancy rate (census method)"
+
+
+def test_a_councils_own_benchmark_stands_beside_that_council(arrangement, history, areas):
+    BenchmarkFactory(
+        arrangement=arrangement,
+        indicator=Indicator.objects.get(code="WORKFORCE_AGENCY_RATE"),
+        financial_year=2025,
+        area=areas[0].code,
+        value=Decimal("12.00"),
+    )
+    (row,) = rows_of(block(build_workforce(arrangement)["blocks"], "benchmarks"))
+    assert row["area"] == row["ours_for"] == f"{areas[0].name} ({areas[0].code})"
+
+
+def test_no_benchmark_no_block(snapshot):
+    assert "benchmarks" not in [b["id"] for b in snapshot["blocks"]]

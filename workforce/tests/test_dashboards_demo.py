@@ -1,7 +1,8 @@
 """The workforce dashboard's snapshot of the demo: December 2018 (328 posts as 111 experienced
-permanent, 76 inexperienced permanent, 82 agency and 59 vacant; a DfE vacancy rate of 24.0%)
-and July 2024 (12.9% vacancies, 9.9% turnover over 12 months) come out as published. The
-dashboard's workings on figures of the tests' own are in ``test_dashboards.py``."""
+permanent, 76 inexperienced permanent, 82 agency and 59 unfilled with no cover; by the census's
+definition a vacancy rate of 141/328 = 43.0%) and July 2024 (12.9% vacancies by the census
+method; 9.9% turnover of all staff, under that name) come out as published. The dashboard's
+workings on figures of the tests' own are in ``test_dashboards.py``."""
 
 import pytest
 
@@ -29,7 +30,8 @@ def rows_of(found, **where):
 def test_december_2018s_staff_mix_is_328_posts_as_111_76_82_59(snapshot):
     (december,) = rows_of(block(snapshot["blocks"], "staff-mix"), month="2018-12")
     assert december["establishment"] == "328.00"
-    assert [december[f"{k}_fte"] for k in ("experienced", "inexperienced", "agency", "vacant")] == [
+    kinds = ("experienced", "inexperienced", "agency_covering", "vacant")
+    assert [december[f"{k}_fte"] for k in kinds] == [
         "111.00",
         "76.00",
         "82.00",
@@ -39,20 +41,26 @@ def test_december_2018s_staff_mix_is_328_posts_as_111_76_82_59(snapshot):
     assert december["synthetic"] == ""
 
 
-def test_december_2018s_dfe_vacancy_rate_is_24_0_with_its_numerator_and_denominator(snapshot):
+def test_december_2018s_census_vacancy_rate_is_43_0_with_its_numerator_and_denominator(snapshot):
+    # Changed deliberately from 59 / 246 = 24.0%: the agency-covered posts are vacancies too.
     (whole,) = rows_of(block(snapshot["blocks"], "vacancy-rate"), month="2018-12", area_code="NCT")
-    assert (whole["rate"], whole["numerator"], whole["denominator"]) == ("24.0", "59.00", "246.00")
+    assert (whole["rate"], whole["numerator"], whole["denominator"]) == ("43.0", "141.00", "328.00")
 
 
-def test_july_2024s_vacancy_rate_and_12_month_turnover_are_the_published_ones(snapshot):
+def test_july_2024s_vacancy_rate_and_all_staff_turnover_are_the_published_ones(snapshot):
     (vacancy,) = rows_of(
         block(snapshot["blocks"], "vacancy-rate"), month="2024-07", area_code="NCT"
     )
     (turnover,) = rows_of(block(snapshot["blocks"], "turnover"), month="2024-07", area_code="NCT")
     assert vacancy["rate"] == "12.9"
     assert vacancy["status"] == "Green: on or beyond target" and vacancy["rag"] == "green"
-    assert (turnover["rate"], turnover["months"]) == ("9.9", 12)
-    assert turnover["denominator"].count(".") == 1  # the average employed FTE, two places
+    # the census's social-worker turnover: 26 leavers' FTE / 270 in post in July
+    assert (turnover["rate"], turnover["months"]) == ("9.6", 12)
+    assert (turnover["numerator"], turnover["denominator"]) == ("26.00", "270.00")
+    # the scrutiny report's 9.9%, of all staff, under its own name
+    staff = block(snapshot["blocks"], "all-staff-turnover")["text"]
+    assert staff.startswith("Turnover, all staff (12 months), July 2024: 9.9% (100.00 leavers")
+    assert "not the census's turnover" in staff and "9.6% by the census method" in staff
 
 
 def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):
@@ -60,8 +68,9 @@ def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):
     (whole,) = rows_of(december[0], area="All of NCT")
     assert (whole["posts"], whole["vacancy"], whole["vacant"], whole["vacancy_base"]) == (
         "328.00",
-        "24.0",
-        "59.00",
-        "246.00",
+        "43.0",
+        "141.00",
+        "328.00",
     )
+    assert (whole["unfilled"], whole["covered"]) == ("18.0", "58.2")
     assert "only 1 of the 12 months January 2018 to December 2018" in december[2]["text"]

@@ -1,7 +1,9 @@
 """The demo's workforce returns against the public record: December 2018 as the Commissioner's
-report put it (shares of 328 posts 34/23/25/18%, a DfE vacancy rate of 24.0%), July 2024 as the
-scrutiny report did (12.9% vacancies, 9.9% turnover over 12 months), the synthetic months marked,
-and the fixture exactly what its generator builds."""
+report put it (shares of 328 posts 34/23/25/18%, the 18% unfilled with no cover; by the census's
+definition a vacancy rate of 141/328 = 43.0%), July 2024 as the scrutiny report did (12.9% "SW
+vacancies" as the census-method vacancy rate; its 9.9% "all staff" turnover as the all-staff
+turnover, not the census's social-worker turnover), the synthetic months marked, and the fixture
+exactly what its generator builds."""
 
 import importlib.util
 import json
@@ -14,6 +16,7 @@ import pytest
 from trust_portal.approvals.models import State
 from workforce import demo, reads, services
 from workforce.models import TeamFigures, WorkforceReturn
+from workforce.rates import all_staff_turnover
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PUBLIC = FIXTURES / "public_record"
@@ -58,17 +61,23 @@ def test_december_2018_as_shares_of_posts_is_the_reports_mix(cast):
         "share_experienced_permanent": totals.share_of_posts("experienced_fte"),
         "share_inexperienced": totals.share_of_posts("asye_fte")
         + totals.share_of_posts("international_fte"),
-        "share_agency": totals.share_of_posts("agency_fte"),
-        "share_vacant": totals.share_of_posts("vacant_fte"),
+        "share_agency": totals.share_of_posts("agency_covering_fte"),
+        "share_vacant": totals.unfilled_share,  # posts unfilled, no cover
     }
     assert {k: whole(v) for k, v in shares.items()} == {k: record[k]["value"] for k in shares}
     assert shares["share_inexperienced"] > 23  # printed "Over 23%"
 
 
-def test_december_2018s_dfe_vacancy_rate_is_higher_than_its_share_of_posts(cast):
+def test_december_2018s_census_vacancy_rate_counts_the_agency_covered_posts(cast):
+    # Changed deliberately from 59 / (59 + 187) = 24.0%: the census counts vacancies "including
+    # ... those covered by agency workers", so the vacancies are 59 unfilled + 82 covered.
     whole_arrangement = summary_of("2018-12").arrangement
-    assert one_place(whole_arrangement.measures["vacancy_rate"].value) == "24.0"
-    assert (whole_arrangement.totals.vacant_fte, whole_arrangement.totals.employed_fte) == (59, 187)
+    totals = whole_arrangement.totals
+    assert (totals.census_vacancies_fte, totals.employed_fte) == (141, 187)
+    assert totals.agency_over_establishment_fte == 0
+    assert one_place(whole_arrangement.measures["vacancy_rate"].value) == "43.0"
+    assert one_place(whole_arrangement.measures["unfilled_share"].value) == "18.0"
+    assert one_place(whole_arrangement.measures["covered_share"].value) == "58.2"  # 82 of 141
 
 
 def test_some_first_response_workers_held_over_50_cases_in_december_2018(cast):
@@ -88,14 +97,34 @@ def test_december_2018s_caseloads_match_the_performance_return_beside_them(cast)
         assert side.workforce_over.value == side.performance_over.value
 
 
-def test_july_2024_reproduces_the_published_vacancy_and_turnover_rates(cast):
+def test_july_2024_reproduces_the_published_vacancy_rate_by_the_census_method(cast):
     record = published("scrutiny_2024_finance.json", "workforce_july_2024")
     summary = summary_of("2024-07")
     measures = summary.arrangement.measures
     assert one_place(measures["vacancy_rate"].value) == record["sw_vacancy_rate_jul_2024"]["value"]
-    assert one_place(measures["turnover"].value) == record["turnover_jul_2024"]["value"]
+    assert measures["vacancy_rate"].label == "Vacancy rate (census method)"
+    totals = summary.arrangement.totals
+    # the synthetic composition behind it: 40 vacancies (24 agency-covered, 16 with no cover)
+    # of 40 + 270; 4 agency FTE over the establishment
+    assert (totals.census_vacancies_fte, totals.employed_fte) == (40, 270)
+    assert (totals.vacant_fte, totals.agency_over_establishment_fte) == (16, 4)
+    assert summary.workforce_return.period not in reads.synthetic_months(
+        summary.workforce_return.arrangement
+    )
+
+
+def test_july_2024s_all_staff_turnover_is_the_published_9_9_under_its_own_name(cast):
+    record = published("scrutiny_2024_finance.json", "workforce_july_2024")
+    assert record["turnover_jul_2024"]["what"] == "turnover percentage, all staff"
+    summary = summary_of("2024-07")
+    july = summary.workforce_return
+    value = all_staff_turnover(july.all_staff_leavers_fte, july.all_staff_fte)
+    assert one_place(value) == record["turnover_jul_2024"]["value"]
+    # The census's turnover is of social workers: 26 leavers' FTE / 270 in post, not 9.9%.
     spell = summary.arrangement.turnover
     assert spell.complete and spell.first == date(2023, 8, 1)
+    assert (spell.leavers_fte, spell.employed_fte) == (26, 270)
+    assert one_place(spell.value) == "9.6"
 
 
 def test_the_months_between_are_approved_and_marked_synthetic(cast, nct):
@@ -126,8 +155,9 @@ def test_every_team_of_a_demo_month_adds_up(cast, month):
     for group in summary_of(month).teams:
         totals = group.totals
         assert totals.establishment_fte == (
-            totals.employed_fte + totals.agency_fte + totals.vacant_fte
+            totals.employed_fte + totals.agency_covering_fte + totals.vacant_fte
         )
+        assert totals.case_holding_fte <= totals.workers_holding_cases
 
 
 def test_the_correction_of_a_demo_month_keeps_every_teams_figures(cast, nct):
@@ -136,4 +166,5 @@ def test_the_correction_of_a_demo_month_keeps_every_teams_figures(cast, nct):
         by=cast["nct-manager"], workforce_return=july, reason="Recount"
     )
     assert correction.figures.count() == july.figures.count() == 19
+    assert (correction.all_staff_fte, correction.all_staff_leavers_fte) == (1010, 100)
     assert TeamFigures.objects.filter(workforce_return=correction, team__active=False).count() == 0

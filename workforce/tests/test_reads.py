@@ -40,6 +40,7 @@ POSTS = {
         "vacant_fte": 1,
         "open_cases": 40,
         "workers_holding_cases": 4,
+        "case_holding_fte": "3.5",
         "workers_over_limit": 1,
     },
     "A2": {
@@ -48,6 +49,7 @@ POSTS = {
         "vacant_fte": 1,
         "open_cases": 30,
         "workers_holding_cases": 2,
+        "case_holding_fte": 2,
         "workers_over_limit": 1,
     },
     "B1": {
@@ -56,9 +58,11 @@ POSTS = {
         "asye_fte": 2,
         "international_fte": 1,
         "agency_fte": 3,
-        "vacant_fte": 2,
+        "agency_over_establishment_fte": 1,
+        "vacant_fte": 3,
         "open_cases": 90,
         "workers_holding_cases": 6,
+        "case_holding_fte": "5.5",
     },
 }
 # Leavers' FTE: A1 half a post in four months (2.0), A2 one in October (1), B1 one a month
@@ -93,7 +97,7 @@ def team(summary, name):
     return next(g for g in summary.teams if g.label == name)
 
 
-def test_turnover_is_twelve_months_leavers_over_the_average_employed(year):
+def test_turnover_is_twelve_months_leavers_over_those_in_post_in_the_month(year):
     summary = july(year)
     by_team = {g.label: g for g in summary.teams}
     assert by_team["A1"].turnover.value == F(2, 8) * 100
@@ -122,11 +126,25 @@ def test_with_fewer_than_twelve_months_it_says_so_and_still_shows_the_figure(sma
     )
 
 
-def test_a_month_without_an_approved_return_is_left_out_of_the_average(small, year):
-    WorkforceReturn.objects.filter(pk=year["2026-03"].pk).update(state=State.SUBMITTED)
+def test_a_month_without_an_approved_return_is_left_out_of_the_leavers(small, year):
+    WorkforceReturn.objects.filter(pk=year["2026-01"].pk).update(state=State.SUBMITTED)
     spell = july(year).arrangement.turnover
     assert spell.months == 11
-    assert spell.average_employed == 27
+    assert spell.leavers_fte == 8  # January's B1 leaver is not counted
+    assert spell.employed_fte == 27
+
+
+def test_the_turnover_divides_by_the_month_in_post_not_an_average(small, year):
+    # Changed deliberately from the average employed FTE of the 12 months: the census divides
+    # by the FTE social workers in post at the date. A1 takes on two more in July 2026.
+    july_return = year["2026-07"]
+    WorkforceReturn.objects.filter(pk=july_return.pk).update(state=State.SUPERSEDED)
+    bigger = {**figures_for("2026-07")}
+    bigger["A1"] = {**bigger["A1"], "establishment_fte": 12, "experienced_fte": 10}
+    redone = small.approved("2026-07", bigger, revision=2)
+    spell = team(reads.summary(redone), "A1").turnover
+    assert (spell.leavers_fte, spell.employed_fte) == (2, 10)
+    assert spell.value == 20  # 2 / 10, where the year's average (8 × 11 + 10) / 12 gives 24.5%
 
 
 def test_a_corrected_month_counts_by_its_approved_revision(small, year):
@@ -159,9 +177,9 @@ def test_a_corrected_month_counts_by_its_approved_revision(small, year):
     summary = july(year)
     a1_spell = team(summary, "A1").turnover
     assert a1_spell.leavers_fte == D("3.5") and a1_spell.months == 12
-    assert a1_spell.average_employed == F(11 * 8 + 6, 12)
-    assert a1_spell.value == F(D("3.5")) * 12 / 94 * 100  # 44.68…%
-    assert summary.arrangement.turnover.value == F(D("10.5")) * 12 / (27 * 11 + 25) * 100
+    assert a1_spell.employed_fte == 8  # July's, not January's 6
+    assert a1_spell.value == F(D("3.5")) / 8 * 100  # 43.75%
+    assert summary.arrangement.turnover.value == F(D("10.5")) / 27 * 100
 
 
 def test_a_drafts_turnover_uses_its_own_month_and_the_approved_months_before(small, year):
@@ -180,10 +198,16 @@ def test_areas_add_up_their_teams_and_the_arrangement_adds_up_every_team(year):
     assert (bbc.key, bbc.totals.establishment_fte) == ("BBC", 20)
     whole = summary.arrangement.totals
     assert whole.establishment_fte == 35 and whole.employed_fte == 27
-    assert aac.measures["vacancy_rate"].value == F(2, 14) * 100
-    assert bbc.measures["vacancy_rate"].value == F(2, 17) * 100
-    assert summary.arrangement.measures["vacancy_rate"].value == F(4, 31) * 100
+    # Changed deliberately: the census's vacancies include the posts agency workers cover.
+    # AAC: 2 unfilled + 1 covered of 15; BBC: 3 unfilled + 2 covered (its third agency worker
+    # is over the establishment) of 5 + 15.
+    assert aac.measures["vacancy_rate"].value == F(3, 15) * 100
+    assert bbc.measures["vacancy_rate"].value == F(5, 20) * 100
+    assert summary.arrangement.measures["vacancy_rate"].value == F(8, 35) * 100
     assert summary.arrangement.measures["agency_rate"].value == F(4, 31) * 100
+    assert bbc.measures["unfilled_share"].value == F(3, 20) * 100
+    assert bbc.measures["covered_share"].value == F(2, 5) * 100
+    assert summary.arrangement.measures["census_caseload"].value == F(160, 11)
     assert aac.measures["experienced_share"].value == F(12, 15) * 100
     # The rate with its RAG is the same exact fraction workforce/rates.py computes.
     assert summary.arrangement.measures["vacancy_rate"].value == whole.vacancy_rate
@@ -192,7 +216,7 @@ def test_areas_add_up_their_teams_and_the_arrangement_adds_up_every_team(year):
 
 def test_the_staff_mix_as_shares_of_posts_differs_from_the_dfe_rates(year):
     rows = reads.posts_and_rates(july(year).arrangement.totals)
-    assert rows[0][:3] == ("Vacant", "11.4", "12.9")  # 4/35 of posts; 4/(4+27)
+    assert rows[0][:3] == ("Vacant", "14.3", "22.9")  # 5/35 unfilled; 8/(8+27)
 
 
 def target(arrangement, code, value, tolerance, year=2026):
@@ -208,7 +232,7 @@ def target(arrangement, code, value, tolerance, year=2026):
 
 
 def test_each_rate_is_rated_against_the_target_in_force(small, year):
-    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "10", "5")
+    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "20", "5")
     target(small.arrangement, "WORKFORCE_AGENCY_RATE", "10", "5")
     target(small.arrangement, "WORKFORCE_TURNOVER_RATE", "30", "5")
     target(small.arrangement, "WORKFORCE_EXPERIENCED_SHARE", "60", "10")
@@ -218,8 +242,8 @@ def test_each_rate_is_rated_against_the_target_in_force(small, year):
     status = {
         team: {k: m.rating.status for k, m in measures.items()} for team, measures in teams.items()
     }
-    assert status["A1"]["vacancy_rate"] == Status.AMBER  # 1/9 = 11.1%
-    assert status["A2"]["vacancy_rate"] == Status.RED  # 1/5 = 20%
+    assert status["A1"]["vacancy_rate"] == Status.GREEN  # 2/10 = 20%: on target
+    assert status["B1"]["vacancy_rate"] == Status.AMBER  # 5/20 = 25%
     assert status["A2"]["agency_rate"] == Status.GREEN  # none
     assert status["B1"]["agency_rate"] == Status.RED  # 3/18 = 16.7%
     assert status["B1"]["experienced_share"] == Status.GREEN  # 12/20 = 60%: on target
@@ -228,9 +252,11 @@ def test_each_rate_is_rated_against_the_target_in_force(small, year):
     assert summary.arrangement.measures["turnover"].rating.status == Status.AMBER  # 33.3%
     assert status["B1"]["average_caseload"] == Status.RED  # 90 / 6 = 15 against 12 ± 2
     assert status["B1"]["over_limit_share"] == Status.GREY  # no target set
-    words = teams["A1"]["vacancy_rate"]
+    assert status["B1"]["census_caseload"] == Status.NONE  # no indicator: shown, not rated
+    assert teams["B1"]["census_caseload"].status_words == "Context only"
+    words = teams["B1"]["vacancy_rate"]
     assert words.status_words == "Amber: within tolerance"
-    assert words.target_text == "10% ± 5 points"
+    assert words.target_text == "20% ± 5 points"
     assert teams["B1"]["over_limit_share"].status_words == "No target"
 
 
@@ -245,12 +271,12 @@ def test_a_turnover_of_fewer_than_twelve_months_is_shown_but_not_rated(small, ye
 
 def test_a_small_denominator_is_flagged(year):
     teams = {g.label: g.measures for g in july(year).teams}
-    assert teams["A1"]["vacancy_rate"].rating.small_numbers  # 9 FTE
-    assert not teams["B1"]["vacancy_rate"].rating.small_numbers  # 17 FTE
+    assert teams["A2"]["vacancy_rate"].rating.small_numbers  # 5 FTE
+    assert not teams["B1"]["vacancy_rate"].rating.small_numbers  # 20 FTE
 
 
 def test_targets_of_another_year_do_not_apply(small, year):
-    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "10", "5", year=2025)
+    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "18", "5", year=2025)
     assert team(july(year), "A1").measures["vacancy_rate"].rating.status == Status.GREY
     assert team(reads.summary(year["2026-03"]), "A1").measures["vacancy_rate"].rating.status == (
         Status.AMBER
@@ -343,7 +369,7 @@ def test_over_time_reads_in_a_bounded_number_of_queries(small, year, django_asse
 
 
 def test_targets_in_force_agree_with_the_catalogues_own_rule(small, year):
-    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "10", "5", year=2025)
+    target(small.arrangement, "WORKFORCE_VACANCY_RATE", "18", "5", year=2025)
     target(small.arrangement, "WORKFORCE_VACANCY_RATE", "12", "5", year=2026)
     later = Target.objects.create(
         arrangement=small.arrangement,

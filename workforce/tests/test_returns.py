@@ -7,18 +7,21 @@ emails; the dashboards' recompute on approval. Built on factories in a world of 
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from importlib import import_module
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from trust_portal.approvals.models import Event, State
 from trust_portal.approvals.services import ConcurrentChange
 from workforce import services
 from workforce.models import Team, WorkforceReturn
-from workforce.rates import Totals
+from workforce.rates import Totals, all_staff_turnover
 from workforce.tests.conftest import every_team, row
-from workforce.tests.factories import TeamFactory
+from workforce.tests.factories import TeamFactory, TeamFiguresFactory
 
 D = Decimal
 MONTH = date(2025, 1, 1)
@@ -202,6 +205,60 @@ def test_workers_above_the_limit_are_among_the_workers_holding_cases(people, dra
     with pytest.raises(ValidationError) as refused:
         save(people, draft, {team.pk: row(workers_over_limit="5", workers_holding_cases="4")})
     assert f"{team.pk}.workers_over_limit" in refused.value.message_dict
+
+
+def test_agency_workers_over_the_establishment_fill_no_post(people, draft, team):
+    # 10 posts = 6 + 1 employed + 1 agency covering + 2 unfilled; a second agency worker is
+    # over the establishment, so the agency FTE is 2 and the posts still add up.
+    save(people, draft, {team.pk: row(agency_fte="2", agency_over_establishment_fte="1")})
+    figures = draft.figures.get(team=team)
+    assert (figures.agency_covering_fte, figures.census_vacancies_fte) == (1, 3)
+    # Counted as covering a post, the second would make 11 posts of 10.
+    with pytest.raises(ValidationError) as refused:
+        save(people, draft, {team.pk: row(agency_fte="2")})
+    message = refused.value.message_dict[f"{team.pk}.establishment_fte"][0]
+    assert "agency covering a vacant post 2.00 + vacant with no cover 2.00 = 11.00 FTE" in message
+
+
+def test_agency_over_the_establishment_is_among_the_agency_workers(people, draft, team):
+    with pytest.raises(ValidationError) as refused:
+        save(people, draft, {team.pk: row(agency_over_establishment_fte="1.5")})
+    assert refused.value.message_dict[f"{team.pk}.agency_over_establishment_fte"] == [
+        f"{team.name}: Agency workers over the establishment (1.50 FTE) cannot be more than "
+        "all the agency workers (1.00 FTE)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            {"case_holding_fte": "4.5"},
+            "The case-holding FTE (4.50) cannot be more than the 4 workers holding cases: "
+            "nobody is more than 1 FTE.",
+        ),
+        (
+            {"case_holding_fte": "0"},
+            "4 workers hold cases: enter their FTE.",
+        ),
+        (
+            {"experienced_fte": "1", "asye_fte": "0", "vacant_fte": "8", "case_holding_fte": "3"},
+            "The case-holding FTE (3.00) cannot be more than the social workers in post: "
+            "employed + agency = 2.00 FTE.",
+        ),
+    ],
+)
+def test_the_case_holding_fte_is_checked_against_the_workers(people, draft, team, typed, message):
+    with pytest.raises(ValidationError) as refused:
+        save(people, draft, {team.pk: row(**typed)})
+    assert refused.value.message_dict[f"{team.pk}.case_holding_fte"] == [f"{team.name}: {message}"]
+
+
+def test_the_case_holding_fte_gives_the_census_caseload(people, draft, team):
+    save(people, draft, {team.pk: row()})
+    totals = Totals.of([draft.figures.get(team=team)])
+    assert totals.census_caseload == Fraction(80, 7)  # 40 / 3.5: 11.4 a full-time equivalent
+    assert totals.average_caseload == 10  # 40 cases of 4 workers
 
 
 def test_a_team_half_entered_is_told_what_is_missing(people, draft, team):
@@ -518,3 +575,86 @@ def test_only_the_trusts_managers_correct(people, submitted, who):
     approved = approve_both(people, submitted)
     with pytest.raises(PermissionDenied):
         services.workforce_return_correct(by=people[who], workforce_return=approved, reason="x")
+
+
+# --- All the trust's staff (optional, for the all-staff turnover) ----------------------------
+
+
+def save_staff(people, workforce_return, all_staff):
+    workforce_return.refresh_from_db()
+    return services.workforce_return_save(
+        by=people["manager"],
+        workforce_return=workforce_return,
+        expected_version=workforce_return.lock_version,
+        teams={},
+        all_staff=all_staff,
+    )
+
+
+def test_the_all_staff_figures_give_the_all_staff_turnover(people, draft):
+    save_staff(people, draft, {"fte": "1010", "leavers_fte": "100"})
+    draft.refresh_from_db()
+    assert (draft.all_staff_fte, draft.all_staff_leavers_fte) == (1010, 100)
+    assert all_staff_turnover(draft.all_staff_leavers_fte, draft.all_staff_fte) == Fraction(
+        10000, 1010
+    )
+    assert Event.objects.filter(object_id=draft.pk, note__endswith="all staff").exists()
+    # left out, they stay; both blank clears them
+    save(people, draft, {})
+    draft.refresh_from_db()
+    assert draft.all_staff_fte == 1010
+    save_staff(people, draft, {"fte": "", "leavers_fte": " "})
+    draft.refresh_from_db()
+    assert draft.all_staff_fte is None and draft.all_staff_leavers_fte is None
+
+
+def test_the_all_staff_figures_are_both_or_neither(people, draft):
+    with pytest.raises(ValidationError) as refused:
+        save_staff(people, draft, {"fte": "1010", "leavers_fte": ""})
+    assert refused.value.message_dict == {
+        "all_staff.leavers_fte": [
+            "Enter the all staff's leavers in the 12 months (FTE) too, or leave both all-staff "
+            "figures empty: the all-staff turnover needs both."
+        ]
+    }
+
+
+def test_a_bad_all_staff_figure_is_refused_quoting_what_was_typed(people, draft):
+    with pytest.raises(ValidationError) as refused:
+        save_staff(people, draft, {"fte": "lots", "leavers_fte": "10"})
+    assert refused.value.message_dict["all_staff.fte"] == [
+        "The all staff in post (FTE) must be a number of full-time equivalents, for example "
+        "12.5 (you entered “lots”)."
+    ]
+
+
+def test_a_correction_keeps_the_all_staff_figures(people, arrangement, draft):
+    save(people, draft, every_team(arrangement))
+    save_staff(people, draft, {"fte": "500", "leavers_fte": "40"})
+    services.workforce_return_submit(by=people["manager"], workforce_return=draft)
+    for who in OFFICERS:
+        services.workforce_return_approve(by=people[who], workforce_return=draft)
+    correction = services.workforce_return_correct(
+        by=people["manager"], workforce_return=draft, reason="Recount"
+    )
+    assert (correction.all_staff_fte, correction.all_staff_leavers_fte) == (500, 40)
+
+
+def test_the_migration_derives_the_case_holding_fte_of_earlier_rows(draft, team):
+    migration = import_module("workforce.migrations.0002_census_fields")
+    figures = TeamFiguresFactory(workforce_return=draft, team=team, case_holding_fte=D("0"))
+    few = TeamFiguresFactory(
+        workforce_return=draft,
+        experienced_fte=D("1.5"),
+        asye_fte=D("0"),
+        agency_fte=D("0"),
+        vacant_fte=D("8.5"),
+        workers_holding_cases=3,
+        case_holding_fte=D("0"),
+    )
+    migration.derive_case_holding_fte(apps, None)
+    figures.refresh_from_db()
+    few.refresh_from_db()
+    assert figures.case_holding_fte == 4  # a worker holding cases as one FTE
+    assert few.case_holding_fte == D("1.5")  # no more than those in post
+    assert figures.agency_over_establishment_fte == 0  # every agency worker covered a post

@@ -103,10 +103,12 @@ def test_the_overview_shows_the_latest_months_rates_with_rag_in_words(
 ):
     body = client_for(people[who]).get(overview).content.decode()
     assert "July 2025, the latest approved month" in body
-    # vacancies 5 / (5 + 41); turnover 4 FTE left of 41 employed over 12 months
-    assert "10.9%" in body and "9.8%" in body
-    assert "Green: on or beyond target" in body  # 10.9% against the target's 15% ± 3
+    # vacancies (5 unfilled + 4 agency-covered) / (9 + 41); turnover 4 FTE left in 12 months
+    # of 41 in post in July
+    assert "18.0%" in body and "9.8%" in body
+    assert "Amber: within tolerance" in body  # 18.0% against the target's 15% ± 3
     assert "target 15% ± 3 points" in body
+    assert "Vacancy rate (census method)" in body and "Posts unfilled, no cover" in body
     assert no_inline_styles_or_scripts(body)
 
 
@@ -131,8 +133,8 @@ def test_the_overview_draws_the_staff_mix_over_time_with_its_table(
 
 def test_the_overview_shows_posts_shares_beside_the_dfe_rates(people, built, overview, client_for):
     body = client_for(people["observer"]).get(overview).content.decode()
-    assert "Shares of posts beside the DfE rates, which differ" in body
-    assert "vacancy rate: vacant ÷ (vacant + employed)" in body
+    assert "Shares of posts beside the census's rates, which differ" in body
+    assert "agency-covered included ÷ (vacancies + FTE social workers)" in body
 
 
 def test_the_overview_draws_the_caseload_distribution_with_the_limit(
@@ -201,8 +203,8 @@ def test_the_overview_says_the_figures_are_being_prepared_before_the_snapshot(
 
 
 # Each table's rows under its header: a month each; a month, area (two councils and the
-# whole) and rate (six) each; the latest month's area and rate each; a team each, twice.
-OVERVIEW_TABLE_ROWS = {"mix": 13, "rates": 13 * 3 * 6, "latest": 3 * 6, "teams": 4, "caseloads": 4}
+# whole) and rate (nine) each; the latest month's area and rate each; a team each, twice.
+OVERVIEW_TABLE_ROWS = {"mix": 13, "rates": 13 * 3 * 9, "latest": 3 * 9, "teams": 4, "caseloads": 4}
 
 
 @pytest.mark.parametrize("table", ["mix", "rates", "latest", "teams", "caseloads"])
@@ -231,8 +233,8 @@ def test_the_staff_mix_download_has_the_first_month_as_shares_of_posts(
         "Newly qualified (ASYE) (% of posts)": "16.0",
         "International, first year (% of posts)": "4.0",
         "Inexperienced permanent (ASYE and international first year) (% of posts)": "20.0",
-        "Agency (% of posts)": "18.0",
-        "Vacant (% of posts)": "22.0",
+        "Agency, covering a vacant post (% of posts)": "18.0",
+        "Vacant, no cover (% of posts)": "22.0",
     }
     assert first[1] == "" and next(r for r in rows if r[0] == "2024-08")[1] == "yes"
 
@@ -422,7 +424,9 @@ def test_the_entry_form_has_teams_down_and_figures_across_by_area(people, world,
     body = client_for(people["manager"]).get(url(draft, "return-edit")).content.decode()
     second = world.councils[1]
     assert f"{second.name} ({second.code})" in body and "Posts (FTE)" in body
-    assert body.count('class="govuk-input tp-entry__input') == 4 * 14  # 4 teams, 14 figures
+    assert body.count('class="govuk-input tp-entry__input') == 4 * 16  # 4 teams, 16 figures
+    assert "MASH A: case-holding FTE (permanent and agency)" in body
+    assert "MASH A: agency over the establishment, not covering a vacancy (FTE)" in body
     assert "MASH A: establishment (FTE)" in body  # each input's label
     assert no_inline_styles_or_scripts(body)
 
@@ -447,7 +451,9 @@ def test_errors_are_shown_beside_their_fields_keeping_what_was_typed(
     )
     assert "There is a problem" in body
     assert f'id="id_{team.pk}__vacant_fte-error"' in body
-    assert "First Response A: the vacancies (FTE) must have at most 2 decimal places" in body
+    assert (
+        "First Response A: the vacancies with no cover (FTE) must have at most 2 decimal places"
+    ) in body
     assert 'value="2.345"' in body and 'value="11"' in body  # as typed
     assert not draft.figures.exists()
 
@@ -507,7 +513,7 @@ def test_the_first_month_shows_its_mix_beside_the_dfe_rates(people, history, cli
         assert share in body
     assert "Newly qualified and international first year together" in body
     assert "10.00" in body and "20.0%" in body  # 8 + 2 inexperienced, of 50 posts
-    assert "26.8%" in body  # the DfE vacancy rate: 11 / (11 + 30)
+    assert "40.0%" in body  # the census vacancy rate: (11 + 9 agency-covered) / (20 + 30)
     assert "Not enough months: 1 of the 12 have figures" in body
     assert "approved performance return for December 2023" in body  # caseloads side by side
     assert history.performance.get_absolute_url() in body  # the one built beside it
@@ -581,16 +587,20 @@ def test_a_months_tables_download(people, world, code, areas, history, client_fo
     if table == "teams":
         # a header, the four teams, the two areas and the whole
         assert len(rows) == 1 + 4 + 2 + 1 and rows[-1][1] == f"All of {code}"
-        vacancy = rows[0].index("Vacancy rate (%)")
-        assert rows[-1][vacancy] == "26.8"  # 11 / (11 + 30)
+        vacancy = rows[0].index("Vacancy rate (census method) (%)")
+        assert rows[-1][vacancy] == "40.0"  # (11 + 9 agency-covered) / (20 + 30)
+        unfilled = rows[0].index("Posts unfilled, no cover (%)")
+        assert rows[-1][unfilled] == "22.0"  # 11 of 50
         assert rows[-1][rows[0].index("Establishment (FTE)")] == "50.00"
     else:
         # the workforce return's and the performance return's average caseload, alike:
         # the first council 116 cases of 5 workers, the second 90 of 9
         average = {world.councils[0].code: "23.2", world.councils[1].code: "10.0"}
         listed = areas[0]
-        assert rows[1][:3] == [
+        # and the census's caseload beside them: one FTE a worker in these figures
+        assert rows[1][:4] == [
             f"{listed.name} ({listed.code})",
+            average[listed.code],
             average[listed.code],
             average[listed.code],
         ]

@@ -1,7 +1,7 @@
 """The workforce pages on the demo: December 2018's review and the overview's staff mix download
-show the Commissioner's report's mix beside the DfE rates (33.8 / 17.7 / 5.5 / 25.0 / 18.0% of
-328 posts; a vacancy rate of 24.0%). The pages' workings on figures of the tests' own are in
-``test_views.py``."""
+show the Commissioner's report's mix beside the census's rates (33.8 / 17.7 / 5.5 / 25.0 / 18.0%
+of 328 posts; by the census's definition a vacancy rate of 43.0%). The pages' workings on figures
+of the tests' own are in ``test_views.py``."""
 
 import csv
 import io
@@ -49,7 +49,7 @@ def test_december_2018_shows_the_reports_mix_beside_the_dfe_rates(cast, client_f
         assert share in body
     assert "Newly qualified and international first year together" in body
     assert "76.00" in body and "23.2%" in body  # the report's "over 23%"
-    assert "24.0%" in body  # the DfE vacancy rate: 59 / (59 + 187)
+    assert "43.0%" in body  # the census vacancy rate: (59 + 82) / 328
     assert "Not enough months: 1 of the 12 have figures" in body
     assert "approved performance return for December 2018" in body  # caseloads side by side
 
@@ -66,7 +66,7 @@ def test_the_staff_mix_download_has_december_2018_as_shares_of_posts(cast, built
         "Newly qualified (ASYE) (% of posts)": "17.7",
         "International, first year (% of posts)": "5.5",
         "Inexperienced permanent (ASYE and international first year) (% of posts)": "23.2",
-        "Agency (% of posts)": "25.0",
-        "Vacant (% of posts)": "18.0",
+        "Agency, covering a vacant post (% of posts)": "25.0",
+        "Vacant, no cover (% of posts)": "18.0",
     }
     assert december[1] == "" and next(r for r in rows if r[0] == "2023-08")[1] == "yes"

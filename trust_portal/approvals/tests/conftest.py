@@ -77,6 +77,7 @@ def _team_row(open_cases: str) -> dict:
         "asye_fte": "1",
         "international_fte": "0",
         "agency_fte": "1",
+        "agency_over_establishment_fte": "0",
         "vacant_fte": "2",
         "starters": "0",
         "starters_fte": "0",
@@ -84,6 +85,7 @@ def _team_row(open_cases: str) -> dict:
         "leavers_fte": "1",
         "open_cases": open_cases,
         "workers_holding_cases": "4",
+        "case_holding_fte": "3.5",
         "workers_over_limit": "1",
         "unallocated_cases": "0",
     }
