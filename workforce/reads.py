@@ -24,6 +24,7 @@ from performance.models import (
     Measurement,
     MonthlyReturn,
     PerformanceSettings,
+    RuleBook,
     Target,
 )
 from performance.rag import Rating, Status, rate
@@ -226,7 +227,7 @@ class Context:
 
     @classmethod
     def of(cls, arrangement, month: date, indicators=None) -> Context:
-        settings_ = PerformanceSettings.of(arrangement)
+        settings_ = PerformanceSettings.of(arrangement, month)  # the rules in force that month
         if indicators is None:
             indicators = {i.code: i for i in Indicator.objects.filter(code__in=RATE_CODES)}
         targets = Target.objects.in_force(arrangement=arrangement, month=month)
@@ -500,7 +501,7 @@ def over_time(
     DfE rates (RAG against that month's targets) and its rolling turnover, in four queries."""
     by_month = approved_figures(arrangement, date(1900, 1, 1), date(9999, 12, 1))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=RATE_CODES)}
-    settings_ = PerformanceSettings.of(arrangement)
+    rules = RuleBook.of(arrangement)  # each month rated under the rules in force for it
     targets = list(
         Target.objects.filter(arrangement=arrangement, indicator__code__in=RATE_CODES).order_by(
             "indicator_id", "valid_from", "pk"
@@ -512,6 +513,7 @@ def over_time(
         chosen = [r for r in rows if pick(r)]
         if not chosen:
             continue
+        settings_ = rules.at(month)
         context = Context(
             indicators,
             targets_in_force(targets, month),

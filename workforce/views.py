@@ -275,7 +275,8 @@ def figures_form(workforce_return, data=None):
 
 
 def entry(workforce_return) -> dict:
-    limit = PerformanceSettings.of(workforce_return.arrangement).caseload_limit
+    rules = PerformanceSettings.of(workforce_return.arrangement, workforce_return.period)
+    limit = rules.caseload_limit
     return {"columns": forms.COLUMNS, "limit": limit}
 
 

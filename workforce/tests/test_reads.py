@@ -389,3 +389,21 @@ def test_targets_in_force_agree_with_the_catalogues_own_rule(small, year):
         expected = Target.objects.in_force(arrangement=small.arrangement, month=month)
         assert reads.targets_in_force(rows, month) == expected
     assert reads.targets_in_force(rows, date(2026, 7, 1))[later.indicator_id] == later
+
+
+def test_each_month_is_rated_under_the_performance_rules_in_force_for_it(small, year):
+    # The small-number size falls from 10 to 4 from April 2026: A2's vacancy rate (1 vacant of
+    # 5 posts) is a small number in March 2026 and no longer in July 2026.
+    from performance.tests.factories import PerformanceSettingsFactory
+
+    PerformanceSettingsFactory(arrangement=small.arrangement, valid_from=date(2025, 4, 1))
+    PerformanceSettingsFactory(
+        arrangement=small.arrangement, valid_from=date(2026, 4, 1), small_number=4
+    )
+    march = team(reads.summary(year["2026-03"]), "A2").measures["vacancy_rate"]
+    assert march.rating.small_numbers
+    assert not team(july(year), "A2").measures["vacancy_rate"].rating.small_numbers
+    points = reads.over_time(small.arrangement, pick=lambda f: f.team.name == "A2")
+    small_by_month = {p.month: p.measures["vacancy_rate"].rating.small_numbers for p in points}
+    assert small_by_month[date(2026, 3, 1)] is True
+    assert small_by_month[date(2026, 4, 1)] is False
