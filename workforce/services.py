@@ -218,6 +218,57 @@ def _check_teams(
     return clean
 
 
+def _checked(workforce_return, teams: Mapping, existing: dict, all_staff) -> tuple[dict, dict]:
+    """(every team's clean figures, the whole staff's clean figures), or every error at once."""
+    try:
+        clean = _check_teams(workforce_return, teams, existing)
+        errors = {}
+    except ValidationError as error:
+        clean, errors = None, error.message_dict
+    staff = {}
+    if all_staff is not None:
+        try:
+            staff = _check_all_staff(all_staff)
+        except ValidationError as error:
+            errors = {**errors, **error.message_dict}
+    if errors:
+        raise ValidationError(errors)
+    return clean, staff
+
+
+def _team_changes(clean: dict, existing: dict) -> list[tuple]:
+    """[(team id, its figures now or None, its new figures or None)] for each team changed."""
+    changes = []
+    for team_id, row in clean.items():
+        old = existing.get(team_id)
+        if row is None:
+            if old is not None:
+                changes.append((team_id, old, None))
+        elif old is None or any(getattr(old, f) != v for f, v in row.items()):
+            changes.append((team_id, old, row))
+    return changes
+
+
+def _apply(workforce_return, by, changes: list[tuple], staff: dict) -> None:
+    if staff:
+        for field, value in staff.items():
+            setattr(workforce_return, field, value)
+        workforce_return.save(update_fields=list(staff))
+    reason = f"Workforce return for {workforce_return.period:%B %Y} saved"
+    new = []
+    for team_id, old, row in changes:
+        if row is None:
+            audited(old, by=by, reason=reason).delete()
+        elif old is None:
+            new.append(TeamFigures(workforce_return=workforce_return, team_id=team_id, **row))
+        else:
+            for field, value in row.items():
+                setattr(old, field, value)
+            audited(old, by=by, reason=reason).save()
+    if new:
+        bulk_create_with_history(new, TeamFigures, default_user=by, default_change_reason=reason)
+
+
 @transaction.atomic
 def workforce_return_save(
     *,
@@ -242,28 +293,9 @@ def workforce_return_save(
         submission=workforce_return, by=by, name="This workforce return"
     )
     existing = {f.team_id: f for f in workforce_return.figures.select_related("team")}
-    try:
-        clean = _check_teams(workforce_return, teams, existing)
-        staff_errors = {}
-    except ValidationError as error:
-        clean, staff_errors = None, error.message_dict
-    staff = {}
-    if all_staff is not None:
-        try:
-            staff = _check_all_staff(all_staff)
-        except ValidationError as error:
-            staff_errors = {**staff_errors, **error.message_dict}
-    if staff_errors:
-        raise ValidationError(staff_errors)
+    clean, staff = _checked(workforce_return, teams, existing, all_staff)
     staff = {f: v for f, v in staff.items() if getattr(workforce_return, f) != v}
-    changes = []
-    for team_id, row in clean.items():
-        old = existing.get(team_id)
-        if row is None:
-            if old is not None:
-                changes.append((team_id, old, None))
-        elif old is None or any(getattr(old, f) != v for f, v in row.items()):
-            changes.append((team_id, old, row))
+    changes = _team_changes(clean, existing)
     if not changes and not staff:
         return workforce_return
     names = {t.pk: t.name for t in Team.objects.filter(pk__in=[c[0] for c in changes])}
@@ -274,23 +306,7 @@ def workforce_return_save(
         expected_version=expected_version,
         note=": ".join(filter(None, [note.strip(), ", ".join(changed)])),
     )
-    if staff:
-        for field, value in staff.items():
-            setattr(workforce_return, field, value)
-        workforce_return.save(update_fields=list(staff))
-    reason = f"Workforce return for {workforce_return.period:%B %Y} saved"
-    new = []
-    for team_id, old, row in changes:
-        if row is None:
-            audited(old, by=by, reason=reason).delete()
-        elif old is None:
-            new.append(TeamFigures(workforce_return=workforce_return, team_id=team_id, **row))
-        else:
-            for field, value in row.items():
-                setattr(old, field, value)
-            audited(old, by=by, reason=reason).save()
-    if new:
-        bulk_create_with_history(new, TeamFigures, default_user=by, default_change_reason=reason)
+    _apply(workforce_return, by, changes, staff)
     return workforce_return
 
 
