@@ -161,3 +161,35 @@ def changed_between(book: RuleBook, month: date) -> list[str]:
         for name in LABELS
         if getattr(before, name) != getattr(after, name)
     ]
+
+
+def deciding(code: str) -> list[str]:
+    """The dated rules that decide an indicator's figure or its rating: its visit or contact
+    frequency, the caseload limit, and the small-number size (every indicator's RAG)."""
+    names = [name for name, (_, codes) in FREQUENCIES.items() if code in codes]
+    names += ["caseload_limit"] if code in CASELOAD_INDICATORS else []
+    return [*names, "small_number"]
+
+
+def _value(name: str, rules: PerformanceSettings) -> str:
+    """The rule's new value after an arrow: 'every 2 weeks (14 days)', 'below a denominator of
+    5'."""
+    words = _what(name, rules)
+    for lead in ("judged against ", "counted ", "marked small numbers "):
+        words = words.removeprefix(lead)
+    return words
+
+
+def rule_note(code: str, before: PerformanceSettings, after: PerformanceSettings) -> str:
+    """'The rules changed: child protection visits judged against every 4 weeks (28 days) →
+    every 2 weeks (14 days).' for each rule deciding the indicator that differs between two
+    months' rules; '' if none does."""
+    changed = [
+        f"{LABELS[name]} {_what(name, before)} → {_value(name, after)}"
+        for name in deciding(code)
+        if getattr(before, name) != getattr(after, name)
+    ]
+    if not changed:
+        return ""
+    text = "; ".join(c[0].lower() + c[1:] for c in changed)
+    return f"The rules changed: {text}."

@@ -1,7 +1,7 @@
 """Why a percentage moved, month by month, on its trend page: each change from the month before,
 per area and overall, split exactly into what its numerator and its denominator did
-(``performance.change``), with a note where the definition or the target changed between the
-two months."""
+(``performance.change``), with a note where the definition, the target or a rule deciding it
+changed between the two months."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from performance.dashboards.approved import OVERALL
 from performance.dashboards.cells import month_key
 from performance.dashboards.history import History
 from performance.models import Indicator
+from performance.rules import rule_note
 from trust_portal.dashboards import figures
 from trust_portal.periods import previous_month
 
@@ -30,6 +31,7 @@ def _notes(history: History, indicator: Indicator, before: date, month: date) ->
     notes = (
         change.definition_note(before=versions[0], after=versions[1], month_after=month),
         change.target_note(before=pairs[0], after=pairs[1]),
+        rule_note(indicator.code, history.rules.at(before), history.rules.at(month)),
     )
     return " ".join(note for note in notes if note)
 

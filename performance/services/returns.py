@@ -21,11 +21,11 @@ from performance.models import (
     Indicator,
     Measurement,
     MonthlyReturn,
-    PerformanceSettings,
+    RuleBook,
     Target,
 )
 from performance.rag import Status, rate, value_of
-from performance.rules import standard_of
+from performance.rules import rule_note, standard_of
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
@@ -195,7 +195,8 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
     """Values, RAG, change since the previous approved month, and any query, per cell: each
     rated and queried under the rules in force for the return's month."""
     arrangement = monthly_return.arrangement
-    settings_ = PerformanceSettings.of(arrangement, monthly_return.period)  # the month's rules
+    book = RuleBook.of(arrangement)
+    settings_ = book.at(monthly_return.period)  # the month's rules
     indicators = list(Indicator.objects.with_definitions())
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
     mine = {
@@ -240,7 +241,7 @@ def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
             why = explained(indicator, monthly_return.period, old, m)
             notes = changed_between(
                 indicator, before.period, monthly_return.period, targets_before, targets
-            )
+            ) + tuple(filter(None, [rule_note(indicator.code, book.at(before.period), settings_)]))
         standard = standard_of(indicator.code, settings_)
         rows.append(Row(indicator, area, m, rating, previous, change, query, why, notes, standard))
     return rows

@@ -306,3 +306,48 @@ def test_the_data_migration_dates_a_row_without_returns_from_this_month(one_row_
     migration.date_the_rules(django_apps, None)
     row.refresh_from_db()
     assert row.valid_from == date.today().replace(day=1)
+
+
+# --- Why a figure moved: a rule that changed between the two months is said beside it -------
+
+CP_CHANGED = (
+    "The rules changed: child protection visits judged against every 4 weeks (28 days) → "
+    "every 2 weeks (14 days)."
+)
+
+
+def test_the_trend_pages_why_it_moved_notes_the_rule_that_changed(cp_months):
+    page = dashboards.build_indicators(cp_months)["pages"][CP]
+    why = next(b for b in page["blocks"] if b["id"] == "why")
+    area = first_area(cp_months)
+    notes = {row[0]: row[-1] for row in why["table"]["rows"] if row[1] == area}
+    assert notes["2019-03"] == CP_CHANGED
+    assert notes["2019-02"] == ""  # the same rules in both months
+
+
+def test_the_return_review_notes_the_rule_that_changed_since_the_month_before(cp_months):
+    march = MonthlyReturn.objects.get(arrangement=cp_months, period=MAR_2019)
+    row = next(r for r in returns.return_rows(march) if r.indicator.code == CP)
+    assert row.notes == (CP_CHANGED,)
+    february = MonthlyReturn.objects.get(arrangement=cp_months, period=FEB_2019)
+    row = next(r for r in returns.return_rows(february) if r.indicator.code == CP)
+    assert row.notes == ()
+
+
+def test_only_the_rules_that_decide_an_indicator_are_noted(arrangement):
+    from performance.rules import rule_note
+
+    before = PerformanceSettingsFactory.build(arrangement=arrangement, cp_visit_days=28)
+    after = PerformanceSettingsFactory.build(
+        arrangement=arrangement, cp_visit_days=14, small_number=5, due_working_day=8
+    )
+    assert rule_note("CIN_VISIT_IN_TIME", before, after) == (
+        "The rules changed: percentages marked small numbers below a denominator of 10 → below "
+        "a denominator of 5."
+    )
+    assert rule_note(CP, before, after) == (
+        "The rules changed: child protection visits judged against every 4 weeks (28 days) → "
+        "every 2 weeks (14 days); percentages marked small numbers below a denominator of 10 → "
+        "below a denominator of 5."
+    )
+    assert rule_note(CP, before, before) == ""
