@@ -44,7 +44,11 @@ class Stretch:
 
 
 def stretches(history: History, indicator: Indicator, area: str) -> list[Stretch]:
-    """An area's months with whole counts and a denominator, split where the regime changes."""
+    """An area's months with whole counts and a denominator, split where the regime changes;
+    none for an indicator that is not a percentage (a ratio's numerator may pass its
+    denominator: it has no p′ chart)."""
+    if indicator.unit != Indicator.Unit.PERCENTAGE:
+        return []
     found, key = [], object()
     for month in history.months_of.get(indicator.code, []):
         figure = history.figures.get((indicator.code, area, month))
@@ -130,7 +134,7 @@ def area_words(history: History, indicator: Indicator, area: str, name: str) -> 
     if last.points is None:
         since = ""
         if len(found) > 1:
-            since = f" since the definition changed in {last.months[0]:%B %Y}"
+            since = f" since the definition or a rule deciding it changed in {last.months[0]:%B %Y}"
         count = len(last.months)
         return (
             f"{who}: not enough history for control limits yet ({count} month"
@@ -273,7 +277,8 @@ def control_blocks(history: History, indicator: Indicator, months: list[date]) -
     by_month = {m: Fraction(n, d) for m, (n, d) in counts.items()}
     summary = (
         "Laney's p′ chart of the overall figure: its centre line and limits come from its own "
-        f"months (at least {spc.MIN_BASELINE}, re-based when the definition changes), and the "
+        f"months (at least {spc.MIN_BASELINE}, re-based when the definition or a rule deciding "
+        "it changes), and the "
         f"limits widen in a month with a smaller denominator. {words}"
     )
     chart = figures.chart_block(

@@ -21,6 +21,7 @@ from performance.models import (
     Target,
 )
 from performance.rag import Rating, Status, rate
+from performance.rules import deciding as rule_names
 from performance.services.benchmarks import benchmarks_of
 from trust_portal.approvals.models import State
 from trust_portal.periods import financial_year_of
@@ -52,9 +53,13 @@ class History:
 
     def regime(self, indicator: Indicator, month: date) -> tuple:
         """What a month's figure is counted under: the version of the indicator's definition in
-        force (None before its first). A control chart's limits are re-based where it changes."""
+        force (None before its first) and the dated rules that decide it (its visit or contact
+        frequency, the caseload limit, the small-number size). A control chart's limits are
+        re-based where it changes."""
         definition = indicator.definition_for(month)
-        return (definition.version if definition else None,)
+        rules = self.rules.at(month)
+        deciding = tuple(getattr(rules, name) for name in rule_names(indicator.code))
+        return (definition.version if definition else None, *deciding)
 
     def counted(self, indicator: Indicator) -> bool:
         """Whether the indicator's approved figures are whole counts: not so for the rates

@@ -14,6 +14,7 @@ from performance.services import returns
 from performance.tests.factories import (
     IndicatorDefinitionFactory,
     IndicatorFactory,
+    PerformanceSettingsFactory,
     TargetFactory,
 )
 from trust_portal.approvals.models import State
@@ -204,8 +205,36 @@ def test_limits_are_re_based_when_the_definition_changes(arrangement, catalogue,
     assert control["kind"] == "note"
     assert (
         "not enough history for control limits yet (5 months of approved figures since the "
-        "definition changed in January 2025" in control["text"]
+        "definition or a rule deciding it changed in January 2025" in control["text"]
     )
+
+
+def test_limits_are_re_based_when_a_rule_deciding_the_indicator_changes(
+    arrangement, catalogue, codes
+):
+    # The small-number size (which decides every percentage's rating) changes from January 2025.
+    PerformanceSettingsFactory(arrangement=arrangement, valid_from=APRIL_2024)
+    PerformanceSettingsFactory(arrangement=arrangement, valid_from=date(2025, 1, 1), small_number=5)
+    history(arrangement, catalogue.visits, codes, [*STEADY, SPIKE])
+    control = page_of(arrangement, catalogue.visits)["control"]
+    assert control["kind"] == "note"
+    assert (
+        "not enough history for control limits yet (5 months of approved figures since the "
+        "definition or a rule deciding it changed in January 2025" in control["text"]
+    )
+
+
+def test_a_ratio_is_not_charted_and_does_not_stop_the_overview(arrangement, codes):
+    # Cases per worker: the numerator passes the denominator, so there is no p′ chart of it,
+    # however many months it has.
+    ratio = IndicatorFactory(code="TEST_CASES_PER_WORKER", unit=Indicator.Unit.RATIO)
+    history(arrangement, ratio, codes, [((200, 10), (150, 10))] * 14)
+    data = dashboards.build_overview(arrangement)
+    figures.check_snapshot(data)
+    scorecard = next(b for b in data["blocks"] if b["id"] == "scorecard")
+    keys = [c["key"] for c in scorecard["table"]["columns"]]
+    signals = {row[keys.index("signal")] for row in scorecard["table"]["rows"]}
+    assert signals <= {"", None}
 
 
 def test_a_workforce_rate_is_neither_split_nor_charted(world, arrangement):
