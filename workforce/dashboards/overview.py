@@ -93,13 +93,19 @@ def build_workforce(arrangement) -> dict:
     return {
         "title": TITLE,
         "period": f"{month_range_words(months)}; latest approved month {latest.month:%B %Y}",
-        # For the workforce overview page, which reads this snapshot back.
+        # For the workforce overview page, which reads this snapshot back (``shape``: the
+        # layout it reads; a snapshot of an earlier layout waits for its recompute).
+        "shape": SHAPE,
         "latest_month": month_key(latest.month),
         "caseload_limit": summary.caseload_limit,
         "blocks": blocks,
         "pages": {"rates-by-month": rates_by_month_page(frame)},
         "pack": {"by_month": pack_by_month(groups, points)},
     }
+
+
+# The layout of what the overview page reads back: 2 since the census's rates (issue 13).
+SHAPE = 2
 
 
 def _all_staff_block(workforce_return, census_turnover) -> dict | None:

@@ -202,6 +202,22 @@ def test_the_overview_says_the_figures_are_being_prepared_before_the_snapshot(
     assert client_for(people["officer"]).get(overview, {"format": "csv"}).status_code == 404
 
 
+def test_a_snapshot_of_an_earlier_layout_is_shown_as_being_prepared_not_an_error(
+    people, arrangement, history, overview, client_for
+):
+    # A release that changes what the page reads back: the last snapshot made before it lacks
+    # the census's figures; the page waits for the recompute rather than failing.
+    from trust_portal.dashboards.services import snapshot_recompute
+
+    (snapshot,) = snapshot_recompute(arrangement=arrangement, names=["workforce"])
+    assert snapshot.data["shape"] == 2
+    assert "being prepared" not in client_for(people["officer"]).get(overview).content.decode()
+    Snapshot.objects.filter(pk=snapshot.pk).update(data={**snapshot.data, "shape": 1, "blocks": []})
+    response = client_for(people["officer"]).get(overview)
+    assert response.status_code == 200
+    assert "The workforce figures are being prepared" in response.content.decode()
+
+
 # Each table's rows under its header: a month each; a month, area (two councils and the
 # whole) and rate (nine) each; the latest month's area and rate each; a team each, twice.
 OVERVIEW_TABLE_ROWS = {"mix": 13, "rates": 13 * 3 * 9, "latest": 3 * 9, "teams": 4, "caseloads": 4}
