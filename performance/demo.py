@@ -17,7 +17,8 @@ from trust_portal.approvals.kinds import services_named
 from trust_portal.history import audited_save
 
 FIXTURES = settings.BASE_DIR / "fixtures"
-FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (December 2018)
+FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (October 2018)
+FIRST_REASON = "First version of the catalogue"
 
 
 def load_catalogue() -> int:
@@ -41,20 +42,32 @@ def load_catalogue() -> int:
             code=row["code"], defaults={**fields, "display_order": row["display_order"]}
         )
         if not indicator.definitions.exists():
-            indicator_revise_definition(
-                by=None,
-                indicator=indicator,
-                valid_from=FIRST_VERSION_FROM,
-                definition=row["definition"],
-                why_it_matters=row["why_it_matters"],
-                numerator_words=row["numerator_words"],
-                denominator_words=row["denominator_words"],
-                reviewed_by="Trust Portal team",
-                reviewed_on=date(2026, 11, 24),
-                change_reason="First version of the catalogue",
-                allow_past=True,
-            )
+            _versions(indicator, row)
     return len(data["indicators"])
+
+
+def _versions(indicator: Indicator, row: dict) -> None:
+    """An indicator's first version of its words, then any later ones the file gives (the
+    workforce rates' census definitions, from the month
+    ``performance/migrations/0008_workforce_census_definitions.py`` dates them from)."""
+    first = {**row, "valid_from": FIRST_VERSION_FROM, "change_reason": FIRST_REASON}
+    for version, reviewed_on in [(first, date(2026, 11, 24))] + [
+        ({**v, "valid_from": date.fromisoformat(v["valid_from"])}, date(2026, 12, 7))
+        for v in row.get("later_versions", [])
+    ]:
+        indicator_revise_definition(
+            by=None,
+            indicator=indicator,
+            valid_from=version["valid_from"],
+            definition=version["definition"],
+            why_it_matters=version["why_it_matters"],
+            numerator_words=version["numerator_words"],
+            denominator_words=version["denominator_words"],
+            reviewed_by="Trust Portal team",
+            reviewed_on=reviewed_on,
+            change_reason=version["change_reason"],
+            allow_past=True,
+        )
 
 
 def load(*, password, log) -> dict:

@@ -36,6 +36,21 @@ def _notes(history: History, indicator: Indicator, before: date, month: date) ->
     return " ".join(note for note in notes if note)
 
 
+def _definition_changes(history: History, indicator: Indicator) -> list[str]:
+    """ "From May 2024 to June 2024: the definition changed …" for each pair of months with
+    figures, one after the other, between which the indicator's definition changed."""
+    known = history.months_of.get(indicator.code, [])
+    notes = []
+    for before, month in zip(known, known[1:], strict=False):
+        if previous_month(month) != before:
+            continue
+        versions = [history.regime(indicator, m)[0] for m in (before, month)]
+        note = change.definition_note(before=versions[0], after=versions[1], month_after=month)
+        if note:
+            notes.append(f"From {before:%B %Y} to {month:%B %Y}: {note[0].lower()}{note[1:]}")
+    return notes
+
+
 def _row(history: History, indicator: Indicator, area: str, month: date) -> list | None:
     before = previous_month(month)
     now = history.figures.get((indicator.code, area, month))
@@ -74,12 +89,12 @@ def moves_block(history: History, indicator: Indicator, months: list[date]) -> d
         return None
     title = f"{indicator.name}: why it moved"
     if not history.counted(indicator):
-        return figures.note_block(
-            "why",
-            title,
+        text = (
             "This rate's parts are full-time equivalents from the workforce return, not counts, "
-            "so its changes are not split here: the workforce return's page shows its parts.",
+            "so its changes are not split here: the workforce return's page shows its parts."
         )
+        changes = _definition_changes(history, indicator)
+        return figures.note_block("why", title, " ".join([text, *changes]))
     columns = [
         figures.column("month", "Month", "month"),
         figures.column("area", "Area"),
