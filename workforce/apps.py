@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class WorkforceConfig(AppConfig):
     name = "workforce"
+
+    def ready(self):
+        from performance.services.settings import judged_by_rules
+        from workforce.models import WorkforceReturn
+
+        # Each workforce month is rated under the performance rules in force for it, so the
+        # first rules recorded reach back to the earliest workforce month too.
+        judged_by_rules(WorkforceReturn)

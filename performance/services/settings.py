@@ -60,11 +60,33 @@ def performance_settings_check(values: dict) -> tuple[dict, dict[str, str]]:
     return clean, errors
 
 
+# The kinds of monthly return whose months are judged under the rules: performance's own, and
+# those another app registers with ``judged_by_rules`` (performance names no other app).
+_JUDGED: list[type] = [MonthlyReturn]
+
+
+def judged_by_rules(model: type) -> None:
+    """Register a kind of return (an approvals ``Submission`` model: ``arrangement``,
+    ``period``) whose months are computed or rated under the performance rules, as the
+    workforce return's are (the small-number size, the caseload limit). Called from the app's
+    ``AppConfig.ready``."""
+    if model not in _JUDGED:
+        _JUDGED.append(model)
+
+
+def judged_returns() -> list[type]:
+    return list(_JUDGED)
+
+
 def _beginning(arrangement, start: date) -> date:
-    """Where the rules an arrangement has always had begin: its earliest performance return's
-    month, or ``start`` if none is earlier."""
-    earliest = MonthlyReturn.objects.filter(arrangement=arrangement).order_by("period").first()
-    return min(start, earliest.period) if earliest else start
+    """Where the rules an arrangement has always had begin: the month of its earliest return of
+    any kind judged under them (a workforce month may come before the first performance
+    return), or ``start`` if none is earlier."""
+    months = [start]
+    for model in _JUDGED:
+        first = model.objects.filter(arrangement=arrangement).order_by("period").first()
+        months += [first.period] if first else []
+    return min(months)
 
 
 def _check_month(book: RuleBook, valid_from: date | None, errors: dict) -> date | None:

@@ -116,6 +116,31 @@ def test_the_first_change_records_the_defaults_from_the_earliest_return(people, 
     assert saved.history.get().history_change_reason == REASON
 
 
+def test_the_first_change_records_the_defaults_from_an_earlier_workforce_month(people, unsaved):
+    # A workforce month before the first performance return is rated under the rules too (its
+    # small-number size and caseload limit), so the first rules reach back to it.
+    from workforce.tests.factories import WorkforceReturnFactory
+
+    MonthlyReturnFactory(arrangement=unsaved, period=date(2024, 10, 1))
+    WorkforceReturnFactory(arrangement=unsaved, period=date(2024, 7, 1))
+    WorkforceReturnFactory(arrangement=unsaved, period=date(2024, 8, 1))
+    change(unsaved, people["other-officer"], small_number=5)
+    first = RuleBook.of(unsaved).first
+    assert (first.valid_from, first.small_number, first.reason) == (
+        date(2024, 7, 1),
+        10,
+        DEFAULTS_REASON,
+    )
+
+
+def test_the_returns_judged_by_the_rules_are_the_performance_and_workforce_returns(db):
+    from performance.models import MonthlyReturn
+    from performance.services.settings import judged_returns
+    from workforce.models import WorkforceReturn
+
+    assert judged_returns() == [MonthlyReturn, WorkforceReturn]
+
+
 def test_the_first_change_of_an_arrangement_without_returns_is_its_first_rules(people, unsaved):
     saved = change(unsaved, people["officer"], small_number=5)
     assert RuleBook.of(unsaved).rows == [saved]
