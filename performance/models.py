@@ -458,11 +458,14 @@ class ExtractUpload(models.Model):
 
 class Benchmark(models.Model):
     """A published comparison figure for one indicator and financial year: the England
-    average or the statistical neighbours' average, for all areas or for one council."""
+    average, the statistical neighbours' average, for all areas or for one council; or the
+    joint area's own published figure, for the councils together (the DfE publishes one
+    workforce return for North and West Northamptonshire), only ever for all areas."""
 
     class Kind(models.TextChoices):
         ENGLAND = "england", "England average"
         STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours' average"
+        JOINT_AREA = "joint_area", "Joint area's published figure (the councils together)"
 
     arrangement = models.ForeignKey(
         "accounts.Arrangement", on_delete=models.CASCADE, related_name="benchmarks"
@@ -503,8 +506,12 @@ class Benchmark(models.Model):
                 name="one_benchmark_per_year_kind_area",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["england", "statistical_neighbours"]),
+                condition=Q(kind__in=["england", "statistical_neighbours", "joint_area"]),
                 name="benchmark_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="joint_area") | Q(area=ALL_AREAS),
+                name="joint_area_benchmark_for_all_areas",
             ),
         ]
 

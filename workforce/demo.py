@@ -2,13 +2,17 @@
 made through the same services people use: the trust's manager adds the teams, enters and
 submits each month, each council's officer approves its area; the councils' officers set the
 (synthetic) workforce targets. Figures: fixtures/workforce.json, which names its sources and
-marks what is synthetic (made by fixtures/make_workforce_returns.py)."""
+marks what is synthetic (made by fixtures/make_workforce_returns.py). The joint area's
+published census rates, beside the whole arrangement's: fixtures/workforce_benchmarks.json."""
 
 import json
+from decimal import Decimal
 
 from django.conf import settings
 
 from performance.demo import load_targets
+from performance.models import ALL_AREAS, Benchmark, Indicator
+from performance.services.benchmarks import benchmark_save
 from trust_portal.accounts.models import Arrangement, User
 from trust_portal.approvals.demo_returns import load_demo_returns
 from trust_portal.approvals.kinds import services_named
@@ -17,6 +21,15 @@ from workforce.models import Team, WorkforceReturn
 from workforce.reads import SYNTHETIC_NOTE
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "workforce.json"
+BENCHMARKS = settings.BASE_DIR / "fixtures" / "workforce_benchmarks.json"
+JOINT_NOTE = (
+    "Published for North and West Northamptonshire together: the DfE publishes one workforce "
+    "return for the joint area, so this is not either council's figure."
+)
+JOINT_NOTE_2018 = (
+    "Published for Northamptonshire, the area of North and West Northamptonshire together "
+    "before 2021: not either council's figure."
+)
 
 
 def load(*, password, log) -> dict:
@@ -28,8 +41,44 @@ def load(*, password, log) -> dict:
     reason = "Demo: synthetic workforce target (fixtures/workforce.json)"
     targets = load_targets(data["targets"], arrangement, officers[0], reason=reason)
     added = load_returns(data, arrangement, teams, manager, officers)
-    log(f"Workforce: {len(teams)} teams; targets added: {targets}; returns added: {added}")
+    benchmarks = load_benchmarks(arrangement, officers[0])
+    log(
+        f"Workforce: {len(teams)} teams; targets added: {targets}; returns added: {added}; "
+        f"benchmarks added: {benchmarks}"
+    )
     return {}
+
+
+def load_benchmarks(arrangement, by) -> int:
+    """The joint area's published census rates (kind joint_area, for ALL), through the service
+    people use; one already there is left alone. Returns how many were added."""
+    data = json.loads(BENCHMARKS.read_text())
+    made = 0
+    for row in data["benchmarks"]:
+        indicator = Indicator.objects.get(code=row["indicator"])
+        key = {
+            "indicator": indicator,
+            "financial_year": row["financial_year"],
+            "kind": Benchmark.Kind.JOINT_AREA,
+            "area": ALL_AREAS,
+        }
+        if Benchmark.objects.filter(arrangement=arrangement, **key).exists():
+            continue
+        year = row["financial_year"]
+        benchmark_save(
+            by=by,
+            arrangement=arrangement,
+            **key,
+            value=Decimal(row["value"]),
+            source=(
+                "DfE, Children's social work workforce, census at "
+                f"{row['census']} (indicators data file csww_indicators_2017_to_2024.csv), "
+                + ("Northamptonshire" if year < 2021 else "North and West Northamptonshire")
+            ),
+            note=JOINT_NOTE_2018 if year < 2021 else JOINT_NOTE,
+        )
+        made += 1
+    return made
 
 
 def load_teams(data, arrangement, manager) -> dict[str, Team]:

@@ -30,7 +30,9 @@ from trust_portal.periods import financial_year_of, next_month
 KIND_WORDS = {
     Benchmark.Kind.ENGLAND: "England average",
     Benchmark.Kind.STATISTICAL_NEIGHBOURS: "Statistical neighbours' average",
+    Benchmark.Kind.JOINT_AREA: "Joint area's published figure, the councils together",
 }
+KIND_ORDER = {kind: order for order, kind in enumerate(KIND_WORDS)}
 
 
 def benchmark_series(history: History, indicator: Indicator) -> list[tuple[str, str, dict]]:
@@ -39,8 +41,9 @@ def benchmark_series(history: History, indicator: Indicator) -> list[tuple[str, 
     for (code, kind, area, year), benchmark in history.benchmarks.items():
         if code == indicator.code:
             found[(kind, area)][year] = benchmark
-    order = {Benchmark.Kind.ENGLAND: 0, Benchmark.Kind.STATISTICAL_NEIGHBOURS: 1}
-    return [(k, a, found[(k, a)]) for k, a in sorted(found, key=lambda ka: (order[ka[0]], ka[1]))]
+    return [
+        (k, a, found[(k, a)]) for k, a in sorted(found, key=lambda ka: (KIND_ORDER[ka[0]], ka[1]))
+    ]
 
 
 def benchmark_name(kind: str, area: str) -> str:

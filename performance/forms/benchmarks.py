@@ -18,8 +18,8 @@ class BenchmarkForm(GovukForm):
     kind = forms.ChoiceField(label="Benchmark", choices=Benchmark.Kind.choices)
     area = forms.ChoiceField(
         label="Area",
-        help_text="ALL where the published figure covers the arrangement as a whole (or more "
-        "than one council: say so in the note).",
+        help_text="ALL where the published figure covers the arrangement as a whole. A figure "
+        "published for the councils together is the joint area's: ALL, never one council.",
     )
     value = forms.DecimalField(
         max_digits=9,

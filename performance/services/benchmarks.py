@@ -1,9 +1,11 @@
-"""Benchmarks: the England average and the statistical neighbours' average of an indicator for
-a financial year, entered one at a time or imported from a CSV file.
+"""Benchmarks: the England average, the statistical neighbours' average and the joint area's
+own published figure of an indicator for a financial year, entered one at a time or imported
+from a CSV file.
 
 Each names its source (publication and table). A published figure that covers more than one
-council (DfE's workforce figures cover North and West Northamptonshire together) is entered
-for ALL with a note saying so. Every change is kept in the history, a change with its reason,
+council (DfE's workforce figures cover North and West Northamptonshire together) is the joint
+area's (kind ``joint_area``), for ALL only: it is set beside the whole arrangement's figure,
+never one council's. Every change is kept in the history, a change with its reason,
 and queues the dashboards' recompute.
 """
 
@@ -39,9 +41,9 @@ TEMPLATE_ROWS = [
     [
         "WORKFORCE_VACANCY_RATE",
         "2024",
-        "statistical_neighbours",
+        "joint_area",
         "ALL",
-        "17.0",
+        "31.7",
         "Publication name, year, table number",
         "The published figure covers North and West Northamptonshire together",
     ],
@@ -72,10 +74,12 @@ def benchmark_check(
             "(2024 means 2024/25)."
         )
     if kind not in Benchmark.Kind.values:
-        errors["kind"] = "Choose england or statistical_neighbours."
+        errors["kind"] = "Choose england, statistical_neighbours or joint_area."
     allowed = areas if areas is not None else areas_allowed(arrangement)
     if area not in allowed:
         errors["area"] = f"Use one of {', '.join(allowed)}."
+    elif kind == Benchmark.Kind.JOINT_AREA:
+        errors.update(_joint_area_problems(allowed, area))
     if value is None:
         pass
     elif value < 0:
@@ -87,6 +91,22 @@ def benchmark_check(
     if not source.strip():
         errors["source"] = "Say which publication and table the figure comes from."
     return errors
+
+
+def _joint_area_problems(allowed: list[str], area: str) -> dict[str, str]:
+    """A joint area's figure is for the councils together: for ALL, never one council, and
+    only where the arrangement has more than one council."""
+    if len(allowed) < 3:  # ALL and one council
+        return {
+            "kind": "A joint area's figure covers more than one council: this arrangement "
+            "has one. Choose england or statistical_neighbours."
+        }
+    if area != ALL_AREAS:
+        return {
+            "area": f"A joint area's figure is for the councils together: use {ALL_AREAS}, "
+            "not one council."
+        }
+    return {}
 
 
 def _clashes(arrangement, benchmark, **key) -> bool:

@@ -1,6 +1,7 @@
 """Benchmarks: entered one at a time or imported from CSV, validated, kept with their history,
 and who may read and enter them. Built on factories: the root ``world`` and indicators of the
-test's own (``catalogue``), not the demo."""
+test's own (``catalogue``), not the demo (whose arrangement holds the joint area's benchmarks:
+each test counts its own arrangement's)."""
 
 from decimal import Decimal
 from unittest import mock
@@ -80,7 +81,7 @@ def test_a_council_officer_of_another_arrangement_cannot_enter_one(people, arran
         ({"value": Decimal("100.5")}, "value", "is a percentage: enter a value from 0 to 100"),
         ({"value": Decimal("-1")}, "value", "cannot be negative"),
         ({"area": "other"}, "area", "Use one of ALL, {areas}"),
-        ({"kind": "wales"}, "kind", "Choose england or statistical_neighbours"),
+        ({"kind": "wales"}, "kind", "Choose england, statistical_neighbours or joint_area"),
         ({"financial_year": 1999}, "financial_year", "from 2000 to 2100"),
         ({"source": "  "}, "source", "Say which publication and table"),
     ],
@@ -94,7 +95,7 @@ def test_a_benchmark_with_a_problem_is_refused_saying_what_to_fix(
     with pytest.raises(ValidationError) as refused:
         add(people, arrangement, visits, **fields)
     assert message.format(areas=areas) in " ".join(refused.value.message_dict[field])
-    assert not Benchmark.objects.exists()
+    assert not Benchmark.objects.filter(arrangement=arrangement).exists()
 
 
 def test_a_count_indicator_may_have_a_benchmark_above_100(people, arrangement, catalogue):
@@ -149,7 +150,7 @@ def test_an_import_adds_every_row_and_the_dashboards_are_recomputed(people, arra
             by=people["other-officer"], arrangement=arrangement, raw=raw
         ) == (2, 0)
     queue.assert_called_once_with(arrangement=arrangement)
-    vacancy = Benchmark.objects.get(indicator=catalogue.workforce_rate)
+    vacancy = Benchmark.objects.get(arrangement=arrangement, indicator=catalogue.workforce_rate)
     assert (vacancy.value, vacancy.note) == (
         Decimal("17.00"),
         "Covers both councils' areas together",
@@ -167,7 +168,7 @@ def test_reimporting_a_row_updates_it(people, arrangement, visits):
     assert again("85.5") == (1, 0)
     assert again("85.5") == (0, 0)
     assert again("86.1") == (0, 1)
-    benchmark = Benchmark.objects.get()
+    benchmark = Benchmark.objects.get(arrangement=arrangement)
     assert benchmark.value == Decimal("86.10")
     assert benchmark.history.order_by("-history_id").first().history_change_reason == (
         "Imported from a CSV file"
@@ -199,7 +200,7 @@ def test_an_import_lists_every_problem_by_spreadsheet_row_and_saves_nothing(
         (7, ""),
     ]
     assert str(refused.value.errors[-1]) == "Row 7: The same benchmark as row 2."
-    assert not Benchmark.objects.exists()
+    assert not Benchmark.objects.filter(arrangement=arrangement).exists()
 
 
 def test_an_import_without_the_columns_says_which_are_missing(people, arrangement):
@@ -305,7 +306,7 @@ def test_the_form_shows_what_to_fix(people, client_for, arrangement, visits):
     )
     assert response.status_code == 200
     assert "enter a value from 0 to 100" in response.content.decode()
-    assert not Benchmark.objects.exists()
+    assert not Benchmark.objects.filter(arrangement=arrangement).exists()
 
 
 def test_a_change_through_the_page_records_its_reason(people, client_for, arrangement, visits):
@@ -348,7 +349,7 @@ def test_an_import_page_lists_the_problems_with_their_rows(people, client_for, a
     assert response.status_code == 200
     assert "nothing was saved" in page
     assert "enter a value from 0 to 100" in page
-    assert not Benchmark.objects.exists()
+    assert not Benchmark.objects.filter(arrangement=arrangement).exists()
 
 
 def test_an_import_through_the_page_saves_and_goes_back_to_the_list(
@@ -361,4 +362,94 @@ def test_an_import_through_the_page_saves_and_goes_back_to_the_list(
         reverse("performance:benchmark-import", args=[arrangement.code]), {"file": upload}
     )
     assert response.status_code == 302
-    assert Benchmark.objects.get().value == Decimal("85.00")
+    assert Benchmark.objects.get(arrangement=arrangement).value == Decimal("85.00")
+
+
+# --- The joint area's published figure: for the councils together, never one council ---------
+
+
+def test_a_joint_areas_figure_is_for_the_whole_arrangement(people, arrangement, visits):
+    benchmark = add(people, arrangement, visits, kind="joint_area", value=Decimal("31.7"))
+    assert (benchmark.kind, benchmark.area, benchmark.get_kind_display()) == (
+        "joint_area",
+        "ALL",
+        "Joint area's published figure (the councils together)",
+    )
+
+
+def test_a_joint_areas_figure_for_one_council_is_refused(people, arrangement, codes, visits):
+    with pytest.raises(ValidationError) as refused:
+        add(people, arrangement, visits, kind="joint_area", area=codes["first"])
+    assert refused.value.message_dict == {
+        "area": ["A joint area's figure is for the councils together: use ALL, not one council."]
+    }
+    assert not Benchmark.objects.filter(arrangement=arrangement).exists()
+
+
+def test_an_arrangement_of_one_council_has_no_joint_area(db, visits):
+    from trust_portal.accounts.tests.factories import CommissionedArrangementFactory
+
+    alone = CommissionedArrangementFactory()
+    errors = benchmarks.benchmark_check(
+        arrangement=alone,
+        indicator=visits,
+        financial_year=2024,
+        kind="joint_area",
+        area="ALL",
+        value=Decimal("31.7"),
+        source="Test publication",
+    )
+    assert errors == {
+        "kind": "A joint area's figure covers more than one council: this arrangement has one. "
+        "Choose england or statistical_neighbours."
+    }
+
+
+def test_the_database_refuses_a_joint_areas_figure_for_one_council(arrangement, codes, visits):
+    from django.db import IntegrityError, transaction
+
+    from performance.tests.factories import BenchmarkFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BenchmarkFactory(
+            arrangement=arrangement, indicator=visits, kind="joint_area", area=codes["first"]
+        )
+
+
+def test_an_import_takes_joint_area_rows(people, arrangement, codes, visits):
+    whole = f"{visits.code},2024,joint_area,ALL,31.7,Publication A,For the councils together"
+    one = f"{visits.code},2023,joint_area,{codes['second']},30,Publication A,"
+    by = people["other-officer"]
+    with pytest.raises(benchmarks.ImportRefused) as refused:
+        benchmarks.benchmark_import(by=by, arrangement=arrangement, raw=csv_of(whole, one))
+    assert [str(e) for e in refused.value.errors] == [
+        f"Row 3, area (“{codes['second']}”): A joint area's figure is for the councils "
+        "together: use ALL, not one council."
+    ]
+    assert benchmarks.benchmark_import(by=by, arrangement=arrangement, raw=csv_of(whole)) == (1, 0)
+
+
+def test_the_trend_page_names_the_joint_areas_figure():
+    from performance.dashboards.indicators import benchmark_name
+
+    assert benchmark_name("joint_area", "ALL") == (
+        "Joint area's published figure, the councils together"
+    )
+
+
+def test_the_demos_joint_area_rates_are_the_published_parts_rates():
+    """fixtures/workforce_benchmarks.json: each published rate is its parts' rate, to one
+    decimal place (vacancy and agency: part ÷ (part + FTE social workers); turnover: leavers ÷
+    FTE social workers)."""
+    import json
+    from fractions import Fraction
+
+    from django.conf import settings
+
+    from trust_portal.numbers import rounded
+
+    rows = json.loads((settings.BASE_DIR / "fixtures" / "workforce_benchmarks.json").read_text())
+    for row in rows["benchmarks"]:
+        part, in_post = (Fraction(Decimal(x)) for x in row["parts"])
+        base = in_post if row["indicator"] == "WORKFORCE_TURNOVER_RATE" else part + in_post
+        assert rounded(100 * part / base, 1) == Decimal(row["value"]), row

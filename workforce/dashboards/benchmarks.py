@@ -1,8 +1,9 @@
 """Published benchmarks for the workforce rates (the benchmark register, ``performance``'s
 ``Benchmark``) beside the latest month's own figures. A benchmark for the whole arrangement
-("ALL") is set beside the whole arrangement's figure only, never one council's: where the
-arrangement has more than one council, the words say it covers them together (the DfE
-publishes one workforce return for North and West Northamptonshire, for example)."""
+("ALL") is set beside the whole arrangement's figure only, never one council's. The joint
+area's published figure (kind ``joint_area``: the DfE publishes one workforce return for North
+and West Northamptonshire together) is always such a one, and its words say it covers the
+councils together and is not either council's."""
 
 from __future__ import annotations
 
@@ -25,19 +26,20 @@ COLUMNS = [
 ]
 
 
-def _covers(arrangement, area: str, councils: dict) -> tuple[str, str]:
+def _covers(arrangement, benchmark: Benchmark, councils: dict) -> tuple[str, str]:
     """(what the benchmark covers, what our figure beside it is for)."""
-    if area != ALL_AREAS:
-        council = councils.get(area)
-        name = f"{council.name} ({area})" if council else area
+    if benchmark.area != ALL_AREAS:
+        council = councils.get(benchmark.area)
+        name = f"{council.name} ({benchmark.area})" if council else benchmark.area
         return name, name
-    if len(councils) > 1:
+    whole = f"All of {arrangement.code}"
+    if benchmark.kind == Benchmark.Kind.JOINT_AREA:
         names = " and ".join(c.name for c in councils.values())
         return (
             f"{names} together (one published figure for the joint area, not either council's)",
-            f"All of {arrangement.code}",
+            whole,
         )
-    return f"All of {arrangement.code}", f"All of {arrangement.code}"
+    return whole, whole
 
 
 def benchmarks_block(summary: reads.ReturnSummary) -> dict | None:
@@ -58,7 +60,7 @@ def benchmarks_block(summary: reads.ReturnSummary) -> dict | None:
     for benchmark in found:
         key = keys[benchmark.indicator.code]
         group = summary.arrangement if benchmark.area == ALL_AREAS else groups.get(benchmark.area)
-        covers, ours_for = _covers(arrangement, benchmark.area, councils)
+        covers, ours_for = _covers(arrangement, benchmark, councils)
         measure = group.measures[key] if group else None
         rows.append(
             [
@@ -78,7 +80,8 @@ def benchmarks_block(summary: reads.ReturnSummary) -> dict | None:
         table(COLUMNS, rows),
         summary=(
             f"Published figures for {summary.month:%B %Y}'s financial year from the benchmark "
-            "register, each beside our figure for the same area: a figure published for the "
-            "councils together stands beside the whole arrangement's, never one council's."
+            "register, each beside our figure for the same area: the joint area's figure, "
+            "published for the councils together, stands beside the whole arrangement's, never "
+            "one council's."
         ),
     )

@@ -299,7 +299,7 @@ def test_a_benchmark_for_the_councils_together_stands_beside_the_whole_arrangeme
         arrangement=arrangement,
         indicator=vacancy,
         financial_year=2025,
-        kind=Benchmark.Kind.STATISTICAL_NEIGHBOURS,
+        kind=Benchmark.Kind.JOINT_AREA,
         value=Decimal("31.70"),
         source="DfE, Children's social work workforce 2024, the joint area's return",
     )
@@ -317,6 +317,25 @@ def test_a_benchmark_for_the_councils_together_stands_beside_the_whole_arrangeme
         f"All of {arrangement.code}",
     )
     assert row["rate"] == "Vacancy rate (census method)"
+
+
+def test_an_england_average_for_the_whole_arrangement_is_not_called_the_joint_areas(
+    arrangement, history
+):
+    BenchmarkFactory(
+        arrangement=arrangement,
+        indicator=Indicator.objects.get(code="WORKFORCE_VACANCY_RATE"),
+        financial_year=2025,
+        kind=Benchmark.Kind.ENGLAND,
+        value=Decimal("17.30"),
+    )
+    (row,) = rows_of(block(build_workforce(arrangement)["blocks"], "benchmarks"))
+    assert (row["kind"], row["area"], row["ours"], row["ours_for"]) == (
+        "England average",
+        f"All of {arrangement.code}",
+        "18.0",
+        f"All of {arrangement.code}",
+    )
 
 
 def test_a_councils_own_benchmark_stands_beside_that_council(arrangement, history, areas):

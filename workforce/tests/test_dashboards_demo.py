@@ -74,3 +74,25 @@ def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):
     )
     assert (whole["unfilled"], whole["covered"]) == ("18.0", "58.2")
     assert "only 1 of the 12 months January 2018 to December 2018" in december[2]["text"]
+
+
+JOINT = "North Northamptonshire Council and West Northamptonshire Council together (one "
+JOINT += "published figure for the joint area, not either council's)"
+
+
+def test_the_joint_areas_published_2024_census_rates_stand_beside_the_whole_trusts(snapshot):
+    # docs/sources/workforce-census-and-spc.md: at 30 September 2024, 176 FTE vacancies, 123
+    # agency FTE and 42.4 leavers' FTE beside 379.5 FTE social workers, for the joint area.
+    rows = rows_of(block(snapshot["blocks"], "benchmarks"))
+    assert [(r["rate"], r["benchmark"], r["ours"], r["ours_for"]) for r in rows] == [
+        ("Vacancy rate (census method)", "31.70", "12.9", "All of NCT"),
+        ("Agency rate (census method)", "24.50", "9.4", "All of NCT"),
+        ("Turnover, 12 months (census method)", "11.20", "9.6", "All of NCT"),
+    ]
+    assert {(r["kind"], r["area"]) for r in rows} == {
+        ("Joint area's published figure (the councils together)", JOINT)
+    }
+    assert {r["note"] for r in rows} == {
+        "Published for North and West Northamptonshire together: the DfE publishes one "
+        "workforce return for the joint area, so this is not either council's figure."
+    }
