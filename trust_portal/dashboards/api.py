@@ -1,10 +1,13 @@
-"""The dashboards API: the stored snapshots, as the pages show them, with their computed-at.
+"""The dashboards API: the stored snapshots, as the pages show them, with their computed-at and
+when a recompute last confirmed them unchanged.
 
 ``GET /api/v1/dashboards/`` lists the snapshots of the caller's arrangements (without their
 figures); ``GET /api/v1/dashboards/<arrangement>/<name>/`` returns one, figures included. Both
 take ``?as_of=`` (a date, or a date and time: ``trust_portal/asof.py``) for the versions in
 force at that past moment; a moment in the future is refused (400).
 """
+
+from datetime import datetime
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
@@ -23,10 +26,18 @@ class SnapshotSummarySerializer(serializers.ModelSerializer):
     arrangement = serializers.CharField(source="arrangement.code", read_only=True)
     title = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    confirmed_at = serializers.SerializerMethodField(
+        help_text="When a recompute last found these figures unchanged: computed_at until one "
+        "has (and, for a past moment asked for, until one had by then)."
+    )
 
     class Meta:
         model = Snapshot
-        fields = ["arrangement", "name", "title", "computed_at", "source", "url"]
+        fields = ["arrangement", "name", "title", "computed_at", "confirmed_at", "source", "url"]
+
+    def get_confirmed_at(self, snapshot) -> datetime:
+        as_of = getattr(self.context.get("request"), "as_of", None)  # set by _visible
+        return snapshot.confirmed_by(as_of and as_of.moment) or snapshot.computed_at
 
     def get_title(self, snapshot) -> str:
         return builders()[snapshot.name].title
@@ -76,6 +87,7 @@ def _visible(request):
         as_of = as_of_request(request)
     except AsOfError as error:
         raise ValidationError({"as_of": [str(error)]}) from error
+    request.as_of = as_of  # the serializers say what was confirmed by then
     return (
         Snapshot.objects.filter(
             arrangement__in=arrangements_for(request.user), name__in=[b.name for b in listed()]

@@ -30,8 +30,10 @@ class SnapshotQuerySet(models.QuerySet):
 
 class Snapshot(models.Model):
     """One version of one dashboard's figures for one arrangement. A recompute whose figures
-    differ from the version in force adds a version (never edits one), so the figures as they
-    stood at any past moment can be shown again; one whose figures are the same adds none."""
+    differ from the version in force adds a version (never edits its figures), so the figures as
+    they stood at any past moment can be shown again; one whose figures are the same adds none
+    and only records that it confirmed them (``confirmed_at``). A version is in force from its
+    ``computed_at``: that, never ``confirmed_at``, picks the version of a past moment."""
 
     arrangement = models.ForeignKey(
         "accounts.Arrangement", on_delete=models.CASCADE, related_name="snapshots"
@@ -39,6 +41,8 @@ class Snapshot(models.Model):
     name = models.CharField(max_length=50)
     data = models.JSONField()
     computed_at = models.DateTimeField()
+    # The last recompute that found these figures unchanged; computed_at until one does.
+    confirmed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
     # What the figures were computed from, so a page can say so (e.g. "approved returns to Mar").
     source = models.CharField(max_length=200, blank=True)
@@ -52,6 +56,21 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.name} for {self.arrangement_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.confirmed_at is None:  # a new version is confirmed when it is computed
+            self.confirmed_at = self.computed_at
+        super().save(*args, **kwargs)
+
+    def confirmed_by(self, moment=None):
+        """When a recompute last found these figures unchanged, if that was after they were
+        computed and (for a page as of a past ``moment``) by then; else None. Only the last
+        confirmation is kept, so a past moment before it shows none."""
+        if self.confirmed_at <= self.computed_at:
+            return None
+        if moment is not None and self.confirmed_at > moment:
+            return None
+        return self.confirmed_at
 
 
 class RecomputeRun(models.Model):

@@ -67,16 +67,21 @@ def _same(data, snapshot) -> bool:
 
 def _version_add(arrangement: Arrangement, entry, data: dict, elapsed: int) -> Snapshot:
     """Add a version of the dashboard's figures, unless they are the version in force's own:
-    then that version stands (the figures in force since it was computed are unchanged)."""
+    then that version stands (the figures in force since it was computed are unchanged) and is
+    marked confirmed now, so a page can say the figures were checked a minute ago."""
     with transaction.atomic():
+        now = timezone.now()
         current = Snapshot.objects.version(arrangement, entry.name)
         if current is not None and current.source == entry.source and _same(data, current):
+            current.confirmed_at = now
+            current.save(update_fields=["confirmed_at"])
             return current
         return Snapshot.objects.create(
             arrangement=arrangement,
             name=entry.name,
             data=data,
-            computed_at=timezone.now(),
+            computed_at=now,
+            confirmed_at=now,
             duration_ms=elapsed,
             source=entry.source,
         )

@@ -64,7 +64,7 @@ def test_home_shows_the_summary_snapshot_with_its_time(cast, arrangement, client
 
     snapshot_recompute(arrangement=arrangement, names=["summary"])
     page = client_for(cast["officer"]).get(reverse("accounts:home")).content.decode()
-    assert "Figures as of" in page
+    assert "Figures computed " in page
     assert "Active accounts by organisation" in page
 
 

@@ -69,6 +69,14 @@ def cell(value, column):
 
 
 @register.filter
+def confirmed_by(snapshot, as_of=None):
+    """``snapshot|confirmed_by:as_of``: when a recompute last found the snapshot's figures
+    unchanged, if after they were computed (and by the past moment a page is shown as of);
+    else None."""
+    return snapshot.confirmed_by(as_of.moment if as_of else None)
+
+
+@register.filter
 def numeric(column) -> bool:
     """Whether a column's cells line up on the right, as GOV.UK tables do for numbers."""
     return isinstance(column, dict) and column.get("kind") in (

@@ -62,3 +62,26 @@ def test_the_home_summary_is_not_served_as_a_dashboard(snapshots, arrangement, p
 
 def test_signed_out_callers_are_refused(snapshots, arrangement, client):
     assert client.get(detail(arrangement.code)).status_code == 401
+
+
+def test_a_snapshot_says_when_a_recompute_last_confirmed_it(
+    snapshots, arrangement, people, client_for
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from trust_portal.dashboards.models import Snapshot
+
+    london = ZoneInfo("Europe/London")
+    snapshot = Snapshot.objects.get(arrangement=arrangement, name="test-api")
+    computed, confirmed = (datetime(2025, 12, d, 9, 5, tzinfo=london) for d in (1, 4))
+    Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=computed, confirmed_at=confirmed)
+    client = client_for(people["observer"])
+    body = client.get(detail(arrangement.code)).json()
+    assert (body["computed_at"], body["confirmed_at"]) == (
+        "2025-12-01T09:05:00Z",
+        "2025-12-04T09:05:00Z",
+    )
+    # As of a moment before the confirmation: computed_at, as it then stood.
+    body = client.get(detail(arrangement.code), {"as_of": "2025-12-02"}).json()
+    assert body["confirmed_at"] == "2025-12-01T09:05:00Z"

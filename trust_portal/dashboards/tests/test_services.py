@@ -1,8 +1,9 @@
 """Computing, queueing and running the dashboards' snapshots, on the root ``world``'s
 arrangement (the demo's: test_services_demo.py)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -46,6 +47,67 @@ def test_recomputing_the_same_figures_adds_no_version(arrangement):
     (second,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
     assert Snapshot.objects.filter(arrangement=arrangement, name="summary").count() == 1
     assert (second.pk, second.computed_at) == (first.pk, first.computed_at)
+
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=LONDON)
+FRIDAY = datetime(2026, 12, 4, 17, 30, tzinfo=LONDON)
+
+
+def recompute_at(moment, arrangement):
+    with mock.patch("trust_portal.dashboards.services.timezone.now", return_value=moment):
+        (snapshot,) = snapshot_recompute(arrangement=arrangement, names=["summary"])
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def test_a_new_version_is_confirmed_when_it_is_computed(arrangement):
+    first = recompute_at(MONDAY, arrangement)
+    assert (first.computed_at, first.confirmed_at) == (MONDAY, MONDAY)
+    assert first.confirmed_by() is None  # nothing has confirmed it since
+
+
+def test_recomputing_the_same_figures_marks_the_version_confirmed_not_computed(arrangement):
+    first = recompute_at(MONDAY, arrangement)
+    again = recompute_at(FRIDAY, arrangement)
+    assert again.pk == first.pk
+    assert (again.computed_at, again.confirmed_at) == (MONDAY, FRIDAY)
+    assert again.confirmed_by() == FRIDAY
+
+
+def test_the_version_of_a_past_moment_is_still_chosen_by_when_it_was_computed(world, arrangement):
+    first = recompute_at(MONDAY, arrangement)
+    recompute_at(FRIDAY - timedelta(days=1), arrangement)  # confirmed on Thursday
+    CouncilOfficerFactory(organisation=world.councils[0])
+    second = recompute_at(FRIDAY, arrangement)
+    assert second.pk != first.pk
+    wednesday = MONDAY + timedelta(days=2)
+    assert Snapshot.objects.version(arrangement, "summary", at=wednesday) == first
+    assert Snapshot.objects.version(arrangement, "summary", at=FRIDAY) == second
+    first.refresh_from_db()
+    # As of Wednesday the figures had not yet been confirmed (that was on Thursday).
+    assert first.confirmed_by(wednesday) is None
+    assert first.confirmed_by(FRIDAY) == FRIDAY - timedelta(days=1)
+
+
+def test_a_snapshot_made_directly_is_confirmed_at_its_computing(arrangement):
+    snapshot = Snapshot.objects.create(
+        arrangement=arrangement, name="direct", data={}, computed_at=MONDAY
+    )
+    assert snapshot.confirmed_at == MONDAY
+
+
+def test_the_migration_confirms_each_version_when_it_was_computed(arrangement):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("trust_portal.dashboards.migrations.0005_snapshot_confirmed_at")
+    snapshot = recompute_at(MONDAY, arrangement)
+    Snapshot.objects.filter(pk=snapshot.pk).update(confirmed_at=FRIDAY)
+    migration.confirmed_when_computed(apps, None)
+    snapshot.refresh_from_db()
+    assert snapshot.confirmed_at == MONDAY
 
 
 def test_recomputing_changed_figures_adds_a_version_and_keeps_the_one_before(world, arrangement):

@@ -87,7 +87,7 @@ def test_the_page_shows_each_block_with_its_table_and_downloads(
     snapshot_recompute(arrangement=arrangement, names=["test-dash"])
     page = client_for(people["scrutiny"]).get(url("detail", "test-dash")).content.decode()
     assert f"Test dashboard of {arrangement.code}" in page
-    assert "Figures as of" in page and "computed from test figures" in page
+    assert "Figures computed at" in page and "from test figures." in page
     assert 'data-figure="figure-spend"' in page and 'id="figure-spend"' in page
     assert "The figures in this chart as a table" in page
     assert "£1,236.50" in page  # the third month's spend, in pounds and pence
@@ -250,3 +250,31 @@ def test_nobody_else_may_recompute_or_see_the_runs(arrangement, people, client_f
     assert client.post(url("recompute")).status_code == 403
     assert client.get(url("runs")).status_code == 403
     assert not RecomputeRun.objects.exists()
+
+
+def test_the_page_says_when_the_figures_were_computed_and_last_confirmed(
+    dashboard, arrangement, people, client_for, url
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    computed, confirmed = (datetime(2025, 12, d, 9, 5, tzinfo=london) for d in (1, 4))
+    for moment in (computed, confirmed):  # the second recompute finds the same figures
+        with mock.patch("trust_portal.dashboards.services.timezone.now", return_value=moment):
+            snapshot_recompute(arrangement=arrangement, names=["test-dash"])
+    client = client_for(people["scrutiny"])
+    page = client.get(url("detail", "test-dash")).content.decode()
+    index = client.get(url("index")).content.decode()
+    said = page[page.index("Figures computed at") : page.index("</p>", page.index("tp-as-of"))]
+    assert said.startswith(
+        "Figures computed at 09:05 on 1 December 2025, last confirmed at 09:05 on 4 December "
+        "2025 ("  # how long ago, from the moment the test runs
+    )
+    ending = " ago): a recompute then found them unchanged. Computed from test figures."
+    assert said.endswith(ending)
+    assert "Computed 09:05, 1 December 2025; last confirmed 09:05, 4 December 2025" in index
+    # As of 2 December the figures had been computed, not yet confirmed.
+    then = client.get(url("detail", "test-dash"), {"as_of": "2025-12-02"}).content.decode()
+    assert "Figures computed at 09:05 on 1 December 2025 (" in then
+    assert "last confirmed" not in then
