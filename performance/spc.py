@@ -17,10 +17,13 @@ The run rules, as NHS England's Making Data Count publishes them:
    included; an equal value breaks the run);
 4. two out of three points in a row beyond two sigma on the same side of the centre line (the
    points beyond are flagged).
+A missing month breaks a shift or a trend: the points either side of it are not in a row, so a
+run restarts after the gap (``chart``'s ``gaps``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -109,11 +112,12 @@ def _limits(centre: Fraction, sigma: Decimal) -> Limits:
     )
 
 
-def _runs(flags: list[int], length: int) -> set[int]:
-    """Indices in runs of at least ``length`` equal, non-zero flags."""
+def _runs(flags: list[int], length: int, gaps: Collection[int] = ()) -> set[int]:
+    """Indices in runs of at least ``length`` equal, non-zero flags; a run ends before an index
+    in ``gaps``."""
     found, start = set(), 0
     for index in range(1, len(flags) + 1):
-        if index == len(flags) or flags[index] != flags[start]:
+        if index == len(flags) or flags[index] != flags[start] or index in gaps:
             if flags[start] != 0 and index - start >= length:
                 found.update(range(start, index))
             start = index
@@ -135,20 +139,25 @@ def two_of_three(points: list[tuple[Fraction, Limits]]) -> set[int]:
     return found
 
 
-def chart(counts: list[tuple[int, int]]) -> list[Point] | None:
-    """The p′ chart of consecutive months' counts, each point with the rules it breaks; None
-    with fewer than ``MIN_BASELINE`` months (not enough history for limits)."""
+def chart(counts: list[tuple[int, int]], gaps: Collection[int] = ()) -> list[Point] | None:
+    """The p′ chart of the months' counts in month order, each point with the rules it breaks;
+    None with fewer than ``MIN_BASELINE`` months (not enough history for limits). ``gaps``: the
+    indices of the points that come after a missing month; a shift or a trend restarts there."""
     if len(counts) < MIN_BASELINE:
         return None
     limits = laney_limits(counts)
     values = [Fraction(n, d) for n, d in counts]
     sides = [(v > lim.centre) - (v < lim.centre) for v, lim in zip(values, limits, strict=True)]
-    steps = [0] + [(b > a) - (b < a) for a, b in pairwise(values)]
+    # No step across a gap: the month after it starts a trend rather than continuing one.
+    steps = [0] + [
+        0 if index in gaps else (b > a) - (b < a)
+        for index, (a, b) in enumerate(pairwise(values), start=1)
+    ]
     # A trend of RUN points is RUN - 1 steps the same way; its first point is the one before.
     trend = {}
     for index in sorted(_runs(steps, RUN - 1)):
         trend[index - 1] = trend[index] = steps[index]
-    shift = _runs(sides, RUN)
+    shift = _runs(sides, RUN, gaps)
     pairs = list(zip(values, limits, strict=True))
     two = two_of_three(pairs)
     return [

@@ -92,6 +92,12 @@ def as_of_query(as_of: AsOf | None, prefix: str = "?") -> str:
     return f"{prefix}{as_of.query}" if as_of else ""
 
 
+def moment_of(as_of: AsOf | None) -> datetime | None:
+    """The moment to read figures at: ``as_of``'s, or None for now (the ``at`` that
+    ``Snapshot`` reads and the pack take)."""
+    return as_of.moment if as_of else None
+
+
 def honours_as_of(view):
     """A page that can be shown as of a past moment: ``request.as_of`` is the moment asked for
     (None for now); a moment that cannot be shown answers 400 with the reason, and nothing of

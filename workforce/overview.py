@@ -136,6 +136,10 @@ class ShownOverview:
     performance_return: object = None
     workforce_return: object = None
 
+    @property
+    def rates_by_area(self) -> dict[str, list[tuple[str, list]]]:
+        return reads.by_rate([*self.areas, self.arrangement])
+
 
 def month_of(key: str) -> date:
     return date.fromisoformat(f"{key}-01")

@@ -142,6 +142,18 @@ RATES = [
     ("over_limit_share", "WORKERS_OVER_CASELOAD", "Workers above the caseload limit", "percentage"),
 ]
 RATE_CODES = [code for _, code, _, _ in RATES if code]
+CENSUS_RATES = [key for key, _, label, _ in RATES if label.endswith(f"({CENSUS})")]
+
+
+def by_rate(groups: list) -> dict[str, list[tuple[str, list]]]:
+    """Rates as rows and groups (council areas, then the arrangement) as columns, the census's
+    rates apart from the other views: {"census" | "other": [(label, [each group's measure])]}.
+    Pages show a few areas' nine rates this way round, as two narrow tables."""
+    parts: dict[str, list[tuple[str, list]]] = {"census": [], "other": []}
+    for key, _, label, _ in RATES:
+        part = "census" if key in CENSUS_RATES else "other"
+        parts[part].append((label, [g.measures.get(key) for g in groups]))
+    return parts
 
 
 def fractions_of(key: str, totals: Totals, turnover_: Turnover | None):
@@ -329,6 +341,10 @@ class ReturnSummary:
     @property
     def month(self) -> date:
         return self.workforce_return.period
+
+    @property
+    def rates_by_area(self) -> dict[str, list[tuple[str, list]]]:
+        return by_rate([*self.areas, self.arrangement])
 
 
 def _by_month_with(workforce_return: WorkforceReturn, rows: list[TeamFigures]):

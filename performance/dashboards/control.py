@@ -4,6 +4,7 @@ Laney's p′ chart and the Making Data Count rules are ``performance.spc``; this
 approved counts in month order, splits them where the indicator's regime (its definition's
 version, ``History.regime``) changes, and charts each stretch of at least 12 months against
 limits from its own months. A stretch shorter than that has no limits yet, and the page says so.
+A month with no figure inside a stretch breaks the run rules' runs and trends (``gaps``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from itertools import pairwise
 
 import plotly.graph_objects as go
 
@@ -21,6 +23,7 @@ from performance.dashboards.history import History
 from performance.models import Indicator
 from trust_portal.dashboards import figures
 from trust_portal.numbers import rounded
+from trust_portal.periods import next_month
 
 RAG_AND_SPC = (
     "RAG and the control chart answer different questions. RAG asks whether a month's figure "
@@ -60,7 +63,17 @@ def stretches(history: History, indicator: Indicator, area: str) -> list[Stretch
             key = regime
         found[-1][0].append(month)
         found[-1][1].append((figure.numerator, figure.denominator))
-    return [Stretch(months, counts, spc.chart(counts)) for months, counts in found]
+    return [Stretch(months, counts, spc.chart(counts, gaps(months))) for months, counts in found]
+
+
+def gaps(months: list[date]) -> set[int]:
+    """The indices of the months that do not follow the month before them: a month (or more)
+    between them has no figure, so the run rules restart there."""
+    return {
+        index
+        for index, (before, month) in enumerate(pairwise(months), start=1)
+        if month != next_month(before)
+    }
 
 
 def points_by_month(history: History, indicator: Indicator, area: str) -> dict[date, spc.Point]:

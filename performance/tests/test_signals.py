@@ -197,6 +197,36 @@ def test_the_scorecard_flags_a_special_cause_month_only(arrangement, catalogue, 
                             for c in b["table"]["columns"]]  # fmt: skip
 
 
+# Overall (n of 200, the second area 50 of 100 throughout): 45.0%, 56.0%, … crossing the centre
+# line (1423 of 2800 = 50.8%) for seven months, then 51.5% and 52.5% above it for seven; no
+# month beyond a limit or two sigma, no trend.
+SHIFTED = [((x, 100), (50, 100)) for x in [40, 62] * 3 + [40] + [53, 55] * 3 + [53]]
+
+
+def test_seven_months_above_the_centre_line_are_a_shift(arrangement, catalogue, codes):
+    history(arrangement, catalogue.visits, codes, SHIFTED)
+    control = page_of(arrangement, catalogue.visits)["control"]
+    words = "Special cause in 7 of the 14 months charted (7 improvement), the latest in May 2025"
+    assert words in control["summary"]
+    assert [r["signal"] for r in rows_of(control)] == [""] * 7 + ["Special cause: improvement"] * 7
+
+
+def test_a_missing_month_breaks_the_run_of_seven(arrangement, catalogue, codes):
+    # The same figures, with no return for February 2025: the seven months above the centre
+    # line are three (November 2024 to January 2025) and then four (March to June 2025).
+    month = APRIL_2024
+    for index, (first, second) in enumerate(SHIFTED):
+        if index == 10:
+            month = next_month(month)
+        approve(arrangement, month, {(catalogue.visits, codes[0]): first,
+                                     (catalogue.visits, codes[1]): second})  # fmt: skip
+        month = next_month(month)
+    control = page_of(arrangement, catalogue.visits)["control"]
+    assert "No month of the 14 charted is special cause." in control["summary"]
+    assert [r["month"] for r in rows_of(control)][9:11] == ["2025-01", "2025-03"]
+    assert [r["signal"] for r in rows_of(control)] == [""] * 14
+
+
 def test_limits_are_re_based_when_the_definition_changes(arrangement, catalogue, codes):
     IndicatorDefinitionFactory(indicator=catalogue.visits, valid_from=APRIL_2024)
     IndicatorDefinitionFactory(indicator=catalogue.visits, version=2, valid_from=date(2025, 1, 1))

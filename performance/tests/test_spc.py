@@ -242,6 +242,27 @@ def test_seven_rising_in_a_row_is_a_trend_and_an_equal_value_breaks_it():
     assert not any(p.trend for p in spc.chart(broken))
 
 
+def test_a_missing_month_breaks_a_shift():
+    # 14 months, centre exactly 50% (700 of 1400): seven below, then seven above.
+    below = [(40, 100), (42, 100)] * 3 + [(41, 100)]
+    above = [(58, 100), (60, 100)] * 3 + [(59, 100)]
+    assert all(p.shift for p in spc.chart(below + above))  # no gap: two runs of 7
+    # A month missing before the fourth point: the seven below are 3 and 4 in a row.
+    points = spc.chart(below + above, gaps={3})
+    assert [p.shift for p in points] == [False] * 7 + [True] * 7
+    assert [p.side for p in points] == [-1] * 7 + [1] * 7  # the same sides, no longer a run
+
+
+def test_a_missing_month_breaks_a_trend_which_restarts_after_it():
+    flat = [(50, 100), (52, 100)] * 2 + [(50, 100)]
+    rising = [(51 + i, 100) for i in range(7)]  # 50 then 51 … 57: eight points rising
+    assert [p.trend for p in spc.chart(flat + rising)] == [0] * 4 + [1] * 8
+    # A month missing before 54%: 50, 51, 52, 53 and then 54 … 57 are four points rising each.
+    assert not any(p.trend for p in spc.chart(flat + rising, gaps={8}))
+    # A month missing before 51%: the trend restarts there, 51 … 57 (7 points), without the 50.
+    assert [p.trend for p in spc.chart(flat + rising, gaps={5})] == [0] * 5 + [1] * 7
+
+
 def test_two_of_three_beyond_two_sigma_on_one_side():
     limit = spc.Limits(
         centre=Fraction(1, 2),

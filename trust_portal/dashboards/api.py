@@ -16,7 +16,7 @@ from rest_framework.reverse import reverse
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
-from trust_portal.asof import AsOfError, as_of_request
+from trust_portal.asof import AsOfError, as_of_request, moment_of
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.registry import builders, listed
 from trust_portal.dashboards.services import snapshot_status
@@ -92,7 +92,7 @@ def _visible(request):
         Snapshot.objects.filter(
             arrangement__in=arrangements_for(request.user), name__in=[b.name for b in listed()]
         )
-        .in_force(as_of and as_of.moment)
+        .in_force(moment_of(as_of))
         .select_related("arrangement__trust")
     )
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from trust_portal.asof import AsOfError, as_of_parse, as_of_query
+from trust_portal.asof import AsOfError, as_of_parse, as_of_query, moment_of
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2025, 6, 15, 12, 0, tzinfo=LONDON)
@@ -32,6 +32,12 @@ def test_a_date_and_time_means_that_moment_in_uk_time_unless_it_names_its_offset
     as_of = as_of_parse("2025-03-31T14:05+02:00", now=NOW)
     assert as_of.moment.astimezone(LONDON) == datetime(2025, 3, 31, 13, 5, tzinfo=LONDON)
     assert as_of_parse("2025-03-31 14:05", now=NOW).words == "14:05 on 31 March 2025"
+
+
+def test_the_moment_to_read_figures_at_is_the_one_asked_for_or_none_for_now():
+    as_of = as_of_parse("2025-03-31T14:05", now=NOW)
+    assert moment_of(as_of) == datetime(2025, 3, 31, 14, 5, tzinfo=LONDON)
+    assert moment_of(None) is None
 
 
 def test_nothing_asked_for_and_todays_date_mean_now():

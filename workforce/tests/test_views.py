@@ -11,6 +11,7 @@ The demo's own figures on these pages are checked in ``test_views_demo.py``."""
 import csv
 import io
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -77,6 +78,62 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+class _Tables(HTMLParser):
+    """Each table's cells' words, row by row, under its caption."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._caption = self._cell = None
+        self._rows: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows = []
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._caption = " ".join("".join(self._caption).split())
+        elif tag in ("th", "td"):
+            self._rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self.tables[self._caption] = self._rows
+
+    def handle_data(self, data):
+        for words in (self._cell, self._caption):
+            if isinstance(words, list):
+                words.append(data)
+                return
+
+
+def tables_of(body: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(body)
+    return parser.tables
+
+
+CENSUS_RATES = [
+    "Vacancy rate (census method)",
+    "Agency rate (census method)",
+    "Turnover, 12 months (census method)",
+    "Caseload (census method)",
+]
+OTHER_VIEWS = [
+    "Posts unfilled, no cover",
+    "Vacancies covered by agency staff",
+    "Experienced permanent share of the establishment",
+    "Average caseload per worker",
+    "Workers above the caseload limit",
+]
+
+
 def no_inline_styles_or_scripts(body: str) -> bool:
     # The CSP allows neither; charts are drawn with attributes and site.css classes.
     return "style=" not in body and "<script>" not in body and "onclick" not in body
@@ -110,6 +167,34 @@ def test_the_overview_shows_the_latest_months_rates_with_rag_in_words(
     assert "target 15% ± 3 points" in body
     assert "Vacancy rate (census method)" in body and "Posts unfilled, no cover" in body
     assert no_inline_styles_or_scripts(body)
+
+
+def test_the_overview_has_rates_down_and_areas_across_census_rates_apart(
+    people, built, overview, client_for, areas, code
+):
+    tables = tables_of(client_for(people["officer"]).get(overview).content.decode())
+    by_area = ", by council area, with red, amber or green against the targets in force"
+    census = tables["Rates by the census method in July 2025" + by_area]
+    other = tables["Other views in July 2025" + by_area]
+    columns = ["Rate", *(f"{a.name} ({a.code})" for a in areas), f"All of {code}"]
+    assert census[0] == other[0] == columns
+    assert [r[0] for r in census[1:]] == CENSUS_RATES
+    assert [r[0] for r in other[1:]] == OTHER_VIEWS
+    # Vacancies (agency-covered included) ÷ (vacancies + FTE social workers): 4 / 20, 5 / 30
+    # and 9 / 50.
+    assert [cell.split()[0] for cell in census[1][1:]] == ["20.0%", "16.7%", "18.0%"]
+
+
+def test_the_overviews_rates_by_month_are_the_census_rates_then_the_other_views(
+    people, built, overview, client_for
+):
+    tables = tables_of(client_for(people["scrutiny"]).get(overview).content.decode())
+    census = tables["Rates for the whole arrangement by the census method, each approved month"]
+    other = tables["Rates for the whole arrangement in the other views, each approved month"]
+    assert census[0] == ["Month", *CENSUS_RATES] and other[0] == ["Month", *OTHER_VIEWS]
+    assert len(census) == len(other) == 1 + 13  # a row a month
+    assert census[-1][0] == other[-1][0] == "Jul 2025"
+    assert census[-1][3].split()[0] == "9.8%"  # 4 leavers' FTE ÷ 41 FTE social workers
 
 
 def test_the_overview_links_the_latest_return_and_each_month(
@@ -379,6 +464,20 @@ def test_a_team_page_shows_its_approved_months_and_downloads_them(
     assert no_inline_styles_or_scripts(body)
 
 
+def test_a_team_pages_rates_are_the_census_rates_then_the_other_views(
+    people, code, history, client_for
+):
+    team = history.teams["First Response A"]
+    page = reverse("workforce:team-detail", args=[code, team.pk])
+    tables = tables_of(client_for(people["scrutiny"]).get(page).content.decode())
+    census = tables["The team's rates by the census method, each approved month"]
+    other = tables["The team's rates in the other views, each approved month"]
+    assert census[0] == ["Month", *CENSUS_RATES] and other[0] == ["Month", *OTHER_VIEWS]
+    assert [r[0] for r in census[1:3]] == ["Dec 2023", "Aug 2024 Synthetic"]
+    # December 2023: 3 vacant and 3 agency-covered posts ÷ (6 + 4 FTE social workers).
+    assert census[1][1].split()[0] == "60.0%" and len(other) == 1 + 13
+
+
 def test_the_team_list_downloads(people, teams, team_list, client_for):
     rows = csv_rows(client_for(people["observer"]).get(team_list, {"format": "csv"}))
     # a header and the four teams
@@ -533,6 +632,46 @@ def test_the_first_month_shows_its_mix_beside_the_dfe_rates(people, history, cli
     assert "Not enough months: 1 of the 12 have figures" in body
     assert "approved performance return for December 2023" in body  # caseloads side by side
     assert history.performance.get_absolute_url() in body  # the one built beside it
+
+
+def test_the_review_splits_each_teams_figures_and_rates_into_narrow_tables(
+    people, history, client_for, areas, code
+):
+    body = client_for(people["officer"]).get(url(history.months[FIRST])).content.decode()
+    tables = tables_of(body)
+    by_area = ", by council area, with red, amber or green against the targets in force"
+    census = tables["Rates by the census method in December 2023" + by_area]
+    assert census[0] == ["Rate", *(f"{a.name} ({a.code})" for a in areas), f"All of {code}"]
+    assert [r[0] for r in census[1:]] == CENSUS_RATES
+    assert census[1][3].split()[0] == "40.0%"  # (11 + 9 agency-covered) ÷ (20 + 30)
+    assert [r[0] for r in tables["Other views in December 2023" + by_area][1:]] == OTHER_VIEWS
+    # The captions name no area, so the second council's tables are the ones kept here.
+    posts = tables["Each team's posts (FTE)"]
+    assert posts[0][1:] == [
+        "Establish\xadment",
+        "Experienced permanent",
+        "ASYE",
+        "International first year",
+        "Agency",
+        "Agency over establish\xadment",
+        "Vacant, no cover",
+    ]
+    # Children in Care B: 10 posts = 5 experienced + 1 ASYE + 2 agency + 2 vacant.
+    figures = ["10.00", "5.00", "1.00", "0.00", "2.00", "0.00", "2.00"]
+    assert posts[1] == ["Children in Care B", *figures]
+    others = tables["Each team's starters, leavers and cases"]
+    assert others[0][1:] == [
+        "Starters (heads / FTE)",
+        "Leavers (heads / FTE)",
+        "Open cases held",
+        "Workers holding cases",
+        "Case-holding FTE",
+        "Above the limit",
+        "Unallocated cases",
+    ]
+    assert others[1][:2] == ["Children in Care B", "0 / 0.00"] and others[1][3] == "30"
+    assert tables["Each team's rates: by the census method"][0] == ["Team", *CENSUS_RATES]
+    assert tables["Each team's rates: other views"][0] == ["Team", *OTHER_VIEWS]
 
 
 def test_the_review_lists_what_stops_submission(people, client_for, draft):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.asof import honours_as_of
+from trust_portal.asof import honours_as_of, moment_of
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders, listed
@@ -39,8 +39,7 @@ def _snapshot(request, arrangement, name) -> tuple:
     entry = builders().get(name)
     if entry is None or not entry.listed:
         raise Http404("No such dashboard.")
-    as_of = request.as_of
-    return entry, Snapshot.objects.version(arrangement, name, at=as_of and as_of.moment)
+    return entry, Snapshot.objects.version(arrangement, name, at=moment_of(request.as_of))
 
 
 def _context(request, arrangement, entry, snapshot, **extra) -> dict:
@@ -67,7 +66,7 @@ def dashboard_index(request, code):
         for s in Snapshot.objects.filter(
             arrangement=arrangement, name__in=[e.name for e in entries]
         )
-        .in_force(as_of and as_of.moment)
+        .in_force(moment_of(as_of))
         .defer("data")
     }
     context = {

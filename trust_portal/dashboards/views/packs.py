@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.pages import month_or_404
-from trust_portal.asof import honours_as_of
+from trust_portal.asof import honours_as_of, moment_of
 from trust_portal.dashboards import packs
 from trust_portal.dashboards.forms import IssueForm, MonthForm, ThresholdForm
 from trust_portal.dashboards.models import IssuedPack, Snapshot
@@ -79,9 +79,9 @@ def pack_preview(request, code, month):
 
 def _preview(request, arrangement, period, threshold, threshold_form, form, status=200):
     as_of = getattr(request, "as_of", None)
-    at = as_of and as_of.moment
     pack = packs.pack_suppress(
-        packs.pack_assemble(arrangement=arrangement, month=period, at=at), threshold=threshold
+        packs.pack_assemble(arrangement=arrangement, month=period, at=moment_of(as_of)),
+        threshold=threshold,
     )
     context = {
         "arrangement": arrangement,
