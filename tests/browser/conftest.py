@@ -134,8 +134,59 @@ def browser():
     return _chromium.get()
 
 
+# --- The site under test -----------------------------------------------------------------------
+# Most browser tests only look: they sign in, open pages and run axe. They share one live server
+# over the demo cast that the test database already holds (``django_db_setup`` commits it once),
+# and nothing is emptied after them, so the demo is not built again for each test (it was: about
+# ten seconds a test). A test that changes something asks for ``writable_base_url`` instead: a
+# transactional test with the cast loaded afresh and the tables emptied after it, as before.
+#
+# Such a looking test uses no database fixture, so pytest-django runs it after every
+# transactional test (whose teardown empties the tables); ``demo_site`` loads the cast again
+# then, once.
+
+
+def _cast_is_loaded() -> bool:
+    from conftest import DEMO_USERNAMES
+    from trust_portal.accounts.models import User
+
+    return User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+
+
+@pytest.fixture(scope="session")
+def _demo_server():
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def base_url(live_server):
+def demo_site(_demo_server, django_db_blocker):
+    """The address of a live server over the committed demo cast, for tests that only look."""
+    from conftest import load_cast
+
+    with django_db_blocker.unblock():
+        if not _cast_is_loaded():
+            load_cast()
+        _demo_server._live_server_modified_settings.enable()
+        try:
+            yield _demo_server.url
+        finally:
+            _demo_server._live_server_modified_settings.disable()
+
+
+@pytest.fixture
+def base_url(demo_site):
+    """Where a test that only looks browses: the shared demo site."""
+    return demo_site
+
+
+@pytest.fixture
+def writable_base_url(live_server, committed_cast):
+    """Where a test that changes something browses: its own copy of the demo cast, emptied
+    after it."""
     return live_server.url
 
 

@@ -20,8 +20,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("username", "path", "heading"), PAGES)
-def test_contract_page_draws_and_is_accessible(page, base_url, committed_cast, username, path,
-                                                heading):  # fmt: skip
+def test_contract_page_draws_and_is_accessible(page, base_url, username, path, heading):
     sign_in(page, base_url, username)
     page.goto(base_url + path)
     expect(page.locator("h1")).to_contain_text(heading)

@@ -21,9 +21,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("username", "path", "heading", "charts"), PAGES)
-def test_dashboard_draws_and_is_accessible(
-    page, base_url, committed_cast, username, path, heading, charts
-):
+def test_dashboard_draws_and_is_accessible(page, base_url, username, path, heading, charts):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -23,7 +23,8 @@ def _no_broker(monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_the_progress_page_shows_the_result_once_the_job_has_run(page, base_url, committed_cast):
+def test_the_progress_page_shows_the_result_once_the_job_has_run(page, writable_base_url):
+    base_url = writable_base_url  # it uploads into a draft: its own copy of the demo
     sign_in(page, base_url, "nct-manager")
     page.goto(f"{base_url}/arrangements/NCT/returns/2019-03/1/")
     page.get_by_role("button", name="Upload a child-level extract").click()

@@ -33,7 +33,7 @@ def test_every_demo_user_has_expectations():
 
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
-def test_demo_user_signs_in_and_sees_their_home_page(page, base_url, committed_cast, username):
+def test_demo_user_signs_in_and_sees_their_home_page(page, base_url, username):
     first_name, role_label, codes = EXPECTED[username]
 
     sign_in(page, base_url, username)
@@ -49,7 +49,7 @@ def test_demo_user_signs_in_and_sees_their_home_page(page, base_url, committed_c
     screenshot(page, f"home-{username}")
 
 
-def test_wrong_password_shows_the_error_summary(page, base_url, committed_cast):
+def test_wrong_password_shows_the_error_summary(page, base_url):
     sign_in(page, base_url, "wnc-officer", password="not-the-password")
 
     expect(page).to_have_url(SIGN_IN_PATH)
@@ -60,7 +60,7 @@ def test_wrong_password_shows_the_error_summary(page, base_url, committed_cast):
     screenshot(page, "sign-in-error")
 
 
-def test_sign_out_returns_to_the_sign_in_page(page, base_url, committed_cast):
+def test_sign_out_returns_to_the_sign_in_page(page, base_url):
     sign_in(page, base_url, "wnc-officer")
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
@@ -86,19 +86,19 @@ def assert_no_axe_violations(page):
     assert not violations, format_violations(violations, page.url)
 
 
-def test_sign_in_page_is_accessible(page, base_url, committed_cast):
+def test_sign_in_page_is_accessible(page, base_url):
     page.goto(f"{base_url}/sign-in/")
     assert_no_axe_violations(page)
 
 
-def test_sign_in_page_with_errors_is_accessible(page, base_url, committed_cast):
+def test_sign_in_page_with_errors_is_accessible(page, base_url):
     sign_in(page, base_url, "wnc-officer", password="not-the-password")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
 
 
 @pytest.mark.parametrize("username", ONE_PER_ROLE)
-def test_home_page_is_accessible(page, base_url, committed_cast, username):
+def test_home_page_is_accessible(page, base_url, username):
     sign_in(page, base_url, username)
     expect(page.locator("h1")).to_contain_text("Welcome")
     assert_no_axe_violations(page)
