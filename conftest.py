@@ -2,6 +2,8 @@
 and a small factory-built world (``world``, ``arrangement``, ``people``) for tests that need no
 demo figures."""
 
+from contextlib import contextmanager
+
 import pytest
 
 DEMO_PASSWORD = "demo-password-for-tests"  # noqa: S105  (test-only demo login)
@@ -72,6 +74,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_cast()
+
+
+@contextmanager
+def built_once(django_db_blocker):
+    """For a module-scoped fixture that builds one world for all of a module's tests:
+
+        @pytest.fixture(scope="module")
+        def _built(django_db_setup, django_db_blocker):
+            with built_once(django_db_blocker):
+                yield build()
+
+    What is built is inside a transaction rolled back when the module's tests are done; each
+    test (a ``db`` test) runs in a savepoint within it, rolled back at its end, as Django's
+    ``TestCase.setUpTestData`` does. Tests must read the shared rows afresh (their Python objects
+    outlive a test's changes): ``World.refetched()``. Not for transactional tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ Codes and usernames come from sequences that cannot meet the demo's (``NCT``, ``
 so a world can sit beside the demo cast in the same test database.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import factory
 
@@ -166,6 +166,23 @@ class World:
             "unattached": self.unattached,
             "leaver": self.leaver,
         }
+
+    def refetched(self) -> "World":
+        """The same world read afresh from the database: for a world built once and shared by
+        several tests (``conftest.built_once``), so that what one test changed in memory does
+        not reach the next."""
+        values = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, list):
+                values[field.name] = [_refetched(item) for item in value]
+            else:
+                values[field.name] = _refetched(value)
+        return World(**values)
+
+
+def _refetched(instance):
+    return type(instance)._default_manager.get(pk=instance.pk)
 
 
 def make_world() -> World:
