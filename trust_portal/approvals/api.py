@@ -182,9 +182,10 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return in_force_as_asked(self.request, returns) if self.action == "list" else returns
 
+    # ``?as_of=``: those in force at a past moment (get_queryset). No docstring: the schema
+    # would give it to the list in place of the kind's own description.
     @extend_schema(parameters=[AS_OF])
     def list(self, request, *args, **kwargs):
-        """The returns the caller may see; ``?as_of=`` for those in force at a past moment."""
         return super().list(request, *args, **kwargs)
 
     # The figures input's list of rows and what names each row: the save's keyword and the
