@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
+from performance.models import Target
 from performance.tests.factories import (
     IndicatorDefinitionFactory,
     IndicatorFactory,
@@ -101,3 +102,13 @@ def test_the_indicator_list_as_of_a_moment_shows_each_target_as_it_stood(world, 
     assert then.context["year"] == 2024
     assert client.get(url, {"as_of": "2025-03-31"}).context["year"] == 2024
     assert client.get(url, {"as_of": "2999-01-01"}).status_code == 400
+
+
+def test_a_target_recorded_before_its_history_was_kept_is_taken_as_it_is(world, client_for):
+    indicator = changed_in_april(world)
+    untracked = TargetFactory(arrangement=world.arrangement, indicator=indicator,
+                              financial_year=2023, target=Decimal("75"))  # fmt: skip
+    Target.history.filter(id=untracked.pk).delete()
+    url = reverse("performance:indicator-detail", args=[world.arrangement.code, "ASOF_SEEN"])
+    then = client_for(world.people["scrutiny"]).get(url, {"as_of": "2025-03-31"})
+    assert targets_of(then) == [("2024-04", "80.00", "5.00"), ("2023-04", "75.00", "5.00")]

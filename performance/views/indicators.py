@@ -18,6 +18,7 @@ from trust_portal.accounts.permissions import (
 )
 from trust_portal.asof import honours_as_of
 from trust_portal.formpages import form_page
+from trust_portal.history import as_recorded
 from trust_portal.periods import financial_year_label, financial_year_of
 
 
@@ -36,20 +37,22 @@ def _years(arrangement) -> list[int]:
     return sorted(set(stored) | {this_year, this_year + 1})
 
 
-def _targets(request, arrangement):
-    """The arrangement's targets now, or as they stood at the past moment asked for (each
-    target's row as it was then; those set later left out)."""
+def _targets(request, arrangement, **which) -> list[Target]:
+    """The arrangement's targets (``which`` of them), oldest first; as of the past moment asked
+    for, those recorded by then, each as it stood then."""
     if request.as_of:
-        found = Target.history.as_of(request.as_of.moment).filter(arrangement_id=arrangement.pk)
-        return found.order_by("valid_from", "pk")
-    return Target.objects.filter(arrangement=arrangement)
+        found = as_recorded(Target, request.as_of.moment, arrangement_id=arrangement.pk, **which)
+        return sorted(found, key=lambda t: (t.valid_from, t.pk))
+    found = Target.objects.filter(arrangement=arrangement, **which).select_related("set_by")
+    return list(found.order_by("valid_from", "pk"))
 
 
-def _indicators(request):
+def _indicators(request) -> list[Indicator]:
     """The catalogue now, or as it stood at the past moment asked for."""
     if request.as_of:
-        return Indicator.history.as_of(request.as_of.moment).order_by("display_order", "code")
-    return Indicator.objects.all()
+        found = as_recorded(Indicator, request.as_of.moment)
+        return sorted(found, key=lambda i: (i.display_order, i.code))
+    return list(Indicator.objects.all())
 
 
 @login_required
@@ -61,8 +64,7 @@ def indicator_list(request, code):
     require(request.user, Action.VIEW_APPROVED, Kind.INDICATOR)  # membership: just checked
     year = _year(request)
     latest = {}
-    rows = _targets(request, arrangement).filter(financial_year=year)
-    for row in rows.order_by("valid_from", "pk"):
+    for row in _targets(request, arrangement, financial_year=year):
         latest[row.indicator_id] = row  # the year's latest change wins
     context = {
         "arrangement": arrangement,
@@ -87,22 +89,20 @@ def indicator_detail(request, code, indicator):
     today = timezone.localdate()
     as_of = request.as_of
     if as_of:
-        try:
-            indicator = indicator.history.as_of(as_of.moment)
-        except Indicator.DoesNotExist as error:
-            raise Http404("This indicator was not yet in the catalogue then.") from error
+        then = as_recorded(Indicator, as_of.moment, pk=indicator.pk)
+        if not then:
+            raise Http404("This indicator was not yet in the catalogue then.")
+        indicator = then[0]
         definitions = [d for d in definitions if d.changed_at <= as_of.moment]
         today = timezone.localdate(as_of.moment)
     versions = [d for d in definitions if d.valid_from <= today.replace(day=1)]
-    targets = _targets(request, arrangement).filter(indicator_id=indicator.pk)
-    if not as_of:
-        targets = targets.select_related("set_by")
+    targets = _targets(request, arrangement, indicator_id=indicator.pk)
     context = {
         "arrangement": arrangement,
         "indicator": indicator,
         "current": max(versions, key=lambda d: d.version, default=None),
         "definitions": sorted(definitions, key=lambda d: -d.version),
-        "targets": targets.order_by("-financial_year", "-valid_from"),
+        "targets": sorted(targets, key=lambda t: (t.financial_year, t.valid_from), reverse=True),
         "can_set_target": not as_of
         and indicator.has_rag
         and can(request.user, Action.EDIT, Kind.TARGET, arrangement),

@@ -9,12 +9,15 @@ the clock set to those moments, so every stamp (approval, decisions, history) is
 would be."""
 
 from datetime import datetime
+from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
+from performance.models import Indicator
+from performance.tests.factories import TargetFactory
 from trust_portal.approvals import services
 from trust_portal.approvals.tests.conftest import KINDS, approve_every_area, start, submit
 
@@ -131,6 +134,26 @@ def test_the_review_as_of_a_moment_shows_the_revision_in_force_and_its_figures(w
 
     now = client.get(second.get_absolute_url())
     assert {r.measurement.numerator for r in now.context["rows"] if r.measurement} == {7}
+
+
+def test_the_review_as_of_a_moment_rates_against_the_target_recorded_then(world, client_for):
+    performance = next(k for k in KINDS if k.name == "performance")
+    first, _ = corrected(performance, world)  # revision 1: 8 of 10, 80%
+    indicator = Indicator.objects.get(code="APPROVALS_TEST_SEEN_IN_TIME")
+    with clock(MARCH):
+        target = TargetFactory(arrangement=world.arrangement, indicator=indicator,
+                               financial_year=2025, target=Decimal("70"))  # fmt: skip
+    with clock(APRIL):
+        target.target = Decimal("90")  # 80% is now more than the 5 points' tolerance below
+        target.save()
+    client = client_for(world.people["scrutiny"])
+
+    def ratings(**query):
+        rows = client.get(first.get_absolute_url(), query).context["rows"]
+        return {r.rating.status for r in rows if r.indicator.pk == indicator.pk}
+
+    assert ratings(as_of=BETWEEN) == {"green"}
+    assert ratings() == {"red"}
 
 
 def test_the_review_as_of_a_moment_offers_no_action(world, client_for):
