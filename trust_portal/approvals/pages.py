@@ -120,7 +120,11 @@ def as_of_context(user, submission, moment) -> dict:
         events = submission.events.filter(at__lte=moment).select_related("by")
         events = events.order_by("-at", "-pk")
     return {
-        "then": {"approved": was_approved, "in_force": in_force},
+        "then": {
+            "approved": was_approved,
+            "begun": submission.created_at <= moment,
+            "in_force": in_force,
+        },
         "decisions": decisions,
         "events": events,
         "revisions": approved,

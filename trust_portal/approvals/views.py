@@ -55,14 +55,16 @@ def _started(request, kind, code, arrangement, form):
 @honours_as_of
 def submission_list(request, code, *, kind):
     """The months' returns; as of a past moment (``?as_of=``), each month's revision approved
-    and in force then, and the months the person can see now that had none approved by then."""
+    and in force then, and the months the person can see now that were begun by then but had
+    none approved."""
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
     rows = kind.model.objects.visible_to(request.user).filter(arrangement=arrangement)
     rows = rows.select_related("created_by", "arrangement__trust")
     as_of, none_then = request.as_of, []
     if as_of:
-        months = set(rows.values_list("period", flat=True))
+        started = rows.filter(created_at__lte=as_of.moment)  # months begun by then
+        months = set(started.values_list("period", flat=True))
         rows = rows.in_force_at(as_of.moment)
         none_then = sorted(months - set(rows.values_list("period", flat=True)), reverse=True)
     extra = kind.listing(request, arrangement, rows)

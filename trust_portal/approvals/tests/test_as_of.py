@@ -4,10 +4,12 @@ yet approved then shows nothing of itself; nothing can be changed from the past;
 the future is refused; and a role that cannot see drafts sees nothing of them at any moment.
 
 Built on factories (the root ``world``): a return of each kind approved on 10 March 2025,
-corrected with different figures and approved again on 10 April 2025. The services run with
-the clock set to those moments, so every stamp (approval, decisions, history) is where it
-would be."""
+corrected with different figures on 2 April and approved again on 10 April 2025. The
+services run with the clock set to those moments, so every stamp (approval, decisions,
+history) is where it would be."""
 
+import csv
+import io
 from datetime import datetime
 from decimal import Decimal
 from unittest import mock
@@ -24,6 +26,7 @@ from trust_portal.approvals.tests.conftest import KINDS, approve_every_area, sta
 LONDON = ZoneInfo("Europe/London")
 FEBRUARY = datetime(2025, 2, 10, 9, 30, tzinfo=LONDON)
 MARCH = datetime(2025, 3, 10, 9, 30, tzinfo=LONDON)
+EARLY_APRIL = datetime(2025, 4, 2, 9, 30, tzinfo=LONDON)
 APRIL = datetime(2025, 4, 10, 9, 30, tzinfo=LONDON)
 BETWEEN = "2025-03-31"  # the end of 31 March: revision 1 approved, revision 2 not yet
 BEFORE = "2025-03-01"  # nothing approved yet
@@ -46,19 +49,20 @@ def clock(moment):
 
 
 def corrected(kind, world):
-    """A return approved on 10 March 2025, corrected (other figures) and approved again on
-    10 April 2025: (revision 1, revision 2)."""
+    """A return approved on 10 March 2025, corrected (other figures) on 2 April 2025 and
+    approved again on 10 April 2025: (revision 1, revision 2)."""
     with clock(FEBRUARY):
         first = submit(kind, world, start(kind, world))
     with clock(MARCH):
         first = approve_every_area(world, first)
-    with clock(APRIL):
+    with clock(EARLY_APRIL):
         second = services.submission_start_revision(
             approved=first, by=world.manager, reason="Two cases were missed"
         )
         kind.change(second, world.manager)
         second.refresh_from_db()
         services.submission_submit(submission=second, by=world.manager)
+    with clock(APRIL):
         second = approve_every_area(world, second)
     first.refresh_from_db()
     return first, second
@@ -87,14 +91,16 @@ def test_the_list_gives_the_revision_in_force_at_the_moment(kind, world, client_
     html = between.content.decode()
     assert "You are looking at the figures as they stood at the end of 31 March 2025." in html
     assert f'href="{first.get_absolute_url()}?as_of={BETWEEN}"' in html  # the moment carried on
-    assert "No revision had been approved by then" not in html
+    assert "Begun by then" not in html
 
     before = client.get(url, {"as_of": BEFORE})
     assert rows_of(before) == []
-    assert "No revision had been approved by then for June 2025." in before.content.decode()
+    assert "Begun by then, but with no revision approved: June 2025." in before.content.decode()
 
     after = client.get(url, {"as_of": "2025-04-30"})
     assert rows_of(after) == [("2025-06", 2)]
+    # A month begun after the moment is not named: it was not there then.
+    assert "Begun by then" not in client.get(url, {"as_of": "2025-01-31"}).content.decode()
 
 
 def test_the_list_as_of_a_moment_offers_no_start(world, client_for):
@@ -127,7 +133,9 @@ def test_the_review_as_of_a_moment_shows_the_revision_in_force_and_its_figures(w
 
     # The correction as of a moment before its approval: nothing of it, and which was in force.
     draft_then = client.get(second.get_absolute_url(), {"as_of": BETWEEN}).content.decode()
-    assert "Not yet approved</strong> at the end of 31 March 2025" in draft_then
+    assert "Not yet begun</strong> at the end of 31 March 2025." in draft_then
+    begun = client.get(second.get_absolute_url(), {"as_of": "2025-04-05T12:00"})
+    assert "Not yet approved</strong> at 12:00 on 5 April 2025" in begun.content.decode()
     assert "The revision in force then was" in draft_then
     assert "Two cases were missed" not in draft_then
     assert ">7 / 10<" not in draft_then and "History" not in draft_then
@@ -154,6 +162,14 @@ def test_the_review_as_of_a_moment_rates_against_the_target_recorded_then(world,
 
     assert ratings(as_of=BETWEEN) == {"green"}
     assert ratings() == {"red"}
+    # Its download, as of that moment, says the same (and its name says the moment).
+    export = reverse("performance:return-export", args=[world.arrangement.code, "2025-06", 1])
+    then = client.get(export, {"as_of": BETWEEN})
+    assert then["Content-Disposition"].endswith('-2025-06-r1-as-of-2025-03-31T2359.csv"')
+    rows = list(csv.reader(io.StringIO(then.content.decode("utf-8-sig"))))[1:]
+    rags = {row[6] for row in rows if row[0] == indicator.code}
+    assert rags == {"Green"}
+    assert client.get(export, {"as_of": BEFORE}).status_code == 404  # not approved then
 
 
 def test_the_review_as_of_a_moment_offers_no_action(world, client_for):
@@ -243,4 +259,4 @@ def test_a_role_that_cannot_see_drafts_sees_nothing_of_them_at_any_moment(kind, 
             assert detail.status_code == 404
     # The trust's manager, who may see the draft, is told it was not approved then.
     html = client_for(world.manager).get(page, {"as_of": BETWEEN}).content.decode()
-    assert "No revision had been approved by then for June 2025." in html
+    assert "Begun by then, but with no revision approved: June 2025." in html
