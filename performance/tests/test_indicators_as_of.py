@@ -100,7 +100,9 @@ def test_the_indicator_list_as_of_a_moment_shows_each_target_as_it_stood(world, 
     assert "/indicators/ASOF_SEEN/?as_of=2025-03-31" in html
     # By default, the financial year of the moment (2024/25), not this one.
     assert then.context["year"] == 2024
-    assert client.get(url, {"as_of": "2025-03-31"}).context["year"] == 2024
+    by_default = client.get(url, {"as_of": "2025-03-31"})
+    assert by_default.context["year"] == 2024
+    assert '<option value="2024" selected>2024/25</option>' in by_default.content.decode()
     assert client.get(url, {"as_of": "2999-01-01"}).status_code == 400
 
 

@@ -64,6 +64,9 @@ def indicator_list(request, code):
     require(request.user, Action.VIEW_APPROVED, Kind.INDICATOR)  # membership: just checked
     year = _year(request)
     latest = {}
+    years = _years(arrangement)
+    if request.as_of:  # the moment's year (the default then) among the choices
+        years = sorted({*years, financial_year_of(timezone.localdate(request.as_of.moment)), year})
     for row in _targets(request, arrangement, financial_year=year):
         latest[row.indicator_id] = row  # the year's latest change wins
     context = {
@@ -71,7 +74,7 @@ def indicator_list(request, code):
         "rows": [(i, latest.get(i.pk)) for i in _indicators(request)],
         "year": year,
         "year_label": financial_year_label(year),
-        "years": [(y, financial_year_label(y)) for y in _years(arrangement)],
+        "years": [(y, financial_year_label(y)) for y in years],
     }
     return render(request, "performance/indicator_list.html", context)
 
