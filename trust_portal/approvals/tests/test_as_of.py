@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from performance.models import Indicator
-from performance.tests.factories import TargetFactory
+from performance.tests.factories import IndicatorFactory, TargetFactory
 from trust_portal.approvals import services
 from trust_portal.approvals.tests.conftest import KINDS, approve_every_area, start, submit
 
@@ -170,6 +170,29 @@ def test_the_review_as_of_a_moment_rates_against_the_target_recorded_then(world,
     rags = {row[6] for row in rows if row[0] == indicator.code}
     assert rags == {"Green"}
     assert client.get(export, {"as_of": BEFORE}).status_code == 404  # not approved then
+
+
+def test_the_workforce_review_as_of_a_moment_rates_against_the_target_recorded_then(
+    world, client_for
+):
+    workforce = next(k for k in KINDS if k.name == "workforce")
+    with clock(FEBRUARY):
+        vacancy = IndicatorFactory(code="WORKFORCE_VACANCY_RATE", polarity=Indicator.Polarity.LOWER)
+    first, _ = corrected(workforce, world)  # each team 2 vacant, 1 agency, of 10 posts: 30%
+    with clock(MARCH):
+        target = TargetFactory(arrangement=world.arrangement, indicator=vacancy,
+                               financial_year=2025, target=Decimal("30"))  # fmt: skip
+    with clock(APRIL):
+        target.target = Decimal("10")  # 30% is now more than the 5 points' tolerance above
+        target.save()
+    client = client_for(world.people["scrutiny"])
+
+    def vacancy_rating(**query):
+        summary = client.get(first.get_absolute_url(), query).context["summary"]
+        return summary.arrangement.measures["vacancy_rate"].rating.status
+
+    assert vacancy_rating(as_of=BETWEEN) == "green"
+    assert vacancy_rating() == "red"
 
 
 def test_the_review_as_of_a_moment_offers_no_action(world, client_for):
