@@ -144,6 +144,20 @@ def test_the_review_as_of_a_moment_shows_the_revision_in_force_and_its_figures(w
     assert {r.measurement.numerator for r in now.context["rows"] if r.measurement} == {7}
 
 
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_each_kind_of_review_as_of_a_moment_says_which_revision_was_in_force(
+    kind, world, client_for
+):
+    first, second = corrected(kind, world)
+    client = client_for(world.people["scrutiny"])
+    then = client.get(first.get_absolute_url(), {"as_of": BETWEEN})
+    assert then.status_code == 200
+    assert "on 10 March 2025; in force at the end of 31 March 2025." in then.content.decode()
+    later = client.get(second.get_absolute_url(), {"as_of": BETWEEN}).content.decode()
+    assert "Not yet begun</strong> at the end of 31 March 2025." in later
+    assert f'href="{first.get_absolute_url()}?as_of={BETWEEN}">the original</a>' in later
+
+
 def test_the_review_as_of_a_moment_rates_against_the_target_recorded_then(world, client_for):
     performance = next(k for k in KINDS if k.name == "performance")
     first, _ = corrected(performance, world)  # revision 1: 8 of 10, 80%
