@@ -7,6 +7,7 @@ from performance.models import Indicator, IndicatorDefinition, Measurement, Mont
 from performance.views.returns import KIND
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
+    AS_OF,
     SUBMISSION_FIELDS,
     CorrectionInput,
     FiguresInput,
@@ -16,6 +17,7 @@ from trust_portal.approvals.api import (
     submission_filter,
 )
 from trust_portal.approvals.models import State
+from trust_portal.asof import as_of_api
 
 
 class DefinitionSerializer(serializers.ModelSerializer):
@@ -157,6 +159,7 @@ class MeasurementFilter(django_filters.FilterSet):
         fields = ["indicator", "area", "trust", "month_from", "month_to"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[AS_OF]))
 class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
     """Figures of approved returns (and, for those who may see them, of drafts and
     submitted ones: filter on ``state`` in the result)."""
@@ -167,9 +170,12 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
     permission_kind = "monthly return"
 
     def get_queryset(self):
-        visible = MonthlyReturn.objects.visible_to(self.request.user).exclude(
-            state=State.SUPERSEDED
-        )
+        visible = MonthlyReturn.objects.visible_to(self.request.user)
+        as_of = as_of_api(self.request) if self.action == "list" else None
+        if as_of:  # the revisions approved and in force then, since replaced or not
+            visible = visible.in_force_at(as_of.moment)
+        else:
+            visible = visible.exclude(state=State.SUPERSEDED)
         return (
             Measurement.objects.filter(monthly_return__in=visible)
             .select_related("indicator", "monthly_return__arrangement__trust")

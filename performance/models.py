@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from trust_portal.approvals.models import Submission
+from trust_portal.history import as_recorded
 from trust_portal.periods import financial_year_of, first_of_month
 
 indicator_code = RegexValidator(
@@ -222,7 +223,12 @@ class RuleBook:
         self.defaults = PerformanceSettings(arrangement=arrangement)
 
     @classmethod
-    def of(cls, arrangement) -> "RuleBook":
+    def of(cls, arrangement, at=None) -> "RuleBook":
+        """The arrangement's rules now, or as recorded at the past moment ``at``."""
+        if at:
+            return cls(
+                arrangement, as_recorded(PerformanceSettings, at, arrangement_id=arrangement.pk)
+            )
         return cls(arrangement, list(PerformanceSettings.objects.filter(arrangement=arrangement)))
 
     def at(self, month: date) -> PerformanceSettings:
@@ -241,13 +247,23 @@ class RuleBook:
 
 
 class TargetQuerySet(models.QuerySet):
-    def in_force(self, *, arrangement, month: date):
+    def in_force(self, *, arrangement, month: date, at=None):
         """{indicator id: target} for a month: each indicator's latest target set for that
-        financial year and valid from that month or earlier."""
+        financial year and valid from that month or earlier (as recorded at the past moment
+        ``at``, if given: the rows then, as they were)."""
         month = first_of_month(month)
-        rows = self.filter(
-            arrangement=arrangement, financial_year=financial_year_of(month), valid_from__lte=month
-        ).order_by("indicator_id", "valid_from", "pk")
+        which = {
+            "arrangement_id": arrangement.pk,
+            "financial_year": financial_year_of(month),
+            "valid_from__lte": month,
+        }
+        if at:
+            rows = sorted(
+                as_recorded(self.model, at, **which),
+                key=lambda r: (r.indicator_id, r.valid_from, r.pk),
+            )
+        else:
+            rows = self.filter(**which).order_by("indicator_id", "valid_from", "pk")
         result = {}
         for row in rows:
             result[row.indicator_id] = row  # later rows replace earlier ones

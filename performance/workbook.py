@@ -446,10 +446,11 @@ CSV_HEADER = [
 ]
 
 
-def figures_table(monthly_return: MonthlyReturn) -> list[list]:
-    """The return's cells as rows for the CSV download (value to one decimal place)."""
+def figures_table(monthly_return: MonthlyReturn, at=None) -> list[list]:
+    """The return's cells as rows for the CSV download (value to one decimal place); rated as
+    at the past moment ``at``, if given (``returns.return_rows``)."""
     table = []
-    for row in returns.return_rows(monthly_return):
+    for row in returns.return_rows(monthly_return, at=at):
         m, rating = row.measurement, row.rating
         shown = rating.display()
         if rating.status == Status.GREY:

@@ -87,6 +87,17 @@ def as_of_request(request) -> AsOf | None:
     return as_of_parse(request.GET.get("as_of"))
 
 
+def as_of_api(request) -> AsOf | None:
+    """The past moment an API call asks for (``?as_of=``), or None; a moment that cannot be
+    shown answers 400 with the reason, keyed ``as_of``."""
+    from rest_framework.exceptions import ValidationError
+
+    try:
+        return as_of_request(request)
+    except AsOfError as error:
+        raise ValidationError({"as_of": [str(error)]}) from error
+
+
 def as_of_query(as_of: AsOf | None, prefix: str = "?") -> str:
     """``?as_of=…`` (or ``&as_of=…``) for a link or a download to carry the moment on."""
     return f"{prefix}{as_of.query}" if as_of else ""

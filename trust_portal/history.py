@@ -26,3 +26,15 @@ def required_reason(reason: str | None, *, message: str = SAY_WHY) -> str:
     if not reason:
         raise ValidationError({"reason": message})
     return reason
+
+
+def as_recorded(model, at, **filters) -> list:
+    """The rows of ``model`` matching ``filters`` as they stood at the past moment ``at`` (each
+    row's latest historical record by then; rows deleted by then, or not yet made, left out).
+    A row with no history at all, recorded before its history was kept, is taken as it is
+    now: nothing says otherwise."""
+    then = list(model.history.as_of(at).filter(**filters))
+    untracked = model.objects.filter(**filters).exclude(
+        pk__in=model.history.values(model._meta.pk.attname)
+    )
+    return then + list(untracked)

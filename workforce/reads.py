@@ -23,7 +23,6 @@ from performance.models import (
     Indicator,
     Measurement,
     MonthlyReturn,
-    PerformanceSettings,
     RuleBook,
     Target,
 )
@@ -99,13 +98,16 @@ def rolling_turnover(
     return Turnover(first, last, leavers, months, employed)
 
 
-def approved_figures(arrangement, first: date, last: date) -> dict[date, list[TeamFigures]]:
+def approved_figures(
+    arrangement, first: date, last: date, at=None
+) -> dict[date, list[TeamFigures]]:
     """{month: its approved return's figures} for the months from ``first`` to ``last``: one
-    query."""
+    query. At the past moment ``at``: each month's revision approved and in force then."""
+    returns = WorkforceReturn.objects.filter(arrangement=arrangement)
+    returns = returns.in_force_at(at) if at else returns.filter(state=State.APPROVED)
     rows = (
         TeamFigures.objects.filter(
-            workforce_return__arrangement=arrangement,
-            workforce_return__state=State.APPROVED,
+            workforce_return__in=returns,
             workforce_return__period__gte=first,
             workforce_return__period__lte=last,
         )
@@ -238,11 +240,12 @@ class Context:
     caseload_limit: int
 
     @classmethod
-    def of(cls, arrangement, month: date, indicators=None) -> Context:
-        settings_ = PerformanceSettings.of(arrangement, month)  # the rules in force that month
+    def of(cls, arrangement, month: date, indicators=None, at=None) -> Context:
+        """At the past moment ``at``, if given: the rules and targets as recorded then."""
+        settings_ = RuleBook.of(arrangement, at=at).at(month)  # the rules in force that month
         if indicators is None:
             indicators = {i.code: i for i in Indicator.objects.filter(code__in=RATE_CODES)}
-        targets = Target.objects.in_force(arrangement=arrangement, month=month)
+        targets = Target.objects.in_force(arrangement=arrangement, month=month, at=at)
         return cls(indicators, targets, settings_.small_number, settings_.caseload_limit)
 
     def measure(self, key: str, totals: Totals, turnover_: Turnover | None = None) -> Measure:
@@ -347,13 +350,13 @@ class ReturnSummary:
         return by_rate([*self.areas, self.arrangement])
 
 
-def _by_month_with(workforce_return: WorkforceReturn, rows: list[TeamFigures]):
-    """The approved figures of the 11 months before the return's, with the return's own."""
+def _by_month_with(workforce_return: WorkforceReturn, rows: list[TeamFigures], at=None):
+    """The approved figures of the 11 months before the return's (those in force at ``at``, if
+    given), with the return's own."""
     first, _ = twelve_months_to(workforce_return.period)
     before = previous_month(workforce_return.period)
-    by_month = (
-        approved_figures(workforce_return.arrangement, first, before) if first <= before else {}
-    )
+    arrangement = workforce_return.arrangement
+    by_month = approved_figures(arrangement, first, before, at=at) if first <= before else {}
     by_month[workforce_return.period] = rows
     return by_month
 
@@ -387,17 +390,18 @@ def _area_group(council, rows: list, by_month, month, context) -> Group:
     )
 
 
-def summary(workforce_return: WorkforceReturn) -> ReturnSummary:
+def summary(workforce_return: WorkforceReturn, at=None) -> ReturnSummary:
     """The return's figures and rates per team, per council area and for the arrangement. The
     turnover uses this return's own figures for its month and the approved return of each of
-    the 11 months before (so a draft shows what its turnover will be)."""
+    the 11 months before (so a draft shows what its turnover will be). At the past moment
+    ``at``: rated against the targets and rules recorded then, with the months approved then."""
     arrangement = workforce_return.arrangement
     month = workforce_return.period
-    context = Context.of(arrangement, month)
+    context = Context.of(arrangement, month, at=at)
     rows = list(workforce_return.figures.select_related("team__area"))
     for row in rows:
         row.workforce_return = workforce_return
-    by_month = _by_month_with(workforce_return, rows)
+    by_month = _by_month_with(workforce_return, rows, at=at)
     reported = {row.team_id: row for row in rows}
     teams = Team.objects.filter(arrangement=arrangement).select_related("area")
     teams = [t for t in teams if t.active or t.pk in reported]
@@ -421,19 +425,19 @@ def summary(workforce_return: WorkforceReturn) -> ReturnSummary:
     result = ReturnSummary(
         workforce_return, team_groups, areas, whole, caseload_limit=context.caseload_limit
     )
-    result.performance_return, result.caseloads = side_by_side(result, context)
+    result.performance_return, result.caseloads = side_by_side(result, context, at=at)
     return result
 
 
-def side_by_side(result: ReturnSummary, context: Context):
+def side_by_side(result: ReturnSummary, context: Context, at=None):
     """Each area's and the arrangement's caseloads from the workforce return, and those of the
-    approved performance return for the same month where it holds them."""
+    approved performance return for the same month where it holds them (the one in force at
+    the past moment ``at``, if given)."""
     workforce_return = result.workforce_return
-    performance = MonthlyReturn.objects.filter(
-        arrangement=workforce_return.arrangement,
-        period=workforce_return.period,
-        state=State.APPROVED,
-    ).first()
+    month = MonthlyReturn.objects.filter(
+        arrangement=workforce_return.arrangement, period=workforce_return.period
+    )
+    performance = (month.in_force_at(at) if at else month.filter(state=State.APPROVED)).first()
     found: dict[tuple[str, str], Measurement] = {}
     if performance is not None:
         found = {

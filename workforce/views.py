@@ -246,8 +246,10 @@ def _return_export(request, workforce_return, summary):
 
 
 def review(request, workforce_return, *, editable: bool):
-    """Every team's, area's and the arrangement's figures and rates, or a table's download."""
-    summary = reads.summary(workforce_return)
+    """Every team's, area's and the arrangement's figures and rates, or a table's download; as
+    of a past moment (``request.as_of``), rated as they stood then (``reads.summary``)."""
+    as_of = getattr(request, "as_of", None)
+    summary = reads.summary(workforce_return, at=as_of.moment if as_of else None)
     if _wants_export(request):
         return _return_export(request, workforce_return, summary)
     arrangement = workforce_return.arrangement

@@ -181,32 +181,35 @@ class Row:
     standard: str = ""  # the dated rule the figure was counted under, in words, if any
 
 
-def previous_approved(monthly_return: MonthlyReturn) -> MonthlyReturn | None:
+def previous_approved(monthly_return: MonthlyReturn, at=None) -> MonthlyReturn | None:
     """Last month's approved return, if there is one ("change since last month" means the
-    month before, not whatever month was last approved)."""
-    return MonthlyReturn.objects.filter(
-        arrangement=monthly_return.arrangement,
-        period=previous_month(monthly_return.period),
-        state=State.APPROVED,
-    ).first()
+    month before, not whatever month was last approved); at the past moment ``at``, the
+    revision of it approved and in force then."""
+    month = MonthlyReturn.objects.filter(
+        arrangement=monthly_return.arrangement, period=previous_month(monthly_return.period)
+    )
+    return (month.in_force_at(at) if at else month.filter(state=State.APPROVED)).first()
 
 
-def return_rows(monthly_return: MonthlyReturn) -> list[Row]:
+def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
     """Values, RAG, change since the previous approved month, and any query, per cell: each
-    rated and queried under the rules in force for the return's month."""
+    rated and queried under the rules in force for the return's month. At the past moment
+    ``at``: the rules and targets as recorded then, and the month before as approved then."""
     arrangement = monthly_return.arrangement
-    book = RuleBook.of(arrangement)
+    book = RuleBook.of(arrangement, at=at)
     settings_ = book.at(monthly_return.period)  # the month's rules
     indicators = list(Indicator.objects.with_definitions())
-    targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period)
+    targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period, at=at)
     mine = {
         (m.indicator_id, m.area): m
         for m in monthly_return.measurements.select_related("extract_upload")
     }
-    before = previous_approved(monthly_return)
+    before = previous_approved(monthly_return, at=at)
     earlier = {(m.indicator_id, m.area): m for m in before.measurements.all()} if before else {}
     targets_before = (
-        Target.objects.in_force(arrangement=arrangement, month=before.period) if before else {}
+        Target.objects.in_force(arrangement=arrangement, month=before.period, at=at)
+        if before
+        else {}
     )
     rows = []
     for indicator, area in cells_of(arrangement, indicators):

@@ -24,21 +24,25 @@ def figures_saved(form) -> dict:
 
 
 def review(request, monthly_return, *, editable: bool) -> dict:
+    """Its figures rated; as of a past moment (``request.as_of``), against the targets and
+    rules recorded then, and changes since the month before as approved then."""
+    as_of = getattr(request, "as_of", None)
+    at = as_of.moment if as_of else None
     return {
-        "rows": returns.return_rows(monthly_return),
+        "rows": returns.return_rows(monthly_return, at=at),
         "commentaries": monthly_return.commentaries.select_related("indicator").order_by(
             "indicator__display_order"
         ),
         "problems": returns.return_problems(monthly_return) if editable else ([], []),
         "uploads": monthly_return.extract_uploads.select_related("uploaded_by")[:10],
-        "judged": rules_of(monthly_return),
+        "judged": rules_of(monthly_return, at=at),
     }
 
 
-def rules_of(monthly_return) -> Judged:
+def rules_of(monthly_return, at=None) -> Judged:
     """The rules the return's month is counted and judged under (its entry and review pages
-    say which)."""
-    return judged(RuleBook.of(monthly_return.arrangement), monthly_return.period)
+    say which); as recorded at the past moment ``at``, if given."""
+    return judged(RuleBook.of(monthly_return.arrangement, at=at), monthly_return.period)
 
 
 KIND = ReturnKind(

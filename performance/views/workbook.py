@@ -5,15 +5,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from performance import workbook
 from performance.forms.uploads import SmallFileForm
+from performance.models import MonthlyReturn
 from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.asof import honours_as_of
 from trust_portal.exports import csv_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,11 +85,18 @@ def return_upload(request, code, month, revision):
 
 
 @login_required
+@honours_as_of
 @require_http_methods(["GET"])
 def return_export(request, code, month, revision):
+    """The return's figures as CSV; as of a past moment, rated as its review page was then
+    (and nothing for a revision not approved by then)."""
     monthly_return = _return_or_404(request, code, month, revision)  # seen, or 404
+    filename, at = workbook.filename_of(monthly_return, "csv"), None
+    if request.as_of:
+        at = request.as_of.moment
+        if not MonthlyReturn.objects.filter(pk=monthly_return.pk).approved_by(at).exists():
+            raise Http404("This return was not yet approved at that moment.")
+        filename = filename.replace(".csv", f"-as-of-{timezone.localtime(at):%Y-%m-%dT%H%M}.csv")
     return csv_response(
-        workbook.filename_of(monthly_return, "csv"),
-        workbook.CSV_HEADER,
-        workbook.figures_table(monthly_return),
+        filename, workbook.CSV_HEADER, workbook.figures_table(monthly_return, at=at)
     )

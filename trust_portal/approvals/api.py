@@ -9,7 +9,12 @@ action is declared there with ``extend_schema_view``, so component names stay th
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +23,28 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals.models import State
+from trust_portal.asof import as_of_api
+
+# ``?as_of=`` on a list of returns (and the measurements of performance returns).
+AS_OF = OpenApiParameter(
+    "as_of",
+    str,
+    description=(
+        "Each month's revision approved and in force at a past moment (a revision replaced by "
+        "a correction since still counts if it was in force then): a date (2025-03-31, the end "
+        "of that day, UK time) or a date and time (2025-03-31T14:05). Months with none "
+        "approved by then are left out; the state given is the revision's state now. A moment "
+        "in the future is refused (400)."
+    ),
+)
+
+
+def in_force_as_asked(request, returns):
+    """``returns`` as of the past moment the API call asks for (``?as_of=``): each month's
+    revision approved and in force then; all of them when it asks for none."""
+    as_of = as_of_api(request) if request is not None else None
+    return returns.in_force_at(as_of.moment) if as_of else returns
+
 
 # What every kind's serializer says of a return, before its figures.
 SUBMISSION_FIELDS = [
@@ -150,9 +177,16 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self):
-        return self.kind.model.objects.visible_to(self.request.user).select_related(
+        returns = self.kind.model.objects.visible_to(self.request.user).select_related(
             "arrangement__trust"
         )
+        return in_force_as_asked(self.request, returns) if self.action == "list" else returns
+
+    # ``?as_of=``: those in force at a past moment (get_queryset). No docstring: the schema
+    # would give it to the list in place of the kind's own description.
+    @extend_schema(parameters=[AS_OF])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     # The figures input's list of rows and what names each row: the save's keyword and the
     # rows by their key ({"lines": {"placements": {…}, …}}).

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 
@@ -48,6 +48,23 @@ class SubmissionQuerySet(models.QuerySet):
         if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=False):
             states += [State.DRAFT]
         return mine.filter(state__in=states)
+
+    def approved_by(self, moment):
+        """Revisions approved by ``moment``, whether or not a correction replaced them since."""
+        return self.filter(
+            state__in=(State.APPROVED, State.SUPERSEDED), approved_at__isnull=False
+        ).filter(approved_at__lte=moment)
+
+    def in_force_at(self, moment):
+        """Each month's revision approved and in force at ``moment``: the highest revision
+        approved by then (one replaced by a correction later still counts: it was in force
+        then). Months with none approved by then have none."""
+        later = self.model.objects.approved_by(moment).filter(
+            arrangement=OuterRef("arrangement"),
+            period=OuterRef("period"),
+            revision__gt=OuterRef("revision"),
+        )
+        return self.approved_by(moment).exclude(Exists(later))
 
 
 class Submission(models.Model):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 
@@ -93,4 +94,42 @@ def life_context(user, submission) -> dict:
         and own_council
         and user.organisation_id not in decided,
         "can_correct": submission.state == State.APPROVED and can(user, Action.EDIT, Kind.RETURN),
+    }
+
+
+def as_of_context(user, submission, moment) -> dict:
+    """The review page as of a past moment: whether this revision was approved by then and
+    in force, the revision that was, the revisions approved by then, and (for an approved
+    one) its decisions and history as they stood. No actions: a past moment is only read.
+    A revision not approved by then shows nothing of itself (it was a draft then, which the
+    person may not have been able to see)."""
+    month = (
+        type(submission)
+        .objects.visible_to(user)
+        .filter(arrangement=submission.arrangement, period=submission.period)
+    )
+    approved = list(month.approved_by(moment).order_by("revision"))
+    in_force = month.in_force_at(moment).first()
+    was_approved = any(r.pk == submission.pk for r in approved)
+    decisions = events = ()
+    if was_approved:
+        decisions = submission.decisions.filter(at__lte=moment).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=moment)
+        )
+        decisions = decisions.select_related("council", "by")
+        events = submission.events.filter(at__lte=moment).select_related("by")
+        events = events.order_by("-at", "-pk")
+    return {
+        "then": {
+            "approved": was_approved,
+            "begun": submission.created_at <= moment,
+            "in_force": in_force,
+        },
+        "decisions": decisions,
+        "events": events,
+        "revisions": approved,
+        "can_edit": False,
+        "can_submit": False,
+        "can_decide": False,
+        "can_correct": False,
     }

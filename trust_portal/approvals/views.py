@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
-from trust_portal.approvals.pages import act, life_context, save_figures
+from trust_portal.approvals.pages import act, as_of_context, life_context, save_figures
+from trust_portal.asof import honours_as_of
 from trust_portal.formpages import form_page
 from trust_portal.govuk_forms import add_service_errors
 
@@ -51,31 +52,57 @@ def _started(request, kind, code, arrangement, form):
 
 
 @login_required
+@honours_as_of
 def submission_list(request, code, *, kind):
+    """The months' returns; as of a past moment (``?as_of=``), each month's revision approved
+    and in force then, and the months the person can see now that were begun by then but had
+    none approved."""
     arrangement = arrangement_or_404(request.user, code)
     require(request.user, Action.VIEW_APPROVED, Kind.RETURN)
     rows = kind.model.objects.visible_to(request.user).filter(arrangement=arrangement)
     rows = rows.select_related("created_by", "arrangement__trust")
+    as_of, none_then = request.as_of, []
+    if as_of:
+        started = rows.filter(created_at__lte=as_of.moment)  # months begun by then
+        months = set(started.values_list("period", flat=True))
+        rows = rows.in_force_at(as_of.moment)
+        none_then = sorted(months - set(rows.values_list("period", flat=True)), reverse=True)
     extra = kind.listing(request, arrangement, rows)
     if isinstance(extra, HttpResponse):
         return extra  # a download of the list
-    can_start = can(request.user, Action.EDIT, Kind.RETURN, arrangement)
-    form = kind.start_form(request.POST if request.method == "POST" else None)
+    can_start = not as_of and can(request.user, Action.EDIT, Kind.RETURN, arrangement)
+    form = kind.start_form(request.POST if request.method == "POST" and not as_of else None)
     if request.method == "POST" and not can_start:
         require(request.user, Action.EDIT, Kind.RETURN, arrangement)
     started = _started(request, kind, code, arrangement, form) if form.is_valid() else None
     if started:
         return started
     page = Paginator(rows, 24).get_page(request.GET.get("page"))
-    context = {"arrangement": arrangement, "page": page, "form": form, "can_start": can_start}
+    context = {
+        "arrangement": arrangement,
+        "page": page,
+        "form": form,
+        "can_start": can_start,
+        "none_then": none_then,
+        "query": as_of.query if as_of else "",
+    }
     return render(request, kind.template("list"), {**context, **extra})
 
 
 @login_required
+@honours_as_of
 def submission_detail(request, code, month, revision, *, kind):
+    """One revision's review; as of a past moment, whether it was approved and in force then,
+    its figures only if it was approved by then, and no actions."""
     submission = kind.one_or_404(request, code, month, revision)
-    life = life_context(request.user, submission)
-    figures = kind.review(request, submission, editable=life["can_edit"])
+    if request.as_of:
+        life = as_of_context(request.user, submission, request.as_of.moment)
+    else:
+        life = life_context(request.user, submission)
+    if request.as_of and not life["then"]["approved"]:
+        figures = {}  # not approved then: nothing of it as it stood (it was a draft)
+    else:
+        figures = kind.review(request, submission, editable=life["can_edit"])
     if isinstance(figures, HttpResponse):
         return figures  # a download of one of its tables
     urls = kind.urls(submission)
