@@ -20,7 +20,12 @@ def rounded(value: Fraction | Decimal | int, places: int = 1) -> Decimal:
 
 
 def percentage_text(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}%"
+    return f"{number_text(value)}%"
+
+
+def number_text(value: Decimal) -> str:
+    """A decimal as written, without trailing zeros or an exponent: 80.00 is "80", 2.50 "2.5"."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def money_text(amount: Decimal | None) -> str:

@@ -32,17 +32,34 @@ def changed_in_april(world):
     a second version of the definition written."""
     with clock(JANUARY):
         indicator = IndicatorFactory(code="ASOF_SEEN", name="Children seen in time")
-        IndicatorDefinitionFactory(indicator=indicator, version=1, valid_from=date(2024, 4, 1),
-                                   definition="Seen within 10 working days.")  # fmt: skip
-        first = TargetFactory(arrangement=world.arrangement, indicator=indicator,
-                              financial_year=2024, target=Decimal("80"))  # fmt: skip
+        IndicatorDefinitionFactory(
+            indicator=indicator,
+            version=1,
+            valid_from=date(2024, 4, 1),
+            definition="Seen within 10 working days.",
+        )
+        first = TargetFactory(
+            arrangement=world.arrangement,
+            indicator=indicator,
+            financial_year=2024,
+            target=Decimal("80"),
+        )
     with clock(APRIL):
         first.tolerance = Decimal("6")
         first.save()
-        TargetFactory(arrangement=world.arrangement, indicator=indicator, financial_year=2024,
-                      valid_from=date(2024, 10, 1), target=Decimal("85"))  # fmt: skip
-        IndicatorDefinitionFactory(indicator=indicator, version=2, valid_from=date(2025, 4, 1),
-                                   definition="Seen within 5 working days.")  # fmt: skip
+        TargetFactory(
+            arrangement=world.arrangement,
+            indicator=indicator,
+            financial_year=2024,
+            valid_from=date(2024, 10, 1),
+            target=Decimal("85"),
+        )
+        IndicatorDefinitionFactory(
+            indicator=indicator,
+            version=2,
+            valid_from=date(2025, 4, 1),
+            definition="Seen within 5 working days.",
+        )
     return indicator
 
 
@@ -74,6 +91,9 @@ def test_the_indicator_as_of_a_moment_shows_the_targets_and_definition_recorded_
     assert "You are looking at the figures as they stood at the end of 31 March 2025." in html
     assert "Set or change a target" not in html
     assert "Revise the definition" not in html
+    # The target as written (80.00 is "80", never "8E+1").
+    assert 'tp-numeric">80%</td>' in html
+    assert 'tp-numeric">5 pts</td>' in html
 
     before = client.get(url, {"as_of": "2025-01-01"})
     assert before.status_code == 404  # not yet in the catalogue
@@ -108,8 +128,12 @@ def test_the_indicator_list_as_of_a_moment_shows_each_target_as_it_stood(world, 
 
 def test_a_target_recorded_before_its_history_was_kept_is_taken_as_it_is(world, client_for):
     indicator = changed_in_april(world)
-    untracked = TargetFactory(arrangement=world.arrangement, indicator=indicator,
-                              financial_year=2023, target=Decimal("75"))  # fmt: skip
+    untracked = TargetFactory(
+        arrangement=world.arrangement,
+        indicator=indicator,
+        financial_year=2023,
+        target=Decimal("75"),
+    )
     Target.history.filter(id=untracked.pk).delete()
     url = reverse("performance:indicator-detail", args=[world.arrangement.code, "ASOF_SEEN"])
     then = client_for(world.people["scrutiny"]).get(url, {"as_of": "2025-03-31"})
