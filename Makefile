@@ -40,8 +40,10 @@ run: demo
 
 # Tests: SQLite and an in-memory broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise
 # (CI points them at PostgreSQL and Redis). PYTEST_ARGS passes options, e.g. PYTEST_ARGS="-k api".
+# TEST_WORKERS: pytest-xdist processes, one a core by default (TEST_WORKERS=0: one process).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://localhost/} $(BIN)/pytest $(PYTEST_ARGS)
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://localhost/} $(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

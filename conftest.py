@@ -96,6 +96,33 @@ def built_once(django_db_blocker):
         transaction.set_rollback(True)
 
 
+def _empties_the_tables(item) -> bool:
+    """A transactional test: pytest-django empties every table after it, the demo cast too."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # pytest-django runs transactional tests after the others, but with several workers
+        # (pytest-xdist) a worker may be given, after one, a test that expects the demo cast
+        # the database was set up with: it is loaded again as soon as the tables are emptied.
+        following = nextitem is not None and not _empties_the_tables(nextitem)
+        if _empties_the_tables(item) and following:
+            from django.test import override_settings
+            from pytest_django.plugin import blocking_manager_key
+
+            blocker = item.config.stash[blocking_manager_key]
+            with blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                load_cast()
+
+
 @pytest.fixture
 def cast(db):
     """{name: user or None (anonymous)} for every member of the cast."""
