@@ -5,6 +5,7 @@ demo figures."""
 from contextlib import contextmanager
 
 import pytest
+from pytest_django.plugin import validate_django_db
 
 DEMO_PASSWORD = "demo-password-for-tests"  # noqa: S105  (test-only demo login)
 
@@ -102,7 +103,15 @@ def _empties_the_tables(item) -> bool:
     if "transactional_db" in names or "live_server" in names:
         return True
     marker = item.get_closest_marker("django_db")
-    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    if marker is None:
+        return False
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
+
+
+def _expects_the_cast(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "db" in names or "demo_site" in names or item.get_closest_marker("django_db")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -110,10 +119,15 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        # pytest-django runs transactional tests after the others, but with several workers
-        # (pytest-xdist) a worker may be given, after one, a test that expects the demo cast
-        # the database was set up with: it is loaded again as soon as the tables are emptied.
-        following = nextitem is not None and not _empties_the_tables(nextitem)
+        # pytest-django runs transactional tests after the others, but a test chosen by name,
+        # or given to a pytest-xdist worker in another order (--dist loadfile), may follow one
+        # and expect the demo cast the database was set up with: it is loaded again as soon
+        # as the tables are emptied, when the next test uses the database.
+        following = (
+            nextitem is not None
+            and not _empties_the_tables(nextitem)
+            and _expects_the_cast(nextitem)
+        )
         if _empties_the_tables(item) and following:
             from django.test import override_settings
             from pytest_django.plugin import blocking_manager_key

@@ -22,8 +22,12 @@ indicator_code = RegexValidator(
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def with_definitions(self):
-        return self.prefetch_related("definitions")
+    def with_definitions(self, at=None):
+        """With their definitions' versions; at the past moment ``at``, those written by then."""
+        if at is None:
+            return self.prefetch_related("definitions")
+        written = IndicatorDefinition.objects.filter(changed_at__lte=at)
+        return self.prefetch_related(models.Prefetch("definitions", queryset=written))
 
 
 class Indicator(models.Model):

@@ -198,7 +198,7 @@ def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
     arrangement = monthly_return.arrangement
     book = RuleBook.of(arrangement, at=at)
     settings_ = book.at(monthly_return.period)  # the month's rules
-    indicators = list(Indicator.objects.with_definitions())
+    indicators = list(Indicator.objects.with_definitions(at=at))  # the words written by then
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period, at=at)
     mine = {
         (m.indicator_id, m.area): m

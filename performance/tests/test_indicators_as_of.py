@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from performance.models import Target
+from performance.models import Indicator, Target
 from performance.tests.factories import (
     IndicatorDefinitionFactory,
     IndicatorFactory,
@@ -138,3 +138,15 @@ def test_a_target_recorded_before_its_history_was_kept_is_taken_as_it_is(world, 
     url = reverse("performance:indicator-detail", args=[world.arrangement.code, "ASOF_SEEN"])
     then = client_for(world.people["scrutiny"]).get(url, {"as_of": "2025-03-31"})
     assert targets_of(then) == [("2024-04", "80.00", "5.00"), ("2023-04", "75.00", "5.00")]
+
+
+def test_the_words_of_an_indicator_as_of_a_moment_are_the_versions_written_by_then(world):
+    changed_in_april(world)  # version 1 written in January 2025, version 2 in April
+
+    def versions(**moment):
+        indicator = Indicator.objects.with_definitions(**moment).get(code="ASOF_SEEN")
+        return sorted(d.version for d in indicator.definitions.all())
+
+    assert versions() == [1, 2]
+    assert versions(at=datetime(2025, 3, 31, 23, 59, tzinfo=LONDON)) == [1]
+    assert versions(at=datetime(2025, 1, 1, tzinfo=LONDON)) == []

@@ -154,7 +154,7 @@ def _cast_is_loaded() -> bool:
 
 
 @pytest.fixture(scope="session")
-def _demo_server():
+def _demo_server(django_db_setup):
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("localhost")
@@ -165,11 +165,16 @@ def _demo_server():
 @pytest.fixture
 def demo_site(_demo_server, django_db_blocker):
     """The address of a live server over the committed demo cast, for tests that only look."""
+    from axes.models import AccessAttempt
+
     from conftest import load_cast
 
     with django_db_blocker.unblock():
         if not _cast_is_loaded():
             load_cast()
+        # What one test's sign-ins leave behind must not decide another's: failed attempts
+        # count towards a lockout (the wrong-password tests make some).
+        AccessAttempt.objects.all().delete()
         _demo_server._live_server_modified_settings.enable()
         try:
             yield _demo_server.url

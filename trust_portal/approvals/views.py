@@ -12,15 +12,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
+from trust_portal.accounts.permissions import (
+    Action,
+    Kind,
+    arrangement_or_404,
+    can,
+    require,
+    role_allows,
+)
 from trust_portal.approvals.pages import act, as_of_context, life_context, save_figures
 from trust_portal.asof import honours_as_of
 from trust_portal.formpages import form_page
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.listing import EXPORTS
 
 SUBMITTED = "Submitted. The councils' officers have been told by email."
 APPROVED = "Your council's area is approved."
@@ -51,6 +59,18 @@ def _started(request, kind, code, arrangement, form):
     return redirect(kind.url_name("edit"), code, f"{started.period:%Y-%m}", 1)
 
 
+def _begun_by(user, rows, moment):
+    """The rows of months the person could have known were begun by the moment: started by
+    then for a role that sees drafts, submitted by then for one that sees them once submitted
+    (the latest submission: one resubmitted since counts from then), none for one that sees
+    only approved returns (a month approved since says nothing of when it was begun)."""
+    if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=False):
+        return rows.filter(created_at__lte=moment)
+    if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=True):
+        return rows.filter(submitted_at__lte=moment)
+    return rows.none()
+
+
 @login_required
 @honours_as_of
 def submission_list(request, code, *, kind):
@@ -63,8 +83,7 @@ def submission_list(request, code, *, kind):
     rows = rows.select_related("created_by", "arrangement__trust")
     as_of, none_then = request.as_of, []
     if as_of:
-        started = rows.filter(created_at__lte=as_of.moment)  # months begun by then
-        months = set(started.values_list("period", flat=True))
+        months = set(_begun_by(request.user, rows, as_of.moment).values_list("period", flat=True))
         rows = rows.in_force_at(as_of.moment)
         none_then = sorted(months - set(rows.values_list("period", flat=True)), reverse=True)
     extra = kind.listing(request, arrangement, rows)
@@ -100,6 +119,8 @@ def submission_detail(request, code, month, revision, *, kind):
     else:
         life = life_context(request.user, submission)
     if request.as_of and not life["then"]["approved"]:
+        if request.GET.get("format") in EXPORTS:
+            raise Http404("This return had not been approved at that moment.")
         figures = {}  # not approved then: nothing of it as it stood (it was a draft)
     else:
         figures = kind.review(request, submission, editable=life["can_edit"])

@@ -95,7 +95,13 @@ def test_the_list_gives_the_revision_in_force_at_the_moment(kind, world, client_
 
     before = client.get(url, {"as_of": BEFORE})
     assert rows_of(before) == []
-    assert "Begun by then, but with no revision approved: June 2025." in before.content.decode()
+    # Scrutiny sees only approved returns: a month approved since says nothing to them of
+    # when the trust began it. Those who saw it then (the trust's manager from its start, a
+    # council officer once submitted, in February) are told it had none approved.
+    assert "Begun by then" not in before.content.decode()
+    for who in ("manager", "officer"):
+        seen = client_for(world.people[who]).get(url, {"as_of": BEFORE}).content.decode()
+        assert "Begun by then, but with no revision approved: June 2025." in seen
 
     after = client.get(url, {"as_of": "2025-04-30"})
     assert rows_of(after) == [("2025-06", 2)]
@@ -184,6 +190,16 @@ def test_the_review_as_of_a_moment_rates_against_the_target_recorded_then(world,
     rags = {row[6] for row in rows if row[0] == indicator.code}
     assert rags == {"Green"}
     assert client.get(export, {"as_of": BEFORE}).status_code == 404  # not approved then
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+def test_a_review_download_as_of_a_moment_before_its_approval_is_not_found(kind, world, client_for):
+    first, _ = corrected(kind, world)
+    client = client_for(world.people["scrutiny"])
+    for download in ("csv", "xlsx"):
+        before = client.get(first.get_absolute_url(), {"format": download, "as_of": BEFORE})
+        assert before.status_code == 404  # not approved then: nothing of it to download
+    assert client.get(first.get_absolute_url(), {"as_of": BEFORE}).status_code == 200  # says so
 
 
 def test_the_workforce_review_as_of_a_moment_rates_against_the_target_recorded_then(
