@@ -68,13 +68,28 @@ def load_cast():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     # Loaded once; each test runs in a transaction rolled back at its end. Transactional tests
     # (which empty the tables afterwards) use `committed_cast` to load it again.
+    from django.db import DEFAULT_DB_ALIAS
     from django.test import override_settings
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        load_cast()
+    # pytest-django sets up the databases its collected tests ask for by their fixtures; the
+    # browser tests that only look ask for none (tests/browser/conftest.py), so when only they
+    # run, the default test database is set up here: never load the cast into the real one.
+    aliases, _ = _get_databases_for_setup(request.session.items)
+    ours = None
+    with django_db_blocker.unblock():
+        if DEFAULT_DB_ALIAS not in aliases:
+            ours = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            load_cast()
+    yield
+    if ours is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(ours, verbosity=0)
 
 
 @contextmanager

@@ -136,14 +136,14 @@ def browser():
 
 # --- The site under test -----------------------------------------------------------------------
 # Most browser tests only look: they sign in, open pages and run axe. They share one live server
-# over the demo cast that the test database already holds (``django_db_setup`` commits it once),
-# and nothing is emptied after them, so the demo is not built again for each test (it was: about
-# ten seconds a test). A test that changes something asks for ``writable_base_url`` instead: a
-# transactional test with the cast loaded afresh and the tables emptied after it, as before.
-#
-# Such a looking test uses no database fixture, so pytest-django runs it after every
-# transactional test (whose teardown empties the tables); ``demo_site`` loads the cast again
-# then, once.
+# over the demo cast the test database was set up with (``django_db_setup`` commits it once), so
+# the demo is not built again for each test (it was: about ten seconds a test). Such a test uses
+# no database fixture (a `db` test's transaction would hold SQLite's in-memory tables locked
+# against the server's writes), so pytest-django runs it after the transactional tests, whose
+# teardown empties the tables: ``demo_site`` loads the cast again then, once. The root
+# ``django_db_setup`` sets the test database up even when only such tests run.
+# A test that changes something asks for ``writable_base_url`` instead: a transactional test
+# with the cast loaded afresh and the tables emptied after it.
 
 
 def _cast_is_loaded() -> bool:
@@ -154,12 +154,30 @@ def _cast_is_loaded() -> bool:
 
 
 @pytest.fixture(scope="session")
-def _demo_server(django_db_setup):
+def _demo_server(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("localhost")
     yield server
+    _chromium.stop()
     server.stop()
+    _close_the_servers_connections(django_db_blocker)
+
+
+def _close_the_servers_connections(django_db_blocker):
+    """A request thread of the server keeps its database connection (CONN_MAX_AGE) until the
+    browser's keep-alive socket closes, which may be after the test database is to be dropped
+    ("being accessed by other users"): end those sessions (PostgreSQL; SQLite in memory shares
+    the test's own connection)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
