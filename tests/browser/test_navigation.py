@@ -33,3 +33,17 @@ def test_the_menu_opens_at_320_px_and_is_accessible(page, base_url):
     with page.expect_navigation():
         nav.get_by_role("link", name="Packs").click()
     expect(page.locator("h1")).to_contain_text("Scrutiny committee packs")
+
+
+def test_the_returns_list_at_320_px_is_accessible_and_fits(page, base_url):
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, base_url, "nct-manager")
+    page.goto(base_url + "/arrangements/NCT/returns/")
+    expect(page.get_by_role("table", name="The last 12 months")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations, page.url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # Any Start button is on screen, not scrolled off (the demo may have started every month).
+    for button in page.locator('[data-testid="last-year"] button').all():
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= 320
