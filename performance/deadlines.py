@@ -15,7 +15,7 @@ from functools import lru_cache
 from performance.models import MonthlyReturn, RuleBook
 from performance.working_days import bank_holidays
 from trust_portal.approvals.models import State
-from trust_portal.periods import next_month, previous_month
+from trust_portal.periods import complete_months, next_month
 
 LOOK_BACK_MONTHS = 12  # older gaps are history, not reminders
 
@@ -44,14 +44,15 @@ class Overdue:
     due: date
 
 
+def due_dates(arrangement, months) -> dict[date, date]:
+    """Each month's due date, by the due working day in force for that month."""
+    rules = RuleBook.of(arrangement)  # each month's due day is the one in force for it
+    return {month: due_date(month, rules.at(month).due_working_day) for month in months}
+
+
 def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
     """Months of the last year whose return is past its due date and not yet submitted."""
-    rules = RuleBook.of(arrangement)  # each month's due day is the one in force for it
-    this_month = today.replace(day=1)
-    months, month = [], this_month
-    for _ in range(LOOK_BACK_MONTHS):
-        month = previous_month(month)
-        months.append(month)
+    months = complete_months(today, LOOK_BACK_MONTHS)
     sent_in = set(
         MonthlyReturn.objects.filter(
             arrangement=arrangement,
@@ -60,8 +61,9 @@ def overdue_returns(arrangement, *, today: date) -> list[Overdue]:
         ).values_list("period", flat=True)
     )
     late = []
+    due_by = due_dates(arrangement, months)
     for month in sorted(months):
-        due = due_date(month, rules.at(month).due_working_day)
+        due = due_by[month]
         if today > due and month not in sent_in:
             late.append(Overdue(month, due))
     return late

@@ -9,5 +9,16 @@ class TransformationConfig(AppConfig):
         # The contract year shows what the programme's approved cases drew from Block 3.
         from transformation.services.cases import block3_drawn
         from trust_portal import block3
+        from trust_portal.accounts.permissions import Kind
+        from trust_portal.navigation import section
 
         block3.register(drawn=block3_drawn, prefetch=("block3_draws",))
+
+        section(
+            "transformation",
+            label="Transformation",
+            url_name="transformation:programme",
+            order=50,
+            kind=Kind.BUSINESS_CASE,
+            covers=("transformation",),
+        )

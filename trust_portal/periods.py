@@ -20,6 +20,16 @@ def previous_month(month: date) -> date:
     return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
+def complete_months(today: date, count: int = 12) -> list[date]:
+    """The ``count`` months before ``today``'s (each the first of its month), newest first:
+    the last complete months, those a return can be started for."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        month = previous_month(month)
+        months.append(month)
+    return months
+
+
 def financial_year_of(day: date) -> int:
     """The calendar year in which the financial year containing ``day`` starts."""
     return day.year if day.month >= 4 else day.year - 1

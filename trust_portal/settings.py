@@ -113,6 +113,7 @@ TEMPLATES = [
             "libraries": {
                 "govuk": "trust_portal.templatetags.govuk",
                 "money": "trust_portal.templatetags.money",
+                "navigation": "trust_portal.templatetags.navigation",
             },
         },
     },

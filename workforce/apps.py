@@ -6,8 +6,19 @@ class WorkforceConfig(AppConfig):
 
     def ready(self):
         from performance.services.settings import judged_by_rules
+        from trust_portal.accounts.permissions import Kind
+        from trust_portal.navigation import section
         from workforce.models import WorkforceReturn
 
         # Each workforce month is rated under the performance rules in force for it, so the
         # first rules recorded reach back to the earliest workforce month too.
         judged_by_rules(WorkforceReturn)
+
+        section(
+            "workforce",
+            label="Workforce",
+            url_name="workforce:overview",
+            order=30,
+            kind=Kind.RETURN,
+            covers=("workforce",),
+        )

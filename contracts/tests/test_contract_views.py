@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from contracts.models import ContractDocument, ContractYear, FundingLine, Variation
 from contracts.services import years as year_services
 from contracts.tests.factories import ServiceContractFactory, agreed_contract_year
+from contracts.views.contracts import year_to_open
 
 
 def text(response) -> str:
@@ -107,6 +108,45 @@ def test_a_draft_year_does_not_exist_for_the_trust_or_observers(people, client_f
         assert client.get(urls["overview"] + "?year=2025").status_code == 404
         assert "2025/26" not in text(client.get(urls["overview"]))
     assert "2025/26 (draft)" in text(client_for(people["officer"]).get(urls["overview"]))
+
+
+def test_the_overview_opens_on_the_agreed_year_not_next_years_draft(people, client_for, urls):
+    # 2024/25 agreed, 2025/26 a draft: the officer, who sees both, is shown 2024/25 first.
+    page = text(client_for(people["officer"]).get(urls["overview"]))
+    assert '<option value="2024" selected>2024/25</option>' in page
+    assert '<option value="2025">2025/26 (draft)</option>' in page
+
+
+def _years(*years):
+    """Unsaved contract years, newest first: (financial year, state) pairs."""
+    return [ContractYear(financial_year=y, state=state) for y, state in years]
+
+
+@pytest.mark.parametrize(
+    ("today", "years", "opened"),
+    [
+        # The year in force today, agreed: it, not next year's draft.
+        (date(2026, 12, 7), [(2027, "draft"), (2026, "agreed"), (2025, "agreed")], 2026),
+        # April to March: 31 March 2027 is still 2026/27, 1 April 2027 is 2027/28.
+        (date(2027, 3, 31), [(2027, "agreed"), (2026, "agreed")], 2026),
+        (date(2027, 4, 1), [(2027, "agreed"), (2026, "agreed")], 2027),
+        # This year only a draft: the latest agreed year before it.
+        (date(2026, 12, 7), [(2027, "draft"), (2026, "draft"), (2025, "agreed")], 2025),
+        # No year yet for today: the latest agreed.
+        (date(2028, 5, 1), [(2025, "draft"), (2024, "agreed"), (2023, "agreed")], 2024),
+        # Only a future year agreed: it.
+        (date(2026, 12, 7), [(2027, "agreed")], 2027),
+        # Nothing agreed: this year's draft, else the newest.
+        (date(2026, 12, 7), [(2027, "draft"), (2026, "draft")], 2026),
+        (date(2026, 12, 7), [(2028, "draft"), (2027, "draft")], 2028),
+    ],
+)
+def test_the_year_opened_is_the_one_in_force(today, years, opened):
+    assert year_to_open(_years(*years), today).financial_year == opened
+
+
+def test_no_year_opens_nothing():
+    assert year_to_open([], date(2026, 12, 7)) is None
 
 
 def test_the_overview_reads_a_handful_of_queries(

@@ -128,7 +128,19 @@ def _chosen_year(request, years, today):
         if found is None:
             raise Http404("No such contract year, or not one you can see.")
         return found
+    return year_to_open(years, today)
+
+
+def year_to_open(years, today):
+    """The year the money pages open on (``years`` newest first): the financial year in force
+    today (April to March) once agreed, else the latest agreed year before it, else the
+    latest agreed at all; never next year's draft while an agreed year exists. With none
+    agreed, this year's draft, else the newest."""
     current = financial_year_of(today)
+    agreed = [y for y in years if y.state == ContractYear.State.AGREED]
+    in_force = [y for y in agreed if y.financial_year <= current]
+    if in_force or agreed:
+        return (in_force or agreed)[0]
     return next((y for y in years if y.financial_year == current), years[0] if years else None)
 
 

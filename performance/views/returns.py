@@ -2,6 +2,7 @@
 (``trust_portal.approvals``) run their life; this declares what is particular to performance
 figures: the entry grid, and the review page's ratings, commentaries and extract uploads."""
 
+from performance.deadlines import due_dates
 from performance.forms.returns import CorrectionForm, QueryForm, ReturnFiguresForm, ReturnStartForm
 from performance.models import Indicator, MonthlyReturn, RuleBook
 from performance.rules import Judged, judged
@@ -65,6 +66,7 @@ KIND = ReturnKind(
     figures_saved=figures_saved,
     review=review,
     entry=lambda monthly_return: {"judged": rules_of(monthly_return)},
+    due_dates=due_dates,
 )
 
 

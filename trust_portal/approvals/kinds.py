@@ -60,7 +60,9 @@ class ReturnKind:
     ``figures_saved(form)`` gives the save service's figures keywords from a valid form;
     ``review(request, submission, editable)`` the review page's figures (or a download
     response); ``entry(submission)`` anything else the entry page shows; ``listing(request,
-    arrangement, rows)`` the list's extras (or a download response).
+    arrangement, rows)`` the list's extras (or a download response); ``due_dates(arrangement,
+    months)`` each month's due date ({month: date}), for a kind with a due rule (none: the
+    list shows no due dates).
     """
 
     model: type
@@ -78,6 +80,7 @@ class ReturnKind:
     review: Callable
     entry: Callable = field(default=_nothing)
     listing: Callable = field(default=_nothing)
+    due_dates: Callable | None = None
 
     def __post_init__(self):
         missing = set(SERVICES) - set(self.services)

@@ -8,12 +8,17 @@ the kind's service and renders the kind's template. The history, revisions and w
 may do next come from ``approvals.pages.life_context``.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from trust_portal.accounts.permissions import (
@@ -24,11 +29,16 @@ from trust_portal.accounts.permissions import (
     require,
     role_allows,
 )
+from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import act, as_of_context, life_context, save_figures
 from trust_portal.asof import honours_as_of
 from trust_portal.formpages import form_page
 from trust_portal.govuk_forms import add_service_errors
 from trust_portal.listing import EXPORTS
+from trust_portal.periods import complete_months
+
+# A month counts as in once a revision of it has been submitted (performance/deadlines.py).
+SENT_IN = (State.SUBMITTED, State.RETURNED, State.APPROVED, State.SUPERSEDED)
 
 SUBMITTED = "Submitted. The councils' officers have been told by email."
 APPROVED = "Your council's area is approved."
@@ -71,6 +81,50 @@ def _begun_by(user, rows, moment):
     return rows.none()
 
 
+@dataclass(frozen=True)
+class Month:
+    """One of the last year's months on the list, started or not."""
+
+    month: date
+    latest: object  # the latest revision the person may see, or None
+    due: date | None  # by the kind's due rule; None for a kind without one
+    overdue: bool  # past its due date, and not submitted even once
+
+
+def _today():
+    return timezone.localdate()  # its own function, for tests to pin the day
+
+
+def _last_year(user, kind, arrangement, rows) -> list[Month]:
+    """Each of the last 12 complete months, newest first, with the latest revision the person
+    may see. Overdue (past its due date with no revision submitted) is said only to those who
+    see returns once submitted, as the home page's overdue warning is: to someone who sees
+    approved returns only, a month not yet approved may well be in."""
+    today = _today()
+    months = complete_months(today, 12)
+    seen = defaultdict(list)
+    for row in rows.filter(period__in=months).order_by("period", "revision"):
+        seen[row.period].append(row)
+    due = kind.due_dates(arrangement, months) if kind.due_dates else {}
+    tells_overdue = role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=True)
+    found = []
+    for month in months:
+        sent_in = any(r.state in SENT_IN for r in seen[month])
+        late = tells_overdue and month in due and today > due[month] and not sent_in
+        latest = seen[month][-1] if seen[month] else None
+        found.append(Month(month, latest, due.get(month), late))
+    return found
+
+
+def not_started_words(user) -> str:
+    """What a month with no revision the person may see is, in their role's knowledge."""
+    if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=False):
+        return "Not started"
+    if role_allows(user.role, Kind.RETURN, Action.VIEW_DRAFT, submitted=True):
+        return "Not submitted"
+    return "Not approved"
+
+
 @login_required
 @honours_as_of
 def submission_list(request, code, *, kind):
@@ -104,6 +158,9 @@ def submission_list(request, code, *, kind):
         "can_start": can_start,
         "none_then": none_then,
         "query": as_of.query if as_of else "",
+        "last_year": None if as_of else _last_year(request.user, kind, arrangement, rows),
+        "shows_due": kind.due_dates is not None,
+        "not_started": not_started_words(request.user),
     }
     return render(request, kind.template("list"), {**context, **extra})
 

@@ -11,3 +11,16 @@ class DashboardsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboards")
+
+        from trust_portal.accounts.permissions import Kind
+        from trust_portal.navigation import section
+
+        # The scrutiny committee packs: the pages of trust_portal/dashboards/views/packs.py.
+        section(
+            "packs",
+            label="Packs",
+            url_name="packs:pack-list",
+            order=60,
+            kind=Kind.DASHBOARD,
+            covers=("packs",),
+        )

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from trust_portal.periods import (
+    complete_months,
     financial_year_label,
     financial_year_of,
     financial_year_start,
@@ -60,3 +61,14 @@ def test_quarters_run_april_to_march(q, start, end):
 
 def test_a_quarter_is_named_with_its_months():
     assert quarter_label(2024, 4) == "Q4 2024/25 (January to March)"
+
+
+def test_the_last_complete_months_are_those_before_todays_newest_first():
+    assert complete_months(date(2026, 12, 7), 3) == [
+        date(2026, 11, 1),
+        date(2026, 10, 1),
+        date(2026, 9, 1),
+    ]
+    year = complete_months(date(2026, 1, 31))
+    assert len(year) == 12
+    assert (year[0], year[-1]) == (date(2025, 12, 1), date(2025, 1, 1))
