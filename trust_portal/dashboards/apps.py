@@ -11,3 +11,5 @@ class DashboardsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboards")
+        # What the arrangement's search finds among the packs issued.
+        from trust_portal.dashboards import search  # noqa: F401
