@@ -293,3 +293,28 @@ def test_an_unknown_kind_searches_every_kind(cast, client_for, in_flight):
 def test_the_header_of_an_arrangement_page_has_the_search_box(cast, client_for):
     response = client_for(cast["wnc-scrutiny"]).get("/arrangements/NCT/")
     assert 'action="/arrangements/NCT/search/" role="search"' in response.content.decode()
+
+
+# --- The two databases ----------------------------------------------------------------------
+
+
+def test_postgresql_searches_full_text_and_sqlite_word_by_word(db):
+    from django.db import connection
+
+    from transformation.models import Risk
+
+    sql = str(search.matching(Risk.objects.all(), search.Query.parse("care"), "title").query)
+    if connection.vendor == "postgresql":
+        assert "to_tsvector" in sql and "websearch_to_tsquery" in sql
+    else:
+        assert "to_tsvector" not in sql and "LIKE" in sql
+
+
+def test_on_postgresql_a_word_finds_its_other_forms(cast, in_flight):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Stemming is PostgreSQL's full-text search (CI runs on PostgreSQL).")
+    # "placements" is stemmed to "placement": R02 is "Placement sufficiency and cost".
+    risks = found(cast["wnc-officer"], in_flight, "placements sufficient")["risks"]
+    assert [hit.title for hit in risks] == ["R02: Placement sufficiency and cost"]

@@ -132,7 +132,8 @@ def matching(queryset: QuerySet, query: Query, *fields: str) -> QuerySet:
 
         vector = SearchVector(*fields, config="english")
         words = SearchQuery(query.text, config="english", search_type="websearch")
-        return queryset.annotate(_search=vector).filter(Q(_search=words) | anywhere(query.text))
+        found = queryset.annotate(search_text=vector)
+        return found.filter(Q(search_text=words) | anywhere(query.text))
     return queryset.filter(*(anywhere(word) for word in query.words))
 
 
