@@ -318,3 +318,15 @@ def test_on_postgresql_a_word_finds_its_other_forms(cast, in_flight):
     # "placements" is stemmed to "placement": R02 is "Placement sufficiency and cost".
     risks = found(cast["wnc-officer"], in_flight, "placements sufficient")["risks"]
     assert [hit.title for hit in risks] == ["R02: Placement sufficiency and cost"]
+
+
+def test_the_page_reads_a_fixed_number_of_queries_however_many_results(
+    cast, client_for, in_flight, django_assert_num_queries
+):
+    # Session and user, the arrangement, then per kind its permission check and one read of
+    # at most six rows (five shown, one to know there are more): no query per result.
+    client = client_for(cast["nct-manager"])
+    with django_assert_num_queries(23):
+        response = page(client, "e")
+    capped = [g.provider.name for g in response.context["groups"] if g.more]
+    assert {"indicators", "business-cases", "risks", "teams"} <= set(capped)
