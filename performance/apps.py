@@ -6,6 +6,8 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self):
+        # What the arrangement's search finds among indicators and returns.
+        from performance import search  # noqa: F401
         from performance.deadlines import overdue_returns
         from trust_portal.accounts.home import home_notice
         from trust_portal.accounts.models import Role

@@ -374,6 +374,9 @@ JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 PAGES = {
     "accounts:home": ({}, signed_in(), None),
     "accounts:arrangement-detail": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    # Each result is limited as its own page is (tests/test_search.py); the page itself is
+    # every party's.
+    "accounts:search": ({"code": "NCT"}, parties(NCT_PARTIES), None),
     "accounts:login": ({}, {**signed_in(302, anonymous=200), "leaver": 200}, None),
     "accounts:logout": ({}, everyone(405), ({}, everyone(302))),
     "accounts:password-reset": ({}, everyone(), None),

@@ -6,6 +6,9 @@ class TransformationConfig(AppConfig):
     verbose_name = "Transformation programme"
 
     def ready(self):
+        # What the arrangement's search finds among business cases and risks.
+        from transformation import search  # noqa: F401
+
         # The contract year shows what the programme's approved cases drew from Block 3.
         from transformation.services.cases import block3_drawn
         from trust_portal import block3

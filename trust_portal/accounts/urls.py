@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from trust_portal.accounts import views
+from trust_portal.accounts import search_page, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("arrangements/<str:code>/", views.arrangement_detail, name="arrangement-detail"),
+    path("arrangements/<str:code>/search/", search_page.search_page, name="search"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),

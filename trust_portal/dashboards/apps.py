@@ -24,3 +24,5 @@ class DashboardsConfig(AppConfig):
             kind=Kind.DASHBOARD,
             covers=("packs",),
         )
+        # What the arrangement's search finds among the packs issued.
+        from trust_portal.dashboards import search  # noqa: F401
