@@ -6,9 +6,11 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self):
-        from performance.deadlines import overdue_returns
+        from performance.deadlines import LOOK_BACK_MONTHS, due_by, overdue_returns
+        from performance.models import MonthlyReturn
         from trust_portal.accounts.home import home_notice
         from trust_portal.accounts.models import Role
+        from trust_portal.approvals.work import returns_waiting
 
         # Both sides see overdue returns: the trust, which owes them, and the councils.
         home_notice(
@@ -17,3 +19,6 @@ class PerformanceConfig(AppConfig):
             template="performance/_overdue_warning.html",
             roles=(Role.TRUST_MANAGER, Role.COUNCIL_OFFICER),
         )
+        # Home pages' "Waiting for you": the last year's months not started (as the overdue
+        # reminders count them), drafts with their due dates, queries, approvals.
+        returns_waiting(MonthlyReturn, order=10, look_back=LOOK_BACK_MONTHS, due=due_by)

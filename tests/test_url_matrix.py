@@ -373,6 +373,7 @@ JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 # called once the demo data exists (for database ids).
 PAGES = {
     "accounts:home": ({}, signed_in(), None),
+    "accounts:access": ({}, signed_in(), None),
     "accounts:arrangement-detail": ({"code": "NCT"}, parties(NCT_PARTIES), None),
     "accounts:login": ({}, {**signed_in(302, anonymous=200), "leaver": 200}, None),
     "accounts:logout": ({}, everyone(405), ({}, everyone(302))),

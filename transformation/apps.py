@@ -11,3 +11,6 @@ class TransformationConfig(AppConfig):
         from trust_portal import block3
 
         block3.register(drawn=block3_drawn, prefetch=("block3_draws",))
+
+        # What waits for people on their home page (registers when imported).
+        import transformation.work  # noqa: F401

@@ -11,3 +11,9 @@ class WorkforceConfig(AppConfig):
         # Each workforce month is rated under the performance rules in force for it, so the
         # first rules recorded reach back to the earliest workforce month too.
         judged_by_rules(WorkforceReturn)
+
+        # Workforce months on people's home pages (no due rule: only the month just over
+        # is listed to start).
+        from trust_portal.approvals.work import returns_waiting
+
+        returns_waiting(WorkforceReturn, order=20)

@@ -11,3 +11,5 @@ class DashboardsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("dashboards")
+        # Failed recomputes and the latest pack on home pages (registers when imported).
+        import trust_portal.dashboards.work  # noqa: F401
