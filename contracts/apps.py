@@ -19,3 +19,11 @@ class ContractsConfig(AppConfig):
             kind=Kind.CONTRACT,
             covers=("contracts",),
         )
+
+        from contracts.models import BudgetReturn
+        from trust_portal.approvals.work import returns_waiting
+
+        # What waits for people on their home page: budget months, and (registered when
+        # imported) reserved decisions, instalments, variations and contract years.
+        returns_waiting(BudgetReturn, order=30)
+        import contracts.work  # noqa: F401

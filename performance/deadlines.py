@@ -8,6 +8,7 @@ approved) at least once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -36,6 +37,13 @@ def due_date(month: date, working_day: int = 10) -> date:
 @lru_cache(maxsize=32)
 def _holidays(year: int) -> frozenset:
     return frozenset(d.astype(object) for d in bank_holidays(year, year))
+
+
+def due_by(arrangement) -> Callable[[date], date]:
+    """The arrangement's due dates: a function from a month to the date its return is due,
+    under the due day in force for that month (one query, however many months)."""
+    rules = RuleBook.of(arrangement)
+    return lambda month: due_date(month, rules.at(month).due_working_day)
 
 
 @dataclass(frozen=True)

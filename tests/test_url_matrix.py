@@ -373,6 +373,7 @@ JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 # called once the demo data exists (for database ids).
 PAGES = {
     "accounts:home": ({}, signed_in(), None),
+    "accounts:access": ({}, signed_in(), None),
     "accounts:arrangement-detail": ({"code": "NCT"}, parties(NCT_PARTIES), None),
     # Each result is limited as its own page is (tests/test_search.py); the page itself is
     # every party's.

@@ -25,3 +25,6 @@ class TransformationConfig(AppConfig):
             kind=Kind.BUSINESS_CASE,
             covers=("transformation",),
         )
+
+        # What waits for people on their home page (registers when imported).
+        import transformation.work  # noqa: F401

@@ -24,3 +24,9 @@ class WorkforceConfig(AppConfig):
             kind=Kind.RETURN,
             covers=("workforce",),
         )
+
+        # Workforce months on people's home pages (no due rule: only the month just over
+        # is listed to start).
+        from trust_portal.approvals.work import returns_waiting
+
+        returns_waiting(WorkforceReturn, order=20)

@@ -45,7 +45,7 @@ def test_demo_user_signs_in_and_sees_their_home_page(page, base_url, username):
     expect(cards).to_have_count(len(codes))
     shown = {test_id.removeprefix("arrangement-") for test_id in _test_ids(cards)}
     assert shown == codes
-    expect(page.get_by_test_id("capabilities")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     screenshot(page, f"home-{username}")
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about-your-access/", views.access, name="access"),
     path("arrangements/<str:code>/", views.arrangement_detail, name="arrangement-detail"),
     path("arrangements/<str:code>/search/", search_page.search_page, name="search"),
     path("sign-in/", views.SignInView.as_view(), name="login"),

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -23,23 +25,47 @@ from trust_portal.accounts.permissions import (
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import csv_response
 from trust_portal.listing import paged
+from trust_portal.work import waiting_for
 
 administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
 
 
+# The session key of when the person last signed in before this visit (SignInView sets it).
+LAST_VISIT = "last_visit"
+
+
+def last_visit(request) -> datetime | None:
+    """When the person signed in before this visit: None for a first visit, or for a session
+    not begun on the sign-in page."""
+    value = request.session.get(LAST_VISIT)
+    return datetime.fromisoformat(value) if value else None
+
+
 @login_required
 def home(request):
+    """What is waiting for the person first, then their arrangements."""
     arrangements = list(arrangements_for(request.user))
-    summaries = Snapshot.objects.latest_for(arrangements, name="summary")
     today = timezone.localdate()
+    since = last_visit(request)
     context = {
-        "arrangements": [
-            (a, summaries.get(a.pk), notices_for(request.user, a, today=today))
-            for a in arrangements
-        ],
-        "capabilities": capabilities(request.user),
+        "waiting": waiting_for(request.user, arrangements, today=today, last_visit=since),
+        "last_visit": since,
+        "several": len(arrangements) > 1,
+        "arrangements": [(a, notices_for(request.user, a, today=today)) for a in arrangements],
     }
     return render(request, "accounts/home.html", context)
+
+
+@login_required
+def access(request):
+    """About your access: what the person's role may do, and who has accounts."""
+    arrangements = list(arrangements_for(request.user))
+    summaries = Snapshot.objects.latest_for(arrangements, name="summary")
+    context = {
+        "arrangements": [(a, summaries.get(a.pk)) for a in arrangements],
+        "capabilities": capabilities(request.user),
+    }
+    return render(request, "accounts/access.html", context)
 
 
 @login_required
@@ -233,6 +259,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = forms.SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # Signing in sets last_login to now: keep the one before, for "since your last visit".
+        previous = form.get_user().last_login
+        response = super().form_valid(form)
+        self.request.session[LAST_VISIT] = previous.isoformat() if previous else None
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

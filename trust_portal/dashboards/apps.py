@@ -25,4 +25,6 @@ class DashboardsConfig(AppConfig):
             covers=("packs",),
         )
         # What the arrangement's search finds among the packs issued.
+        # Failed recomputes and the latest pack on home pages (registers when imported).
+        import trust_portal.dashboards.work  # noqa: F401
         from trust_portal.dashboards import search  # noqa: F401

@@ -33,15 +33,32 @@ def listed(user) -> str:
     return f'<td class="govuk-table__cell">{user.username}</td>'
 
 
-def test_home_shows_each_role_its_arrangement_and_what_it_can_do(
+def test_home_shows_each_role_its_arrangement_and_links_to_its_access(
     cast, world, elsewhere, client_for
 ):
     page = client_for(cast["observer"]).get(reverse("accounts:home")).content.decode()
     # The factory names the trust "<code> Children's Trust"; the page escapes the apostrophe.
     assert f"{world.trust.code} Children&#x27;s Trust ({world.trust.code})" in page
     assert escape(elsewhere.trust.name) not in page
+    assert 'data-testid="capabilities"' not in page
+    access = reverse("accounts:access")
+    assert f'<a class="govuk-link" href="{access}">About your access</a>' in page
+
+
+def test_about_your_access_shows_each_role_its_arrangement_and_what_it_can_do(
+    cast, world, elsewhere, client_for
+):
+    page = client_for(cast["observer"]).get(reverse("accounts:access")).content.decode()
+    assert f"{world.trust.code} Children&#x27;s Trust ({world.trust.code})" in page
+    assert escape(elsewhere.trust.name) not in page
     assert "view approved" in page
     assert "edit" not in page.split('data-testid="capabilities"')[1].split("</dl>")[0]
+
+
+def test_about_your_access_asks_a_signed_out_person_to_sign_in(client):
+    response = client.get(reverse("accounts:access"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('accounts:access')}"
 
 
 def test_home_lists_councils_of_an_arrangement_in_words(cast, world, client_for):
@@ -50,22 +67,28 @@ def test_home_lists_councils_of_an_arrangement_in_words(cast, world, client_for)
     assert f"Commissioned by {first.name} ({first.code}) and {second.name} ({second.code})." in page
 
 
-def test_home_says_when_the_summary_is_still_being_calculated(cast, arrangement, client_for):
+def test_about_your_access_says_when_the_summary_is_still_being_calculated(
+    cast, arrangement, client_for
+):
     from trust_portal.dashboards.models import Snapshot
 
     # The world's arrangement has no snapshot until one is computed.
     assert not Snapshot.objects.filter(arrangement=arrangement, name="summary").exists()
-    page = client_for(cast["officer"]).get(reverse("accounts:home")).content.decode()
+    page = client_for(cast["officer"]).get(reverse("accounts:access")).content.decode()
     assert "The summary is being calculated" in page
 
 
-def test_home_shows_the_summary_snapshot_with_its_time(cast, arrangement, client_for):
+def test_about_your_access_shows_the_summary_snapshot_with_its_time(cast, arrangement, client_for):
     from trust_portal.dashboards.services import snapshot_recompute
 
     snapshot_recompute(arrangement=arrangement, names=["summary"])
-    page = client_for(cast["officer"]).get(reverse("accounts:home")).content.decode()
+    client = client_for(cast["officer"])
+    page = client.get(reverse("accounts:access")).content.decode()
     assert "Figures computed " in page
     assert "Active accounts by organisation" in page
+    # The account counts are no longer on the home page.
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert "Active accounts by organisation" not in home
 
 
 def test_an_observer_with_no_grants_is_told_what_to_do(cast, client_for):
@@ -79,7 +102,7 @@ def test_home_page_queries_do_not_grow_with_arrangements(
 ):
     client = client_for(cast["admin"])
     with django_assert_max_num_queries(12):
-        client.get(reverse("accounts:home"))
+        client.get(reverse("accounts:access"))
 
 
 def test_another_arrangements_page_is_not_found_not_forbidden(cast, arrangement, client_for):
