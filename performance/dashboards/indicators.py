@@ -139,7 +139,7 @@ def _trend_figure(history: History, indicator: Indicator, months, targets, serie
         )
     figure.update_layout(
         yaxis={"title": {"text": "per cent" if unit else indicator.unit}},
-        xaxis={"type": "date", "tickformat": "%b %Y"},
+        xaxis={"type": "date"},  # ticked a month, quarter or year apart by figure_json
     )
     return figure
 

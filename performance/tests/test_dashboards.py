@@ -318,6 +318,9 @@ def test_the_trend_chart_draws_areas_target_tolerance_and_benchmarks(
         "England average",
         f"Statistical neighbours' average ({first})",
     ]
+    # Each month ticked once, "Mar 2025" (not twice a month as plotly's own ticks would).
+    assert chart["figure"]["layout"]["xaxis"]["dtick"] == "M1"
+    assert chart["figure"]["layout"]["xaxis"]["tickformat"] == "%b %Y"
     june = traces["Overall"]["x"].index("2025-06")
     assert traces["Overall"]["y"][june] == "56.7"
     assert traces["Target"]["y"][june] == "60.00"
