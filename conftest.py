@@ -74,7 +74,7 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
     from django.db import DEFAULT_DB_ALIAS
     from django.test import override_settings
     from django.test.utils import setup_databases, teardown_databases
-    from pytest_django.fixtures import _get_databases_for_setup
+    from pytest_django.fixtures import _get_databases_for_setup  # private: pinned pytest-django
 
     # pytest-django sets up the databases its collected tests ask for by their fixtures; the
     # browser tests that only look ask for none (tests/browser/conftest.py), so when only they

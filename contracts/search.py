@@ -1,7 +1,9 @@
 """What the contracts app adds to an arrangement's search (trust_portal/search.py): contracts,
 variations, reserved matters and decisions, and budget monitoring by month. Imported by
-``ContractsConfig.ready``. Every kind here is read under the "contract" rules, as its pages
-are (scrutiny members: nothing), and contract years through ``ContractYear.visible_to``."""
+``ContractsConfig.ready``. Contracts, variations and reserved matters are read under the
+"contract" rules, as their pages are (scrutiny members: none of them), contract years through
+``ContractYear.visible_to``; budget monitoring under the monthly-return rules, as its pages are
+(``visible_to``: scrutiny members see approved months)."""
 
 from django.urls import reverse
 

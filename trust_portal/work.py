@@ -3,7 +3,7 @@ the apps register, so the core names no domain app and an app added later appear
 
 An app registers a contributor in its ``AppConfig.ready``::
 
-    @waiting("reserved-decisions", roles=(Role.COUNCIL_OFFICER,), order=40)
+    @waiting("reserved-decisions", roles=(Role.COUNCIL_OFFICER,), order=50)
     def reserved_decisions(user, arrangements, *, today, last_visit, **context) -> list[Item]:
         ...
 

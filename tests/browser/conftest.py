@@ -171,8 +171,10 @@ def _close_the_servers_connections(django_db_blocker):
     the test's own connection)."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        return
+    if connection.vendor != "postgresql" or not connection.settings_dict["NAME"].startswith(
+        "test_"
+    ):
+        return  # only ever a test database's
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -43,8 +43,14 @@ def _due_dates(due, arrangements) -> dict:
     return {a.pk: due(a) for a in arrangements} if due else {}
 
 
+_REGISTERED: set[str] = set()
+
+
 def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | None = None) -> None:
     label = model._meta.label_lower
+    if label in _REGISTERED:
+        return  # an app's ready() may run twice (Django says so): its lists stand
+    _REGISTERED.add(label)
 
     @waiting(f"{label}-to-approve", roles=(Role.COUNCIL_OFFICER,), order=order)
     def to_approve(user, arrangements, *, today, **context):

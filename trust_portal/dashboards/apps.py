@@ -24,7 +24,8 @@ class DashboardsConfig(AppConfig):
             kind=Kind.DASHBOARD,
             covers=("packs",),
         )
-        # What the arrangement's search finds among the packs issued.
         # Failed recomputes and the latest pack on home pages (registers when imported).
         import trust_portal.dashboards.work  # noqa: F401
+
+        # What the arrangement's search finds among the packs issued.
         from trust_portal.dashboards import search  # noqa: F401

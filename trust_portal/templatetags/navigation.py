@@ -1,4 +1,4 @@
-"""``{% arrangement_sections as sections %}``: the sections of the page's arrangement that the
+"""``{% arrangement_sections as nav_sections %}``: the sections of the page's arrangement that the
 signed-in person may open (trust_portal/navigation.py), for the header's service navigation;
 empty on a page that belongs to no arrangement."""
 

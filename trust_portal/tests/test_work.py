@@ -89,3 +89,16 @@ def test_a_person_without_a_role_has_nothing_waiting(registry):
     nobody = Person()
     nobody.role = ""
     assert registry.waiting_for(nobody, [], today=TODAY) == []
+
+
+def test_each_apps_ready_may_run_twice_and_the_lists_stand():
+    # Django may call an app's ready() more than once (its documentation says so).
+    from django.apps import apps
+
+    from trust_portal.work import contributors
+
+    before = [(c.name, c.order, c.roles) for c in contributors()]
+    for label in ("performance", "contracts", "workforce", "transformation", "dashboards"):
+        apps.get_app_config(label).ready()
+    assert [(c.name, c.order, c.roles) for c in contributors()] == before
+    assert "performance.monthlyreturn-to-approve" in [name for name, _, _ in before]
