@@ -47,12 +47,22 @@ _REGISTERED: set[str] = set()
 
 
 def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | None = None) -> None:
+    """Register a kind of return's waiting lists: to approve (council officers), a query to
+    answer, drafts to submit and months to start (the trust), in that order."""
     label = model._meta.label_lower
     if label in _REGISTERED:
         return  # an app's ready() may run twice (Django says so): its lists stand
     _REGISTERED.add(label)
+    council, trust = (Role.COUNCIL_OFFICER,), (Role.TRUST_MANAGER,)
+    waiting(f"{label}-to-approve", roles=council, order=order)(_to_approve(model))
+    waiting(f"{label}-to-answer", roles=trust, order=order)(_to_answer(model))
+    waiting(f"{label}-to-submit", roles=trust, order=order + 1)(_to_submit(model, due))
+    waiting(f"{label}-to-start", roles=trust, order=order + 2)(_to_start(model, look_back, due))
 
-    @waiting(f"{label}-to-approve", roles=(Role.COUNCIL_OFFICER,), order=order)
+
+def _to_approve(model) -> Callable:
+    """A council officer's list: returns submitted and awaiting their council's decision."""
+
     def to_approve(user, arrangements, *, today, **context):
         if not role_allows(user.role, Kind.RETURN, Action.APPROVE):
             return []
@@ -80,7 +90,12 @@ def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | No
             for r in rows
         ]
 
-    @waiting(f"{label}-to-start", roles=(Role.TRUST_MANAGER,), order=order + 2)
+    return to_approve
+
+
+def _to_start(model, look_back, due) -> Callable:
+    """The trust's list: the months over but not started (``look_back`` of them)."""
+
     def to_start(user, arrangements, *, today, **context):
         if not role_allows(user.role, Kind.RETURN, Action.EDIT):
             return []
@@ -111,7 +126,12 @@ def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | No
                 )
         return items
 
-    @waiting(f"{label}-to-submit", roles=(Role.TRUST_MANAGER,), order=order + 1)
+    return to_start
+
+
+def _to_submit(model, due) -> Callable:
+    """The trust's list: drafts to finish and submit, with the first revision's due date."""
+
     def to_submit(user, arrangements, *, today, **context):
         if not role_allows(user.role, Kind.RETURN, Action.SUBMIT):
             return []
@@ -134,7 +154,12 @@ def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | No
             for r in rows
         ]
 
-    @waiting(f"{label}-to-answer", roles=(Role.TRUST_MANAGER,), order=order)
+    return to_submit
+
+
+def _to_answer(model) -> Callable:
+    """The trust's list: returns sent back with a query, since the latest query."""
+
     def to_answer(user, arrangements, *, today, **context):
         if not role_allows(user.role, Kind.RETURN, Action.SUBMIT):
             return []
@@ -164,3 +189,5 @@ def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | No
             )
             for r in rows
         ]
+
+    return to_answer
