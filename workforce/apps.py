@@ -5,11 +5,15 @@ class WorkforceConfig(AppConfig):
     name = "workforce"
 
     def ready(self):
+        # Its tile of the arrangement's headline (trust_portal/overview.py).
         # What the arrangement's search finds among teams and workforce returns.
         from performance.services.settings import judged_by_rules
         from trust_portal.accounts.permissions import Kind
         from trust_portal.navigation import section
-        from workforce import search  # noqa: F401
+        from workforce import (
+            headline,  # noqa: F401
+            search,  # noqa: F401
+        )
         from workforce.models import WorkforceReturn
 
         # Each workforce month is rated under the performance rules in force for it, so the

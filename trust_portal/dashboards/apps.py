@@ -27,4 +27,9 @@ class DashboardsConfig(AppConfig):
         # What the arrangement's search finds among the packs issued.
         # Failed recomputes and the latest pack on home pages (registers when imported).
         import trust_portal.dashboards.work  # noqa: F401
-        from trust_portal.dashboards import search  # noqa: F401
+
+        # The latest pack's tile of the arrangement's headline (trust_portal/overview.py).
+        from trust_portal.dashboards import (
+            headline,  # noqa: F401
+            search,  # noqa: F401
+        )
