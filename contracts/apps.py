@@ -6,7 +6,11 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         # What the arrangement's search finds among contracts (trust_portal/search.py).
-        from contracts import search  # noqa: F401
+        # Its tile of the arrangement's headline (trust_portal/overview.py).
+        from contracts import (
+            headline,  # noqa: F401
+            search,  # noqa: F401
+        )
         from trust_portal.accounts.permissions import Kind
         from trust_portal.navigation import section
 

@@ -7,7 +7,11 @@ class PerformanceConfig(AppConfig):
 
     def ready(self):
         # What the arrangement's search finds among indicators and returns.
-        from performance import search  # noqa: F401
+        # Its tile of the arrangement's headline (trust_portal/overview.py).
+        from performance import (
+            headline,  # noqa: F401
+            search,  # noqa: F401
+        )
         from performance.deadlines import LOOK_BACK_MONTHS, due_by, overdue_returns
         from performance.models import MonthlyReturn
         from trust_portal.accounts.home import home_notice

@@ -7,7 +7,11 @@ class TransformationConfig(AppConfig):
 
     def ready(self):
         # What the arrangement's search finds among business cases and risks.
-        from transformation import search  # noqa: F401
+        # Its tile of the arrangement's headline (trust_portal/overview.py).
+        from transformation import (
+            headline,  # noqa: F401
+            search,  # noqa: F401
+        )
 
         # The contract year shows what the programme's approved cases drew from Block 3.
         from transformation.services.cases import block3_drawn

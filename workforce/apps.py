@@ -8,7 +8,9 @@ class WorkforceConfig(AppConfig):
         from performance.services.settings import judged_by_rules
         from trust_portal.accounts.permissions import Kind
         from trust_portal.navigation import section
-        from workforce import search  # noqa: F401  (what the arrangement's search finds)
+
+        # What the arrangement's search finds, and its tile of the arrangement's headline.
+        from workforce import headline, search  # noqa: F401
         from workforce.models import WorkforceReturn
 
         # Each workforce month is rated under the performance rules in force for it, so the

@@ -25,6 +25,7 @@ from trust_portal.accounts.permissions import (
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import csv_response
 from trust_portal.listing import paged
+from trust_portal.overview import headline_for
 from trust_portal.work import waiting_for
 
 administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
@@ -70,11 +71,13 @@ def access(request):
 
 @login_required
 def arrangement_detail(request, code):
+    """The arrangement's overview: its headline from the apps' snapshots, then every page."""
     arrangement = arrangement_or_404(request.user, code)
     summary = Snapshot.objects.latest_for([arrangement], name="summary").get(arrangement.pk)
     context = {
         "arrangement": arrangement,
         "summary": summary,
+        "headline": headline_for(request.user, arrangement),
         "sees_contracts": can(request.user, Action.VIEW_APPROVED, Kind.CONTRACT, arrangement),
     }
     return render(request, "accounts/arrangement_detail.html", context)

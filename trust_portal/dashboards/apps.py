@@ -27,5 +27,6 @@ class DashboardsConfig(AppConfig):
         # Failed recomputes and the latest pack on home pages (registers when imported).
         import trust_portal.dashboards.work  # noqa: F401
 
-        # What the arrangement's search finds among the packs issued.
-        from trust_portal.dashboards import search  # noqa: F401
+        # What the arrangement's search finds among the packs issued, and the latest pack's
+        # tile of the arrangement's headline (trust_portal/overview.py).
+        from trust_portal.dashboards import headline, search  # noqa: F401
