@@ -33,8 +33,11 @@ def money_tile(arrangement, snapshot) -> Headline | None:
     if variance:
         total = variance[-1]
         month = budget["title"].rpartition(", ")[2]
-        figures.append(Figure(f"Forecast variance, {month}", total["variance"], "money",
-                              note=total["in_words"]))  # fmt: skip
+        figures.append(
+            Figure(
+                f"Forecast variance, {month}", total["variance"], "money", note=total["in_words"]
+            )
+        )
         for share in shares:
             if share["council"] != "Total":
                 figures.append(
