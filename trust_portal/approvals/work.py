@@ -46,6 +46,18 @@ def _due_dates(due, arrangements) -> dict:
 _REGISTERED: set[str] = set()
 
 
+def _revision_item(model, revision, kind: str, *, since, due=None) -> Item:
+    """One revision of a return in a waiting list, linking to its page."""
+    return Item(
+        title=_title(model, revision.period, revision.revision),
+        url=revision.get_absolute_url(),
+        kind=kind,
+        code=revision.arrangement.code,
+        since=since,
+        due=due,
+    )
+
+
 def returns_waiting(model, *, order: int, look_back: int = 1, due: Callable | None = None) -> None:
     """Register a kind of return's waiting lists: to approve (council officers), a query to
     answer, drafts to submit and months to start (the trust), in that order."""
@@ -79,16 +91,7 @@ def _to_approve(model) -> Callable:
             .select_related("arrangement__trust")
             .order_by("period", "arrangement__trust__code")
         )
-        return [
-            Item(
-                title=_title(model, r.period, r.revision),
-                url=r.get_absolute_url(),
-                kind="To approve",
-                code=r.arrangement.code,
-                since=r.submitted_at,
-            )
-            for r in rows
-        ]
+        return [_revision_item(model, r, "To approve", since=r.submitted_at) for r in rows]
 
     return to_approve
 
@@ -143,11 +146,10 @@ def _to_submit(model, due) -> Callable:
         )
         dues = _due_dates(due, {r.arrangement for r in rows})
         return [
-            Item(
-                title=_title(model, r.period, r.revision),
-                url=r.get_absolute_url(),
-                kind="To finish and submit",
-                code=r.arrangement.code,
+            _revision_item(
+                model,
+                r,
+                "To finish and submit",
                 since=r.created_at,
                 due=dues[r.arrangement_id](r.period) if dues and r.revision == 1 else None,
             )
@@ -179,15 +181,6 @@ def _to_answer(model) -> Callable:
             .select_related("arrangement__trust")
             .order_by("arrangement__trust__code", "period")
         )
-        return [
-            Item(
-                title=_title(model, r.period, r.revision),
-                url=r.get_absolute_url(),
-                kind="Query to answer",
-                code=r.arrangement.code,
-                since=r.queried_at,
-            )
-            for r in rows
-        ]
+        return [_revision_item(model, r, "Query to answer", since=r.queried_at) for r in rows]
 
     return to_answer
