@@ -7,18 +7,32 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from performance.demo_months import month_figures
 from performance.models import Indicator, Measurement, MonthlyReturn, PerformanceSettings, Target
 from performance.services import returns
 from performance.services.indicators import indicator_revise_definition, target_set
 from performance.services.settings import performance_rules_change
 from trust_portal.accounts.models import Arrangement, User
-from trust_portal.approvals.demo_returns import load_demo_returns
+from trust_portal.approvals.demo_returns import (
+    APPROVED,
+    DRAFT,
+    ONE_APPROVED,
+    RETURNED,
+    in_flight,
+    load_demo_returns,
+)
 from trust_portal.approvals.kinds import services_named
+from trust_portal.approvals.models import State
+from trust_portal.dashboards.demo_packs import issue_packs
+from trust_portal.demo_time import LAUNCH, at, last_complete_month, moment, months
 from trust_portal.history import audited_save
+from trust_portal.periods import financial_year_of
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 FIRST_VERSION_FROM = date(2018, 4, 1)  # before the earliest demo month (October 2018)
 FIRST_REASON = "First version of the catalogue"
+ARRANGEMENT = "NCT"
+BASELINE_ENTERED = date(2021, 3, 1)  # the county's 2018/19 figures entered before the launch
 
 
 def load_catalogue() -> int:
@@ -70,14 +84,18 @@ def _versions(indicator: Indicator, row: dict) -> None:
         )
 
 
-def load(*, password, log) -> dict:
+def load(*, password, log, today) -> dict:
     count = load_catalogue()
-    rules = load_rules()
+    with at(BASELINE_ENTERED):
+        rules = load_rules()
     data = json.loads((FIXTURES / "performance_targets.json").read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
     reason = "Demo: target from the commissioner's report, May 2019, Table 1"
-    made = load_targets(data, arrangement, None, reason=reason)
-    added = load_returns()
+    with at(BASELINE_ENTERED):
+        made = load_targets(data, arrangement, None, reason=reason)
+    later = {**data, "financial_years": list(range(LAUNCH.year, financial_year_of(today) + 1))}
+    made += load_targets(later, arrangement, None, reason=SYNTHETIC_TARGET, dated=True)
+    added = load_returns(today)
     log(
         f"Indicators: {count}; rules recorded: {rules}; targets added: {made}; "
         f"monthly returns added: {added}"
@@ -118,12 +136,24 @@ def _rule_fields(row: dict) -> dict:
     return {**row, "valid_from": date.fromisoformat(row["valid_from"])}
 
 
-def load_targets(data, arrangement, by, *, reason: str) -> int:
+SYNTHETIC_TARGET = (
+    "Demo: synthetic target, the commissioner's report's (May 2019, Table 1) carried forward"
+)
+
+
+def load_targets(data, arrangement, by, *, reason: str, dated: bool = False) -> int:
     """The demo's targets (``data``: "financial_years" and "targets", each with its tolerance
     or the file's), set through the service people use for every year an indicator has none
-    in yet. Returns how many were set."""
+    in yet; ``dated``: each year's set in the March before it starts. Returns how many were
+    set."""
     made = 0
     for year in data["financial_years"]:
+        if dated:
+            with at(moment(date(year, 3, 10))):
+                made += load_targets(
+                    {**data, "financial_years": [year]}, arrangement, by, reason=reason
+                )
+            continue
         for row in data["targets"]:
             indicator = Indicator.objects.get(code=row["indicator"])
             if Target.objects.filter(
@@ -154,13 +184,31 @@ def _figures(row) -> dict:
     return {"figures": figures, "commentary": commentary, "source": Measurement.Source.DEMO}
 
 
-def load_returns() -> int:
+QUERY = (
+    "The West's open children in need do not match the number the council's early help team "
+    "was given for the same day. Please check the figure against the case management system "
+    "and explain the difference."
+)
+
+
+def load_returns(today) -> int:
     """Demo returns, made through the same services people use: the trust's manager enters
-    and submits, each council's officer approves its area."""
+    and submits, each council's officer approves its area. The county council's 2018/19
+    months (fixtures/performance_returns.json, entered as the baseline before the launch),
+    then a synthetic month for every month from the launch to the last complete one; the last
+    three in flight: the last in draft, the one before approved by one council only, the one
+    before that sent back with a query."""
     path = FIXTURES / "performance_returns.json"
     data = json.loads(path.read_text())
+    rows = [{**row, "state": APPROVED} for row in data["returns"]]
+    synthetic = months(LAUNCH, last_complete_month(today))
+    states = in_flight(synthetic, [DRAFT, ONE_APPROVED, RETURNED])
+    for month in synthetic:
+        made = month_figures(month)
+        rows.append({"month": f"{month:%Y-%m}", "state": states.get(month, APPROVED), **made})
+    rows[-3]["query"] = QUERY
     return load_demo_returns(
-        data["returns"],
+        rows,
         model=MonthlyReturn,
         services=services_named(returns, "return_"),
         object_name="monthly_return",
@@ -169,3 +217,18 @@ def load_returns() -> int:
         officers=[User.objects.get(username=u) for u in ("wnc-officer", "nnc-officer")],
         figures=_figures,
     )
+
+
+def finish(*, log, today) -> None:
+    """After every app's rows: the scrutiny packs of the last three committee meetings, each
+    for the latest month whose return both councils had approved a week before the meeting."""
+    arrangement = Arrangement.objects.get(trust__code=ARRANGEMENT)
+    returns = MonthlyReturn.objects.filter(arrangement=arrangement, state=State.APPROVED)
+
+    def month_at(moment_):
+        approved = returns.filter(approved_at__lte=moment_).order_by("-period")
+        return approved.values_list("period", flat=True).first()
+
+    by = User.objects.get(username="wnc-officer")
+    issued = issue_packs(arrangement=arrangement, by=by, today=today, month_at=month_at)
+    log(f"Scrutiny packs issued: {issued}")

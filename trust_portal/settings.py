@@ -345,6 +345,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Sign-in successes are in the access log; only failures and lock-outs matter here.
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF it makes ("Step 5 - Creating layout").
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

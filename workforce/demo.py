@@ -6,6 +6,7 @@ marks what is synthetic (made by fixtures/make_workforce_returns.py). The joint 
 published census rates, beside the whole arrangement's: fixtures/workforce_benchmarks.json."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,13 +15,17 @@ from performance.demo import load_targets
 from performance.models import ALL_AREAS, Benchmark, Indicator
 from performance.services.benchmarks import benchmark_save
 from trust_portal.accounts.models import Arrangement, User
-from trust_portal.approvals.demo_returns import load_demo_returns
+from trust_portal.approvals.demo_returns import APPROVED, DRAFT, load_demo_returns
 from trust_portal.approvals.kinds import services_named
+from trust_portal.demo_time import LAUNCH, at, last_complete_month
+from trust_portal.periods import financial_year_of
 from workforce import services
+from workforce.demo_months import month_teams, synthetic_months
 from workforce.models import Team, WorkforceReturn
 from workforce.reads import SYNTHETIC_NOTE
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "workforce.json"
+TEAMS_ADDED = date(2021, 3, 1)  # the teams were set up before the launch
 BENCHMARKS = settings.BASE_DIR / "fixtures" / "workforce_benchmarks.json"
 JOINT_NOTE = (
     "Published for North and West Northamptonshire together: the DfE publishes one workforce "
@@ -32,16 +37,22 @@ JOINT_NOTE_2018 = (
 )
 
 
-def load(*, password, log) -> dict:
+def load(*, password, log, today) -> dict:
     data = json.loads(FIXTURE.read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
     manager = User.objects.get(username="nct-manager")
     officers = [User.objects.get(username=u) for u in ("nnc-officer", "wnc-officer")]
-    teams = load_teams(data, arrangement, manager)
+    with at(TEAMS_ADDED):
+        teams = load_teams(data, arrangement, manager)
     reason = "Demo: synthetic workforce target (fixtures/workforce.json)"
-    targets = load_targets(data["targets"], arrangement, officers[0], reason=reason)
-    added = load_returns(data, arrangement, teams, manager, officers)
-    benchmarks = load_benchmarks(arrangement, officers[0])
+    years = {
+        **data["targets"],
+        "financial_years": list(range(LAUNCH.year, financial_year_of(today) + 1)),
+    }
+    targets = load_targets(years, arrangement, officers[0], reason=reason, dated=True)
+    added = load_returns(data, arrangement, teams, manager, officers, today)
+    with at(TEAMS_ADDED):
+        benchmarks = load_benchmarks(arrangement, officers[0])
     log(
         f"Workforce: {len(teams)} teams; targets added: {targets}; returns added: {added}; "
         f"benchmarks added: {benchmarks}"
@@ -97,10 +108,21 @@ def load_teams(data, arrangement, manager) -> dict[str, Team]:
     return teams
 
 
-def load_returns(data, arrangement, teams, manager, officers) -> int:
+def load_returns(data, arrangement, teams, manager, officers, today) -> int:
     """Each month: started, entered and submitted by the trust's manager, approved by both
-    councils' officers. A month already there is left alone, so loading twice adds nothing."""
+    councils' officers: the fixture's months (December 2018 entered as the baseline before the
+    launch) and a synthetic month for every other month from the launch to the last complete
+    one, which is left in draft. A month already there is left alone, so loading twice adds
+    nothing."""
     fields = data["fields"]
+    given = {row["month"]: {**row, "state": APPROVED} for row in data["returns"]}
+    services_of = {row["name"]: row["service"] for row in data["teams"]}
+    last = last_complete_month(today)
+    for month in synthetic_months(LAUNCH, last, set(given)):
+        made = month_teams(month, services_of)
+        given[f"{month:%Y-%m}"] = {"month": f"{month:%Y-%m}", "synthetic": True, "teams": made}
+    rows = [given[key] for key in sorted(given) if key <= f"{last:%Y-%m}"]
+    rows[-1] = {**rows[-1], "state": DRAFT}
 
     def figures(row) -> dict:
         teams_figures = {
@@ -112,7 +134,7 @@ def load_returns(data, arrangement, teams, manager, officers) -> int:
         return {"teams": teams_figures, "all_staff": row.get("all_staff"), "note": note}
 
     return load_demo_returns(
-        data["returns"],
+        rows,
         model=WorkforceReturn,
         services=services_named(services, "workforce_return_"),
         object_name="workforce_return",

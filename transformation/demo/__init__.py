@@ -9,7 +9,7 @@ from transformation.demo.risks import load_risks
 from trust_portal.accounts.models import Arrangement
 
 
-def load(*, password, log) -> dict:
+def load(*, password, log, today) -> dict:
     arrangement = Arrangement.objects.get(
         trust__code=json.loads(FIXTURE.read_text())["arrangement"]
     )

@@ -16,7 +16,7 @@ from trust_portal.accounts.models import (
 FIXTURE = settings.BASE_DIR / "fixtures" / "organisations.json"
 
 
-def load(*, password: str, log) -> dict:
+def load(*, password: str, log, today) -> dict:
     """Create or bring up to date; running it twice leaves the same database."""
     data = json.loads(FIXTURE.read_text())
     orgs = {}

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from trust_portal.dashboards.services import recompute_request
+from trust_portal.demo_time import load_today
 
 PASSWORD_FILE = "demo-password"  # noqa: S105  (a file name, not a password)
 
@@ -31,14 +32,21 @@ def demo_password(explicit: str | None) -> str:
 
 
 def load_every_app(*, password: str, log) -> dict:
-    """Each app's demo.py, in INSTALLED_APPS order (organisations before what refers to them)."""
-    loaded = {}
+    """Each app's demo.py, in INSTALLED_APPS order (organisations before what refers to them),
+    as of today (``demo_time.load_today``: the months reach the last complete one); then each
+    one's ``finish``, if it has one, for what needs every app's rows (the issued packs)."""
+    today = load_today()
+    loaded, modules = {}, []
     for config in apps.get_app_configs():
-        module = f"{config.name}.demo"
-        if find_spec(module) is None:
+        name = f"{config.name}.demo"
+        if find_spec(name) is None:
             continue
-        result = import_module(module).load(password=password, log=log)
+        modules.append(import_module(name))
+        result = modules[-1].load(password=password, log=log, today=today)
         loaded.update(result or {})
+    for module in modules:
+        if hasattr(module, "finish"):
+            module.finish(log=log, today=today)
     return loaded
 
 

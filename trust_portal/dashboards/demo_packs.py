@@ -1,0 +1,62 @@
+"""The demo's issued scrutiny packs (``python manage.py load_demo``): one for each of the last
+three committee meetings before the day the demo is loaded, issued by a council officer a week
+before the meeting, for the month its caller says (``performance.demo.finish``: the latest month
+both councils had approved by then).
+
+The committee dates are synthetic: the councils' joint scrutiny of the trust meets on the second
+Tuesday of every other month (January, March, May, July, September, November). The dashboards
+are recomputed at the moment of issue, so each pack's figures and the snapshot versions behind it
+carry that day."""
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from trust_portal.dashboards.models import IssuedPack
+from trust_portal.dashboards.packs import pack_issue
+from trust_portal.dashboards.services import snapshot_recompute
+from trust_portal.demo_time import at, moment, months
+
+COMMITTEE = "Joint scrutiny of children's services"
+MEETING_MONTHS = (1, 3, 5, 7, 9, 11)
+THRESHOLD = 5  # counts below five print as "fewer than 5"
+
+
+def meeting_dates(today: date, count: int = 3) -> list[date]:
+    """The last ``count`` committee dates before ``today``, earliest first."""
+    found = []
+    for month in reversed(months(date(today.year - 1, 1, 1), today)):
+        if month.month not in MEETING_MONTHS:
+            continue
+        first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
+        meeting = first_tuesday + timedelta(days=7)
+        if meeting < today:
+            found.append(meeting)
+        if len(found) == count:
+            break
+    return sorted(found)
+
+
+def issue_packs(
+    *, arrangement, by, today: date, month_at: Callable[[datetime], date | None]
+) -> int:
+    """Issue the pack of each of the last three meetings not issued yet, ``month_at(moment)``
+    giving the month it reports. Returns how many were issued."""
+    issued = 0
+    for meeting in meeting_dates(today):
+        if IssuedPack.objects.filter(arrangement=arrangement, meeting_date=meeting).exists():
+            continue
+        with at(moment(meeting - timedelta(days=7), 10)) as now:
+            month = month_at(now)
+            if month is None:
+                continue
+            snapshot_recompute(arrangement=arrangement)
+            pack_issue(
+                by=by,
+                arrangement=arrangement,
+                month=month,
+                threshold=THRESHOLD,
+                committee=COMMITTEE,
+                meeting_date=meeting,
+            )
+        issued += 1
+    return issued
