@@ -2,21 +2,30 @@
 loads each app's ``demo``, in INSTALLED_APPS order: after the contracts it draws on)."""
 
 import json
+from datetime import date
 
 from transformation.demo.benefits import load_benefits
 from transformation.demo.cases import FIXTURE, load_programme
 from transformation.demo.risks import load_risks
 from trust_portal.accounts.models import Arrangement
+from trust_portal.demo_time import at
+
+PROGRAMME_LOADED = date(2024, 10, 2)
+BENEFITS_REPORTED = date(2025, 4, 15)
 
 
 def load(*, password, log, today) -> dict:
     arrangement = Arrangement.objects.get(
         trust__code=json.loads(FIXTURE.read_text())["arrangement"]
     )
+    # Each part on a day after the last date its fixture gives (the October 2024 report's
+    # programme; the benefits' last quarter of 2024/25), so its history carries that day.
     # Projects, business cases, board meetings, Block 3 draws.
-    log(load_programme(arrangement=arrangement))
-    # The risk register comes after the programme: its risks to projects find them by name.
-    log(load_risks(arrangement))
+    with at(PROGRAMME_LOADED):
+        log(load_programme(arrangement=arrangement))
+        # The risk register comes after the programme: its risks to projects find them by name.
+        log(load_risks(arrangement))
     # Benefits come after the programme too: they belong to its approved business cases.
-    log(load_benefits(arrangement))
+    with at(BENEFITS_REPORTED):
+        log(load_benefits(arrangement))
     return {}

@@ -1,6 +1,7 @@
 """Demo organisations, arrangements and users (``python manage.py load_demo``)."""
 
 import json
+from datetime import date
 
 from django.conf import settings
 
@@ -12,13 +13,21 @@ from trust_portal.accounts.models import (
     Role,
     User,
 )
+from trust_portal.demo_time import at
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "organisations.json"
+SET_UP = date(2021, 2, 1)
 
 
 def load(*, password: str, log, today) -> dict:
     """Create or bring up to date; running it twice leaves the same database."""
     data = json.loads(FIXTURE.read_text())
+    # Set up before the trust's launch: their history carries that day.
+    with at(SET_UP):
+        return _load(data, password=password, log=log)
+
+
+def _load(data, *, password, log) -> dict:
     orgs = {}
     for row in data["organisations"]:
         org, created = Organisation.objects.get_or_create(code=row["code"], defaults=row)
