@@ -17,7 +17,7 @@ from trust_portal.accounts.models import Arrangement, Organisation, User
 from trust_portal.approvals.demo_returns import APPROVED, SUBMITTED, load_demo_returns
 from trust_portal.approvals.kinds import services_named
 from trust_portal.demo_time import LAUNCH, at, last_complete_month, moment, months, working_day
-from trust_portal.periods import financial_year_label, financial_year_of
+from trust_portal.periods import financial_year_label, financial_year_of, next_month
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "contracts.json"
 
@@ -178,14 +178,22 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
 
 def load_payments(years: list[ContractYear], officers, today) -> int:
     """Each instalment due by ``today`` paid by its council on the day it fell due, except the
-    latest one due to North Northamptonshire (NNC) in the current year: its payment is still to
-    be recorded. A paid instalment is left alone. Returns how many were paid now."""
+    latest one due from North Northamptonshire (NNC) in the current year: its payment is still
+    to be recorded. Instalments fall due on the first of a month, so an earlier load (the
+    latest budget month there tells when) dealt with every one due by the first of the month
+    it ran in: only those due since are paid now, and the one it left unpaid stays so.
+    Returns how many were paid now."""
+    from contracts.models import BudgetReturn
+
+    earlier = BudgetReturn.objects.filter(arrangement=years[-1].arrangement).order_by("-period")
+    previous = earlier.values_list("period", flat=True).first()
+    covered = next_month(previous) if previous else date.min
     paid = 0
     current = years[-1]
     due = current.instalments.filter(council__code="NNC", due_on__lte=today).order_by("-due_on")
     waiting = due.first()
     for year in years:
-        rows = year.instalments.filter(due_on__lte=today, paid_on__isnull=True)
+        rows = year.instalments.filter(due_on__lte=today, due_on__gt=covered, paid_on__isnull=True)
         for instalment in rows.select_related("council").order_by("due_on", "council__code"):
             if waiting is not None and instalment.pk == waiting.pk:
                 continue

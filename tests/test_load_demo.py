@@ -1,10 +1,21 @@
 import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
-from performance.models import Indicator, IndicatorDefinition, PerformanceSettings, Target
+from contracts.models import BudgetReturn, ContractYear, Instalment, ReservedDecision, Variation
+from performance.models import (
+    Indicator,
+    IndicatorDefinition,
+    Measurement,
+    MonthlyReturn,
+    PerformanceSettings,
+    Target,
+)
 from trust_portal.accounts.models import (
     Arrangement,
     Commission,
@@ -12,6 +23,8 @@ from trust_portal.accounts.models import (
     Organisation,
     User,
 )
+from trust_portal.dashboards.models import IssuedPack
+from workforce.models import TeamFigures, WorkforceReturn
 
 MODELS = [
     Organisation,
@@ -23,15 +36,26 @@ MODELS = [
     IndicatorDefinition,
     PerformanceSettings,
     Target,
+    MonthlyReturn,
+    Measurement,
+    WorkforceReturn,
+    TeamFigures,
+    BudgetReturn,
+    ContractYear,
+    Instalment,
+    Variation,
+    ReservedDecision,
+    IssuedPack,
 ]
 
 
-def state():
+def state(keep=lambda model, obj: True):
     rows = {}
     for model in MODELS:
         rows[model.__name__] = sorted(
-            repr(sorted(model_to_dict(obj, exclude=["last_login"]).items()))
+            repr(sorted(model_to_dict(obj, exclude=["last_login", "pdf"]).items()))
             for obj in model.objects.all()
+            if keep(model, obj)
         )
         if hasattr(model, "history"):
             rows[f"{model.__name__} history"] = model.history.count()
@@ -129,3 +153,46 @@ def test_load_demo_loads_the_catalogue_and_the_2019_report_targets(db):
         "LAC_PLAN_IN_TIME": 85,
         "LAC_VISIT_IN_TIME": 90,
     }
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _month_of(model, obj):
+    """The month a row belongs to, for the rows that belong to one."""
+    if hasattr(obj, "period"):
+        return obj.period
+    for parent in ("monthly_return", "workforce_return"):
+        if hasattr(obj, parent):
+            return getattr(obj, parent).period
+    return None
+
+
+def test_a_month_later_load_demo_adds_the_new_month_and_leaves_the_rest_as_it_was(db):
+    # The cast was loaded as of the day the tests run as (conftest.PINNED_TODAY): it reaches
+    # the last complete month. A month later, the month after it is added, in draft (budget
+    # monitoring submitted, awaiting both councils), and nothing else changes.
+    last = MonthlyReturn.objects.filter(arrangement__trust__code="NCT").latest("period").period
+    new = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    before = state()
+    # The instalments and history change with a new month's payments; compared below.
+    later = datetime(new.year + (new.month == 12), new.month % 12 + 1, 8, 9, tzinfo=LONDON)
+    unpaid = set(Instalment.objects.filter(paid_on__isnull=True, due_on__lte=new))
+    assert [i.council.code for i in unpaid] == ["NNC"]
+    with time_machine.travel(later, tick=False):
+        load()
+    old = state(keep=lambda model, obj: _month_of(model, obj) != new)
+    for name in ("MonthlyReturn", "WorkforceReturn", "BudgetReturn", "Measurement", "TeamFigures"):
+        assert old[name] == before[name], name
+    for kind, state_ in ((MonthlyReturn, "draft"), (WorkforceReturn, "draft")):
+        added = kind.objects.filter(arrangement__trust__code="NCT", period=new)
+        assert [r.state for r in added] == [state_]
+    budget = BudgetReturn.objects.get(arrangement__trust__code="NCT", period=new)
+    assert budget.state == "submitted"
+    # The instalment left unpaid stays so; of the new month's, North's is the one waiting now.
+    still = Instalment.objects.filter(paid_on__isnull=True, due_on__lte=later.date())
+    assert set(still) == unpaid | {still.get(due_on=later.date().replace(day=1))}
+    assert {i.council.code for i in still} == {"NNC"}
+    for name in ("ContractYear", "Variation", "ReservedDecision", "IssuedPack", "Target"):
+        if new.month != 4:  # April brings a new year's contract and targets
+            assert old[name] == before[name], name

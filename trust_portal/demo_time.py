@@ -31,7 +31,9 @@ SYNTHETIC = "Synthetic: made up for the demo"
 # demo's present finds it); between points progress moves in a straight line.
 STORY = [
     (date(2021, 4, 1), 0.0),
-    (date(2022, 9, 1), 0.42),
+    # The first year: the new trust steadies the service; little changes.
+    (date(2022, 4, 1), 0.06),
+    (date(2022, 10, 1), 0.34),
     # Winter 2022/23: agency social workers leave for better-paid posts elsewhere; visits slip.
     (date(2023, 1, 1), 0.22),
     (date(2023, 7, 1), 0.45),
@@ -42,7 +44,7 @@ STORY = [
     (date(2027, 12, 1), 0.95),
 ]
 SETBACKS = [
-    (date(2022, 10, 1), date(2023, 3, 1), "agency social workers leaving for better-paid posts"),
+    (date(2022, 11, 1), date(2023, 3, 1), "agency social workers leaving for better-paid posts"),
     (date(2025, 5, 1), date(2025, 9, 1), "the move to the new case management system"),
 ]
 

@@ -29,7 +29,8 @@ OVER_ESTABLISHMENT = {"Assessment North": 1, "First Response West": 1, "Assessme
 # (month, employed FTE, agency FTE): straight lines between the points.
 TOTALS = [
     (date(2021, 4, 1), 222, 58),
-    (date(2022, 9, 1), 246, 46),
+    (date(2022, 4, 1), 226, 57),
+    (date(2022, 10, 1), 244, 47),
     (date(2023, 1, 1), 236, 52),
     (date(2023, 7, 1), 257, 34),
     (date(2024, 7, 1), 270, 28),
