@@ -1,11 +1,48 @@
-"""Fixtures shared by every test: the demo cast (loaded once per test database) and outsiders,
-and a small factory-built world (``world``, ``arrangement``, ``people``) for tests that need no
-demo figures."""
+"""Fixtures shared by every test: the demo cast (loaded once per test run, every test database
+a copy: tests/demo_database.py) and outsiders, and a small factory-built world (``world``,
+``arrangement``, ``people``) for tests that need no demo figures. The whole run is pinned to one
+day, ``PINNED_NOW``."""
 
 from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pytest_django.plugin import validate_django_db
+
+from tests.demo_database import configure_node, demo_database, finish_run, start_run
+
+# Every test runs as of this moment (the clock ticks on from it): the demo is generated as of
+# that day, and "today", "this month", "overdue" mean the same whenever the tests run.
+PINNED_NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+PINNED_TODAY = date(2026, 12, 7)
+_PINNED_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    # Before any fixture (django_db_setup loads the demo under it), in every process. Only this
+    # process's Python clock: a subprocess (a Celery worker, `make run`), the database server
+    # and the browser keep the real one.
+    clock = time_machine.travel(PINNED_NOW, tick=True)
+    clock.start()
+    config.stash[_PINNED_CLOCK] = clock
+    start_run(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    configure_node(node)
+
+
+def pytest_sessionfinish(session):
+    finish_run(session.config)
+
+
+def pytest_unconfigure(config):
+    if _PINNED_CLOCK in config.stash:
+        config.stash[_PINNED_CLOCK].stop()
+
 
 DEMO_PASSWORD = "demo-password-for-tests"  # noqa: S105  (test-only demo login)
 
@@ -74,29 +111,44 @@ def load_cast():
         )
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(request, django_db_setup, django_db_blocker):
-    # Loaded once; each test runs in a transaction rolled back at its end. Transactional tests
-    # (which empty the tables afterwards) use `committed_cast` to load it again.
-    from django.db import DEFAULT_DB_ALIAS
-    from django.test import override_settings
-    from django.test.utils import setup_databases, teardown_databases
-    from pytest_django.fixtures import _get_databases_for_setup  # private: pinned pytest-django
+def restore_cast():
+    """The test database as it was set up, with the demo cast: a copy of the run's loaded one
+    (after a transactional test emptied the tables)."""
+    demo_database.restore()
 
-    # pytest-django sets up the databases its collected tests ask for by their fixtures; the
-    # browser tests that only look ask for none (tests/browser/conftest.py), so when only they
-    # run, the default test database is set up here: never load the cast into the real one.
-    aliases, _ = _get_databases_for_setup(request.session.items)
-    ours = None
-    with django_db_blocker.unblock():
-        if DEFAULT_DB_ALIAS not in aliases:
-            ours = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+
+def cast_is_loaded() -> bool:
+    from trust_portal.accounts.models import User
+
+    return User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+):
+    # Replaces pytest-django's: the default test database is a copy of one loaded once per run
+    # (tests/demo_database.py; --reuse-db is not supported). It is set up whenever any test
+    # needs it, even when only the browser tests that only look run (they ask for no database
+    # fixture: tests/browser/conftest.py): the cast is never loaded into the real database.
+    # Each test runs in a transaction rolled back at its end; after a transactional test
+    # (which empties the tables) the copy is made again (`pytest_runtest_teardown`,
+    # `committed_cast`).
+    from django.test import override_settings
+    from django.test.utils import teardown_databases
+
+    def load():
         with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
             load_cast()
+
+    with django_db_blocker.unblock():
+        old_config = demo_database.set_up(request.config, load)
     yield
-    if ours is not None:
-        with django_db_blocker.unblock():
-            teardown_databases(ours, verbosity=0)
+    with django_db_blocker.unblock():
+        teardown_databases(old_config, verbosity=0)
 
 
 @contextmanager
@@ -143,7 +195,7 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         # pytest-django runs transactional tests after the others, but a test chosen by name,
         # or given to a pytest-xdist worker in another order (--dist loadfile), may follow one
-        # and expect the demo cast the database was set up with: it is loaded again as soon
+        # and expect the demo cast the database was set up with: it is copied again as soon
         # as the tables are emptied, when the next test uses the database.
         following = (
             nextitem is not None
@@ -151,12 +203,10 @@ def pytest_runtest_teardown(item, nextitem):
             and _expects_the_cast(nextitem)
         )
         if _empties_the_tables(item) and following:
-            from django.test import override_settings
             from pytest_django.plugin import blocking_manager_key
 
-            blocker = item.config.stash[blocking_manager_key]
-            with blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                load_cast()
+            with item.config.stash[blocking_manager_key].unblock():
+                restore_cast()
 
 
 @pytest.fixture
@@ -171,7 +221,8 @@ def cast(db):
 
 @pytest.fixture
 def committed_cast(transactional_db):
-    load_cast()
+    if not cast_is_loaded():  # emptied by the transactional test before
+        restore_cast()
     from trust_portal.accounts.models import User
 
     users = {u.username: u for u in User.objects.filter(username__in=CAST)}

@@ -140,17 +140,12 @@ def browser():
 # the demo is not built again for each test (it was: about ten seconds a test). Such a test uses
 # no database fixture (a `db` test's transaction would hold SQLite's in-memory tables locked
 # against the server's writes), so pytest-django runs it after the transactional tests, whose
-# teardown empties the tables: ``demo_site`` loads the cast again then, once. The root
+# teardown empties the tables: ``demo_site`` copies the loaded cast back then, once. The root
 # ``django_db_setup`` sets the test database up even when only such tests run.
 # A test that changes something asks for ``writable_base_url`` instead: a transactional test
-# with the cast loaded afresh and the tables emptied after it.
-
-
-def _cast_is_loaded() -> bool:
-    from conftest import DEMO_USERNAMES
-    from trust_portal.accounts.models import User
-
-    return User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+# with the cast copied afresh and the tables emptied after it.
+# The tests run on a pinned clock (conftest.PINNED_NOW) but Chromium drops a cookie whose expiry
+# is past by the real clock: the live servers set cookies without one (``_cookies_without_expiry``).
 
 
 @pytest.fixture(scope="session")
@@ -182,16 +177,24 @@ def _close_the_servers_connections(django_db_blocker):
         )
 
 
+@pytest.fixture(autouse=True)
+def _cookies_without_expiry(settings):
+    # The session cookie already ends with the browser (settings.py); the CSRF cookie would last
+    # a year from the pinned day, gone at once when that day is over a year ago.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+
+
 @pytest.fixture
 def demo_site(_demo_server, django_db_blocker):
     """The address of a live server over the committed demo cast, for tests that only look."""
     from axes.models import AccessAttempt
 
-    from conftest import load_cast
+    from conftest import cast_is_loaded, restore_cast
 
     with django_db_blocker.unblock():
-        if not _cast_is_loaded():
-            load_cast()
+        if not cast_is_loaded():
+            restore_cast()
         # What one test's sign-ins leave behind must not decide another's: failed attempts
         # count towards a lockout (the wrong-password tests make some).
         AccessAttempt.objects.all().delete()

@@ -2,8 +2,11 @@
 whether those pages pass axe's WCAG 2.2 A/AA rules."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from conftest import DEMO_USERNAMES
@@ -73,6 +76,19 @@ def test_sign_out_returns_to_the_sign_in_page(page, base_url):
     # Signed out for real: the home page sends us back to sign in.
     page.goto(f"{base_url}/")
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
+
+
+def test_signing_in_works_when_the_pinned_day_is_years_before_the_real_one(page, base_url):
+    # The tests run on a pinned clock (conftest.PINNED_NOW); Chromium keeps the real one, and
+    # drops a cookie whose expiry is already past by it: a CSRF cookie lasting a year from the
+    # pinned day would be, once the real day is over a year later (CI may run that late).
+    with time_machine.travel(datetime(2001, 3, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))):
+        sign_in(page, base_url, "wnc-officer")
+
+        expect(page).to_have_url(f"{base_url}/")
+        expect(page.get_by_test_id("signed-in-as")).to_contain_text("Council officer")
+    cookies = {cookie["name"]: cookie["expires"] for cookie in page.context.cookies()}
+    assert cookies == {"csrftoken": -1, "sessionid": -1}  # -1: until the browser closes
 
 
 # --- Accessibility ----------------------------------------------------------------------------
