@@ -22,7 +22,7 @@ def load(*, password, log, today) -> dict:
     # programme; the benefits' last quarter of 2024/25), so its history carries that day.
     # Projects, business cases, board meetings, Block 3 draws.
     with at(PROGRAMME_LOADED):
-        log(load_programme(arrangement=arrangement))
+        log(load_programme(arrangement=arrangement, today=today))
         # The risk register comes after the programme: its risks to projects find them by name.
         log(load_risks(arrangement))
     # Benefits come after the programme too: they belong to its approved business cases.

@@ -22,6 +22,7 @@ from transformation.models import BoardMeeting, BusinessCase, Project
 from transformation.services import cases as services
 from transformation.services import meetings as meeting_services
 from trust_portal.accounts.models import Arrangement, User
+from trust_portal.demo_time import at, last_complete_month, working_day
 from trust_portal.history import audited_save
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "transformation.json"
@@ -29,7 +30,7 @@ REASON = "Demo: fixtures/transformation.json (figures the report does not give a
 State = BusinessCase.State
 
 
-def load_programme(*, arrangement=None) -> str:
+def load_programme(*, arrangement=None, today: date | None = None) -> str:
     data = json.loads(FIXTURE.read_text())
     arrangement = arrangement or Arrangement.objects.get(trust__code=data["arrangement"])
     manager = User.objects.get(username=data["drafted_by"])
@@ -43,6 +44,16 @@ def load_programme(*, arrangement=None) -> str:
     )
     steps = 0
     for row in data["cases"]:
+        if row["state"] == State.SUBMITTED and today is not None:
+            # The case awaiting the board is the work in flight: drafted and submitted in the
+            # last complete month, whenever the demo is loaded (the fixture's date is synthetic).
+            submitted = working_day(last_complete_month(today), 10)
+            row = {**row, "submitted_on": submitted.isoformat()}
+            with at(submitted):
+                steps += _case(
+                    arrangement, row, data, manager=manager, meetings=meetings, block2=block2
+                )
+            continue
         steps += _case(arrangement, row, data, manager=manager, meetings=meetings, block2=block2)
     return f"Transformation programme: {len(data['cases'])} business cases; {steps} steps taken"
 

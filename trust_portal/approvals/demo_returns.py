@@ -7,7 +7,9 @@ Months before the trust's launch (the county council's 2018/19 figures) were ent
 historical baseline in March 2021, before the launch: they carry those days."""
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from trust_portal.demo_time import LAUNCH, at, moment, working_day
 from trust_portal.periods import next_month
@@ -28,11 +30,17 @@ def steps_on(month: date, index: int) -> dict[str, date]:
         day = working_day(date(2021, 3, 1), 1 + index % 20)
         return {"start": day, "submit": day, "first": day, "second": day}
     after = next_month(month)
+    start = working_day(after, 1)
+    # The last months' steps come before the day the demo is loaded (at the latest the
+    # weekday before it, never before the month was started).
+    latest = timezone.localdate() - timedelta(days=1)
+    while latest.weekday() >= 5:
+        latest -= timedelta(days=1)
     return {
-        "start": working_day(after, 1),
-        "submit": working_day(after, 6),
-        "first": working_day(after, 8),
-        "second": working_day(after, 10),
+        "start": start,
+        "submit": max(start, min(working_day(after, 6), latest)),
+        "first": max(start, min(working_day(after, 8), latest)),
+        "second": max(start, min(working_day(after, 10), latest)),
     }
 
 
