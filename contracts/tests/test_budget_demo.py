@@ -5,6 +5,8 @@ again. Everything else about budget monitoring is tested on factories in test_bu
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from contracts import money
 from contracts.models import BudgetLine, BudgetReturn, ContractYear
 from contracts.services import budget
@@ -45,13 +47,24 @@ def test_the_demo_october_2024_overspend_falls_to_each_council_by_the_agreed_spl
     assert sum(s.amount for s in shares.shares) == shares.variance == D("1602079.00")
 
 
-def test_the_demo_has_april_to_september_2024_approved_and_october_submitted(cast):
+def test_the_demo_has_every_month_to_october_2026_approved_and_november_submitted(cast):
+    # From the trust's launch (April 2021) to the last complete month before the pinned day
+    # (7 December 2026): the fixture's April to October 2024 among them, all approved, and
+    # November 2026 submitted, awaiting both councils.
     months = BudgetReturn.objects.filter(arrangement__trust__code="NCT").order_by("period")
-    assert [(f"{m.period:%Y-%m}", m.state) for m in months] == [
-        *[(f"2024-{n:02d}", State.APPROVED) for n in range(4, 10)],
-        ("2024-10", State.SUBMITTED),
+    expected = [
+        (f"{year}-{month:02d}", State.APPROVED)
+        for year in range(2021, 2027)
+        for month in range(1, 13)
+        if date(2021, 4, 1) <= date(year, month, 1) <= date(2026, 10, 1)
     ]
+    assert [(f"{m.period:%Y-%m}", m.state) for m in months] == [
+        *expected,
+        ("2026-11", State.SUBMITTED),
+    ]
+    assert len(expected) == 67
     assert all(m.lines.count() == 5 for m in months)
+    assert all(m.revision == 1 for m in months)
 
 
 def test_the_demo_budgets_are_the_reports_spend_mix_of_the_contract_sum(cast):
@@ -91,7 +104,9 @@ def test_loading_the_demo_budget_monitoring_again_adds_nothing(cast):
 
     nct = Arrangement.objects.get(trust__code="NCT")
     officers = {u.organisation.code: u for u in (cast["wnc-officer"], cast["nnc-officer"])}
+    years = list(ContractYear.objects.filter(arrangement=nct).order_by("financial_year"))
     before = (BudgetReturn.objects.count(), BudgetLine.objects.count(), Event.objects.count())
-    assert load_budget_returns(nct, officers) == "Budget monitoring months added: 0"
+    result = load_budget_returns(nct, officers, years, timezone.localdate())
+    assert result == "Budget monitoring months added: 0"
     assert (BudgetReturn.objects.count(), BudgetLine.objects.count(),
             Event.objects.count()) == before  # fmt: skip

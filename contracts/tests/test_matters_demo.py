@@ -3,6 +3,7 @@ and refused decisions, and loading it again. Everything else about reserved matt
 factories in test_matters.py."""
 
 import pytest
+from django.utils import timezone
 
 from contracts.models import Consent, ReservedDecision, ReservedMatter
 from contracts.services import matters
@@ -64,7 +65,7 @@ def test_loading_the_demo_again_adds_nothing(nct, cast):
         Consent.objects.count(),
         Consent.history.count(),
     )
-    assert "0 answers recorded" in load_reserved_matters(nct, officers)
+    assert "0 answers recorded" in load_reserved_matters(nct, officers, timezone.localdate())
     assert (
         ReservedMatter.objects.count(),
         ReservedDecision.objects.count(),

@@ -39,7 +39,7 @@ def rows(data, block_id, blocks=None) -> list[list]:
 def test_the_snapshot_is_plain_json_the_pages_can_show(nct):
     data = build(nct)
     assert data["title"] == "Transformation"
-    assert data["period"] == "2024/25"
+    assert data["period"] == "2026/27"  # the latest agreed contract year
     assert [b["id"] for b in data["blocks"]] == [
         "cases", "block3", "benefit-savings", "benefit-counts", "benefits-year-savings",
         "benefits-year-counts",
@@ -79,16 +79,28 @@ def test_only_approved_cases_are_named(nct):
 
 
 def test_the_block3_fund_for_each_agreed_year(nct):
-    found = block(build(nct), "block3")
+    data = build(nct)
+    found = block(data, "block3")
     assert found["table"]["rows"] == [
-        ["2024/25", "3291000.00", "2915000.00", "320625.50", "2594374.50", "376000.00"]
+        ["2021/22", "2830260.00", "0.00", "0.00", "0.00", "2830260.00"],
+        ["2022/23", "2961900.00", "0.00", "0.00", "0.00", "2961900.00"],
+        ["2023/24", "3126450.00", "0.00", "0.00", "0.00", "3126450.00"],
+        # as published: the programme's draws are all on 2024/25
+        ["2024/25", "3291000.00", "2915000.00", "320625.50", "2594374.50", "376000.00"],
+        ["2025/26", "3439095.00", "0.00", "0.00", "0.00", "3439095.00"],
+        ["2026/27", "3570735.00", "0.00", "0.00", "0.00", "3570735.00"],
     ]
     assert [t["name"] for t in found["figure"]["data"]] == ["Provision", "Committed", "Spent",
                                                             "Remaining"]  # fmt: skip
     assert found["summary"] == (
-        "In 2024/25 the Block 3 provision is £3,291,000.00: £2,915,000.00 committed to approved "
-        "cases, £320,625.50 spent, £376,000.00 remaining."
+        "In 2026/27 the Block 3 provision is £3,570,735.00: £0.00 committed to approved "
+        "cases, £0.00 spent, £3,570,735.00 remaining."
     )
+    (year,) = [b for b in data["pack"]["by_year"]["2024"] if b["id"] == "block3"]
+    assert year["table"]["rows"] == [
+        ["2024/25", "3291000.00", "2915000.00", "320625.50", "2594374.50", "376000.00"]
+    ]
+    assert year["summary"] == ("£376,000.00 of the £3,291,000.00 provision remains uncommitted.")
 
 
 def test_savings_against_target_and_lower_tolerance_by_quarter(nct):

@@ -250,13 +250,17 @@ def test_submitting_with_teams_missing_is_a_400_keyed_by_team(api_for, start):
 
 
 @pytest.mark.parametrize("who", [*NOT_THE_TRUST, "other-manager"])
-def test_only_the_trust_starts_months_through_the_api(api_for, start, trust, who):
+def test_only_the_trust_starts_months_through_the_api(api_for, start, trust, world, who):
     # Another trust's manager may start months, but not in an arrangement they are no part
     # of (404); every other role may start none at all (403).
     expected = 404 if who == "other-manager" else 403
+    before = WorkforceReturn.objects.count()  # the demo's months are there too
     response = api_for(who).post(BASE, {"trust": trust, "month": MONTH}, format="json")
     assert response.status_code == expected
-    assert not WorkforceReturn.objects.filter(period=date(2025, 1, 1)).exists()
+    assert WorkforceReturn.objects.count() == before
+    assert not WorkforceReturn.objects.filter(
+        arrangement=world.arrangement, period=date(2025, 1, 1)
+    ).exists()
 
 
 @pytest.mark.parametrize("who", ["manager", "observer", "scrutiny", "admin"])

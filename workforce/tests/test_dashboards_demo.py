@@ -4,10 +4,16 @@ definition a vacancy rate of 141/328 = 43.0%) and July 2024 (12.9% vacancies by 
 method; 9.9% turnover of all staff, under that name) come out as published. The dashboard's
 workings on figures of the tests' own are in ``test_dashboards.py``."""
 
+from datetime import date
+
 import pytest
 
 from trust_portal.dashboards.figures import pack_blocks
+from workforce import reads
 from workforce.dashboards import build_workforce
+from workforce.dashboards.benchmarks import benchmarks_block
+from workforce.dashboards.overview import _all_staff_block
+from workforce.dashboards.rates import groups_over_time
 
 
 @pytest.fixture
@@ -47,7 +53,17 @@ def test_december_2018s_census_vacancy_rate_is_43_0_with_its_numerator_and_denom
     assert (whole["rate"], whole["numerator"], whole["denominator"]) == ("43.0", "141.00", "328.00")
 
 
-def test_july_2024s_vacancy_rate_and_all_staff_turnover_are_the_published_ones(snapshot):
+@pytest.fixture
+def july_2024(cast, nct):
+    """July 2024 as the dashboard's latest month: the point the builder takes its latest-month
+    blocks from, and its summary (the demo now reaches November 2026, so July 2024 is no
+    longer the latest approved month)."""
+    points = groups_over_time(nct, reads.synthetic_months(nct))[-1][2]
+    (july,) = [p for p in points if p.month == date(2024, 7, 1)]
+    return july, reads.summary(july.workforce_return)
+
+
+def test_july_2024s_vacancy_rate_and_all_staff_turnover_are_the_published_ones(snapshot, july_2024):
     (vacancy,) = rows_of(
         block(snapshot["blocks"], "vacancy-rate"), month="2024-07", area_code="NCT"
     )
@@ -57,10 +73,22 @@ def test_july_2024s_vacancy_rate_and_all_staff_turnover_are_the_published_ones(s
     # the census's social-worker turnover: 26 leavers' FTE / 270 in post in July
     assert (turnover["rate"], turnover["months"]) == ("9.6", 12)
     assert (turnover["numerator"], turnover["denominator"]) == ("26.00", "270.00")
-    # the scrutiny report's 9.9%, of all staff, under its own name
-    staff = block(snapshot["blocks"], "all-staff-turnover")["text"]
+    # the scrutiny report's 9.9%, of all staff, under its own name: the block the dashboard
+    # shows while July 2024 is its latest month
+    july, _ = july_2024
+    staff = _all_staff_block(july.workforce_return, july.measures["turnover"])["text"]
     assert staff.startswith("Turnover, all staff (12 months), July 2024: 9.9% (100.00 leavers")
     assert "not the census's turnover" in staff and "9.6% by the census method" in staff
+
+
+def test_the_latest_month_october_2026_has_no_all_staff_turnover_and_no_benchmarks(snapshot):
+    # Synthetic months give no all-staff figures, and the register holds no 2026/27 benchmark:
+    # the dashboard leaves both blocks out rather than showing an empty one.
+    assert snapshot["latest_month"] == "2026-10"
+    assert [b["id"] for b in snapshot["blocks"]] == [
+        "synthetic", "latest-rates", "latest-posts", "staff-mix", "vacancy-rate", "agency-rate",
+        "turnover", "caseloads", "caseloads-compared", "definitions",
+    ]  # fmt: skip
 
 
 def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):
@@ -80,10 +108,12 @@ JOINT = "North Northamptonshire Council and West Northamptonshire Council togeth
 JOINT += "published figure for the joint area, not either council's)"
 
 
-def test_the_joint_areas_published_2024_census_rates_stand_beside_the_whole_trusts(snapshot):
+def test_the_joint_areas_published_2024_census_rates_stand_beside_the_whole_trusts(july_2024):
     # docs/sources/workforce-census-and-spc.md: at 30 September 2024, 176 FTE vacancies, 123
-    # agency FTE and 42.4 leavers' FTE beside 379.5 FTE social workers, for the joint area.
-    rows = rows_of(block(snapshot["blocks"], "benchmarks"))
+    # agency FTE and 42.4 leavers' FTE beside 379.5 FTE social workers, for the joint area;
+    # beside July 2024's own figures, as the dashboard shows them for a 2024/25 latest month.
+    _, summary = july_2024
+    rows = rows_of(benchmarks_block(summary))
     assert [(r["rate"], r["benchmark"], r["ours"], r["ours_for"]) for r in rows] == [
         ("Vacancy rate (census method)", "31.70", "12.9", "All of NCT"),
         ("Agency rate (census method)", "24.50", "9.4", "All of NCT"),

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from trust_portal.approvals.models import State
 from workforce import demo, reads, services
@@ -127,26 +128,49 @@ def test_july_2024s_all_staff_turnover_is_the_published_9_9_under_its_own_name(c
     assert one_place(spell.value) == "9.6"
 
 
-def test_the_months_between_are_approved_and_marked_synthetic(cast, nct):
-    months = WorkforceReturn.objects.filter(arrangement=nct, state=State.APPROVED)
-    assert months.count() == 13
-    synthetic = reads.synthetic_months(nct)
-    assert synthetic == {date(2023, m, 1) for m in range(8, 13)} | {
-        date(2024, m, 1) for m in range(1, 7)
+def launch_to(last: date) -> set[date]:
+    """The first of every month from the trust's launch (April 2021) to ``last``."""
+    return {
+        date(year, month, 1)
+        for year in range(2021, last.year + 1)
+        for month in range(1, 13)
+        if date(2021, 4, 1) <= date(year, month, 1) <= last
     }
+
+
+def test_the_months_between_are_approved_and_marked_synthetic(cast, nct):
+    # December 2018 (the Commissioner's report), then every month from the trust's launch to
+    # October 2026 approved; November 2026, the last complete month before the pinned day
+    # (7 December 2026), in draft.
+    approved = set(
+        WorkforceReturn.objects.filter(arrangement=nct, state=State.APPROVED).values_list(
+            "period", flat=True
+        )
+    )
+    assert approved == {date(2018, 12, 1)} | launch_to(date(2026, 10, 1))
+    assert len(approved) == 68
+    (draft,) = WorkforceReturn.objects.filter(arrangement=nct).exclude(state=State.APPROVED)
+    assert (draft.period, draft.state) == (date(2026, 11, 1), State.DRAFT)
+    # Every month since the launch is synthetic but July 2024 (the scrutiny report's).
+    synthetic = reads.synthetic_months(nct)
+    assert synthetic == launch_to(date(2026, 11, 1)) - {date(2024, 7, 1)}
     assert date(2018, 12, 1) not in synthetic and date(2024, 7, 1) not in synthetic
 
 
 def test_every_demo_month_was_entered_by_the_trust_and_approved_by_both_councils(cast, nct):
-    for workforce_return in WorkforceReturn.objects.filter(arrangement=nct):
+    months = WorkforceReturn.objects.filter(arrangement=nct).order_by("period")
+    assert months.count() == 69
+    for workforce_return in months:
         assert workforce_return.created_by == cast["nct-manager"]
         councils = {d.council.code for d in workforce_return.current_decisions()}
-        assert councils == {"NNC", "WNC"}
+        # the last complete month is still the trust's draft: no council has decided on it
+        expected = set() if workforce_return.state == State.DRAFT else {"NNC", "WNC"}
+        assert councils == expected, workforce_return.period
 
 
 def test_loading_the_demo_again_adds_nothing(cast, nct):
     before = (WorkforceReturn.objects.count(), nct.teams.count())
-    demo.load(password="x", log=lambda message: None)
+    demo.load(password="x", log=lambda message: None, today=timezone.localdate())
     assert (WorkforceReturn.objects.count(), nct.teams.count()) == before
 
 

@@ -543,7 +543,9 @@ def test_the_approved_revision_stays_in_use_until_the_correction_is_approved(
     approve_both(people, correction)
     approved.refresh_from_db()
     assert (approved.state, correction.state) == (State.SUPERSEDED, State.APPROVED)
-    in_use = WorkforceReturn.objects.get(period=MONTH, state=State.APPROVED)
+    in_use = WorkforceReturn.objects.get(
+        arrangement=approved.arrangement, period=MONTH, state=State.APPROVED
+    )
     assert in_use.figures.get(team=team).open_cases == 44
 
 

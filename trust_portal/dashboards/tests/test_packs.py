@@ -341,10 +341,12 @@ def test_the_issue_form_records_title_committee_meeting_and_threshold(
 
 
 def test_a_wrong_threshold_on_the_issue_form_is_shown_not_issued(snapshots, cast, client_for):
+    before = IssuedPack.objects.count()  # the demo's packs are there too
     response = client_for(cast["officer"]).post(issue_url(snapshots), {"threshold": "0"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
-    assert not IssuedPack.objects.exists()
+    assert not IssuedPack.objects.filter(arrangement=snapshots).exists()
+    assert IssuedPack.objects.count() == before
 
 
 @pytest.mark.parametrize("who", READERS)
