@@ -20,7 +20,7 @@ from trust_portal.approvals.kinds import services_named
 from trust_portal.demo_time import LAUNCH, at, last_complete_month
 from trust_portal.periods import financial_year_of
 from workforce import services
-from workforce.demo_months import month_teams, synthetic_months
+from workforce.demo_months import all_staff, month_teams, synthetic_months
 from workforce.models import Team, WorkforceReturn
 from workforce.reads import SYNTHETIC_NOTE
 
@@ -120,7 +120,12 @@ def load_returns(data, arrangement, teams, manager, officers, today) -> int:
     last = last_complete_month(today)
     for month in synthetic_months(LAUNCH, last, set(given)):
         made = month_teams(month, services_of)
-        given[f"{month:%Y-%m}"] = {"month": f"{month:%Y-%m}", "synthetic": True, "teams": made}
+        given[f"{month:%Y-%m}"] = {
+            "month": f"{month:%Y-%m}",
+            "synthetic": True,
+            "teams": made,
+            "all_staff": all_staff(month),
+        }
     rows = [given[key] for key in sorted(given) if key <= f"{last:%Y-%m}"]
     rows[-1] = {**rows[-1], "state": DRAFT}
 

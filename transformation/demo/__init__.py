@@ -2,7 +2,7 @@
 loads each app's ``demo``, in INSTALLED_APPS order: after the contracts it draws on)."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from transformation.demo.benefits import load_benefits
 from transformation.demo.cases import FIXTURE, load_programme
@@ -23,7 +23,10 @@ def load(*, password, log, today) -> dict:
     # Projects, business cases, board meetings, Block 3 draws.
     with at(PROGRAMME_LOADED):
         log(load_programme(arrangement=arrangement, today=today))
-        # The risk register comes after the programme: its risks to projects find them by name.
+    # The risk register comes after the programme: its risks to projects find them by name.
+    # It stands as the trust's manager last reviewed it, the day before the demo is loaded
+    # (its review dates count from that day: two are overdue whenever the demo is loaded).
+    with at(today - timedelta(days=1)):
         log(load_risks(arrangement))
     # Benefits come after the programme too: they belong to its approved business cases.
     with at(BENEFITS_REPORTED):

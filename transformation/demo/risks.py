@@ -2,7 +2,8 @@
 trust's manager through the same services people use. Called by ``transformation.demo.load`` after
 the programme, so a risk to a project finds its project by name; a project the programme's
 demo has not loaded leaves its risks programme-level until a later load finds it. Review
-dates count from the day of loading, so two reviews are always overdue. Idempotent."""
+dates count from the day it is recorded (``transformation.demo``: the day before the demo is
+loaded), so two reviews are always overdue. Idempotent."""
 
 import json
 from datetime import timedelta

@@ -81,14 +81,18 @@ def test_july_2024s_vacancy_rate_and_all_staff_turnover_are_the_published_ones(s
     assert "not the census's turnover" in staff and "9.6% by the census method" in staff
 
 
-def test_the_latest_month_october_2026_has_no_all_staff_turnover_and_no_benchmarks(snapshot):
-    # Synthetic months give no all-staff figures, and the register holds no 2026/27 benchmark:
-    # the dashboard leaves both blocks out rather than showing an empty one.
+def test_the_latest_month_october_2026_has_its_all_staff_turnover_and_no_benchmarks(snapshot):
+    # Synthetic months give the trust's all-staff figures too (workforce/demo_months.py:
+    # 1,032.00 FTE, 104.10 leavers' FTE in October 2026); the register holds no 2026/27
+    # benchmark, so the dashboard leaves that block out rather than showing an empty one.
     assert snapshot["latest_month"] == "2026-10"
     assert [b["id"] for b in snapshot["blocks"]] == [
-        "synthetic", "latest-rates", "latest-posts", "staff-mix", "vacancy-rate", "agency-rate",
-        "turnover", "caseloads", "caseloads-compared", "definitions",
+        "synthetic", "latest-rates", "all-staff-turnover", "latest-posts", "staff-mix",
+        "vacancy-rate", "agency-rate", "turnover", "caseloads", "caseloads-compared",
+        "definitions",
     ]  # fmt: skip
+    (staff,) = [b for b in snapshot["blocks"] if b["id"] == "all-staff-turnover"]
+    assert "10.1% (104.10 leavers' FTE ÷ 1032.00 FTE in post)" in staff["text"]
 
 
 def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):
