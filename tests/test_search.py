@@ -30,9 +30,10 @@ KINDS = [
 ]
 # Queries that between them reach every kind, drafts and things in flight included.
 SWEEP = [
-    "2019-03",  # the demo's draft performance return (and the pack added below)
+    "2019-03",  # the county's approved March 2019 return (and the pack added below)
     "February 2019",  # its approved one
-    "2024-10",  # budget monitoring submitted, not approved
+    "2026-11",  # the demo's last month: performance and workforce drafts, budget submitted
+    "2024-10",  # budget monitoring approved
     "September 2024",  # budget monitoring approved
     "2024-07",  # a workforce return approved, and the correction in draft added below
     "BC1",  # BC10, BC11 approved; BC12 submitted; BC13 a draft
@@ -40,7 +41,7 @@ SWEEP = [
     "NCT-SC",  # the contracts
     "RM",  # the reserved matters
     "subsidiary",  # a reserved matter and a decision
-    "split",  # the agreed year's variation, and the draft year's added below
+    "split",  # every agreed year's split variation, and the draft year's added below
     "care",  # indicators, teams, risks, contracts
     "committee",  # the packs
 ]
@@ -48,17 +49,19 @@ SWEEP = [
 
 @pytest.fixture
 def in_flight(cast):
-    """Besides the demo: a variation on the draft 2025/26 year (council officers and
-    administrators only), a correction in draft of the demo's approved July 2024 workforce
-    return (the trust's only), and a pack issued for March 2019."""
+    """Besides the demo (whose contract years 2021/22 to 2026/27 are all agreed): a draft
+    2027/28 year with a variation on it (council officers and administrators only), a
+    correction in draft of the demo's approved July 2024 workforce return (the trust's only),
+    and a pack issued for March 2019."""
     from contracts.models import ContractYear
-    from contracts.tests.factories import VariationFactory
+    from contracts.tests.factories import ContractYearFactory, VariationFactory
     from trust_portal.dashboards.packs import pack_assemble, pack_suppress
     from trust_portal.dashboards.tests.factories import IssuedPackFactory
     from workforce.models import WorkforceReturn
 
     nct = Arrangement.objects.get(trust__code="NCT")
-    draft_year = ContractYear.objects.get(arrangement=nct, financial_year=2025)
+    assert not ContractYear.objects.filter(arrangement=nct).exclude(state="agreed").exists()
+    draft_year = ContractYearFactory(arrangement=nct, financial_year=2027)
     VariationFactory(
         contract_year=draft_year,
         number=1,
@@ -149,7 +152,8 @@ def test_each_kind_is_found_by_a_role_that_may_see_it(who, text, kind, path, cas
         team = Team.objects.get(arrangement=in_flight, name="Leaving Care North")
         url = reverse("workforce:team-detail", args=["NCT", team.pk])
     if kind == "packs":
-        url = reverse("packs:pack-detail", args=["NCT", IssuedPack.objects.get().pk])
+        pack = IssuedPack.objects.get(arrangement=in_flight, month=date(2019, 3, 1))
+        url = reverse("packs:pack-detail", args=["NCT", pack.pk])
     assert url in [hit.url for hit in found(cast[who], in_flight, text)[kind]]
 
 
@@ -203,19 +207,20 @@ def test_each_role_finds_the_kinds_its_pages_show_it(who, kinds, cast, in_flight
 
 
 def test_drafts_are_found_only_by_the_roles_that_see_drafts(cast, in_flight):
-    march = "/arrangements/NCT/returns/2019-03/1/"  # the trust's draft
+    november = "/arrangements/NCT/returns/2026-11/1/"  # the trust's draft
     bc13 = "/arrangements/NCT/transformation/cases/BC13/"  # the trust's draft case
     bc12 = "/arrangements/NCT/transformation/cases/BC12/"  # submitted to the board
-    october = "/arrangements/NCT/budget-monitoring/2024-10/1/"  # submitted, not approved
-    draft_year = "/arrangements/NCT/contract-years/2025/variations/1/"  # on a draft year
+    budget = "/arrangements/NCT/budget-monitoring/2026-11/1/"  # submitted, not approved
+    draft_year = "/arrangements/NCT/contract-years/2027/variations/1/"  # on a draft year
     workforce = "/arrangements/NCT/workforce/returns/2024-07/2/"  # a correction in draft
-    hidden = {march, bc13, bc12, october, draft_year, workforce}
+    staff = "/arrangements/NCT/workforce/returns/2026-11/1/"  # the trust's draft
+    hidden = {november, bc13, bc12, budget, draft_year, workforce, staff}
 
     def sees(who):
         return {u for text in SWEEP for u in urls(cast[who], in_flight, text)} & hidden
 
-    assert sees("nct-manager") == {march, bc13, bc12, october, workforce}
-    assert sees("wnc-officer") == {bc12, october, draft_year}
+    assert sees("nct-manager") == {november, bc13, bc12, budget, workforce, staff}
+    assert sees("wnc-officer") == {bc12, budget, draft_year}
     assert sees("admin") == {draft_year}
     for who in ("dfe-observer", "wnc-scrutiny", "nnc-scrutiny", "occ-officer", "outsider"):
         assert sees(who) == set(), who

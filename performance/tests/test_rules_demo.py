@@ -74,9 +74,13 @@ def test_the_rules_page_says_the_month_is_the_portals_reading_of_the_footnote(nc
 
 
 def test_the_demos_trend_page_names_the_standard_of_its_approved_months(nct):
-    # October 2018 to February 2019 are approved; March 2019, under the new standard, is a draft.
+    # October 2018 to February 2019 are approved under the four-weekly standard; March 2019 and
+    # the trust's months from April 2021, under the two-weekly one, are approved too.
     pages = dashboards.build_indicators(nct)["pages"]
     note = next(b for b in pages["CP_VISIT_IN_TIME"]["blocks"] if b["id"] == "rules")["text"]
-    assert note.startswith(
-        "Child protection visits judged against every 4 weeks (28 days) in every month shown"
+    assert note == (
+        "Child protection visits judged against every 4 weeks (28 days) to February 2019, "
+        "judged against every 2 weeks (14 days) from March 2019; percentages marked small "
+        "numbers below a denominator of 10 in every month shown: each month is judged under "
+        "the rules in force for it."
     )

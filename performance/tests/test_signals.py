@@ -124,7 +124,7 @@ def test_a_count_indicator_has_no_split(two_months, catalogue):
 
 
 def test_the_return_review_says_why_each_figure_moved(people, client_for, two_months, codes):
-    may = MonthlyReturn.objects.get(period=date(2024, 5, 1))
+    may = MonthlyReturn.objects.get(arrangement=two_months, period=date(2024, 5, 1))
     rows = [r for r in returns.return_rows(may) if r.why]
     assert [(r.area, r.why) for r in rows] == [
         (

@@ -1,4 +1,4 @@
-"""Uploading a child-level extract into the demo's March 2019 draft in a real browser: the
+"""Uploading a child-level extract into the demo's November 2026 draft in a real browser: the
 progress page follows the job by itself and shows the result when it finishes."""
 
 import pytest
@@ -11,8 +11,8 @@ from tests.browser.helpers import axe_violations, format_violations, screenshot,
 
 EXTRACT = (
     "child_id,area,category,worker_id,episode_start,last_visit_date,plan_due_date\n"
-    "C1,NNC,CIN,W1,2019-01-01,2019-03-20,2019-04-30\n"
-    "C2,WNC,CP,W2,2019-02-01,2019-03-25,2019-05-01\n"
+    "C1,NNC,CIN,W1,2026-01-01,2026-11-20,2026-12-31\n"
+    "C2,WNC,CP,W2,2026-02-01,2026-11-25,2027-01-01\n"
 )
 
 
@@ -26,11 +26,11 @@ def _no_broker(monkeypatch, settings, tmp_path):
 def test_the_progress_page_shows_the_result_once_the_job_has_run(page, writable_base_url):
     base_url = writable_base_url  # it uploads into a draft: its own copy of the demo
     sign_in(page, base_url, "nct-manager")
-    page.goto(f"{base_url}/arrangements/NCT/returns/2019-03/1/")
+    page.goto(f"{base_url}/arrangements/NCT/returns/2026-11/1/")
     page.get_by_role("button", name="Upload a child-level extract").click()
     expect(page.locator("h1")).to_contain_text("Upload a child-level extract")
     page.get_by_label("Child-level extract").set_input_files(
-        {"name": "march.csv", "mimeType": "text/csv", "buffer": EXTRACT.encode()}
+        {"name": "november.csv", "mimeType": "text/csv", "buffer": EXTRACT.encode()}
     )
     page.get_by_role("button", name="Upload and check").click()
 
