@@ -9,16 +9,17 @@ from urllib.parse import quote
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import CAST
+from conftest import CAST, PINNED_TODAY
 
 LOGIN = "login"  # a redirect to the sign-in page
 NCT_PARTIES = {"wnc-officer", "nnc-officer", "nct-manager", "dfe-observer", "wnc-scrutiny"}
 NCT_PARTIES |= {"nnc-scrutiny", "admin"}
 OCT_PARTIES = {"occ-officer", "oct-manager", "admin"}
 NCT_OFFICERS = ["wnc-officer", "nnc-officer"]
-# The demo's monthly returns: February 2019 approved, March 2019 a draft of the trust's.
+# The demo's monthly returns: February 2019 approved, November 2026 (last month) a draft of the
+# trust's.
 FEB_2019 = {"code": "NCT", "month": "2019-02", "revision": 1}
-MAR_2019_DRAFT = {"code": "NCT", "month": "2019-03", "revision": 1}
+NOV_2026_DRAFT = {"code": "NCT", "month": "2026-11", "revision": 1}
 
 
 def demo_return(month):
@@ -27,9 +28,11 @@ def demo_return(month):
     return MonthlyReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
 
 
-# The demo's budget monitoring: September 2024 approved, October 2024 submitted.
+# The demo's budget monitoring: September 2024 approved, November 2026 (last month) submitted.
 SEP_2024_BUDGET = {"code": "NCT", "month": "2024-09", "revision": 1}
-OCT_2024_BUDGET = {"code": "NCT", "month": "2024-10", "revision": 1}
+NOV_2026_BUDGET = {"code": "NCT", "month": "2026-11", "revision": 1}
+# A month with no return of any kind, over (before the trust's launch): to start one in.
+UNSTARTED_MONTH = "2021-03-01"
 
 
 def demo_budget(month):
@@ -41,7 +44,7 @@ def demo_budget(month):
 # Who may read contracts and money: the arrangement's people except scrutiny members (403).
 CONTRACT_READERS = NCT_PARTIES - {"wnc-scrutiny", "nnc-scrutiny"}
 Y2024 = {"code": "NCT", "year": 2024}  # the demo's agreed 2024/25
-Y2025 = {"code": "NCT", "year": 2025}  # its rolled-over draft, seen by officers and admins only
+DRAFT_YEAR = 2027  # 2027/28, rolled over from 2026/27 inside the test (draft_year)
 WNC_CONTRACT = {"code": "NCT", "reference": "NCT-SC-WNC-2023"}
 
 
@@ -66,10 +69,40 @@ RISK_R09 = {"code": "NCT", "reference": "R09"}  # the demo's closed risk
 DRAFT_HIDDEN = {"nct-manager": 404, "dfe-observer": 404}
 
 
-def demo_line(year=2025):
+def draft_year():
+    """A draft year, seen by officers and admins only: 2027/28, rolled over by WNC's officer
+    from the demo's 2026/27 (made inside the test; every year of the demo's is agreed)."""
+    from contracts.models import ContractYear
+    from contracts.services import years
+    from trust_portal.accounts.models import User
+
+    found = ContractYear.objects.filter(arrangement__trust__code="NCT")
+    if not found.filter(financial_year=DRAFT_YEAR).exists():
+        years.contract_year_rollover(
+            by=User.objects.get(username="wnc-officer"),
+            contract_year=found.get(financial_year=DRAFT_YEAR - 1),
+        )
+    draft = found.get(financial_year=DRAFT_YEAR)
+    assert draft.state == ContractYear.State.DRAFT
+    return {"code": "NCT", "year": DRAFT_YEAR}
+
+
+def draft_key():
+    return f"NCT-{draft_year()['year']}"
+
+
+def demo_line(year=DRAFT_YEAR):
     from contracts.models import FundingLine
 
-    return FundingLine.objects.filter(contract_year__financial_year=year).first().pk
+    if year == DRAFT_YEAR:
+        draft_year()
+    return (
+        FundingLine.objects.filter(
+            contract_year__arrangement__trust__code="NCT", contract_year__financial_year=year
+        )
+        .first()
+        .pk
+    )
 
 
 def demo_adjustment():
@@ -142,10 +175,18 @@ def new_decision():
 
 
 def unpaid_instalment():
-    """The demo's one unpaid 2024/25 instalment: NNC's twelfth."""
+    """The demo's one unpaid instalment that has fallen due: NNC's ninth of 2026/27 (due on
+    1 December 2026)."""
     from contracts.models import Instalment
 
-    return Instalment.objects.get(contract_year__financial_year=2024, paid_on__isnull=True).pk
+    return Instalment.objects.get(
+        contract_year__arrangement__trust__code="NCT",
+        contract_year__financial_year=2026,
+        council__code="NNC",
+        number=9,
+        due_on__lte=PINNED_TODAY,
+        paid_on__isnull=True,
+    ).pk
 
 
 def contract_api(status=200, **overrides):
@@ -158,15 +199,15 @@ def contract_api_detail():
 
 
 def demo_upload():
-    """A rejected child-level extract in the March 2019 draft (made inside the test, so it
+    """A rejected child-level extract in the November 2026 draft (made inside the test, so it
     goes when the test's transaction is rolled back)."""
     from performance.models import ExtractUpload
     from trust_portal.accounts.models import User
 
     return ExtractUpload.objects.create(
-        monthly_return=demo_return("2019-03-01"),
-        as_at="2019-03-31",
-        filename="march.csv",
+        monthly_return=demo_return("2026-11-01"),
+        as_at="2026-11-30",
+        filename="november.csv",
         sha256="0" * 64,
         size=100,
         row_count=2,
@@ -193,8 +234,8 @@ def demo_benchmark():
     ).pk
 
 
-# The demo's workforce returns: July 2024 approved. A draft (August 2024) and a submitted month
-# (September 2024, July's figures again) are made inside the test that needs them.
+# The demo's workforce returns: July 2024 approved, November 2026 (last month) a draft. A
+# submitted month is that draft submitted inside the test that needs one.
 JUL_2024_WORKFORCE = {"code": "NCT", "month": "2024-07", "revision": 1}
 
 
@@ -205,27 +246,17 @@ def demo_workforce(month):
 
 
 def workforce_month(month, *, submit=False):
-    from datetime import date
-
+    """The demo's draft of ``month``; with ``submit``, submitted by the trust's manager (inside
+    the test) if it is not yet."""
     from trust_portal.accounts.models import User
     from workforce import services
-    from workforce.models import WorkforceReturn
 
-    period = date.fromisoformat(month + "-01")
-    if not WorkforceReturn.objects.filter(arrangement__trust__code="NCT", period=period).exists():
-        manager = User.objects.get(username="nct-manager")
-        july = demo_workforce("2024-07-01")
-        made = services.workforce_return_start(by=manager, arrangement=july.arrangement,
-                                               month=period)  # fmt: skip
-        if submit:
-            teams = {
-                f.team_id: {name: getattr(f, name) for name in services.FIELDS}
-                for f in july.figures.all()
-            }
-            services.workforce_return_save(
-                by=manager, workforce_return=made, expected_version=made.lock_version, teams=teams
-            )
-            services.workforce_return_submit(by=manager, workforce_return=made)
+    made = demo_workforce(month + "-01")
+    assert made.state in ("draft", "submitted"), made.state
+    if submit and made.state == "draft":
+        services.workforce_return_submit(
+            by=User.objects.get(username="nct-manager"), workforce_return=made
+        )
     return {"code": "NCT", "month": month, "revision": 1}
 
 
@@ -472,9 +503,9 @@ PAGES = {
         ({"month": "2019-04-01"}, {**parties(NCT_PARTIES, 403), "nct-manager": 302}),
     ),
     "performance:return-detail": (FEB_2019, parties(NCT_PARTIES), None),
-    "performance:return-edit": (MAR_2019_DRAFT, {**parties(()), "nct-manager": 200}, None),
+    "performance:return-edit": (NOV_2026_DRAFT, {**parties(()), "nct-manager": 200}, None),
     "performance:return-submit": (
-        MAR_2019_DRAFT,
+        NOV_2026_DRAFT,
         signed_in(405),  # POST only: any GET is refused before anything is looked up
         ({}, {**parties(()), "nct-manager": 302}),
     ),
@@ -515,19 +546,19 @@ PAGES = {
             {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 302)},
         ),
     ),
-    "performance:return-template": (MAR_2019_DRAFT, {**parties(()), "nct-manager": 200}, None),
+    "performance:return-template": (NOV_2026_DRAFT, {**parties(()), "nct-manager": 200}, None),
     "performance:return-upload": (
-        MAR_2019_DRAFT,
+        NOV_2026_DRAFT,
         {**parties(()), "nct-manager": 200},
         ({}, {**parties(()), "nct-manager": 200}),  # no file: the form again, with its error
     ),
     "performance:return-export": (FEB_2019, parties(NCT_PARTIES), None),
     "performance:return-extract": (
-        MAR_2019_DRAFT,
+        NOV_2026_DRAFT,
         {**parties(()), "nct-manager": 200},
         ({}, {**parties(()), "nct-manager": 200}),  # no file: the form again, with its error
     ),
-    # An upload into the March 2019 draft: seen by whoever sees the draft (the trust's
+    # An upload into the November 2026 draft: seen by whoever sees the draft (the trust's
     # managers); its error report by its uploader only (tested in performance/tests).
     "performance:extract-upload-detail": (
         lambda: {"code": "NCT", "pk": demo_upload().pk},
@@ -577,20 +608,24 @@ PAGES = {
     "contracts:document-download": (demo_document, contract_readers(), None),
     "contracts:year-create": ({"code": "NCT"}, officers_only(), None),
     "contracts:year-detail": (Y2024, contract_readers(), None),
-    "contracts:year-agree": (Y2025, {**officers_only(403), **DRAFT_HIDDEN, "admin": 200}, None),
+    "contracts:year-agree": (
+        draft_year,
+        {**officers_only(403), **DRAFT_HIDDEN, "admin": 200},
+        None,
+    ),
     "contracts:year-rollover": (
         Y2024,
         officers_only(),
         ({}, officers_only(302)),  # 2025/26 exists: back to the year with the reason
     ),
-    "contracts:line-add": (Y2025, officers_only(**DRAFT_HIDDEN), None),
+    "contracts:line-add": (draft_year, officers_only(**DRAFT_HIDDEN), None),
     "contracts:line-edit": (
-        lambda: {**Y2025, "pk": demo_line()},
+        lambda: {**draft_year(), "pk": demo_line()},
         officers_only(**DRAFT_HIDDEN),
         None,
     ),
     "contracts:line-remove": (
-        lambda: {**Y2025, "pk": demo_line()},
+        lambda: {**draft_year(), "pk": demo_line()},
         officers_only(**DRAFT_HIDDEN),
         None,
     ),
@@ -625,24 +660,25 @@ PAGES = {
     "contracts:variation-detail": ({**Y2024, "number": 1}, contract_readers(), None),
     "contracts:variation-withdraw": ({**Y2024, "number": 1}, signed_in(405), None),
     # Payments and the split calculator: read by the arrangement's people but scrutiny members
-    # (403); a draft year (2025/26) does not exist for roles that may not see drafts (404).
-    # Only the paying council's officers record or undo: NNC's instalment 12 of 2024/25 is the
-    # demo's one unpaid, its 11 paid; WNC's officers are refused with a message (403).
+    # (403); a draft year (2027/28) does not exist for roles that may not see drafts (404).
+    # Only the paying council's officers record or undo: NNC's instalment 9 of 2026/27 (due on
+    # 1 December 2026) is the demo's one unpaid that has fallen due, its 8 paid; WNC's officers
+    # are refused with a message (403).
     "contracts:payment-list": (
         {"code": "NCT", "year": 2024},
         {**parties(NCT_PARTIES), "wnc-scrutiny": 403, "nnc-scrutiny": 403},
         None,
     ),
     "contracts:payment-record": (
-        {"code": "NCT", "year": 2024, "council": "NNC", "number": 12},
+        {"code": "NCT", "year": 2026, "council": "NNC", "number": 9},
         {**parties(NCT_PARTIES, 403), "nnc-officer": 200},
         (
-            {"paid_on": "2025-03-03", "reference": "NNC-2024-12"},
+            {"paid_on": "2026-12-03", "reference": "NNC-2026-09"},
             {**parties(NCT_PARTIES, 403), "nnc-officer": 302},
         ),
     ),
     "contracts:payment-undo": (
-        {"code": "NCT", "year": 2024, "council": "NNC", "number": 11},
+        {"code": "NCT", "year": 2026, "council": "NNC", "number": 8},
         {**parties(NCT_PARTIES, 403), "nnc-officer": 200},
         (
             {"reason": "Recorded against the wrong month"},
@@ -650,7 +686,7 @@ PAGES = {
         ),
     ),
     "contracts:split-calculator": (
-        {"code": "NCT", "year": 2025},
+        draft_year,
         {
             **parties(NCT_PARTIES),
             **dict.fromkeys(["wnc-scrutiny", "nnc-scrutiny"], 403),
@@ -673,28 +709,28 @@ PAGES = {
     "contracts:budget-list": (
         {"code": "NCT"},
         parties(NCT_PARTIES),
-        ({"month": "2024-11-01"}, {**parties(NCT_PARTIES, 403), "nct-manager": 302}),
+        ({"month": UNSTARTED_MONTH}, {**parties(NCT_PARTIES, 403), "nct-manager": 302}),
     ),
     "contracts:budget-detail": (SEP_2024_BUDGET, parties(NCT_PARTIES), None),
-    # October 2024 is submitted: the trust may still change it (which withdraws approvals);
+    # November 2026 is submitted: the trust may still change it (which withdraws approvals);
     # its councils see it but may not edit; everyone else cannot see it yet (404).
     "contracts:budget-edit": (
-        OCT_2024_BUDGET,
+        NOV_2026_BUDGET,
         {**parties(()), "nct-manager": 200, **dict.fromkeys(NCT_OFFICERS, 403)},
         None,
     ),
     "contracts:budget-submit": (
-        OCT_2024_BUDGET,
+        NOV_2026_BUDGET,
         signed_in(405),  # POST only
         ({}, {**parties(()), "nct-manager": 302, **dict.fromkeys(NCT_OFFICERS, 403)}),
     ),
     "contracts:budget-approve": (
-        OCT_2024_BUDGET,
+        NOV_2026_BUDGET,
         signed_in(405),
         ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
     ),
     "contracts:budget-send-back": (
-        OCT_2024_BUDGET,
+        NOV_2026_BUDGET,
         {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         None,
     ),
@@ -709,10 +745,10 @@ PAGES = {
         api(404, **dict.fromkeys(NCT_PARTIES, 200)),
         None,
     ),
-    "budget-return-lines": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
-    "budget-return-submit": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
-    "budget-return-approve": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
-    "budget-return-send-back": (lambda: {"pk": demo_budget("2024-10-01").pk}, api(405), None),
+    "budget-return-lines": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
+    "budget-return-submit": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
+    "budget-return-approve": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
+    "budget-return-send-back": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
     "budget-return-correct": (lambda: {"pk": demo_budget("2024-09-01").pk}, api(405), None),
     "measurement-detail": (
         lambda: {"pk": demo_return("2019-02-01").measurements.first().pk},
@@ -761,9 +797,9 @@ PAGES = {
     "contractyear-detail": ({"key": "NCT-2024"}, contract_api_detail(), None),
     # The contracts API's writes answer POST, PATCH or DELETE only (contracts/tests/
     # test_api_writes.py tries each with the whole cast).
-    "contractyear-lines": ({"key": "NCT-2025"}, contract_api(405), None),
+    "contractyear-lines": (lambda: {"key": draft_key()}, contract_api(405), None),
     "contractyear-line": (
-        lambda: {"key": "NCT-2025", "line_id": demo_line()},
+        lambda: {"key": draft_key(), "line_id": demo_line()},
         contract_api(405),
         None,
     ),
@@ -779,7 +815,7 @@ PAGES = {
         contract_api(405),
         None,
     ),
-    "contractyear-agree": ({"key": "NCT-2025"}, contract_api(405), None),
+    "contractyear-agree": (lambda: {"key": draft_key()}, contract_api(405), None),
     "contractyear-rollover": ({"key": "NCT-2024"}, contract_api(405), None),
     "variation-list": ({}, contract_api(), None),
     "variation-detail": ({"key": "NCT-2024-1"}, contract_api_detail(), None),
@@ -792,7 +828,7 @@ PAGES = {
         lambda: {"pk": unpaid_instalment()},
         contract_api(405),  # POST only
         (
-            {"paid_on": "2025-03-03", "reference": "NNC-2024-12"},
+            {"paid_on": "2026-12-03", "reference": "NNC-2026-09"},
             # Only the paying council's officers; other councils' officers cannot find it.
             contract_api(403, **{"nnc-officer": 200, "occ-officer": 404, "outsider": 404}),
         ),
@@ -997,26 +1033,26 @@ PAGES = {
     "workforce:return-list": (
         {"code": "NCT"},
         parties(NCT_PARTIES),
-        ({"month": "2024-11-01"}, trust_only(302)),
+        ({"month": UNSTARTED_MONTH}, trust_only(302)),
     ),
     "workforce:return-detail": (JUL_2024_WORKFORCE, parties(NCT_PARTIES), None),
     "workforce:return-edit": (
-        lambda: workforce_month("2024-08"),
+        lambda: workforce_month("2026-11"),
         {**parties(()), "nct-manager": 200},
         None,
     ),
     "workforce:return-submit": (
-        lambda: workforce_month("2024-08"),
+        lambda: workforce_month("2026-11"),
         signed_in(405),  # POST only
         ({}, {**parties(()), "nct-manager": 302}),  # back to the month, saying what is missing
     ),
     "workforce:return-approve": (
-        lambda: workforce_month("2024-09", submit=True),
+        lambda: workforce_month("2026-11", submit=True),
         signed_in(405),
         ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
     ),
     "workforce:return-send-back": (
-        lambda: workforce_month("2024-09", submit=True),
+        lambda: workforce_month("2026-11", submit=True),
         {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         None,
     ),

@@ -184,6 +184,8 @@ def test_an_open_correction_is_not_seen_by_those_who_read_only_approved_returns(
         approved=approved, by=world.manager, reason="A late-recorded visit"
     )
     for who in ["scrutiny", "observer", "admin"]:
-        seen = kind.model.objects.visible_to(people[who]).filter(period=MONTH)
+        seen = kind.model.objects.visible_to(people[who]).filter(
+            arrangement=world.arrangement, period=MONTH
+        )
         assert list(seen) == [approved]
     assert visible(kind, people, correction) == ["manager"]

@@ -223,7 +223,10 @@ def test_the_approved_return_stays_approved_while_its_correction_is_open(kind, w
     submit(kind, world, correction)
     approved.refresh_from_db()
     assert approved.state == State.APPROVED
-    assert kind.model.objects.get(period=MONTH, state=State.APPROVED) == approved
+    current = kind.model.objects.get(
+        arrangement=world.arrangement, period=MONTH, state=State.APPROVED
+    )
+    assert current == approved
 
 
 def test_an_approved_correction_replaces_the_approved_return(kind, world, approved):
