@@ -16,13 +16,21 @@ from contracts.services import years as year_services
 from trust_portal.accounts.models import Arrangement, Organisation, User
 from trust_portal.approvals.demo_returns import APPROVED, SUBMITTED, load_demo_returns
 from trust_portal.approvals.kinds import services_named
-from trust_portal.demo_time import LAUNCH, at, last_complete_month, moment, months, working_day
+from trust_portal.demo_time import (
+    LAUNCH,
+    at,
+    last_complete_month,
+    last_month_to_load,
+    moment,
+    months,
+    working_day,
+)
 from trust_portal.periods import financial_year_label, financial_year_of, next_month
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "contracts.json"
 
 
-def load(*, password, log, today) -> dict:
+def load(*, password, log, today, final: bool = True) -> dict:
     data = json.loads(FIXTURE.read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
     officers = {
@@ -35,19 +43,20 @@ def load(*, password, log, today) -> dict:
     councils = {c.code: c for c in Organisation.objects.filter(kind="council")}
     with at(date(2023, 3, 1)):
         made = load_contracts(data, arrangement, officers, councils)
-    years = []
+    years, rows = [], {}
     for year in range(LAUNCH.year, financial_year_of(today) + 1):
         given = data["contract_year"] if year == data["contract_year"]["financial_year"] else None
-        row = given or synthetic_year(data["contract_year"], year)
-        years.append(load_contract_year(row, arrangement, officers, admin, councils))
-    paid = load_payments(years, officers, today)
+        rows[year] = given or synthetic_year(data["contract_year"], year)
+        years.append(load_contract_year(rows[year], arrangement, officers, admin, councils))
+    paid = load_payments(years, officers, today, final=final)
     log(
         f"Contracts added: {made}; contract years {years[0].label} to {years[-1].label}; "
         f"instalments paid now: {paid}"
     )
-    log(load_variation(years[-1], officers, today))
-    log(load_reserved_matters(arrangement, officers, today))
-    log(load_budget_returns(arrangement, officers, years, today))
+    log(load_budget_returns(arrangement, officers, rows, today, final=final))
+    if final:  # work in flight, and the register (no pack shows it)
+        log(load_variation(years[-1], officers, today))
+        log(load_reserved_matters(arrangement, officers, today))
     return {}
 
 
@@ -176,12 +185,13 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
     return year
 
 
-def load_payments(years: list[ContractYear], officers, today) -> int:
-    """Each instalment due by ``today`` paid by its council on the day it fell due, except the
-    latest one due from North Northamptonshire (NNC) in the current year: its payment is still
-    to be recorded. Instalments fall due on the first of a month, so an earlier load (the
-    latest budget month there tells when) dealt with every one due by the first of the month
-    it ran in: only those due since are paid now, and the one it left unpaid stays so.
+def load_payments(years: list[ContractYear], officers, today, *, final: bool = True) -> int:
+    """Each instalment due by ``today`` paid by its council on the day it fell due, except (in
+    the final pass; an earlier one pays them all) the latest one due from North
+    Northamptonshire (NNC) in the current year: its payment is still to be recorded.
+    Instalments fall due on the first of a month, so an earlier load or pass (the latest
+    budget month there tells when) dealt with every one due by the first of the month after
+    that month: only those due since are paid now, and one left unpaid stays so.
     Returns how many were paid now."""
     from contracts.models import BudgetReturn
 
@@ -191,7 +201,7 @@ def load_payments(years: list[ContractYear], officers, today) -> int:
     paid = 0
     current = years[-1]
     due = current.instalments.filter(council__code="NNC", due_on__lte=today).order_by("-due_on")
-    waiting = due.first()
+    waiting = due.first() if final else None  # an earlier pass pays every one due
     for year in years:
         rows = year.instalments.filter(due_on__lte=today, due_on__gt=covered, paid_on__isnull=True)
         for instalment in rows.select_related("council").order_by("due_on", "council__code"):
@@ -225,7 +235,8 @@ def load_variation(year: ContractYear, officers, today) -> str:
         kind=Variation.Kind.ADD_LINE, proposed__name=VARIATION["name"]
     ).exists():
         return "Variation awaiting a decision: there already"
-    with at(moment(working_day(last_complete_month(today), 12), 15)):
+    asked_on = max(working_day(last_complete_month(today), 12), year.agreed_on + timedelta(days=1))
+    with at(moment(asked_on, 15)):
         variation_services.variation_request(
             by=officers["NNC"],
             contract_year=year,
@@ -300,7 +311,7 @@ def load_reserved_matters(arrangement, officers, today) -> str:
 BUDGET_FIXTURE = settings.BASE_DIR / "fixtures" / "budget_monitoring.json"
 
 
-def load_budget_returns(arrangement, officers, years, today) -> str:
+def load_budget_returns(arrangement, officers, years: dict, today, *, final: bool = True) -> str:
     """Budget monitoring every month from the launch to the last complete one: April to
     October 2024 from fixtures/budget_monitoring.json, the others synthetic
     (``contracts.demo_months``). The trust's manager enters and submits each month, each
@@ -314,14 +325,20 @@ def load_budget_returns(arrangement, officers, years, today) -> str:
 
     data = json.loads(BUDGET_FIXTURE.read_text())
     mix = {category: Decimal(row["percent"]) for category, row in data["budget_shares"].items()}
+    # Each year's contract sum (Blocks 1 and 2) from the figures it was made with (``years``:
+    # {financial year: its fixture or synthetic row}), not as the year stands now: a variation
+    # approved since leaves the demo's budgets as they were.
     budgets = {
-        year.financial_year: money.split(money.year_figures(year).contract_sum, mix)
-        for year in years
+        year: money.split(
+            sum(Decimal(line["amount"]) for line in row["lines"] if line["block"] in (1, 2)),
+            mix,
+        )
+        for year, row in years.items()
     }
     given = {row["month"]: row for row in data["months"]}
     october = given[max(given)]["lines"]
     rows = []
-    for month in months(LAUNCH, last_complete_month(today)):
+    for month in months(LAUNCH, last_month_to_load(today, final=final)):
         key = f"{month:%Y-%m}"
         year_budgets = budgets[financial_year_of(month)]
         if key in given:
@@ -331,7 +348,8 @@ def load_budget_returns(arrangement, officers, years, today) -> str:
         else:
             lines = month_lines(month, year_budgets, october)
         rows.append({"month": key, "state": APPROVED, "lines": lines})
-    rows[-1]["state"] = SUBMITTED
+    if final:
+        rows[-1]["state"] = SUBMITTED
     added = load_demo_returns(
         rows,
         model=BudgetReturn,

@@ -23,8 +23,8 @@ from trust_portal.approvals.demo_returns import (
 )
 from trust_portal.approvals.kinds import services_named
 from trust_portal.approvals.models import State
-from trust_portal.dashboards.demo_packs import issue_packs
-from trust_portal.demo_time import LAUNCH, at, last_complete_month, moment, months
+from trust_portal.dashboards.demo_packs import issue_pack, packs_to_issue
+from trust_portal.demo_time import LAUNCH, at, last_month_to_load, moment, months
 from trust_portal.history import audited_save
 from trust_portal.periods import financial_year_of
 
@@ -84,7 +84,7 @@ def _versions(indicator: Indicator, row: dict) -> None:
         )
 
 
-def load(*, password, log, today) -> dict:
+def load(*, password, log, today, final: bool = True) -> dict:
     count = load_catalogue()
     with at(BASELINE_ENTERED):
         rules = load_rules()
@@ -95,7 +95,7 @@ def load(*, password, log, today) -> dict:
         made = load_targets(data, arrangement, None, reason=reason)
     later = {**data, "financial_years": list(range(LAUNCH.year, financial_year_of(today) + 1))}
     made += load_targets(later, arrangement, None, reason=SYNTHETIC_TARGET, dated=True)
-    added = load_returns(today)
+    added = load_returns(today, final=final)
     log(
         f"Indicators: {count}; rules recorded: {rules}; targets added: {made}; "
         f"monthly returns added: {added}"
@@ -191,7 +191,7 @@ QUERY = (
 )
 
 
-def load_returns(today) -> int:
+def load_returns(today, *, final: bool = True) -> int:
     """Demo returns, made through the same services people use: the trust's manager enters
     and submits, each council's officer approves its area. The county council's 2018/19
     months (fixtures/performance_returns.json, entered as the baseline before the launch),
@@ -201,8 +201,8 @@ def load_returns(today) -> int:
     path = FIXTURES / "performance_returns.json"
     data = json.loads(path.read_text())
     rows = [{**row, "state": APPROVED} for row in data["returns"]]
-    synthetic = months(LAUNCH, last_complete_month(today))
-    states = in_flight(synthetic, [DRAFT, ONE_APPROVED, RETURNED])
+    synthetic = months(LAUNCH, last_month_to_load(today, final=final))
+    states = in_flight(synthetic, [DRAFT, ONE_APPROVED, RETURNED] if final else [])
     for month in synthetic:
         made = month_figures(month)
         rows.append({"month": f"{month:%Y-%m}", "state": states.get(month, APPROVED), **made})
@@ -219,9 +219,19 @@ def load_returns(today) -> int:
     )
 
 
-def finish(*, log, today) -> None:
-    """After every app's rows: the scrutiny packs of the last three committee meetings, each
-    for the latest month whose return both councils had approved a week before the meeting."""
+def earlier_passes(today) -> list:
+    """The days of the earlier passes: the issue day of each of the last three committee
+    meetings' packs not issued yet (``demo_packs``)."""
+    # Before a first load there is no arrangement yet, and no pack.
+    arrangement = Arrangement.objects.filter(trust__code=ARRANGEMENT).first()
+    return packs_to_issue(arrangement, today)
+
+
+def finish(*, log, today, final: bool = True) -> None:
+    """After an earlier pass: the scrutiny pack of the meeting whose issue day it is, for the
+    latest month whose return both councils had approved by then."""
+    if final:
+        return
     arrangement = Arrangement.objects.get(trust__code=ARRANGEMENT)
     returns = MonthlyReturn.objects.filter(arrangement=arrangement, state=State.APPROVED)
 
@@ -230,5 +240,6 @@ def finish(*, log, today) -> None:
         return approved.values_list("period", flat=True).first()
 
     by = User.objects.get(username="wnc-officer")
-    issued = issue_packs(arrangement=arrangement, by=by, today=today, month_at=month_at)
-    log(f"Scrutiny packs issued: {issued}")
+    issued = issue_pack(arrangement=arrangement, by=by, day=today, month_at=month_at)
+    meeting = f"{issued.committee}, {issued.meeting_date:%-d %B %Y}"
+    log(f"Scrutiny pack issued: {issued.title} ({meeting})")

@@ -12,6 +12,7 @@ it is first made, and a run a month later only adds the new month.
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,16 +83,49 @@ def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
 
 
+_LOAD_NOW: ContextVar[datetime | None] = ContextVar("demo_load_now", default=None)
+
+
+@contextmanager
+def loading(now: datetime) -> Iterator[None]:
+    """The moment the demo is loaded: ``at`` never goes later, however it is nested."""
+    token = _LOAD_NOW.set(now)
+    try:
+        yield
+    finally:
+        _LOAD_NOW.reset(token)
+
+
 @contextmanager
 def at(when: datetime | date) -> Iterator[datetime]:
-    """Run what is inside as if it were ``when`` (10:00 on a date), never later than a minute
-    before the real now: the demo's past stays in the past."""
+    """Run what is inside as if it were ``when`` (10:00 on a date), never later than a second
+    before the moment the demo is loaded (``loading``; else now), nor earlier than that day's
+    midnight (a month started on the 1st stays in its month): the demo's past stays in the
+    past, and an ``at`` inside another travels from the real moment, not the other's."""
     if not isinstance(when, datetime):
         when = moment(when)
-    latest = timezone.now() - timedelta(minutes=1)
-    when = min(when, latest)
+    now = _LOAD_NOW.get() or timezone.now()
+    midnight = datetime.combine(timezone.localdate(now), time(0), tzinfo=LONDON)
+    when = min(when, max(now - timedelta(seconds=1), midnight))
     with time_machine.travel(when, tick=False):
         yield when
+
+
+def last_month_to_load(today: date, *, final: bool) -> date:
+    """The last month a pass of the demo loads: the last complete one (the final pass, which
+    leaves the last months in flight), or for an earlier pass (as of a pack's issue day) the
+    last month whose return was approved by then (working day 10 of the month after), and
+    never one of the three the final pass leaves in flight."""
+    month = last_complete_month(today)
+    if final:
+        return month
+    while working_day(next_month(month), 10) >= today:
+        month = previous_month(month)
+    # Never the last three months before the load day: the final pass leaves them in flight.
+    in_flight = last_complete_month(load_today())
+    for _ in range(3):
+        in_flight = previous_month(in_flight)
+    return min(month, in_flight)
 
 
 def rng(*keys) -> random.Random:

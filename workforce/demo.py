@@ -17,7 +17,7 @@ from performance.services.benchmarks import benchmark_save
 from trust_portal.accounts.models import Arrangement, User
 from trust_portal.approvals.demo_returns import APPROVED, DRAFT, load_demo_returns
 from trust_portal.approvals.kinds import services_named
-from trust_portal.demo_time import LAUNCH, at, last_complete_month
+from trust_portal.demo_time import LAUNCH, at, last_month_to_load
 from trust_portal.periods import financial_year_of
 from workforce import services
 from workforce.demo_months import all_staff, month_teams, synthetic_months
@@ -37,7 +37,7 @@ JOINT_NOTE_2018 = (
 )
 
 
-def load(*, password, log, today) -> dict:
+def load(*, password, log, today, final: bool = True) -> dict:
     data = json.loads(FIXTURE.read_text())
     arrangement = Arrangement.objects.get(trust__code=data["arrangement"])
     manager = User.objects.get(username="nct-manager")
@@ -50,7 +50,7 @@ def load(*, password, log, today) -> dict:
         "financial_years": list(range(LAUNCH.year, financial_year_of(today) + 1)),
     }
     targets = load_targets(years, arrangement, officers[0], reason=reason, dated=True)
-    added = load_returns(data, arrangement, teams, manager, officers, today)
+    added = load_returns(data, arrangement, teams, manager, officers, today, final=final)
     with at(TEAMS_ADDED):
         benchmarks = load_benchmarks(arrangement, officers[0])
     log(
@@ -108,7 +108,7 @@ def load_teams(data, arrangement, manager) -> dict[str, Team]:
     return teams
 
 
-def load_returns(data, arrangement, teams, manager, officers, today) -> int:
+def load_returns(data, arrangement, teams, manager, officers, today, *, final=True) -> int:
     """Each month: started, entered and submitted by the trust's manager, approved by both
     councils' officers: the fixture's months (December 2018 entered as the baseline before the
     launch) and a synthetic month for every other month from the launch to the last complete
@@ -117,7 +117,7 @@ def load_returns(data, arrangement, teams, manager, officers, today) -> int:
     fields = data["fields"]
     given = {row["month"]: {**row, "state": APPROVED} for row in data["returns"]}
     services_of = {row["name"]: row["service"] for row in data["teams"]}
-    last = last_complete_month(today)
+    last = last_month_to_load(today, final=final)
     for month in synthetic_months(LAUNCH, last, set(given)):
         made = month_teams(month, services_of)
         given[f"{month:%Y-%m}"] = {
@@ -127,7 +127,8 @@ def load_returns(data, arrangement, teams, manager, officers, today) -> int:
             "all_staff": all_staff(month),
         }
     rows = [given[key] for key in sorted(given) if key <= f"{last:%Y-%m}"]
-    rows[-1] = {**rows[-1], "state": DRAFT}
+    if final:
+        rows[-1] = {**rows[-1], "state": DRAFT}
 
     def figures(row) -> dict:
         teams_figures = {

@@ -16,14 +16,26 @@ from decimal import ROUND_HALF_UP, Decimal
 from trust_portal.demo_time import LAUNCH, progress, rng, setback
 
 ESTABLISHMENT = {
-    "MASH North": 12, "First Response North": 11, "Assessment North": 18,
-    "Safeguarding North 1": 20, "Safeguarding North 2": 18, "Safeguarding North 3": 18,
-    "Children in Care North": 22, "Leaving Care North": 11, "Disabled Children North": 9,
-    "MASH West": 13, "First Response West": 11, "Assessment West": 18,
-    "Safeguarding West 1": 21, "Safeguarding West 2": 20, "Safeguarding West 3": 19,
-    "Safeguarding West 4": 19, "Children in Care West": 27, "Leaving Care West": 13,
+    "MASH North": 12,
+    "First Response North": 11,
+    "Assessment North": 18,
+    "Safeguarding North 1": 20,
+    "Safeguarding North 2": 18,
+    "Safeguarding North 3": 18,
+    "Children in Care North": 22,
+    "Leaving Care North": 11,
+    "Disabled Children North": 9,
+    "MASH West": 13,
+    "First Response West": 11,
+    "Assessment West": 18,
+    "Safeguarding West 1": 21,
+    "Safeguarding West 2": 20,
+    "Safeguarding West 3": 19,
+    "Safeguarding West 4": 19,
+    "Children in Care West": 27,
+    "Leaving Care West": 13,
     "Disabled Children West": 10,
-}  # fmt: skip
+}
 # Agency workers over the establishment (clearing backlogs), as in the fixture's months.
 OVER_ESTABLISHMENT = {"Assessment North": 1, "First Response West": 1, "Assessment West": 2}
 # (month, employed FTE, agency FTE): straight lines between the points.
@@ -41,9 +53,13 @@ TOTALS = [
 ]
 # Average cases a case-holding worker, by service, as the story goes from 0 to 1.
 CASELOAD = {
-    "front_door": (0, 0), "assessment": (24, 18), "safeguarding": (21, 16),
-    "children_in_care": (17, 14), "leaving_care": (16, 13), "disabled_children": (14, 11),
-}  # fmt: skip
+    "front_door": (0, 0),
+    "assessment": (24, 18),
+    "safeguarding": (21, 16),
+    "children_in_care": (17, 14),
+    "leaving_care": (16, 13),
+    "disabled_children": (14, 11),
+}
 HALF = Decimal("0.5")
 TWO = Decimal("0.01")
 
@@ -111,12 +127,23 @@ def month_teams(month: date, services: dict[str, str]) -> dict[str, list]:
         over_limit = min(workers, round(workers * max(0.0, (average - 15) / 20))) if workers else 0
         waiting = max(0, round((1 - float(level)) * 6 + random.uniform(-1, 1))) if workers else 0
         rows[team] = [
-            _fte(establishment[team]), _fte(experienced), _fte(asye), _fte(international),
-            _fte(agency), _fte(over[team]), _fte(vacant),
-            len(starters[team]), _fte(sum(starters[team], Decimal(0))),
-            len(leavers[team]), _fte(sum(leavers[team], Decimal(0))),
-            cases, workers, _fte(Decimal(workers) * Decimal("0.9")), over_limit, waiting,
-        ]  # fmt: skip
+            _fte(establishment[team]),
+            _fte(experienced),
+            _fte(asye),
+            _fte(international),
+            _fte(agency),
+            _fte(over[team]),
+            _fte(vacant),
+            len(starters[team]),
+            _fte(sum(starters[team], Decimal(0))),
+            len(leavers[team]),
+            _fte(sum(leavers[team], Decimal(0))),
+            cases,
+            workers,
+            _fte(Decimal(workers) * Decimal("0.9")),
+            over_limit,
+            waiting,
+        ]
     return rows
 
 

@@ -19,7 +19,7 @@ FIXTURE = settings.BASE_DIR / "fixtures" / "organisations.json"
 SET_UP = date(2021, 2, 1)
 
 
-def load(*, password: str, log, today) -> dict:
+def load(*, password: str, log, today, final: bool = True) -> dict:
     """Create or bring up to date; running it twice leaves the same database."""
     data = json.loads(FIXTURE.read_text())
     # Set up before the trust's launch: their history carries that day.

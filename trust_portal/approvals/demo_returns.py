@@ -79,7 +79,7 @@ def load_demo_returns(
                 by=manager, expected_version=started.lock_version, **key, **figures(row)
             )
         if state != DRAFT:
-            with at(moment(days["submit"], 15)):
+            with at(moment(days["submit"], 10)):
                 services["submit"](by=manager, **key)
         if state in (ONE_APPROVED, RETURNED, APPROVED):
             with at(moment(days["first"], 11)):

@@ -36,27 +36,28 @@ def meeting_dates(today: date, count: int = 3) -> list[date]:
     return sorted(found)
 
 
-def issue_packs(
-    *, arrangement, by, today: date, month_at: Callable[[datetime], date | None]
-) -> int:
-    """Issue the pack of each of the last three meetings not issued yet, ``month_at(moment)``
-    giving the month it reports. Returns how many were issued."""
-    issued = 0
-    for meeting in meeting_dates(today):
-        if IssuedPack.objects.filter(arrangement=arrangement, meeting_date=meeting).exists():
-            continue
-        with at(moment(meeting - timedelta(days=7), 10)) as now:
-            month = month_at(now)
-            if month is None:
-                continue
-            snapshot_recompute(arrangement=arrangement)
-            pack_issue(
-                by=by,
-                arrangement=arrangement,
-                month=month,
-                threshold=THRESHOLD,
-                committee=COMMITTEE,
-                meeting_date=meeting,
-            )
-        issued += 1
-    return issued
+ISSUED_BEFORE = timedelta(days=7)
+
+
+def packs_to_issue(arrangement, today: date) -> list[date]:
+    """The issue days (a week before) of the last three meetings' packs not issued yet."""
+    packs = IssuedPack.objects.filter(arrangement=arrangement) if arrangement else []
+    issued = {pack.meeting_date for pack in packs}
+    return [m - ISSUED_BEFORE for m in meeting_dates(today) if m not in issued]
+
+
+def issue_pack(
+    *, arrangement, by, day: date, month_at: Callable[[datetime], date | None]
+) -> IssuedPack:
+    """Issue, at 10:00 on ``day``, the pack of the meeting a week later, for the month
+    ``month_at(moment)`` gives, from the dashboards recomputed at that moment."""
+    with at(moment(day, 10)) as now:
+        snapshot_recompute(arrangement=arrangement)
+        return pack_issue(
+            by=by,
+            arrangement=arrangement,
+            month=month_at(now),
+            threshold=THRESHOLD,
+            committee=COMMITTEE,
+            meeting_date=day + ISSUED_BEFORE,
+        )

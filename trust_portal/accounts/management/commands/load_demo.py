@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from trust_portal.dashboards.services import recompute_request
-from trust_portal.demo_time import load_today
+from trust_portal.demo_time import load_today, loading
 
 PASSWORD_FILE = "demo-password"  # noqa: S105  (a file name, not a password)
 
@@ -33,20 +34,31 @@ def demo_password(explicit: str | None) -> str:
 
 def load_every_app(*, password: str, log) -> dict:
     """Each app's demo.py, in INSTALLED_APPS order (organisations before what refers to them),
-    as of today (``demo_time.load_today``: the months reach the last complete one); then each
-    one's ``finish``, if it has one, for what needs every app's rows (the issued packs)."""
+    as of today (``demo_time.load_today``: the months reach the last complete one).
+
+    First an earlier pass as of each day an app asks for (``earlier_passes(today)``: the issue
+    days of the scrutiny packs not issued yet), loading only what had happened by then and
+    nothing in flight, each followed by the apps' ``finish`` (which issues that day's pack from
+    the figures as they stood); then the final pass as of today, which leaves the last months'
+    work in flight, and its ``finish``."""
     today = load_today()
-    loaded, modules = {}, []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.demo"
-        if find_spec(name) is None:
-            continue
-        modules.append(import_module(name))
-        result = modules[-1].load(password=password, log=log, today=today)
-        loaded.update(result or {})
-    for module in modules:
-        if hasattr(module, "finish"):
-            module.finish(log=log, today=today)
+    modules = [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if find_spec(f"{config.name}.demo") is not None
+    ]
+    loaded = {}
+    with loading(timezone.now()):
+        days = {d for m in modules if hasattr(m, "earlier_passes") for d in m.earlier_passes(today)}
+        for day in [*sorted(days), today]:
+            final = day == today
+            for module in modules:
+                quiet = log if final else (lambda message: None)
+                result = module.load(password=password, log=quiet, today=day, final=final)
+                loaded.update(result or {})
+            for module in modules:
+                if hasattr(module, "finish"):
+                    module.finish(log=log, today=day, final=final)
     return loaded
 
 
