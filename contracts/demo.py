@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from contracts.models import ContractYear, ServiceContract, Variation
+from contracts.models import ContractYear, Instalment, ServiceContract, Variation
 from contracts.services import contracts as contract_services
 from contracts.services import payments
 from contracts.services import variations as variation_services
@@ -21,6 +21,7 @@ from trust_portal.demo_time import (
     at,
     last_complete_month,
     last_month_to_load,
+    load_today,
     moment,
     months,
     working_day,
@@ -48,7 +49,7 @@ def load(*, password, log, today, final: bool = True) -> dict:
         given = data["contract_year"] if year == data["contract_year"]["financial_year"] else None
         rows[year] = given or synthetic_year(data["contract_year"], year)
         years.append(load_contract_year(rows[year], arrangement, officers, admin, councils))
-    paid = load_payments(years, officers, today, final=final)
+    paid = load_payments(years, officers, today)
     log(
         f"Contracts added: {made}; contract years {years[0].label} to {years[-1].label}; "
         f"instalments paid now: {paid}"
@@ -185,10 +186,10 @@ def load_contract_year(data, arrangement, officers, admin, councils) -> Contract
     return year
 
 
-def load_payments(years: list[ContractYear], officers, today, *, final: bool = True) -> int:
-    """Each instalment due by ``today`` paid by its council on the day it fell due, except (in
-    the final pass; an earlier one pays them all) the latest one due from North
-    Northamptonshire (NNC) in the current year: its payment is still to be recorded.
+def load_payments(years: list[ContractYear], officers, today) -> int:
+    """Each instalment due by ``today`` paid by its council on the day it fell due, except the
+    latest one due from North Northamptonshire (NNC) by the day the demo is loaded: its
+    payment is still to be recorded.
     Instalments fall due on the first of a month, so an earlier load or pass (the latest
     budget month there tells when) dealt with every one due by the first of the month after
     that month: only those due since are paid now, and one left unpaid stays so.
@@ -199,9 +200,14 @@ def load_payments(years: list[ContractYear], officers, today, *, final: bool = T
     previous = earlier.values_list("period", flat=True).first()
     covered = next_month(previous) if previous else date.min
     paid = 0
-    current = years[-1]
-    due = current.instalments.filter(council__code="NNC", due_on__lte=today).order_by("-due_on")
-    waiting = due.first() if final else None  # an earlier pass pays every one due
+    # The one left waiting: North's latest due by the day the demo is loaded (an earlier pass,
+    # as of a pack's day, leaves it unpaid too if it is due by then).
+    due = Instalment.objects.filter(
+        contract_year__arrangement=years[-1].arrangement,
+        council__code="NNC",
+        due_on__lte=load_today(),
+    )
+    waiting = due.order_by("-due_on").first()
     for year in years:
         rows = year.instalments.filter(due_on__lte=today, due_on__gt=covered, paid_on__isnull=True)
         for instalment in rows.select_related("council").order_by("due_on", "council__code"):

@@ -169,30 +169,47 @@ def _month_of(model, obj):
 
 
 def test_a_month_later_load_demo_adds_the_new_month_and_leaves_the_rest_as_it_was(db):
-    # The cast was loaded as of the day the tests run as (conftest.PINNED_TODAY): it reaches
-    # the last complete month. A month later, the month after it is added, in draft (budget
-    # monitoring submitted, awaiting both councils), and nothing else changes.
-    last = MonthlyReturn.objects.filter(arrangement__trust__code="NCT").latest("period").period
-    new = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    # The cast was loaded as of the day the tests run as (conftest.PINNED_TODAY, 7 December
+    # 2026): it reaches November 2026. Loaded again on 20 January 2027, December 2026 is added
+    # (performance and workforce returns in draft, budget monitoring submitted), the pack of
+    # the committee meeting held since (12 January 2027) is issued as of its day, and nothing
+    # else changes: what was in flight stays in flight.
+    new = date(2026, 12, 1)
+    assert MonthlyReturn.objects.filter(arrangement__trust__code="NCT").latest("period").period == (
+        date(2026, 11, 1)
+    )
     before = state()
-    # The instalments and history change with a new month's payments; compared below.
-    later = datetime(new.year + (new.month == 12), new.month % 12 + 1, 8, 9, tzinfo=LONDON)
+    later = datetime(2027, 1, 20, 9, tzinfo=LONDON)
     unpaid = set(Instalment.objects.filter(paid_on__isnull=True, due_on__lte=new))
-    assert [i.council.code for i in unpaid] == ["NNC"]
+    assert [(i.council.code, i.due_on) for i in unpaid] == [("NNC", date(2026, 12, 1))]
     with time_machine.travel(later, tick=False):
         load()
-    old = state(keep=lambda model, obj: _month_of(model, obj) != new)
-    for name in ("MonthlyReturn", "WorkforceReturn", "BudgetReturn", "Measurement", "TeamFigures"):
+    old = state(
+        keep=lambda model, obj: (
+            _month_of(model, obj) != new
+            and (model is not IssuedPack or obj.meeting_date != date(2027, 1, 12))
+        )
+    )
+    for name in (
+        "MonthlyReturn", "WorkforceReturn", "BudgetReturn", "Measurement", "TeamFigures",
+        "ContractYear", "Variation", "ReservedDecision", "IssuedPack", "Target",
+    ):  # fmt: skip
         assert old[name] == before[name], name
     for kind, state_ in ((MonthlyReturn, "draft"), (WorkforceReturn, "draft")):
         added = kind.objects.filter(arrangement__trust__code="NCT", period=new)
         assert [r.state for r in added] == [state_]
     budget = BudgetReturn.objects.get(arrangement__trust__code="NCT", period=new)
     assert budget.state == "submitted"
-    # The instalment left unpaid stays so; of the new month's, North's is the one waiting now.
+    # The instalment left unpaid stays so; of January's, North's is the one waiting now.
     still = Instalment.objects.filter(paid_on__isnull=True, due_on__lte=later.date())
-    assert set(still) == unpaid | {still.get(due_on=later.date().replace(day=1))}
-    assert {i.council.code for i in still} == {"NNC"}
-    for name in ("ContractYear", "Variation", "ReservedDecision", "IssuedPack", "Target"):
-        if new.month != 4:  # April brings a new year's contract and targets
-            assert old[name] == before[name], name
+    assert sorted((i.council.code, i.due_on) for i in still) == [
+        ("NNC", date(2026, 12, 1)),
+        ("NNC", date(2027, 1, 1)),
+    ]
+    # The new pack: issued on 5 January 2027 for the latest month both councils had approved
+    # by then (August 2026: September was sent back, October awaits North, November a draft).
+    pack = IssuedPack.objects.get(meeting_date=date(2027, 1, 12))
+    assert (pack.month, pack.issued_at) == (
+        date(2026, 8, 1),
+        datetime(2027, 1, 5, 10, tzinfo=LONDON),
+    )
