@@ -349,7 +349,7 @@ def board_meeting_after_bc12():
 
     BoardMeeting.objects.get_or_create(
         arrangement=Arrangement.objects.get(trust__code="NCT"),
-        held_on=date(2024, 10, 16),
+        held_on=date(2026, 11, 25),
         defaults={"chair": "Chief Executive, NNC", "attendees": "Chief Executive, NNC"},
     )
     return SUBMITTED_CASE
@@ -938,7 +938,7 @@ PAGES = {
         board_meeting_after_bc12,
         officers_only(**SUBMITTED_HIDDEN),
         (
-            {"decision": "approve", "meeting": "2024-10-16", "note": ""},
+            {"decision": "approve", "meeting": "2026-11-25", "note": ""},
             officers_only(302, **SUBMITTED_HIDDEN),
         ),
     ),

@@ -100,11 +100,20 @@ def test_the_demo_shows_a_modest_placements_overspend_and_a_staffing_underspend(
 
 
 def test_loading_the_demo_budget_monitoring_again_adds_nothing(cast):
-    from contracts.demo import load_budget_returns
+    import json
+
+    from contracts.demo import FIXTURE, load_budget_returns, synthetic_year
 
     nct = Arrangement.objects.get(trust__code="NCT")
     officers = {u.organisation.code: u for u in (cast["wnc-officer"], cast["nnc-officer"])}
-    years = list(ContractYear.objects.filter(arrangement=nct).order_by("financial_year"))
+    # Each year's row as the loader made it (the 2024/25 fixture's, the others synthetic).
+    given = json.loads(FIXTURE.read_text())["contract_year"]
+    years = {
+        y: given if y == given["financial_year"] else synthetic_year(given, y)
+        for y in ContractYear.objects.filter(arrangement=nct).values_list(
+            "financial_year", flat=True
+        )
+    }
     before = (BudgetReturn.objects.count(), BudgetLine.objects.count(), Event.objects.count())
     result = load_budget_returns(nct, officers, years, timezone.localdate())
     assert result == "Budget monitoring months added: 0"
