@@ -112,3 +112,12 @@ def test_from_home_one_click_reaches_the_work_waiting(
         expect(page.get_by_role(how, name=words)).to_be_visible()
     violations = axe_violations(page)
     assert not violations, format_violations(violations, page.url)
+
+
+def test_the_latest_pack_fits_a_narrow_screen(page, base_url):
+    # Its PDF's SHA-256 (64 characters, no spaces) wraps; its wide tables scroll in their box.
+    page.set_viewport_size({"width": 320, "height": 900})
+    sign_in(page, base_url, "wnc-scrutiny")
+    page.goto(f"{base_url}{NCT}/scrutiny-packs/3/")
+    expect(page.get_by_role("heading", name="Scrutiny committee pack: August 2026")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
