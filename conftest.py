@@ -117,6 +117,22 @@ def restore_cast():
     demo_database.restore()
 
 
+def drop_ended_connections():
+    """Close this thread's database connections whose session the server has ended (a restore's
+    ``DROP DATABASE ... WITH (FORCE)`` ends every session on the database, and one a test or a
+    fixture kept open meanwhile would otherwise fail at its next query, "terminating connection
+    due to administrator command", and every test after it, "the connection is closed"): Django
+    opens a new one at the next query. A connection inside a transaction (a module's
+    ``built_once``, a test's own) is left alone: it is checked when it was opened."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None or conn.in_atomic_block:
+            continue
+        if conn.errors_occurred or not conn.is_usable():
+            conn.close()
+
+
 def cast_is_loaded() -> bool:
     from trust_portal.accounts.models import User
 
@@ -188,6 +204,16 @@ def _expects_the_cast(item) -> bool:
     return "db" in names or "demo_site" in names or item.get_closest_marker("django_db")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures open a transaction on the connection, or query through it.
+    if _empties_the_tables(item) or _expects_the_cast(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            drop_ended_connections()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     try:
@@ -221,6 +247,7 @@ def cast(db):
 
 @pytest.fixture
 def committed_cast(transactional_db):
+    drop_ended_connections()
     if not cast_is_loaded():  # emptied by the transactional test before
         restore_cast()
     from trust_portal.accounts.models import User

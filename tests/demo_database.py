@@ -144,8 +144,11 @@ class DemoDatabase:
         # CREATE DATABASE ... TEMPLATE needs nobody connected to the template (nobody is: it
         # is only ever copied), DROP DATABASE nobody connected to the database: WITH (FORCE)
         # ends the sessions of the live servers' threads, which reconnect at their next request
-        # (CONN_HEALTH_CHECKS).
-        connection.close()
+        # (CONN_HEALTH_CHECKS). Every connection this thread has is closed first, not only the
+        # default one, so that none of them is left to be ended under it.
+        from django.db import connections
+
+        connections.close_all()
         quote = connection.ops.quote_name
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")

@@ -190,9 +190,10 @@ def demo_site(_demo_server, django_db_blocker):
     """The address of a live server over the committed demo cast, for tests that only look."""
     from axes.models import AccessAttempt
 
-    from conftest import cast_is_loaded, restore_cast
+    from conftest import cast_is_loaded, drop_ended_connections, restore_cast
 
     with django_db_blocker.unblock():
+        drop_ended_connections()
         if not cast_is_loaded():
             restore_cast()
         # What one test's sign-ins leave behind must not decide another's: failed attempts
