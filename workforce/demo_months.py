@@ -13,7 +13,8 @@ seed and the month, never from the day the demo is loaded.
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from trust_portal.demo_time import LAUNCH, progress, rng, setback
+from trust_portal.demo_time import LAUNCH, months, progress, rng, setback
+from trust_portal.periods import previous_month
 
 ESTABLISHMENT = {
     "MASH North": 12,
@@ -106,7 +107,8 @@ def month_teams(month: date, services: dict[str, str]) -> dict[str, list]:
     level = Decimal(str(round(progress(month), 3)))
     troubled = setback(month) is not None
     leavers_total = Decimal(3 if troubled else 2) + (HALF if random.random() < 0.5 else 0)
-    starters_total = max(Decimal(0), employed_total - _total(_before(month), 1) + leavers_total)
+    employed_before = _total(previous_month(month), 1)
+    starters_total = max(Decimal(0), employed_total - employed_before + leavers_total)
     leavers = _events(leavers_total, employed, random)
     starters = _events(starters_total, {t: room[t] + 1 for t in services}, random)
     rows = {}
@@ -158,10 +160,6 @@ def all_staff(month: date) -> dict[str, str]:
     return {"fte": _fte(fte), "leavers_fte": _fte((fte * rate).quantize(HALF))}
 
 
-def _before(month: date) -> date:
-    return date(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1, 1)
-
-
 def _events(total: Decimal, weights: dict[str, Decimal], random) -> dict[str, list[Decimal]]:
     """``total`` FTE as people (whole-time, and one half-time where there is a half), each
     placed in a team the generator picks by ``weights``."""
@@ -182,6 +180,4 @@ def _fte(value) -> str:
 def synthetic_months(first: date, last: date, given: set[str]) -> list[date]:
     """The months from the launch (or ``first``) to ``last`` that fixtures/workforce.json does
     not give (``given``: its months as "2024-07")."""
-    from trust_portal.demo_time import months
-
     return [m for m in months(max(first, LAUNCH), last) if f"{m:%Y-%m}" not in given]

@@ -41,8 +41,8 @@ ISSUED_BEFORE = timedelta(days=7)
 
 def packs_to_issue(arrangement, today: date) -> list[date]:
     """The issue days (a week before) of the last three meetings' packs not issued yet."""
-    packs = IssuedPack.objects.filter(arrangement=arrangement) if arrangement else []
-    issued = {pack.meeting_date for pack in packs}
+    packs = IssuedPack.objects.filter(arrangement=arrangement) if arrangement else None
+    issued = set(packs.values_list("meeting_date", flat=True)) if packs is not None else set()
     return [m - ISSUED_BEFORE for m in meeting_dates(today) if m not in issued]
 
 
