@@ -58,11 +58,13 @@ def _shown(value) -> str:
 class WorkforceFiguresForm(approvals.FiguresForm):
     """The entry form: teams down (grouped by council area), figures across."""
 
-    def __init__(self, *args, teams, figures, all_staff=None, **kwargs):
+    def __init__(self, *args, teams, figures, all_staff=None, last=None, **kwargs):
         """``teams``: the teams to report, in order; ``figures``: their saved TeamFigures by
-        team id; ``all_staff``: the return (its all-staff figures), if any."""
+        team id; ``all_staff``: the return (its all-staff figures), if any; ``last``: last
+        month's approved TeamFigures by team id, shown beside the boxes."""
         super().__init__(*args, **kwargs)
         self.teams = teams
+        self.last = last or {}
         for key, (field, words) in ALL_STAFF.items():
             self.fields[f"all_staff__{key}"] = forms.CharField(
                 required=False,
@@ -92,11 +94,15 @@ class WorkforceFiguresForm(approvals.FiguresForm):
         return [self[f"all_staff__{key}"] for key in ALL_STAFF]
 
     def grid(self):
-        """[(area, [(team, [bound field per column])])] for the template."""
+        """[(area, [(team, [bound field per column], [last month's figure per column] or
+        None)])] for the template."""
         areas: dict = {}
+        fields = [field for _, columns in COLUMNS for field, _ in columns]
         for team in self.teams:
-            cells = [self[f"{team.pk}__{field}"] for _, columns in COLUMNS for field, _ in columns]
-            areas.setdefault(team.area, []).append((team, cells))
+            cells = [self[f"{team.pk}__{field}"] for field in fields]
+            last = self.last.get(team.pk)
+            before = [_shown(getattr(last, field)) for field in fields] if last else None
+            areas.setdefault(team.area, []).append((team, cells, before))
         return list(areas.items())
 
 

@@ -21,6 +21,7 @@ from performance.models import MonthlyReturn, PerformanceSettings
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.models import State
+from trust_portal.approvals.pages import last_month_approved
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
@@ -269,12 +270,18 @@ def review(request, workforce_return, *, editable: bool):
     }
 
 
+def _last_month_figures(workforce_return) -> dict:
+    last = last_month_approved(workforce_return)
+    return {f.team_id: f for f in last.figures.all()} if last else {}
+
+
 def figures_form(workforce_return, data=None):
     return forms.WorkforceFiguresForm(
         data,
         teams=services.reportable_teams(workforce_return),
         figures={f.team_id: f for f in workforce_return.figures.all()},
         all_staff=workforce_return,
+        last=_last_month_figures(workforce_return),
         version=workforce_return.lock_version,
     )
 

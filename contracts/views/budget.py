@@ -8,6 +8,7 @@ from contracts.forms import budget as budget_forms
 from contracts.models import BudgetReturn
 from contracts.services import budget
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
+from trust_portal.approvals.pages import last_month_approved
 from trust_portal.exports import table_response
 
 EXPORTS = ("csv", "xlsx")
@@ -111,11 +112,17 @@ def review(request, budget_return, *, editable: bool):
     }
 
 
+def _last_month_lines(budget_return) -> dict:
+    last = last_month_approved(budget_return)
+    return {line.category: line for line in last.lines.all()} if last else {}
+
+
 def figures_form(budget_return, data=None):
     return budget_forms.BudgetLinesForm(
         data,
         lines={line.category: line for line in budget_return.lines.all()},
         defaults=budget.budget_defaults(budget_return),
+        last=_last_month_lines(budget_return),
         version=budget_return.lock_version,
     )
 

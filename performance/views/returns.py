@@ -3,7 +3,14 @@
 figures: the entry grid, and the review page's ratings, commentaries and extract uploads."""
 
 from performance.deadlines import due_dates
-from performance.forms.returns import CorrectionForm, QueryForm, ReturnFiguresForm, ReturnStartForm
+from performance.entry import grid_context
+from performance.forms.returns import (
+    CorrectionForm,
+    QueryForm,
+    ReturnFiguresForm,
+    ReturnStartForm,
+    area_names,
+)
 from performance.models import Indicator, MonthlyReturn, RuleBook
 from performance.rules import Judged, judged
 from performance.services import returns
@@ -16,6 +23,7 @@ def figures_form(monthly_return, data=None):
         cells=returns.cells_of(monthly_return.arrangement, Indicator.objects.all()),
         measurements={(m.indicator_id, m.area): m for m in monthly_return.measurements.all()},
         commentaries={c.indicator_id: c.text for c in monthly_return.commentaries.all()},
+        context=grid_context(monthly_return, area_names(monthly_return.arrangement)),
         version=monthly_return.lock_version,
     )
 

@@ -13,6 +13,7 @@ from trust_portal import formpages
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.periods import previous_month
 
 
 def month_or_404(text: str) -> date:
@@ -36,6 +37,20 @@ def submission_or_404(request, model, code, month, revision, *, missing: str):
     if found is None:
         raise Http404(missing)
     return found
+
+
+def last_month_approved(submission):
+    """The month before's approved revision of the same kind of return, or None: the figures
+    an entry page shows beside its boxes as last month's."""
+    return (
+        type(submission)
+        .objects.filter(
+            arrangement=submission.arrangement,
+            period=previous_month(submission.period),
+            state=State.APPROVED,
+        )
+        .first()
+    )
 
 
 def act(request, submission, action, success: str):
