@@ -385,3 +385,27 @@ def test_the_trust_starts_a_correction_and_lands_on_the_new_revision(
     body = client_for(people["manager"]).get(url(correction)).content.decode()
     assert "Correction 1: Placements accrual missed" in body
     assert "Revisions of this month" in body
+
+
+# --- The entry grid ---------------------------------------------------------------------------
+
+
+def test_the_entry_grid_labels_each_box_with_its_amount_and_category(people, client_for, draft):
+    body = client_for(people["manager"]).get(url(draft, "budget-edit")).content.decode()
+    for field, words in [
+        ("placements__budget", "Budget (full year), Placements, in pounds"),
+        ("staffing__actual_to_date", "Actual to date, Staffing, in pounds"),
+        ("other__forecast_outturn", "Forecast outturn, Other, in pounds"),
+    ]:
+        assert f'<label class="govuk-label govuk-visually-hidden" for="id_{field}">{words}' in body
+    assert 'for="id_adoption__commentary">Commentary on Adoption' in body
+    assert body.count('<th scope="row" class="govuk-table__header tp-grid__name">') == 5
+    assert '<div class="tp-save-bar">' in body and "Last month: " not in body
+
+
+def test_the_entry_grid_shows_last_months_approved_amounts(people, client_for, months):
+    october = months["2024-10"]  # submitted; September is approved
+    body = client_for(people["manager"]).get(url(october, "budget-edit")).content.decode()
+    assert body.count("Last month: ") == 3 * len(CATEGORIES)
+    assert '<p class="tp-grid__last">Last month: £10,320.00</p>' in body  # placements' forecast
+    assert '<p class="tp-grid__last">Last month: £5,000.00</p>' in body

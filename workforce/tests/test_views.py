@@ -10,6 +10,7 @@ The demo's own figures on these pages are checked in ``test_views_demo.py``."""
 
 import csv
 import io
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -26,6 +27,7 @@ from trust_portal.dashboards.services import snapshot_recompute
 from workforce import services
 from workforce.models import Team, WorkforceReturn
 from workforce.tests.conftest import every_team, row
+from workforce.tests.factories import TeamFiguresFactory, WorkforceReturnFactory
 from workforce.tests.history_cases import FIRST, LATEST, make_history, make_teams
 
 MONTH = date(2025, 9, 1)  # after the history's latest month, July 2025
@@ -769,3 +771,31 @@ def test_the_review_page_reads_a_bounded_number_of_queries(
     client = client_for(people["officer"])
     with django_assert_max_num_queries(25):
         assert client.get(url(history.months[LATEST])).status_code == 200
+
+
+def test_the_entry_form_shows_last_months_approved_figures_under_each_team(
+    people, arrangement, teams, client_for, draft
+):
+    august = WorkforceReturnFactory(
+        arrangement=arrangement, period=date(2025, 8, 1), state=State.APPROVED
+    )
+    TeamFiguresFactory(workforce_return=august, team=teams["MASH A"], open_cases=37)
+    body = client_for(people["manager"]).get(url(draft, "return-edit")).content.decode()
+    assert body.count('<tr class="govuk-table__row tp-entry__last">') == 1  # MASH A only
+    last = body.split('<tr class="govuk-table__row tp-entry__last">')[1].split("</tr>")[0]
+    assert 'Last month<span class="govuk-visually-hidden">, MASH A</span>' in last
+    cells = re.findall(r'<td class="govuk-table__cell tp-numeric">(.*?)</td>', last)
+    assert cells[0] == "10.00" and cells[11] == "37" and len(cells) == 16
+
+
+def test_the_entry_form_has_a_save_bar_and_warns_of_unsaved_figures(
+    people, arrangement, teams, client_for, draft
+):
+    client = client_for(people["manager"])
+    body = client.get(url(draft, "return-edit")).content.decode()
+    assert '<div class="tp-save-bar">' in body and "js/entry-grid.mjs" in body
+    assert '<form method="post" novalidate data-entry-form>' in body
+    typed = every_team(arrangement, vacant_fte="lots")
+    body = client.post(url(draft, "return-edit"), form_data(draft, typed)).content.decode()
+    assert '<form method="post" novalidate data-entry-form data-unsaved>' in body
+    assert "MASH A: the vacancies with no cover (FTE)" in body  # the error names the team
