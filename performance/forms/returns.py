@@ -35,6 +35,15 @@ def _whole(text) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _impossible(indicator: Indicator, numerator, denominator) -> bool:
+    """A percentage whose numerator is more than its denominator (the save refuses it)."""
+    return (
+        indicator.unit == Indicator.Unit.PERCENTAGE
+        and None not in (numerator, denominator)
+        and numerator > denominator
+    )
+
+
 def shown_with_unit(indicator: Indicator, value) -> str:
     """A value as the grid shows it: "85.0%", "12", "21.5 days"; "" for none."""
     if value is None:
@@ -134,9 +143,10 @@ class ReturnFiguresForm(approvals.FiguresForm):
     def _cell(self, indicator: Indicator, area: str) -> Cell:
         num = self[f"n__{indicator.code}__{area}"]
         den = self[f"d__{indicator.code}__{area}"] if indicator.has_denominator else None
-        rating = self.context.rating(
-            indicator, _whole(num.value()), _whole(den.value()) if den else None
-        )
+        numerator, denominator = _whole(num.value()), _whole(den.value()) if den else None
+        if _impossible(indicator, numerator, denominator):
+            numerator = None  # refused on saving: no figure, so no rating either
+        rating = self.context.rating(indicator, numerator, denominator)
         last = self.context.previous.get((indicator.pk, area))
         last_value = (
             value_of(last.numerator, last.denominator, unit=indicator.unit) if last else None

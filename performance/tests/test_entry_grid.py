@@ -98,6 +98,11 @@ def test_an_error_names_its_indicator_and_area_in_the_summary_and_beside_the_box
     not_whole = f"Test children on a plan, {first_name}: the number must be a whole number"
     assert body.count(not_whole) == 2
     assert f'href="#id_n__{VISITS}__{second}">{too_many}</a>' in body
+    cell = body.split(f'id="id_n__{VISITS}__{second}"')[1].split("</td>")[0]
+    assert (
+        '<span data-result></span> <strong class="govuk-tag govuk-tag--grey" data-rag hidden>'
+        in cell
+    )  # no figure, no rating
     assert draft.measurements.count() == 0  # nothing saved
 
 

@@ -37,6 +37,7 @@ const valueOf = (num, den, unit) => {
   if (num === null) return null;
   if (unit === "percentage" || unit === "ratio") {
     if (!den) return null;
+    if (unit === "percentage" && num > den) return null; // refused on saving: no figure
     return [num * (unit === "percentage" ? 100n : 1n), den];
   }
   return [num, 1n];
