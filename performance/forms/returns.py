@@ -85,15 +85,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
+    """One indicator's row of the grid."""
+
     indicator: Indicator
-    target: str  # "Target 85% (higher is better)", or ""
+    target: str  # "Target 85%, higher is better", or ""
     cells: list  # [Cell or None] by the grid's areas
     commentary: forms.BoundField
-
-    @property
-    def has_errors(self) -> bool:
-        fields = [f for c in self.cells if c for f in (c.numerator, c.denominator) if f]
-        return bool(self.commentary.errors or any(f.errors for f in fields))
 
 
 class ReturnFiguresForm(approvals.FiguresForm):

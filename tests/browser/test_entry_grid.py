@@ -53,6 +53,29 @@ def test_the_figure_and_its_rating_follow_what_is_typed(page, writable_base_url)
     assert unexpected == []  # saving is leaving on purpose: no warning
 
 
+# Each cell's figure, rating and small-numbers note as shown; then the same after the script
+# has worked each one out again (an input event on each cell): [(indicator, before, after)].
+RECOMPUTED = """() => {
+  const cells = [...document.querySelectorAll("td[data-cell]")];
+  const read = (cell) => ["[data-result]", "[data-rag]:not([hidden])", "[data-small]"]
+    .map((part) => cell.querySelector(part)?.textContent ?? "").join(" | ");
+  const before = cells.map(read);
+  for (const cell of cells) {
+    cell.querySelector("input").dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  return cells.map((cell, i) => [cell.dataset.indicator, before[i], read(cell)]);
+}"""
+
+
+def test_the_script_works_out_what_the_server_did_in_every_cell(page, base_url):
+    sign_in(page, base_url, "nct-manager")
+    page.goto(base_url + EDIT)
+    cells = page.evaluate(RECOMPUTED)
+    assert len(cells) == 54  # the demo's 27 indicators entered here, in 2 areas
+    assert [c for c in cells if c[1] != c[2]] == []
+    assert ["CIN_VISIT_IN_TIME", "90.4% | Green | ", "90.4% | Green | "] in cells
+
+
 def test_the_grid_fits_a_narrow_screen(page, base_url):
     page.set_viewport_size({"width": 320, "height": 800})
     sign_in(page, base_url, "nct-manager")
