@@ -138,11 +138,11 @@ class QueryInput(serializers.Serializer):
     )
 
 
-class AnswerInput(serializers.Serializer):
+class QueryAnswerInput(serializers.Serializer):
     text = serializers.CharField()
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class QueryAnswerSerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="by.get_full_name", read_only=True)
 
     class Meta:
@@ -153,7 +153,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 class QuerySerializer(serializers.ModelSerializer):
     council = serializers.CharField(source="council.code", read_only=True)
     raised_by = serializers.CharField(source="raised_by.get_full_name", read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
+    answers = QueryAnswerSerializer(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -289,7 +289,14 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         row = queries.row_named(self.kind, submission, council, data.get("row", ""))
         return self._run("send_back", submission, request, query=data["query"], row=row)
 
-    @action(detail=True, methods=["get"], url_path="queries", url_name="queries")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="queries",
+        url_name="queries",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def query_threads(self, request, pk=None):
         """The return's queries, oldest first, each with the trust's answers."""
         threads = queries.threads(self.get_object())
@@ -305,7 +312,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         """Answer one of the return's queries (the trust's managers)."""
         submission = self.get_object()
         thread = get_object_or_404(queries.threads(submission), pk=query)
-        data = valid(AnswerInput, request.data)
+        data = valid(QueryAnswerInput, request.data)
         query_answer(query=thread, by=request.user, text=data["text"])
         return Response(QuerySerializer(queries.threads(submission).get(pk=thread.pk)).data)
 
@@ -335,7 +342,7 @@ def submission_schema(figures_description: str | None = None):
             query_threads=extend_schema(
                 request=None, responses=QuerySerializer(many=True), filters=False
             ),
-            answer=extend_schema(request=AnswerInput, responses=QuerySerializer),
+            answer=extend_schema(request=QueryAnswerInput, responses=QuerySerializer),
         )(viewset)
 
     return document
