@@ -89,7 +89,8 @@ def threads(submission):
 
 
 def open_threads(submission) -> list[Query]:
-    return [q for q in threads(submission) if q.is_open]
+    """The queries the trust has still to answer."""
+    return [q for q in threads(submission) if q.state == Query.State.OPEN]
 
 
 def with_changes(kind, submission) -> list[tuple[Query, list[Change]]]:
