@@ -132,7 +132,7 @@ class QueryInput(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="The row of your area's figures the query is about, by its key (as a "
+        help_text="The row of the return the query is about, by its key (as a "
         "query's row_key gives it: an indicator and area, OPEN_CIN:NNC; a spend category, "
         "placements; a team's id); empty for the whole return.",
     )

@@ -60,7 +60,7 @@ def with_rows(query_form: type, choices: list[tuple[str, str]]) -> type:
         label="What is your query about?",
         choices=choices,
         required=False,
-        help_text="The whole return, or one row of your area's figures (shown with its figures).",
+        help_text="The whole return, or one of the rows you can query (shown with their figures).",
     )
     return type(query_form.__name__, (query_form,), {"row": row, "field_order": ["row"]})
 

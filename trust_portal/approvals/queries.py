@@ -63,7 +63,7 @@ def row_named(kind, submission, council, key: str) -> tuple[str, str] | None:
     for row in rows_of(kind, submission, council):
         if row.key == key:
             return (row.key, row.label)
-    raise ValidationError({"row": f"“{key}” is not a row of your area's figures in this return."})
+    raise ValidationError({"row": f"“{key}” is not a row of this return you can query."})
 
 
 def changes_since(kind, query: Query) -> list[Change]:

@@ -29,7 +29,7 @@ def test_the_send_back_page_shows_the_areas_figures_and_offers_each_row(
 ):
     rows = queries.rows_of(PAGES_KIND[kind.name], submitted, world.councils[0])
     page = text_of(client_for(world.officers[0]).get(urls(kind, submitted)["send_back"]))
-    assert "Your area's figures in this return" in page
+    assert "The figures you can query" in page
     assert '<option value="" selected>The whole return</option>' in page
     for row in rows:
         assert f'<option value="{row.key}">' in page
