@@ -185,10 +185,13 @@ def _figures(row) -> dict:
 
 
 QUERY = (
-    "The West's open children in need do not match the number the council's early help team "
+    "North's open children in need do not match the number the council's early help team "
     "was given for the same day. Please check the figure against the case management system "
     "and explain the difference."
 )
+# The row of the return the query is about (the kind's key and words, as the send-back page
+# offers it: performance.views.returns.query_rows).
+QUERY_ROW = ("OPEN_CIN:NNC", "Open children in need (NNC)")
 
 
 def load_returns(today, *, final: bool = True) -> int:
@@ -206,7 +209,7 @@ def load_returns(today, *, final: bool = True) -> int:
     for month in synthetic:
         made = month_figures(month)
         rows.append({"month": f"{month:%Y-%m}", "state": states.get(month, APPROVED), **made})
-    rows[-3]["query"] = QUERY
+    rows[-3]["query"], rows[-3]["query_row"] = QUERY, QUERY_ROW
     return load_demo_returns(
         rows,
         model=MonthlyReturn,

@@ -41,6 +41,42 @@ def demo_budget(month):
     return BudgetReturn.objects.get(arrangement__trust__code="NCT", period=month, revision=1)
 
 
+def demo_query():
+    """The demo's query on NCT's returned performance return (sent back by NNC's officer)."""
+    from performance.models import MonthlyReturn
+
+    returned = MonthlyReturn.objects.get(arrangement__trust__code="NCT", state="returned")
+    query = returned.queries.get()
+    month = f"{returned.period:%Y-%m}"
+    return {"code": "NCT", "month": month, "revision": returned.revision, "query": query.pk}
+
+
+def query_on(submission, send_back, **given):
+    """``submission`` sent back by NNC's officer (inside the test) with a query about the
+    whole return: its query's page's address."""
+    from trust_portal.accounts.models import User
+
+    officer = User.objects.get(username="nnc-officer")
+    query = send_back(by=officer, query="Please check.", **given)
+    month = f"{submission.period:%Y-%m}"
+    return {"code": "NCT", "month": month, "revision": submission.revision, "query": query.pk}
+
+
+def budget_query():
+    from contracts.services import budget
+
+    made = demo_budget("2026-11-01")
+    return query_on(made, budget.budget_return_send_back, budget_return=made)
+
+
+def workforce_query():
+    from workforce import services
+
+    workforce_month("2026-11", submit=True)
+    made = demo_workforce("2026-11-01")
+    return query_on(made, services.workforce_return_send_back, workforce_return=made)
+
+
 # Who may read contracts and money: the arrangement's people except scrutiny members (403).
 CONTRACT_READERS = NCT_PARTIES - {"wnc-scrutiny", "nnc-scrutiny"}
 Y2024 = {"code": "NCT", "year": 2024}  # the demo's agreed 2024/25
@@ -402,6 +438,44 @@ JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 # name -> (url arguments, expected GET status per cast member, optional POST check)
 # A POST check is (data, expected status per cast member). URL arguments may be a function,
 # called once the demo data exists (for database ids).
+# Who reads a query on a returned return (the trust and its councils) and answers it (the
+# trust's managers; the councils' officers 403); everyone else finds nothing (404).
+QUERY_READERS = {**parties(()), "nct-manager": 200, **dict.fromkeys(NCT_OFFICERS, 200)}
+QUERY_ANSWER = (
+    {"text": "Answered in the matrix."},
+    {**parties(()), "nct-manager": 302, **dict.fromkeys(NCT_OFFICERS, 403)},
+)
+
+
+# A query's API: read by those who see its return; answered by the trust's managers (others
+# 403 by their role, another trust's manager 404).
+API_QUERY_READERS = api(404, **{"nct-manager": 200, **dict.fromkeys(NCT_OFFICERS, 200)})
+API_ANSWER = (
+    {"text": "Answered through the API."},
+    api(403, **{"nct-manager": 200, "oct-manager": 404}),
+)
+
+
+def api_query(made):
+    """The API's address of ``made()``'s query (a page's kwargs): the return's id and its."""
+
+    def kwargs():
+        from trust_portal.approvals.models import Query
+
+        page = made()
+        query = Query.objects.get(pk=page["query"])
+        return {"pk": query.object_id, "query": query.pk}
+
+    return kwargs
+
+
+def api_queries(made):
+    def kwargs():
+        return {"pk": api_query(made)()["pk"]}
+
+    return kwargs
+
+
 PAGES = {
     "accounts:home": ({}, signed_in(), None),
     "accounts:access": ({}, signed_in(), None),
@@ -519,6 +593,7 @@ PAGES = {
         {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 200)},
         None,
     ),
+    "performance:return-query": (demo_query, QUERY_READERS, QUERY_ANSWER),
     "performance:return-correct": (
         FEB_2019,
         {**parties(NCT_PARTIES, 403), "nct-manager": 200},
@@ -704,6 +779,8 @@ PAGES = {
     "return-submit": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "return-approve": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "return-send-back": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
+    "return-queries": (api_queries(demo_query), API_QUERY_READERS, None),
+    "return-answer": (api_query(demo_query), api(405), API_ANSWER),
     "return-correct": (lambda: {"pk": demo_return("2019-02-01").pk}, api(405), None),
     "measurement-list": ({}, api(), None),
     "contracts:budget-list": (
@@ -734,6 +811,7 @@ PAGES = {
         {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         None,
     ),
+    "contracts:budget-query": (budget_query, QUERY_READERS, QUERY_ANSWER),
     "contracts:budget-correct": (
         SEP_2024_BUDGET,
         {**parties(NCT_PARTIES, 403), "nct-manager": 200},
@@ -749,6 +827,8 @@ PAGES = {
     "budget-return-submit": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
     "budget-return-approve": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
     "budget-return-send-back": (lambda: {"pk": demo_budget("2026-11-01").pk}, api(405), None),
+    "budget-return-queries": (api_queries(budget_query), API_QUERY_READERS, None),
+    "budget-return-answer": (api_query(budget_query), api(405), API_ANSWER),
     "budget-return-correct": (lambda: {"pk": demo_budget("2024-09-01").pk}, api(405), None),
     "measurement-detail": (
         lambda: {"pk": demo_return("2019-02-01").measurements.first().pk},
@@ -1056,6 +1136,7 @@ PAGES = {
         {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         None,
     ),
+    "workforce:return-query": (workforce_query, QUERY_READERS, QUERY_ANSWER),
     "workforce:return-correct": (JUL_2024_WORKFORCE, trust_only(), None),
     "team-list": (
         {},
@@ -1097,6 +1178,8 @@ PAGES = {
         api(405),
         None,
     ),
+    "workforce-return-queries": (api_queries(workforce_query), API_QUERY_READERS, None),
+    "workforce-return-answer": (api_query(workforce_query), api(405), API_ANSWER),
     "workforce-return-correct": (lambda: {"pk": demo_workforce("2024-07-01").pk}, api(405), None),
     # Dashboards read stored snapshots (made once for the test database, see conftest.py):
     # everyone in the arrangement reads them; administrators see the runs and recompute.

@@ -328,6 +328,9 @@ SPECTACULAR_SETTINGS = {
         "BenefitKindEnum": "transformation.models.Benefit.Kind",
         "VariationKindEnum": "contracts.models.Variation.Kind",
         "OrganisationKindEnum": "trust_portal.accounts.models.Organisation.Kind",
+        "QueryStateEnum": "trust_portal.approvals.models.Query.State",
+        # A return's state keeps its name beside a query's.
+        "StateEnum": "trust_portal.approvals.models.State",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

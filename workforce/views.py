@@ -22,14 +22,17 @@ from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, 
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import last_month_approved
+from trust_portal.approvals.queries import QueryRow
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import table_response
 from trust_portal.formpages import form_page
+from trust_portal.history import as_recorded
 from trust_portal.listing import EXPORTS, download
+from trust_portal.numbers import number_text
 from workforce import charts, dashboards, forms, reads, services, tables
 from workforce.dashboards.overview import SHAPE
-from workforce.models import Team, WorkforceReturn
+from workforce.models import Team, TeamFigures, WorkforceReturn
 from workforce.overview import overview_from
 from workforce.rates import all_staff_turnover
 
@@ -292,6 +295,28 @@ def entry(workforce_return) -> dict:
     return {"columns": forms.COLUMNS, "limit": limit}
 
 
+def query_rows(workforce_return, council, at=None) -> list[QueryRow]:
+    """Each of the council's area's teams with its figures, as they stand or stood at the
+    past moment ``at`` (a team with none: "–" each)."""
+    if at is None:
+        figures = workforce_return.figures.all()
+    else:
+        figures = as_recorded(TeamFigures, at, workforce_return=workforce_return)
+    by_team = {f.team_id: f for f in figures}
+    rows = []
+    for team in services.reportable_teams(workforce_return):
+        if council is None or team.area_id != council.pk:
+            continue
+        got = by_team.get(team.pk)
+        shown = tuple(
+            (name, number_text(getattr(got, field)) if got else "–")
+            for _, columns in forms.COLUMNS
+            for field, name in columns
+        )
+        rows.append(QueryRow(str(team.pk), team.name, shown))
+    return rows
+
+
 KIND = ReturnKind(
     model=WorkforceReturn,
     namespace="workforce",
@@ -312,4 +337,5 @@ KIND = ReturnKind(
     review=review,
     entry=entry,
     listing=listing,
+    query_rows=query_rows,
 )

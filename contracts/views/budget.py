@@ -5,11 +5,14 @@ form's categories, the review's variance and each council's share, and their dow
 from django.utils import timezone
 
 from contracts.forms import budget as budget_forms
-from contracts.models import BudgetReturn
+from contracts.models import BudgetLine, BudgetReturn
 from contracts.services import budget
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.pages import last_month_approved
+from trust_portal.approvals.queries import QueryRow
 from trust_portal.exports import table_response
+from trust_portal.history import as_recorded
+from trust_portal.numbers import money_text
 
 EXPORTS = ("csv", "xlsx")
 
@@ -127,6 +130,33 @@ def figures_form(budget_return, data=None):
     )
 
 
+# A budget line's figures a query shows, by field.
+LINE_FIGURES = (
+    ("budget", "Budget"),
+    ("actual_to_date", "Actual to date"),
+    ("forecast_outturn", "Forecast outturn"),
+)
+
+
+def query_rows(budget_return, council, at=None) -> list[QueryRow]:
+    """Each spend category's line (every council shares them), as it stands or stood at the
+    past moment ``at``."""
+    if at is None:
+        lines = budget_return.lines.all()
+    else:
+        lines = as_recorded(BudgetLine, at, budget_return=budget_return)
+    by_category = {line.category: line for line in lines}
+    rows = []
+    for category, label in BudgetLine.Category.choices:
+        line = by_category.get(category)
+        figures = tuple(
+            (name, money_text(getattr(line, field)) if line else "–")
+            for field, name in LINE_FIGURES
+        )
+        rows.append(QueryRow(category, label, figures))
+    return rows
+
+
 KIND = ReturnKind(
     model=BudgetReturn,
     namespace="contracts",
@@ -147,4 +177,5 @@ KIND = ReturnKind(
     review=review,
     entry=lambda budget_return: {"threshold": budget.COMMENTARY_THRESHOLD},
     listing=listing,
+    query_rows=query_rows,
 )

@@ -11,10 +11,13 @@ from performance.forms.returns import (
     ReturnStartForm,
     area_names,
 )
-from performance.models import Indicator, MonthlyReturn, RuleBook
+from performance.models import ALL_AREAS, Indicator, Measurement, MonthlyReturn, RuleBook
+from performance.revisions import Figure, shown
 from performance.rules import Judged, judged
 from performance.services import returns
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
+from trust_portal.approvals.queries import QueryRow
+from trust_portal.history import as_recorded
 
 
 def figures_form(monthly_return, data=None):
@@ -54,6 +57,43 @@ def rules_of(monthly_return, at=None) -> Judged:
     return judged(RuleBook.of(monthly_return.arrangement, at=at), monthly_return.period)
 
 
+def _count(number: int | None) -> str:
+    return "–" if number is None else f"{number:,}"
+
+
+def figure_text(figure: Figure) -> str:
+    """A cell's figures as a query shows them: "1,234" for a count, "45 / 50 = 90.0%"."""
+    if figure.is_empty:
+        return "no figure"
+    if figure.denominator is None and figure.unit not in (
+        Indicator.Unit.PERCENTAGE,
+        Indicator.Unit.RATIO,
+    ):
+        return _count(figure.numerator)
+    top, bottom = _count(figure.numerator), _count(figure.denominator)
+    return f"{top} / {bottom} = {shown(figure.value, figure.unit)}"
+
+
+def query_rows(monthly_return, council, at=None) -> list[QueryRow]:
+    """Each indicator's figure in the council's area and in all areas (where a return holds
+    one), as the return stands or stood at the past moment ``at``: "45 / 50 = 90.0%"."""
+    if at is None:
+        measurements = monthly_return.measurements.all()
+    else:
+        measurements = as_recorded(Measurement, at, monthly_return=monthly_return)
+    by_cell = {(m.indicator_id, m.area): m for m in measurements}
+    areas = {council.code if council else None, ALL_AREAS}
+    return [
+        QueryRow(
+            f"{indicator.code}:{area}",
+            f"{indicator.name} ({'all areas' if area == ALL_AREAS else area})",
+            (("", figure_text(Figure.of(by_cell.get((indicator.pk, area)), indicator))),),
+        )
+        for indicator, area in returns.cells_of(monthly_return.arrangement, Indicator.objects.all())
+        if area in areas
+    ]
+
+
 KIND = ReturnKind(
     model=MonthlyReturn,
     namespace="performance",
@@ -75,6 +115,7 @@ KIND = ReturnKind(
     review=review,
     entry=lambda monthly_return: {"judged": rules_of(monthly_return)},
     due_dates=due_dates,
+    query_rows=query_rows,
 )
 
 

@@ -41,6 +41,7 @@ class Kind(StrEnum):
     DASHBOARD = "dashboard"
     INDICATOR = "indicator"
     TARGET = "target"
+    QUERY = "query"
 
 
 A = Action
@@ -55,6 +56,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.ORGANISATION: _READ,
         Kind.ARRANGEMENT: _READ,
         Kind.RETURN: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
+        # Approve: raise a query (sending the return back) and close it once answered.
+        Kind.QUERY: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
         Kind.CONTRACT: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
         Kind.BUSINESS_CASE: {ONCE_SUBMITTED, A.VIEW_APPROVED, A.APPROVE},
         # Edit: issue a scrutiny committee pack.
@@ -66,6 +69,8 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.ORGANISATION: _READ,
         Kind.ARRANGEMENT: _READ,
         Kind.RETURN: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
+        # Edit: answer a query.
+        Kind.QUERY: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT},
         Kind.CONTRACT: _READ,
         Kind.BUSINESS_CASE: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.EDIT, A.SUBMIT},
         Kind.DASHBOARD: _READ,
@@ -76,6 +81,7 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.ORGANISATION: _READ,
         Kind.ARRANGEMENT: _READ,
         Kind.RETURN: _READ,
+        Kind.QUERY: _READ,
         Kind.CONTRACT: _READ,
         Kind.BUSINESS_CASE: _READ,
         Kind.DASHBOARD: _READ,
@@ -86,6 +92,7 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.ORGANISATION: _READ,
         Kind.ARRANGEMENT: _READ,
         Kind.RETURN: _READ,
+        Kind.QUERY: _READ,
         Kind.DASHBOARD: _READ,
         Kind.INDICATOR: _READ,
         Kind.TARGET: _READ,
@@ -95,6 +102,7 @@ RULES: dict[str, dict[Kind, set]] = {
         Kind.ARRANGEMENT: {A.VIEW_APPROVED, A.EDIT, A.ADMINISTER},
         Kind.USER_ACCOUNT: {A.VIEW_APPROVED, A.EDIT, A.ADMINISTER},
         Kind.RETURN: {A.VIEW_APPROVED, A.ADMINISTER},
+        Kind.QUERY: _READ,
         Kind.CONTRACT: {A.VIEW_DRAFT, A.VIEW_APPROVED, A.APPROVE, A.ADMINISTER},
         Kind.BUSINESS_CASE: {A.VIEW_APPROVED, A.ADMINISTER},
         Kind.DASHBOARD: {A.VIEW_APPROVED, A.ADMINISTER},

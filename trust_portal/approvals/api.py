@@ -2,13 +2,16 @@
 
 ``POST /`` starts a month, ``…/figures/`` saves figures (budget monitoring keeps its
 ``…/lines/`` address), ``…/submit/``, ``…/approve/`` (the caller's own council's area),
-``…/return/`` (back to the trust with a query) and ``…/correct/`` (a new draft revision of an
-approved month). Each app's viewset subclasses ``SubmissionViewSet`` naming its kind (the same
-declaration its pages use), its serializers and how its figures arrive; the schema of each
-action is declared there with ``extend_schema_view``, so component names stay the app's own.
+``…/return/`` (back to the trust with a query, about one row if ``row`` names it),
+``…/queries/`` (its queries and their answers), ``…/queries/<id>/answer/`` (the trust's answer)
+and ``…/correct/`` (a new draft revision of an approved month). Each app's viewset subclasses
+``SubmissionViewSet`` naming its kind (the same declaration its pages use), its serializers and
+how its figures arrive; the schema of each action is declared there with
+``extend_schema_view``, so component names stay the app's own.
 """
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -22,7 +25,9 @@ from rest_framework.response import Response
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 from trust_portal.api.viewsets import arrangement_named, valid
-from trust_portal.approvals.models import State
+from trust_portal.approvals import queries
+from trust_portal.approvals.models import Answer, Query, State
+from trust_portal.approvals.services import query_answer
 from trust_portal.asof import as_of_api
 
 # ``?as_of=`` on a list of returns (and the measurements of performance returns).
@@ -123,6 +128,49 @@ class StartInput(serializers.Serializer):
 
 class QueryInput(serializers.Serializer):
     query = serializers.CharField()
+    row = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The row of the return the query is about, by its key (as a "
+        "query's row_key gives it: an indicator and area, OPEN_CIN:NNC; a spend category, "
+        "placements; a team's id); empty for the whole return.",
+    )
+
+
+class QueryAnswerInput(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class QueryAnswerSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = ["id", "text", "by", "at"]
+
+
+class QuerySerializer(serializers.ModelSerializer):
+    council = serializers.CharField(source="council.code", read_only=True)
+    raised_by = serializers.CharField(source="raised_by.get_full_name", read_only=True)
+    answers = QueryAnswerSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Query
+        fields = [
+            "id",
+            "council",
+            "row_key",
+            "row_label",
+            "text",
+            "state",
+            "raised_by",
+            "raised_at",
+            "closed_at",
+            "answers",
+            "url",
+        ]
 
 
 class CorrectionInput(serializers.Serializer):
@@ -174,6 +222,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         "approve": Action.APPROVE,
         "send_back": Action.APPROVE,
         "correct": Action.EDIT,
+        "answer": Action.EDIT,
     }
 
     def get_queryset(self):
@@ -236,7 +285,36 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         """Return to the trust with a query."""
         submission = self.get_object()
         data = valid(self.query_input, request.data)
-        return self._run("send_back", submission, request, query=data["query"])
+        council = request.user.organisation
+        row = queries.row_named(self.kind, submission, council, data.get("row", ""))
+        return self._run("send_back", submission, request, query=data["query"], row=row)
+
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="queries",
+        url_name="queries",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def query_threads(self, request, pk=None):
+        """The return's queries, oldest first, each with the trust's answers."""
+        threads = queries.threads(self.get_object())
+        return Response(QuerySerializer(threads, many=True).data)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"queries/(?P<query>[0-9]+)/answer",
+        url_name="answer",
+    )
+    def answer(self, request, pk=None, query=None):
+        """Answer one of the return's queries (the trust's managers)."""
+        submission = self.get_object()
+        thread = get_object_or_404(queries.threads(submission), pk=query)
+        data = valid(QueryAnswerInput, request.data)
+        query_answer(query=thread, by=request.user, text=data["text"])
+        return Response(QuerySerializer(queries.threads(submission).get(pk=thread.pk)).data)
 
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
@@ -261,6 +339,10 @@ def submission_schema(figures_description: str | None = None):
             approve=extend_schema(request=None, responses=out),
             send_back=extend_schema(request=viewset.query_input, responses=out),
             correct=extend_schema(request=viewset.correction_input, responses={201: out}),
+            query_threads=extend_schema(
+                request=None, responses=QuerySerializer(many=True), filters=False
+            ),
+            answer=extend_schema(request=QueryAnswerInput, responses=QuerySerializer),
         )(viewset)
 
     return document

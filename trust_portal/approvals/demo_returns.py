@@ -56,7 +56,8 @@ def load_demo_returns(
     figures: Callable,
 ) -> int:
     """Load the demo's months: ``rows`` of {"month": "2024-04", "state": …} (``STATES``, a row
-    without a state being approved, "query" the words a returned one was sent back with).
+    without a state being approved, "query" the words a returned one was sent back with, and
+    "query_row" the (key, words) of the row it is about, if one).
     ``services`` are the kind's (``kinds.services_named``), taking the return by
     ``object_name``; ``figures(row)`` gives the save service's figures keywords.
 
@@ -90,7 +91,8 @@ def load_demo_returns(
                     services["approve"](by=officer, **key)
         if state == RETURNED:
             with at(moment(days["second"], 14)):
-                services["send_back"](by=officers[-1], query=row["query"], **key)
+                query, about = row["query"], row.get("query_row")
+                services["send_back"](by=officers[-1], query=query, row=about, **key)
         added += 1
     return added
 

@@ -1,5 +1,6 @@
 """The forms every kind of return shares: starting a month, the figures' base (the optimistic
-lock's version and where a service's errors go), a query for the trust, a correction's reason.
+lock's version and where a service's errors go), a query for the trust (and the row it is
+about), the trust's answer to one, a correction's reason.
 
 A kind's forms subclass these; where its pages word a field differently, it redeclares the
 field with the helper below (``month_field("2026-10-01")``), so the words are set before the
@@ -50,6 +51,27 @@ class StartForm(GovukForm):
 
 class QueryForm(GovukForm):
     query = query_field("figures")
+
+
+def with_rows(query_form: type, choices: list[tuple[str, str]]) -> type:
+    """``query_form`` (a kind's) with, first, the row of the return the query is about: the
+    whole return or one of ``choices`` (the kind's rows, each shown with its figures)."""
+    row = forms.ChoiceField(
+        label="What is your query about?",
+        choices=choices,
+        required=False,
+        help_text="The whole return, or one of the rows you can query (shown with their figures).",
+    )
+    return type(query_form.__name__, (query_form,), {"row": row, "field_order": ["row"]})
+
+
+class AnswerForm(GovukForm):
+    text = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The council's officer is told by email. Correct the figures on the entry "
+        "page if they need it, then submit the return again.",
+    )
 
 
 class CorrectionForm(GovukForm):

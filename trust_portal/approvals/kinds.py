@@ -81,6 +81,7 @@ class ReturnKind:
     entry: Callable = field(default=_nothing)
     listing: Callable = field(default=_nothing)
     due_dates: Callable | None = None
+    query_rows: Callable | None = None
 
     def __post_init__(self):
         missing = set(SERVICES) - set(self.services)

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class State(models.TextChoices):
@@ -91,6 +92,7 @@ class Submission(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     events = GenericRelation("approvals.Event")
     decisions = GenericRelation("approvals.AreaDecision")
+    queries = GenericRelation("approvals.Query")
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -174,6 +176,8 @@ class Event(models.Model):
         APPROVALS_WITHDRAWN = "approvals_withdrawn", "Approvals withdrawn by a change"
         REVISION_STARTED = "revision_started", "Correction started"
         SUPERSEDED = "superseded", "Replaced by a later revision"
+        QUERY_ANSWERED = "query_answered", "Query answered"
+        QUERY_CLOSED = "query_closed", "Query closed"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -191,3 +195,71 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Query(models.Model):
+    """A council officer's query on their council's area of a submission: about the whole
+    return, or one of its rows (an indicator and area, a spend category, a team: the kind names
+    its rows by ``row_key`` and says them in ``row_label``). The trust answers it; the officer
+    accepts the answer (closing it), and approval of the return closes any still open."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    submission = GenericForeignKey("content_type", "object_id")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    row_key = models.CharField(max_length=100, blank=True, help_text="Empty: the whole return.")
+    row_label = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name_plural = "queries"
+
+    def __str__(self):
+        return f"{self.council.code} query on {self.about}"
+
+    def get_absolute_url(self):
+        """The query's page, beside its return's (``performance:return-query``)."""
+        submission = self.submission
+        name = submission.detail_url_name.removesuffix("-detail") + "-query"
+        period = f"{submission.period:%Y-%m}"
+        return reverse(
+            name, args=[submission.arrangement.code, period, submission.revision, self.pk]
+        )
+
+    @property
+    def about(self) -> str:
+        return self.row_label or "the whole return"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CLOSED
+
+
+class Answer(models.Model):
+    """The trust's answer to a query (a query may have several, one after another)."""
+
+    query = models.ForeignKey(Query, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Answer by {self.by} at {self.at:%Y-%m-%d %H:%M}"

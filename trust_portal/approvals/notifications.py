@@ -1,5 +1,6 @@
 """Every email of the return life, in one place: to the councils' officers on submit, to the
-trust's managers on return (with the query), to both on approval (each sent after the change
+trust's managers on return (with the query), to the querying council's officers when the trust
+answers a query, to both on approval (each sent after the change
 commits), and the daily reminder to the trust's managers of months past their due date."""
 
 from django.conf import settings
@@ -49,13 +50,36 @@ def submitted(submission, by) -> None:
     _tell(submission, "submitted for approval", body, councils=True, trust=False)
 
 
-def returned(submission, by, query: str) -> None:
+def returned(submission, by, query) -> None:
+    """To the trust's managers: the return is back with ``query`` (a ``Query``), to answer."""
     council = by.organisation.name if by.organisation else "A council"
     body = (
-        f"{by} ({council}) has returned {submission} with this query:\n\n{query}\n\n"
-        "Answer it and submit again:\n"
+        f"{by} ({council}) has returned {submission} with a query about "
+        f"{query.about}:\n\n{query.text}\n\n"
+        f"Answer it here:\n{settings.SITE_URL.rstrip('/')}{query.get_absolute_url()}\n\n"
+        "Then correct the figures if need be and submit again:\n"
     )
     _tell(submission, "returned with a query", body, councils=False, trust=True)
+
+
+def answered(answer) -> None:
+    """To the officers of the council that raised the query: the trust has answered it."""
+    query = answer.query
+    submission = query.submission
+    recipients = User.objects.filter(
+        role=Role.COUNCIL_OFFICER, organisation_id=query.council_id, is_active=True
+    )
+    body = (
+        f"{answer.by} at {submission.arrangement.trust.name} has answered your council's query "
+        f"on {submission} about {query.about}:\n\n{answer.text}\n\n"
+        f"Read it, and accept the answer or wait for the return to come back:\n"
+        f"{settings.SITE_URL.rstrip('/')}{query.get_absolute_url()}\n"
+    )
+    _send(
+        f"{submission}: query answered",
+        body,
+        sorted({u.email for u in recipients if u.email}),
+    )
 
 
 def approved(submission, by) -> None:

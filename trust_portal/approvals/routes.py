@@ -12,6 +12,7 @@ _MONTH = [
     ("approve/", views.submission_approve, "approve"),
     ("query/", views.submission_send_back, "send-back"),
     ("correct/", views.submission_correct, "correct"),
+    ("queries/<int:query>/", views.query_detail, "query"),
 ]
 
 

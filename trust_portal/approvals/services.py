@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from trust_portal.accounts.permissions import Action, require
+from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import notifications
-from trust_portal.approvals.models import AreaDecision, Event, State
+from trust_portal.approvals.models import Answer, AreaDecision, Event, Query, State
 
 
 class ConcurrentChange(ValidationError):
@@ -182,12 +182,17 @@ def _approve(submission, by) -> None:
         old.state = State.SUPERSEDED
         old.save(update_fields=["state"])
         _event(old, Event.Action.SUPERSEDED, by, f"by revision {submission.revision}")
+    # Approval by every council settles every query still open on the return.
+    for query in submission.queries.exclude(state=Query.State.CLOSED):
+        _close(query, by)
     _enter(submission, State.APPROVED, by, stamp="approved_at", email=notifications.approved)
 
 
 @transaction.atomic
-def submission_return(*, submission, by, query: str) -> None:
-    """Send the return back to the trust with the officer's query about their area."""
+def submission_return(*, submission, by, query: str, row: tuple[str, str] | None = None) -> Query:
+    """Send the return back to the trust with the officer's query about their area: about the
+    whole return, or one of its rows (``row``: the kind's key for it and its words, checked
+    against the kind's rows by the caller). The query starts a thread the trust answers."""
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
     council = _own_council(submission, by)
     if submission.state != State.SUBMITTED:
@@ -201,8 +206,57 @@ def submission_return(*, submission, by, query: str) -> None:
         query=query.strip(),
         by=by,
     )
-    email = partial(notifications.returned, query=query.strip())
+    row_key, row_label = row or ("", "")
+    thread = Query(
+        submission=submission,
+        council=council,
+        row_key=row_key,
+        row_label=row_label,
+        text=query.strip(),
+        raised_by=by,
+    )
+    thread.full_clean()
+    thread.save()
+    email = partial(notifications.returned, query=thread)
     _enter(submission, State.RETURNED, by, note=query.strip(), email=email)
+    return thread
+
+
+@transaction.atomic
+def query_answer(*, query: Query, by, text: str) -> Answer:
+    """The trust's answer to a query still open; the officers of its council are told."""
+    submission = query.submission
+    require(by, Action.EDIT, Kind.QUERY, submission.arrangement)
+    if query.state == Query.State.CLOSED:
+        raise ValidationError("This query is closed; it takes no more answers.")
+    if not text.strip():
+        raise ValidationError({"text": "Enter your answer to the query."})
+    answer = Answer(query=query, text=text.strip(), by=by)
+    answer.full_clean()
+    answer.save()
+    query.state = Query.State.ANSWERED
+    query.save(update_fields=["state"])
+    _event(submission, Event.Action.QUERY_ANSWERED, by, query.about)
+    transaction.on_commit(lambda: notifications.answered(answer))
+    return answer
+
+
+def _close(query: Query, by) -> None:
+    query.state, query.closed_at = Query.State.CLOSED, timezone.now()
+    query.save(update_fields=["state", "closed_at"])
+    _event(query.submission, Event.Action.QUERY_CLOSED, by, query.about)
+
+
+@transaction.atomic
+def query_close(*, query: Query, by) -> None:
+    """The officer accepts the trust's answer: the query is closed (their council's only)."""
+    submission = query.submission
+    require(by, Action.APPROVE, Kind.QUERY, submission.arrangement)
+    if by.organisation_id != query.council_id:
+        raise PermissionDenied("Only an officer of the council that raised it can close a query.")
+    if query.state != Query.State.ANSWERED:
+        raise ValidationError("Only an answered query can be closed.")
+    _close(query, by)
 
 
 @transaction.atomic
@@ -260,14 +314,15 @@ def kind_decisions(object_name: str, *, on_approved):
     """A kind's ``approve`` and ``send_back`` services, taking the return by the kind's
     keyword: approve the officer's own council's area, True when that completes the approval
     (then ``on_approved``, the kind's dashboards' recompute once it commits); send it back with
-    the officer's query."""
+    the officer's query (about one of its rows, ``row=(key, words)``, if given)."""
 
     def approve(*, by, **given) -> bool:
         submission = _the_return(object_name, given)
         return submission_approve(submission=submission, by=by, on_approved=on_approved)
 
-    def send_back(*, by, query: str, **given) -> None:
-        submission_return(submission=_the_return(object_name, given), by=by, query=query)
+    def send_back(*, by, query: str, row: tuple[str, str] | None = None, **given) -> Query:
+        submission = _the_return(object_name, given)
+        return submission_return(submission=submission, by=by, query=query, row=row)
 
     return approve, send_back
 

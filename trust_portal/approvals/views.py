@@ -29,9 +29,13 @@ from trust_portal.accounts.permissions import (
     require,
     role_allows,
 )
+from trust_portal.approvals import queries
+from trust_portal.approvals.forms import AnswerForm, with_rows
 from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import act, as_of_context, life_context, save_figures
+from trust_portal.approvals.services import query_answer, query_close
 from trust_portal.asof import honours_as_of
+from trust_portal.formpages import act as act_at
 from trust_portal.formpages import form_page
 from trust_portal.govuk_forms import add_service_errors
 from trust_portal.listing import EXPORTS
@@ -43,6 +47,8 @@ SENT_IN = (State.SUBMITTED, State.RETURNED, State.APPROVED, State.SUPERSEDED)
 SUBMITTED = "Submitted. The councils' officers have been told by email."
 APPROVED = "Your council's area is approved."
 RETURNED = "Returned to the trust with your query."
+ANSWERED = "Answer sent. The council's officers have been told by email."
+CLOSED = "Query closed."
 CORRECTING = "Correction started. The approved figures stay in use until the councils approve it."
 
 
@@ -184,7 +190,8 @@ def submission_detail(request, code, month, revision, *, kind):
     if isinstance(figures, HttpResponse):
         return figures  # a download of one of its tables
     urls = kind.urls(submission)
-    return _page(request, kind, "detail", submission, urls=urls, **life, **figures)
+    threads = [] if request.as_of else queries.with_changes(kind, submission)
+    return _page(request, kind, "detail", submission, urls=urls, queries=threads, **life, **figures)
 
 
 @login_required
@@ -211,7 +218,14 @@ def submission_edit(request, code, month, revision, *, kind):
     if done:
         return done
     return _page(
-        request, kind, "edit", submission, form=form, stale=stale, **kind.entry(submission)
+        request,
+        kind,
+        "edit",
+        submission,
+        form=form,
+        stale=stale,
+        open_queries=queries.open_threads(submission),
+        **kind.entry(submission),
     )
 
 
@@ -235,22 +249,101 @@ submission_submit = _step("submit", Action.SUBMIT, SUBMITTED)
 submission_approve = _step("approve", Action.APPROVE, APPROVED)
 
 
+def _row_choice(row) -> tuple[str, str]:
+    """A row as the send-back form offers it: with its figures, where they are few."""
+    return (row.key, f"{row.label}: {row.shown}" if len(row.figures) <= 3 else row.label)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_send_back(request, code, month, revision, *, kind):
+    """The officer's query, about the whole return or one row of their area's figures, which
+    the page shows beside the form; sending it back starts the query's thread."""
     submission = kind.one_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
-    form = kind.query_form(request.POST if request.method == "POST" else None)
+    council = request.user.organisation
+    rows = queries.rows_of(kind, submission, council)
+    choices = [("", queries.WHOLE_RETURN)] + [_row_choice(r) for r in rows]
+    form = with_rows(kind.query_form, choices)(request.POST if request.method == "POST" else None)
     if form.is_valid():
         query = form.cleaned_data["query"]
+        row = queries.row_named(kind, submission, council, form.cleaned_data["row"])
         return act(
             request,
             submission,
-            lambda: kind.run("send_back", submission, by=request.user, query=query),
+            lambda: kind.run("send_back", submission, by=request.user, query=query, row=row),
             RETURNED,
         )
     heading, button = "Return with a query", "Return to the trust"
-    return _page(request, kind, "action", submission, form=form, heading=heading, button=button)
+    return _page(
+        request, kind, "action", submission, form=form, heading=heading, button=button, rows=rows
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def query_detail(request, code, month, revision, query, *, kind):
+    """One query's thread: what it is about and its figures then and now, the trust's answers,
+    the answer form (the trust's managers) and accepting the answer (the raising council's
+    officers)."""
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.VIEW_APPROVED, Kind.QUERY)
+    thread = next((q for q in queries.threads(submission) if q.pk == query), None)
+    if thread is None:
+        raise Http404("No such query on this return.")
+    form = AnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        answer = _query_post(request, submission, thread, form)
+        if answer:
+            return answer
+    return render(
+        request,
+        "approvals/query_detail.html",
+        _thread_context(request, kind, submission, thread, form),
+    )
+
+
+def _query_post(request, submission, thread, form):
+    """Close the query (``action=close``), or send the answer when the form is valid."""
+    back = thread.get_absolute_url()
+    if request.POST.get("action") == "close":
+        require(request.user, Action.APPROVE, Kind.QUERY, submission.arrangement)
+        return act_at(request, lambda: query_close(query=thread, by=request.user), CLOSED, back)
+    require(request.user, Action.EDIT, Kind.QUERY, submission.arrangement)
+    if not form.is_valid():
+        return None
+    text = form.cleaned_data["text"]
+
+    def answer():
+        query_answer(query=thread, by=request.user, text=text)
+
+    return act_at(request, answer, ANSWERED, back)
+
+
+def _thread_context(request, kind, submission, thread, form) -> dict:
+    user = request.user
+    return {
+        "submission": submission,
+        "arrangement": submission.arrangement,
+        "thread": thread,
+        "changes": queries.changes_since(kind, thread),
+        "row_now": next(
+            (
+                r
+                for r in queries.rows_of(kind, submission, thread.council)
+                if r.key == thread.row_key
+            ),
+            None,
+        ),
+        "form": form,
+        "can_answer": thread.is_open and can(user, Action.EDIT, Kind.QUERY),
+        "can_close": thread.state == thread.State.ANSWERED
+        and can(user, Action.APPROVE, Kind.QUERY)
+        and user.organisation_id == thread.council_id,
+        "yours": user.organisation_id == thread.council_id,
+        "can_edit_return": not submission.is_locked and can(user, Action.EDIT, Kind.RETURN),
+        "edit_url": kind.urls(submission)["edit"],
+    }
 
 
 @login_required
