@@ -79,6 +79,22 @@ INDICATOR_RULES = (
 )
 
 
+@dataclass(frozen=True)
+class IndicatorRule:
+    code: str
+    name: str  # the catalogue's name, or the code for one not in it
+    numerator: str
+    denominator: str  # blank for a plain count
+
+
+def indicator_rules(names: dict[str, str]) -> list[IndicatorRule]:
+    """Each indicator the extract gives, named as the catalogue ``names`` (code: name) does."""
+    return [
+        IndicatorRule(code, names.get(code, code), numerator, denominator)
+        for code, numerator, denominator in INDICATOR_RULES
+    ]
+
+
 def as_at_of_month(month: date) -> date:
     """An extract for a month is taken as at the month's last day."""
     return next_month(month) - timedelta(days=1)

@@ -33,6 +33,7 @@ from performance.extract import (
 )
 from performance.extract_format import as_at_of_month
 from performance.models import (
+    ALL_AREAS,
     ExtractUpload,
     Indicator,
     Measurement,
@@ -274,8 +275,36 @@ class ExtractChange:
     commentary: bool  # a commentary had been written for the old figure
 
     @property
-    def commentary_prompt(self) -> str:
-        return f"Commentary was written for {self.old}; check it still fits {self.new}"
+    def area_text(self) -> str:
+        return "all areas" if self.area == ALL_AREAS else self.area
+
+
+@dataclass(frozen=True)
+class CommentaryToCheck:
+    """An indicator's commentary, written before the upload changed its figures."""
+
+    indicator: Indicator
+    changes: tuple[ExtractChange, ...]
+
+    @property
+    def prompt(self) -> str:
+        """ "Commentary was written for 1,783; check it still fits 1,790", naming each area
+        when the upload changed more than one of the indicator's figures."""
+        if len(self.changes) == 1:
+            old, new = self.changes[0].old, self.changes[0].new
+        else:
+            old = " and ".join(f"{c.area_text} {c.old}" for c in self.changes)
+            new = " and ".join(f"{c.area_text} {c.new}" for c in self.changes)
+        return f"Commentary was written for {old}; check it still fits {new}"
+
+
+def commentary_to_check(changes: list[ExtractChange]) -> list[CommentaryToCheck]:
+    """One entry per indicator whose commentary predates the figures the upload changed."""
+    by_indicator: dict[int, list[ExtractChange]] = {}
+    for change in changes:
+        if change.commentary:
+            by_indicator.setdefault(change.indicator.pk, []).append(change)
+    return [CommentaryToCheck(cs[0].indicator, tuple(cs)) for cs in by_indicator.values()]
 
 
 def figure_text(pair: list | None, unit: str) -> str:

@@ -96,7 +96,13 @@ def test_the_format_page_lists_every_column_the_reader_knows_and_the_areas(
     html = page.content.decode()
     assert page.status_code == 200
     for name in COLUMNS:
-        assert f'<code class="tp-break">{name}</code>' in html
+        assert f'<code class="tp-break govuk-body-s">{name}</code>' in html
+    visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME").name
+    assert (
+        f'{escape(visits)}<br><code class="tp-break govuk-body-s">CIN_VISIT_IN_TIME</code>'
+        '</dt>\n      <dd class="govuk-summary-list__value">Open CIN children visited in time, '
+        "out of open CIN children.</dd>"
+    ) in html
     first, second = sorted(council.code for council in arrangement.councils.all())
     assert f"invented rows for each of your council areas ({first}, {second})" in html
     assert "(30 June 2025 for June 2025)" in html
@@ -255,7 +261,7 @@ def test_uploading_the_same_file_again_changes_nothing_and_says_so(helen, draft,
 
 
 def test_commentary_written_for_the_old_figure_is_flagged_with_a_link_to_the_entry_page(
-    helen, draft, good, client_for
+    helen, draft, good, client_for, world
 ):
     visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME")
     Commentary.objects.create(monthly_return=draft, indicator=visits, text="Two workers left.")
@@ -263,8 +269,17 @@ def test_commentary_written_for_the_old_figure_is_flagged_with_a_link_to_the_ent
     flagged = {(c["indicator"], c["area"]) for c in done.changes if c["commentary"]}
     assert {code for code, _ in flagged} == {"CIN_VISIT_IN_TIME"}
     html = client_for(helen).get(done.get_absolute_url()).content.decode()
-    assert "2 commentaries were written for a figure this extract changed" in html
-    assert "Commentary was written for 80.0% (8 / 10); check it still fits 50.0% (1 / 2)" in html
+    # One commentary for the indicator, both areas' figures changed: each area named, in the
+    # return's order (the area with no children in need has no data now).
+    new = {c.code: "no data (0 / 0)" for c in world.councils}
+    new[world.councils[1].code] = "50.0% (1 / 2)"
+    areas = sorted(new)
+    assert "1 commentary was written for figures this extract changed" in html
+    assert (
+        f"<strong>{escape(visits.name)}</strong>. Commentary was written for "
+        f"{areas[0]} 80.0% (8 / 10) and {areas[1]} 80.0% (8 / 10); check it still fits "
+        f"{areas[0]} {new[areas[0]]} and {areas[1]} {new[areas[1]]}."
+    ) in html
     edit = reverse("performance:return-edit", args=[draft.arrangement.code, "2025-06", 1])
     assert f'href="{edit}#id_c__CIN_VISIT_IN_TIME">Check the commentary on the entry page' in html
 
@@ -290,8 +305,11 @@ def test_a_count_changed_reads_with_separators_and_its_commentary_prompt_too(
     html = client_for(helen).get(upload.get_absolute_url()).content.decode()
     assert '<td class="govuk-table__cell">All areas</td>' in html
     assert '<td class="govuk-table__cell">1,783 → 1,790</td>' in html
-    assert "all areas: Commentary was written for 1,783; check it still fits 1,790." in html
-    assert "1 commentary was written for a figure this extract changed" in html
+    name = escape(Indicator.objects.get(code="OPEN_CASES").name)
+    assert (
+        f"<strong>{name}</strong>. Commentary was written for 1,783; check it still fits 1,790."
+    ) in html
+    assert "1 commentary was written for figures this extract changed" in html
     assert "36 figures from 603,987 rows: 1 changed" in html
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from performance import extract_format
 from performance.forms.uploads import ExtractUploadForm
-from performance.models import ExtractUpload, MonthlyReturn
+from performance.models import ExtractUpload, Indicator, MonthlyReturn
 from performance.services import uploads
 from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
@@ -85,7 +85,9 @@ def extract_format_detail(request, code):
         "month": month,
         "as_at": extract_format.as_at_of_month(month),
         "columns": extract_format.FORMAT_COLUMNS,
-        "indicators": extract_format.INDICATOR_RULES,
+        "indicators": extract_format.indicator_rules(
+            dict(Indicator.objects.filter(from_extract=True).values_list("code", "name"))
+        ),
         "areas": [council.code for council in arrangement.councils.order_by("code")],
         "rules": uploads.extract_settings(arrangement, month),
     }
@@ -112,7 +114,7 @@ def extract_upload_detail(request, code, pk):
     context = {
         "upload": upload,
         "changes": changes,
-        "stale": [change for change in changes if change.commentary],
+        "stale": uploads.commentary_to_check(changes),
         "monthly_return": upload.monthly_return,
         "arrangement": upload.monthly_return.arrangement,
         "errors_shown": upload.errors[:100],
