@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
 from performance.extract import COLUMNS, REQUIRED
 from trust_portal.periods import next_month
 
@@ -25,6 +28,12 @@ class Column:
     @property
     def required(self) -> bool:
         return self.name in REQUIRED
+
+    @property
+    def name_html(self):
+        """The name with a line-break opportunity after each underscore, so a narrow column
+        wraps "last_visit_seen_alone" between its words, never inside one."""
+        return mark_safe("_<wbr>".join(escape(part) for part in self.name.split("_")))  # noqa: S308  (escaped parts)
 
 
 COLUMN_MEANINGS = {

@@ -96,11 +96,13 @@ def test_the_format_page_lists_every_column_the_reader_knows_and_the_areas(
     html = page.content.decode()
     assert page.status_code == 200
     for name in COLUMNS:
-        assert f'<code class="tp-break govuk-body-s">{name}</code>' in html
+        shown = name.replace("_", "_<wbr>")
+        assert f'<dt class="govuk-summary-list__key">{shown}</dt>' in html
     visits = Indicator.objects.get(code="CIN_VISIT_IN_TIME").name
     assert (
-        f'{escape(visits)}<br><code class="tp-break govuk-body-s">CIN_VISIT_IN_TIME</code>'
-        '</dt>\n      <dd class="govuk-summary-list__value">Open CIN children visited in time, '
+        f'{escape(visits)}<br><span class="tp-break govuk-!-font-weight-regular '
+        'govuk-!-font-size-16">CIN_VISIT_IN_TIME</span></dt>\n      '
+        '<dd class="govuk-summary-list__value">Open CIN children visited in time, '
         "out of open CIN children.</dd>"
     ) in html
     first, second = sorted(council.code for council in arrangement.councils.all())
