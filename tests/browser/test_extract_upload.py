@@ -95,8 +95,11 @@ def test_the_sample_from_the_format_page_uploads_and_the_result_says_what_change
     expect(table.locator("tbody tr")).to_have_count(len(changes))
     first = changes[0]
     expect(table.locator("tbody tr").first).to_contain_text(f"{first.old} → {first.new}")
-    stale = [c for c in changes if c.commentary]
+    # One entry for each indicator whose commentary was written before its figures changed.
+    stale = uploads.commentary_to_check(changes)
     expect(page.get_by_text("Commentary was written for")).to_have_count(len(stale))
+    for entry in stale[:1]:
+        expect(page.get_by_text(entry.prompt)).to_be_visible()
     looked_at(page, "extract-upload-done")
 
     page.get_by_role("link", name="Check the figures on the return").click()
