@@ -85,6 +85,11 @@ class MeasurementSerializer(serializers.ModelSerializer):
     month = serializers.DateField(source="monthly_return.period", read_only=True)
     revision = serializers.IntegerField(source="monthly_return.revision", read_only=True)
     state = serializers.CharField(source="monthly_return.state", read_only=True)
+    source_detail = serializers.SerializerMethodField(
+        help_text="Where the figure came from, in words: for a figure computed from a "
+        'child-level extract, "extract uploaded 6 December 2026, 18:04, by Helen Marsh '
+        '(603,987 rows)".'
+    )
 
     class Meta:
         model = Measurement
@@ -98,7 +103,13 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "numerator",
             "denominator",
             "source",
+            "source_detail",
         ]
+
+    def get_source_detail(self, measurement) -> str:
+        if measurement.extract_upload_id:
+            return measurement.extract_upload.source_text
+        return measurement.get_source_display()
 
 
 class ReturnSerializer(SubmissionSerializer):
@@ -178,7 +189,11 @@ class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
             visible = visible.exclude(state=State.SUPERSEDED)
         return (
             Measurement.objects.filter(monthly_return__in=visible)
-            .select_related("indicator", "monthly_return__arrangement__trust")
+            .select_related(
+                "indicator",
+                "monthly_return__arrangement__trust",
+                "extract_upload__uploaded_by",
+            )
             .order_by("monthly_return__period", "indicator__display_order", "area", "pk")
         )
 

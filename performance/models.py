@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -453,6 +454,12 @@ class ExtractUpload(models.Model):
         default=list, blank=True, help_text="The error report: row, column, value, reason."
     )
     errors_deleted_at = models.DateTimeField(null=True, blank=True)
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The figures the upload changed (aggregates only): indicator, area, the "
+        "figure before and after, and whether a commentary had been written for the old one.",
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -474,6 +481,31 @@ class ExtractUpload(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
+
+    @property
+    def status(self) -> str:
+        """The one status line every place shows (the headline, the summary, the polled
+        status, the return's list of uploads), in plain words."""
+        if self.state == self.State.QUEUED:
+            return "Queued: checking starts in a moment"
+        if self.state == self.State.RUNNING:
+            return f"{self.stage or 'Checking the file'}: {self.progress}% done"
+        if self.state == self.State.DONE:
+            filled, changed = self.figures_filled, len(self.changes)
+            return f"Done: {filled:,} figure{pluralize(filled)} filled, {changed:,} changed"
+        if self.state == self.State.REJECTED:
+            count = self.error_count
+            return f"Rejected: {count:,} error{pluralize(count)}, nothing filled"
+        return "Could not be used: nothing filled"
+
+    @property
+    def source_text(self) -> str:
+        """Where a figure computed from this upload came from, in words: "extract uploaded
+        6 December 2026, 18:04, by Helen Marsh (603,987 rows)" (UK time)."""
+        at = timezone.localtime(self.uploaded_at)
+        who = self.uploaded_by.get_full_name() or self.uploaded_by.get_username()
+        rows = "" if self.row_count is None else f" ({self.row_count:,} rows)"
+        return f"extract uploaded {at.day} {at:%B %Y, %H:%M}, by {who}{rows}"
 
 
 class Benchmark(models.Model):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from performance.models import Indicator, Measurement, MonthlyReturn
+from performance.models import ExtractUpload, Indicator, Measurement, MonthlyReturn
 from performance.rag import value_of
 from performance.services.returns import cells_of
 from trust_portal.approvals.models import Event
@@ -206,6 +206,14 @@ def _saver(monthly_return: MonthlyReturn):
     return saver
 
 
+def _source(record, extracts: dict) -> str:
+    """How a figure was entered; for one computed from an extract, which upload, in words."""
+    upload = extracts.get(record.extract_upload_id)
+    if upload is None:
+        return record.get_source_display()
+    return f"Computed from the {upload.source_text}"
+
+
 def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
     """Every change to a figure of this revision, newest first.
 
@@ -217,12 +225,15 @@ def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
     """
     indicators = {i.pk: i for i in Indicator.objects.all()}
     copied = _copied_figures(monthly_return)
-    records = (
+    records = list(
         Measurement.history.filter(monthly_return_id=monthly_return.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
     saver = _saver(monthly_return)
+    extracts = ExtractUpload.objects.select_related("uploaded_by").in_bulk(
+        {r.extract_upload_id for r in records if r.extract_upload_id}
+    )
     last: dict[int, Figure] = {}
     entries = []
     for record in records:
@@ -251,7 +262,7 @@ def change_log(monthly_return: MonthlyReturn) -> list[LogEntry]:
                 record.area,
                 before,
                 after,
-                record.get_source_display(),
+                _source(record, extracts),
             )
         )
     entries.reverse()

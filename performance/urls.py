@@ -42,6 +42,16 @@ urlpatterns += [
     path(_upload, uploads.extract_upload_detail, name="extract-upload-detail"),
     path(_upload + "status/", uploads.extract_upload_status, name="extract-upload-status"),
     path(_upload + "errors.csv", uploads.extract_upload_errors, name="extract-upload-errors"),
+    path(
+        "arrangements/<str:code>/extract-format/",
+        uploads.extract_format_detail,
+        name="extract-format",
+    ),
+    path(
+        "arrangements/<str:code>/extract-format/sample.<str:fmt>",
+        uploads.extract_sample,
+        name="extract-sample",
+    ),
 ]
 
 # The revisions of one month's return compared (?from=1&to=2), and the arrangement's

@@ -650,6 +650,10 @@ PAGES = {
         {**parties(()), "nct-manager": 200},
         None,
     ),
+    # The extract's format and its sample file (invented rows): for everyone in the
+    # arrangement, as the format is how its figures are worked out.
+    "performance:extract-format": ({"code": "NCT"}, parties(NCT_PARTIES), None),
+    "performance:extract-sample": ({"code": "NCT", "fmt": "csv"}, parties(NCT_PARTIES), None),
     # Benchmarks: read by everyone in the arrangement (target: view approved); entered,
     # changed and imported by council officers (target: edit).
     "performance:benchmark-list": ({"code": "NCT"}, parties(NCT_PARTIES), None),

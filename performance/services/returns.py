@@ -202,7 +202,7 @@ def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
     targets = Target.objects.in_force(arrangement=arrangement, month=monthly_return.period, at=at)
     mine = {
         (m.indicator_id, m.area): m
-        for m in monthly_return.measurements.select_related("extract_upload")
+        for m in monthly_return.measurements.select_related("extract_upload__uploaded_by")
     }
     before = previous_approved(monthly_return, at=at)
     earlier = {(m.indicator_id, m.area): m for m in before.measurements.all()} if before else {}

@@ -14,7 +14,7 @@ import hashlib
 import io
 import logging
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,19 +31,22 @@ from performance.extract import (
     errors_csv,
     read_extract,
 )
+from performance.extract_format import as_at_of_month
 from performance.models import (
+    ALL_AREAS,
     ExtractUpload,
     Indicator,
     Measurement,
     MonthlyReturn,
     PerformanceSettings,
 )
+from performance.rag import value_of
 from performance.services.returns import cells_of
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
-from trust_portal.periods import next_month
+from trust_portal.numbers import rounded
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ def extract_settings(arrangement, month) -> ExtractSettings:
 
 def as_at_of(monthly_return: MonthlyReturn):
     """The extract for a month's return is taken as at the month's last day."""
-    return next_month(monthly_return.period) - timedelta(days=1)
+    return as_at_of_month(monthly_return.period)
 
 
 def extract_upload_start(*, by, monthly_return: MonthlyReturn, file) -> ExtractUpload:
@@ -106,7 +109,6 @@ def extract_upload_start(*, by, monthly_return: MonthlyReturn, file) -> ExtractU
                 size=file.size,
                 based_on_version=monthly_return.lock_version,
                 uploaded_by=by,
-                stage="Waiting for a worker",
             )
             upload.full_clean()
             upload.save()
@@ -147,7 +149,7 @@ def _read_check_fill(upload: ExtractUpload) -> int:
     with default_storage.open(upload.storage_name, "rb") as stored:
         frame = read_extract(io.BytesIO(stored.read()), filename=upload.storage_name)
     upload.row_count = len(frame)
-    _progress(upload, 35, f"Checking {len(frame):,} rows")
+    _progress(upload, 35, "Checking the file")
     result = compute(
         frame,
         as_at=upload.as_at,
@@ -216,33 +218,127 @@ def _forget_file(upload: ExtractUpload) -> None:
 @transaction.atomic
 def _fill(upload: ExtractUpload, result: dict) -> int:
     """Write the extract's figures into the draft's extract-derived cells, as one change by
-    the uploader, refused if the draft changed since the upload."""
+    the uploader, refused if the draft changed since the upload; remember which figures it
+    changed, and whether a commentary had been written for the old figure."""
     monthly_return = MonthlyReturn.objects.get(pk=upload.monthly_return_id)
     _refuse_unless_draft(monthly_return)
     approvals.submission_record_change(
         submission=monthly_return,
         by=upload.uploaded_by,
         expected_version=upload.based_on_version,
-        note=f"child-level extract {upload.sha256[:12]}, {upload.row_count:,} rows",
+        note=upload.source_text,
     )
-    filled = 0
+    before = {(m.indicator_id, m.area): m for m in monthly_return.measurements.all()}
+    commented = set(monthly_return.commentaries.values_list("indicator_id", flat=True))
+    filled, changes = 0, []
     for indicator, area in cells_of(
         monthly_return.arrangement, Indicator.objects.filter(from_extract=True)
     ):
         figure = result["areas"][area][indicator.code]
+        new = [figure["numerator"], figure["denominator"] if indicator.has_denominator else None]
+        old = before.get((indicator.pk, area))
+        old = None if old is None else [old.numerator, old.denominator]
+        if old != new:
+            changes.append(
+                {
+                    "indicator": indicator.code,
+                    "area": area,
+                    "from": old,
+                    "to": new,
+                    "commentary": indicator.pk in commented,
+                }
+            )
         Measurement.objects.update_or_create(
             monthly_return=monthly_return,
             indicator=indicator,
             area=area,
             defaults={
-                "numerator": figure["numerator"],
-                "denominator": figure["denominator"] if indicator.has_denominator else None,
+                "numerator": new[0],
+                "denominator": new[1],
                 "source": Measurement.Source.EXTRACT,
                 "extract_upload": upload,
             },
         )
         filled += 1
+    upload.changes = changes
     return filled
+
+
+@dataclass(frozen=True)
+class ExtractChange:
+    """One figure an upload changed, as its result page lists it."""
+
+    indicator: Indicator
+    area: str
+    old: str  # "no figure" when the cell was empty
+    new: str
+    commentary: bool  # a commentary had been written for the old figure
+
+    @property
+    def area_text(self) -> str:
+        return "all areas" if self.area == ALL_AREAS else self.area
+
+
+@dataclass(frozen=True)
+class CommentaryToCheck:
+    """An indicator's commentary, written before the upload changed its figures."""
+
+    indicator: Indicator
+    changes: tuple[ExtractChange, ...]
+
+    @property
+    def prompt(self) -> str:
+        """ "Commentary was written for 1,783; check it still fits 1,790", naming each area
+        when the upload changed more than one of the indicator's figures."""
+        if len(self.changes) == 1:
+            old, new = self.changes[0].old, self.changes[0].new
+        else:
+            old = " and ".join(f"{c.area_text} {c.old}" for c in self.changes)
+            new = " and ".join(f"{c.area_text} {c.new}" for c in self.changes)
+        return f"Commentary was written for {old}; check it still fits {new}"
+
+
+def commentary_to_check(changes: list[ExtractChange]) -> list[CommentaryToCheck]:
+    """One entry per indicator whose commentary predates the figures the upload changed."""
+    by_indicator: dict[int, list[ExtractChange]] = {}
+    for change in changes:
+        if change.commentary:
+            by_indicator.setdefault(change.indicator.pk, []).append(change)
+    return [CommentaryToCheck(cs[0].indicator, tuple(cs)) for cs in by_indicator.values()]
+
+
+def figure_text(pair: list | None, unit: str) -> str:
+    """A figure with its unit and thousands separators: "1,783", "80.0% (8 / 10)",
+    "15.0 (120 / 8)"; "no figure" for an empty cell."""
+    numerator, denominator = pair if pair else (None, None)
+    if numerator is None:
+        return "no figure"
+    if unit not in (Indicator.Unit.PERCENTAGE, Indicator.Unit.RATIO):
+        return f"{numerator:,}" + (" days" if unit == Indicator.Unit.DAYS else "")
+    parts = f"{numerator:,} / {'–' if denominator is None else f'{denominator:,}'}"
+    value = value_of(numerator, denominator, unit=unit)
+    if value is None:
+        return f"no data ({parts})"
+    shown = f"{rounded(value, 1):,}" + ("%" if unit == Indicator.Unit.PERCENTAGE else "")
+    return f"{shown} ({parts})"
+
+
+def extract_upload_changes(upload: ExtractUpload) -> list[ExtractChange]:
+    """The figures the upload changed, in the return's order, each with its unit."""
+    indicators = Indicator.objects.in_bulk(
+        [c["indicator"] for c in upload.changes], field_name="code"
+    )
+    return [
+        ExtractChange(
+            indicator=indicators[change["indicator"]],
+            area=change["area"],
+            old=figure_text(change["from"], indicators[change["indicator"]].unit),
+            new=figure_text(change["to"], indicators[change["indicator"]].unit),
+            commentary=change["commentary"],
+        )
+        for change in upload.changes
+        if change["indicator"] in indicators
+    ]
 
 
 def extract_upload_error_report(*, by, upload: ExtractUpload) -> str:

@@ -143,7 +143,8 @@ def test_the_fill_is_recorded_as_the_uploaders_change(people, draft, good, queue
     uploads.extract_upload_run(upload_id=upload.pk)
     event = draft.events.filter(action=Event.Action.SAVED).order_by("-pk").first()
     assert event.by == people["manager"]
-    assert upload.sha256[:12] in event.note and "4 rows" in event.note
+    upload.refresh_from_db()
+    assert event.note == upload.source_text and event.note.endswith(" (4 rows)")
 
 
 def test_a_rejected_file_fills_nothing_and_keeps_an_error_report_without_child_ids(
@@ -331,9 +332,8 @@ def test_uploading_on_the_page_leads_to_the_progress_page(
     )
     assert status.json() == {
         "state": "queued",
-        "state_label": "Waiting to start",
+        "status": "Queued: checking starts in a moment",
         "progress": 0,
-        "stage": "Waiting for a worker",
         "finished": False,
     }
 
@@ -346,7 +346,7 @@ def test_a_finished_upload_shows_its_result_and_the_return_shows_the_source(
     page = client.get(upload.get_absolute_url()).content.decode()
     assert "Figures filled" in page and upload.sha256 in page and "<progress" not in page
     detail = client.get(draft.get_absolute_url()).content.decode()
-    assert f"from extract {upload.sha256[:12]}" in detail
+    assert f"{upload.source_text}</span>" in detail
     assert "Child-level extracts" in detail
 
 

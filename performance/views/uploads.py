@@ -1,19 +1,25 @@
-"""Pages for child-level extracts uploaded into a draft: the upload form, the job's progress,
-and a rejected file's error report."""
+"""Pages for child-level extracts uploaded into a draft: the format and its sample file, the
+upload form, the job's progress and result, and a rejected file's error report."""
+
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from performance import extract_format
 from performance.forms.uploads import ExtractUploadForm
-from performance.models import ExtractUpload, MonthlyReturn
+from performance.models import ExtractUpload, Indicator, MonthlyReturn
 from performance.services import uploads
 from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
+from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.periods import first_of_month, previous_month
 
 
 def _upload_or_404(request, code, pk) -> ExtractUpload:
@@ -56,15 +62,59 @@ def extract_upload_new(request, code, month, revision):
         "arrangement": monthly_return.arrangement,
         "form": form,
         "as_at": uploads.as_at_of(monthly_return),
+        "month": monthly_return.period,
     }
     return render(request, "performance/extract_upload_form.html", context)
+
+
+def _sample_month(request):
+    """The month a sample is made for: ``?month=YYYY-MM``, else last month."""
+    try:
+        return datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return previous_month(first_of_month(timezone.localdate()))
+
+
+@login_required
+def extract_format_detail(request, code):
+    """The extract's format, for anyone who can see the arrangement."""
+    arrangement = arrangement_or_404(request.user, code)
+    month = _sample_month(request)
+    context = {
+        "arrangement": arrangement,
+        "month": month,
+        "as_at": extract_format.as_at_of_month(month),
+        "columns": extract_format.FORMAT_COLUMNS,
+        "indicators": extract_format.indicator_rules(
+            dict(Indicator.objects.filter(from_extract=True).values_list("code", "name"))
+        ),
+        "areas": [council.code for council in arrangement.councils.order_by("code")],
+        "rules": uploads.extract_settings(arrangement, month),
+    }
+    return render(request, "performance/extract_format.html", context)
+
+
+@login_required
+def extract_sample(request, code, fmt):
+    """A sample extract for the month, with invented rows, as CSV or Excel."""
+    arrangement = arrangement_or_404(request.user, code)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Samples are CSV or Excel (.xlsx) files.")
+    month = _sample_month(request)
+    areas = [council.code for council in arrangement.councils.order_by("code")]
+    header, rows = extract_format.sample_rows(month=month, areas=areas)
+    name = f"child-extract-sample-{arrangement.code}-{month:%Y-%m}"
+    return table_response(fmt, name, header, rows, title="Extract")
 
 
 @login_required
 def extract_upload_detail(request, code, pk):
     upload = _upload_or_404(request, code, pk)
+    changes = uploads.extract_upload_changes(upload)
     context = {
         "upload": upload,
+        "changes": changes,
+        "stale": uploads.commentary_to_check(changes),
         "monthly_return": upload.monthly_return,
         "arrangement": upload.monthly_return.arrangement,
         "errors_shown": upload.errors[:100],
@@ -80,9 +130,8 @@ def extract_upload_status(request, code, pk):
     return JsonResponse(
         {
             "state": upload.state,
-            "state_label": upload.get_state_display(),
+            "status": upload.status,
             "progress": upload.progress,
-            "stage": upload.stage,
             "finished": upload.is_finished,
         }
     )

@@ -1,11 +1,12 @@
-// The progress bar of a child-level extract's check: asks the server every second how far
-// the job has got, and reloads the page once it has finished to show the result.
+// The progress of a child-level extract's check: asks the server every second how far the job
+// has got, writes its one status line wherever the page shows it (the headline, which screen
+// readers hear as it changes, and the summary), and reloads the page once the job has
+// finished to show the result. Without JavaScript the page refreshes itself every 3 seconds.
 const box = document.getElementById("extract-progress");
 
 if (box) {
   const bar = box.querySelector("progress");
-  const stage = box.querySelector("[data-stage]");
-  const percent = box.querySelector("[data-percent]");
+  const lines = document.querySelectorAll("[data-status]");
 
   const poll = async () => {
     try {
@@ -21,8 +22,9 @@ if (box) {
         }
         bar.value = status.progress;
         bar.textContent = `${status.progress}%`;
-        percent.textContent = status.progress;
-        stage.textContent = status.stage || status.state_label;
+        for (const line of lines) {
+          if (line.textContent !== status.status) line.textContent = status.status;
+        }
       }
     } catch {
       // A dropped connection: try again at the next tick.
