@@ -4,6 +4,7 @@ docs/permissions.md (everyone in the arrangement reads; administrators recompute
 
 import copy
 import re
+from datetime import date
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -82,6 +83,36 @@ def dashboard_index(request, code):
 with_charts = csp_update({"style-src": settings.PLOTLY_STYLE_HASHES})
 
 
+def month_words(key: str) -> str:
+    return date.fromisoformat(f"{key}-01").strftime("%B %Y")
+
+
+def _month(request, entry, data: dict) -> tuple[str | None, dict, str, int]:
+    """For a dashboard by month: the month shown (``?month=YYYY-MM``, else the latest), its
+    part of the snapshot, what is wrong with the month asked for and the status to answer
+    with. A snapshot made before its builder went by month has no months: its one period is
+    shown, and a month asked for is refused in words until it is recomputed."""
+    months = data.get("months") or {}
+    wanted = request.GET.get("month", "").strip()
+    if not entry.by_month or (not months and not wanted):
+        return None, data, "", 200
+    if not months:
+        error = (
+            "Months cannot be chosen until these figures are next recomputed (each night, "
+            "and after every approval). These are the figures for the latest month."
+        )
+        return None, data, error, 404
+    default = data.get("month") or max(months)
+    if not wanted or wanted in months:
+        return wanted or default, months[wanted or default], "", 200
+    if not MONTH.match(wanted):
+        error, status = "Month must be written as YYYY-MM, for example 2024-04.", 400
+    else:
+        error, status = f"There are no approved figures for {month_words(wanted)}.", 404
+    error += f" These are the figures for {month_words(default)}, the latest month."
+    return default, months[default], error, status
+
+
 @login_required
 @honours_as_of
 @with_charts
@@ -89,6 +120,7 @@ def dashboard_detail(request, code, name):
     arrangement = _arrangement(request, code)
     entry, snapshot = _snapshot(request, arrangement, name)
     data = snapshot.data if snapshot else {}
+    month, shown, month_error, status = _month(request, entry, data)
     pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
     context = _context(
         request,
@@ -96,10 +128,14 @@ def dashboard_detail(request, code, name):
         entry,
         snapshot,
         title=data.get("title", entry.title),
-        blocks=data.get("blocks", []),
+        period=shown.get("period", data.get("period")),
+        blocks=shown.get("blocks", []),
         pages=pages,
+        month=month,
+        months=[(key, month_words(key)) for key in sorted(data.get("months") or {}, reverse=True)],
+        month_error=month_error,
     )
-    return render(request, "dashboards/dashboard.html", context)
+    return render(request, "dashboards/dashboard.html", context, status=status)
 
 
 def _range(request) -> tuple[str | None, str | None, list[str]]:
@@ -179,6 +215,12 @@ def dashboard_data(request, code, name, block, page=None):
     if snapshot is None:
         raise Http404("These figures are still being prepared.")
     blocks = snapshot.data.get("blocks", [])
+    month = request.GET.get("month")
+    if month and entry.by_month:
+        found = (snapshot.data.get("months") or {}).get(month)
+        if found is None:
+            raise Http404("No approved figures for that month.")
+        blocks = found["blocks"]
     if page is not None:
         found = (snapshot.data.get("pages") or {}).get(page)
         if found is None:
