@@ -244,6 +244,7 @@ def build_overview(arrangement) -> dict:
         }
         for month in months
     }
+    data["month_keys"] = sorted(data["months"])
     data["blocks"] = data["months"][data["month"]]["blocks"]
     for month in months:
         data["pack"]["by_month"][month_key(month)] = [

@@ -58,5 +58,3 @@ def test_the_month_selector_changes_the_month(page, base_url):
         page.get_by_role("button", name="Show this month").click()
     expect(page.locator("#matrix-title")).to_have_text(f"Scorecard, {earlier}")
     assert "month=" in page.url
-    page.goto(base_url + OVERVIEW + "?month=2001-13")
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Month must be written as YYYY-MM")

@@ -8,8 +8,9 @@ A snapshot's ``data`` is::
       "blocks": [block, ...],                  # shown in order on the dashboard page
       "pages": {key: {"title": ..., "blocks": [...]}},   # optional sub-pages (one per indicator)
       "month": "2024-07",                      # optional, a dashboard by month (the registry's
-      "months": {"2024-07": {"period": "July 2024", "blocks": [...]}},  # by_month): the months
-                                               # its ?month= may choose, and the default one
+      "month_keys": ["2024-06", "2024-07"],    # by_month): the default month, the months its
+      "months": {"2024-07": {"period": "July 2024", "blocks": [...]}},  # ?month= may choose
+                                               # (oldest first) and each month's page
       "pack": {"by_month": {"2024-07": [block, ...]},    # optional: what the scrutiny pack
                "by_year": {"2024": [block, ...]},        # takes for a month, looked up by
                "default": [block, ...]},                 # month, then financial year, then default
@@ -275,6 +276,8 @@ def check_snapshot(data: dict) -> None:
     groups += [(f"months.{k}", m["blocks"]) for k, m in (data.get("months") or {}).items()]
     if data.get("months") and data.get("month") not in data["months"]:
         raise ValueError("A snapshot by month needs its default month among its months.")
+    if data.get("months") and data.get("month_keys") != sorted(data["months"]):
+        raise ValueError("A snapshot by month lists its months, oldest first, in month_keys.")
     for key, blocks in (data.get("pack") or {}).items():
         if key == "default":
             groups.append(("pack.default", blocks))
