@@ -3,10 +3,13 @@ test_dashboards.py: May and June 2025 approved, visits in time rated against 60%
 of 5 points), and its page: the month selector, the folded rows, the links to the trends, the
 downloads kept."""
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +19,7 @@ from performance.models import Indicator
 from performance.tests import test_dashboards as known
 from performance.tests.factories import IndicatorFactory
 from trust_portal.dashboards import figures
+from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.services import snapshot_recompute
 
 # The known world's fixtures, used here by name.
@@ -253,8 +257,6 @@ def test_the_per_area_scorecard_is_a_download_not_a_table_on_the_page(page, clie
 def test_an_old_snapshot_without_months_still_shows_and_says_why_no_month_can_be_chosen(
     page, client, months
 ):
-    from trust_portal.dashboards.models import Snapshot
-
     snapshot = Snapshot.objects.get(arrangement=months, name="overview")
     old = {k: v for k, v in snapshot.data.items() if k not in ("months", "month", "month_keys")}
     Snapshot.objects.filter(pk=snapshot.pk).update(data=old)
@@ -264,3 +266,23 @@ def test_an_old_snapshot_without_months_still_shows_and_says_why_no_month_can_be
     assert "Months cannot be chosen until these figures are next recomputed" in (
         response.content.decode()
     )
+
+
+def test_the_page_reads_one_month_however_many_months_there_are(
+    page, client, months, codes, codes_of
+):
+    """The page reads the month it shows from the snapshot, not every month's figures: the same
+    queries for two approved months or three, and the snapshot's parts read alone."""
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(page).status_code == 200
+    first, second = codes
+    visits = codes_of["visits"]
+    known.approved(months, date(2025, 7, 1), {(visits, first): (9, 10), (visits, second): (9, 20)})
+    snapshot_recompute(arrangement=months, names=["overview"])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(page).status_code == 200
+    assert len(three.captured_queries) == len(two.captured_queries)
+    snapshot = Snapshot.objects.version(months, "overview")
+    assert Snapshot.objects.part(snapshot.pk, "month_keys") == ["2025-05", "2025-06", "2025-07"]
+    assert Snapshot.objects.part(snapshot.pk, "months", "2025-07")["period"] == "July 2025"
+    assert Snapshot.objects.part(snapshot.pk, "months", "2031-01") is None
