@@ -7,9 +7,11 @@ and for the indicators entered in another app's return (the workforce rates, ent
 workforce return) what that app registers with ``figures_entered_in``.
 
 Split by part: ``approved`` (the approved figures and what other apps register), ``history``
-(everything the builders read, once), ``cells`` (words and cells), ``overview`` (the scorecard
-and exceptions) and ``indicators`` (the trends). Django imports this package at start (each
-app's ``dashboards``), which registers both builders and the pack's section.
+(everything the builders read, once), ``cells`` (words and cells), ``matrix`` (the overview's
+scorecard matrix, counts and exceptions, worded per month), ``overview`` (the builder, the
+per-area scorecard download and the pack's part) and ``indicators`` (the trends). Django
+imports this package at start (each app's ``dashboards``), which registers both builders and
+the pack's section.
 """
 
 from performance.dashboards.approved import OVERALL, Figure, figures_entered_in

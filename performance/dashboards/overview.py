@@ -9,7 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from performance.dashboards import control
+from performance.dashboards import control, matrix
 from performance.dashboards.approved import OVERALL
 from performance.dashboards.cells import (
     day_words,
@@ -200,7 +200,29 @@ pack_section(
 pack_return("Performance return", MonthlyReturn, order=10)
 
 
-@builder(NAME, title="Performance overview", source=SOURCE, order=10)
+def month_blocks(history: History, month: date, *, trend: bool) -> list[dict]:
+    """The page for a month: the matrix (its counts first) and the exceptions, each commentary once
+    (the exceptions table stays behind it as its download); the long per-area scorecard as a
+    download only; then the approval and the rules."""
+    grid = matrix.matrix_block(history, month)
+    listed = {
+        **exceptions(history, month),
+        "kind": "exceptions",
+        "items": matrix.exception_items(history, month),
+        "trends": matrix.TRENDS,
+    }
+    download = {**scorecard(history, month, trend=trend), "download_only": True}
+    return [
+        grid,
+        listed,
+        download,
+        # Folded on the page under their titles: what the figures are and how they were rated.
+        {**approval_note(history, month), "folded": True},
+        {**month_note(history, month), "folded": True},
+    ]
+
+
+@builder(NAME, title="Performance overview", source=SOURCE, order=10, by_month=True)
 def build_overview(arrangement) -> dict:
     history = load(arrangement)
     months = sorted(history.returns)
@@ -212,12 +234,18 @@ def build_overview(arrangement) -> dict:
         return data
     latest = months[-1]
     data["period"] = f"{latest:%B %Y}"
-    data["blocks"] = [
-        approval_note(history, latest),
-        scorecard(history, latest, trend=True),
-        exceptions(history, latest),
-        month_note(history, latest),
-    ]
+    # Each approved month's page, for the month selector (``?month=``); the latest month's
+    # scorecard download keeps its trend and control chart columns, as before.
+    data["month"] = month_key(latest)
+    data["months"] = {
+        month_key(month): {
+            "period": f"{month:%B %Y}",
+            "blocks": month_blocks(history, month, trend=month == latest),
+        }
+        for month in months
+    }
+    data["month_keys"] = sorted(data["months"])
+    data["blocks"] = data["months"][data["month"]]["blocks"]
     for month in months:
         data["pack"]["by_month"][month_key(month)] = [
             approval_note(history, month),

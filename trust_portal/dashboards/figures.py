@@ -7,6 +7,10 @@ A snapshot's ``data`` is::
       "period": "2024/25",                     # what the figures cover, in words (optional)
       "blocks": [block, ...],                  # shown in order on the dashboard page
       "pages": {key: {"title": ..., "blocks": [...]}},   # optional sub-pages (one per indicator)
+      "month": "2024-07",                      # optional, a dashboard by month (the registry's
+      "month_keys": ["2024-06", "2024-07"],    # by_month): the default month, the months its
+      "months": {"2024-07": {"period": "July 2024", "blocks": [...]}},  # ?month= may choose
+                                               # (oldest first) and each month's page
       "pack": {"by_month": {"2024-07": [block, ...]},    # optional: what the scrutiny pack
                "by_year": {"2024": [block, ...]},        # takes for a month, looked up by
                "default": [block, ...]},                 # month, then financial year, then default
@@ -18,6 +22,13 @@ A block is one of::
     {"kind": "chart", "id": ..., "title": ..., "summary": ..., "figure": plotly JSON,
      "table": table}
     {"kind": "note", "id": ..., "title": ..., "text": ...}
+
+and the performance overview's own (their shape is ``performance/dashboards/matrix.py``'s;
+the scrutiny pack takes none of them): ``matrix`` (indicators by domain, areas side by side,
+with the green, amber and red counts per area in all domains and in each) and ``exceptions``
+(each red indicator once with its commentary, and the exceptions ``table`` for the download).
+A table block with
+``"download_only": true`` is offered as its download, not laid out on the page.
 
 and a table is ``{"columns": [{"key", "label", "kind"}], "rows": [[cell, ...], ...]}``. Cells
 are JSON values: money and other decimals as strings (``"1234.50"``, never floats), counts as
@@ -110,6 +121,8 @@ def figure_json(figure) -> dict:
     )
     return json.loads(figure.to_json())
 
+
+BLOCK_KINDS = ("table", "chart", "note", "matrix", "exceptions")
 
 MONTH_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -260,6 +273,11 @@ def check_snapshot(data: dict) -> None:
         raise ValueError("A snapshot needs a title.")
     groups = [("blocks", data.get("blocks", []))]
     groups += [(f"pages.{k}", p.get("blocks", [])) for k, p in (data.get("pages") or {}).items()]
+    groups += [(f"months.{k}", m["blocks"]) for k, m in (data.get("months") or {}).items()]
+    if data.get("months") and data.get("month") not in data["months"]:
+        raise ValueError("A snapshot by month needs its default month among its months.")
+    if data.get("months") and data.get("month_keys") != sorted(data["months"]):
+        raise ValueError("A snapshot by month lists its months, oldest first, in month_keys.")
     for key, blocks in (data.get("pack") or {}).items():
         if key == "default":
             groups.append(("pack.default", blocks))
@@ -268,14 +286,14 @@ def check_snapshot(data: dict) -> None:
     for where, blocks in groups:
         seen = set()
         for block in blocks:
-            if block.get("kind") not in ("table", "chart", "note"):
+            if block.get("kind") not in BLOCK_KINDS:
                 raise ValueError(f"{where}: unknown block kind {block.get('kind')!r}.")
             if not block.get("id") or block["id"] in seen:
                 raise ValueError(f"{where}: each block needs an id of its own ({block.get('id')}).")
             seen.add(block["id"])
             if block["kind"] == "chart" and not (block.get("table") and block.get("summary")):
                 raise ValueError(f"{where}.{block['id']}: a chart needs its table and a summary.")
-            if block["kind"] in ("table", "chart"):
+            if block["kind"] in ("table", "chart") or "table" in block:
                 columns = block["table"]["columns"]
                 for column_ in columns:
                     if column_.get("kind") not in KINDS:

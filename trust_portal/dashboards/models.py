@@ -1,6 +1,7 @@
 """Snapshots: the figures behind a dashboard, computed by a Celery job and read by pages."""
 
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -21,6 +22,15 @@ class SnapshotQuerySet(models.QuerySet):
         if at is not None:
             versions = versions.filter(computed_at__lte=at)
         return versions.order_by("-computed_at", "-pk").first()
+
+    def part(self, pk: int, *path: str):
+        """One part of a snapshot's data (``part(pk, "months", "2024-07")``: that month's), read
+        in the database so that a page by month never loads every month's figures; None if it
+        has no such part."""
+        transform = "data"
+        for key in path:
+            transform = KeyTransform(key, transform)
+        return self.filter(pk=pk).values_list(transform, flat=True).first()
 
     def latest_for(self, arrangements, *, name: str, at=None) -> dict:
         """{arrangement id: version in force} for one dashboard name, in one query."""

@@ -32,12 +32,16 @@ class Builder:
     # Listed on the dashboards page, in this order; the home page's summary is not.
     listed: bool = False
     order: int = 0
+    # Its page shows one month at a time, chosen with ?month=YYYY-MM (the snapshot's "months").
+    by_month: bool = False
 
 
 _BUILDERS: dict[str, Builder] = {}
 
 
-def builder(name: str, *, source: str, title: str = "", order: int | None = None):
+def builder(
+    name: str, *, source: str, title: str = "", order: int | None = None, by_month: bool = False
+):
     def register(function):
         if name in _BUILDERS and _BUILDERS[name].build is not function:
             raise RuntimeError(f"Two dashboard builders are named {name!r}.")
@@ -48,6 +52,7 @@ def builder(name: str, *, source: str, title: str = "", order: int | None = None
             title=title or name.title(),
             listed=order is not None,
             order=order or 0,
+            by_month=by_month,
         )
         return function
 

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from trust_portal.numbers import money_text
@@ -66,6 +66,23 @@ def cell(value, column):
     if kind == "sparkline" and SPARKLINE.fullmatch(str(value)):
         return mark_safe(value)  # noqa: S308 - only the shape sparkline_svg makes gets here
     return str(value)
+
+
+@register.simple_tag
+def rag_tag(status):
+    """A RAG status as a GOV.UK tag in words: "Green", "Amber", "Red", "Not rated"."""
+    css, word = RAG_TAGS.get(str(status), RAG_TAGS["grey"])
+    return format_html('<strong class="govuk-tag tp-rag {}">{}</strong>', css, word)
+
+
+@register.simple_tag
+def rag_count(counts):
+    """Green, amber and red counts in words, each on its tag's colour: "3 green 1 amber 0 red"."""
+    return format_html_join(
+        " ",
+        '<span class="govuk-tag tp-rag {}">{} {}</span>',
+        ((RAG_TAGS[s][0], counts.get(s, 0), s) for s in ("green", "amber", "red")),
+    )
 
 
 @register.filter

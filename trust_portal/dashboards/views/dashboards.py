@@ -4,6 +4,8 @@ docs/permissions.md (everyone in the arrangement reads; administrators recompute
 
 import copy
 import re
+from datetime import date
+from functools import partial
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -39,7 +41,9 @@ def _snapshot(request, arrangement, name) -> tuple:
     entry = builders().get(name)
     if entry is None or not entry.listed:
         raise Http404("No such dashboard.")
-    return entry, Snapshot.objects.version(arrangement, name, at=moment_of(request.as_of))
+    # A dashboard by month reads the month it shows alone (``_month``), not the whole data.
+    versions = Snapshot.objects.defer("data") if entry.by_month else Snapshot.objects
+    return entry, versions.version(arrangement, name, at=moment_of(request.as_of))
 
 
 def _context(request, arrangement, entry, snapshot, **extra) -> dict:
@@ -82,13 +86,49 @@ def dashboard_index(request, code):
 with_charts = csp_update({"style-src": settings.PLOTLY_STYLE_HASHES})
 
 
+def month_words(key: str) -> str:
+    return date.fromisoformat(f"{key}-01").strftime("%B %Y")
+
+
+def _month(request, snapshot) -> tuple[str | None, list[str], dict, str, int]:
+    """For a dashboard by month: the month shown (``?month=YYYY-MM``, else the latest), the
+    months to choose from, that month's part of the snapshot (read alone: a page never loads
+    every month's figures), what is wrong with the month asked for and the status to answer
+    with. A snapshot made before its builder went by month has no months: its one period is
+    shown, and a month asked of it is refused in words until the next recompute replaces it."""
+    read = partial(Snapshot.objects.part, snapshot.pk)
+    keys = read("month_keys") or []
+    wanted = request.GET.get("month", "").strip()
+    if not keys:
+        shown = {"period": read("period"), "blocks": read("blocks") or []}
+        error = (
+            "Months cannot be chosen until these figures are next recomputed (each night, "
+            "and after every approval). These are the figures for the latest month."
+        )
+        return None, [], shown, error if wanted else "", 404 if wanted else 200
+    default = read("month") or keys[-1]
+    if not wanted or wanted in keys:
+        chosen = wanted or default
+        return chosen, keys, read("months", chosen), "", 200
+    if not MONTH.match(wanted):
+        error, status = "Month must be written as YYYY-MM, for example 2024-04.", 400
+    else:
+        error, status = f"There are no approved figures for {month_words(wanted)}.", 404
+    error += f" These are the figures for {month_words(default)}, the latest month."
+    return default, keys, read("months", default), error, status
+
+
 @login_required
 @honours_as_of
 @with_charts
 def dashboard_detail(request, code, name):
     arrangement = _arrangement(request, code)
     entry, snapshot = _snapshot(request, arrangement, name)
-    data = snapshot.data if snapshot else {}
+    month, keys, month_error, status = None, [], "", 200
+    if entry.by_month and snapshot is not None:
+        month, keys, data, month_error, status = _month(request, snapshot)
+    else:
+        data = snapshot.data if snapshot else {}
     pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
     context = _context(
         request,
@@ -96,10 +136,14 @@ def dashboard_detail(request, code, name):
         entry,
         snapshot,
         title=data.get("title", entry.title),
+        period=data.get("period"),
         blocks=data.get("blocks", []),
         pages=pages,
+        month=month,
+        months=[(key, month_words(key)) for key in reversed(keys)],
+        month_error=month_error,
     )
-    return render(request, "dashboards/dashboard.html", context)
+    return render(request, "dashboards/dashboard.html", context, status=status)
 
 
 def _range(request) -> tuple[str | None, str | None, list[str]]:
@@ -178,7 +222,14 @@ def dashboard_data(request, code, name, block, page=None):
     entry, snapshot = _snapshot(request, arrangement, name)
     if snapshot is None:
         raise Http404("These figures are still being prepared.")
-    blocks = snapshot.data.get("blocks", [])
+    month = request.GET.get("month", "").strip()
+    if entry.by_month:  # the month's part alone (every month's, whole, is megabytes)
+        found = Snapshot.objects.part(snapshot.pk, "months", month) if month else None
+        if month and not isinstance(found, dict):
+            raise Http404("No approved figures for that month.")
+        blocks = found["blocks"] if found else Snapshot.objects.part(snapshot.pk, "blocks")
+    else:
+        blocks = snapshot.data.get("blocks", [])
     if page is not None:
         found = (snapshot.data.get("pages") or {}).get(page)
         if found is None:
