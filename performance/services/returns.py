@@ -323,9 +323,9 @@ def return_problems(monthly_return: MonthlyReturn) -> tuple[list[str], list[str]
 
 @transaction.atomic
 def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
-    errors, queries = return_problems(monthly_return)
-    if errors or queries:
-        raise ValidationError(errors + queries)
+    missing, flagged = return_problems(monthly_return)
+    if missing or flagged:
+        raise ValidationError(missing + flagged)
     approvals.submission_submit(submission=monthly_return, by=by)
 
 
