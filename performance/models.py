@@ -386,7 +386,8 @@ class Measurement(models.Model):
 
 
 class Commentary(models.Model):
-    """The trust's words on one indicator in one return (required on a query)."""
+    """The trust's words on one indicator in one return (needed where a figure of it needs
+    commentary: red, or changed sharply)."""
 
     monthly_return = models.ForeignKey(
         MonthlyReturn, on_delete=models.CASCADE, related_name="commentaries"

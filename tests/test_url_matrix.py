@@ -578,14 +578,16 @@ PAGES = {
     ),
     "performance:return-detail": (FEB_2019, parties(NCT_PARTIES), None),
     "performance:return-edit": (NOV_2026_DRAFT, {**parties(()), "nct-manager": 200}, None),
+    # GET: check your return (the draft is the trust's alone); POST: submit it.
     "performance:return-submit": (
         NOV_2026_DRAFT,
-        signed_in(405),  # POST only: any GET is refused before anything is looked up
+        {**parties(()), "nct-manager": 200},
         ({}, {**parties(()), "nct-manager": 302}),
     ),
+    # GET: the officer's confirmation (February 2019 is approved: back to it, saying so).
     "performance:return-approve": (
         FEB_2019,
-        signed_in(405),
+        {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 302)},
         ({}, {**parties(NCT_PARTIES, 403), **dict.fromkeys(NCT_OFFICERS, 302)}),
     ),
     "performance:return-send-back": (
@@ -800,14 +802,16 @@ PAGES = {
         {**parties(()), "nct-manager": 200, **dict.fromkeys(NCT_OFFICERS, 403)},
         None,
     ),
+    # GET: check your return (submitted already: back to it, saying so); POST: submit it.
     "contracts:budget-submit": (
         NOV_2026_BUDGET,
-        signed_in(405),  # POST only
+        {**parties(()), "nct-manager": 302, **dict.fromkeys(NCT_OFFICERS, 403)},
         ({}, {**parties(()), "nct-manager": 302, **dict.fromkeys(NCT_OFFICERS, 403)}),
     ),
+    # GET: what each officer approves for their own council's area; POST: approve it.
     "contracts:budget-approve": (
         NOV_2026_BUDGET,
-        signed_in(405),
+        {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
     ),
     "contracts:budget-send-back": (
@@ -1125,14 +1129,16 @@ PAGES = {
         {**parties(()), "nct-manager": 200},
         None,
     ),
+    # GET: check your return; POST: submit it (back to the month once submitted).
     "workforce:return-submit": (
         lambda: workforce_month("2026-11"),
-        signed_in(405),  # POST only
-        ({}, {**parties(()), "nct-manager": 302}),  # back to the month, saying what is missing
+        {**parties(()), "nct-manager": 200},
+        ({}, {**parties(()), "nct-manager": 302}),
     ),
+    # GET: what each officer approves for their own council's area; POST: approve it.
     "workforce:return-approve": (
         lambda: workforce_month("2026-11", submit=True),
-        signed_in(405),
+        {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 200)},
         ({}, {**parties(()), "nct-manager": 403, **dict.fromkeys(NCT_OFFICERS, 302)}),
     ),
     "workforce:return-send-back": (

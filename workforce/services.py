@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import services as approvals
+from trust_portal.approvals.checks import Problem, keyed
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited, audited_save, required_reason
 from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
@@ -310,18 +311,38 @@ def workforce_return_save(
     return workforce_return
 
 
-def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, str]:
-    """What stops submission, keyed by team id like the save's errors."""
+def workforce_return_checks(workforce_return: WorkforceReturn) -> list[Problem]:
+    """Every team that stops submission (its figures not entered), by area; or, with no
+    teams at all, that."""
     reported = set(workforce_return.figures.values_list("team_id", flat=True))
     teams = Team.objects.filter(arrangement=workforce_return.arrangement, active=True)
-    problems = {
-        str(team.pk): f"{team.name}: enter the team's figures."
-        for team in teams.order_by("area__code", "service", "name")
+    teams = teams.select_related("area").order_by("area__code", "service", "name")
+    found = [
+        Problem(
+            team.name,
+            team.area.code if team.area_id else "",
+            "enter the team's figures.",
+            field=f"{team.pk}__{next(iter(FIELDS))}",
+            key=str(team.pk),
+        )
+        for team in teams
         if team.pk not in reported
-    }
-    if not reported and not problems:
-        problems["teams"] = "There are no teams to report on: add the arrangement's teams first."
-    return problems
+    ]
+    if not reported and not found:
+        found.append(
+            Problem(
+                "There are no teams to report on",
+                "",
+                "add the arrangement's teams first.",
+                key="teams",
+            )
+        )
+    return found
+
+
+def workforce_return_problems(workforce_return: WorkforceReturn) -> dict[str, str]:
+    """What stops submission, keyed by team id like the save's errors."""
+    return keyed(workforce_return_checks(workforce_return))
 
 
 workforce_return_submit = approvals.kind_submit(

@@ -278,6 +278,22 @@ def _last_month_figures(workforce_return) -> dict:
     return {f.team_id: f for f in last.figures.all()} if last else {}
 
 
+def summary(workforce_return, area=None) -> list[tuple[str, str, list[str]]]:
+    """What the month holds (for one council's ``area``, if given): the teams reported, their
+    open cases and workers over the caseload limit."""
+    teams = [t for t in services.reportable_teams(workforce_return) if area in (None, t.area.code)]
+    figures = {f.team_id: f for f in workforce_return.figures.all()}
+    reported = [figures[t.pk] for t in teams if t.pk in figures]
+    unreported = [t.name for t in teams if t.pk not in figures]
+    cases = sum(f.open_cases or 0 for f in reported)
+    over = sum(f.workers_over_limit or 0 for f in reported)
+    return [
+        ("Teams", f"{len(reported)} of {len(teams)} reported", unreported),
+        ("Open cases", f"{cases:,}", []),
+        ("Workers over the caseload limit", f"{over:,}", []),
+    ]
+
+
 def figures_form(workforce_return, data=None):
     return forms.WorkforceFiguresForm(
         data,
@@ -335,6 +351,8 @@ KIND = ReturnKind(
     figures_form=figures_form,
     figures_saved=lambda form: {"teams": form.teams_typed(), "all_staff": form.all_staff_typed()},
     review=review,
+    checks=services.workforce_return_checks,
+    summary=summary,
     entry=entry,
     listing=listing,
     query_rows=query_rows,

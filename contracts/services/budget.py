@@ -21,6 +21,7 @@ from django.db import transaction
 from contracts import money
 from contracts.models import BudgetLine, BudgetReturn, ContractYear
 from trust_portal.approvals import services as approvals
+from trust_portal.approvals.checks import Problem, keyed
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited
@@ -148,25 +149,44 @@ def needs_commentary(line: BudgetLine) -> bool:
     return abs(line.variance) * 100 > COMMENTARY_THRESHOLD * abs(line.budget)
 
 
-def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
-    """What stops submission, keyed like the save's errors."""
+def budget_return_checks(budget_return: BudgetReturn) -> list[Problem]:
+    """Every spend category that stops submission: not entered, or more than
+    COMMENTARY_THRESHOLD % over or under budget without a commentary."""
     lines = {line.category: line for line in budget_return.lines.all()}
-    problems = {}
+    found = []
     for category in Category:
         line = lines.get(category.value)
         if line is None:
-            problems[category.value] = (
-                f"{category.label}: enter the budget, actual to date and forecast outturn."
+            found.append(
+                Problem(
+                    category.label,
+                    "",
+                    "enter the budget, actual to date and forecast outturn.",
+                    field=f"{category.value}__budget",
+                    key=category.value,
+                )
             )
         elif needs_commentary(line) and not line.commentary.strip():
             over = "over" if line.variance > 0 else "under"
             pct = variance_percent(line.variance, line.budget)
             size = f"{pct.copy_abs()}% " if pct is not None else ""
-            problems[f"{category.value}.commentary"] = (
-                f"{category.label}: the forecast outturn is {size}{over} budget (more than "
-                f"{COMMENTARY_THRESHOLD}%). Add a commentary to explain it."
+            found.append(
+                Problem(
+                    category.label,
+                    "",
+                    f"the forecast outturn is {size}{over} budget (more than "
+                    f"{COMMENTARY_THRESHOLD}%). Add a commentary to explain it.",
+                    field=f"{category.value}__commentary",
+                    commentary=True,
+                    key=f"{category.value}.commentary",
+                )
             )
-    return problems
+    return found
+
+
+def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
+    """What stops submission, keyed like the save's errors."""
+    return keyed(budget_return_checks(budget_return))
 
 
 budget_return_submit = approvals.kind_submit("budget_return", problems=budget_return_problems)

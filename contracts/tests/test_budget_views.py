@@ -282,12 +282,16 @@ def test_the_review_says_when_there_is_no_agreed_split(people, client_for, arran
     assert "Not split between the councils: 2022/23 no contract year is recorded" in body
 
 
-def test_the_review_lists_what_stops_submission(people, client_for, draft):
+def test_the_review_says_what_stops_submission_and_the_check_page_lists_it(
+    people, client_for, draft
+):
     client = client_for(people["manager"])
     client.post(url(draft, "budget-edit"), form_data(draft, adoption__forecast_outturn="900"))
     body = client.get(url(draft)).content.decode()
     assert "Before this can be submitted" in body
-    assert "Adoption: the forecast outturn is 10.0% under budget" in body
+    check = client.get(url(draft, "budget-submit")).content.decode()
+    assert "Adoption: the forecast outturn is 10.0% under budget" in check
+    assert f'href="{url(draft, "budget-edit")}#id_adoption__commentary"' in check
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -7,12 +7,13 @@ from django.utils import timezone
 from contracts.forms import budget as budget_forms
 from contracts.models import BudgetLine, BudgetReturn
 from contracts.services import budget
+from trust_portal.approvals.checks import explained_words
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
 from trust_portal.approvals.pages import last_month_approved
 from trust_portal.approvals.queries import QueryRow
 from trust_portal.exports import table_response
 from trust_portal.history import as_recorded
-from trust_portal.numbers import money_text
+from trust_portal.numbers import money_text, percentage_text
 
 EXPORTS = ("csv", "xlsx")
 
@@ -120,6 +121,34 @@ def _last_month_lines(budget_return) -> dict:
     return {line.category: line for line in last.lines.all()} if last else {}
 
 
+def summary(budget_return, area=None) -> list[tuple[str, str, list[str]]]:
+    """What the month holds: categories entered, the forecast against budget, the categories
+    needing a commentary; for one council's ``area``, its share of the over- or underspend."""
+    table = budget.variance_rows(budget_return)
+    entered = [row for row in table.rows if row.complete]
+    flagged = [row for row in entered if row.needs_commentary]
+    explained = sum(1 for row in flagged if row.commentary.strip())
+    rows = [
+        ("Spend categories", f"{len(entered)} of {len(table.rows)} entered", []),
+        (
+            "Forecast outturn",
+            f"{money_text(table.total.forecast_outturn)} against a budget of "
+            f"{money_text(table.total.budget)}. {table.total.in_words}",
+            [],
+        ),
+        (
+            f"More than {budget.COMMENTARY_THRESHOLD}% over or under budget",
+            explained_words(len(flagged), explained),
+            [row.label for row in flagged],
+        ),
+    ]
+    for share in budget.council_shares(budget_return).shares if area else ():
+        if share.code == area:
+            words = f"{percentage_text(share.percentage)} of the total: {share.in_words.lower()}"
+            rows.append((f"{share.name}'s share", words, []))
+    return rows
+
+
 def figures_form(budget_return, data=None):
     return budget_forms.BudgetLinesForm(
         data,
@@ -175,6 +204,8 @@ KIND = ReturnKind(
     figures_form=figures_form,
     figures_saved=lambda form: {"lines": form.lines()},
     review=review,
+    checks=budget.budget_return_checks,
+    summary=summary,
     entry=lambda budget_return: {"threshold": budget.COMMENTARY_THRESHOLD},
     listing=listing,
     query_rows=query_rows,

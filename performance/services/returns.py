@@ -27,6 +27,7 @@ from performance.models import (
 from performance.rag import Status, rate, value_of
 from performance.rules import rule_note, standard_of
 from trust_portal.approvals import services as approvals
+from trust_portal.approvals.checks import Problem, split
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.periods import previous_month
@@ -175,10 +176,18 @@ class Row:
     rating: object
     previous: Fraction | None
     change: Fraction | None
-    query: str | None
+    needs_commentary: str | None  # why it needs a commentary (the system's flag), if it does
     why: str = ""  # the change split into what its numerator and denominator did, in words
     notes: tuple[str, ...] = ()  # a definition or target that changed between the two months
     standard: str = ""  # the dated rule the figure was counted under, in words, if any
+
+    @property
+    def entered(self) -> bool:
+        """Its numerator given, and its denominator where the indicator has one."""
+        m = self.measurement
+        if m is None or m.numerator is None:
+            return False
+        return m.denominator is not None or not self.indicator.has_denominator
 
 
 def previous_approved(monthly_return: MonthlyReturn, at=None) -> MonthlyReturn | None:
@@ -192,9 +201,10 @@ def previous_approved(monthly_return: MonthlyReturn, at=None) -> MonthlyReturn |
 
 
 def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
-    """Values, RAG, change since the previous approved month, and any query, per cell: each
-    rated and queried under the rules in force for the return's month. At the past moment
-    ``at``: the rules and targets as recorded then, and the month before as approved then."""
+    """Values, RAG, change since the previous approved month, and whether it needs a
+    commentary, per cell: each rated and flagged under the rules in force for the return's
+    month. At the past moment ``at``: the rules and targets as recorded then, and the month
+    before as approved then."""
     arrangement = monthly_return.arrangement
     book = RuleBook.of(arrangement, at=at)
     settings_ = book.at(monthly_return.period)  # the month's rules
@@ -229,16 +239,16 @@ def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
         change = (
             rating.value - previous if rating.value is not None and previous is not None else None
         )
-        query = None
+        flag = None
         if rating.status == Status.RED:
-            query = "Red against target"
+            flag = "Red against target"
         elif (
             change is not None
             and indicator.unit == Indicator.Unit.PERCENTAGE
             and abs(change) > settings_.query_change_points
         ):
             points = Decimal(settings_.query_change_points).normalize()
-            query = f"Changed by more than {points:f} points since last month"
+            flag = f"Changed by more than {points:f} points since last month"
         why, notes = "", ()
         if change is not None and indicator.unit == Indicator.Unit.PERCENTAGE:
             why = explained(indicator, monthly_return.period, old, m)
@@ -246,7 +256,7 @@ def return_rows(monthly_return: MonthlyReturn, at=None) -> list[Row]:
                 indicator, before.period, monthly_return.period, targets_before, targets
             ) + tuple(filter(None, [rule_note(indicator.code, book.at(before.period), settings_)]))
         standard = standard_of(indicator.code, settings_)
-        rows.append(Row(indicator, area, m, rating, previous, change, query, why, notes, standard))
+        rows.append(Row(indicator, area, m, rating, previous, change, flag, why, notes, standard))
     return rows
 
 
@@ -281,29 +291,41 @@ def changed_between(indicator, month_before, month, targets_before, targets) -> 
     return tuple(note for note in notes if note)
 
 
-def return_problems(monthly_return: MonthlyReturn) -> tuple[list[str], list[str]]:
-    """(errors that block submission, queries that need a commentary first)."""
+def return_checks(monthly_return: MonthlyReturn) -> list[Problem]:
+    """Every figure that stops submission: missing, or flagged and without a commentary on
+    its indicator; each names its indicator and area and the entry box to fix it in."""
     commented = set(monthly_return.commentaries.values_list("indicator_id", flat=True))
-    errors, queries = [], []
-    for row in return_rows(monthly_return):
-        label = f"{row.indicator.name} ({row.area})"
-        m = row.measurement
-        if (
-            m is None
-            or m.numerator is None
-            or (row.indicator.has_denominator and m.denominator is None)
-        ):
-            errors.append(f"{label}: enter the figure.")
-        elif row.query and row.indicator.pk not in commented:
-            queries.append(f"{label}: {row.query.lower()}. Add a commentary to explain it.")
-    return errors, queries
+    return list(filter(None, (_problem(row, commented) for row in return_rows(monthly_return))))
+
+
+def _problem(row: Row, commented: set[int]) -> Problem | None:
+    code, m = row.indicator.code, row.measurement
+    if not row.entered:
+        field = f"{'n' if m is None or m.numerator is None else 'd'}__{code}__{row.area}"
+        return Problem(row.indicator.name, row.area, "enter the figure.", field=field, key=field)
+    if row.needs_commentary and row.indicator.pk not in commented:
+        return Problem(
+            row.indicator.name,
+            row.area,
+            f"{row.needs_commentary.lower()}. Add a commentary to explain it.",
+            field=f"c__{code}",
+            commentary=True,
+            key=f"{code}.{row.area}.commentary",
+        )
+    return None
+
+
+def return_problems(monthly_return: MonthlyReturn) -> tuple[list[str], list[str]]:
+    """(errors that block submission, figures that need a commentary first), in words."""
+    missing, flagged = split(return_checks(monthly_return))
+    return [str(p) for p in missing], [str(p) for p in flagged]
 
 
 @transaction.atomic
 def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
-    errors, queries = return_problems(monthly_return)
-    if errors or queries:
-        raise ValidationError(errors + queries)
+    missing, flagged = return_problems(monthly_return)
+    if missing or flagged:
+        raise ValidationError(missing + flagged)
     approvals.submission_submit(submission=monthly_return, by=by)
 
 

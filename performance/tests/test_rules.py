@@ -182,8 +182,8 @@ def test_small_numbers_and_queries_follow_the_months_rules(sizes_change, visits)
     # Both months: 8 in the denominator, up 25 points since the month before.
     assert (feb.change, mar.change) == (25, 25)
     assert feb.rating.small_numbers and not mar.rating.small_numbers
-    assert feb.query == "Changed by more than 10 points since last month"
-    assert mar.query is None
+    assert feb.needs_commentary == "Changed by more than 10 points since last month"
+    assert mar.needs_commentary is None
 
 
 def test_the_dashboards_rate_each_month_under_its_own_small_number_size(sizes_change, visits):

@@ -12,10 +12,13 @@ from performance.forms.returns import (
     area_names,
 )
 from performance.models import ALL_AREAS, Indicator, Measurement, MonthlyReturn, RuleBook
+from performance.rag import Status
 from performance.revisions import Figure, shown
 from performance.rules import Judged, judged
 from performance.services import returns
+from trust_portal.approvals.checks import explained_words
 from trust_portal.approvals.kinds import ReturnKind, Wording, services_named
+from trust_portal.approvals.models import State
 from trust_portal.approvals.queries import QueryRow
 from trust_portal.history import as_recorded
 
@@ -46,9 +49,31 @@ def review(request, monthly_return, *, editable: bool) -> dict:
             "indicator__display_order"
         ),
         "problems": returns.return_problems(monthly_return) if editable else ([], []),
+        # The system's flag is work for the trust before approval; once approved it is gone.
+        "shows_flags": not at and monthly_return.state not in (State.APPROVED, State.SUPERSEDED),
         "uploads": monthly_return.extract_uploads.select_related("uploaded_by")[:10],
         "judged": rules_of(monthly_return, at=at),
     }
+
+
+def summary(monthly_return, area=None) -> list[tuple[str, str, list[str]]]:
+    """What the return holds (for one council's ``area``, if given; the figures for all areas
+    together are the trust's): figures entered, reds, and figures needing a commentary."""
+    rows = [r for r in returns.return_rows(monthly_return) if area in (None, r.area)]
+    commented = set(monthly_return.commentaries.values_list("indicator_id", flat=True))
+
+    def named(found):
+        return [f"{r.indicator.name}" + ("" if area else f" ({r.area})") for r in found]
+
+    reds = [r for r in rows if r.rating.status == Status.RED]
+    flagged = [r for r in rows if r.needs_commentary]
+    explained = sum(1 for r in flagged if r.indicator.pk in commented)
+    entered = sum(1 for r in rows if r.entered)
+    return [
+        ("Figures", f"{entered:,} of {len(rows):,} entered", []),
+        ("Red against target", f"{len(reds):,}" if reds else "None", named(reds)),
+        ("Need a commentary", explained_words(len(flagged), explained), named(flagged)),
+    ]
 
 
 def rules_of(monthly_return, at=None) -> Judged:
@@ -113,6 +138,8 @@ KIND = ReturnKind(
     figures_form=figures_form,
     figures_saved=figures_saved,
     review=review,
+    checks=returns.return_checks,
+    summary=summary,
     entry=lambda monthly_return: {"judged": rules_of(monthly_return)},
     due_dates=due_dates,
     query_rows=query_rows,

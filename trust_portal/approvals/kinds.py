@@ -63,6 +63,12 @@ class ReturnKind:
     arrangement, rows)`` the list's extras (or a download response); ``due_dates(arrangement,
     months)`` each month's due date ({month: date}), for a kind with a due rule (none: the
     list shows no due dates).
+
+    Before submitting and approving: ``checks(submission)`` lists what stops submission
+    (``approvals.checks.Problem``s, each naming its row and area and its entry form's field;
+    the kind's submit service refuses on the same list); ``summary(submission, area)`` what
+    the return holds, for the check page (``area`` None: every area) and an officer's
+    confirmation (``area``: their council's code), as (key, value) rows of a summary list.
     """
 
     model: type
@@ -78,6 +84,8 @@ class ReturnKind:
     figures_form: Callable
     figures_saved: Callable
     review: Callable
+    checks: Callable
+    summary: Callable
     entry: Callable = field(default=_nothing)
     listing: Callable = field(default=_nothing)
     due_dates: Callable | None = None

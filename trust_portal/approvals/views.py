@@ -14,7 +14,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +29,7 @@ from trust_portal.accounts.permissions import (
     require,
     role_allows,
 )
-from trust_portal.approvals import queries
+from trust_portal.approvals import checks, queries
 from trust_portal.approvals.forms import AnswerForm, with_rows
 from trust_portal.approvals.models import State
 from trust_portal.approvals.pages import act, as_of_context, life_context, save_figures
@@ -229,24 +229,93 @@ def submission_edit(request, code, month, revision, *, kind):
     )
 
 
-def _step(service: str, permission, done: str):
-    """The POST moving a return one step on: the kind's ``service`` (needing ``permission``
-    on returns), then ``done`` said."""
-
-    @login_required
-    @require_http_methods(["POST"])
-    def step(request, code, month, revision, *, kind):
-        submission = kind.one_or_404(request, code, month, revision)
-        require(request.user, permission, Kind.RETURN)
-        return act(
-            request, submission, lambda: kind.run(service, submission, by=request.user), done
-        )
-
-    return step
+def _refused(request, submission, error: ValidationError):
+    """A step the return is past (submitted already, say): said on its page."""
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(submission.get_absolute_url())
 
 
-submission_submit = _step("submit", Action.SUBMIT, SUBMITTED)
-submission_approve = _step("approve", Action.APPROVE, APPROVED)
+def _check_page(request, kind, submission, refused=()):
+    """The check page: what stops submission in one error summary (each problem linking to
+    its box on the entry page), or else what will be sent and the button that sends it.
+    ``refused``: the service's own words when it refused what the page found nothing in."""
+    problems = kind.checks(submission)
+    missing, flagged = checks.split(problems)
+    return _page(
+        request,
+        kind,
+        "check",
+        submission,
+        urls=kind.urls(submission),
+        problems=problems,
+        missing=missing,
+        flagged=flagged,
+        refused=[] if problems else list(refused),
+        summary=kind.summary(submission, None),
+        areas=submission.arrangement.councils.order_by("code"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_submit(request, code, month, revision, *, kind):
+    """Check your return (GET), then submit it (POST). The POST asks the kind's submit
+    service, which checks again: a check page left open while the figures changed cannot
+    send an incomplete return."""
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.SUBMIT, Kind.RETURN)
+    if submission.state not in (State.DRAFT, State.RETURNED):
+        refusal = "Only a draft or a returned return can be submitted; this one is "
+        return _refused(request, submission, ValidationError(refusal + _state_words(submission)))
+    if request.method == "POST":
+        try:
+            kind.run("submit", submission, by=request.user)
+        except ValidationError as error:
+            return _check_page(request, kind, submission, refused=error.messages)
+        messages.success(request, SUBMITTED)
+        return redirect(submission.get_absolute_url())
+    return _check_page(request, kind, submission)
+
+
+def _state_words(submission) -> str:
+    return f"{submission.get_state_display().lower()}."
+
+
+def _why_not_decide(council, submission) -> ValidationError:
+    if submission.state != State.SUBMITTED:
+        refusal = "Only a submitted return can be approved; this one is "
+        return ValidationError(refusal + _state_words(submission))
+    return ValidationError(f"{council.name} has already decided on this return.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_approve(request, code, month, revision, *, kind):
+    """What the officer is approving, for their own council's area (GET), then the approval
+    (POST) by the kind's approve service, which decides (and refuses any other council)."""
+    submission = kind.one_or_404(request, code, month, revision)
+    require(request.user, Action.APPROVE, Kind.RETURN)
+    if request.method == "POST":
+
+        def approve():
+            return kind.run("approve", submission, by=request.user)
+
+        return act(request, submission, approve, APPROVED)
+    council = request.user.organisation
+    if council not in submission.arrangement.councils.all():
+        raise PermissionDenied("Only an officer of a commissioning council can approve an area.")
+    if not life_context(request.user, submission)["can_decide"]:
+        return _refused(request, submission, _why_not_decide(council, submission))
+    return _page(
+        request,
+        kind,
+        "confirm",
+        submission,
+        council=council,
+        summary=kind.summary(submission, council.code),
+        urls=kind.urls(submission),
+    )
 
 
 def _row_choice(row) -> tuple[str, str]:

@@ -676,11 +676,15 @@ def test_the_review_splits_each_teams_figures_and_rates_into_narrow_tables(
     assert tables["Each team's rates: other views"][0] == ["Team", *OTHER_VIEWS]
 
 
-def test_the_review_lists_what_stops_submission(people, client_for, draft):
-    body = client_for(people["manager"]).get(url(draft)).content.decode()
+def test_the_review_says_what_stops_submission_and_the_check_page_lists_it(
+    people, client_for, teams, draft
+):
+    client = client_for(people["manager"])
+    body = client.get(url(draft)).content.decode()
     assert "Before this can be submitted" in body
-    assert "MASH A: enter the team&#x27;s figures." in body
     assert "Submit to the councils" in body
+    check = client.get(url(draft, "return-submit")).content.decode()
+    assert f"MASH A ({teams['MASH A'].area.code}): enter the team&#x27;s figures." in check
 
 
 def test_the_trust_submits_and_each_council_approves_its_area_on_the_page(
@@ -704,9 +708,10 @@ def test_the_trust_submits_and_each_council_approves_its_area_on_the_page(
     assert draft.state == State.APPROVED
 
 
-def test_submitting_too_early_says_what_is_missing(people, client_for, draft):
+def test_submitting_too_early_says_what_is_missing(people, client_for, teams, draft):
     response = client_for(people["manager"]).post(url(draft, "return-submit"), follow=True)
-    assert "MASH A: enter the team&#x27;s figures." in response.content.decode()
+    area = teams["MASH A"].area.code  # each team named with its council area
+    assert f"MASH A ({area}): enter the team&#x27;s figures." in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == State.DRAFT
 
