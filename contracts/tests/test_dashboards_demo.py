@@ -267,10 +267,21 @@ def test_the_pack_has_a_finance_summary_for_each_agreed_year(nct, on_day):
     assert block(data, "budget", pack)["title"] == "Forecast outturn against budget, March 2025"
     assert rows(data, "budget", pack)[-1][4] == "1602079.00"
     assert rows(data, "variance-shares", pack)[0][2] == "704914.76"
-    assert figures.pack_blocks(data, month="2024-11", financial_year=2024) == pack
+    # A month of an agreed year takes its own blocks, as at its end: November 2024's forecast,
+    # not March 2025's, and what was paid by 30 November 2024.
+    november = figures.pack_blocks(data, month="2024-11", financial_year=2024)
+    assert november == data["pack"]["by_month"]["2024-11"] != pack
+    assert block(data, "budget", november)["title"] == (
+        "Forecast outturn against budget, November 2024"
+    )
+    paid = ["Total", None, "180009000.00", "120006000.00", "120006000.00", "0.00"]
+    assert rows(data, "contributions", november)[-1] == paid
     assert (
         figures.pack_blocks(data, month="2023-11", financial_year=2023)
-        == (data["pack"]["by_year"]["2023"])
+        == (data["pack"]["by_month"]["2023-11"])
+    )
+    assert block(data, "budget", data["pack"]["by_month"]["2023-11"])["title"] == (
+        "Forecast outturn against budget, November 2023"
     )
     assert figures.pack_blocks(data, month="2020-11", financial_year=2020) == []
     current = data["pack"]["by_year"]["2026"]

@@ -17,6 +17,7 @@ from fractions import Fraction
 from performance.dashboards.approved import OVERALL, Figure
 from performance.dashboards.cells import month_key, shown
 from performance.dashboards.history import SOURCE, History, load
+from performance.dashboards.rules import month_note
 from performance.models import Indicator
 from performance.rag import Status
 from trust_portal.dashboards import figures
@@ -302,6 +303,7 @@ def pack_month(history: History, month: date) -> list[dict]:
         # The workforce rates have the workforce summary's section of their own.
         if domain != Indicator.Domain.WORKFORCE.label:
             blocks.append(domain_block(history, month, domain, indicators))
+    blocks.append(month_note(history, month))  # the rules the month was judged under
     return blocks
 
 

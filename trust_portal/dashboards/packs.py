@@ -274,10 +274,15 @@ def pack_document_html(
     return render_to_string("dashboards/pack/document.html", context)
 
 
-def pack_pdf(html: str) -> bytes:
+def pack_render(html: str):
+    """The laid-out document WeasyPrint makes of the pack (``.pages``, ``.write_pdf()``)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher()).write_pdf()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher()).render()
+
+
+def pack_pdf(html: str) -> bytes:
+    return pack_render(html).write_pdf()
 
 
 def static_file(url: str) -> Path | None:
