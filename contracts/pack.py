@@ -2,8 +2,9 @@
 the pack's month, not on the day the snapshot was made. The contract sum of the month's
 agreed year; each council's contribution, what had fallen due and what was paid by the month's
 last day; the forecast outturn of the latest approved budget monitoring month up to the pack's
-month (a later month's forecast never reaches an earlier month's pack); and, for page one, the
-money headline (``headline``: [label, words] pairs the pack gathers).
+month (a later month's forecast never reaches an earlier month's pack); what the Block 3
+approvals had drawn by the month's end; and, for page one, the money headline (``headline``:
+[label, words] pairs the pack gathers).
 
 The finance builder (contracts/dashboards.py) adds these to its snapshot's ``pack.by_month``."""
 
@@ -26,6 +27,7 @@ from contracts.dashboards import (
 )
 from contracts.models import BudgetReturn, ContractYear
 from contracts.services import budget, payments
+from trust_portal import block3
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig
 from trust_portal.numbers import money_text
@@ -127,14 +129,15 @@ def month_blocks(arrangement, year: ContractYear, f: money.YearFigures, month: d
         budget_blocks = [fig.note_block("budget", "Budget monitoring", text)]
     else:
         budget_blocks = forecast_blocks(found, f)
-    block3 = [
-        f"Block 3 remaining, {year.label}",
-        f"{money_text(f.block3_remaining)} of the {money_text(f.block3_provision)} provision "
-        "not yet committed",
+    remaining = f.block3_provision - block3.drawn(year, on=day)
+    block3_row = [
+        f"Block 3 remaining, {year.label}, at {day_text(day)}",
+        f"{money_text(remaining)} of the {money_text(f.block3_provision)} provision not yet "
+        "committed",
     ]
     headline = [
         *budget_blocks[0].pop("headline", []),
-        block3,
+        block3_row,
         *contributions.pop("headline"),
     ]
     contract_sum = fig.table_block(

@@ -530,7 +530,7 @@ def test_the_packs_money_headline_is_its_months(by_month, world, codes):
         ],
         ["Each council's share of the variance", shares],
         [
-            "Block 3 remaining, 2024/25",
+            "Block 3 remaining, 2024/25, at 31 October 2024",
             "£100,000.00 of the £100,000.00 provision not yet committed",
         ],
         ["Paid by the councils by 31 October 2024", "£831,000.00 of the £882,000.00 due"],
