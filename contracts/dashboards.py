@@ -490,6 +490,10 @@ def build_finance(arrangement) -> dict:
             contributions_block(years),
         ]
         _add_payment_years(data, arrangement, years, day)
+        # Imported here: contracts.pack builds on this module's blocks.
+        from contracts.pack import pack_by_month
+
+        data["pack"]["by_month"] = pack_by_month(arrangement, years, day)
     _add_budget(data, budget_month)
     return data
 

@@ -8,12 +8,13 @@ nothing of the programme; with no programme installed nothing has been drawn.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 
 @dataclass(frozen=True)
 class DrawnSource:
-    drawn: Callable  # contract year -> Decimal
+    drawn: Callable  # (contract year, on=None: by that day) -> Decimal
     prefetch: tuple[str, ...] = ()  # what a list of contract years prefetches for ``drawn``
 
 
@@ -26,9 +27,9 @@ def register(*, drawn: Callable, prefetch: tuple[str, ...] = ()) -> None:
         _SOURCES.append(source)
 
 
-def drawn(contract_year) -> Decimal:
-    """The total drawn from the year's Block 3 fund."""
-    return sum((source.drawn(contract_year) for source in _SOURCES), Decimal("0.00"))
+def drawn(contract_year, on: date | None = None) -> Decimal:
+    """The total drawn from the year's Block 3 fund (by the day ``on``, if given)."""
+    return sum((source.drawn(contract_year, on=on) for source in _SOURCES), Decimal("0.00"))
 
 
 def prefetch() -> list[str]:

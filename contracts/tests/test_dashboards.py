@@ -16,13 +16,14 @@ from unittest import mock
 import pytest
 
 from contracts import dashboards
-from contracts.models import BudgetReturn, ContractYear, FundingLine, Variation
+from contracts.models import BudgetReturn, ContractYear, FundingLine, Instalment, Variation
 from contracts.services import budget, payments
 from contracts.services import variations as variation_services
 from contracts.services import years as year_services
 from contracts.tests.factories import agreed_contract_year
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builders
+from trust_portal.periods import months_of_financial_year
 
 FIRST_MONTHLY, SECOND_MONTHLY = D("75000.00"), D("51000.00")  # 900,000.00 and 612,000.00 / 12
 
@@ -49,13 +50,16 @@ def lines(placements_forecast="630000.00"):
     }
 
 
-def budget_month(people, arrangement, month, *, approve):
+def budget_month(people, arrangement, month, *, approve, placements_forecast="630000.00"):
     """A month of budget monitoring saved and submitted by the trust, approved by both councils'
     officers if ``approve``."""
     made = budget.budget_return_start(by=people["manager"], arrangement=arrangement, month=month)
     made.refresh_from_db()
     budget.budget_return_save(
-        by=people["manager"], budget_return=made, expected_version=made.lock_version, lines=lines()
+        by=people["manager"],
+        budget_return=made,
+        expected_version=made.lock_version,
+        lines=lines(placements_forecast),
     )
     budget.budget_return_submit(by=people["manager"], budget_return=made)
     if approve:
@@ -448,8 +452,89 @@ def test_the_pack_has_a_finance_summary_for_each_agreed_year(finances, codes, on
         *(amount for _, amount in listed((first, "10200.01"), (second, "6800.00"), at=0)),
         "17000.01",
     ]
-    assert figures.pack_blocks(data, month="2024-11", financial_year=2024) == pack
+    # A month of an agreed year takes the month's own blocks (below); the year's are for a
+    # month the snapshot has none for.
+    assert (
+        figures.pack_blocks(data, month="2024-11", financial_year=2024)
+        == (data["pack"]["by_month"]["2024-11"])
+    )
+    assert figures.pack_blocks(data, month="2024-11", financial_year=2024) != pack
     assert figures.pack_blocks(data, month="2023-11", financial_year=2023) == []
+
+
+@pytest.fixture
+def by_month(finances, people, codes, on_day):
+    """The pack's months of 2024/25 when November's forecast is £20,000.00 higher than
+    September's and the second council paid October's instalment only on 5 November."""
+    budget_month(people, finances, date(2024, 11, 1), approve=True, placements_forecast="650000.00")
+    late = Instalment.objects.filter(
+        contract_year__arrangement=finances, council__code=codes[1], due_on=date(2024, 10, 1)
+    )
+    assert late.update(paid_on=date(2024, 11, 5)) == 1
+    return build(finances)["pack"]["by_month"]
+
+
+def test_the_packs_finance_is_as_at_the_end_of_its_month(by_month, codes):
+    """A later month's forecast never reaches an earlier month's pack, and a payment counts
+    from the day it was paid."""
+    first, second = codes
+    assert set(by_month) == {f"{m:%Y-%m}" for m in months_of_financial_year(2024)}
+    august, october, december = by_month["2024-08"], by_month["2024-10"], by_month["2024-12"]
+    assert [b["id"] for b in august] == ["contract-sum", "contributions", "budget"]
+    assert august[2]["text"] == "No budget monitoring for 2024/25 was approved up to August 2024."
+    assert [b["id"] for b in october] == [
+        "contract-sum",
+        "contributions",
+        "budget",
+        "variance-shares",
+    ]
+    assert block(None, "budget", october)["title"] == (
+        "Forecast outturn against budget, September 2024"
+    )
+    assert rows(None, "budget", october)[-1][4] == "17000.01"
+    assert block(None, "budget", december)["title"] == (
+        "Forecast outturn against budget, November 2024"
+    )
+    assert rows(None, "budget", december)[-1][4] == "37000.01"
+    # Instalments are paid on the first of each month, April to October by 31 October, but
+    # the second council's October one only in November.
+    assert rows(None, "contributions", october) == [
+        *listed(
+            [first, "60.00", "900000.00", "525000.00", "525000.00", "0.00"],
+            [second, "40.00", "612000.00", "357000.00", "306000.00", "51000.00"],
+            at=0,
+        ),
+        ["Total", None, "1512000.00", "882000.00", "831000.00", "51000.00"],
+    ]
+    assert rows(None, "contributions", by_month["2024-11"])[-1] == [
+        "Total",
+        None,
+        "1512000.00",
+        "1008000.00",
+        "1008000.00",
+        "0.00",
+    ]
+    assert "November 2024" not in json.dumps(october)
+
+
+def test_the_packs_money_headline_is_its_months(by_month, world, codes):
+    first, second = codes
+    october = by_month["2024-10"]
+    by_code = sorted(world.councils, key=lambda council: council.code)
+    amounts = dict(listed((first, "£10,200.01"), (second, "£6,800.00"), at=0))
+    shares = "; ".join(f"{c.name}: overspend of {amounts[c.code]}" for c in by_code)
+    assert october[0]["headline"] == [
+        [
+            "Forecast outturn (budget monitoring, September 2024)",
+            "£1,517,000.01 against the contract sum of £1,500,000.00: £17,000.01 above it",
+        ],
+        ["Each council's share of the variance", shares],
+        [
+            "Block 3 remaining, 2024/25, at 31 October 2024",
+            "£100,000.00 of the £100,000.00 provision not yet committed",
+        ],
+        ["Paid by the councils by 31 October 2024", "£831,000.00 of the £882,000.00 due"],
+    ]
 
 
 # --- Every change the dashboard shows queues a recompute -------------------------------------

@@ -267,11 +267,37 @@ def test_the_pack_has_a_finance_summary_for_each_agreed_year(nct, on_day):
     assert block(data, "budget", pack)["title"] == "Forecast outturn against budget, March 2025"
     assert rows(data, "budget", pack)[-1][4] == "1602079.00"
     assert rows(data, "variance-shares", pack)[0][2] == "704914.76"
-    assert figures.pack_blocks(data, month="2024-11", financial_year=2024) == pack
+    # A month of an agreed year takes its own blocks, as at its end: November 2024's forecast,
+    # not March 2025's, and what was paid by 30 November 2024.
+    november = figures.pack_blocks(data, month="2024-11", financial_year=2024)
+    assert november == data["pack"]["by_month"]["2024-11"] != pack
+    assert block(data, "budget", november)["title"] == (
+        "Forecast outturn against budget, November 2024"
+    )
+    paid = ["Total", None, "180009000.00", "120006000.00", "120006000.00", "0.00"]
+    assert rows(data, "contributions", november)[-1] == paid
     assert (
         figures.pack_blocks(data, month="2023-11", financial_year=2023)
-        == (data["pack"]["by_year"]["2023"])
+        == (data["pack"]["by_month"]["2023-11"])
     )
+    assert block(data, "budget", data["pack"]["by_month"]["2023-11"])["title"] == (
+        "Forecast outturn against budget, November 2023"
+    )
+    # Block 3 as the board's approvals had drawn it by the month's end (April, June and
+    # September 2024's meetings).
+    block3 = {
+        month: data["pack"]["by_month"][month][0]["headline"][2] for month in ("2024-08", "2024-11")
+    }
+    assert block3 == {
+        "2024-08": [
+            "Block 3 remaining, 2024/25, at 31 August 2024",
+            "£1,141,000.00 of the £3,291,000.00 provision not yet committed",
+        ],
+        "2024-11": [
+            "Block 3 remaining, 2024/25, at 30 November 2024",
+            "£376,000.00 of the £3,291,000.00 provision not yet committed",
+        ],
+    }
     assert figures.pack_blocks(data, month="2020-11", financial_year=2020) == []
     current = data["pack"]["by_year"]["2026"]
     assert rows(data, "contributions", current)[0] == [

@@ -25,7 +25,7 @@ from performance.dashboards.rules import month_note
 from performance.models import Indicator, MonthlyReturn
 from performance.rag import Status
 from trust_portal.dashboards import figures
-from trust_portal.dashboards.registry import builder, pack_return, pack_section
+from trust_portal.dashboards.registry import builder, pack_return
 from trust_portal.periods import previous_month
 
 NAME = "overview"
@@ -190,13 +190,8 @@ def approval_note(history: History, month: date) -> dict:
     return figures.note_block("approval", "Approval", text)
 
 
-# The scrutiny pack's first section, and the return on its cover (trust_portal/dashboards/packs.py).
-pack_section(
-    NAME,
-    title="Scorecard and exceptions",
-    missing="No approved performance figures for {month}.",
-    order=10,
-)
+# The return on the scrutiny pack's cover (trust_portal/dashboards/packs.py); the pack's
+# performance section is performance/dashboards/pack.py's.
 pack_return("Performance return", MonthlyReturn, order=10)
 
 

@@ -38,3 +38,20 @@ def test_dashboard_draws_and_is_accessible(page, base_url, username, path, headi
     assert not violations, format_violations(violations, page.url)
     assert not errors, errors
     screenshot(page, f"{username}-{path.strip('/').replace('/', '-')}")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_latest_packs_preview_reads_at_1280_and_320_px(page, base_url, width):
+    """August 2026's pack (the demo's latest): page one's summary, then the sections; the
+    wide matrix scrolls in its own region on a narrow screen, the page does not."""
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, base_url, "nnc-scrutiny")
+    page.goto(base_url + "/arrangements/NCT/scrutiny-packs/preview/2026-08/")
+    expect(page.locator("#pack-summary")).to_have_text("August 2026 at a glance")
+    expect(page.locator(".tp-pack__headline")).to_contain_text("Forecast outturn")
+    expect(page.locator(".tp-pack__table--matrix")).to_contain_text("better")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow == 0
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations, page.url)
+    screenshot(page, f"nnc-scrutiny-pack-preview-2026-08-{width}")

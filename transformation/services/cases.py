@@ -307,7 +307,9 @@ def case_spend_record(*, by, case: BusinessCase, month: date, amount, note: str 
     return spend
 
 
-def block3_drawn(contract_year: ContractYear) -> Decimal:
-    """What approved business cases have drawn from the year's Block 3 fund (read by contracts
-    through trust_portal/block3.py; ``block3_draws`` prefetched, it runs no query)."""
-    return sum((d.amount for d in contract_year.block3_draws.all()), ZERO)
+def block3_drawn(contract_year: ContractYear, on: date | None = None) -> Decimal:
+    """What approved business cases have drawn from the year's Block 3 fund (by the day ``on``
+    if given; read by contracts through trust_portal/block3.py; ``block3_draws`` prefetched,
+    it runs no query)."""
+    draws = contract_year.block3_draws.all()
+    return sum((d.amount for d in draws if on is None or d.drawn_on <= on), ZERO)

@@ -28,6 +28,11 @@ class MonthForm(GovukForm):
 
 class ThresholdForm(GovukForm):
     threshold = _threshold_field()
+    details = forms.BooleanField(
+        label="Show the details: indicator codes and the counts behind each figure",
+        help_text="Off in an issued pack; small counts stay hidden either way.",
+        required=False,
+    )
 
 
 class IssueForm(GovukForm):
@@ -40,5 +45,5 @@ class IssueForm(GovukForm):
     )
     committee = forms.CharField(label="Committee (optional)", max_length=200, required=False)
     meeting_date = forms.DateField(
-        label="Meeting date (optional)", help_text="For example, 2024-09-18.", required=False
+        label="Meeting date (optional)", help_text="For example, 18/09/2024.", required=False
     )

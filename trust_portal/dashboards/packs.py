@@ -203,37 +203,86 @@ def _suppress_table(table: dict, threshold: int) -> None:
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def pack_context(pack: dict, *, issued: IssuedPack | None = None) -> dict:
-    """What the pack's templates need: the hidden pack (each table's cells paired with their
-    columns, for ``{% cell %}``) and, once issued, its record."""
-    shown = {**pack, "sections": []}
+def pack_context(pack: dict, *, issued: IssuedPack | None = None, details: bool = False) -> dict:
+    """What the pack's templates need from the hidden pack: page one (the blocks the sections
+    mark ``front``, and the ``headline`` figures they carry), then each section with figures
+    (each table's printed cells paired with their columns, for ``{% cell %}``), and one line
+    naming the sections without. Columns marked ``pack: False`` (codes, the counts behind a
+    value) are printed only with ``details``; once issued, its record."""
+    front, headline, sections = [], [], []
     for section in pack["sections"]:
         blocks = []
         for block in section["blocks"]:
-            if block.get("table"):
-                columns = block["table"]["columns"]
-                block = {
-                    **block,
-                    "wide": len(columns) > WIDE_COLUMNS,
-                    "cells": [
-                        list(zip(row, columns, strict=True)) for row in block["table"]["rows"]
-                    ],
-                }
-            blocks.append(block)
+            headline += block.get("headline", [])
+            shown_block = _shown_block(block, details=details)
+            (front if block.get("front") else blocks).append(shown_block)
         wide = any(block.get("wide") for block in blocks)
-        shown["sections"].append({**section, "blocks": blocks, "wide": wide})
-    return {"pack": shown, "issued": issued, "hidden_text": hidden_text(pack["threshold"])}
+        sections.append({**section, "blocks": blocks, "wide": wide})
+    with_figures = [s for s in sections if s["blocks"]]
+    without = [s["title"] for s in sections if not s["blocks"]]
+    shown = {**pack, "sections": with_figures, "front": front, "headline": headline}
+    shown["without"] = (
+        f"No figures for {_listed(without)} in {pack['month_text']}." if without else ""
+    )
+    return {
+        "pack": shown,
+        "issued": issued,
+        "details": details,
+        "hidden_text": hidden_text(pack["threshold"]),
+    }
 
 
-def pack_document_html(pack: dict, *, issued: IssuedPack | None = None) -> str:
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _shown_block(block: dict, *, details: bool) -> dict:
+    """A block as printed: a table's columns (and their cells) that the pack prints."""
+    if not block.get("table"):
+        return block
+    columns = block["table"]["columns"]
+    keep = [i for i, c in enumerate(columns) if details or c.get("pack", True)]
+    printed = [columns[i] for i in keep]
+    return {
+        **block,
+        "wide": len(printed) > WIDE_COLUMNS and not block.get("front"),
+        "columns": printed,
+        "groups": _groups(printed),
+        "cells": [[(row[i], columns[i]) for i in keep] for row in block["table"]["rows"]],
+    }
+
+
+def _groups(columns: list[dict]) -> list[tuple[str, int]]:
+    """Column headings over runs of columns of one ``group`` (an area's value, RAG, change)."""
+    if not any(c.get("group") for c in columns):
+        return []
+    groups: list[tuple[str, int]] = []
+    for column in columns:
+        label = column.get("group", "")
+        if groups and groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1] + 1)
+        else:
+            groups.append((label, 1))
+    return groups
+
+
+def pack_document_html(
+    pack: dict, *, issued: IssuedPack | None = None, details: bool = False
+) -> str:
     """The standalone document (no site navigation) that WeasyPrint turns into the PDF."""
-    return render_to_string("dashboards/pack/document.html", pack_context(pack, issued=issued))
+    context = pack_context(pack, issued=issued, details=details)
+    return render_to_string("dashboards/pack/document.html", context)
+
+
+def pack_render(html: str):
+    """The laid-out document WeasyPrint makes of the pack (``.pages``, ``.write_pdf()``)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher()).render()
 
 
 def pack_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher()).write_pdf()
+    return pack_render(html).write_pdf()
 
 
 def static_file(url: str) -> Path | None:

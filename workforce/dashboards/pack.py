@@ -12,12 +12,9 @@ from trust_portal.dashboards.figures import column, table
 from trust_portal.dashboards.registry import pack_return
 from workforce import reads
 from workforce.dashboards.cells import (
-    AGAINST_TARGET,
     AREA,
-    FIGURE,
     OPEN_CASES,
     RATE,
-    UNIT,
     WORKERS,
     figure_text,
     measure_cells,
@@ -51,16 +48,21 @@ PACK_FTE_RATES = [
 ]
 
 
+def detail(column_: dict) -> dict:
+    """A column the pack prints only when asked for its details (the parts of a rate)."""
+    return {**column_, "pack": False}
+
+
 def _fte_rate_columns() -> list[dict]:
-    """Each FTE rate's column, then its numerator's and its denominator's."""
+    """Each FTE rate's column, then its numerator's and its denominator's (not printed)."""
     words = {key: (top, bottom) for _, key, top, bottom in RATE_CHARTS}
     columns = []
     for rate, (key, top_key, bottom_key), label in PACK_FTE_RATES:
         top, bottom = words[rate]
         columns += [
             column(key, label, "percent"),
-            column(top_key, top, "number"),
-            column(bottom_key, bottom, "number"),
+            detail(column(top_key, top, "number")),
+            detail(column(bottom_key, bottom, "number")),
         ]
     return columns
 
@@ -69,76 +71,92 @@ PACK_COLUMNS = [
     AREA,
     column("posts", "Posts (FTE)", "number"),
     *_fte_rate_columns(),
-    column("unfilled", "Posts unfilled, no cover (%)", "percent"),
-    column("covered", "Vacancies covered by agency staff (%)", "percent"),
+    detail(column("unfilled", "Posts unfilled, no cover (%)", "percent")),
+    detail(column("covered", "Vacancies covered by agency staff (%)", "percent")),
     column("census_caseload", "Caseload, census method", "number"),
-    column("case_holding_fte", "Case-holding FTE, agency included", "number"),
+    detail(column("case_holding_fte", "Case-holding FTE, agency included", "number")),
     column("caseload", "Average caseload per worker", "number"),
-    OPEN_CASES,
-    WORKERS,
+    detail(OPEN_CASES),
+    detail(WORKERS),
 ]
-PACK_RAG_COLUMNS = [AREA, RATE, FIGURE, UNIT, *AGAINST_TARGET]
 
 # The return on the pack's cover (trust_portal/dashboards/packs.py).
 pack_return("Workforce return", WorkforceReturn, order=20)
 
 
+def _summary_row(label: str, point: reads.MonthPoint) -> list:
+    m = point.measures
+    return [
+        label,
+        str(point.totals.establishment_fte),
+        *(cell for rate, _, _ in PACK_FTE_RATES for cell in measure_cells(m[rate])),
+        figure_text(m["unfilled_share"].value),
+        figure_text(m["covered_share"].value),
+        figure_text(m["census_caseload"].value),
+        str(point.totals.case_holding_fte),
+        figure_text(m["average_caseload"].value),
+        m["average_caseload"].numerator,
+        m["average_caseload"].denominator,
+    ]
+
+
+def _rated_text(measure: reads.Measure) -> str | None:
+    """ "7.9% (green)", "16.2 (not rated)": a rate with its unit and its RAG in words."""
+    value = figure_text(measure.value)
+    if value is None:
+        return None
+    word = rag_word(measure)
+    unit = "%" if unit_words(measure) == "%" else ""
+    return f"{value}{unit} ({'not rated' if word == 'grey' else word})"
+
+
+def rag_block(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> dict:
+    """Each rate a row, each area a column: its figure and RAG in words, beside the target."""
+    columns = [RATE, column("target", "Target")]
+    columns += [column(f"area_{i}", label) for i, (label, _) in enumerate(by_group)]
+    rows = []
+    for key in PACK_RATES:
+        first = by_group[-1][1].measures[key]
+        row = [first.label, first.target_text]
+        rows.append(row + [_rated_text(point.measures[key]) for _, point in by_group])
+    return figures.table_block(
+        "workforce-rag",
+        f"Workforce rates against the targets, {month:%B %Y}",
+        table(columns, rows),
+        summary="Each rate for each council area and the whole arrangement, red, amber or "
+        "green against the target the councils set.",
+    )
+
+
 def pack_blocks(month: date, by_group: list[tuple[str, reads.MonthPoint]]) -> list[dict]:
     """The workforce summary of one approved month: [(area label, its point)], the whole
-    arrangement last."""
-    rows, rag_rows = [], []
-    for label, point in by_group:
-        m = point.measures
-        rows.append(
-            [
-                label,
-                str(point.totals.establishment_fte),
-                *(cell for rate, _, _ in PACK_FTE_RATES for cell in measure_cells(m[rate])),
-                figure_text(m["unfilled_share"].value),
-                figure_text(m["covered_share"].value),
-                figure_text(m["census_caseload"].value),
-                str(point.totals.case_holding_fte),
-                figure_text(m["average_caseload"].value),
-                m["average_caseload"].numerator,
-                m["average_caseload"].denominator,
-            ]
-        )
-        for key in PACK_RATES:
-            rag_rows.append(
-                [
-                    label,
-                    m[key].label,
-                    figure_text(m[key].value),
-                    unit_words(m[key]),
-                    m[key].target_text,
-                    rag_word(m[key]),
-                    m[key].status_words,
-                ]
-            )
+    arrangement last. Its vacancy rate is a figure of page one's headline."""
+    rows = [_summary_row(label, point) for label, point in by_group]
     label, whole = by_group[-1]
     words = f"{month:%B %Y}"
+    vacancy = whole.measures["vacancy_rate"]
+    headline = [
+        f"Vacancy rate, census method ({label}, {words})",
+        f"{figure_text(vacancy.value)}%" if vacancy.value is not None else "No figure",
+    ]
+    summary = figures.table_block(
+        "workforce-summary",
+        f"Workforce, {words}",
+        table(PACK_COLUMNS, rows),
+        summary=(
+            f"Social work posts, the vacancy and agency rates, turnover over 12 months "
+            f"and the caseload by the census method (the DfE census is taken at 30 "
+            f"September; these are {words}'s figures worked out its way), with the posts "
+            f"unfilled with no cover, the vacancies agency staff cover and the average "
+            f"caseload per worker, for each council area and the whole arrangement: the "
+            f"vacancy rate was "
+            f"{whole.measures['vacancy_rate'].text} and turnover "
+            f"{whole.measures['turnover'].text}."
+        ),
+    )
     return [
-        figures.table_block(
-            "workforce-summary",
-            f"Workforce, {words}",
-            table(PACK_COLUMNS, rows),
-            summary=(
-                f"Social work posts, the vacancy and agency rates, turnover over 12 months "
-                f"and the caseload by the census method (the DfE census is taken at 30 "
-                f"September; these are {words}'s figures worked out its way), with the posts "
-                f"unfilled with no cover, the vacancies agency staff cover and the average "
-                f"caseload per worker, for each council area and the whole arrangement: the "
-                f"vacancy rate was "
-                f"{whole.measures['vacancy_rate'].text} and turnover "
-                f"{whole.measures['turnover'].text}."
-            ),
-        ),
-        figures.table_block(
-            "workforce-rag",
-            f"Workforce rates against the targets, {words}",
-            table(PACK_RAG_COLUMNS, rag_rows),
-            summary="Red, amber or green against the targets the councils set, in words.",
-        ),
+        {**summary, "headline": [headline]},
+        rag_block(month, by_group),
         figures.note_block("workforce-approval", "About these figures", approval_note(whole)),
     ]
 

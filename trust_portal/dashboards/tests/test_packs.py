@@ -64,7 +64,7 @@ def cast(world, people):
 @pytest.fixture
 def snapshots(arrangement):
     """Overview and workforce by month, finance by financial year, transformation by default."""
-    store(arrangement, "overview", {"title": "Overview", "blocks": [], "pack": {"by_month": {
+    store(arrangement, "performance-pack", {"title": "Pack", "blocks": [], "pack": {"by_month": {
         "2024-06": [block("scorecard", "Scorecard for June")],
         "2024-07": [block("scorecard", "Scorecard for July", [["North", 40, 3, "7.5"],
                                                                ["West", 12, 12, "100.0"]])],
@@ -186,7 +186,7 @@ def test_a_section_with_a_table_wider_than_seven_columns_is_printed_landscape():
 def test_the_sections_come_in_order_picked_by_month_then_year_then_default(snapshots):
     pack = packs.pack_assemble(arrangement=snapshots, month=date(2024, 7, 1))
     assert [s["name"] for s in pack["sections"]] == [
-        "overview", "finance", "transformation", "workforce"
+        "performance-pack", "finance", "transformation", "workforce"
     ]  # fmt: skip
     assert titles(pack) == [
         ["Scorecard for July"],
@@ -259,7 +259,7 @@ def test_an_issued_pack_shows_what_was_issued_after_the_snapshots_change(
     _pdf, snapshots, cast, client_for
 ):
     issued = issue(cast["officer"], snapshots)
-    store(snapshots, "overview", {"title": "Overview", "blocks": [], "pack": {"by_month": {
+    store(snapshots, "performance-pack", {"title": "Overview", "blocks": [], "pack": {"by_month": {
         "2024-07": [block("scorecard", "Scorecard recomputed", [["North", 41, 30, "73.2"]])],
     }}})  # fmt: skip
     client = client_for(cast["other-scrutiny"])
@@ -386,7 +386,10 @@ def test_the_preview_says_it_is_not_issued_and_when_each_snapshot_was_computed(
     )
     text = page.content.decode()
     assert "Preview — not issued" in text
-    assert "No approved workforce return for July 2024." in text
+    # A section without figures is not printed: one line names it (page one).
+    assert "No figures for Workforce summary in July 2024." in text
+    assert "No approved workforce return for July 2024." not in text
+    assert 'id="pack-section-workforce"' not in text
     assert text.count("computed at") == 3
     assert 'href="/static/css/print.css" media="print"' in text
 
@@ -438,3 +441,70 @@ def test_the_pdf_loads_the_projects_static_files_only():
     ]:
         with pytest.raises(ValueError, match="only its own static files"):
             fetcher.fetch(url)
+
+
+# --- Page one and the printed columns --------------------------------------------------------
+
+
+def summary_pack():
+    """A pack of two sections: the first with a page-one block, a block carrying headline
+    figures, and a table with a column printed only with the details; the second empty."""
+    matrix = {**block("matrix", "Scorecard"), "front": True}
+    columns = [
+        column("area", "Area"),
+        column("n", "Children", "count", pack=False),
+        column("rate", "Visited in time (%)", "percent", counts=["n"]),
+    ]
+    detailed = table(columns, [["North", 40, "75.0"]])
+    money = {**table_block("money", "Money", detailed), "headline": [["Forecast", "£10.00"]]}
+    return {
+        "month_text": "July 2024",
+        "threshold": 5,
+        "sections": [
+            {"name": "one", "title": "Performance", "blocks": [matrix, money]},
+            {"name": "two", "title": "Workforce summary", "blocks": []},
+        ],
+    }
+
+
+def test_page_one_has_the_front_blocks_and_headline_and_names_the_sections_without_figures():
+    shown = packs.pack_context(summary_pack())["pack"]
+    assert [b["title"] for b in shown["front"]] == ["Scorecard"]
+    assert shown["headline"] == [["Forecast", "£10.00"]]
+    assert [(s["name"], [b["title"] for b in s["blocks"]]) for s in shown["sections"]] == [
+        ("one", ["Money"])
+    ]
+    assert shown["without"] == "No figures for Workforce summary in July 2024."
+
+
+def test_a_column_not_for_the_pack_is_printed_only_with_the_details():
+    plain = packs.pack_context(summary_pack())["pack"]["sections"][0]["blocks"][0]
+    assert [c["key"] for c in plain["columns"]] == ["area", "rate"]
+    assert [[value for value, _ in row] for row in plain["cells"]] == [["North", "75.0"]]
+    detailed = packs.pack_context(summary_pack(), details=True)["pack"]["sections"][0]
+    assert [c["key"] for c in detailed["blocks"][0]["columns"]] == ["area", "n", "rate"]
+
+
+def test_columns_of_one_group_share_a_heading():
+    columns = [
+        column("i", "Indicator"),
+        column("v", "Value", group="North"),
+        column("r", "RAG", "rag", group="North"),
+        column("w", "Value", group="All"),
+    ]
+    matrix = table_block("m", "Matrix", table(columns, [["A", "1", "red", "2"]]))
+    pack = {**pack_of(matrix), "threshold": 5, "month_text": "July 2024"}
+    shown = packs.pack_context(pack)["pack"]["sections"][0]["blocks"][0]
+    assert shown["groups"] == [("", 1), ("North", 2), ("All", 1)]
+
+
+def test_the_preview_prints_the_details_only_when_asked(snapshots, cast, client_for):
+    matrix = block("scorecard", "Scorecard for July")
+    matrix["table"]["columns"][1].update(label="Children seen", pack=False)
+    data = {"title": "Pack", "blocks": [], "pack": {"by_month": {"2024-07": [matrix]}}}
+    store(snapshots, "performance-pack", data)
+    url = reverse("packs:pack-preview", args=[snapshots.code, "2024-07"])
+    client = client_for(cast["scrutiny"])
+    assert ">Children seen</th>" not in client.get(url).content.decode()
+    asked = client.get(url, {"threshold": "5", "details": "on"}).content.decode()
+    assert ">Children seen</th>" in asked

@@ -9,7 +9,7 @@ from trust_portal.dashboards import registry
 def test_the_apps_register_the_packs_sections_in_the_packs_order():
     sections = [(s.name, s.title) for s in registry.pack_sections()]
     assert sections == [
-        ("overview", "Scorecard and exceptions"),
+        ("performance-pack", "Performance by domain"),
         ("finance", "Finance summary"),
         ("transformation", "Transformation summary"),
         ("workforce", "Workforce summary"),

@@ -56,8 +56,8 @@ def pack_list(request, code):
 
 
 def _latest_month(arrangement) -> str:
-    """The newest month the overview's snapshot gives the pack, as a starting suggestion."""
-    snapshot = Snapshot.objects.version(arrangement, "overview")
+    """The newest month the performance snapshot gives the pack, as a starting suggestion."""
+    snapshot = Snapshot.objects.version(arrangement, "performance-pack")
     months = sorted(((snapshot.data.get("pack") or {}).get("by_month") or {}) if snapshot else [])
     return months[-1] if months else ""
 
@@ -68,16 +68,16 @@ def pack_preview(request, code, month):
     arrangement = _arrangement(request, code)
     period = month_or_404(month)
     threshold_form = ThresholdForm(request.GET if "threshold" in request.GET else None)
-    threshold = (
-        threshold_form.cleaned_data["threshold"]
-        if threshold_form.is_valid()
-        else packs.default_threshold()
-    )
+    valid = threshold_form.is_valid()
+    threshold = threshold_form.cleaned_data["threshold"] if valid else packs.default_threshold()
+    details = valid and threshold_form.cleaned_data["details"]
     form = IssueForm(initial={"threshold": threshold})
-    return _preview(request, arrangement, period, threshold, threshold_form, form)
+    return _preview(request, arrangement, period, threshold, threshold_form, form, details=details)
 
 
-def _preview(request, arrangement, period, threshold, threshold_form, form, status=200):
+def _preview(
+    request, arrangement, period, threshold, threshold_form, form, status=200, details=False
+):
     as_of = getattr(request, "as_of", None)
     pack = packs.pack_suppress(
         packs.pack_assemble(arrangement=arrangement, month=period, at=moment_of(as_of)),
@@ -89,7 +89,7 @@ def _preview(request, arrangement, period, threshold, threshold_form, form, stat
         "form": form,
         # A pack is issued from the figures in force now, never from a past moment's.
         "can_issue": not as_of and can(request.user, Action.EDIT, Kind.DASHBOARD, arrangement),
-        **packs.pack_context(pack),
+        **packs.pack_context(pack, details=details),
     }
     return render(request, "dashboards/pack_preview.html", context, status=status)
 

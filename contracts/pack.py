@@ -1,0 +1,160 @@
+"""The scrutiny pack's finance summary month by month: every figure as it stood at the end of
+the pack's month, not on the day the snapshot was made. The contract sum of the month's
+agreed year; each council's contribution, what had fallen due and what was paid by the month's
+last day; the forecast outturn of the latest approved budget monitoring month up to the pack's
+month (a later month's forecast never reaches an earlier month's pack); what the Block 3
+approvals had drawn by the month's end; and, for page one, the money headline (``headline``:
+[label, words] pairs the pack gathers).
+
+The finance builder (contracts/dashboards.py) adds these to its snapshot's ``pack.by_month``."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from contracts import money
+from contracts.dashboards import (
+    CONTRIBUTION,
+    COUNCIL,
+    DUE_TO_DATE,
+    OUTSTANDING,
+    SHARE,
+    ZERO,
+    _block_table,
+    variance_shares_block,
+    variance_table,
+)
+from contracts.models import BudgetReturn, ContractYear
+from contracts.services import budget, payments
+from trust_portal import block3
+from trust_portal.approvals.models import State
+from trust_portal.dashboards import figures as fig
+from trust_portal.numbers import money_text
+from trust_portal.periods import months_of_financial_year, next_month
+
+
+def month_end(month: date) -> date:
+    return date.fromordinal(next_month(month).toordinal() - 1)
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def budget_at(arrangement, year: int, month: date) -> BudgetReturn | None:
+    """The latest approved budget monitoring month of the year up to ``month``."""
+    months = BudgetReturn.objects.filter(
+        arrangement=arrangement,
+        state=State.APPROVED,
+        period__gte=date(year, 4, 1),
+        period__lte=month,
+    )
+    return months.order_by("-period", "-revision").first()
+
+
+def paid_by(position: payments.CouncilPosition, day: date) -> Decimal:
+    """What the council had paid of the year's instalments by ``day``."""
+    return sum((i.amount for i in position.instalments if i.is_paid and i.paid_on <= day), ZERO)
+
+
+def contributions_block(year: ContractYear, f: money.YearFigures, day: date) -> dict:
+    positions = payments.payment_position(year, today=day, figures=f)
+    by_code = {c.code: c for c in f.councils}
+    columns = [
+        COUNCIL,
+        SHARE,
+        CONTRIBUTION,
+        DUE_TO_DATE,
+        fig.column("paid", f"Paid by {day_text(day)}", "money"),
+        OUTSTANDING,
+    ]
+    rows, due, paid = [], ZERO, ZERO
+    for p in positions:
+        p_paid = paid_by(p, day)
+        share = by_code[p.code].percentage
+        rows.append([p.code, share, p.contribution, p.due_to_date, p_paid, p.due_to_date - p_paid])
+        due, paid = due + p.due_to_date, paid + p_paid
+    total = sum((p.contribution for p in positions), ZERO)
+    rows.append(["Total", None, total, due, paid, due - paid])
+    block = fig.table_block(
+        "contributions",
+        f"Contributions and payments to {day_text(day)}",
+        fig.table(columns, rows),
+        summary=f"By {day_text(day)}, {money_text(paid)} was paid against {money_text(due)} due.",
+    )
+    words = f"{money_text(paid)} of the {money_text(due)} due"
+    return {**block, "headline": [[f"Paid by the councils by {day_text(day)}", words]]}
+
+
+def forecast_blocks(budget_return: BudgetReturn, f: money.YearFigures) -> list[dict]:
+    """The month's forecast outturn against budget and each council's share of the variance,
+    with the headline: the forecast against the contract sum and each council's share."""
+    table = budget.variance_rows(budget_return)
+    month = f"{budget_return.period:%B %Y}"
+    forecast = table.total.forecast_outturn
+    headline = []
+    if forecast is not None:
+        gap = forecast - f.contract_sum
+        side = "above" if gap > 0 else "below"
+        against = "equal to it" if gap == 0 else f"{money_text(abs(gap))} {side} it"
+        headline.append(
+            [
+                f"Forecast outturn (budget monitoring, {month})",
+                f"{money_text(forecast)} against the contract sum of "
+                f"{money_text(f.contract_sum)}: {against}",
+            ]
+        )
+    shares = budget.council_shares(budget_return).shares
+    if shares:
+        words = "; ".join(f"{s.name}: {s.in_words.lower()}" for s in shares)
+        headline.append(["Each council's share of the variance", words])
+    budget_block = fig.table_block(
+        "budget",
+        f"Forecast outturn against budget, {month}",
+        variance_table(table),
+        summary=f"{table.total.in_words} at {month}, the latest approved budget monitoring.",
+    )
+    return [{**budget_block, "headline": headline}, variance_shares_block(budget_return)]
+
+
+def month_blocks(arrangement, year: ContractYear, f: money.YearFigures, month: date) -> list:
+    """The month's blocks; the first carries the headline: the forecast and each council's
+    share, Block 3 remaining, and what was paid."""
+    day = month_end(month)
+    contributions = contributions_block(year, f, day)
+    found = budget_at(arrangement, year.financial_year, month)
+    if found is None:
+        text = f"No budget monitoring for {year.label} was approved up to {month:%B %Y}."
+        budget_blocks = [fig.note_block("budget", "Budget monitoring", text)]
+    else:
+        budget_blocks = forecast_blocks(found, f)
+    remaining = f.block3_provision - block3.drawn(year, on=day)
+    block3_row = [
+        f"Block 3 remaining, {year.label}, at {day_text(day)}",
+        f"{money_text(remaining)} of the {money_text(f.block3_provision)} provision not yet "
+        "committed",
+    ]
+    headline = [
+        *budget_blocks[0].pop("headline", []),
+        block3_row,
+        *contributions.pop("headline"),
+    ]
+    contract_sum = fig.table_block(
+        "contract-sum",
+        f"Contract sum by block, {year.label}",
+        _block_table([(year, f)]),
+        summary=f"The {year.label} contract sum is {money_text(f.contract_sum)}, with a Block 3 "
+        f"provision of {money_text(f.block3_provision)}.",
+    )
+    return [{**contract_sum, "headline": headline}, contributions, *budget_blocks]
+
+
+def pack_by_month(arrangement, years: list, today: date) -> dict:
+    """Each month of each agreed year, up to this one: its blocks, keyed "YYYY-MM"."""
+    by_month = {}
+    for year, f in years:
+        for month in months_of_financial_year(year.financial_year):
+            if month <= today:
+                by_month[f"{month:%Y-%m}"] = month_blocks(arrangement, year, f, month)
+    return by_month
