@@ -110,6 +110,9 @@ def test_the_template_filters_show_counts_figures_and_changes():
         (1783, {"kind": "count"}, "1,783"),
         ("1032.50", {"kind": "number"}, "1,032.50"),
         ("85.3", {"kind": "percent"}, "85.3%"),
+        ("85.00", {"kind": "percent", "trim": True}, "85%"),
+        ("100.00", {"kind": "percent", "trim": True}, "100%"),
+        ("5.00", {"kind": "number", "trim": True, "unit": "points"}, "5 points"),
         ("1.2", {"kind": "change", "unit": "points"}, "+1.2 points"),
         ("-0.0", {"kind": "change", "unit": "points"}, "0.0 points"),
         ("-14", {"kind": "change"}, "−14"),
@@ -128,3 +131,22 @@ def test_a_download_heading_names_a_changes_unit():
         table([column("change", "Change", "change", unit="points")], [[Decimal("1.2")]])
     )
     assert (header, rows) == (["Change (points)"], [[Decimal("1.2")]])
+
+
+def test_a_column_beneath_another_is_shown_under_its_value_and_not_on_its_own():
+    from trust_portal.dashboards.figures import column, table
+    from trust_portal.dashboards.templatetags.dashboards import for_page
+
+    columns = [
+        column("month", "Month", "month", beneath="synthetic"),
+        column("synthetic", "Synthetic (demo)", page=False),
+        column("fte", "Experienced (FTE)", "number", beneath="share", beneath_words="of posts"),
+        column("share", "Experienced (% of posts)", "percent", page=False),
+    ]
+    shown = for_page(table(columns, [["2024-07", "yes", "89.00", "64.0"]]))
+    assert [c["key"] for c in shown["columns"]] == ["month", "fte"]
+    (row,) = shown["rows"]
+    assert [(value, of) for value, _, of in row] == [
+        ("2024-07", "Synthetic (demo)"),
+        ("89.00", "64.0% of posts"),
+    ]

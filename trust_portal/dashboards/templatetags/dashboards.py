@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from trust_portal.numbers import count_text, grouped_text, money_text
+from trust_portal.numbers import count_text, grouped_text, money_text, number_text
 
 register = template.Library()
 
@@ -54,10 +54,8 @@ def cell(value, column):
         return money_text(number)
     if kind == "count" and number is not None:
         return count_text(number)
-    if kind == "number" and number is not None:
-        return grouped_text(number)
-    if kind == "percent" and number is not None:
-        return f"{grouped_text(number)}%"
+    if kind in ("number", "percent") and number is not None:
+        return _number(number, column)
     if kind == "change" and number is not None:
         return _change(number, column.get("unit", ""))
     if kind == "rag" and str(value) in RAG_TAGS:
@@ -68,12 +66,32 @@ def cell(value, column):
     return str(value)
 
 
+def _number(number: Decimal, column: dict) -> str:
+    """A number or percentage as given, or with ``"trim": True`` without trailing zeros (a
+    target of 85.00 is "85%"); then "%" or the unit its column names ("5 points")."""
+    if column.get("trim"):
+        number = Decimal(number_text(number))
+    text = grouped_text(number)
+    if column.get("kind") == "percent":
+        return f"{text}%"
+    return f"{text} {column['unit']}" if column.get("unit") else text
+
+
 def _change(number: Decimal, unit: str) -> str:
     """ "+1.2 points", "−14", "0.0 points": the sign, then the unit the column names."""
     if number == 0:
         number = abs(number)
     sign = "+" if number > 0 else "−" if number < 0 else ""
     return f"{sign}{grouped_text(abs(number))}{' ' + unit if unit else ''}"
+
+
+def _beneath(row, columns, index, column) -> str | None:
+    value = row[index]
+    if value in (None, ""):
+        return None
+    if value == "yes":  # a yes-or-no column beneath: its label when yes ("Synthetic (demo)")
+        return columns[index]["label"]
+    return f"{cell(value, columns[index])} {column.get('beneath_words', '')}".strip()
 
 
 def _part_text(number: Decimal, column: dict) -> str:
@@ -114,7 +132,10 @@ def for_page(table):
 
     Columns marked ``"page": False`` (kept for the CSV, the API and the pack) and columns with
     no figure in any row are left out; a column with ``"of": [numerator key, denominator key]``
-    shows "581 of 923" under its value, so a percentage is never without what it is made of.
+    shows "581 of 923" under its value, so a percentage is never without what it is made of;
+    one with ``"beneath": key`` (and ``"beneath_words"``) shows that column's cell under its
+    value ("64.0% of posts"; a yes-or-no column's label when yes), so a table of many columns
+    fits the page.
     """
     columns = table["columns"]
     keys = [c["key"] for c in columns]
@@ -135,6 +156,8 @@ def for_page(table):
             if len(parts) == 2 and row[i] not in (None, "") and None not in numbers:
                 a, b = (_part_text(n, columns[p]) for n, p in zip(numbers, parts, strict=True))
                 of = f"{a} of {b}"
+            if column.get("beneath") in keys and row[i] not in (None, ""):
+                of = _beneath(row, columns, keys.index(column["beneath"]), column) or of
             cells.append((row[i], column, of))
         result.append(cells)
     return {"columns": [columns[i] for i in shown], "rows": result}
