@@ -35,7 +35,7 @@ def test_the_workforce_dashboards_rag_column_fits_at_1280_px(page, base_url):
     expect(page.locator("h1")).to_contain_text("Workforce")
     assert "tp-wide" in page.locator("body").get_attribute("class")
     assert _page_width(page) == [1280, 1280]
-    rag = page.locator("th", has_text="RAG").first
+    rag = page.get_by_role("columnheader", name="RAG", exact=True).first
     box = rag.bounding_box()
     assert box["x"] + box["width"] <= 1280
     # The rates' table does not scroll within its region either: all of it is in view.
