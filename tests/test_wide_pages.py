@@ -44,6 +44,9 @@ def _pages(world, june):
         reverse("performance:return-compare", args=[code, "2025-06"]),
         reverse("contracts:payment-list", args=[code, 2024]),
         reverse("contracts:split-calculator", args=[code, 2024]),
+        reverse("performance:benchmark-list", args=[code]),
+        reverse("transformation:risk-list", args=[code]),
+        reverse("transformation:benefit-list", args=[code]),
     ]
 
 
