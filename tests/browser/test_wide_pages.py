@@ -39,7 +39,7 @@ def test_the_workforce_dashboards_rag_column_fits_at_1280_px(page, base_url):
     box = rag.bounding_box()
     assert box["x"] + box["width"] <= 1280
     # The rates' table does not scroll within its region either: all of it is in view.
-    region = page.locator(".tp-scroll", has=rag)
+    region = rag.locator("xpath=ancestor::div[contains(@class, 'tp-scroll')][1]")
     assert region.evaluate("r => r.scrollWidth - r.clientWidth") == 0
 
 
