@@ -13,7 +13,8 @@ from contracts import money
 from contracts.models import ContractYear
 from performance.models import ALL_AREAS, Measurement, MonthlyReturn
 from trust_portal.approvals.models import State
-from trust_portal.numbers import percentage_text
+from trust_portal.numbers import money_text, percentage_text
+from trust_portal.periods import financial_year_of
 
 DEMAND_INDICATOR = "OPEN_CASES"
 
@@ -53,6 +54,8 @@ class Row:
     exact: Decimal  # the blended share before rounding, to four places
     proposed: Decimal
     current: Decimal | None  # the year's split as recorded
+    proposed_amount: Decimal | None = None  # its share of the contract sum by the proposal
+    current_amount: Decimal | None = None  # and by the year's split, to the penny
 
     @property
     def difference(self) -> Decimal | None:
@@ -67,11 +70,27 @@ class Row:
             return "–"
         return f"{'+' if d > 0 else '−' if d < 0 else ''}{abs(d):.2f}"
 
+    @property
+    def difference_pounds(self) -> Decimal | None:
+        """Its share of the contract sum by the proposal less by the year's split, in pounds."""
+        if self.proposed_amount is None or self.current_amount is None:
+            return None
+        return self.proposed_amount - self.current_amount
+
+    @property
+    def difference_pounds_text(self) -> str:
+        """ "+£92,341.12", "−£92,341.12" or "£0.00"; "–" with no split to compare."""
+        d = self.difference_pounds
+        if d is None:
+            return "–"
+        return f"+{money_text(d)}" if d > 0 else money_text(d)
+
 
 @dataclass
 class Proposal:
     weight: Decimal  # on demand, 0 to 100 (%)
     rows: list[Row] = field(default_factory=list)
+    contract_sum: Decimal = Decimal("0.00")  # the year's Block 1 + Block 2, which the split shares
 
     @property
     def shares(self) -> dict[str, Decimal]:
@@ -117,11 +136,14 @@ def propose(
         population=population, demand=demand, demand_weight=weight / money.HUNDRED
     )
     current = {s.council_id: s.percentage for s in contract_year.shares.all()}
+    year = money.year_figures(contract_year)
+    proposed_amounts = money.split_by_percentages(year.contract_sum, shares)
+    current_amounts = {c.code: c.share_of_contract_sum for c in year.councils}
     people, cases = sum(population.values()), sum(demand.values())
     by_people = money.split(money.HUNDRED, population) if people else {}
     by_cases = money.split(money.HUNDRED, demand) if cases else {}
     w = Fraction(weight) / 100
-    proposal = Proposal(weight=weight)
+    proposal = Proposal(weight=weight, contract_sum=year.contract_sum)
     for council in councils:
         code = council.code
         exact = (1 - w) * (Fraction(population[code], people) if people else 0) + w * (
@@ -138,6 +160,18 @@ def propose(
                 exact=_points(Fraction(exact)),
                 proposed=shares[code],
                 current=current.get(council.pk),
+                proposed_amount=proposed_amounts[code],
+                current_amount=current_amounts.get(code) if year.split_complete else None,
             )
         )
     return proposal
+
+
+def demand_month_warning(contract_year: ContractYear, month) -> str | None:
+    """Words for a caseload month outside the contract year being split; None inside it."""
+    if month is None or financial_year_of(month) == contract_year.financial_year:
+        return None
+    return (
+        f"The caseload month, {month:%B %Y}, is outside the contract year {contract_year.label} "
+        f"({contract_year.starts_on:%B %Y} to {contract_year.ends_on:%B %Y})."
+    )

@@ -18,24 +18,15 @@ from performance.models import ExtractUpload, Indicator, Measurement, MonthlyRet
 from performance.rag import value_of
 from performance.services.returns import cells_of
 from trust_portal.approvals.models import Event
-from trust_portal.numbers import rounded
+from trust_portal.numbers import count_text, figure_text
 
 PERCENTAGE = Indicator.Unit.PERCENTAGE
 
 
 def shown(value: Fraction | None, unit: str, *, signed: bool = False) -> str:
-    """A value as the pages show it: one decimal place for percentages and ratios (as the
-    review page does), whole numbers for counts and days; "–" for no value."""
-    if value is None:
-        return "–"
-    places = 1 if unit in (Indicator.Unit.PERCENTAGE, Indicator.Unit.RATIO) else 0
-    number = rounded(value, places)
-    text = f"{abs(number)}" if signed else f"{number}"
-    if signed:
-        text = ("+" if number > 0 else "−" if number < 0 else "") + text
-    if unit == PERCENTAGE:
-        text += " points" if signed else "%"
-    return text
+    """A value as the pages show it (``numbers.figure_text``): "66.7%", "1,783", "+1.2 points";
+    "–" for no value."""
+    return figure_text(value, unit, signed=signed)
 
 
 @dataclass(frozen=True)
@@ -65,9 +56,9 @@ class Figure:
         if self.is_empty:
             return "no figure"
         if self.unit not in (Indicator.Unit.PERCENTAGE, Indicator.Unit.RATIO):
-            return "–" if self.numerator is None else str(self.numerator)
-        top = "–" if self.numerator is None else self.numerator
-        bottom = "–" if self.denominator is None else self.denominator
+            return "–" if self.numerator is None else count_text(self.numerator)
+        top = "–" if self.numerator is None else count_text(self.numerator)
+        bottom = "–" if self.denominator is None else count_text(self.denominator)
         return f"{top} / {bottom} = {shown(self.value, self.unit)}"
 
 

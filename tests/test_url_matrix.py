@@ -773,7 +773,15 @@ PAGES = {
             **dict.fromkeys(["wnc-scrutiny", "nnc-scrutiny"], 403),
             **dict.fromkeys(["nct-manager", "dfe-observer"], 404),
         },
-        None,
+        # POST remembers the populations for the arrangement: council officers only.
+        (
+            {"population_NNC": "425700", "population_WNC": "406700"},
+            {
+                **parties(NCT_PARTIES, 403),
+                **dict.fromkeys(["nct-manager", "dfe-observer"], 404),
+                **dict.fromkeys(NCT_OFFICERS, 302),
+            },
+        ),
     ),
     "return-list": ({}, api(), None),
     "return-detail": (

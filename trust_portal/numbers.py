@@ -35,3 +35,43 @@ def money_text(amount: Decimal | None) -> str:
     amount = Decimal(amount).quantize(PENNY)
     text = f"£{abs(amount):,.2f}"
     return f"−{text}" if amount < 0 else text
+
+
+def grouped_text(value: Decimal | int | str) -> str:
+    """A number as written, with thousands separators and a true minus sign: "1,783",
+    "1,234.50", "−12.5". Zero is never "−0"."""
+    number = Decimal(value)
+    if number == 0:
+        number = abs(number)
+    return f"{'−' if number < 0 else ''}{abs(number):,}"
+
+
+def count_text(value: Decimal | int | str) -> str:
+    """A count of people or things: whole, with separators. 1783, "1783.0" → "1,783"."""
+    return grouped_text(rounded(Decimal(value), 0))
+
+
+# An indicator's unit (performance.models.Indicator.Unit) and its places on the pages.
+UNIT_PLACES = {"percentage": 1, "ratio": 1, "count": 0, "days": 0}
+
+
+def figure_text(value: Fraction | Decimal | int | None, unit: str, *, signed: bool = False):
+    """An indicator's value as the pages show it, by its unit: "85.3%", "1,783", "0.8";
+    ``signed`` for a change, with its unit: "+1.2 points", "−14", "0.0 points". "–" for no
+    value. One decimal place for percentages and ratios, whole numbers for counts and days."""
+    if value is None:
+        return "–"
+    number = rounded(value, UNIT_PLACES.get(unit, 1))
+    if number == 0:
+        number = abs(number)  # a change that rounds to nothing has no sign
+    text = grouped_text(abs(number) if signed else number)
+    if signed and number:
+        text = ("+" if number > 0 else "−") + text
+    if unit == "percentage":
+        text += " points" if signed else "%"
+    return text
+
+
+def change_text(value: Fraction | Decimal | int | None, unit: str) -> str:
+    """A change with its sign and unit: "+1.2 points" (percentages), "+14" (counts)."""
+    return figure_text(value, unit, signed=True)

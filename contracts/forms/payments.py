@@ -160,3 +160,19 @@ class SplitCalculatorForm(GovukForm):
             self.add_error(
                 first, f"The {plural} are all 0: enter at least one above 0, or change the weight"
             )
+
+
+class PopulationsForm(forms.Form):
+    """The populations the split calculator used, to remember for the arrangement: sent from
+    the calculator's page (hidden fields), each a whole number."""
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.councils = list(councils)
+        for council in self.councils:
+            self.fields[f"population_{council.code}"] = forms.IntegerField(
+                min_value=0, max_value=10**12, widget=forms.HiddenInput
+            )
+
+    def populations(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"population_{c.code}"] for c in self.councils}

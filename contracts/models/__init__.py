@@ -11,6 +11,7 @@ from contracts.models.budget import BudgetLine, BudgetReturn
 from contracts.models.contracts import ContractDocument, Obligation, ServiceContract
 from contracts.models.matters import Consent, ReservedDecision, ReservedMatter
 from contracts.models.payments import Instalment
+from contracts.models.populations import Population
 from contracts.models.variations import Variation
 from contracts.models.years import (
     Adjustment,
@@ -34,6 +35,7 @@ __all__ = [
     "Instalment",
     "Obligation",
     "PassportedGrant",
+    "Population",
     "ReservedDecision",
     "ReservedMatter",
     "ServiceContract",

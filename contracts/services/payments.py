@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts import money
-from contracts.models import ContractYear, Instalment
+from contracts.models import ContractYear, Instalment, Population
 from contracts.services.contracts import _reason
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
@@ -250,3 +250,34 @@ def instalment_undo_payment(*, by, instalment: Instalment, reason: str) -> Insta
     instalments_rebuild(contract_year=contract_year, by=by)
     snapshot_queue_recompute(arrangement=contract_year.arrangement)
     return instalment
+
+
+# --- The split calculator's remembered populations ---------------------------------------------
+
+
+def populations_of(arrangement) -> dict[str, Population]:
+    """Each council area's remembered population, by council code."""
+    rows = Population.objects.filter(arrangement=arrangement).select_related(
+        "council", "recorded_by"
+    )
+    return {row.council.code: row for row in rows}
+
+
+@transaction.atomic
+def population_record(*, by, arrangement, populations: dict[str, int]) -> list[Population]:
+    """Remember the populations a council officer used in the split calculator (contract:
+    edit), one per council area of the arrangement; a figure unchanged is left as it was."""
+    require(by, Action.EDIT, Kind.CONTRACT, arrangement)
+    councils = {c.code: c for c in arrangement.councils.all()}
+    if set(populations) != set(councils) or any(v is None for v in populations.values()):
+        raise ValidationError("Enter the population of every council area to remember them.")
+    known = populations_of(arrangement)
+    saved = []
+    for code, value in sorted(populations.items()):
+        row = known.get(code) or Population(arrangement=arrangement, council=councils[code])
+        if row.pk and row.population == value:
+            saved.append(row)
+            continue
+        row.population, row.recorded_by, row.recorded_at = value, by, timezone.now()
+        saved.append(audited_save(row, by=by, reason="Remembered for the split calculator"))
+    return saved

@@ -23,7 +23,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from contracts import money
-from contracts.models import ContractYear, FundingLine, Instalment, Variation
+from contracts.models import ContractYear, FundingLine, Instalment, Population, Variation
 from contracts.services import payments
 from contracts.services import variations as variation_services
 from contracts.services import years as year_services
@@ -850,3 +850,120 @@ def test_who_sees_the_split_calculator_for_a_draft_year(
     everyone, client_for, draft, calculator_url, who, status
 ):
     assert client_for(everyone[who]).get(calculator_url(2025)).status_code == status
+
+
+# --- The split calculator in pounds, its remembered populations and its caseload month --------
+
+
+@pytest.fixture
+def odd_sum_2025(people, draft):
+    """2025/26 (the draft, its 60/40 split carried over) with a line of £12,345.67 added: a
+    contract sum of £1,452,345.67 (the recurring £1,440,000.00 plus it), split to the penny."""
+    year_services.funding_line_save(
+        by=people["officer"],
+        contract_year=draft,
+        reason="Added for the test",
+        block=2,
+        name="Odd pennies",
+        amount=Decimal("12345.67"),
+        recurring=False,
+    )
+    return draft
+
+
+def test_the_difference_is_given_in_pounds_per_council_to_the_penny(
+    people, client_for, odd_sum_2025, returns, codes, january, calculator_url
+):
+    response = client_for(people["officer"]).get(calculator_url(2025, **january))
+    proposal = response.context["proposal"]
+    first, second = codes["first"], codes["second"]
+    assert proposal.contract_sum == Decimal("1452345.67")
+    rows = {row.code: row for row in proposal.rows}
+    # 60.72% and 39.28% of it, against 60% and 40%, each split by largest remainder.
+    assert (rows[first].proposed_amount, rows[second].proposed_amount) == (
+        Decimal("881864.29"),
+        Decimal("570481.38"),
+    )
+    assert (rows[first].current_amount, rows[second].current_amount) == (
+        Decimal("871407.40"),
+        Decimal("580938.27"),
+    )
+    assert (rows[first].difference_pounds, rows[second].difference_pounds) == (
+        Decimal("10456.89"),
+        Decimal("-10456.89"),
+    )
+    page = response.content.decode()
+    assert "+£10,456.89" in page and "−£10,456.89" in page
+    assert "£1,452,345.67" in page
+
+
+def test_a_caseload_month_outside_the_contract_year_is_warned_about(
+    people, client_for, odd_sum_2025, returns, calculator_url
+):
+    page = client_for(people["officer"]).get(calculator_url(2025)).content.decode()
+    assert (
+        "The caseload month, February 2025, is outside the contract year 2025/26 "
+        "(April 2025 to March 2026)." in page
+    )
+
+
+def test_a_caseload_month_inside_the_contract_year_is_not_warned_about(
+    people, client_for, year, returns, calculator_url
+):
+    response = client_for(people["officer"]).get(calculator_url(2024))
+    assert response.context["month_warning"] is None
+    assert "is outside the contract year" not in response.content.decode()
+
+
+def test_an_officer_remembers_the_populations_and_the_calculator_starts_from_them(
+    people, client_for, world, year, returns, codes, calculator_url
+):
+    first, second = codes["first"], codes["second"]
+    sent = {f"population_{first}": "350000", f"population_{second}": "250000", "query": "a=1"}
+    response = client_for(people["officer"]).post(calculator_url(), sent)
+    assert response.status_code == 302
+    assert response["Location"] == calculator_url(a=1) + "#result"
+    remembered = {
+        p.council.code: p for p in Population.objects.filter(arrangement=world.arrangement)
+    }
+    assert {code: p.population for code, p in remembered.items()} == {
+        first: 350000,
+        second: 250000,
+    }
+    assert remembered[first].recorded_by == people["officer"]
+    assert remembered[first].history.get().history_change_reason == (
+        "Remembered for the split calculator"
+    )
+    page = client_for(people["manager"]).get(calculator_url()).content.decode()
+    assert 'value="350000"' in page and 'value="250000"' in page
+    assert "Filled in with the populations remembered for" in page
+
+
+def test_remembering_the_same_populations_again_changes_nothing(people, world, year, codes):
+    figures = {codes["first"]: 350000, codes["second"]: 250000}
+    payments.population_record(
+        by=people["officer"], arrangement=world.arrangement, populations=figures
+    )
+    payments.population_record(
+        by=people["other-officer"], arrangement=world.arrangement, populations=figures
+    )
+    rows = Population.objects.filter(arrangement=world.arrangement)
+    assert [row.history.count() for row in rows] == [1, 1]
+    assert {row.recorded_by for row in rows} == {people["officer"]}
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    {
+        **dict.fromkeys(["officer", "other-officer"], 302),
+        **dict.fromkeys(["manager", "observer", "admin", "scrutiny", "other-scrutiny"], 403),
+        **dict.fromkeys(["outsider", "other-manager", "unattached"], 404),
+    }.items(),
+)
+def test_who_may_remember_populations(
+    everyone, client_for, world, year, codes, calculator_url, who, status
+):
+    sent = {f"population_{codes['first']}": "1", f"population_{codes['second']}": "2"}
+    assert client_for(everyone[who]).post(calculator_url(), sent).status_code == status
+    saved = Population.objects.filter(arrangement=world.arrangement).count()
+    assert saved == (2 if status == 302 else 0)

@@ -1,7 +1,7 @@
 """Pages of a contract year's payments (the schedule, recording and undoing a payment, the
 export) and the split calculator."""
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -196,9 +196,10 @@ def _variation_link(contract_year, proposal, basis: str) -> str:
     return f"{url}?{urlencode([('kind', 'split'), *shares, ('basis', basis)])}"
 
 
-def _calculator_form(request, councils, returns):
+def _calculator_form(request, councils, returns, remembered):
     """Bound to what was asked; or, on the first visit and on "Fill in open cases", unbound
-    with the open cases of the chosen approved return (the latest by default) filled in."""
+    with the open cases of the chosen approved return (the latest by default) filled in, and
+    the populations last remembered for the arrangement."""
     chosen = next((r for r in returns if f"{r.period:%Y-%m}" == request.GET.get("month")), None)
     chosen = chosen or (returns[0] if returns else None)
     filled = calculator.open_cases(chosen) if chosen else {}
@@ -206,7 +207,8 @@ def _calculator_form(request, councils, returns):
     if "weight" in request.GET and "fill" not in request.GET:
         form = payment_forms.SplitCalculatorForm(request.GET, councils=councils, months=months)
         return form, chosen, filled
-    initial = {"weight": "50", **request.GET.dict()}
+    initial = {f"population_{code}": row.population for code, row in remembered.items()}
+    initial.update({"weight": "50", **request.GET.dict()})
     initial.pop("fill", None)
     initial["month"] = f"{chosen.period:%Y-%m}" if chosen else ""
     initial.update({f"demand_{c.code}": filled.get(c.code, "") for c in councils})
@@ -232,13 +234,40 @@ def _propose(request, contract_year, councils, data, chosen, filled):
     return proposal, _variation_link(contract_year, proposal, proposal.basis(source))
 
 
+def _remember_populations(request, contract_year):
+    """POST: remember the populations just used, for the arrangement's next calculation
+    (council officers: contract, edit), then back to the calculation as it was."""
+    arrangement = contract_year.arrangement
+    require(request.user, Action.EDIT, Kind.CONTRACT, arrangement)
+    councils = list(arrangement.councils.order_by("code"))
+    form = payment_forms.PopulationsForm(request.POST, councils=councils)
+    if form.is_valid():
+        populations = form.populations()
+        payments.population_record(
+            by=request.user, arrangement=arrangement, populations=populations
+        )
+        figures = ", ".join(f"{code} {value:,}" for code, value in populations.items())
+        messages.success(request, f"Populations remembered for the next calculation: {figures}.")
+    else:
+        messages.error(request, "The populations were not remembered: enter each as a number.")
+    url = reverse(
+        "contracts:split-calculator", args=[arrangement.code, contract_year.financial_year]
+    )
+    query = urlencode(parse_qsl(request.POST.get("query", "")))
+    return redirect(f"{url}?{query}#result" if query else url)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def split_calculator(request, code, year):
     contract_year = contract_year_or_404(request, code, year)
+    if request.method == "POST":
+        return _remember_populations(request, contract_year)
     arrangement = contract_year.arrangement
     councils = list(arrangement.councils.order_by("code"))
     returns = list(calculator.approved_returns(request.user, arrangement))
-    form, chosen, filled = _calculator_form(request, councils, returns)
+    remembered = payments.populations_of(arrangement)
+    form, chosen, filled = _calculator_form(request, councils, returns, remembered)
     proposal = link = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -252,5 +281,11 @@ def split_calculator(request, code, year):
         "proposal": proposal,
         "shares": contract_year.shares.select_related("council").order_by("council__code"),
         "variation_link": link,
+        "remembered": remembered,
+        "may_remember": role_allows(request.user.role, Kind.CONTRACT, Action.EDIT),
+        "month_warning": calculator.demand_month_warning(
+            contract_year, chosen.period if chosen else None
+        ),
+        "query": request.GET.urlencode(),
     }
     return render(request, "contracts/split_calculator.html", context)

@@ -58,6 +58,17 @@ def edge_of(indicator: Indicator, target: Target | None):
     return target.target + sign * target.tolerance
 
 
+def _kind(indicator: Indicator) -> str:
+    """A value's column kind: a percentage shows with "%" (85.3%), anything else as a number."""
+    return "percent" if indicator.unit == Indicator.Unit.PERCENTAGE else "number"
+
+
+def _tolerance_column(indicator: Indicator) -> dict:
+    """A percentage's tolerance is in points ("5 points")."""
+    points = {"unit": "points"} if indicator.unit == Indicator.Unit.PERCENTAGE else {}
+    return figures.column("tolerance", "Tolerance", "number", trim=True, **points)
+
+
 def trend_months(history: History, indicator: Indicator) -> list[date]:
     """Every month from the indicator's first approved figure to its last (gaps included, so
     a missing month shows as a break rather than being skipped over)."""
@@ -171,17 +182,18 @@ def _add_target_traces(figure: go.Figure, indicator: Indicator, x, targets) -> N
 def _trend_chart_table(history: History, indicator: Indicator, months, targets, series) -> dict:
     """The trend chart's data as a table: month, each area, target, edge, each benchmark."""
     chart_columns = [figures.column("month", "Month", "month")]
+    kind = _kind(indicator)
     chart_columns += [
-        figures.column(f"{area}_value", "Overall" if area == OVERALL else area, "number")
+        figures.column(f"{area}_value", "Overall" if area == OVERALL else area, kind)
         for area, _ in history.areas
     ]
     chart_columns += [
-        figures.column("target", "Target", "number"),
-        figures.column("edge", "Edge of tolerance", "number"),
+        figures.column("target", "Target", kind, trim=True),
+        figures.column("edge", "Edge of tolerance", kind, trim=True),
     ]
     chart_columns += [
-        figures.column(f"{kind}_{area}", benchmark_name(kind, area), "number")
-        for kind, area, _ in series
+        figures.column(f"{b_kind}_{area}", benchmark_name(b_kind, area), kind)
+        for b_kind, area, _ in series
     ]
     per_area = {area: _area_values(history, indicator, months, area) for area, _ in history.areas}
     chart_rows = []
@@ -225,13 +237,13 @@ def trend_table(history, indicator, months, targets, series) -> dict:
         columns += value_columns(area, "Overall" if area == OVERALL else area)
         columns.append(figures.column(f"{area}_rag", f"{area}: RAG", "rag"))
     columns += [
-        figures.column("target", "Target", "number"),
-        figures.column("tolerance", "Tolerance", "number"),
+        figures.column("target", "Target", _kind(indicator), trim=True),
+        _tolerance_column(indicator),
     ]
     for kind, area, _ in series:
         name = benchmark_name(kind, area)
         columns += [
-            figures.column(f"{kind}_{area}", name, "number"),
+            figures.column(f"{kind}_{area}", name, _kind(indicator)),
             figures.column(f"{kind}_{area}_source", f"{name}: source"),
         ]
     rows = []

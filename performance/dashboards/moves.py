@@ -98,9 +98,9 @@ def moves_block(history: History, indicator: Indicator, months: list[date]) -> d
     columns = [
         figures.column("month", "Month", "month"),
         figures.column("area", "Area"),
-        figures.column("change", "Change (points)", "number"),
-        figures.column("numerator_effect", "Numerator effect (points)", "number"),
-        figures.column("denominator_effect", "Denominator effect (points)", "number"),
+        figures.column("change", "Change", "change", unit="points"),
+        figures.column("numerator_effect", "Numerator effect", "change", unit="points"),
+        figures.column("denominator_effect", "Denominator effect", "change", unit="points"),
         figures.column("why", "Why it moved"),
         figures.column("note", "Also changed"),
     ]

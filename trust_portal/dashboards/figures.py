@@ -55,7 +55,9 @@ KINDS = {
     "money": "pounds and pence with thousands separators",
     "number": "a decimal with thousands separators",
     "percent": "a percentage (its numerator and denominator are columns of their own)",
-    "count": "a whole number of people or things; hidden below the small-count size in the pack",
+    "count": "a whole number of people or things, as 1,783; hidden below the small-count size "
+    "in the pack",
+    "change": "a change, signed, with the unit its column names (unit='points'): +1.2 points",
     "rag": "red / amber / green / grey, in words as well as colour",
     "sparkline": "a small inline SVG trend made at snapshot time",
     "month": "a month, YYYY-MM",
@@ -185,11 +187,15 @@ def spreadsheet_rows(table_: dict) -> tuple[list[str], list[list]]:
         [_number(row[i], column) for i, column in zip(keep, columns, strict=True)]
         for row in table_["rows"]
     ]
-    return [c["label"] for c in columns], rows
+    # A change's unit is in its cells on the page; in a spreadsheet, in its heading.
+    labels = [f"{c['label']} ({c['unit']})" if c.get("unit") else c["label"] for c in columns]
+    return labels, rows
 
 
 def _number(value, column: dict):
-    if column["kind"] in ("money", "number", "percent", "count") and isinstance(value, str):
+    if column["kind"] in ("money", "number", "percent", "count", "change") and isinstance(
+        value, str
+    ):
         try:
             return Decimal(value)
         except InvalidOperation:

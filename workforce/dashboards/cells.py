@@ -112,14 +112,27 @@ def mix_columns() -> list[dict]:
     establishment (in no post), the census's vacancies and the share agency staff cover."""
     columns = [column("establishment", "Establishment (FTE)", "number")]
     for key, label, _ in MIX_KINDS:
+        # On the page each kind's share of the posts is shown beneath its FTE.
         columns += [
-            column(f"{key}_fte", f"{label} (FTE)", "number"),
-            column(f"{key}_share", f"{label} (% of posts)", "percent"),
+            column(
+                f"{key}_fte",
+                f"{label} (FTE)",
+                "number",
+                beneath=f"{key}_share",
+                beneath_words="of posts",
+            ),
+            column(f"{key}_share", f"{label} (% of posts)", "percent", page=False),
         ]
     return columns + [
         column("agency_over_fte", "Agency over the establishment, in no post (FTE)", "number"),
-        column("census_vacancies_fte", "Vacancies, agency-covered included (FTE)", "number"),
-        column("covered_share", "Vacancies covered by agency staff (%)", "percent"),
+        column(
+            "census_vacancies_fte",
+            "Vacancies, agency-covered included (FTE)",
+            "number",
+            beneath="covered_share",
+            beneath_words="covered by agency staff",
+        ),
+        column("covered_share", "Vacancies covered by agency staff (%)", "percent", page=False),
     ]
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builder, pack_section
+from trust_portal.numbers import grouped_text
 from workforce import reads
 from workforce.dashboards.benchmarks import benchmarks_block
 from workforce.dashboards.cells import figure_text, month_key, month_range_words
@@ -120,8 +121,9 @@ def _all_staff_block(workforce_return, census_turnover) -> dict | None:
         "all-staff-turnover",
         "Turnover, all staff",
         f"Turnover, all staff (12 months), {workforce_return.period:%B %Y}: "
-        f"{figure_text(value)}% ({workforce_return.all_staff_leavers_fte} leavers' FTE ÷ "
-        f"{workforce_return.all_staff_fte} FTE in post), as the trust reports it for every "
+        f"{figure_text(value)}% ({grouped_text(workforce_return.all_staff_leavers_fte)} "
+        f"leavers' FTE ÷ {grouped_text(workforce_return.all_staff_fte)} FTE in post), as the "
+        "trust reports it for every "
         "member of its staff. It is not the census's turnover, which is of permanent social "
         f"workers: {census_turnover.text} by the census method.",
     )

@@ -32,8 +32,8 @@ MIX_STACK = ["experienced", "inexperienced", "agency_covering", "vacant"]
 def staff_mix_block(points, synthetic: set[date]) -> dict:
     rows = [[month_key(p.month), synthetic_text(p.synthetic), *mix_cells(p.totals)] for p in points]
     columns = [
-        column("month", "Month", "month"),
-        column("synthetic", "Synthetic (demo)"),
+        column("month", "Month", "month", beneath="synthetic"),
+        column("synthetic", "Synthetic (demo)", page=False),
         *mix_columns(),
     ]
     figure = go.Figure()
@@ -63,7 +63,7 @@ def staff_mix_block(points, synthetic: set[date]) -> dict:
 
 
 def latest_posts_block(summary: reads.ReturnSummary) -> dict:
-    columns = [AREA_CODE, AREA, *mix_columns()]
+    columns = [{**AREA_CODE, "page": False}, AREA, *mix_columns()]  # AREA names the code
     rows = [[code, g.label, *mix_cells(g.totals)] for code, g in by_area(summary)]
     month = summary.month
     return figures.table_block(

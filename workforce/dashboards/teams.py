@@ -27,8 +27,10 @@ CASELOAD_COLUMNS = [
     column("case_holding_fte", "Case-holding FTE, agency included", "number"),
     column("census", "Caseload, census method", "number"),
     column("average", "Average caseload per worker", "number"),
-    column("over", "Workers above the limit", "count"),
-    column("over_share", "Share of workers above the limit (%)", "percent"),
+    column(
+        "over", "Workers above the limit", "count", beneath="over_share", beneath_words="of workers"
+    ),
+    column("over_share", "Share of workers above the limit (%)", "percent", page=False),
     column("unallocated", "Unallocated cases", "count"),
     column("rag", "Average caseload RAG", "rag"),
     column("status", "Against the target, in words"),

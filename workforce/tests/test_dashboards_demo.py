@@ -92,7 +92,7 @@ def test_the_latest_month_october_2026_has_its_all_staff_turnover_and_no_benchma
         "definitions",
     ]  # fmt: skip
     (staff,) = [b for b in snapshot["blocks"] if b["id"] == "all-staff-turnover"]
-    assert "10.1% (104.10 leavers' FTE ÷ 1032.00 FTE in post)" in staff["text"]
+    assert "10.1% (104.10 leavers' FTE ÷ 1,032.00 FTE in post)" in staff["text"]
 
 
 def test_the_packs_december_2018_says_turnover_covers_one_month(snapshot):

@@ -1,7 +1,8 @@
 """Snapshot cells in templates: ``{% load dashboards %}`` then ``{% cell value column %}``.
 
 Each cell is formatted by its column's kind (``trust_portal/dashboards/figures.py``): money as
-£1,234.50, numbers with thousands separators, percentages with a % sign, RAG as a tag whose
+£1,234.50, numbers with thousands separators, counts whole (1,783), changes signed with
+their unit (+1.2 points), percentages with a % sign, RAG as a tag whose
 word says what its colour does, sparklines as the SVG the builder made. A cell that is not what
 its kind expects (the pack's "fewer than 5", say) is shown as text, never dropped.
 """
@@ -13,7 +14,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from trust_portal.numbers import money_text
+from trust_portal.numbers import count_text, grouped_text, money_text, number_text
 
 register = template.Library()
 
@@ -43,11 +44,6 @@ def _decimal(value):
         return None
 
 
-def _grouped(number: Decimal) -> str:
-    sign = "−" if number < 0 else ""
-    return f"{sign}{abs(number):,}"
-
-
 @register.simple_tag
 def cell(value, column):
     if value is None or value == "":
@@ -56,10 +52,12 @@ def cell(value, column):
     number = _decimal(value)
     if kind == "money" and number is not None:
         return money_text(number)
-    if kind in ("number", "count") and number is not None:
-        return _grouped(number)
-    if kind == "percent" and number is not None:
-        return f"{_grouped(number)}%"
+    if kind == "count" and number is not None:
+        return count_text(number)
+    if kind in ("number", "percent") and number is not None:
+        return _number(number, column)
+    if kind == "change" and number is not None:
+        return _change(number, column.get("unit", ""))
     if kind == "rag" and str(value) in RAG_TAGS:
         css, word = RAG_TAGS[str(value)]
         return format_html('<strong class="govuk-tag {}">{}</strong>', css, word)
@@ -85,6 +83,40 @@ def rag_count(counts):
     )
 
 
+def _number(number: Decimal, column: dict) -> str:
+    """A number or percentage as given, or with ``"trim": True`` without trailing zeros (a
+    target of 85.00 is "85%"); then "%" or the unit its column names ("5 points")."""
+    if column.get("trim"):
+        number = Decimal(number_text(number))
+    text = grouped_text(number)
+    if column.get("kind") == "percent":
+        return f"{text}%"
+    return f"{text} {column['unit']}" if column.get("unit") else text
+
+
+def _change(number: Decimal, unit: str) -> str:
+    """ "+1.2 points", "−14", "0.0 points": the sign, then the unit the column names."""
+    if number == 0:
+        number = abs(number)
+    sign = "+" if number > 0 else "−" if number < 0 else ""
+    return f"{sign}{grouped_text(abs(number))}{' ' + unit if unit else ''}"
+
+
+def _beneath(row, columns, index, column) -> str | None:
+    value = row[index]
+    if value in (None, ""):
+        return None
+    if value == "yes":  # a yes-or-no column beneath: its label when yes ("Synthetic (demo)")
+        return columns[index]["label"]
+    return f"{cell(value, columns[index])} {column.get('beneath_words', '')}".strip()
+
+
+def _part_text(number: Decimal, column: dict) -> str:
+    """A percentage's numerator or denominator: whole if its column counts, else as given
+    (full-time equivalents keep their decimals)."""
+    return count_text(number) if column.get("kind") == "count" else grouped_text(number)
+
+
 @register.filter
 def confirmed_by(snapshot, as_of=None):
     """``snapshot|confirmed_by:as_of``: when a recompute last found the snapshot's figures
@@ -101,6 +133,7 @@ def numeric(column) -> bool:
         "number",
         "percent",
         "count",
+        "change",
     )
 
 
@@ -116,7 +149,10 @@ def for_page(table):
 
     Columns marked ``"page": False`` (kept for the CSV, the API and the pack) and columns with
     no figure in any row are left out; a column with ``"of": [numerator key, denominator key]``
-    shows "581 of 923" under its value, so a percentage is never without what it is made of.
+    shows "581 of 923" under its value, so a percentage is never without what it is made of;
+    one with ``"beneath": key`` (and ``"beneath_words"``) shows that column's cell under its
+    value ("64.0% of posts"; a yes-or-no column's label when yes), so a table of many columns
+    fits the page.
     """
     columns = table["columns"]
     keys = [c["key"] for c in columns]
@@ -131,11 +167,14 @@ def for_page(table):
         cells = []
         for i in shown:
             column = columns[i]
-            parts = [row[keys.index(k)] for k in column.get("of", ()) if k in keys]
+            parts = [keys.index(k) for k in column.get("of", ()) if k in keys]
             of = None
-            numbers = [_decimal(p) for p in parts]
+            numbers = [_decimal(row[p]) for p in parts]
             if len(parts) == 2 and row[i] not in (None, "") and None not in numbers:
-                of = f"{_grouped(numbers[0])} of {_grouped(numbers[1])}"
+                a, b = (_part_text(n, columns[p]) for n, p in zip(numbers, parts, strict=True))
+                of = f"{a} of {b}"
+            if column.get("beneath") in keys and row[i] not in (None, ""):
+                of = _beneath(row, columns, keys.index(column["beneath"]), column) or of
             cells.append((row[i], column, of))
         result.append(cells)
     return {"columns": [columns[i] for i in shown], "rows": result}
