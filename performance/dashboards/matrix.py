@@ -21,7 +21,7 @@ from performance.dashboards.cells import shown
 from performance.dashboards.history import History
 from performance.models import Indicator
 from performance.rag import Status
-from trust_portal.numbers import number_text
+from trust_portal.numbers import grouped_text, number_text
 from trust_portal.periods import previous_month
 
 # The dashboard whose pages are the indicators' trends (``indicators.build_indicators``).
@@ -30,19 +30,12 @@ RATED = (Status.GREEN.value, Status.AMBER.value, Status.RED.value)
 MINUS = "−"
 
 
-def grouped(text: str) -> str:
-    """A decimal's text with thousands separators and a true minus sign: "1,783", "−2.5"."""
-    number = Decimal(text)
-    sign = MINUS if number < 0 else ""
-    return f"{sign}{abs(number):,}"
-
-
 def value_text(indicator: Indicator, value: Fraction | None) -> str | None:
     """A figure with its unit: "85.3%", "1,783", "12.5 days", "18.2" (a ratio)."""
     text = shown(indicator, value)
     if text is None:
         return None
-    text = grouped(text)
+    text = grouped_text(text)
     if indicator.unit == Indicator.Unit.PERCENTAGE:
         return f"{text}%"
     if indicator.unit == Indicator.Unit.DAYS:
@@ -54,7 +47,7 @@ def target_text(indicator: Indicator, target: Decimal | None) -> str:
     """A target as people write it: "85%", "0", "20 days"."""
     if target is None:
         return "No target" if indicator.has_rag else "Context only"
-    text = grouped(number_text(target))
+    text = grouped_text(number_text(target))
     if indicator.unit == Indicator.Unit.PERCENTAGE:
         return f"{text}%"
     if indicator.unit == Indicator.Unit.DAYS:
@@ -67,7 +60,7 @@ def change_text(indicator: Indicator, change: Fraction) -> str:
     text = shown(indicator, change)
     number = Decimal(text)
     sign = "+" if number > 0 else MINUS if number < 0 else ""
-    text = f"{sign}{grouped(str(abs(number)))}"
+    text = f"{sign}{grouped_text(abs(number))}"
     if indicator.unit == Indicator.Unit.PERCENTAGE:
         return f"{text} points"
     if indicator.unit == Indicator.Unit.DAYS:

@@ -221,7 +221,7 @@ def month_blocks(history: History, month: date, *, trend: bool) -> list[dict]:
 def build_overview(arrangement) -> dict:
     history = load(arrangement)
     months = sorted(history.returns)
-    data = {"title": "Performance overview", "blocks": [], "pack": {"by_month": {}}}
+    data = {"title": "Performance overview", "blocks": []}
     if not months:
         data["blocks"].append(
             figures.note_block("empty", "No figures yet", "No monthly return is approved yet.")
@@ -241,11 +241,4 @@ def build_overview(arrangement) -> dict:
     }
     data["month_keys"] = sorted(data["months"])
     data["blocks"] = data["months"][data["month"]]["blocks"]
-    for month in months:
-        data["pack"]["by_month"][month_key(month)] = [
-            approval_note(history, month),
-            scorecard(history, month, trend=False),
-            exceptions(history, month),
-            month_note(history, month),
-        ]
     return data

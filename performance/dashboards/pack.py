@@ -11,12 +11,12 @@ builder stays the overview's."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 from performance.dashboards.approved import OVERALL, Figure
-from performance.dashboards.cells import month_key, shown
+from performance.dashboards.cells import month_key
 from performance.dashboards.history import SOURCE, History, load
+from performance.dashboards.matrix import change_text, direction, target_text, value_text
 from performance.dashboards.rules import month_note
 from performance.models import Indicator
 from performance.rag import Status
@@ -30,30 +30,14 @@ EXCEPTIONS = 5
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not rated"}
 
 
-def value_text(indicator: Indicator, value: Fraction | None) -> str | None:
-    """ "85.3%", "1,922", "16.5": the value as shown, with its unit and separators."""
-    text = shown(indicator, value)
-    if text is None:
-        return None
-    number = Decimal(text)
-    grouped = f"{'−' if number < 0 else ''}{abs(number):,}"
-    return f"{grouped}%" if indicator.unit == "percentage" else grouped
-
-
 def change_words(indicator: Indicator, figure: Figure | None, before: Figure | None) -> str:
-    """ "+2.1 points, better", "−3, worse", "no change"; "" without both figures."""
+    """ "+2.1 points, better", "−3, worse", "no change" (the matrix's words, one phrase); ""
+    without both figures."""
     if not (figure and before) or figure.value is None or before.value is None:
         return ""
     change = figure.value - before.value
-    text = value_text(indicator, abs(change)).removesuffix("%")
-    if Decimal(text) == 0:
-        return "no change"
-    unit = " points" if indicator.unit == "percentage" else ""
-    if indicator.polarity == Indicator.Polarity.CONTEXT:
-        word = "up" if change > 0 else "down"
-    else:
-        word = "better" if (change > 0) == (indicator.polarity == "higher") else "worse"
-    return f"{'+' if change > 0 else '−'}{text}{unit}, {word}"
+    word = direction(indicator, change)
+    return word if word == "no change" else f"{change_text(indicator, change)}, {word}"
 
 
 def _counts(key: str) -> list[dict]:
@@ -244,7 +228,7 @@ def exceptions_block(history: History, month: date) -> dict:
             [
                 indicator.name,
                 ", ".join(red),
-                value_text(indicator, Fraction(target.target)) if target else None,
+                target_text(indicator, target.target if target else None),
                 history.commentary.get((month, indicator.code), "No commentary given."),
             ]
         )
@@ -273,7 +257,7 @@ def domain_block(history: History, month: date, domain: str, indicators: list) -
         target = history.target(indicator, month) if indicator.has_rag else None
         row = [
             indicator.name,
-            value_text(indicator, Fraction(target.target)) if target else "No target",
+            target_text(indicator, target.target if target else None),
         ]
         for code, _ in history.areas:
             value, status, _, n, d, _, _ = _area_cells(history, indicator, code, month)

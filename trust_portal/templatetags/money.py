@@ -23,39 +23,20 @@ from trust_portal.numbers import (
 register = template.Library()
 
 
-@register.filter
-def pounds(value):
-    if value is None or value == "":
-        return "–"
-    return money_text(Decimal(value))
+def _or_dash(text_of):
+    """A filter showing ``text_of(value)``, or "–" where there is no value."""
+
+    def shown(value):
+        return "–" if value is None or value == "" else text_of(value)
+
+    return shown
 
 
-@register.filter
-def percent(value):
-    if value is None or value == "":
-        return "–"
-    return percentage_text(Decimal(value))
-
-
-@register.filter
-def number(value):
-    if value is None or value == "":
-        return "–"
-    return number_text(Decimal(value))
-
-
-@register.filter
-def count(value):
-    if value is None or value == "":
-        return "–"
-    return count_text(value)
-
-
-@register.filter
-def grouped(value):
-    if value is None or value == "":
-        return "–"
-    return grouped_text(value)
+register.filter("pounds", _or_dash(lambda value: money_text(Decimal(value))))
+register.filter("percent", _or_dash(lambda value: percentage_text(Decimal(value))))
+register.filter("number", _or_dash(lambda value: number_text(Decimal(value))))
+register.filter("count", _or_dash(count_text))
+register.filter("grouped", _or_dash(grouped_text))
 
 
 @register.filter
