@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from performance.dashboards.matrix import target_text
 from performance.models import Indicator, PerformanceSettings, Target
 from performance.rag import Rating, rate
 from performance.services.returns import previous_approved
-from trust_portal.numbers import number_text
 
 POLARITY = {"higher": "higher is better", "lower": "lower is better"}
-
-
-def _with_unit(indicator: Indicator, amount) -> str:
-    text = number_text(amount)
-    if indicator.unit == Indicator.Unit.PERCENTAGE:
-        return f"{text}%"
-    return f"{text} days" if indicator.unit == Indicator.Unit.DAYS else text
 
 
 @dataclass(frozen=True)
@@ -45,7 +38,7 @@ class GridContext:
         target = self.targets.get(indicator.pk)
         if not indicator.has_rag or target is None:
             return ""
-        return f"Target {_with_unit(indicator, target.target)}, {POLARITY[indicator.polarity]}"
+        return f"Target {target_text(indicator, target.target)}, {POLARITY[indicator.polarity]}"
 
     def rules_data(self, indicators) -> dict:
         """The rules as the page's script reads them (strings for exact decimals)."""

@@ -52,11 +52,12 @@ def count_text(value: Decimal | int | str) -> str:
 
 
 # An indicator's unit (performance.models.Indicator.Unit) and its places on the pages.
-UNIT_PLACES = {"percentage": 1, "ratio": 1, "count": 0, "days": 0}
+# (Days are one decimal place, as the dashboards and the control charts show them: 12.5 days.)
+UNIT_PLACES = {"percentage": 1, "ratio": 1, "count": 0, "days": 1}
 
 
 def figure_text(value: Fraction | Decimal | int | None, unit: str, *, signed: bool = False):
-    """An indicator's value as the pages show it, by its unit: "85.3%", "1,783", "0.8";
+    """An indicator's value as the pages show it, by its unit: "85.3%", "1,783", "12.5 days", "0.8";
     ``signed`` for a change, with its unit: "+1.2 points", "−14", "0.0 points". "–" for no
     value. One decimal place for percentages and ratios, whole numbers for counts and days."""
     if value is None:
@@ -69,6 +70,8 @@ def figure_text(value: Fraction | Decimal | int | None, unit: str, *, signed: bo
         text = ("+" if number > 0 else "−") + text
     if unit == "percentage":
         text += " points" if signed else "%"
+    elif unit == "days":
+        text += " days"
     return text
 
 

@@ -10,6 +10,7 @@ from performance.dashboards.approved import Figure
 from performance.models import Indicator
 from performance.rag import Rating, Status
 from trust_portal.dashboards import figures
+from trust_portal.numbers import figure_text
 
 
 def shown(indicator: Indicator, value: Fraction | None) -> str | None:
@@ -19,10 +20,8 @@ def shown(indicator: Indicator, value: Fraction | None) -> str | None:
 
 
 def with_unit(indicator: Indicator, value: Fraction | None) -> str:
-    text = shown(indicator, value)
-    if text is None:
-        return "no figure"
-    return f"{text}%" if indicator.unit == "percentage" else text
+    """ "85.3%", "1,783", "12.5 days" (``numbers.figure_text``); "no figure" without one."""
+    return "no figure" if value is None else figure_text(value, indicator.unit)
 
 
 def signed(indicator: Indicator, change: Fraction | None) -> str | None:

@@ -21,26 +21,18 @@ from performance.dashboards.cells import shown
 from performance.dashboards.history import History
 from performance.models import Indicator
 from performance.rag import Status
-from trust_portal.numbers import grouped_text, number_text
+from trust_portal import numbers
+from trust_portal.numbers import figure_text, grouped_text, number_text
 from trust_portal.periods import previous_month
 
 # The dashboard whose pages are the indicators' trends (``indicators.build_indicators``).
 TRENDS = "indicators"
 RATED = (Status.GREEN.value, Status.AMBER.value, Status.RED.value)
-MINUS = "−"
 
 
 def value_text(indicator: Indicator, value: Fraction | None) -> str | None:
     """A figure with its unit: "85.3%", "1,783", "12.5 days", "18.2" (a ratio)."""
-    text = shown(indicator, value)
-    if text is None:
-        return None
-    text = grouped_text(text)
-    if indicator.unit == Indicator.Unit.PERCENTAGE:
-        return f"{text}%"
-    if indicator.unit == Indicator.Unit.DAYS:
-        return f"{text} days"
-    return text
+    return None if value is None else figure_text(value, indicator.unit)
 
 
 def target_text(indicator: Indicator, target: Decimal | None) -> str:
@@ -57,15 +49,7 @@ def target_text(indicator: Indicator, target: Decimal | None) -> str:
 
 def change_text(indicator: Indicator, change: Fraction) -> str:
     """A change with its sign and unit: "+1.2 points" (percentages), "+14", "−0.5 days"."""
-    text = shown(indicator, change)
-    number = Decimal(text)
-    sign = "+" if number > 0 else MINUS if number < 0 else ""
-    text = f"{sign}{grouped_text(abs(number))}"
-    if indicator.unit == Indicator.Unit.PERCENTAGE:
-        return f"{text} points"
-    if indicator.unit == Indicator.Unit.DAYS:
-        return f"{text} days"
-    return text
+    return numbers.change_text(change, indicator.unit)
 
 
 def direction(indicator: Indicator, change: Fraction) -> str:

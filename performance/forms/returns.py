@@ -45,11 +45,8 @@ def _impossible(indicator: Indicator, numerator, denominator) -> bool:
 
 
 def shown_with_unit(indicator: Indicator, value) -> str:
-    """A value as the grid shows it: "85.0%", "12", "21.5 days"; "" for none."""
-    if value is None:
-        return ""
-    text = with_unit(indicator, value)
-    return f"{text} days" if indicator.unit == Indicator.Unit.DAYS else text
+    """A value as the grid shows it: "85.0%", "12", "21.5 days", "1,783"; "" for none."""
+    return "" if value is None else with_unit(indicator, value)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,20 @@ const unsavedWarning = () => {
   });
 };
 
+// A link to a box folded in a disclosure (the check page's "needs a commentary" links to
+// #id_c__CODE): open the disclosure so the box is in view, in every browser.
+const openTarget = () => {
+  const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  const folded = target && target.closest("details");
+  if (folded && !folded.open) {
+    folded.open = true;
+    target.scrollIntoView({ block: "center" });
+  }
+};
+
 if (form) {
   liveRatings();
   unsavedWarning();
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
 }

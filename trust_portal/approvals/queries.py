@@ -66,13 +66,14 @@ def row_named(kind, submission, council, key: str) -> tuple[str, str] | None:
     raise ValidationError({"row": f"“{key}” is not a row of this return you can query."})
 
 
-def changes_since(kind, query: Query) -> list[Change]:
+def changes_since(kind, query: Query, now: list[QueryRow] | None = None) -> list[Change]:
     """The figures of the query's row (or of all the council's rows, for a query on the whole
-    return) that changed between the moment it was raised and now, in the rows' order."""
+    return) that changed between the moment it was raised and now, in the rows' order (``now``:
+    the council's rows as they stand, where already read)."""
     submission, council = query.submission, query.council
     before = {r.key: r for r in rows_of(kind, submission, council, at=query.raised_at)}
     changes = []
-    for row in rows_of(kind, submission, council):
+    for row in rows_of(kind, submission, council) if now is None else now:
         if query.row_key and row.key != query.row_key:
             continue
         old = dict(before[row.key].figures) if row.key in before else {}
@@ -88,11 +89,26 @@ def threads(submission):
     return submission.queries.select_related("council", "raised_by").prefetch_related(answers).all()
 
 
+def _on(submission, found) -> list[Query]:
+    """The queries, each told its return (so that its page's address costs no query)."""
+    found = list(found)
+    for query in found:
+        query.submission = submission
+    return found
+
+
 def open_threads(submission) -> list[Query]:
     """The queries the trust has still to answer."""
-    return [q for q in threads(submission) if q.state == Query.State.OPEN]
+    return _on(submission, (q for q in threads(submission) if q.state == Query.State.OPEN))
 
 
 def with_changes(kind, submission) -> list[tuple[Query, list[Change]]]:
-    """Each query of a resubmitted (or approved) return with its row's changes since it."""
-    return [(q, changes_since(kind, q)) for q in threads(submission)]
+    """Each query of a resubmitted (or approved) return with its row's changes since it (each
+    council's rows as they stand now read once)."""
+    now: dict[int, list[QueryRow]] = {}
+    found = []
+    for query in _on(submission, threads(submission)):
+        if query.council_id not in now:
+            now[query.council_id] = rows_of(kind, submission, query.council)
+        found.append((query, changes_since(kind, query, now[query.council_id])))
+    return found

@@ -194,6 +194,7 @@ def submission_return(*, submission, by, query: str, row: tuple[str, str] | None
     whole return, or one of its rows (``row``: the kind's key for it and its words, checked
     against the kind's rows by the caller). The query starts a thread the trust answers."""
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
+    require(by, Action.APPROVE, Kind.QUERY, submission.arrangement)  # raising the query
     council = _own_council(submission, by)
     if submission.state != State.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned.")

@@ -5,7 +5,8 @@ A pack for an arrangement and a month has a section for each one the apps regist
 of one dashboard's snapshot (``figures.pack_blocks``: the month's blocks, else the financial
 year's, else the default ones). Today, in this order:
 
-    overview (scorecard and exceptions), finance, transformation, workforce
+    performance by domain (``performance-pack``: page one's matrix, movements and exceptions,
+    then a table a domain), finance, transformation, workforce
 
 and its cover gives the approval state of each return the apps register
 (``registry.pack_return``).
