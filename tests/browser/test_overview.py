@@ -29,6 +29,11 @@ def test_the_overview_fits_two_screens_and_is_accessible(page, base_url, usernam
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert wide[0] <= wide[1], wide
+    # Nothing pushed off the left edge either (scrollWidth does not count that): the heading
+    # and the matrix start inside the window, and the matrix ends inside it.
+    heading, grid = page.locator("h1").bounding_box(), page.locator("#matrix table").bounding_box()
+    assert heading["x"] >= 0 and grid["x"] >= 0, (heading, grid)
+    assert grid["x"] + grid["width"] <= 1280, grid
     violations = axe_violations(page)
     assert not violations, format_violations(violations, page.url)
 
