@@ -16,7 +16,13 @@ from fractions import Fraction
 from performance.dashboards.approved import OVERALL, Figure
 from performance.dashboards.cells import month_key
 from performance.dashboards.history import SOURCE, History, load
-from performance.dashboards.matrix import change_text, direction, target_text, value_text
+from performance.dashboards.matrix import (
+    change_text,
+    direction,
+    exception_items,
+    target_text,
+    value_text,
+)
 from performance.dashboards.rules import month_note
 from performance.models import Indicator
 from performance.rag import Status
@@ -27,6 +33,7 @@ from trust_portal.periods import previous_month
 NAME = "performance-pack"
 MOVEMENTS = 3
 EXCEPTIONS = 5
+NO_COMMENTARY = "No commentary given."
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "grey": "Not rated"}
 
 
@@ -204,17 +211,9 @@ def movements_block(history: History, month: date) -> dict:
 
 
 def exceptions_block(history: History, month: date) -> dict:
-    """The indicators red somewhere, most red areas first, with the trust's commentary once."""
-    found = []
-    for indicator in history.indicators:
-        red = []
-        for code, _ in history.areas:
-            figure = history.figures.get((indicator.code, code, month))
-            if history.rating(indicator, figure, month).status == Status.RED:
-                red.append(_short(code))
-        if red:
-            found.append((indicator, red))
-    found.sort(key=lambda item: (-len(item[1]), item[0].name))
+    """The indicators red somewhere (the overview's exceptions), most red areas first, with the
+    trust's commentary once."""
+    found = sorted(exception_items(history, month), key=lambda i: (-len(i["red"]), i["name"]))
     columns = [
         figures.column("indicator", "Indicator"),
         figures.column("where", "Red in"),
@@ -222,16 +221,9 @@ def exceptions_block(history: History, month: date) -> dict:
         figures.column("commentary", "The trust's commentary"),
     ]
     rows = []
-    for indicator, red in found[:EXCEPTIONS]:
-        target = history.target(indicator, month)
-        rows.append(
-            [
-                indicator.name,
-                ", ".join(red),
-                target_text(indicator, target.target if target else None),
-                history.commentary.get((month, indicator.code), "No commentary given."),
-            ]
-        )
+    for item in found[:EXCEPTIONS]:
+        where = ", ".join(red["area"] for red in item["red"])
+        rows.append([item["name"], where, item["target"], item["commentary"] or NO_COMMENTARY])
     more = len(found) - len(rows)
     summary = (
         f"{len(found)} indicator{'s are' if len(found) != 1 else ' is'} red somewhere in "
