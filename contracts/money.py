@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from trust_portal import block3
+from trust_portal.history import as_recorded
 from trust_portal.numbers import PENNY
 
 LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
@@ -160,19 +161,35 @@ class YearFigures:
         return next(c for c in self.councils if c.code == code)
 
 
-def year_figures(contract_year) -> YearFigures:
+def by_council(rows) -> dict[int, Decimal]:
+    """The rows' amounts added up per council (``council_id``)."""
+    totals: dict[int, Decimal] = {}
+    for row in rows:
+        totals[row.council_id] = totals.get(row.council_id, Decimal("0.00")) + row.amount
+    return totals
+
+
+def _year_rows(contract_year, related: str, at) -> list:
+    """The year's ``related`` rows (lines, shares, grants, adjustments): as they are now (a
+    prefetch serves them), or as recorded at the moment ``at`` (``history.as_recorded``)."""
+    if at is None:
+        return list(getattr(contract_year, related).all())
+    model = getattr(type(contract_year), related).rel.related_model
+    return as_recorded(model, at, contract_year_id=contract_year.pk)
+
+
+def year_figures(contract_year, at=None) -> YearFigures:
     """Everything a contract year adds up to, per block and per council (a handful of queries;
-    the pages and the API both read this)."""
+    the pages and the API both read this). With ``at`` (an aware datetime), the year's lines,
+    split, grants and adjustments as they were recorded at that moment, so a later variation
+    does not reach it (the scrutiny pack's months, contracts/pack.py); the councils, and the
+    Block 3 drawn, are as they are now."""
     # Sorted here rather than by the database, so a prefetch of the councils serves it.
     councils = sorted(contract_year.arrangement.councils.all(), key=lambda c: c.code)
-    lines = list(contract_year.lines.all())
-    shares = {s.council_id: s.percentage for s in contract_year.shares.all()}
-    grants: dict[int, Decimal] = {}
-    for grant in contract_year.grants.all():
-        grants[grant.council_id] = grants.get(grant.council_id, Decimal("0.00")) + grant.amount
-    adjustments: dict[int, Decimal] = {}
-    for a in contract_year.adjustments.all():
-        adjustments[a.council_id] = adjustments.get(a.council_id, Decimal("0.00")) + a.amount
+    lines = _year_rows(contract_year, "lines", at)
+    shares = {s.council_id: s.percentage for s in _year_rows(contract_year, "shares", at)}
+    grants = by_council(_year_rows(contract_year, "grants", at))
+    adjustments = by_council(_year_rows(contract_year, "adjustments", at))
 
     def total(rows) -> Decimal:
         return sum((line.amount for line in rows), Decimal("0.00"))

@@ -1,8 +1,11 @@
 """The scrutiny pack's finance summary month by month: every figure as it stood at the end of
-the pack's month, not on the day the snapshot was made. The contract sum of the month's
-agreed year; each council's contribution, what had fallen due and what was paid by the month's
-last day; the forecast outturn of the latest approved budget monitoring month up to the pack's
-month (a later month's forecast never reaches an earlier month's pack); what the Block 3
+the pack's month, not on the day the snapshot was made (``as_at``: the end of the month's last
+day in London). The contract sum, each council's share and contribution and the Block 3
+provision of the month's agreed year as recorded then, so a variation approved later never
+changes an earlier month's pack (a year recorded as agreed only after the month is read as
+agreed); what had fallen due by the month's last day, as the schedule stood then, and what was
+paid by that day; the forecast outturn of the latest approved budget monitoring month up to
+the pack's month (a later month's forecast never reaches an earlier month's pack); what the Block 3
 approvals had drawn by the month's end; and, for page one, the money headline (``headline``:
 [label, words] pairs the pack gathers).
 
@@ -10,8 +13,11 @@ The finance builder (contracts/dashboards.py) adds these to its snapshot's ``pac
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
+
+from django.db.models import Max
+from django.utils import timezone
 
 from contracts import money
 from contracts.dashboards import (
@@ -25,17 +31,43 @@ from contracts.dashboards import (
     variance_shares_block,
     variance_table,
 )
-from contracts.models import BudgetReturn, ContractYear
+from contracts.models import BudgetReturn, ContractYear, Instalment
 from contracts.services import budget, payments
 from trust_portal import block3
 from trust_portal.approvals.models import State
 from trust_portal.dashboards import figures as fig
+from trust_portal.history import as_recorded
 from trust_portal.numbers import money_text
 from trust_portal.periods import months_of_financial_year, next_month
 
 
 def month_end(month: date) -> date:
     return date.fromordinal(next_month(month).toordinal() - 1)
+
+
+def as_at(month: date, agreed_at: datetime | None) -> datetime:
+    """The moment the pack's ``month`` is read as at: the very end of its last day in London
+    (23:59:59.999999 in the site's time zone, Europe/London, as ``as_of`` reads a day; a record
+    made at that moment counts), or, for a year recorded as agreed only after that (entered
+    after the event), the moment its agreement was complete (``agreed_at``): its figures as
+    agreed, without any later variation."""
+    end = timezone.make_aware(datetime.combine(month_end(month), time.max))
+    return max(end, agreed_at) if agreed_at else end
+
+
+def agreed_at(year: ContractYear) -> datetime | None:
+    """When the year's agreement was complete: the last of its payment schedule's twelve
+    monthly instalments a council first had recorded (the schedule is made as the councils
+    agree the year, after the year itself is saved as agreed), if it has one."""
+    made = Instalment.history.filter(contract_year_id=year.pk, history_type="+", number__lte=12)
+    return made.aggregate(last=Max("history_date"))["last"]
+
+
+def due_by(year: ContractYear, moment: datetime, day: date) -> dict[int, Decimal]:
+    """Each council's instalments due by ``day``, paid or not, as the schedule was recorded at
+    ``moment`` (a later variation re-spreads the unpaid ones)."""
+    recorded = as_recorded(Instalment, moment, contract_year_id=year.pk)
+    return money.by_council(i for i in recorded if i.due_on <= day)
 
 
 def day_text(day: date) -> str:
@@ -58,8 +90,13 @@ def paid_by(position: payments.CouncilPosition, day: date) -> Decimal:
     return sum((i.amount for i in position.instalments if i.is_paid and i.paid_on <= day), ZERO)
 
 
-def contributions_block(year: ContractYear, f: money.YearFigures, day: date) -> dict:
+def contributions_block(
+    year: ContractYear, f: money.YearFigures, day: date, moment: datetime
+) -> dict:
+    """Each council's contribution (``f``, as at ``moment``), what had fallen due by ``day`` (as
+    the schedule was recorded at ``moment``) and what it had paid by ``day``."""
     positions = payments.payment_position(year, today=day, figures=f)
+    due_on_day = due_by(year, moment, day)
     by_code = {c.code: c for c in f.councils}
     columns = [
         COUNCIL,
@@ -71,10 +108,10 @@ def contributions_block(year: ContractYear, f: money.YearFigures, day: date) -> 
     ]
     rows, due, paid = [], ZERO, ZERO
     for p in positions:
-        p_paid = paid_by(p, day)
+        p_paid, p_due = paid_by(p, day), due_on_day.get(p.council_id, ZERO)
         share = by_code[p.code].percentage
-        rows.append([p.code, share, p.contribution, p.due_to_date, p_paid, p.due_to_date - p_paid])
-        due, paid = due + p.due_to_date, paid + p_paid
+        rows.append([p.code, share, p.contribution, p_due, p_paid, p_due - p_paid])
+        due, paid = due + p_due, paid + p_paid
     total = sum((p.contribution for p in positions), ZERO)
     rows.append(["Total", None, total, due, paid, due - paid])
     block = fig.table_block(
@@ -118,11 +155,13 @@ def forecast_blocks(budget_return: BudgetReturn, f: money.YearFigures) -> list[d
     return [{**budget_block, "headline": headline}, variance_shares_block(budget_return)]
 
 
-def month_blocks(arrangement, year: ContractYear, f: money.YearFigures, month: date) -> list:
-    """The month's blocks; the first carries the headline: the forecast and each council's
-    share, Block 3 remaining, and what was paid."""
+def month_blocks(arrangement, year: ContractYear, month: date, moment: datetime) -> list:
+    """The month's blocks, the year's figures as recorded at ``moment`` (``as_at``); the first
+    carries the headline: the forecast and each council's share, Block 3 remaining, and what
+    was paid."""
     day = month_end(month)
-    contributions = contributions_block(year, f, day)
+    f = money.year_figures(year, at=moment)
+    contributions = contributions_block(year, f, day, moment)
     found = budget_at(arrangement, year.financial_year, month)
     if found is None:
         text = f"No budget monitoring for {year.label} was approved up to {month:%B %Y}."
@@ -151,10 +190,13 @@ def month_blocks(arrangement, year: ContractYear, f: money.YearFigures, month: d
 
 
 def pack_by_month(arrangement, years: list, today: date) -> dict:
-    """Each month of each agreed year, up to this one: its blocks, keyed "YYYY-MM"."""
+    """Each month of each agreed year, up to this one: its blocks, keyed "YYYY-MM", each as at
+    the end of its month (``as_at``)."""
     by_month = {}
-    for year, f in years:
+    for year, _ in years:
+        agreed = agreed_at(year)
         for month in months_of_financial_year(year.financial_year):
             if month <= today:
-                by_month[f"{month:%Y-%m}"] = month_blocks(arrangement, year, f, month)
+                moment = as_at(month, agreed)
+                by_month[f"{month:%Y-%m}"] = month_blocks(arrangement, year, month, moment)
     return by_month

@@ -9,11 +9,13 @@ it. Budget monitoring: September 2024 approved, October 2024 submitted. And ever
 dashboard shows queues a recompute."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 from unittest import mock
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from contracts import dashboards
 from contracts.models import BudgetReturn, ContractYear, FundingLine, Instalment, Variation
@@ -534,6 +536,107 @@ def test_the_packs_money_headline_is_its_months(by_month, world, codes):
             "£100,000.00 of the £100,000.00 provision not yet committed",
         ],
         ["Paid by the councils by 31 October 2024", "£831,000.00 of the £882,000.00 due"],
+    ]
+
+
+def when(day: date, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+@pytest.fixture
+def varied(world, people, codes, on_day):
+    """The pack's months of the world's 2024/25, made and agreed on 20 March 2024 (nothing paid),
+    then varied on 12 November 2024: a £60,000.00 recurring Block 2 line and a £25,000.00
+    Block 3 one added, and the split made 50/50. So a contract sum of £1,560,000.00, a Block 3
+    provision of £125,000.00 and contributions of £780,000.00 and £792,000.00 (the grant), the
+    unpaid schedule re-spread: £65,000.00 and £66,000.00 a month. (The clock ticks: each
+    history record has its own moment, as in use.)"""
+    with time_machine.travel(when(date(2024, 3, 20))):
+        year = agreed_contract_year(world, paid=(0, 0))
+    with time_machine.travel(when(date(2024, 11, 12))):
+        asked = [
+            variation_services.variation_request(
+                by=people["officer"],
+                contract_year=year,
+                kind=Variation.Kind.ADD_LINE,
+                reason="More placements agreed.",
+                block=block,
+                name=name,
+                amount=amount,
+                recurring=block == 2,
+            )
+            for block, name, amount in ((2, "Placements", "60000.00"), (3, "Reserve", "25000.00"))
+        ]
+        asked.append(
+            variation_services.variation_request(
+                by=people["officer"],
+                contract_year=year,
+                kind=Variation.Kind.SPLIT,
+                reason="The councils agreed an even split.",
+                shares=dict.fromkeys(codes, "50.00"),
+                basis="Even",
+            )
+        )
+        for variation in asked:
+            variation_services.variation_approve(
+                by=people["admin"], variation=variation, decision_date=date(2024, 11, 12)
+            )
+    return build(world.arrangement)["pack"]["by_month"]
+
+
+def test_a_variation_approved_after_its_month_leaves_the_months_pack_as_it_was(varied, codes):
+    """October's pack (ended before the variation) keeps the figures as agreed, to the penny;
+    November's (after it) has the varied ones."""
+    first, second = codes
+    october, november = varied["2024-10"], varied["2024-11"]
+    assert rows(None, "contract-sum", october)[0][1:] == [
+        "1200000.00",
+        "240000.00",
+        "60000.00",
+        "100000.00",
+        "1500000.00",
+        "1600000.00",
+    ]
+    assert block(None, "contract-sum", october)["summary"] == (
+        "The 2024/25 contract sum is £1,500,000.00, with a Block 3 provision of £100,000.00."
+    )
+    assert rows(None, "contributions", october) == [
+        *listed(
+            [first, "60.00", "900000.00", "525000.00", "0.00", "525000.00"],
+            [second, "40.00", "612000.00", "357000.00", "0.00", "357000.00"],
+            at=0,
+        ),
+        ["Total", None, "1512000.00", "882000.00", "0.00", "882000.00"],
+    ]
+    assert october[0]["headline"][-2:] == [
+        [
+            "Block 3 remaining, 2024/25, at 31 October 2024",
+            "£100,000.00 of the £100,000.00 provision not yet committed",
+        ],
+        ["Paid by the councils by 31 October 2024", "£0.00 of the £882,000.00 due"],
+    ]
+    assert rows(None, "contract-sum", november)[0][1:] == [
+        "1200000.00",
+        "300000.00",
+        "60000.00",
+        "125000.00",
+        "1560000.00",
+        "1685000.00",
+    ]
+    assert rows(None, "contributions", november) == [
+        *listed(
+            [first, "50.00", "780000.00", "520000.00", "0.00", "520000.00"],
+            [second, "50.00", "792000.00", "528000.00", "0.00", "528000.00"],
+            at=0,
+        ),
+        ["Total", None, "1572000.00", "1048000.00", "0.00", "1048000.00"],
+    ]
+    assert november[0]["headline"][-2:] == [
+        [
+            "Block 3 remaining, 2024/25, at 30 November 2024",
+            "£125,000.00 of the £125,000.00 provision not yet committed",
+        ],
+        ["Paid by the councils by 30 November 2024", "£0.00 of the £1,048,000.00 due"],
     ]
 
 
