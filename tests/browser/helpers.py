@@ -59,3 +59,18 @@ def format_violations(violations: list[dict], url: str) -> str:
             if summary:
                 lines.extend(f"      {line}" for line in summary.splitlines())
     return "\n".join(lines)
+
+
+def checked_at_both_widths(page: Page, name: str) -> None:
+    """axe finds nothing at 1280 px and at 320 px, where nothing scrolls sideways; a screenshot
+    at each (``<name>-1280``, ``<name>-320``); then the window as it was."""
+    size = page.viewport_size
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations, page.url)
+    screenshot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 320, "height": size["height"]})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations, page.url)
+    screenshot(page, f"{name}-320")
+    page.set_viewport_size(size)

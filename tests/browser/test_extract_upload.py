@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 from performance import tasks
 from performance.models import ExtractUpload
 from performance.services import uploads
-from tests.browser.helpers import axe_violations, format_violations, screenshot, sign_in
+from tests.browser.helpers import (
+    axe_violations,
+    checked_at_both_widths,
+    format_violations,
+    screenshot,
+    sign_in,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -17,17 +23,6 @@ def _no_broker(monkeypatch, settings, tmp_path):
     # The test plays the worker's part itself, at the moment it chooses.
     monkeypatch.setattr(tasks.extract_import_task, "delay", lambda *args: None)
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def looked_at(page, name):
-    """axe finds nothing; at 1280 px and at 320 px (no sideways scrolling) a screenshot."""
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations, page.url)
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 320, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    screenshot(page, f"{name}-320")
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def status_of(page):
@@ -46,13 +41,13 @@ def test_the_sample_from_the_format_page_uploads_and_the_result_says_what_change
     page.goto(f"{base_url}/arrangements/NCT/returns/2026-11/1/")
     page.get_by_role("button", name="Upload a child-level extract").click()
     expect(page.locator("h1")).to_contain_text("Upload a child-level extract")
-    looked_at(page, "extract-upload-form")
+    checked_at_both_widths(page, "extract-upload-form")
     form_url = page.url
 
     page.get_by_role("link", name="the child-level extract's format").click()
     expect(page.locator("h1")).to_contain_text("The child-level extract's format")
     expect(page.get_by_text("(30 November 2026 for November 2026)")).to_be_visible()
-    looked_at(page, "extract-format")
+    checked_at_both_widths(page, "extract-format")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the sample (CSV)").click()
     assert download.value.suggested_filename == "child-extract-sample-NCT-2026-11.csv"
@@ -100,7 +95,7 @@ def test_the_sample_from_the_format_page_uploads_and_the_result_says_what_change
     expect(page.get_by_text("Commentary was written for")).to_have_count(len(stale))
     for entry in stale[:1]:
         expect(page.get_by_text(entry.prompt)).to_be_visible()
-    looked_at(page, "extract-upload-done")
+    checked_at_both_widths(page, "extract-upload-done")
 
     page.get_by_role("link", name="Check the figures on the return").click()
     expect(page.get_by_text(upload.source_text).first).to_be_visible()

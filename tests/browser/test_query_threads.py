@@ -5,22 +5,12 @@ answer and what changed since the query. Each page passes axe and fits 320 px.""
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import axe_violations, format_violations, screenshot, sign_in
+from tests.browser.helpers import (
+    checked_at_both_widths,
+    sign_in,
+)
 
 ROW = "OPEN_CIN:NNC"
-
-
-def checked(page: Page, name: str) -> None:
-    """axe finds nothing; at 320 px nothing overflows; screenshots at 1280 and 320 px."""
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations, page.url)
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 320, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations, page.url)
-    screenshot(page, f"{name}-320")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def as_person(page: Page, base_url: str, username: str) -> None:
@@ -43,7 +33,7 @@ def test_a_query_on_a_row_is_answered_and_its_change_shown(page, writable_base_u
     expect(page.get_by_test_id("query-figures")).to_contain_text("Open children in need (NNC)")
     page.get_by_label("What is your query about?").select_option(ROW)
     page.get_by_label("Your query for the trust").fill("Open CIN looks high: please check.")
-    checked(page, "nnc-officer-query-send-back")
+    checked_at_both_widths(page, "nnc-officer-query-send-back")
     with page.expect_navigation():
         page.get_by_role("button", name="Return to the trust").click()
     expect(page.get_by_text("Returned to the trust with your query.")).to_be_visible()
@@ -52,11 +42,11 @@ def test_a_query_on_a_row_is_answered_and_its_change_shown(page, writable_base_u
     page.goto(address + "edit/")
     banner = page.get_by_test_id("open-queries")
     expect(banner).to_contain_text("NNC, about Open children in need (NNC)")
-    checked(page, "nct-manager-query-entry")
+    checked_at_both_widths(page, "nct-manager-query-entry")
     with page.expect_navigation():
         banner.get_by_role("link", name="Answer the query").click()
     page.get_by_label("Your answer").fill("A duplicate case was counted twice; corrected.")
-    checked(page, "nct-manager-query-answer")
+    checked_at_both_widths(page, "nct-manager-query-answer")
     with page.expect_navigation():
         page.get_by_role("button", name="Send answer").click()
     page.goto(address + "edit/")
@@ -73,4 +63,4 @@ def test_a_query_on_a_row_is_answered_and_its_change_shown(page, writable_base_u
     expect(query).to_contain_text("Changed since your query")
     expect(query.locator("tbody th")).to_have_text(["Open children in need (NNC)"])
     expect(query.locator("tbody td")).to_have_text([f"{before:,}", f"{before - 1:,}"])
-    checked(page, "nnc-officer-query-review")
+    checked_at_both_widths(page, "nnc-officer-query-review")

@@ -6,22 +6,13 @@ passes axe's WCAG 2.2 A/AA rules and fits a 320 px screen without sideways scrol
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe_violations, format_violations, screenshot, sign_in
+from tests.browser.helpers import (
+    checked_at_both_widths,
+    sign_in,
+)
 
 RETURN = "/arrangements/NCT/returns/2026-11/1/"
 CELL = ("CIN_VISIT_IN_TIME", "NNC")  # the figure taken out and put back
-
-
-def accessible_at_both_widths(page, name):
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations, page.url)
-    screenshot(page, f"{name}-1280")
-    page.set_viewport_size({"width": 320, "height": 900})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    violations = axe_violations(page)
-    assert not violations, format_violations(violations, page.url)
-    screenshot(page, f"{name}-320")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def take_out_one_figure():
@@ -51,7 +42,7 @@ def test_the_trust_checks_and_submits_and_an_officer_confirms_the_approval(page,
     expect(summary).to_have_count(1)
     expect(summary.get_by_role("link")).to_have_count(1)
     expect(page.get_by_role("button", name="Submit to the councils")).to_have_count(0)
-    accessible_at_both_widths(page, "return-check-missing")
+    checked_at_both_widths(page, "return-check-missing")
 
     link = summary.get_by_role("link")
     expect(link).to_contain_text(f"({CELL[1]}): enter the figure.")
@@ -64,7 +55,7 @@ def test_the_trust_checks_and_submits_and_an_officer_confirms_the_approval(page,
     cell.save(update_fields=["numerator"])  # put back, as the trust would type it
     page.goto(base_url + RETURN + "submit/")
     expect(page.get_by_test_id("check-summary")).to_have_count(0)
-    accessible_at_both_widths(page, "return-check")
+    checked_at_both_widths(page, "return-check")
     with page.expect_navigation():
         page.get_by_role("button", name="Submit to the councils").click()
     assert page.url == base_url + RETURN
@@ -78,7 +69,7 @@ def test_the_trust_checks_and_submits_and_an_officer_confirms_the_approval(page,
     expect(page.locator("h1")).to_contain_text(
         "Approve the figures for North Northamptonshire Council"
     )
-    accessible_at_both_widths(page, "return-approve-confirm")
+    checked_at_both_widths(page, "return-approve-confirm")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve for North Northamptonshire Council").click()
     assert page.url == base_url + RETURN
