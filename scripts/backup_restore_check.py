@@ -298,7 +298,9 @@ def check(
         return report(compared)
     finally:
         if keep:
-            print(f"kept: {workdir} and the database {restored_database}", file=sys.stderr)
+            # The database's name only: its connection string may hold a password.
+            name = restored_database and conninfo_to_dict(restored_database)["dbname"]
+            print(f"kept: {workdir} and the database {name}", file=sys.stderr)
         else:
             if restored_database is not None:
                 drop_database(restored_database)
@@ -330,13 +332,18 @@ def main(argv: list[str] | None = None) -> int:
     if not arguments.media.is_dir():
         parser.error(f"{arguments.media} is not a folder")
     workdir = Path(tempfile.mkdtemp(prefix="backup-restore-"))
-    return check(
-        database_url=arguments.database_url,
-        media=arguments.media,
-        exclude=tuple(folder.strip("/") for folder in arguments.exclude),
-        workdir=workdir,
-        keep=arguments.keep,
-    )
+    try:
+        return check(
+            database_url=arguments.database_url,
+            media=arguments.media,
+            exclude=tuple(folder.strip("/") for folder in arguments.exclude),
+            workdir=workdir,
+            keep=arguments.keep,
+        )
+    except subprocess.CalledProcessError as error:
+        # Its own message is above; not the command line, which holds the connection string.
+        print(f"backup-restore: {error.cmd[0]} failed (exit {error.returncode})", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
