@@ -381,9 +381,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Refused requests (4xx) as one line each; server errors keep their tracebacks. On the
+    # handler for every logger (django.security.* included), and on django.request itself so
+    # that every handler of that logger sees the short record.
+    "filters": {"client_errors": {"()": "trust_portal.log_filters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_errors"]},
         "django.db.backends": {"level": "WARNING"},
         # Sign-in successes are in the access log; only failures and lock-outs matter here.
         "axes": {"level": "WARNING"},
