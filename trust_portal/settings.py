@@ -247,6 +247,28 @@ STORAGES = {
 # Tests run without collectstatic; let whitenoise find files where they are.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
+# --- Request and upload sizes ----------------------------------------------------------------
+# Caps on what a request may make the site hold, so that no one can exhaust a web process with
+# one request. A request over them is answered 400 (Django's SuspiciousOperation), never 500.
+# The proxy in front should refuse bigger bodies before they reach Django (README: Deployment,
+# nginx's client_max_body_size): Django counts form fields only, never a file's bytes.
+# A page's form fields, files apart (Django's default, named here so that it is a decision).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
+# Fields in one form (Django's default, named here so that it is a decision).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An uploaded file bigger than this is spooled to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
+# Each upload's own limit, checked by its service (the forms' help text quotes these figures).
+# The child-level extract (performance/services/uploads.py): a million rows is about 60 MB.
+EXTRACT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# A monthly return's Excel template filled in (performance/workbook.py).
+WORKBOOK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Published benchmark figures as CSV (performance/services/benchmarks.py).
+BENCHMARKS_UPLOAD_MAX_BYTES = 1_000_000
+# A contract's documents (contracts/services/contracts.py) and a board meeting's minutes
+# (transformation/services/meetings.py).
+DOCUMENT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
 SESSION_COOKIE_SECURE = IS_PRODUCTION
