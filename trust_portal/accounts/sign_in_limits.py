@@ -38,12 +38,13 @@ USERNAME = "sign-in-username"
 
 @dataclass(frozen=True)
 class Refusal:
-    reason: str  # "address" or "username"
+    reason: str  # "address", "username", or "account" (django-axes: user name and address)
     until: datetime
 
 
 class SignInLimitsBackend:
-    """Refuses an attempt while its address or user name is paused; signs nobody in.
+    """Refuses an attempt while its address or user name is paused; signs nobody in (and has
+    no ``get_user``, so a session is never tied to it).
 
     Listed after django-axes's backend and before ModelBackend, so it runs only when axes has
     let the attempt through, and the password is checked only when this lets it through too.
@@ -61,9 +62,6 @@ class SignInLimitsBackend:
         # django-axes's flag: not counted as a failure, answered by the lockout page.
         request.axes_locked_out = True
         raise PermissionDenied("Sign-in paused.")
-
-    def get_user(self, user_id):
-        return None
 
 
 def refusal_for(*, address: str, username: str) -> Refusal | None:
