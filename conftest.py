@@ -298,6 +298,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _an_empty_cache_of_its_own(settings):
+    # Sign-in and email limits count in the cache: one test's attempts must not decide
+    # another's, nor a test run's the local site's (whose file cache is under var/).
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):
     # Production serves hashed files from a manifest built by collectstatic; tests run
     # straight from the source folders.

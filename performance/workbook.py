@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
@@ -26,7 +27,7 @@ from performance.services import returns
 from trust_portal.approvals.services import ConcurrentChange
 
 SHEET = "Return"
-MAX_BYTES = 5 * 1024 * 1024  # the upload form refuses bigger files
+MAX_BYTES = settings.WORKBOOK_UPLOAD_MAX_BYTES  # the upload form refuses bigger files
 MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that would expand past this
 MAX_ROWS = 2_000
 

@@ -147,6 +147,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then the pauses per address and per user name (trust_portal/accounts/sign_in_limits.py).
+    "trust_portal.accounts.sign_in_limits.SignInLimitsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -170,12 +172,46 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# How many reverse proxies (load balancer, nginx) stand in front of the site, each appending the
+# address it was called from to X-Forwarded-For. The client's address is read that many
+# entries from the right (trust_portal/client_address.py); 0 reads REMOTE_ADDR only and ignores
+# the header, which anyone can send. Sign-in lockouts, email limits and the API's throttling
+# all key on this address: too low, and every client shares the proxy's address; too high, and
+# a client can name any address it likes.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Signing in (docs/architecture.md, "Signing in safely"). django-axes locks one user name from
+# one address after AXES_FAILURE_LIMIT wrong passwords; someone elsewhere can still sign in.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "trust_portal.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# An attempt refused during a lockout neither counts nor extends it: the pause ends when the
+# page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# One page for every refusal, saying why and when to try again.
+AXES_LOCKOUT_CALLABLE = "trust_portal.accounts.sign_in_limits.lockout_response"
 AXES_VERBOSE = False
+# Beyond axes (trust_portal/accounts/sign_in_limits.py), counted in the cache over a window:
+# one address failing this often, whatever the user names, is paused for a while ...
+SIGN_IN_WINDOW = 60 * 60
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGN_IN_ADDRESS_PAUSE = 30 * 60
+# ... and one user name failing this often, from any addresses, is slowed: each further attempt
+# waits, the wait doubling up to the maximum. Never locked, so no attacker can shut its owner
+# out for good.
+SIGN_IN_USERNAME_FAILURE_LIMIT = env.int("SIGN_IN_USERNAME_FAILURE_LIMIT", default=10)
+SIGN_IN_USERNAME_FIRST_DELAY = 60
+SIGN_IN_USERNAME_MAX_DELAY = 15 * 60
+
+# Emails anyone can ask for, limited per client address and per account each hour
+# (trust_portal/accounts/email_limits.py). Invitations are sent by administrators, who may
+# invite a whole team at once: their per-address limit is higher.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
+PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = 3
+INVITATIONS_PER_ADDRESS_PER_HOUR = 50
+INVITATIONS_PER_ACCOUNT_PER_HOUR = 3
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -210,6 +246,28 @@ STORAGES = {
 }
 # Tests run without collectstatic; let whitenoise find files where they are.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+
+# --- Request and upload sizes ----------------------------------------------------------------
+# Caps on what a request may make the site hold, so that no one can exhaust a web process with
+# one request. A request over them is answered 400 (Django's SuspiciousOperation), never 500.
+# The proxy in front should refuse bigger bodies before they reach Django (README: Deployment,
+# nginx's client_max_body_size): Django counts form fields only, never a file's bytes.
+# A page's form fields, files apart (Django's default, named here so that it is a decision).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
+# Fields in one form (Django's default, named here so that it is a decision).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# An uploaded file bigger than this is spooled to a temporary file, not held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
+# Each upload's own limit, checked by its service (the forms' help text quotes these figures).
+# The child-level extract (performance/services/uploads.py): a million rows is about 60 MB.
+EXTRACT_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+# A monthly return's Excel template filled in (performance/workbook.py).
+WORKBOOK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Published benchmark figures as CSV (performance/services/benchmarks.py).
+BENCHMARKS_UPLOAD_MAX_BYTES = 1_000_000
+# A contract's documents (contracts/services/contracts.py) and a board meeting's minutes
+# (transformation/services/meetings.py).
+DOCUMENT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
@@ -311,6 +369,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "trust_portal.api.exception_handler",
+    # Throttling keys on the same client address as sign-in (trust_portal/client_address.py).
+    # Unset, DRF would believe whatever X-Forwarded-For a client sends.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -342,9 +403,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Refused requests (4xx) as one line each; server errors keep their tracebacks. On the
+    # handler for every logger (django.security.* included), and on django.request itself so
+    # that every handler of that logger sees the short record.
+    "filters": {"client_errors": {"()": "trust_portal.log_filters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_errors"]},
         "django.db.backends": {"level": "WARNING"},
         # Sign-in successes are in the access log; only failures and lock-outs matter here.
         "axes": {"level": "WARNING"},

@@ -17,6 +17,7 @@ import hashlib
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -129,7 +130,7 @@ def contract_set_obligations(*, by, contract: ServiceContract, obligations, reas
         audited_save(row, by=by, reason=reason)
 
 
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+MAX_DOCUMENT_BYTES = settings.DOCUMENT_UPLOAD_MAX_BYTES
 DOCUMENT_TYPES = (".pdf", ".docx", ".doc", ".xlsx", ".odt", ".txt")
 
 

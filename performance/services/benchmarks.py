@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -27,7 +28,7 @@ from trust_portal.periods import financial_year_label
 COLUMNS = ["indicator", "financial_year", "kind", "area", "value", "source", "note"]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_ROWS = 5000
-MAX_BYTES = 1_000_000
+MAX_BYTES = settings.BENCHMARKS_UPLOAD_MAX_BYTES
 TEMPLATE_ROWS = [
     [
         "CIN_VISIT_IN_TIME",

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -50,7 +51,7 @@ from trust_portal.numbers import rounded
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 200 * 1024 * 1024  # a million-row extract is about 60 MB
+MAX_BYTES = settings.EXTRACT_UPLOAD_MAX_BYTES
 MAX_STORED_ERRORS = 10_000  # a file wrong on every row keeps the first ten thousand
 
 

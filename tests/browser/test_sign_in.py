@@ -10,7 +10,13 @@ import time_machine
 from playwright.sync_api import expect
 
 from conftest import DEMO_USERNAMES
-from tests.browser.helpers import axe_violations, format_violations, screenshot, sign_in
+from tests.browser.helpers import (
+    axe_violations,
+    checked_at_both_widths,
+    format_violations,
+    screenshot,
+    sign_in,
+)
 
 # Written out rather than read from the fixture file, so a change to the demo data shows here.
 EXPECTED = {
@@ -111,6 +117,15 @@ def test_sign_in_page_with_errors_is_accessible(page, base_url):
     sign_in(page, base_url, "wnc-officer", password="not-the-password")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_the_too_many_attempts_page_says_when_and_is_accessible(page, base_url, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        sign_in(page, base_url, "occ-officer", password="not-the-password")
+    expect(page.locator("h1")).to_have_text("Too many attempts to sign in")
+    expect(page.locator("main")).to_contain_text(re.compile(r"Try again after \d\d:\d\d"))
+    checked_at_both_widths(page, "sign-in-paused")
 
 
 @pytest.mark.parametrize("username", ONE_PER_ROLE)

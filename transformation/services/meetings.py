@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from transformation.models import BoardMeeting, BusinessCase
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.history import audited_save
 
-MAX_MINUTES_BYTES = 25 * 1024 * 1024
+MAX_MINUTES_BYTES = settings.DOCUMENT_UPLOAD_MAX_BYTES
 MINUTES_TYPES = (".pdf", ".docx", ".doc", ".odt", ".txt")
 
 

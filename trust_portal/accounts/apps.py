@@ -7,5 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations, arrangements and users"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
         # Invitations not taken up, on administrators' home pages (registers when imported).
         import trust_portal.accounts.work  # noqa: F401
+        from trust_portal.accounts import sign_in_limits
+
+        # Wrong passwords count towards the sign-in pauses; signing in starts the count again.
+        user_login_failed.connect(sign_in_limits.note_failure, dispatch_uid="sign-in-limits")
+        user_logged_in.connect(sign_in_limits.note_success, dispatch_uid="sign-in-limits")

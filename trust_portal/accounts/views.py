@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods
 
-from trust_portal.accounts import forms, services
+from trust_portal.accounts import email_limits, forms, services
 from trust_portal.accounts.home import notices_for
 from trust_portal.accounts.models import User
 from trust_portal.accounts.permissions import (
@@ -22,6 +22,7 @@ from trust_portal.accounts.permissions import (
     capabilities,
     permission_required,
 )
+from trust_portal.client_address import client_address
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import csv_response
 from trust_portal.listing import paged
@@ -154,7 +155,12 @@ def user_invite(request):
     form = forms.InviteForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
+        refusal = email_limits.invitation_refusal(
+            address=client_address(request), username=data["username"]
+        )
         try:
+            if refusal:
+                raise ValidationError(refusal)
             user = services.user_invite(
                 by=request.user,
                 username=data["username"],
@@ -247,7 +253,12 @@ user_reactivate = _reason_page(
 @require_http_methods(["POST"])
 def user_resend_invitation(request, username):
     person = get_object_or_404(User, username=username)
+    refusal = email_limits.invitation_refusal(
+        address=client_address(request), username=person.username
+    )
     try:
+        if refusal:
+            raise ValidationError(refusal)
         services.user_send_invitation(
             user=person, by=request.user, base_url=request.build_absolute_uri("/")
         )
@@ -277,6 +288,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        until = email_limits.password_reset_paused_until(address=address)
+        if until:
+            again = formats.time_format(timezone.localtime(until), "H:i")
+            form.add_error(None, f"Too many requests from your network. Try again after {again}.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not email_limits.password_reset_note(address=address, email=form.cleaned_data["email"]):
+            # The account has had its share this hour: the same answer, and no email.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

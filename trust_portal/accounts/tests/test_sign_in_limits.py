@@ -1,0 +1,139 @@
+"""Sign-in limits keyed on the true client address (trust_portal/accounts/sign_in_limits.py):
+one user name from one address is locked (django-axes), one address across user names is
+paused, one user name across addresses is slowed, never locked."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.contrib.auth.backends import ModelBackend
+from django.urls import reverse
+from django.utils import timezone
+
+from trust_portal import rate_limits
+from trust_portal.accounts import sign_in_limits
+
+PASSWORD = "a-long-test-password"  # noqa: S105  (the factories' password)
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture(autouse=True)
+def _behind_one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 5
+    settings.SIGN_IN_USERNAME_FAILURE_LIMIT = 4
+    settings.SIGN_IN_USERNAME_FIRST_DELAY = 60
+    settings.SIGN_IN_USERNAME_MAX_DELAY = 200
+
+
+def sign_in(client, username, password, *, client_at):
+    """A sign-in from ``client_at`` as the proxy reports it (the proxy is REMOTE_ADDR)."""
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"203.0.113.250, {client_at}",
+    )
+
+
+def test_two_clients_behind_one_proxy_do_not_lock_each_other_out(people, client):
+    officer = people["officer"].username
+    for _ in range(3):
+        sign_in(client, officer, "wrong", client_at="198.51.100.1")
+    locked = sign_in(client, officer, PASSWORD, client_at="198.51.100.1")
+    assert locked.status_code == 429
+    assert "signing in to this account from here is paused" in locked.content.decode()
+    # The same proxy, another client: not locked out.
+    response = sign_in(client, officer, PASSWORD, client_at="198.51.100.2")
+    assert response.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.1"
+
+
+def test_the_lock_page_says_when_to_try_again(people, client):
+    for _ in range(3):
+        sign_in(client, people["officer"].username, "wrong", client_at="198.51.100.1")
+    page = sign_in(client, people["officer"].username, PASSWORD, client_at="198.51.100.1")
+    again = timezone.localtime(AccessAttempt.objects.get().attempt_time + timedelta(minutes=30))
+    assert f"Try again after {again:%H:%M}" in page.content.decode()
+
+
+def test_one_address_trying_many_user_names_is_paused(people, client):
+    names = ["officer", "manager", "scrutiny", "observer", "admin"]
+    for name in names:  # one wrong password each: under django-axes's limit for each
+        response = sign_in(client, people[name].username, "wrong", client_at="198.51.100.1")
+        assert response.status_code == 200
+    paused = sign_in(client, people["officer"].username, PASSWORD, client_at="198.51.100.1")
+    assert paused.status_code == 429
+    assert "signing in from your network is paused" in paused.content.decode()
+    elsewhere = sign_in(client, people["officer"].username, PASSWORD, client_at="198.51.100.2")
+    assert elsewhere.status_code == 302
+
+
+def fail_from_many_addresses(client, username, times):
+    for n in range(times):
+        response = sign_in(client, username, "wrong", client_at=f"198.51.100.{n + 1}")
+        assert response.status_code == 200
+
+
+def test_many_addresses_failing_one_user_name_slow_it_without_checking_the_password(people, client):
+    officer = people["officer"].username
+    fail_from_many_addresses(client, officer, 4)
+    with mock.patch.object(ModelBackend, "authenticate") as check:
+        slowed = sign_in(client, officer, PASSWORD, client_at="192.0.2.77")
+    assert check.call_count == 0
+    assert slowed.status_code == 429
+    page = slowed.content.decode()
+    assert "each attempt to sign in to it must wait" in page
+    again = timezone.localtime(timezone.now() + timedelta(seconds=60))
+    assert f"Try again after {again:%H:%M}" in page
+
+
+def test_a_slowed_user_name_signs_in_once_its_wait_is_over(people, client):
+    officer = people["officer"].username
+    fail_from_many_addresses(client, officer, 4)
+    with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+        response = sign_in(client, officer, PASSWORD, client_at="192.0.2.77")
+    assert response.status_code == 302
+
+
+def test_each_further_wrong_password_doubles_the_wait_up_to_the_maximum(people, client):
+    officer = people["officer"].username
+    fail_from_many_addresses(client, officer, 4)
+    waits = []
+    start = timezone.now()
+    for step in range(1, 4):
+        # Each attempt just after the last wait ended (ten minutes apart), another wrong one.
+        with time_machine.travel(start + timedelta(minutes=10 * step), tick=False):
+            response = sign_in(client, officer, "wrong", client_at=f"192.0.2.{step}")
+            assert response.status_code == 200
+            until = sign_in_limits.refusal_for(address="192.0.2.99", username=officer).until
+            waits.append(round((until - timezone.now()).total_seconds()))
+    assert waits == [120, 200, 200]
+
+
+def test_a_refused_attempt_counts_towards_nothing(people, client):
+    officer = people["officer"].username
+    fail_from_many_addresses(client, officer, 4)
+    before = rate_limits.count(sign_in_limits.USERNAME, officer, window=3600)
+    for _ in range(5):
+        assert sign_in(client, officer, "wrong", client_at="192.0.2.77").status_code == 429
+    assert rate_limits.count(sign_in_limits.USERNAME, officer, window=3600) == before
+    assert rate_limits.count(sign_in_limits.ADDRESS, "192.0.2.77", window=3600) == 0
+    assert not AccessAttempt.objects.filter(ip_address="192.0.2.77").exists()
+
+
+def test_an_unknown_user_name_is_slowed_just_the_same(world, client):
+    fail_from_many_addresses(client, "nobody-here", 4)
+    assert sign_in(client, "nobody-here", "wrong", client_at="192.0.2.77").status_code == 429
+
+
+def test_signing_in_starts_the_user_names_count_again(people, client):
+    officer = people["officer"].username
+    fail_from_many_addresses(client, officer, 3)
+    assert sign_in(client, officer, PASSWORD, client_at="192.0.2.77").status_code == 302
+    client.logout()
+    fail_from_many_addresses(client, officer, 3)
+    assert sign_in(client, officer, PASSWORD, client_at="192.0.2.77").status_code == 302
