@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from trust_portal.accounts import forms, services
+from trust_portal.accounts import forms, services, sessions, two_factor
 from trust_portal.accounts.home import notices_for
 from trust_portal.accounts.models import User
 from trust_portal.accounts.permissions import (
@@ -65,6 +65,8 @@ def access(request):
     context = {
         "arrangements": [(a, summaries.get(a.pk)) for a in arrangements],
         "capabilities": capabilities(request.user),
+        "has_second_factor": two_factor.has_second_factor(request.user),
+        "two_factor_required": two_factor.is_required(request.user),
     }
     return render(request, "accounts/access.html", context)
 
@@ -179,6 +181,7 @@ def user_detail(request, username):
     context = {
         "person": person,
         "history": history,
+        "has_second_factor": two_factor.has_second_factor(person),
         "grants": person.grants.select_related("arrangement__trust", "granted_by"),
     }
     return render(request, "accounts/user_detail.html", context)
@@ -241,6 +244,11 @@ user_deactivate = _reason_page(
 user_reactivate = _reason_page(
     services.user_reactivate, "reactivated", "accounts/user_reactivate.html"
 )
+user_reset_two_factor = _reason_page(
+    two_factor.two_factor_reset,
+    "must set up two-factor authentication again when they next sign in",
+    "accounts/user_reset_two_factor.html",
+)
 
 
 @administer_users
@@ -283,6 +291,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = forms.NewPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.password_changed(user=form.user)
+        return response
 
 
 class SetPasswordView(PasswordResetConfirmView):
