@@ -20,6 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -77,6 +78,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is not None and still_to_give(request._request):
             raise AuthenticationFailed("Finish signing in with your second factor first.")
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The API schema describes it as the session cookie it is (drf-spectacular)."""
+
+    target_class = "trust_portal.accounts.two_factor.VerifiedSessionAuthentication"
 
 
 # --- The authenticator app ---------------------------------------------------------------------
