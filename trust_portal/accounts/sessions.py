@@ -59,13 +59,18 @@ def session_touch(request, *, force: bool = False) -> None:
         request.session[LAST_ACTIVITY] = now
 
 
+def end_other_sessions(*, user: User, request=None) -> None:
+    """End every session of the person's but ``request``'s (when it is theirs)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
+        request.session[GENERATION] = user.session_generation
+
+
 @transaction.atomic
 def password_changed(*, user: User, request=None) -> None:
     """A new password (changed, reset or set from an invitation): the person's API tokens are
     revoked and every other session of theirs ends; ``request``'s session, when it is theirs,
     stays signed in."""
     Token.objects.filter(user=user).delete()
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
-    user.refresh_from_db(fields=["session_generation"])
-    if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
-        request.session[GENERATION] = user.session_generation
+    end_other_sessions(user=user, request=request)

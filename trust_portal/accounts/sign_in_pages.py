@@ -84,6 +84,8 @@ def two_factor_set_up(request):
             form.add_error("code", error)
         else:
             _verified(request, device)
+            # A session elsewhere that gave only the password, or the old app, ends.
+            sessions.end_other_sessions(user=user, request=request)
             request.session[NEW_RECOVERY_CODES] = codes
             return redirect(_with_next("accounts:two-factor-recovery-codes", request))
     context = {

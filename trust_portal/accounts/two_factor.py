@@ -137,7 +137,8 @@ def two_factor_verify(*, user: User, code: str) -> Device | None:
     """The device that accepts ``code``: the app for 6 digits, else the recovery codes (a code
     used is deleted). Each device throttles wrong guesses (django-otp)."""
     code = _digits(code)
-    model = TOTPDevice if code.isdigit() else StaticDevice
+    # A recovery code is 8 letters and digits (rarely all digits); an app's code is 6 digits.
+    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
     for device in model.objects.filter(user=user, confirmed=True):
         verified = verify_token(user, device.persistent_id, code)
         if verified is not None:
