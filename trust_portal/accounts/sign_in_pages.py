@@ -133,4 +133,7 @@ def session_keep_alive(request):
     sessions.session_touch(request, force=True)
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
-    return redirect(_next(request))
+    back = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("accounts:home")

@@ -114,10 +114,15 @@ def test_stay_signed_in_starts_the_idle_time_again(people, client_for):
 def test_stay_signed_in_without_javascript_goes_back_to_the_page(people, client_for):
     client = client_for(people["officer"])
 
-    response = client.post(reverse("accounts:session-keep-alive"), {"next": "/about-your-access/"})
+    page = "http://testserver/about-your-access/"
+    response = client.post(reverse("accounts:session-keep-alive"), HTTP_REFERER=page)
+    elsewhere = client.post(
+        reverse("accounts:session-keep-alive"), HTTP_REFERER="https://evil.example/"
+    )
 
     assert response.status_code == 302
-    assert response.url == "/about-your-access/"
+    assert response.url == page
+    assert elsewhere.url == reverse("accounts:home")
 
 
 def test_every_signed_in_page_carries_the_warning_and_its_script(people, client_for):
