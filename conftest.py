@@ -279,17 +279,42 @@ def people(world):
     return {**world.people, "anonymous": None}
 
 
+def signed_in_fully(client, user):
+    """``client`` signed in as ``user`` as the sign-in pages leave a person: password and second
+    factor given (an authenticator app made for them if they have none, and django-otp's device
+    id in the session, as ``django_otp.login`` puts it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """client_for(user) signs the test client in as that user (None: signed out)."""
+    """client_for(user) signs the test client in as that user, second factor given (None:
+    signed out)."""
 
     def sign_in(user):
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            signed_in_fully(client, user)
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_required(settings):
+    # As in production: administrators, council officers and trust managers must give a
+    # second factor (the local demo only offers it).
+    settings.REQUIRE_TWO_FACTOR = True
 
 
 @pytest.fixture(autouse=True)

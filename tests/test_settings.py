@@ -49,6 +49,7 @@ def run(env_overrides, *args, var_dir):
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "DJANGO_DEBUG",
+            "REQUIRE_TWO_FACTOR",
         }
     }
     env.update(
@@ -157,3 +158,31 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+TWO_FACTOR = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.REQUIRE_TWO_FACTOR))"
+)
+
+
+def require_two_factor(env, var_dir):
+    result = run(env, "-c", TWO_FACTOR, var_dir=var_dir)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_local_demo_only_offers_two_factor_sign_in_unless_asked(tmp_path):
+    assert require_two_factor({}, tmp_path) is False
+    assert require_two_factor({"REQUIRE_TWO_FACTOR": "1"}, tmp_path) is True
+
+
+def test_production_requires_two_factor_sign_in(tmp_path):
+    assert require_two_factor(production_env(), tmp_path) is True
+
+
+def test_production_refuses_to_start_with_two_factor_sign_in_turned_off(tmp_path):
+    result = run(production_env(REQUIRE_TWO_FACTOR="0"), "manage.py", "check", var_dir=tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REQUIRE_TWO_FACTOR cannot be turned off" in result.stderr

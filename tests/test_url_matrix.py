@@ -489,6 +489,14 @@ PAGES = {
     "accounts:search": ({"code": "NCT"}, parties(NCT_PARTIES), None),
     "accounts:login": ({}, {**signed_in(302, anonymous=200), "leaver": 200}, None),
     "accounts:logout": ({}, everyone(405), ({}, everyone(302))),
+    # A person whose second factor is given is sent on from its page to the one they asked for.
+    "accounts:two-factor-verify": ({}, signed_in(302), None),
+    # Setting up a new app (the old one given) is every signed-in person's.
+    "accounts:two-factor-set-up": ({}, signed_in(), None),
+    # Shown once, straight after a set-up; otherwise back to About your access.
+    "accounts:two-factor-recovery-codes": ({}, signed_in(302), None),
+    "accounts:session-keep-alive": ({}, signed_in(405), ({}, signed_in(302))),
+    "accounts:password-change": ({}, signed_in(), None),
     "accounts:password-reset": ({}, everyone(), None),
     "accounts:password-reset-done": ({}, everyone(), None),
     "accounts:password-reset-confirm": ({"uidb64": "MQ", "token": "bad-token"}, everyone(), None),
@@ -529,6 +537,11 @@ PAGES = {
         {"username": "leaver"},
         administrators_only(),
         ({"reason": "came back"}, administrators_only(302)),
+    ),
+    "accounts:user-reset-two-factor": (
+        {"username": "nct-manager"},
+        administrators_only(),
+        ({"reason": "lost their phone"}, administrators_only(302)),
     ),
     "accounts:user-resend-invitation": (
         {"username": "nct-manager"},

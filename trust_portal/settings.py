@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "trust_portal.accounts",
     "trust_portal.approvals",
     "trust_portal.dashboards",
@@ -84,6 +87,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in and messages: ends idle or over-long sessions, then keeps a signed-in person
+    # who has not given their second factor on the two-factor pages.
+    "trust_portal.accounts.middleware.SessionLimitsMiddleware",
+    "trust_portal.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -169,8 +176,26 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Invitation and password-reset links stay valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
-SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A session ends after this long without a request, and after SESSION_MAX_DURATION whatever
+# the activity. Pages warn SESSION_IDLE_WARNING before the idle end (static/js/session-timeout.mjs);
+# the last-activity time is written at most every SESSION_ACTIVITY_REFRESH, not on every request.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=5 * 60)
+SESSION_MAX_DURATION = env.int("SESSION_MAX_DURATION", default=8 * 60 * 60)
+SESSION_ACTIVITY_REFRESH = 60
+SESSION_COOKIE_AGE = SESSION_MAX_DURATION
+
+# Administrators, council officers and trust managers must sign in with a second factor (an
+# authenticator app's code, or a recovery code); everyone else may choose to. Required in
+# production, where turning it off is refused; offered only in the local demo unless set.
+REQUIRE_TWO_FACTOR = env.bool("REQUIRE_TWO_FACTOR", default=IS_PRODUCTION)
+if IS_PRODUCTION and not REQUIRE_TWO_FACTOR:
+    raise ImproperlyConfigured(
+        "REQUIRE_TWO_FACTOR cannot be turned off when ALLOWED_HOSTS is set (production mode)."
+    )
+# The issuer name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Trust Portal"
 
 # How many reverse proxies (load balancer, nginx) stand in front of the site, each appending the
 # address it was called from to X-Forwarded-For. The client's address is read that many
@@ -361,7 +386,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a call without credentials gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A session counts only once its second factor is given, where one is needed.
+        "trust_portal.accounts.two_factor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trust_portal.accounts.api_permissions.SignedIn"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

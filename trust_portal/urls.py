@@ -8,6 +8,7 @@ from performance import api as performance_api
 from transformation import api as transformation_api
 from trust_portal import errors
 from trust_portal.accounts import api as accounts_api
+from trust_portal.accounts import two_factor
 from trust_portal.accounts.models import Role
 from trust_portal.api import Router
 from trust_portal.dashboards import api as dashboards_api
@@ -16,9 +17,11 @@ from workforce import api as workforce_api
 
 
 def _administrators_only(request):
-    # Django's admin checks is_staff; here it must also be an active administrator.
+    # Django's admin checks is_staff; here it must also be an active administrator, who has
+    # given their second factor where one is owed (as TwoFactorMiddleware also insists).
     user = request.user
-    return user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR
+    is_admin = user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR
+    return is_admin and two_factor.still_to_give(request) is None
 
 
 admin.site.has_permission = _administrators_only

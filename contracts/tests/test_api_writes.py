@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from conftest import built_once
+from conftest import built_once, signed_in_fully
 from contracts.models import (
     Adjustment,
     Consent,
@@ -81,7 +81,7 @@ def api_for(cast):
     def make(who):
         client = APIClient()
         if cast[who] is not None:
-            client.force_login(cast[who], backend="django.contrib.auth.backends.ModelBackend")
+            signed_in_fully(client, cast[who])
         return client
 
     return make

@@ -6,8 +6,10 @@ checked on factories in test_rules.py and test_settings_page.py."""
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from conftest import signed_in_fully
 from performance import dashboards
 from performance.models import RuleBook
 from trust_portal.accounts.models import Arrangement, User
@@ -19,10 +21,7 @@ def nct(cast):
 
 
 def page(username, name, *args):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
+    client = signed_in_fully(Client(), User.objects.get(username=username))
     return client.get(reverse(name, args=args)).content.decode()
 
 

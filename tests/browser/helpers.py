@@ -22,12 +22,45 @@ _axe = Axe()
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Open the sign-in page, fill the form and submit it, waiting for the page that follows."""
+    """Open the sign-in page, fill the form and submit it, then give the code of the person's
+    authenticator app (made for them in the test database if they have none) when asked,
+    waiting for the page that follows."""
+    device = authenticator_app(username)
     page.goto(f"{base_url}/sign-in/")
     page.locator('input[name="username"]').fill(username)
     page.locator('input[name="password"]').fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
+    if "/sign-in/two-factor/" in page.url:
+        page.locator('input[name="code"]').fill(current_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def authenticator_app(username: str):
+    """The demo person's confirmed authenticator app (TOTPDevice), made if they have none, and
+    ready for a code of this moment: one person may sign in several times within a code's 30
+    seconds, and django-otp accepts each code only once."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from trust_portal.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0, drift=0)
+    device.refresh_from_db()
+    return device
+
+
+def current_code(device) -> str:
+    """The code the person's app would show now (the test process's clock, which the live
+    server shares)."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 def screenshot(page: Page, name: str) -> Path:

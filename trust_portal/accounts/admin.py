@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from trust_portal.accounts.models import Arrangement, Commission, ObserverGrant, Organisation, User
@@ -43,3 +45,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Leavers are deactivated, never deleted: their history stays attributed to them.
         return False
+
+
+# A person's second factor is reset on the users' pages, with a reason in their history
+# (two_factor.two_factor_reset), never edited here: django-otp's device pages come out.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

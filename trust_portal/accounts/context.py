@@ -7,4 +7,7 @@ def service(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
+        # For the warning before an idle session ends (templates/includes/session_timeout.html).
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "session_warn_after": max(settings.SESSION_IDLE_TIMEOUT - settings.SESSION_IDLE_WARNING, 0),
     }

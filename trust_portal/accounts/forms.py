@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
@@ -117,4 +118,30 @@ class UserFilterForm(GovukForm):
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Active and deactivated"), ("active", "Active"), ("inactive", "Deactivated")],
+    )
+
+
+class PasswordChangeGovukForm(GovukFormMixin, PasswordChangeForm):
+    pass
+
+
+class TwoFactorCodeForm(GovukForm):
+    code = forms.CharField(
+        max_length=20,
+        label="Code",
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        error_messages={"required": "Enter the code."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
+class TwoFactorSetUpForm(GovukForm):
+    code = forms.CharField(
+        max_length=10,
+        label="Code from your app",
+        help_text="The 6 digits your authenticator app shows for Trust Portal.",
+        error_messages={"required": "Enter the code from your app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )

@@ -139,7 +139,10 @@ class User(AbstractUser):
         blank=True,
         related_name="observers",
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Raised to end every session the person has open (a second factor reset, a new password):
+    # a session remembers the number it began with (trust_portal/accounts/middleware.py).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     objects = PortalUserManager()
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from trust_portal.accounts import search_page, views
+from trust_portal.accounts import search_page, sign_in_pages, views
 
 app_name = "accounts"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("arrangements/<str:code>/", views.arrangement_detail, name="arrangement-detail"),
     path("arrangements/<str:code>/search/", search_page.search_page, name="search"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/two-factor/", sign_in_pages.two_factor_verify, name="two-factor-verify"),
+    path("sign-in/two-factor/set-up/", sign_in_pages.two_factor_set_up, name="two-factor-set-up"),
+    path(
+        "sign-in/two-factor/recovery-codes/",
+        sign_in_pages.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("session/keep-alive/", sign_in_pages.session_keep_alive, name="session-keep-alive"),
+    path(
+        "about-your-access/password/",
+        sign_in_pages.PasswordChangeView.as_view(),
+        name="password-change",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
@@ -38,6 +51,11 @@ urlpatterns = [
     path("users/<str:username>/access/", views.user_change_access, name="user-change-access"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("users/<str:username>/reactivate/", views.user_reactivate, name="user-reactivate"),
+    path(
+        "users/<str:username>/reset-two-factor/",
+        views.user_reset_two_factor,
+        name="user-reset-two-factor",
+    ),
     path(
         "users/<str:username>/resend-invitation/",
         views.user_resend_invitation,

@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods
 
-from trust_portal.accounts import email_limits, forms, services
+from trust_portal.accounts import email_limits, forms, services, sessions, two_factor
 from trust_portal.accounts.home import notices_for
 from trust_portal.accounts.models import User
 from trust_portal.accounts.permissions import (
@@ -66,6 +66,8 @@ def access(request):
     context = {
         "arrangements": [(a, summaries.get(a.pk)) for a in arrangements],
         "capabilities": capabilities(request.user),
+        "has_second_factor": two_factor.has_second_factor(request.user),
+        "two_factor_required": two_factor.is_required(request.user),
     }
     return render(request, "accounts/access.html", context)
 
@@ -185,6 +187,7 @@ def user_detail(request, username):
     context = {
         "person": person,
         "history": history,
+        "has_second_factor": two_factor.has_second_factor(person),
         "grants": person.grants.select_related("arrangement__trust", "granted_by"),
     }
     return render(request, "accounts/user_detail.html", context)
@@ -247,6 +250,11 @@ user_deactivate = _reason_page(
 user_reactivate = _reason_page(
     services.user_reactivate, "reactivated", "accounts/user_reactivate.html"
 )
+user_reset_two_factor = _reason_page(
+    two_factor.two_factor_reset,
+    "must set up two-factor authentication again when they next sign in",
+    "accounts/user_reset_two_factor.html",
+)
 
 
 @administer_users
@@ -306,6 +314,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = forms.NewPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.password_changed(user=form.user)
+        return response
 
 
 class SetPasswordView(PasswordResetConfirmView):

@@ -1,0 +1,139 @@
+"""The pages of signing in beyond the password: the second factor (giving it, setting it up,
+the recovery codes shown once), changing one's password, and keeping a session alive."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from trust_portal.accounts import forms, sessions, two_factor
+
+# The recovery codes just made, kept in the session only until the page that shows them once.
+NEW_RECOVERY_CODES = "new_recovery_codes"
+
+
+def _next(request) -> str:
+    """Where to go once this step is done: the page first asked for, if it is this site's."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return wanted
+    return reverse("accounts:home")
+
+
+def _with_next(name: str, request) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next(request)})}"
+
+
+def _verified(request, device) -> None:
+    otp_login(request, device)
+    # A new session key for the session now trusted with the second factor.
+    request.session.cycle_key()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app, or a recovery code."""
+    if two_factor.is_verified(request):
+        return redirect(_next(request))
+    if not two_factor.has_second_factor(request.user):
+        return redirect(_with_next(two_factor.SET_UP, request))
+    form = forms.TwoFactorCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", "The code is not right, or has been used. Try again.")
+        else:
+            _verified(request, device)
+            if device.name == two_factor.RECOVERY_NAME:
+                left = two_factor.recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. If you have lost your app, set up "
+                    "a new one from About your access.",
+                )
+            return redirect(_next(request))
+    context = {"form": form, "next": _next(request)}
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request):
+    """Set up an authenticator app: its QR code and key, confirmed by one code. Someone who has
+    one must give it first (a password alone never replaces a second factor)."""
+    user = request.user
+    if not two_factor.is_verified(request) and two_factor.has_second_factor(user):
+        return redirect(_with_next(two_factor.VERIFY, request))
+    device = two_factor.app_being_set_up(user=user)
+    form = forms.TwoFactorSetUpForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            codes = two_factor.two_factor_confirm(
+                user=user, device=device, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            _verified(request, device)
+            # A session elsewhere that gave only the password, or the old app, ends.
+            sessions.end_other_sessions(user=user, request=request)
+            request.session[NEW_RECOVERY_CODES] = codes
+            return redirect(_with_next("accounts:two-factor-recovery-codes", request))
+    context = {
+        "form": form,
+        "next": _next(request),
+        "qr_code": two_factor.qr_code_data_uri(device),
+        "key": two_factor.key_text(device),
+        "required": two_factor.is_required(user),
+    }
+    return render(request, "accounts/two_factor_set_up.html", context)
+
+
+@login_required
+def two_factor_recovery_codes(request):
+    """The recovery codes just made, shown this once."""
+    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    if not codes:
+        return redirect("accounts:access")
+    return render(
+        request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "next": _next(request)}
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = forms.PasswordChangeGovukForm
+    success_url = reverse_lazy("accounts:access")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session signed in
+        sessions.password_changed(user=form.user, request=self.request)
+        messages.success(
+            self.request,
+            "Your password has been changed. You have been signed out everywhere else, and "
+            "your API tokens no longer work.",
+        )
+        return response
+
+
+@login_required
+@require_POST
+def session_keep_alive(request):
+    """ "Stay signed in": the idle time starts again. Answers 204 to the page's script, or
+    goes back to the page when sent without JavaScript."""
+    sessions.session_touch(request, force=True)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    back = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("accounts:home")

@@ -1,0 +1,341 @@
+"""Two-factor sign-in: required of administrators, council officers and trust managers (the tests
+run with REQUIRE_TWO_FACTOR on, as production does), offered to everyone else; set up with an
+authenticator app and recovery codes; a lost device reset by an administrator."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from conftest import signed_in_fully
+from trust_portal.accounts import two_factor
+from trust_portal.accounts.tests.factories import AdministratorFactory
+
+PASSWORD = "a-long-test-password"  # noqa: S105  (the factories' password)
+VERIFY = reverse("accounts:two-factor-verify")
+SET_UP = reverse("accounts:two-factor-set-up")
+
+
+def code_of(device: TOTPDevice) -> str:
+    """What the person's app shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
+
+
+def with_app(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def password_only(user) -> Client:
+    """A browser that has given the person's password, and nothing more yet."""
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("who", ["officer", "manager", "admin"])
+def test_a_required_role_without_an_app_is_sent_to_set_one_up_after_the_password(people, who):
+    client = password_only(people[who])
+
+    response = client.get(reverse("accounts:home"))
+
+    assert response.status_code == 302
+    assert response.url == f"{SET_UP}?next=%2F"
+
+
+def test_setting_up_shows_a_qr_code_and_the_key_and_is_confirmed_with_a_code(people):
+    officer = people["officer"]
+    client = password_only(officer)
+
+    page = client.get(f"{SET_UP}?next=/about-your-access/").content.decode()
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert '<img src="data:image/svg+xml' in page
+    assert two_factor.key_text(device) in page
+    response = client.post(SET_UP, {"code": code_of(device), "next": "/about-your-access/"})
+
+    assert response.status_code == 302
+    assert response.url == (
+        f"{reverse('accounts:two-factor-recovery-codes')}?next=%2Fabout-your-access%2F"
+    )
+    device.refresh_from_db()
+    assert device.confirmed is True
+    codes = client.get(response.url).content.decode()
+    shown = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes)
+    assert len(shown) == 10
+    stored = StaticToken.objects.filter(device__user=officer)
+    assert sorted(shown) == sorted(stored.values_list("token", flat=True))
+    # Shown once only.
+    again = client.get(reverse("accounts:two-factor-recovery-codes"))
+    assert again.status_code == 302
+    assert again.url == reverse("accounts:access")
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_a_wrong_code_at_set_up_is_refused_and_the_app_stays_unconfirmed(people):
+    client = password_only(people["officer"])
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=people["officer"])
+    wrong = f"{(int(code_of(device)) + 1) % 1_000_000:06d}"
+
+    response = client.post(SET_UP, {"code": wrong})
+
+    assert response.status_code == 200
+    assert "The code is not right" in response.content.decode()
+    device.refresh_from_db()
+    assert device.confirmed is False
+    assert client.get(reverse("accounts:home")).status_code == 302
+
+
+def test_sign_in_asks_for_the_code_after_the_password_of_someone_with_an_app(people):
+    officer = people["officer"]
+    device = with_app(officer)
+    client = password_only(officer)
+
+    response = client.get(reverse("accounts:access"))
+    assert response.url == f"{VERIFY}?next=%2Fabout-your-access%2F"
+    wrong = client.post(VERIFY, {"code": "000000", "next": "/about-your-access/"})
+    assert wrong.status_code == 200
+    assert "The code is not right, or has been used" in wrong.content.decode()
+    # django-otp makes each wrong code wait longer for the next (1 s, 2 s, 4 s, ...).
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        right = client.post(VERIFY, {"code": code_of(device), "next": "/about-your-access/"})
+
+    assert right.status_code == 302
+    assert right.url == "/about-your-access/"
+    assert client.get(reverse("accounts:access")).status_code == 200
+
+
+def test_the_code_page_sends_on_only_to_this_sites_pages(people):
+    device = with_app(people["officer"])
+    client = password_only(people["officer"])
+
+    response = client.post(VERIFY, {"code": code_of(device), "next": "https://evil.example/"})
+
+    assert response.url == reverse("accounts:home")
+
+
+def test_a_recovery_code_signs_in_once_and_is_then_used_up(people):
+    officer = people["officer"]
+    with_app(officer)
+    code = two_factor.recovery_codes_renew(user=officer)[0]
+
+    first = password_only(officer)
+    response = first.post(VERIFY, {"code": code.upper()})
+    assert response.status_code == 302
+    assert first.get(reverse("accounts:home")).status_code == 200
+    second = password_only(officer)
+    refused = second.post(VERIFY, {"code": code})
+
+    assert refused.status_code == 200
+    assert StaticToken.objects.filter(device__user=officer).count() == 9
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("accounts:home"),
+        reverse("accounts:access"),
+        reverse("accounts:password-change"),
+        reverse("accounts:user-list"),
+        reverse("admin:index"),
+        reverse("accounts:login"),
+    ],
+)
+def test_until_the_code_is_given_no_other_page_is_reached(people, url):
+    with_app(people["admin"])
+    client = password_only(people["admin"])
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(f"{VERIFY}?next=")
+
+
+def test_until_the_code_is_given_signing_out_and_the_public_pages_still_work(people):
+    with_app(people["officer"])
+    client = password_only(people["officer"])
+
+    assert client.get(reverse("pages:privacy")).status_code == 200
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+
+
+def test_until_the_code_is_given_the_api_refuses_the_session_but_not_a_token(people):
+    officer = people["officer"]
+    with_app(officer)
+    client = password_only(officer)
+
+    refused = client.get("/api/v1/organisations/")
+    token = Token.objects.create(user=officer)
+    with_token = Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "Finish signing in with your second factor first."
+    assert with_token.status_code == 200
+
+
+def test_a_verified_session_reaches_the_api(people, client_for):
+    assert client_for(people["officer"]).get("/api/v1/organisations/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["scrutiny", "observer"])
+def test_others_without_an_app_sign_in_with_their_password_alone(people, who):
+    client = password_only(people[who])
+
+    assert client.get(reverse("accounts:home")).status_code == 200
+    assert client.get("/api/v1/organisations/").status_code == 200
+
+
+def test_others_are_offered_an_app_on_about_your_access_and_then_asked_for_its_code(people):
+    scrutiny = people["scrutiny"]
+    client = password_only(scrutiny)
+
+    page = client.get(reverse("accounts:access")).content.decode()
+    assert "Off: you sign in with your password only" in page
+    assert f'href="{SET_UP}">Set up<span' in page
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=scrutiny)
+    client.post(SET_UP, {"code": code_of(device)})
+    later = password_only(scrutiny)
+
+    assert later.get(reverse("accounts:home")).url == f"{VERIFY}?next=%2F"
+
+
+def test_with_the_requirement_off_an_officer_without_an_app_needs_only_the_password(
+    people, settings
+):
+    settings.REQUIRE_TWO_FACTOR = False
+    client = password_only(people["officer"])
+
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_with_the_requirement_off_someone_with_an_app_still_gives_its_code(people, settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    with_app(people["officer"])
+    client = password_only(people["officer"])
+
+    assert client.get(reverse("accounts:home")).url == f"{VERIFY}?next=%2F"
+
+
+def test_a_password_alone_cannot_replace_an_app(people):
+    with_app(people["officer"])
+    client = password_only(people["officer"])
+
+    response = client.get(SET_UP)
+
+    assert response.status_code == 302
+    assert response.url.startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=people["officer"]).count() == 1
+
+
+def test_setting_up_a_new_app_replaces_the_old_one_and_its_recovery_codes(people, client_for):
+    officer = people["officer"]
+    client = client_for(officer)
+    old = TOTPDevice.objects.get(user=officer)
+    old_codes = two_factor.recovery_codes_renew(user=officer)
+
+    client.get(SET_UP)
+    new = TOTPDevice.objects.get(user=officer, confirmed=False)
+    client.post(SET_UP, {"code": code_of(new)})
+
+    assert list(TOTPDevice.objects.filter(user=officer)) == [new]
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    tokens = set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
+    assert len(tokens) == 10
+    assert tokens.isdisjoint(old_codes)
+
+
+# --- A lost device -------------------------------------------------------------------------------
+
+
+def test_an_administrator_resets_a_lost_app_with_the_reason_in_the_history(people, client_for):
+    manager = people["manager"]
+    with_app(manager)
+    two_factor.recovery_codes_renew(user=manager)
+    managers_browser = signed_in_fully(Client(), manager)
+    url = reverse("accounts:user-reset-two-factor", args=[manager.username])
+
+    response = client_for(people["admin"]).post(url, {"reason": "lost their phone"})
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=manager).exists()
+    assert not StaticToken.objects.filter(device__user=manager).exists()
+    latest = manager.history.latest()
+    assert latest.history_change_reason == "Second factor reset: lost their phone"
+    assert latest.history_user == people["admin"]
+    # Their sessions end, and at the next sign-in they set up a new app.
+    assert managers_browser.get(reverse("accounts:home")).url.startswith(reverse("accounts:login"))
+    assert password_only(manager).get(reverse("accounts:home")).url.startswith(SET_UP)
+
+
+def test_the_reset_needs_a_reason(people, client_for):
+    with_app(people["manager"])
+    url = reverse("accounts:user-reset-two-factor", args=[people["manager"].username])
+
+    response = client_for(people["admin"]).post(url, {"reason": ""})
+
+    assert response.status_code == 200
+    assert TOTPDevice.objects.filter(user=people["manager"]).count() == 1
+
+
+def test_the_users_page_says_whether_an_app_is_set_up_and_links_to_the_reset(people, client_for):
+    manager = people["manager"]
+    url = reverse("accounts:user-detail", args=[manager.username])
+    admin = client_for(people["admin"])
+    before = admin.get(url).content.decode()
+    with_app(manager)
+    after = admin.get(url).content.decode()
+
+    reset = reverse("accounts:user-reset-two-factor", args=[manager.username])
+    assert 'data-testid="two-factor-status">Not set up<' in before
+    assert reset not in before
+    assert 'data-testid="two-factor-status">Set up<' in after
+    assert f'href="{reset}"' in after
+
+
+# --- Django's admin ------------------------------------------------------------------------------
+
+
+def test_djangos_admin_opens_only_once_the_second_factor_is_given(people, client_for):
+    admin = people["admin"]
+    device = with_app(admin)
+    client = password_only(admin)
+
+    before = client.get(reverse("admin:index"))
+    client.post(VERIFY, {"code": code_of(device)})
+    after = client.get(reverse("admin:index"))
+
+    assert before.status_code == 302
+    assert before.url.startswith(VERIFY)
+    assert after.status_code == 200
+
+
+def test_djangos_admin_itself_refuses_an_administrator_owing_the_second_factor(rf, db):
+    # The admin's own check, should the middleware ever be left out.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from trust_portal.urls import _administrators_only
+
+    admin = AdministratorFactory()
+    with_app(admin)
+    request = rf.get("/admin/")
+    request.user = admin
+    request.session = SessionStore()
+    owed = _administrators_only(request)
+    request.session["otp_device_id"] = "otp_totp.totpdevice/1"
+
+    assert owed is False
+    assert _administrators_only(request) is True
