@@ -341,6 +341,43 @@ def _dates(column: _Column) -> np.ndarray:
     return np.asarray(iso.to_numpy()).astype("datetime64[D]")[column.codes]
 
 
+_DATE_SHAPED = re.compile(r"[0-9][0-9/.\- ]{0,9}")
+_SHORT_CODE = re.compile(r"[A-Za-z]{1,4}")
+
+
+def _echoable(value: str) -> bool:
+    """Whether a value cannot identify a child, whatever its column's header says
+    (CHILD_EXTRACT.md): date-shaped (digits and separators, at most 10 characters), a short
+    code (at most 4 letters) or yes/no."""
+    return bool(
+        _DATE_SHAPED.fullmatch(value)
+        or _SHORT_CODE.fullmatch(value)
+        or value.lower() in ("yes", "no")
+    )
+
+
+def described(value: str) -> str:
+    """What a value is like, without the value: "18 characters, letters and digits"."""
+    kinds = [
+        kind
+        for kind, present in (
+            ("letters", any(c.isalpha() for c in value)),
+            ("digits", any(c.isdigit() for c in value)),
+            ("other characters", any(not c.isalnum() for c in value)),
+        )
+        if present
+    ]
+    words = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    return f"{len(value):,} character{'s' * (len(value) != 1)}, {words}"
+
+
+def _error(row: int, column: str, value: str | None, reason: str) -> ExtractError:
+    """An error showing its value only where the value may be echoed; else described."""
+    if value is None or value == "" or _echoable(value):
+        return ExtractError(row=row, column=column, value=value, reason=reason)
+    return ExtractError(row=row, column=column, value=None, reason=f"{reason}: {described(value)}")
+
+
 class _Errors:
     def __init__(self, rows: np.ndarray):
         self.rows = rows
@@ -352,7 +389,7 @@ class _Errors:
             return
         values = source.text(index) if source is not None else [None] * len(index)
         self.found.extend(
-            ExtractError(row=row, column=column, value=value, reason=reason)
+            _error(row, column, value, reason)
             for row, value in zip(self.rows[index].tolist(), values, strict=True)
         )
 
