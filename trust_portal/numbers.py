@@ -17,6 +17,17 @@ LARGEST_INTEGER = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
+_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def plain_decimal(text) -> Decimal | None:
+    """A number typed as digits 0 to 9 with at most one decimal point and perhaps a minus sign
+    ("44.72", "56", "-5": the caller says what range it takes), or None:
+    ``Decimal()`` alone also takes "1e25", "NaN" and other scripts' digits ("١٢")."""
+    text = ("" if text is None else str(text)).strip()
+    return Decimal(text) if _DECIMAL.fullmatch(text) else None
+
+
 def whole_number(typed, *, largest: int = LARGEST_INTEGER) -> tuple[int | None, str | None]:
     """(number, None) from what a person typed or a file held ("12", "1,234", 12), or (None,
     what is wrong with it, to follow "The figure ..."). Blank is (None, None). Only the digits
