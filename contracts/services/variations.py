@@ -33,7 +33,9 @@ def _split_proposal(contract_year: ContractYear, shares: dict, basis: str) -> di
     for code in councils:
         value = plain_decimal(str(shares.get(code, "")).strip().rstrip("%"))
         if value is None:
-            errors[f"share_{code}"] = f"Enter {code}'s percentage, for example 56 or 44.72."
+            errors[f"share_{code}"] = (
+                f"Enter {code}'s percentage, between 0 and 100: for example 56 or 44.72."
+            )
             continue
         if not value.is_finite() or not 0 <= value <= 100:
             errors[f"share_{code}"] = f"{code}'s percentage must be between 0 and 100."
