@@ -21,7 +21,7 @@ from trust_portal.numbers import PENNY
 
 LARGEST = Decimal("1e12")  # the models' 14 digits, 2 of them pence
 # "1234.50", "1,234.50", "£90,004,500": thousands separators only in their right places.
-_POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_POUNDS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", re.ASCII)  # 0-9 only, never "١٢"
 HUNDRED = Decimal(100)
 
 
@@ -43,10 +43,10 @@ def parse_pounds(typed, *, signed: bool = False) -> tuple[Decimal | None, str | 
     if not _POUNDS.fullmatch(cleaned):
         return None, "must be an amount in pounds, for example 1,234.50"
     value = Decimal(cleaned.replace(",", ""))
+    if value >= LARGEST:  # first: quantize() of thousands of digits raises InvalidOperation
+        return None, "is too large: under £1,000,000,000,000"
     if value != value.quantize(PENNY):
         return None, "must be to the penny: at most 2 decimal places"
-    if value >= LARGEST:
-        return None, "is too large: under £1,000,000,000,000"
     value = value.quantize(PENNY)
     return (-value if negative else value), None
 

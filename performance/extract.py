@@ -41,7 +41,7 @@ Decisions the spec leaves open, taken here (and tested):
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from performance.working_days import count_working_days
+from trust_portal.spreadsheets import Limits, SpreadsheetRefused, check_csv, check_xlsx, sheet_rows
 
 COLUMNS = (
     "child_id",
@@ -153,12 +154,14 @@ def _reject(reason: str, *, row: int | None = None, column: str | None = None):
 # --- Reading -------------------------------------------------------------------------------
 
 
-def read_extract(source, *, filename: str) -> pd.DataFrame:
+def read_extract(source, *, filename: str, limits: Limits | None = None) -> pd.DataFrame:
     """The extract's columns (names trimmed and lower-cased; others dropped) as text.
 
     ``source`` is a path or a binary file-like object; ``filename`` says whether it is CSV or
     XLSX. Every cell is a string, blank ``""``; the index, named ``row``, is each row's number
-    as a spreadsheet shows it. Raises ``ExtractRejected`` when the file cannot be read at all.
+    as a spreadsheet shows it. Raises ``ExtractRejected`` when the file cannot be read at all,
+    or is past one of ``limits`` (the SPREADSHEET_* settings when not given; and never more than
+    ``MAX_ROWS`` rows), checked before it is parsed (trust_portal/spreadsheets.py).
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -169,7 +172,19 @@ def read_extract(source, *, filename: str) -> pd.DataFrame:
         data = source.read()
         if isinstance(data, str):
             data = data.encode("utf-8")
-    frame = _read_xlsx(data) if suffix == ".xlsx" else _read_csv(data)
+    limits = limits or Limits.from_settings()
+    limits = replace(
+        limits, rows=min(limits.rows, MAX_ROWS), csv_rows=min(limits.csv_rows, MAX_ROWS)
+    )
+    try:
+        if suffix == ".xlsx":
+            check_xlsx(data, limits)
+            frame = _read_xlsx(data, limits)
+        else:
+            check_csv(data, limits)
+            frame = _read_csv(data)
+    except SpreadsheetRefused as refused:
+        _reject(str(refused))
     if len(frame) > MAX_ROWS:
         _reject(f"the file has more than {MAX_ROWS:,} rows")
     return frame
@@ -250,7 +265,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+def _read_xlsx(data: bytes, limits: Limits) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     # Read-only streams the sheet; data_only reads the values Excel saved for formulas and never
@@ -262,7 +277,7 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
     try:
         if not workbook.worksheets:
             _reject("the workbook has no sheet")
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = sheet_rows(workbook.worksheets[0], limits, values_only=True)
         header = next(rows, None)
         if header is None:
             _reject("the first sheet is empty (it needs a header row)")
@@ -270,8 +285,6 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
         picked = list(positions.values())
         numbers, cells = [], []
         for number, row in enumerate(rows, start=2):
-            if number - 1 > MAX_ROWS:
-                _reject(f"the file has more than {MAX_ROWS:,} rows")
             values = [_cell_text(row[p]) if p < len(row) else "" for p in picked]
             numbers.append(number)
             cells.append(values)
@@ -328,6 +341,43 @@ def _dates(column: _Column) -> np.ndarray:
     return np.asarray(iso.to_numpy()).astype("datetime64[D]")[column.codes]
 
 
+_DATE_SHAPED = re.compile(r"[0-9][0-9/.\- ]{0,9}")
+_SHORT_CODE = re.compile(r"[A-Za-z]{1,4}")
+
+
+def _echoable(value: str) -> bool:
+    """Whether a value cannot identify a child, whatever its column's header says
+    (CHILD_EXTRACT.md): date-shaped (digits and separators, at most 10 characters), a short
+    code (at most 4 letters) or yes/no."""
+    return bool(
+        _DATE_SHAPED.fullmatch(value)
+        or _SHORT_CODE.fullmatch(value)
+        or value.lower() in ("yes", "no")
+    )
+
+
+def described(value: str) -> str:
+    """What a value is like, without the value: "18 characters, letters and digits"."""
+    kinds = [
+        kind
+        for kind, present in (
+            ("letters", any(c.isalpha() for c in value)),
+            ("digits", any(c.isdigit() for c in value)),
+            ("other characters", any(not c.isalnum() for c in value)),
+        )
+        if present
+    ]
+    words = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    return f"{len(value):,} character{'s' * (len(value) != 1)}, {words}"
+
+
+def _error(row: int, column: str, value: str | None, reason: str) -> ExtractError:
+    """An error showing its value only where the value may be echoed; else described."""
+    if value is None or value == "" or _echoable(value):
+        return ExtractError(row=row, column=column, value=value, reason=reason)
+    return ExtractError(row=row, column=column, value=None, reason=f"{reason}: {described(value)}")
+
+
 class _Errors:
     def __init__(self, rows: np.ndarray):
         self.rows = rows
@@ -339,7 +389,7 @@ class _Errors:
             return
         values = source.text(index) if source is not None else [None] * len(index)
         self.found.extend(
-            ExtractError(row=row, column=column, value=value, reason=reason)
+            _error(row, column, value, reason)
             for row, value in zip(self.rows[index].tolist(), values, strict=True)
         )
 

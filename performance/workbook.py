@@ -9,7 +9,6 @@ portal does its own sums. Rows and the unpacked size are bounded before anything
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,11 +24,13 @@ from performance.models import Indicator, Measurement, MonthlyReturn
 from performance.rag import Status
 from performance.services import returns
 from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.spreadsheets import Limits, SpreadsheetRefused, check_xlsx, sheet_rows
 
 SHEET = "Return"
 MAX_BYTES = settings.WORKBOOK_UPLOAD_MAX_BYTES  # the upload form refuses bigger files
 MAX_UNPACKED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse one that would expand past this
 MAX_ROWS = 2_000
+MAX_SHARED_STRINGS = 20_000  # the template's text: a few hundred codes, names and comments
 
 # The header block: a label in column A, its value in column B (locked: never typed).
 TRUST_ROW, MONTH_ROW, REVISION_ROW, VERSION_ROW = 2, 3, 4, 5
@@ -229,15 +230,25 @@ def _is_formula(cell) -> bool:
     return cell.data_type == "f" or (isinstance(value, str) and value.lstrip().startswith("="))
 
 
+def _limits() -> Limits:
+    return Limits.from_settings(
+        unpacked_bytes=MAX_UNPACKED,
+        rows=MAX_ROWS,
+        columns=len(COLUMNS),
+        shared_strings=MAX_SHARED_STRINGS,
+    )
+
+
 def _open(data: bytes):
+    """The workbook, once the shared guard has found it within the template's limits."""
     refused = "The file could not be read as an Excel workbook (.xlsx). Upload the template."
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise ValidationError("The file is too large once unpacked. Upload the template.")
+        check_xlsx(data, _limits())
+    except SpreadsheetRefused as error:
+        message = str(error)
+        raise ValidationError(f"{message[0].upper()}{message[1:]}. Upload the template.") from None
+    try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except ValidationError:
-        raise
     except Exception as error:  # zip, XML or format errors alike
         raise ValidationError(refused) from error
 
@@ -252,7 +263,8 @@ def _sheet_rows(data: bytes) -> list[tuple[int, list]]:
                 "this return's page, with its sheets as they were."
             )
         rows = []
-        for number, row in enumerate(book[SHEET].iter_rows(max_col=len(COLUMNS)), start=1):
+        cells = sheet_rows(book[SHEET], _limits(), columns=len(COLUMNS))
+        for number, row in enumerate(cells, start=1):
             if number > MAX_ROWS:
                 raise ValidationError(
                     f"The {SHEET} sheet has more than {MAX_ROWS:,} rows. Upload the template "

@@ -3,10 +3,48 @@ text. Every app shows its figures through these, so "56.7", "£1,234.50" and "44
 same on every page, download and pack. (Splitting money to the penny is the contracts' own
 business: ``contracts/money.py``.)"""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 PENNY = Decimal("0.01")
+
+# The largest value of a PositiveIntegerField on PostgreSQL (and of an "integer" column): one
+# more is "integer out of range", a server error rather than a message.
+LARGEST_INTEGER = 2_147_483_647
+# Digits as typed on an English keyboard only: str.isdigit() also accepts "²" and "١٢", which
+# int() then refuses or reads as another number.
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+
+_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def plain_decimal(text) -> Decimal | None:
+    """A number typed as digits 0 to 9 with at most one decimal point and perhaps a minus sign
+    ("44.72", "56", "-5": the caller says what range it takes), or None:
+    ``Decimal()`` alone also takes "1e25", "NaN" and other scripts' digits ("١٢")."""
+    text = ("" if text is None else str(text)).strip()
+    return Decimal(text) if _DECIMAL.fullmatch(text) else None
+
+
+def whole_number(typed, *, largest: int = LARGEST_INTEGER) -> tuple[int | None, str | None]:
+    """(number, None) from what a person typed or a file held ("12", "1,234", 12), or (None,
+    what is wrong with it, to follow "The figure ..."). Blank is (None, None). Only the digits
+    0 to 9 (with thousands commas) from 0 to ``largest``: every whole figure a form, a template
+    or the API takes goes through here, so none can reach the database out of its range."""
+    text = ("" if typed is None else str(typed)).strip().replace(",", "")
+    if text == "":
+        return None, None
+    if text.startswith(("-", "−")) and _DIGITS.fullmatch(text[1:]):
+        return None, "cannot be negative"
+    if not _DIGITS.fullmatch(text):
+        return None, "must be a whole number"
+    # Compared as text first: int() of a few thousand digits is refused (or slow) by Python.
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(largest)) or int(digits) > largest:
+        return None, f"is too large: at most {largest:,}"
+    return int(digits), None
 
 
 def rounded(value: Fraction | Decimal | int, places: int = 1) -> Decimal:

@@ -7,6 +7,40 @@ March)."""
 
 from datetime import date
 
+# The months anything may be entered for: the portal's data starts long after 2000, and nothing
+# is planned past next year. A month outside (0001-01, say, typed or sent to the API) is refused
+# where it is read, as a form error or a 400, never stored: such a date breaks arithmetic on
+# months (the month before January of year 1 does not exist) and the pages built on it.
+FIRST_MONTH = date(2000, 1, 1)
+
+
+def last_month_allowed(today: date | None = None) -> date:
+    """December of next year."""
+    return date((today or date.today()).year + 1, 12, 1)
+
+
+def month_problem(month: date, today: date | None = None) -> str | None:
+    """What is wrong with a month outside the range, as a sentence for the person; else None."""
+    last = last_month_allowed(today)
+    if FIRST_MONTH <= month.replace(day=1) <= last:
+        return None
+    return f"Enter a month from {FIRST_MONTH:%B %Y} to {last:%B %Y}."
+
+
+def parse_month(text: str, today: date | None = None) -> date:
+    """ "2019-02" (or "2019-02-15") → 1 February 2019; ValueError for anything else or a month
+    outside the range (``month_problem``)."""
+    parts = (text or "").split("-")
+    if len(parts) not in (2, 3) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise ValueError("Not a month.")
+    if len(parts[0]) != 4:
+        raise ValueError("Not a month.")
+    month = date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else 1)
+    problem = month_problem(month, today)
+    if problem:
+        raise ValueError(problem)
+    return month.replace(day=1)
+
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)

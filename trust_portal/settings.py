@@ -352,6 +352,20 @@ CELERY_TIMEZONE = TIME_ZONE
 # No job may run away with a worker: soft limit raises inside the task, hard limit kills it.
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
+# A worker process that has grown past this (KiB) is replaced once its task ends, so the memory
+# one large extract took is given back (Celery's worker_max_memory_per_child); and each process
+# is replaced after this many tasks in any case.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KIB", default=600 * 1024)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("WORKER_MAX_TASKS_PER_CHILD", default=100)
+# Uploaded spreadsheets (the child-level extract, the Excel template) are checked against these
+# before anything parses them (trust_portal/spreadsheets.py): an .xlsx is a zip, so a small file
+# can unpack to gigabytes or millions of rows. The defaults fit a million-row extract.
+SPREADSHEET_MAX_UNPACKED_BYTES = env.int("SPREADSHEET_MAX_UNPACKED_MB", default=1000) * 1024**2
+SPREADSHEET_MAX_COMPRESSION_RATIO = env.int("SPREADSHEET_MAX_COMPRESSION_RATIO", default=100)
+SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=1_000_000)
+SPREADSHEET_MAX_COLUMNS = env.int("SPREADSHEET_MAX_COLUMNS", default=100)
+SPREADSHEET_MAX_SHARED_STRINGS = env.int("SPREADSHEET_MAX_SHARED_STRINGS", default=3_000_000)
+SPREADSHEET_MAX_CSV_ROWS = env.int("SPREADSHEET_MAX_CSV_ROWS", default=2_000_000)
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)

@@ -29,6 +29,7 @@ from trust_portal.approvals import services as approvals
 from trust_portal.approvals.checks import Problem, keyed
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited, audited_save, required_reason
+from trust_portal.numbers import whole_number
 from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
 
 # Every figure of a team, in the order the entry form shows them, with its words.
@@ -55,8 +56,8 @@ assert set(FIELDS) == {*FTE_FIELDS, *COUNT_FIELDS}
 HUNDREDTH = Decimal("0.01")
 LARGEST_FTE = Decimal("100000")  # the model's 7 digits, 2 of them hundredths
 LARGEST_COUNT = 1_000_000
-_FTE = re.compile(r"\d+(\.\d*)?|\.\d+")
-_COUNT = re.compile(r"\d{1,3}(,\d{3})+|\d+")
+_FTE = re.compile(r"\d+(\.\d*)?|\.\d+", re.ASCII)  # 0-9 only, never "١٢"
+_COUNT = re.compile(r"\d{1,3}(,\d{3})+|\d+", re.ASCII)
 
 
 # --- Reading what was typed ------------------------------------------------------------------
@@ -88,10 +89,10 @@ def parse_fte(typed) -> tuple[Decimal | None, str | None]:
     if text is None:
         return None, problem
     value = Decimal(text)
+    if value >= LARGEST_FTE:  # first: quantize() of thousands of digits raises InvalidOperation
+        return None, "is too large: under 100,000"
     if value != value.quantize(HUNDREDTH):
         return None, "must have at most 2 decimal places"
-    if value >= LARGEST_FTE:
-        return None, "is too large: under 100,000"
     return value.quantize(HUNDREDTH), None
 
 
@@ -100,8 +101,8 @@ def parse_count(typed) -> tuple[int | None, str | None]:
     text, problem = _typed_number(typed, _COUNT, "a whole number, for example 12")
     if text is None:
         return None, problem
-    value = int(text.replace(",", ""))
-    if value >= LARGEST_COUNT:
+    value, too_large = whole_number(text, largest=LARGEST_COUNT - 1)
+    if too_large:  # thousands of digits included, which int() alone refuses with a 500
         return None, "is too large: under 1,000,000"
     return value, None
 

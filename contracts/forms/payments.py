@@ -2,11 +2,12 @@
 council only, a date not in the future, a reference, never twice) are the service's."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
 from trust_portal.govuk_forms import GovukForm
+from trust_portal.numbers import plain_decimal
 
 DATE = forms.DateInput(attrs={"type": "date"})
 NUMBER = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
@@ -131,11 +132,8 @@ class SplitCalculatorForm(GovukForm):
         if not text:
             self.add_error("weight", "Enter the weight on demand, from 0 to 100")
             return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
+        value = plain_decimal(text)
+        if value is None:
             self.add_error("weight", "The weight on demand must be a number from 0 to 100")
             return None
         if value != value.quantize(Decimal("0.01")):

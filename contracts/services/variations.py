@@ -5,7 +5,7 @@ approved variation changes the lines and split, and the payment schedule follows
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +22,7 @@ from contracts.services.contracts import _amount, _reason
 from contracts.services.years import _changed
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.history import audited, audited_save
+from trust_portal.numbers import plain_decimal
 
 # --- Variations ------------------------------------------------------------------------------
 
@@ -30,11 +31,11 @@ def _split_proposal(contract_year: ContractYear, shares: dict, basis: str) -> di
     councils = {c.code: c for c in contract_year.arrangement.councils.all()}
     errors, clean = {}, {}
     for code in councils:
-        text = str(shares.get(code, "")).strip().rstrip("%")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            errors[f"share_{code}"] = f"Enter {code}'s percentage, for example 56 or 44.72."
+        value = plain_decimal(str(shares.get(code, "")).strip().rstrip("%"))
+        if value is None:
+            errors[f"share_{code}"] = (
+                f"Enter {code}'s percentage, between 0 and 100: for example 56 or 44.72."
+            )
             continue
         if not value.is_finite() or not 0 <= value <= 100:
             errors[f"share_{code}"] = f"{code}'s percentage must be between 0 and 100."

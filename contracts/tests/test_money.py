@@ -332,6 +332,9 @@ def test_the_rolled_over_draft_carries_only_recurring_lines(people, year):
         ("1e6", (None, "must be an amount in pounds, for example 1,234.50")),
         ("12.345", (None, "must be to the penny: at most 2 decimal places")),
         ("1,000,000,000,000", (None, "is too large: under £1,000,000,000,000")),
+        ("9" * 5000, (None, "is too large: under £1,000,000,000,000")),
+        ("١٢", (None, "must be an amount in pounds, for example 1,234.50")),
+        ("²", (None, "must be an amount in pounds, for example 1,234.50")),
     ],
 )
 def test_typed_pounds_are_read_by_one_set_of_rules(typed, expected):

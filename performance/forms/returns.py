@@ -6,6 +6,7 @@ from performance.dashboards.cells import with_unit
 from performance.models import ALL_AREAS, Indicator
 from performance.rag import Rating, Status, value_of
 from trust_portal.approvals import forms as approvals
+from trust_portal.numbers import whole_number
 
 # A cell's rating as the grid's chip says it: (words, GOV.UK tag colour); none for a blank
 # cell or a context indicator.
@@ -31,8 +32,7 @@ def area_names(arrangement) -> dict[str, str]:
 
 def _whole(text) -> int | None:
     """A typed whole number as the server reads it, or None (blank or not one)."""
-    text = ("" if text is None else str(text)).strip().replace(",", "")
-    return int(text) if text.isdigit() else None
+    return whole_number(text)[0]
 
 
 def _impossible(indicator: Indicator, numerator, denominator) -> bool:

@@ -30,6 +30,7 @@ from trust_portal.approvals import services as approvals
 from trust_portal.approvals.checks import Problem, split
 from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import whole_number
 from trust_portal.periods import previous_month
 
 
@@ -58,14 +59,12 @@ def return_start(*, by, arrangement, month: date) -> MonthlyReturn:
 
 
 def _whole(text, *, cell: str, what: str, errors: dict):
-    text = ("" if text is None else str(text)).strip().replace(",", "")
-    if text == "":
-        return None
-    if not text.isdigit():
-        message = "cannot be negative" if text.startswith("-") else "must be a whole number"
-        errors[cell] = f"The {what} {message} (you entered “{text}”)."
-        return None
-    return int(text)
+    value, problem = whole_number(text)
+    if problem:
+        typed = str(text).strip()
+        shown = typed if len(typed) <= 20 else f"{typed[:20]}…"
+        errors[cell] = f"The {what} {problem} (you entered “{shown}”)."
+    return value
 
 
 def _check_figures(monthly_return, indicators, figures) -> dict:

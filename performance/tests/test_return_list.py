@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from performance.models import MonthlyReturn
 from performance.tests.factories import MonthlyReturnFactory, PerformanceSettingsFactory
 from trust_portal.approvals import views as approvals_views
 from trust_portal.approvals.models import State
@@ -131,6 +132,15 @@ def test_the_start_button_starts_that_month(people, client_for, months_in, catal
     assert response.url == reverse("performance:return-edit", args=[months_in.code, "2018-09", 1])
     rows = last_year(list_page(client, months_in))
     assert rows[6] == ["September 2018", "Draft", "12 Oct 2018 Overdue"]
+
+
+def test_starting_a_month_before_2000_is_a_form_error(people, client_for, months_in):
+    response = client_for(people["manager"]).post(
+        reverse("performance:return-list", args=[months_in.code]), {"month": "0001-01-01"}
+    )
+    assert response.status_code == 200
+    assert "Enter a month from January 2000 to December" in response.content.decode()
+    assert not MonthlyReturn.objects.filter(arrangement=months_in, period__year__lt=2000).exists()
 
 
 def test_the_date_picker_stays_for_other_months(people, client_for, months_in):

@@ -76,6 +76,20 @@ def test_a_month_not_yet_over_cannot_be_started(people, arrangement):
         returns.return_start(by=people["manager"], arrangement=arrangement, month=date(2099, 1, 1))
 
 
+def test_a_month_before_2000_cannot_be_started(people, arrangement):
+    with pytest.raises(ValidationError) as refused:
+        returns.return_start(by=people["manager"], arrangement=arrangement, month=date(1, 1, 1))
+    last = date.today().year + 1
+    assert refused.value.message_dict == {
+        "month": [f"Enter a month from January 2000 to December {last}."]
+    }
+
+
+def test_the_page_of_a_month_out_of_range_does_not_exist(people, arrangement, client_for):
+    url = reverse("performance:return-edit", args=[arrangement.code, "0001-01", 1])
+    assert client_for(people["manager"]).get(url).status_code == 404
+
+
 def test_only_the_trust_starts_a_return(people, arrangement):
     with pytest.raises(PermissionDenied):
         returns.return_start(by=people["officer"], arrangement=arrangement, month=MONTH)
@@ -93,6 +107,10 @@ def test_a_month_has_one_return(people, arrangement, draft):
         ("-1", "10", "cannot be negative"),
         ("11", "10", "cannot be more than the denominator"),
         ("eight", "10", "must be a whole number"),
+        ("²", "10", "must be a whole number (you entered “²”)"),  # "²".isdigit() is True
+        ("١٢", "20", "must be a whole number"),  # Arabic-Indic digits, which int() reads as 12
+        ("3000000000", "3000000000", "is too large: at most 2,147,483,647"),
+        ("9" * 5000, "10", "is too large: at most 2,147,483,647"),  # more digits than int() takes
     ],
 )
 def test_bad_figures_are_refused_cell_by_cell(

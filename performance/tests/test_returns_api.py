@@ -72,6 +72,14 @@ def test_the_trust_runs_a_return_through_the_api_and_the_councils_approve_it(
     assert final.json()["state"] == "approved"
 
 
+def test_a_month_before_2000_is_a_400_saying_which_months(api_for, world, catalogue):
+    response = api_for("manager").post(
+        "/api/v1/returns/", {"trust": world.trust.code, "month": "0001-01-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["month"][0].startswith("Enter a month from January 2000 to December")
+
+
 def test_a_stale_lock_version_is_a_400_saying_so(api_for, start):
     manager = api_for("manager")
     rid = start(manager).json()["id"]
@@ -93,6 +101,31 @@ def test_a_bad_cell_is_a_400_naming_the_cell(api_for, start, world, catalogue):
     )
     assert response.status_code == 400
     assert "cannot be more than the denominator" in response.json()[f"{visits}.{area}"][0]
+
+
+@pytest.mark.parametrize(
+    ("numerator", "message"),
+    [
+        (3_000_000_000, "The numerator is too large: at most 2,147,483,647"),
+        (1e25, "The numerator must be a whole number"),
+        ("²", "The numerator must be a whole number"),
+        (True, "The numerator must be a whole number"),
+    ],
+)
+def test_a_figure_out_of_range_is_a_400_naming_the_cell(
+    api_for, start, world, catalogue, numerator, message
+):
+    manager = api_for("manager")
+    started = start(manager)
+    visits, area = catalogue.visits.code, world.councils[1].code
+    figures = [{"indicator": visits, "area": area, "numerator": numerator, "denominator": 10}]
+    response = manager.post(
+        f"/api/v1/returns/{started.json()['id']}/figures/",
+        {"lock_version": started.json()["lock_version"], "figures": figures},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()[f"{visits}.{area}"][0].startswith(message)
 
 
 @pytest.mark.parametrize("who", ["officer", "observer", "scrutiny", "admin"])

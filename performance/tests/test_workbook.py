@@ -319,6 +319,9 @@ def test_a_template_from_before_someone_else_saved_is_refused_and_overwrites_not
         (12.5, 20, "E", "The numerator must be a whole number (you entered “12.5”)"),
         (8, "ten", "F", "The denominator must be a whole number"),
         (11, 10, "E", "The numerator (11) cannot be more than the denominator (10)."),
+        ("²", 10, "E", "The numerator must be a whole number (you entered “²”)"),
+        (1e25, 10, "E", "The numerator is too large: at most 2,147,483,647"),
+        (8, 3e9, "F", "The denominator is too large: at most 2,147,483,647"),
     ],
 )
 def test_bad_figures_are_reported_by_cell_and_nothing_is_saved(

@@ -2,7 +2,7 @@
 dated change (each from a month on), their history, and the council officers' page to record
 a change."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from performance.models import PerformanceSettings, RuleBook
 from performance.services.settings import performance_rules_change
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.govuk_forms import add_service_errors
-from trust_portal.periods import first_of_month
+from trust_portal.periods import first_of_month, parse_month
 
 SETTINGS = PerformanceSettingsForm.SETTINGS
 LABELS = {name: PerformanceSettingsForm.base_fields[name].label for name in SETTINGS}
@@ -99,7 +99,7 @@ def _start_month(request) -> tuple[date, date | None]:
     already has its change); without it, this month's rules from this month."""
     this_month = first_of_month(timezone.localdate())
     try:
-        return datetime.strptime(request.GET.get("from", ""), "%Y-%m").date(), None
+        return parse_month(request.GET.get("from", "")), None
     except ValueError:
         return this_month, this_month
 

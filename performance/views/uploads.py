@@ -1,8 +1,6 @@
 """Pages for child-level extracts uploaded into a draft: the format and its sample file, the
 upload form, the job's progress and result, and a rejected file's error report."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +17,7 @@ from performance.views.returns import _return_or_404
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
-from trust_portal.periods import first_of_month, previous_month
+from trust_portal.periods import first_of_month, parse_month, previous_month
 
 
 def _upload_or_404(request, code, pk) -> ExtractUpload:
@@ -70,7 +68,7 @@ def extract_upload_new(request, code, month, revision):
 def _sample_month(request):
     """The month a sample is made for: ``?month=YYYY-MM``, else last month."""
     try:
-        return datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+        return parse_month(request.GET.get("month", ""))
     except ValueError:
         return previous_month(first_of_month(timezone.localdate()))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +35,7 @@ from transformation.models import Benefit, BenefitQuarter, BusinessCase, Theme
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited_save
-from trust_portal.numbers import money_text
+from trust_portal.numbers import money_text, plain_decimal
 from trust_portal.periods import financial_year_label as fy_label
 from trust_portal.periods import financial_year_of, quarter_label, quarter_start
 
@@ -173,13 +173,12 @@ def _figure(text, *, kind: str, field: str, what: str) -> Decimal:
     cleaned = str(text if text is not None else "").strip().replace(",", "")
     if not cleaned:
         raise ValidationError({field: f"Enter the {what} as a whole number, for example 25."})
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    value = plain_decimal(cleaned)
+    if value is None:
         raise ValidationError(
             {field: f"Enter the {what} as a whole number, for example 25 (not “{text}”)."}
-        ) from None
-    if not value.is_finite() or value != value.to_integral_value():
+        )
+    if value != value.to_integral_value():
         raise ValidationError({field: f"Enter the {what} as a whole number, for example 25."})
     if value < 0:
         raise ValidationError({field: f"The {what} cannot be below zero."})

@@ -13,14 +13,14 @@ from trust_portal import formpages
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
-from trust_portal.periods import previous_month
+from trust_portal.periods import parse_month, previous_month
 
 
 def month_or_404(text: str) -> date:
-    """ "2019-02" → 1 February 2019; anything else is a page that does not exist."""
+    """ "2019-02" → 1 February 2019; anything else (a month outside the range the portal
+    takes among it) is a page that does not exist."""
     try:
-        year, month = (int(p) for p in text.split("-"))
-        return date(year, month, 1)
+        return parse_month(text)
     except ValueError as error:
         raise Http404("No such month.") from error
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.approvals import notifications
 from trust_portal.approvals.models import Answer, AreaDecision, Event, Query, State
+from trust_portal.periods import month_problem
 
 
 class ConcurrentChange(ValidationError):
@@ -71,6 +72,9 @@ def submission_start_month(*, model, by, arrangement, month, what: str):
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError({"month": f"A month's {what} can be started once the month is over."})
+    problem = month_problem(month, timezone.localdate())
+    if problem:  # 0001-01, say: stored, it could never be opened
+        raise ValidationError({"month": problem})
     return submission_create(model=model, by=by, arrangement=arrangement, period=month)
 
 

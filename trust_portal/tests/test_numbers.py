@@ -12,7 +12,9 @@ from trust_portal.numbers import (
     figure_text,
     money_text,
     percentage_text,
+    plain_decimal,
     rounded,
+    whole_number,
 )
 
 
@@ -151,3 +153,51 @@ def test_a_column_beneath_another_is_shown_under_its_value_and_not_on_its_own():
         ("2024-07", "Synthetic (demo)"),
         ("89.00", "64.0% of posts"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("12", (12, None)),
+        (" 1,234 ", (1234, None)),
+        (0, (0, None)),
+        ("", (None, None)),
+        (None, (None, None)),
+        ("2147483647", (2_147_483_647, None)),
+        ("2147483648", (None, "is too large: at most 2,147,483,647")),
+        ("3,000,000,000", (None, "is too large: at most 2,147,483,647")),
+        ("0" * 30 + "7", (7, None)),
+        ("9" * 5000, (None, "is too large: at most 2,147,483,647")),
+        ("-1", (None, "cannot be negative")),
+        ("²", (None, "must be a whole number")),  # "²".isdigit() is True
+        ("١٢", (None, "must be a whole number")),  # int() reads it as 12
+        ("1e25", (None, "must be a whole number")),
+        (1e25, (None, "must be a whole number")),
+        ("12.0", (None, "must be a whole number")),
+    ],
+)
+def test_whole_numbers_are_ascii_digits_within_the_columns_range(typed, read):
+    assert whole_number(typed) == read
+
+
+def test_a_whole_number_may_have_a_smaller_range():
+    assert whole_number("1000", largest=999) == (None, "is too large: at most 999")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("44.72", Decimal("44.72")),
+        ("56", Decimal("56")),
+        ("-5", Decimal("-5")),
+        (".5", Decimal("0.5")),
+        ("1e25", None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("١٢", None),
+        ("²", None),
+        ("", None),
+    ],
+)
+def test_plain_decimals_are_ascii_digits_and_a_point(typed, read):
+    assert plain_decimal(typed) == read

@@ -10,8 +10,10 @@ from trust_portal.periods import (
     financial_year_of,
     financial_year_start,
     first_of_month,
+    month_problem,
     months_of_financial_year,
     next_month,
+    parse_month,
     previous_month,
     quarter_end,
     quarter_label,
@@ -72,3 +74,31 @@ def test_the_last_complete_months_are_those_before_todays_newest_first():
     year = complete_months(date(2026, 1, 31))
     assert len(year) == 12
     assert (year[0], year[-1]) == (date(2025, 12, 1), date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("2019-02", date(2019, 2, 1)),
+        ("2019-02-15", date(2019, 2, 1)),
+        ("2000-01", date(2000, 1, 1)),
+    ],
+)
+def test_a_month_in_range_is_read_as_its_first_day(text, month):
+    assert parse_month(text, today=date(2026, 12, 7)) == month
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01", "1999-12", "2028-01", "2019-13", "2019", "19-02", "２０１９-02", "x-y", ""]
+)
+def test_anything_but_a_month_from_2000_to_next_december_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_month(text, today=date(2026, 12, 7))
+
+
+def test_a_month_out_of_range_is_told_which_months_are_taken():
+    today = date(2026, 12, 7)
+    assert month_problem(date(2027, 12, 1), today) is None
+    assert (
+        month_problem(date(1, 1, 1), today) == "Enter a month from January 2000 to December 2027."
+    )

@@ -141,6 +141,9 @@ def test_fte_is_read_to_two_decimal_places(people, draft, team, typed, fte):
         ("1,5", "must be a number of full-time equivalents"),
         ("1e3", "must be a number"),
         ("100000", "too large"),
+        ("١٢", "must be a number"),  # other scripts' digits, which Decimal() reads as 12
+        ("²", "must be a number"),
+        ("9" * 5000, "too large"),  # quantize() of so many digits was a server error
     ],
 )
 def test_a_bad_fte_is_refused_by_team_and_field_quoting_what_was_typed(
@@ -164,6 +167,9 @@ def test_a_bad_fte_is_refused_by_team_and_field_quoting_what_was_typed(
         ("lots", "whole number"),
         ("1,00", "whole number"),
         ("1000000", "too large"),
+        ("²", "whole number"),
+        ("3000000000", "too large"),
+        ("9" * 5000, "too large"),  # more digits than int() takes: it was a server error
     ],
 )
 def test_a_bad_count_is_refused_by_team_and_field(people, draft, team, typed, message):
