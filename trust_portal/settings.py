@@ -277,6 +277,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
+# A message the broker refuses is not retried by the sender (which would hold a request up):
+# the outbox (trust_portal/outbox) keeps the job and its beat job tries again.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

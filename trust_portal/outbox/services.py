@@ -8,6 +8,7 @@ up to ``OUTBOX_RETRY_MAX_SECONDS``). Nothing here raises into the request that m
 """
 
 import logging
+import math
 from datetime import timedelta
 
 from celery import current_app
@@ -98,10 +99,10 @@ def job_send(*, job_id: int, early: bool = False) -> bool:
     if not claimable.update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)):
         return False  # sent already, being sent by another process, or not due
     job = Job.objects.get(pk=job_id)
-    options = {"retry": False}  # the outbox is the retry: never hold the request up
+    options = {}
     wait = (job.not_before - now).total_seconds()
     if wait > 0:
-        options["countdown"] = round(wait)
+        options["countdown"] = math.ceil(wait)
     try:
         _task(job.task).apply_async(args=job.args, kwargs=job.kwargs, **options)
     except Exception as error:  # noqa: BLE001 - any failure to hand it over: try again later
