@@ -312,7 +312,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "trust_portal.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "trust_portal.api.parsers.CappedJSONParser",
+        "trust_portal.api_parsing.CappedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

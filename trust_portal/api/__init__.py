@@ -1,5 +1,5 @@
 """API conventions shared by every app: the exception handler and the v1 router's class (the
-JSON parser is in ``parsers``)."""
+JSON parser is in ``trust_portal.api_parsing``)."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,7 +7,7 @@ from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from trust_portal.api.parsers import RequestTooLarge
+from trust_portal.api_parsing import RequestTooLarge
 
 
 def exception_handler(exc, context):

@@ -1,7 +1,7 @@
 """The API's JSON parser, which keeps to the request body limit.
 
-Its own module, not the package's ``__init__``: DRF imports its parser classes while defining
-``APIView``, before the package (which imports DRF's router) has finished loading."""
+Outside the ``trust_portal.api`` package: DRF imports its parser classes while defining
+``APIView``, and that package imports DRF's router, which needs ``APIView`` defined."""
 
 from django.conf import settings
 from rest_framework import exceptions, status
