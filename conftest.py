@@ -78,6 +78,7 @@ def load_cast():
     from trust_portal.accounts.models import Arrangement, Organisation, Role, User
     from trust_portal.dashboards.models import RecomputeRun
     from trust_portal.dashboards.services import snapshot_recompute
+    from trust_portal.outbox.models import Job
 
     # The demo issues packs, whose PDFs link the stylesheets: found where they are, as in
     # every test (no collectstatic manifest; see _static_files_without_collectstatic).
@@ -87,6 +88,7 @@ def load_cast():
     # Loading committed, so the recompute runs it asked for are queued: tests start from none,
     # and with every dashboard's snapshot made, as the worker would have made them.
     RecomputeRun.objects.all().delete()
+    Job.objects.all().delete()  # the outbox jobs that queued them, likewise
     for arrangement in Arrangement.objects.all():
         snapshot_recompute(arrangement=arrangement)
     lonely, _ = Organisation.objects.get_or_create(
@@ -233,6 +235,27 @@ def pytest_runtest_teardown(item, nextitem):
 
             with item.config.stash[blocking_manager_key].unblock():
                 restore_cast()
+
+
+@pytest.fixture(autouse=True)
+def emails_sent_at_once():
+    """Emails go through the outbox to a worker; the tests' in-memory broker has none, so here
+    the email task runs in this process as soon as the outbox sends it (after the commit, in a
+    test that runs its on_commit callbacks): ``mailoutbox`` fills as it did when the request
+    sent them. A test may patch ``apply_async`` again (a broker that is down) over this."""
+    from unittest import mock
+
+    from celery import current_app
+
+    from trust_portal.outbox.services import EMAIL_TASK
+
+    task = current_app.tasks[EMAIL_TASK]
+
+    def run_here(args=None, kwargs=None, **options):
+        return task.apply(args=args, kwargs=kwargs)
+
+    with mock.patch.object(task, "apply_async", side_effect=run_here):
+        yield
 
 
 @pytest.fixture

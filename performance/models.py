@@ -447,6 +447,8 @@ class ExtractUpload(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     stage = models.CharField(max_length=100, blank=True)
+    # When its check last started: one running longer than the lease had its worker die.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True, help_text="Why the file could not be used.")
     figures_filled = models.PositiveIntegerField(default=0)

@@ -65,6 +65,22 @@ def query_on(submission, send_back, **given):
     return {"code": "NCT", "month": month, "revision": submission.revision, "query": query.pk}
 
 
+def failed_job():
+    """A job the outbox gave up sending (the broker down through every try)."""
+    from django.utils import timezone
+
+    from trust_portal.outbox.models import Job
+
+    return Job.objects.create(
+        task="trust_portal.dashboards.tasks.recompute_all_task",
+        description="Recompute every arrangement's dashboards",
+        state=Job.State.FAILED,
+        attempts=150,
+        last_error="OperationalError: Error 111 connecting to 127.0.0.1:6379. Connection refused.",
+        not_before=timezone.now(),
+    )
+
+
 def budget_query():
     from contracts.services import budget
 
@@ -532,6 +548,13 @@ PAGES = {
     ),
     "accounts:user-resend-invitation": (
         {"username": "nct-manager"},
+        administrators_only(405),
+        ({}, administrators_only(302)),
+    ),
+    # Jobs not yet handed to the broker: administrators only; a failed one is sent again.
+    "outbox:job-list": ({}, administrators_only(), None),
+    "outbox:job-resend": (
+        lambda: {"pk": failed_job().pk},
         administrators_only(405),
         ({}, administrators_only(302)),
     ),

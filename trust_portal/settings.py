@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "trust_portal.accounts",
     "trust_portal.approvals",
     "trust_portal.dashboards",
+    "trust_portal.outbox",
     "contracts",
     "transformation",
     "performance",
@@ -259,16 +260,40 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_BROKER_DIR / "processed"),
         "store_processed": False,
     }
+# No job may run away with a worker: soft limit raises inside the task, hard limit kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# A recompute or extract check still "running" this long after it started had its worker die
+# (the hard time limit would have ended it before): the beat job gives it back to the queue.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# Redis hands an unacknowledged message (acks_late: its worker died) to another worker after
+# this long: just over the time limit, so a live task is never delivered twice, and a dead
+# worker's task is not left for Redis's default hour.
+BROKER_VISIBILITY_TIMEOUT = env.int(
+    "BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
+# A message the broker refuses is not retried by the sender (which would hold a request up):
+# the outbox (trust_portal/outbox) keeps the job and its beat job tries again.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# No job may run away with a worker: soft limit raises inside the task, hard limit kills it.
-CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
-CELERY_TASK_TIME_LIMIT = 6 * 60
+# The outbox (trust_portal/outbox): a job its change committed but the broker refused is tried
+# again, waiting 30 s, 1, 2, 4 minutes... at most OUTBOX_RETRY_MAX_SECONDS between tries, and
+# listed as failed on the jobs page after OUTBOX_MAX_ATTEMPTS tries (a day at the defaults).
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=10 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=150)
+# What the beat job checks for work whose worker died (each given the lease's cutoff).
+OUTBOX_RECLAIMERS = [
+    "trust_portal.dashboards.services.runs_reclaim",
+    "performance.services.uploads.extract_uploads_reclaim",
+]
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
@@ -277,6 +302,14 @@ DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
 SCRUTINY_SMALL_COUNT = env.int("SCRUTINY_SMALL_COUNT", default=5)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: every minute, send the jobs whose change committed while the broker was down
+    # (or whose retry is due), and give back recomputes and extract checks whose worker died
+    # (running longer than TASK_LEASE_SECONDS), so each finishes once a broker and a worker are up.
+    "send-outbox-jobs": {
+        "task": "trust_portal.outbox.tasks.outbox_send_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # Safety net: every arrangement's snapshots are rebuilt each night even if no change
     # queued a recompute (for example after a failed run).
     "recompute-all-snapshots-nightly": {

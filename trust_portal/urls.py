@@ -57,6 +57,7 @@ pages = (
 urlpatterns = [
     path("", include("trust_portal.accounts.urls")),
     path("", include(pages)),
+    path("", include("trust_portal.outbox.urls")),
     path("", include("performance.urls")),
     path("", include("contracts.urls")),
     path("", include("transformation.urls")),

@@ -47,6 +47,7 @@ from trust_portal.approvals import services as approvals
 from trust_portal.approvals.models import State
 from trust_portal.approvals.services import ConcurrentChange
 from trust_portal.numbers import rounded
+from trust_portal.outbox.services import job_add
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def extract_upload_start(*, by, monthly_return: MonthlyReturn, file) -> ExtractU
             )
             upload.full_clean()
             upload.save()
-            transaction.on_commit(lambda: _queue(upload.pk))
+            _queue(upload)
     except Exception:
         default_storage.delete(stored)
         raise
@@ -129,10 +130,29 @@ def _refuse_unless_draft(monthly_return: MonthlyReturn) -> None:
         )
 
 
-def _queue(upload_id: int) -> None:
-    from performance.tasks import extract_import_task
+def _queue(upload: ExtractUpload) -> None:
+    # In the upload's own transaction: the check is sent after the commit, and again by the
+    # beat job until it is, so a broker that is down leaves the file waiting, never lost.
+    job_add(
+        task="performance.tasks.extract_import_task",
+        args=[upload.pk],
+        description=f"Check extract upload {upload.pk}",
+    )
 
-    extract_import_task.delay(upload_id)
+
+def extract_uploads_reclaim(*, cutoff) -> int:
+    """Give back checks still running since before ``cutoff`` (the lease: their worker died,
+    the file is still there): waiting again, each with a new job (the beat job calls this)."""
+    reclaimed = 0
+    stuck = ExtractUpload.objects.filter(state=ExtractUpload.State.RUNNING, started_at__lt=cutoff)
+    for upload in stuck.only("pk"):
+        with transaction.atomic():
+            if stuck.filter(pk=upload.pk).update(
+                state=ExtractUpload.State.QUEUED, progress=0, stage=""
+            ):
+                _queue(upload)
+                reclaimed += 1
+    return reclaimed
 
 
 def _progress(upload: ExtractUpload, percent: int, stage: str) -> None:
@@ -174,8 +194,13 @@ def extract_upload_run(*, upload_id: int) -> ExtractUpload | None:
     )
     if upload is None or upload.is_finished:
         return upload
-    ExtractUpload.objects.filter(pk=upload.pk).update(state=ExtractUpload.State.RUNNING)
-    upload.state = ExtractUpload.State.RUNNING
+    # Claimed in one conditional UPDATE: a second delivery of the message finds it running
+    # and leaves it (until the beat job gives back a check whose worker died).
+    now = timezone.now()
+    claimed = ExtractUpload.objects.filter(pk=upload.pk, state=ExtractUpload.State.QUEUED)
+    if not claimed.update(state=ExtractUpload.State.RUNNING, started_at=now):
+        return upload
+    upload.state, upload.started_at = ExtractUpload.State.RUNNING, now
     try:
         upload.figures_filled = _read_check_fill(upload)
         upload.state = ExtractUpload.State.DONE

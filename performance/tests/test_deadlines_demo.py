@@ -15,8 +15,12 @@ NCT_MANAGER = "nct-manager@nct.example.org"
 OCT_MANAGER = "oct-manager@oct.example.org"
 
 
-def test_reminders_go_to_each_trusts_managers_only(cast, mailoutbox):
-    sent = reminders_send(today=date(2026, 12, 15))
+def test_reminders_go_to_each_trusts_managers_only(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Each email is an outbox job, sent once the reminders' transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = reminders_send(today=date(2026, 12, 15))
     assert sent == 2
     to = {m.to[0]: m for m in mailoutbox}
     assert set(to) == {NCT_MANAGER, OCT_MANAGER}
@@ -26,10 +30,13 @@ def test_reminders_go_to_each_trusts_managers_only(cast, mailoutbox):
     assert "/arrangements/NCT/returns/" in body
 
 
-def test_the_county_councils_months_are_not_overdue_once_approved(cast, mailoutbox):
+def test_the_county_councils_months_are_not_overdue_once_approved(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
     # As of 30 April 2019: NCT's last 12 months are late from April to September 2018, which
     # the county's figures (October 2018 to March 2019, all approved) do not cover.
-    assert reminders_send(today=date(2019, 4, 30)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(today=date(2019, 4, 30)) == 2
     body = next(m.body for m in mailoutbox if m.to == [NCT_MANAGER])
     lines = [line for line in body.splitlines() if line.startswith("- ")]
     assert lines == [
@@ -42,11 +49,16 @@ def test_the_county_councils_months_are_not_overdue_once_approved(cast, mailoutb
     ]
 
 
-def test_the_daily_job_sends_the_reminders(cast, mailoutbox):
+def test_the_daily_job_sends_the_reminders(cast, mailoutbox, django_capture_on_commit_callbacks):
     # On the pinned day (7 December 2026) NCT's November is not due yet: OCT's manager only.
-    assert remind_overdue_task.run() == len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = remind_overdue_task.run()
+    assert sent == len(mailoutbox) == 1
     assert mailoutbox[0].to == [OCT_MANAGER]
-    with time_machine.travel(datetime(2026, 12, 15, 7, 30, tzinfo=ZoneInfo("Europe/London"))):
+    with (
+        time_machine.travel(datetime(2026, 12, 15, 7, 30, tzinfo=ZoneInfo("Europe/London"))),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert remind_overdue_task.run() == 2
     assert len(mailoutbox) == 3
     assert {m.to[0] for m in mailoutbox[1:]} == {NCT_MANAGER, OCT_MANAGER}

@@ -43,9 +43,13 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """What was sent to the broker: each call's arguments."""
+    """What was sent to the broker (by the outbox, after the commit): each call's arguments."""
     sent = []
-    monkeypatch.setattr(tasks.extract_import_task, "delay", lambda *args: sent.append(args))
+
+    def apply_async(args=(), kwargs=None, **options):
+        sent.append(tuple(args))
+
+    monkeypatch.setattr(tasks.extract_import_task, "apply_async", apply_async)
     return sent
 
 

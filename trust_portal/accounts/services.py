@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from trust_portal.accounts.models import Arrangement, ObserverGrant, Organisation, Role, User
 from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.outbox.services import email_add
 
 
 def _save(user: User, *, by: User | None, reason: str) -> None:
@@ -38,17 +38,19 @@ def invitation_link(*, user: User, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("accounts:set-password", args=[uid, token])
 
 
+@transaction.atomic
 def user_send_invitation(*, user: User, by: User, base_url: str) -> None:
-    """Email a link with which the person sets their own password."""
+    """Email a link with which the person sets their own password (an outbox job, sent by a
+    worker once this commits)."""
     require(by, Action.ADMINISTER, Kind.USER_ACCOUNT)
     if user.has_usable_password():
         raise ValidationError(f"{user} has already set a password; use password reset instead.")
     context = {"user": user, "by": by, "link": invitation_link(user=user, base_url=base_url)}
-    send_mail(
+    email_add(
         subject="You have been invited to Trust Portal",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=user.email,
+        description=f"Email: invitation to {user.username}",
     )
 
 
@@ -80,8 +82,8 @@ def user_invite(
     _sync_admin_flags(user)
     _save(user, by=by, reason="Invited")
     _set_grants(user=user, arrangements=observed_arrangements, by=by)
-    # The email goes only once the account certainly exists.
-    transaction.on_commit(lambda: user_send_invitation(user=user, by=by, base_url=base_url))
+    # In the outbox with the account: the email goes only once the account certainly exists.
+    user_send_invitation(user=user, by=by, base_url=base_url)
     return user
 
 

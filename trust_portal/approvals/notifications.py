@@ -1,12 +1,14 @@
 """Every email of the return life, in one place: to the councils' officers on submit, to the
 trust's managers on return (with the query), to the querying council's officers when the trust
-answers a query, to both on approval (each sent after the change
-commits), and the daily reminder to the trust's managers of months past their due date."""
+answers a query, to both on approval, and the daily reminder to the trust's managers of months
+past their due date. Each is called inside the change's transaction and adds one outbox job per
+recipient: a worker sends them once the change commits (never the request itself)."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.db import transaction
 
 from trust_portal.accounts.models import Role, User
+from trust_portal.outbox.services import email_add
 
 
 def _people(arrangement, *, councils: bool, trust: bool) -> list[str]:
@@ -22,10 +24,11 @@ def _people(arrangement, *, councils: bool, trust: bool) -> list[str]:
     return sorted({u.email for u in wanted.filter(is_active=True) if u.email})
 
 
+@transaction.atomic
 def _send(subject: str, body: str, recipients: list[str]) -> None:
-    if recipients:
-        # One message each, so nobody sees the others' addresses.
-        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients])
+    # One message each, so nobody sees the others' addresses.
+    for recipient in recipients:
+        email_add(subject=subject, body=body, to=recipient, description=f"Email: {subject}")
 
 
 def _link(submission) -> str:

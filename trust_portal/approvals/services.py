@@ -47,14 +47,14 @@ def _event(submission, action, by, note: str = "") -> Event:
 
 def _enter(submission, state, by, *, stamp: str = "", note: str = "", email) -> None:
     """Move ``submission`` into ``state`` (its ``stamp`` field, "submitted_at" say, set to
-    now), record the event of the same name, and send ``email(submission, by)`` once it
-    commits."""
+    now), record the event of the same name, and add ``email(submission, by)`` to the outbox
+    (sent once it commits)."""
     submission.state = state
     if stamp:
         setattr(submission, stamp, timezone.now())
     submission.save(update_fields=["state", stamp] if stamp else ["state"])
     _event(submission, Event.Action(state), by, note)
-    transaction.on_commit(lambda: email(submission, by))
+    email(submission, by)
 
 
 def _withdraw_decisions(submission, by) -> int:
@@ -265,7 +265,7 @@ def query_answer(*, query: Query, by, text: str) -> Answer:
     query.state = Query.State.ANSWERED
     query.save(update_fields=["state"])
     _event(submission, Event.Action.QUERY_ANSWERED, by, query.about)
-    transaction.on_commit(lambda: notifications.answered(answer))
+    notifications.answered(answer)
     return answer
 
 

@@ -1,9 +1,10 @@
 """Recomputing snapshots, and queueing that after the data they show has changed.
 
 A change to anything a dashboard shows calls ``snapshot_queue_recompute`` inside its
-transaction. Once (and only if) that transaction commits, a ``RecomputeRun`` is queued for the
-arrangement, to start ``DASHBOARD_RECOMPUTE_DELAY`` seconds later; changes that arrive while it
-waits join it instead of queueing another, so ten approvals in a minute cost one run. A change
+transaction: a ``RecomputeRun`` for the arrangement and the outbox job that starts it
+(``DASHBOARD_RECOMPUTE_DELAY`` seconds later) commit with the change, or not at all. Changes
+that arrive while it waits join it instead of queueing another, so ten approvals in a minute
+cost one run. A change
 arriving once the run has started queues a fresh run, so nothing committed is ever left out.
 """
 
@@ -21,6 +22,9 @@ from django.utils import timezone
 from trust_portal.accounts.models import Arrangement
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders
+from trust_portal.outbox.services import job_add
+
+RECOMPUTE_TASK = "trust_portal.dashboards.tasks.recompute_task"
 
 
 class BuildFailed(Exception):
@@ -88,11 +92,22 @@ def _version_add(arrangement: Arrangement, entry, data: dict, elapsed: int) -> S
 
 
 def snapshot_queue_recompute(*, arrangement: Arrangement) -> None:
-    """Queue a recompute for when the current transaction commits (never before)."""
-    arrangement_id = arrangement.pk
-    transaction.on_commit(lambda: recompute_request(arrangement_id=arrangement_id))
+    """Queue a recompute in the current transaction: the run (or the waiting run it joins)
+    and the job that starts it commit with the change, and the job is sent after the commit."""
+    recompute_request(arrangement_id=arrangement.pk)
 
 
+def _start(run: RecomputeRun, countdown: int) -> None:
+    job_add(
+        task=RECOMPUTE_TASK,
+        args=[run.arrangement_id],
+        kwargs={"run_id": run.pk},
+        countdown=countdown,
+        description=f"Recompute the dashboards of arrangement {run.arrangement_id} (run {run.pk})",
+    )
+
+
+@transaction.atomic
 def recompute_request(
     *,
     arrangement_id: int,
@@ -100,9 +115,8 @@ def recompute_request(
     by=None,
     delay: int | None = None,
 ) -> RecomputeRun:
-    """Join the arrangement's waiting run, or queue a new one to start after ``delay`` seconds."""
-    from trust_portal.dashboards.tasks import recompute_task
-
+    """Join the arrangement's waiting run, or queue a new one to start after ``delay`` seconds
+    (its job in the outbox, in the caller's transaction)."""
     countdown = settings.DASHBOARD_RECOMPUTE_DELAY if delay is None else delay
     waiting = RecomputeRun.objects.filter(
         arrangement_id=arrangement_id, state=RecomputeRun.State.QUEUED
@@ -112,9 +126,11 @@ def recompute_request(
         if run is not None and countdown == 0:
             # Wanted now (an administrator, the nightly run, the demo): start the waiting run
             # at once; its own later message will find it claimed and do nothing.
-            recompute_task.apply_async(args=[arrangement_id], kwargs={"run_id": run.pk})
+            _start(run, 0)
         return run or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
     try:
+        # A savepoint: inside the caller's transaction, a clash on the one-waiting-run rule
+        # must undo only this insert, not the change it answers.
         with transaction.atomic():
             run = RecomputeRun.objects.create(
                 arrangement_id=arrangement_id,
@@ -123,17 +139,16 @@ def recompute_request(
                 queued_at=timezone.now(),
             )
     except IntegrityError:
-        # Another process queued one between our two statements: join that one.
+        # Another transaction queued one meanwhile (and committed): join that one.
         waiting.update(requests=F("requests") + 1)
         return waiting.first() or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
-    recompute_task.apply_async(
-        args=[arrangement_id], kwargs={"run_id": run.pk}, countdown=countdown
-    )
+    _start(run, countdown)
     return run
 
 
 def run_claim(run_id: int) -> bool:
-    """Mark a waiting (or retrying) run as running; False if it already ran or is running."""
+    """Mark a waiting (or retrying, or reclaimed) run as running, in one conditional UPDATE;
+    False if it already ran or is running."""
     claimed = RecomputeRun.objects.filter(
         pk=run_id, state__in=[RecomputeRun.State.QUEUED, RecomputeRun.State.RETRYING]
     ).update(
@@ -142,6 +157,24 @@ def run_claim(run_id: int) -> bool:
         attempts=F("attempts") + 1,
     )
     return bool(claimed)
+
+
+def runs_reclaim(*, cutoff: datetime) -> int:
+    """Give back runs still running since before ``cutoff`` (the lease: longer than the task's
+    hard time limit, so their worker died): claimable again, each with a new job. A redelivered
+    message for the run may claim it too; whichever comes first runs it, the other does nothing."""
+    reclaimed = 0
+    stuck = RecomputeRun.objects.filter(state=RecomputeRun.State.RUNNING, started_at__lt=cutoff)
+    for run in stuck.only("pk", "arrangement_id"):
+        with transaction.atomic():
+            # Conditional, so a run that finished meanwhile is left alone.
+            if stuck.filter(pk=run.pk).update(
+                state=RecomputeRun.State.RETRYING,
+                error="Its worker stopped before it finished; started again.",
+            ):
+                _start(run, 0)
+                reclaimed += 1
+    return reclaimed
 
 
 def run_finish(

@@ -1,0 +1,169 @@
+"""Adding jobs inside a change's transaction, and sending them to the broker after it commits.
+
+``job_add`` records the job with the change and asks for it to be sent once the transaction
+commits. ``job_send`` claims the job with one conditional UPDATE (so the request's own send
+and the beat job's never both send it), hands it to the broker, and marks it sent; a broker
+that cannot be reached is logged in one line and the job waits for its next try (backing off
+up to ``OUTBOX_RETRY_MAX_SECONDS``). Nothing here raises into the request that made the change.
+"""
+
+import logging
+import math
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from trust_portal.accounts.permissions import Action, Kind, require
+from trust_portal.history import audited
+from trust_portal.outbox.models import Job
+
+logger = logging.getLogger(__name__)
+
+EMAIL_TASK = "trust_portal.outbox.tasks.email_send_task"
+# How long one process may hold a job it is sending before another may try it.
+CLAIM_SECONDS = 60
+
+
+def job_add(
+    *,
+    task: str,
+    args: list | tuple = (),
+    kwargs: dict | None = None,
+    countdown: int = 0,
+    description: str,
+    erase_when_sent: bool = False,
+) -> Job:
+    """Record a job in the current transaction; it is sent once (and only if) that commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("job_add must be called inside the change's transaction.atomic().")
+    job = Job.objects.create(
+        task=task,
+        args=list(args),
+        kwargs=kwargs or {},
+        description=description[:200],
+        not_before=timezone.now() + timedelta(seconds=countdown),
+        erase_when_sent=erase_when_sent,
+    )
+    job_id = job.pk
+    transaction.on_commit(lambda: _send_quietly(job_id))
+    return job
+
+
+def email_add(*, subject: str, body: str, to: str, description: str) -> Job:
+    """An email to one address, sent by a worker once the change commits."""
+    return job_add(
+        task=EMAIL_TASK,
+        kwargs={"subject": subject, "body": body, "to": [to]},
+        description=description,
+        erase_when_sent=True,
+    )
+
+
+def _send_quietly(job_id: int) -> None:
+    # After the commit, inside the request: whatever goes wrong, the beat job tries again.
+    try:
+        job_send(job_id=job_id, early=True)
+    except Exception as error:  # noqa: BLE001 - the change committed; never a 500 for it
+        logger.warning("Outbox job %s not sent: %s", job_id, _one_line(error))
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or repr(error)
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+def _task(name: str):
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        return import_string(name)  # a task module not imported yet in this process
+
+
+def job_send(*, job_id: int, early: bool = False) -> bool:
+    """Send one unsent job to the broker; True if this call sent it.
+
+    ``early`` (the send right after the commit) sends a job before its time, with the rest of
+    its countdown; the beat job sends only jobs that are due.
+    """
+    now = timezone.now()
+    if early:
+        claimable = Job.objects.filter(pk=job_id).unsent().exclude(claimed_until__gte=now)
+    else:
+        claimable = Job.objects.due(now).filter(pk=job_id)
+    if not claimable.update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)):
+        return False  # sent already, being sent by another process, or not due
+    job = Job.objects.get(pk=job_id)
+    options = {}
+    wait = (job.not_before - now).total_seconds()
+    if wait > 0:
+        options["countdown"] = math.ceil(wait)
+    try:
+        _task(job.task).apply_async(args=job.args, kwargs=job.kwargs, **options)
+    except Exception as error:  # noqa: BLE001 - any failure to hand it over: try again later
+        _failed_to_send(job, error)
+        return False
+    sent = {"state": Job.State.SENT, "sent_at": timezone.now(), "claimed_until": None}
+    if job.erase_when_sent:
+        sent.update(args=[], kwargs={})
+    Job.objects.filter(pk=job_id).update(attempts=F("attempts") + 1, last_error="", **sent)
+    return True
+
+
+def _failed_to_send(job: Job, error: BaseException) -> None:
+    attempts = job.attempts + 1
+    line = _one_line(error)
+    gives_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS or isinstance(error, ImportError)
+    wait = min(30 * 2 ** (attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS)
+    Job.objects.filter(pk=job.pk).update(
+        attempts=attempts,
+        last_error=line,
+        claimed_until=None,
+        state=Job.State.FAILED if gives_up else Job.State.RETRYING,
+        not_before=timezone.now() + timedelta(seconds=wait),
+    )
+    then = "gave up" if gives_up else f"next try in {wait} s"
+    logger.warning(
+        "Outbox job %s (%s) not sent, try %s, %s: %s", job.pk, job.task, attempts, then, line
+    )
+
+
+def jobs_send_due(*, limit: int = 500) -> int:
+    """The beat job's half: send every job that is due and still unsent; how many were sent."""
+    ids = list(
+        Job.objects.due(timezone.now()).order_by("not_before").values_list("pk", flat=True)[:limit]
+    )
+    return sum(job_send(job_id=job_id) for job_id in ids)
+
+
+def jobs_reclaim() -> int:
+    """The beat job's other half: give back to the queue whatever a dead worker was running
+    (each app's reclaimer, named in ``OUTBOX_RECLAIMERS``); how many were given back."""
+    lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    cutoff = timezone.now() - lease
+    total = 0
+    for path in settings.OUTBOX_RECLAIMERS:
+        try:
+            total += import_string(path)(cutoff=cutoff)
+        except Exception as error:  # noqa: BLE001 - one app's fault must not stop the others
+            logger.warning("Reclaiming with %s failed: %s", path, _one_line(error))
+    return total
+
+
+@transaction.atomic
+def job_resend(*, by, job: Job) -> Job:
+    """An administrator sends a failed job again (kept in the job's history with their name)."""
+    require(by, Action.ADMINISTER, Kind.ORGANISATION)
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.state != Job.State.FAILED:
+        raise ValidationError("Only a job that failed to send can be sent again.")
+    job.state, job.not_before, job.claimed_until = Job.State.WAITING, timezone.now(), None
+    audited(job, by=by, reason="Sent again").save()
+    job_id = job.pk
+    transaction.on_commit(lambda: _send_quietly(job_id))
+    return job

@@ -1,0 +1,23 @@
+from celery import shared_task
+from django.core.mail import send_mail
+
+from trust_portal.outbox.services import jobs_reclaim, jobs_send_due
+
+
+@shared_task
+def outbox_send_task() -> dict:
+    """Every minute (beat): give back what dead workers held, then send every job that is
+    due and still unsent (the broker was down when its change committed, or it waits to retry)."""
+    reclaimed = jobs_reclaim()
+    return {"reclaimed": reclaimed, "sent": jobs_send_due()}
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def email_send_task(self, subject: str, body: str, to: list[str]) -> int:
+    """Send one email (one recipient, so nobody sees the others' addresses); a mail server
+    that refuses is tried again 1 to 5 minutes later (never longer than the broker's
+    visibility timeout, after which Redis would deliver the waiting retry twice)."""
+    try:
+        return send_mail(subject, body, None, to)
+    except OSError as error:
+        raise self.retry(exc=error, countdown=60 * (self.request.retries + 1)) from error
