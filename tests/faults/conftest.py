@@ -124,8 +124,10 @@ class Redis:
             return False
 
     def start(self) -> None:
-        args = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no"]  # fmt: skip
+        args = [
+            *(shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+        ]
         self.process = Process(args, log=self.tmp_path / f"redis-{self.port}.log")
         wait_for(self.answers, within=10, what="Redis to answer", proc=self.process)
 
@@ -168,24 +170,32 @@ class broker_for_this_process:
         # connection timeout lets a send to a stopped Redis fail quickly.
         app.conf.broker_transport_options = {}
         app.conf.broker_connection_timeout = 2
-        app.conf.broker_connection_retry = False
-        app.pool.force_close_all()
-        app._pool = None
+        self._forget_connections(app)
         return self
+
+    @staticmethod
+    def _forget_connections(app) -> None:
+        # The connection pool and the producer pools made from it (kombu keeps them in its
+        # own registry too) were made for the old URL.
+        from kombu import pools
+
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
 
     def __exit__(self, *exc):
         from trust_portal.celery import app
 
         app.conf.broker_url = self.before
         app.conf.broker_transport_options = self.options
-        app.pool.force_close_all()
-        app._pool = None
+        self._forget_connections(app)
 
 
 @pytest.fixture
 def workers(tmp_path, redis):
     """``workers.start(**env)`` starts a Celery worker (solo pool: the task runs in the process
-    a SIGKILL kills) on the test's Redis and database; every one is stopped at the end."""
+    a SIGKILL kills) on the test's Redis and database; every one is stopped at the end. With
+    ``FAULT_HOLD=<path>`` its tasks wait mid-way for that file (``worker_main``)."""
     started = []
 
     class Workers:
@@ -198,10 +208,11 @@ def workers(tmp_path, redis):
                 "MEDIA_ROOT": str(settings.MEDIA_ROOT),
                 **extra_env,
             }
-            args = [sys.executable, "-m", "celery", "-A", "trust_portal", "worker",
-                    "--pool=solo", "--without-gossip", "--without-mingle",
-                    "--without-heartbeat", "--loglevel=INFO",
-                    f"--hostname=fault{len(started)}@%h"]  # fmt: skip
+            args = [
+                *(sys.executable, "-m", "tests.faults.worker_main", "--pool=solo"),
+                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+                *("--loglevel=INFO", f"--hostname=fault{len(started)}@%h"),
+            ]
             worker = Process(args, log=tmp_path / f"worker-{len(started)}.log", env=env)
             started.append(worker)
             wait_for(
@@ -279,6 +290,14 @@ class Race:
             thread.join(timeout=60)
             assert not thread.is_alive(), "a racer did not finish within 60 s"
         return outcomes
+
+
+def database_now():
+    """The real time, from the database server: this process's clock is pinned to the tests'
+    day (the root conftest), the workers' is not, and leases compare the two."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture
