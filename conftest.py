@@ -245,11 +245,7 @@ def emails_sent_at_once():
     sent them. A test may patch ``apply_async`` again (a broker that is down) over this."""
     from unittest import mock
 
-    from celery import current_app
-
-    from trust_portal.outbox.services import EMAIL_TASK
-
-    task = current_app.tasks[EMAIL_TASK]
+    from trust_portal.outbox.tasks import email_send_task as task
 
     def run_here(args=None, kwargs=None, **options):
         return task.apply(args=args, kwargs=kwargs)

@@ -128,6 +128,30 @@ def test_load_demo_queues_a_recompute_of_each_arrangement_after_commit(
     assert {Arrangement.objects.get(pk=pk).code for pk in now} == {"NCT", "OCT"}
 
 
+def test_load_demo_finishes_with_the_broker_down_and_its_recomputes_wait_in_the_outbox(
+    db, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from trust_portal.outbox.models import Job
+    from trust_portal.outbox.services import EMAIL_TASK
+
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+    with (
+        mock.patch("celery.app.task.Task.apply_async", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = load()
+    assert "Demo data loaded." in out
+    recomputes = Job.objects.filter(task="trust_portal.dashboards.tasks.recompute_task")
+    assert {job.state for job in recomputes} == {Job.State.RETRYING}
+    arrangements = {Arrangement.objects.get(pk=job.args[0]).code for job in recomputes}
+    assert arrangements == {"NCT", "OCT"}
+    assert not Job.objects.filter(task=EMAIL_TASK).exists()  # the demo's emails are dropped
+
+
 def test_load_demo_loads_the_catalogue_and_the_2019_report_targets(db):
     load()
     assert Indicator.objects.filter(entered_in="performance").count() == 26

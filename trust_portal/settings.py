@@ -289,6 +289,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # listed as failed on the jobs page after OUTBOX_MAX_ATTEMPTS tries (a day at the defaults).
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=10 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=150)
+# Sent jobs are kept this long (for whoever looks into a fault), then deleted by the beat job.
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 # What the beat job checks for work whose worker died (each given the lease's cutoff).
 OUTBOX_RECLAIMERS = [
     "trust_portal.dashboards.services.runs_reclaim",

@@ -5,8 +5,8 @@ happens after the commit, and again from the beat job until it is sent, so a bro
 down never fails a change and never loses its job.
 """
 
+from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 
 class JobQuerySet(models.QuerySet):
@@ -53,8 +53,12 @@ class Job(models.Model):
     erase_when_sent = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Who sent a failed job again, and when (only saves write history: sends are updates).
-    history = HistoricalRecords(excluded_fields=["args", "kwargs"])
+    # The administrator who last sent it again after it failed, and when (the audit of that
+    # action: a job's other changes are the outbox's own).
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resent_at = models.DateTimeField(null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

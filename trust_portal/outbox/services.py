@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from trust_portal.accounts.permissions import Action, Kind, require
-from trust_portal.history import audited
 from trust_portal.outbox.models import Job
 
 logger = logging.getLogger(__name__)
@@ -141,6 +140,14 @@ def jobs_send_due(*, limit: int = 500) -> int:
     return sum(job_send(job_id=job_id) for job_id in ids)
 
 
+def jobs_forget_sent() -> int:
+    """Forget jobs sent more than ``OUTBOX_KEEP_SENT_DAYS`` ago: their work is the workers'
+    (and the recompute runs' and uploads' own records) now."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_SENT_DAYS)
+    deleted, _ = Job.objects.filter(state=Job.State.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 def jobs_reclaim() -> int:
     """The beat job's other half: give back to the queue whatever a dead worker was running
     (each app's reclaimer, named in ``OUTBOX_RECLAIMERS``); how many were given back."""
@@ -157,13 +164,16 @@ def jobs_reclaim() -> int:
 
 @transaction.atomic
 def job_resend(*, by, job: Job) -> Job:
-    """An administrator sends a failed job again (kept in the job's history with their name)."""
+    """An administrator sends a failed job again (recorded on the job with their name)."""
     require(by, Action.ADMINISTER, Kind.ORGANISATION)
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.state != Job.State.FAILED:
         raise ValidationError("Only a job that failed to send can be sent again.")
-    job.state, job.not_before, job.claimed_until = Job.State.WAITING, timezone.now(), None
-    audited(job, by=by, reason="Sent again").save()
+    now = timezone.now()
+    job.state, job.not_before, job.claimed_until = Job.State.WAITING, now, None
+    job.resent_by, job.resent_at = by, now
+    job.save()
+    logger.info("Outbox job %s (%s) sent again by %s", job.pk, job.task, by.username)
     job_id = job.pk
     transaction.on_commit(lambda: _send_quietly(job_id))
     return job

@@ -1,15 +1,18 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
-from trust_portal.outbox.services import jobs_reclaim, jobs_send_due
+from trust_portal.outbox.services import jobs_forget_sent, jobs_reclaim, jobs_send_due
 
 
 @shared_task
 def outbox_send_task() -> dict:
     """Every minute (beat): give back what dead workers held, then send every job that is
-    due and still unsent (the broker was down when its change committed, or it waits to retry)."""
+    due and still unsent (the broker was down when its change committed, or it waits to retry);
+    forget the jobs sent a week ago."""
     reclaimed = jobs_reclaim()
-    return {"reclaimed": reclaimed, "sent": jobs_send_due()}
+    sent = jobs_send_due()
+    jobs_forget_sent()
+    return {"reclaimed": reclaimed, "sent": sent}
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)

@@ -64,18 +64,15 @@ def test_a_run_that_finished_is_never_given_back(arrangement, lease, killed):
 def test_the_recompute_is_recorded_with_the_change_and_its_run_claimed_once(
     arrangement, django_capture_on_commit_callbacks
 ):
-    with (
-        mock.patch.object(recompute_task, "apply_async") as sent,
-        django_capture_on_commit_callbacks(execute=False) as callbacks,
-        transaction.atomic(),
-    ):
-        run = recompute_request(arrangement_id=arrangement.pk)
-        # Inside the change's transaction: the waiting run and its job, nothing sent yet.
-        assert RecomputeRun.objects.get().state == RecomputeRun.State.QUEUED
-        job = Job.objects.get()
-        sent.assert_not_called()
-    for callback in callbacks:
-        callback()
+    with mock.patch.object(recompute_task, "apply_async") as sent:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+            run = recompute_request(arrangement_id=arrangement.pk)
+            # Inside the change's transaction: the waiting run and its job, nothing sent yet.
+            assert RecomputeRun.objects.get().state == RecomputeRun.State.QUEUED
+            job = Job.objects.get()
+            sent.assert_not_called()
+        for callback in callbacks:
+            callback()
     job.refresh_from_db()
     assert job.state == Job.State.SENT
     assert job.kwargs == {"run_id": run.pk}

@@ -199,7 +199,8 @@ def test_a_recompute_is_queued_only_after_the_transaction_commits(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         snapshot_queue_recompute(arrangement=arrangement)
-    assert not RecomputeRun.objects.exists()
+    # Recorded with the change (its run and its outbox job), sent only once it commits.
+    assert RecomputeRun.objects.get().state == "queued"
     sent.assert_not_called()
     for callback in callbacks:
         callback()
@@ -233,27 +234,38 @@ def test_ten_approvals_in_a_minute_cause_one_run(
     assert sent.call_count == 1
 
 
-def test_each_arrangement_gets_its_own_run(world, arrangement, sent):
+def test_each_arrangement_gets_its_own_run(
+    world, arrangement, sent, django_capture_on_commit_callbacks
+):
     other = Arrangement.objects.get(councils=world.outsider.organisation)
     for each in (arrangement, other, arrangement, other):
-        recompute_request(arrangement_id=each.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            recompute_request(arrangement_id=each.pk)
     assert sorted(RecomputeRun.objects.values_list("arrangement__trust__code", "requests")) == (
         sorted([(arrangement.code, 2), (other.code, 2)])
     )
     assert sent.call_count == 2
 
 
-def test_a_change_after_the_run_started_queues_a_new_run(arrangement, sent):
-    first = recompute_request(arrangement_id=arrangement.pk)
+def test_a_change_after_the_run_started_queues_a_new_run(
+    arrangement, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = recompute_request(arrangement_id=arrangement.pk)
     RecomputeRun.objects.filter(pk=first.pk).update(state="running")
-    second = recompute_request(arrangement_id=arrangement.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = recompute_request(arrangement_id=arrangement.pk)
     assert second.pk != first.pk
     assert sent.call_count == 2
 
 
-def test_asking_for_now_starts_the_waiting_run_at_once(arrangement, sent):
-    waiting = recompute_request(arrangement_id=arrangement.pk)
-    joined = recompute_request(arrangement_id=arrangement.pk, trigger="administrator", delay=0)
+def test_asking_for_now_starts_the_waiting_run_at_once(
+    arrangement, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = recompute_request(arrangement_id=arrangement.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        joined = recompute_request(arrangement_id=arrangement.pk, trigger="administrator", delay=0)
     assert joined.pk == waiting.pk
     assert sent.call_args_list[-1] == mock.call(
         args=[arrangement.pk], kwargs={"run_id": waiting.pk}
@@ -343,11 +355,14 @@ def test_the_task_called_by_hand_records_a_run(arrangement):
     assert (run.state, run.trigger) == ("succeeded", "administrator")
 
 
-def test_the_nightly_job_queues_every_arrangement_to_start_now(world, sent):
+def test_the_nightly_job_queues_every_arrangement_to_start_now(
+    world, sent, django_capture_on_commit_callbacks
+):
     # Every arrangement in the database (the world's two among them) gets one nightly run.
     elsewhere = Arrangement.objects.get(councils=world.outsider.organisation)
     every = set(Arrangement.objects.values_list("pk", flat=True))
-    assert recompute_all_task.run() == len(every)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recompute_all_task.run() == len(every)
     assert sent.call_count == len(every)
     assert all("countdown" not in c.kwargs or c.kwargs["countdown"] == 0
                for c in sent.call_args_list)  # fmt: skip

@@ -231,9 +231,14 @@ def test_the_index_lists_each_dashboard_with_its_age(
     assert "Recompute runs" not in text  # administrators only
 
 
-def test_administrators_see_the_runs_and_can_recompute_now(arrangement, people, client_for, url):
+def test_administrators_see_the_runs_and_can_recompute_now(
+    arrangement, people, client_for, url, django_capture_on_commit_callbacks
+):
     client = client_for(people["admin"])
-    with mock.patch("trust_portal.dashboards.tasks.recompute_task.apply_async") as sent:
+    with (
+        mock.patch("trust_portal.dashboards.tasks.recompute_task.apply_async") as sent,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(url("recompute"))
     assert response.status_code == 302
     run = RecomputeRun.objects.get(arrangement=arrangement)

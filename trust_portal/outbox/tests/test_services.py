@@ -194,7 +194,7 @@ def test_the_jobs_page_is_for_administrators_only(world, client_for):
         assert response.status_code == 403
 
 
-def test_an_administrator_sends_a_failed_job_again_and_it_is_kept_in_its_history(
+def test_an_administrator_sends_a_failed_job_again_and_it_is_recorded_on_the_job(
     world, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
     job = failed_job()
@@ -204,9 +204,8 @@ def test_an_administrator_sends_a_failed_job_again_and_it_is_kept_in_its_history
     job.refresh_from_db()
     assert job.state == Job.State.SENT
     assert [m.to for m in mailoutbox] == [["a@example.org"]]
-    latest = job.history.first()
-    assert (latest.history_user, latest.history_change_reason) == (world.admin, "Sent again")
-    assert latest.state == Job.State.WAITING
+    assert job.resent_by == world.admin
+    assert job.resent_at is not None
 
 
 def test_only_a_failed_job_is_sent_again_and_only_by_an_administrator(world):
@@ -216,3 +215,21 @@ def test_only_a_failed_job_is_sent_again_and_only_by_an_administrator(world):
     Job.objects.filter(pk=job.pk).update(state=Job.State.RETRYING)
     with pytest.raises(ValidationError, match="Only a job that failed"):
         services.job_resend(by=world.admin, job=job)
+
+
+def test_sent_jobs_are_forgotten_after_a_week(db, settings):
+    settings.OUTBOX_KEEP_SENT_DAYS = 7
+    now = timezone.now()
+    for name, age, state in (
+        ("old", 8, Job.State.SENT),
+        ("recent", 6, Job.State.SENT),
+        ("failed long ago", 30, Job.State.FAILED),
+    ):
+        moment = now - timedelta(days=age)
+        sent_at = moment if state == Job.State.SENT else None
+        Job.objects.create(
+            task=EMAIL_TASK, description=name, state=state, sent_at=sent_at, not_before=moment
+        )
+    outbox_send_task.run()
+    remaining = set(Job.objects.values_list("description", flat=True))
+    assert remaining == {"recent", "failed long ago"}
