@@ -170,7 +170,8 @@ def job_resend(*, by, job: Job) -> Job:
     if job.state != Job.State.FAILED:
         raise ValidationError("Only a job that failed to send can be sent again.")
     now = timezone.now()
-    job.state, job.not_before, job.claimed_until = Job.State.WAITING, now, None
+    # Started over: a broker still down gets the whole round of tries again.
+    job.state, job.not_before, job.claimed_until, job.attempts = Job.State.WAITING, now, None, 0
     job.resent_by, job.resent_at = by, now
     job.save()
     logger.info("Outbox job %s (%s) sent again by %s", job.pk, job.task, by.username)

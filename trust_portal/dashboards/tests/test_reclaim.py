@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from trust_portal.dashboards.models import RecomputeRun
 from trust_portal.dashboards.services import recompute_request, run_claim
@@ -78,3 +79,28 @@ def test_the_recompute_is_recorded_with_the_change_and_its_run_claimed_once(
     assert job.kwargs == {"run_id": run.pk}
     assert sent.call_args.kwargs["countdown"] == 60
     assert run_claim(run.pk) and not run_claim(run.pk)
+
+
+def test_a_clash_on_the_one_waiting_run_joins_the_other_and_keeps_the_change(arrangement):
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    looked = []
+
+    def look_then_clash(queryset, **fields):
+        found = real_update(queryset, **fields)
+        if not looked:  # another transaction's waiting run lands between our look and insert
+            looked.append(found)
+            RecomputeRun.objects.create(arrangement=arrangement, queued_at=timezone.now())
+        return found
+
+    with transaction.atomic():  # the change's own transaction
+        change = Job.objects.create(task="x", description="the change", not_before=timezone.now())
+        with mock.patch.object(QuerySet, "update", autospec=True, side_effect=look_then_clash):
+            run = recompute_request(arrangement_id=arrangement.pk)
+        # Only the insert was undone (a savepoint): the change's transaction goes on.
+        assert Job.objects.filter(pk=change.pk).exists()
+    assert looked == [0]
+    assert RecomputeRun.objects.get() == run
+    run.refresh_from_db()
+    assert (run.state, run.requests) == (RecomputeRun.State.QUEUED, 2)

@@ -205,6 +205,7 @@ def test_an_administrator_sends_a_failed_job_again_and_it_is_recorded_on_the_job
     assert job.state == Job.State.SENT
     assert [m.to for m in mailoutbox] == [["a@example.org"]]
     assert job.resent_by == world.admin
+    assert job.attempts == 1  # started over, and sent at the first try
     assert job.resent_at is not None
 
 
