@@ -447,6 +447,11 @@ REST_FRAMEWORK = {
     # Throttling keys on the same client address as sign-in (trust_portal/client_address.py).
     # Unset, DRF would believe whatever X-Forwarded-For a client sends.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": [
+        "trust_portal.api_parsing.CappedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }

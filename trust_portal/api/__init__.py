@@ -1,10 +1,13 @@
-"""API conventions shared by every app: the exception handler and the v1 router's class."""
+"""API conventions shared by every app: the exception handler and the v1 router's class (the
+JSON parser is in ``trust_portal.api_parsing``)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from trust_portal.api_parsing import RequestTooLarge
 
 
 def exception_handler(exc, context):
@@ -17,6 +20,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
+        exc = RequestTooLarge()
     return drf_exception_handler(exc, context)
 
 

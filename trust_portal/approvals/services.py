@@ -21,6 +21,21 @@ class ConcurrentChange(ValidationError):
     """Someone saved the same submission since this person loaded it."""
 
 
+def _locked(submission) -> None:
+    """Lock the submission's row until the transaction ends, and bring its state and version
+    up to date from it. Two people acting on one return at once queue here, and the second
+    decides on what the first left: under READ COMMITTED each would otherwise check a state the
+    other is changing (two councils approving at once each saw only their own approval, and the
+    return stayed submitted; an edit and an approval each went through)."""
+    fresh = (
+        type(submission)
+        .objects.select_for_update()
+        .only("state", "lock_version")
+        .get(pk=submission.pk)
+    )
+    submission.state, submission.lock_version = fresh.state, fresh.lock_version
+
+
 def _event(submission, action, by, note: str = "") -> Event:
     return Event.objects.create(
         content_type=ContentType.objects.get_for_model(submission),
@@ -97,6 +112,7 @@ def submission_record_change(*, submission, by, expected_version: int, note: str
     same draft: the second is told, never silently overwritten). A change after submission
     withdraws every area's approval.
     """
+    _locked(submission)  # an approval that finished meanwhile has locked it
     submission_require_editable(submission=submission, by=by)
     model = type(submission)
     updated = model.objects.filter(pk=submission.pk, lock_version=expected_version).update(
@@ -116,6 +132,7 @@ def submission_record_change(*, submission, by, expected_version: int, note: str
 @transaction.atomic
 def submission_submit(*, submission, by) -> None:
     require(by, Action.SUBMIT, submission.permission_kind, submission.arrangement)
+    _locked(submission)
     if submission.state not in (State.DRAFT, State.RETURNED):
         raise ValidationError(
             f"Only a draft or returned return can be submitted, not one that is "
@@ -144,10 +161,19 @@ def _own_council(submission, by):
 
 
 @transaction.atomic
-def submission_approve_area(*, submission, by) -> bool:
-    """Approve the officer's own council's area; True when that completes the approval."""
+def submission_approve_area(*, submission, by, expected_version: int | None = None) -> bool:
+    """Approve the officer's own council's area; True when that completes the approval.
+
+    ``expected_version``: the version the officer looked at; figures saved since are refused
+    (the officer must see what they approve), as a ``ConcurrentChange``."""
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
     council = _own_council(submission, by)
+    _locked(submission)
+    if expected_version is not None and submission.lock_version != expected_version:
+        raise ConcurrentChange(
+            "Someone changed the figures after you opened this return, so it was not "
+            "approved. Check the latest figures, then approve again."
+        )
     if submission.state != State.SUBMITTED:
         raise ValidationError("Only a submitted return can be approved.")
     if submission.decisions.filter(withdrawn_at__isnull=True, council=council).exists():
@@ -168,10 +194,10 @@ def submission_approve_area(*, submission, by) -> bool:
 
 
 @transaction.atomic
-def submission_approve(*, submission, by, on_approved) -> bool:
+def submission_approve(*, submission, by, on_approved, expected_version: int | None = None) -> bool:
     """``submission_approve_area``, and once every council has approved, the kind's dashboard
     hook ``on_approved(arrangement=…)`` (which queues the recompute after the commit)."""
-    done = submission_approve_area(submission=submission, by=by)
+    done = submission_approve_area(submission=submission, by=by, expected_version=expected_version)
     if done:
         on_approved(arrangement=submission.arrangement)
     return done
@@ -200,6 +226,7 @@ def submission_return(*, submission, by, query: str, row: tuple[str, str] | None
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
     require(by, Action.APPROVE, Kind.QUERY, submission.arrangement)  # raising the query
     council = _own_council(submission, by)
+    _locked(submission)
     if submission.state != State.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned.")
     if not query.strip():
@@ -321,9 +348,14 @@ def kind_decisions(object_name: str, *, on_approved):
     (then ``on_approved``, the kind's dashboards' recompute once it commits); send it back with
     the officer's query (about one of its rows, ``row=(key, words)``, if given)."""
 
-    def approve(*, by, **given) -> bool:
+    def approve(*, by, expected_version: int | None = None, **given) -> bool:
         submission = _the_return(object_name, given)
-        return submission_approve(submission=submission, by=by, on_approved=on_approved)
+        return submission_approve(
+            submission=submission,
+            by=by,
+            on_approved=on_approved,
+            expected_version=expected_version,
+        )
 
     def send_back(*, by, query: str, row: tuple[str, str] | None = None, **given) -> Query:
         submission = _the_return(object_name, given)

@@ -297,9 +297,12 @@ def submission_approve(request, code, month, revision, *, kind):
     submission = kind.one_or_404(request, code, month, revision)
     require(request.user, Action.APPROVE, Kind.RETURN)
     if request.method == "POST":
+        # The version the confirm page showed: figures saved since then are not approved.
+        shown = request.POST.get("version", "")
+        version = int(shown) if shown.isascii() and shown.isdigit() else None
 
         def approve():
-            return kind.run("approve", submission, by=request.user)
+            return kind.run("approve", submission, by=request.user, expected_version=version)
 
         return act(request, submission, approve, APPROVED)
     council = request.user.organisation

@@ -296,6 +296,37 @@ def test_a_concurrent_change_is_a_validation_error(kind, world, draft):
         )
 
 
+def test_an_approval_of_figures_changed_since_the_officer_looked_is_refused(kind, world, submitted):
+    looked_at = submitted.lock_version
+    kind.change(submitted, world.manager)
+    with pytest.raises(ConcurrentChange, match="Someone changed the figures after you opened"):
+        services.submission_approve_area(
+            submission=submitted, by=world.officers[0], expected_version=looked_at
+        )
+    assert not submitted.current_decisions().exists()
+
+
+def test_an_approval_of_the_figures_the_officer_looked_at_goes_through(world, submitted):
+    done = services.submission_approve_area(
+        submission=submitted, by=world.officers[0], expected_version=submitted.lock_version
+    )
+    assert done is False
+    assert submitted.current_decisions().get().council == world.councils[0]
+
+
+def test_a_save_on_a_copy_loaded_before_the_approval_is_refused(kind, world, submitted):
+    # The manager's page was loaded while the return was submitted; the councils approved it
+    # before the save: the save reads the state afresh and is told the return is locked.
+    loaded_before = type(submitted).objects.get(pk=submitted.pk)
+    approve_every_area(world, submitted)
+    with pytest.raises(ValidationError, match="approved and locked"):
+        services.submission_record_change(
+            submission=loaded_before,
+            by=world.manager,
+            expected_version=loaded_before.lock_version,
+        )
+
+
 # --- The history -----------------------------------------------------------------------------
 
 
