@@ -16,8 +16,11 @@ def sent():
         yield apply_async
 
 
-def test_the_nightly_job_queues_every_arrangement_to_start_now(cast, sent):
-    assert recompute_all_task.run() == 2
+def test_the_nightly_job_queues_every_arrangement_to_start_now(
+    cast, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # sent once the jobs are committed
+        assert recompute_all_task.run() == 2
     assert sent.call_count == 2
     assert all("countdown" not in c.kwargs or c.kwargs["countdown"] == 0
                for c in sent.call_args_list)  # fmt: skip
