@@ -11,7 +11,7 @@ arriving once the run has started queues a fresh run, so nothing committed is ev
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -162,7 +162,9 @@ def run_claim(run_id: int) -> bool:
 def runs_reclaim(*, cutoff: datetime) -> int:
     """Give back runs still running since before ``cutoff`` (the lease: longer than the task's
     hard time limit, so their worker died): claimable again, each with a new job. A redelivered
-    message for the run may claim it too; whichever comes first runs it, the other does nothing."""
+    message for the run may claim it too; whichever comes first runs it, the other does nothing.
+    So too a run waiting to be retried for longer than its longest wait plus the lease: its
+    retry message was lost (the broker was down when the task asked for it)."""
     reclaimed = 0
     stuck = RecomputeRun.objects.filter(state=RecomputeRun.State.RUNNING, started_at__lt=cutoff)
     for run in stuck.only("pk", "arrangement_id"):
@@ -172,6 +174,23 @@ def runs_reclaim(*, cutoff: datetime) -> int:
                 state=RecomputeRun.State.RETRYING,
                 error="Its worker stopped before it finished; started again.",
             ):
+                _start(run, 0)
+                reclaimed += 1
+    return reclaimed + _retries_reclaim(cutoff=cutoff)
+
+
+def _retries_reclaim(*, cutoff: datetime) -> int:
+    from trust_portal.dashboards.tasks import RETRIES, backoff
+
+    lost = RecomputeRun.objects.filter(
+        state=RecomputeRun.State.RETRYING,
+        finished_at__lt=cutoff - timedelta(seconds=backoff(RETRIES - 1)),
+    )
+    reclaimed = 0
+    for run in lost.only("pk", "arrangement_id"):
+        with transaction.atomic():
+            # Its wait starts again now, so the next beat does not send it twice.
+            if lost.filter(pk=run.pk).update(finished_at=timezone.now()):
                 _start(run, 0)
                 reclaimed += 1
     return reclaimed

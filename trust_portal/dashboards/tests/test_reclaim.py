@@ -104,3 +104,24 @@ def test_a_clash_on_the_one_waiting_run_joins_the_other_and_keeps_the_change(arr
     assert RecomputeRun.objects.get() == run
     run.refresh_from_db()
     assert (run.state, run.requests) == (RecomputeRun.State.QUEUED, 2)
+
+
+def test_a_run_whose_retry_message_was_lost_is_given_back_once_and_completes(
+    arrangement, lease, killed
+):
+    # It failed and asked to be tried again, but the broker was down: no message will come.
+    failed_at = killed.started_at
+    RecomputeRun.objects.filter(pk=killed.pk).update(
+        state=RecomputeRun.State.RETRYING, finished_at=failed_at, error="OperationalError"
+    )
+    longest_wait = timedelta(minutes=8)  # the last of the task's own backoffs
+    with mock.patch.object(recompute_task, "apply_async") as sent:
+        with time_machine.travel(failed_at + lease + longest_wait - timedelta(seconds=1)):
+            assert outbox_send_task.run() == {"reclaimed": 0, "sent": 0}  # may still come
+        with time_machine.travel(failed_at + lease + longest_wait + timedelta(seconds=1)):
+            assert outbox_send_task.run() == {"reclaimed": 1, "sent": 1}
+            assert outbox_send_task.run() == {"reclaimed": 0, "sent": 0}  # given back once
+    sent.assert_called_once_with(args=[arrangement.pk], kwargs={"run_id": killed.pk})
+    assert "summary" in recompute_task.run(arrangement.pk, run_id=killed.pk)
+    killed.refresh_from_db()
+    assert (killed.state, killed.error) == (RecomputeRun.State.SUCCEEDED, "")
