@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from trust_portal.accounts.models import Arrangement, Commission, ObserverGrant, Organisation, User
+from trust_portal.accounts.sessions import password_changed
 
 
 @admin.register(Organisation)
@@ -45,6 +47,13 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Leavers are deactivated, never deleted: their history stays attributed to them.
         return False
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the password was set
+            # As on the service's own pages: their API tokens go, their other sessions end.
+            password_changed(user=User.objects.get(pk=unquote(id)), request=request)
+        return response
 
 
 # A person's second factor is reset on the users' pages, with a reason in their history

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 code_validator = RegexValidator(
@@ -161,6 +161,19 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # A new password, set anywhere (the service's pages, Django's admin, `manage.py
+        # changepassword`): the person's API tokens are revoked and their sessions end. The
+        # pages then keep the session of the person who changed their own (accounts/sessions.py).
+        new_password = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if new_password:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+            User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+            self.refresh_from_db(fields=["session_generation"])
 
     def clean(self):
         super().clean()

@@ -1,6 +1,7 @@
 """How long a session lasts (30 minutes idle, 8 hours at most, with a warning before the idle
 end) and what a new password ends (API tokens, the person's other sessions)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -197,3 +198,39 @@ def test_the_generation_alone_ends_a_session(people, client_for):
     type(officer).objects.filter(pk=officer.pk).update(session_generation=5)
 
     assert signed_out(client.get(HOME))
+
+
+def test_a_password_set_in_djangos_admin_revokes_tokens_and_ends_the_persons_sessions(
+    people, client_for, officer_elsewhere
+):
+    officer = people["officer"]
+    elsewhere, _ = officer_elsewhere
+    type(officer).objects.filter(pk=people["admin"].pk).update(is_superuser=True)
+    admin = client_for(people["admin"])
+    url = reverse("admin:auth_user_password_change", args=[officer.pk])
+
+    response = admin.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert not Token.objects.filter(user=officer).exists()
+    assert signed_out(elsewhere.get(HOME))
+    assert admin.get(HOME).status_code == 200  # the administrator's own session goes on
+
+
+def test_a_password_set_by_the_changepassword_command_revokes_tokens_and_sessions(
+    people, officer_elsewhere, monkeypatch
+):
+    from django.contrib.auth.management.commands.changepassword import Command
+    from django.core.management import call_command
+
+    # Django's own command: the model revokes and ends them, wherever the password is set.
+    officer = people["officer"]
+    elsewhere, _ = officer_elsewhere
+    monkeypatch.setattr(Command, "_get_pass", lambda self, prompt="Password: ": NEW_PASSWORD)
+
+    call_command("changepassword", officer.username, stdout=io.StringIO())
+
+    officer.refresh_from_db()
+    assert officer.check_password(NEW_PASSWORD)
+    assert not Token.objects.filter(user=officer).exists()
+    assert signed_out(elsewhere.get(HOME))
