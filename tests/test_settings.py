@@ -50,6 +50,7 @@ def run(env_overrides, *args, var_dir):
             "ALLOWED_HOSTS",
             "DJANGO_DEBUG",
             "REQUIRE_TWO_FACTOR",
+            "TRUSTED_PROXY_COUNT",
         }
     }
     env.update(
@@ -72,6 +73,7 @@ def production_env(**extra):
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "portal.example.gov.uk",
+        "TRUSTED_PROXY_COUNT": "1",
         **extra,
     }
 
@@ -158,6 +160,30 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_a_trusted_proxy_count(tmp_path):
+    env = production_env()
+    del env["TRUSTED_PROXY_COUNT"]
+    result = run(env, "manage.py", "check", var_dir=tmp_path)
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: TRUSTED_PROXY_COUNT must be set when ALLOWED_HOSTS is set "
+        "(production mode)"
+    ) in result.stderr
+    assert "or 0 if there is no proxy" in result.stderr
+
+
+PROXY_COUNT = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.TRUSTED_PROXY_COUNT))"
+)
+
+
+def test_production_takes_a_trusted_proxy_count_of_0_when_given(tmp_path):
+    result = run(production_env(TRUSTED_PROXY_COUNT="0"), "-c", PROXY_COUNT, var_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == 0
 
 
 TWO_FACTOR = (

@@ -204,6 +204,14 @@ OTP_TOTP_ISSUER = "Trust Portal"
 # the header, which anyone can send. Sign-in lockouts, email limits and the API's throttling
 # all key on this address: too low, and every client shares the proxy's address; too high, and
 # a client can name any address it likes.
+# In production it must be given, even as 0: a forgotten setting behind a proxy would make every
+# client share the proxy's address, and nothing would say so.
+if IS_PRODUCTION and "TRUSTED_PROXY_COUNT" not in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be set when ALLOWED_HOSTS is set (production mode): the "
+        "number of reverse proxies in front that append to X-Forwarded-For, or 0 if there is "
+        "no proxy."
+    )
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Signing in (docs/architecture.md, "Signing in safely"). django-axes locks one user name from

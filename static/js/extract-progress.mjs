@@ -11,7 +11,9 @@ if (box) {
   const poll = async () => {
     try {
       const response = await fetch(box.dataset.statusUrl, {
-        headers: { Accept: "application/json" },
+        // Not the person's doing: the server does not count it as activity, so an unattended
+        // page does not keep the session alive.
+        headers: { Accept: "application/json", "X-Requested-By": "poll" },
         credentials: "same-origin",
       });
       if (response.ok) {

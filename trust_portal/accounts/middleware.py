@@ -19,7 +19,8 @@ _ENDED = {
 
 class SessionLimitsMiddleware:
     """Signs out a session idle too long, signed in too long, or ended by its person's new
-    password or second factor reset; notes activity on the others (at most once a minute)."""
+    password or second factor reset; notes activity on the others (at most once a minute), but
+    not a page's background poll, which would otherwise keep an unattended session alive."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,7 +37,7 @@ class SessionLimitsMiddleware:
                         hours=settings.SESSION_MAX_DURATION // 3600,
                     ),
                 )
-            else:
+            elif not sessions.is_background_poll(request):
                 sessions.session_touch(request)
         return self.get_response(request)
 

@@ -51,6 +51,22 @@ def session_end_reason(request) -> str | None:
     return None
 
 
+def idle_seconds_left(request) -> int:
+    """How long this session has before it ends idle, from its stored last activity (which may
+    be up to ``SESSION_ACTIVITY_REFRESH`` older than this request), so the page's warning is on
+    time."""
+    last = getattr(request, "session", {}).get(LAST_ACTIVITY)
+    if last is None:
+        return settings.SESSION_IDLE_TIMEOUT
+    return max(settings.SESSION_IDLE_TIMEOUT - (_now() - last), 0)
+
+
+def is_background_poll(request) -> bool:
+    """A request a page's script makes by itself (extract-progress.mjs asking how a job is
+    getting on), not the person: it must not keep the session alive."""
+    return request.headers.get("X-Requested-By") == "poll"
+
+
 def session_touch(request, *, force: bool = False) -> None:
     """Note activity, writing the session only when the last note is a minute old (or when the
     person asks to stay signed in)."""

@@ -10,7 +10,11 @@ Three limits, each keyed on the true client address (trust_portal/client_address
 - one user name, any addresses: after ``SIGN_IN_USERNAME_FAILURE_LIMIT`` wrong passwords in the
   window, each further attempt must wait, starting at ``SIGN_IN_USERNAME_FIRST_DELAY`` and
   doubling with each further wrong password up to ``SIGN_IN_USERNAME_MAX_DELAY``. Slowed, never
-  locked: an attacker spread over many addresses can delay the owner, never shut them out.
+  locked: a browser that has signed in to that user name before carries a device cookie
+  (``DEVICE_COOKIE``, signed, naming a hash of the user name, kept a year) and is not made to
+  wait, so an attacker spread over many addresses keeping the user name paused slows only
+  browsers the owner has never used (OWASP, "Slow Down Online Guessing Attacks with Device
+  Cookies"). The cookie spares that pause only: axes's lock and the address's pause still apply.
 
 A refused attempt is answered without checking the password, by the lockout page saying when
 to try again (``lockout_response``), and counts towards nothing. The counters are in the cache
@@ -18,6 +22,7 @@ to try again (``lockout_response``), and counts towards nothing. The counters ar
 nothing about which accounts exist.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +39,9 @@ from trust_portal.client_address import client_address
 
 ADDRESS = "sign-in-address"
 USERNAME = "sign-in-username"
+DEVICE_COOKIE = "sign_in_device"
+DEVICE_COOKIE_SALT = "trust_portal.accounts.sign_in_limits.device"
+DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,11 @@ class SignInLimitsBackend:
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None or username is None:
             return None
-        refusal = refusal_for(address=client_address(request), username=username)
+        refusal = refusal_for(
+            address=client_address(request),
+            username=username,
+            known_device=is_known_device(request, username=username),
+        )
         if refusal is None:
             # Only an attempt whose password is then checked counts (note_failure).
             request.sign_in_checked = True
@@ -64,14 +76,40 @@ class SignInLimitsBackend:
         raise PermissionDenied("Sign-in paused.")
 
 
-def refusal_for(*, address: str, username: str) -> Refusal | None:
+def refusal_for(*, address: str, username: str, known_device: bool = False) -> Refusal | None:
     until = rate_limits.paused_until(ADDRESS, address)
     if until:
         return Refusal("address", until)
-    until = rate_limits.paused_until(USERNAME, username)
+    until = None if known_device else rate_limits.paused_until(USERNAME, username)
     if until:
         return Refusal("username", until)
     return None
+
+
+def _device_name(username: str) -> str:
+    # A hash: the cookie does not show whose browser this is to someone reading it.
+    return hashlib.sha256(username.encode()).hexdigest()[:32]
+
+
+def is_known_device(request, *, username: str) -> bool:
+    """Whether the browser carries a device cookie, made by this site, for ``username``."""
+    named = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_AGE
+    )
+    return named is not None and named == _device_name(username)
+
+
+def device_cookie_set(response, *, username: str) -> None:
+    """After a successful sign-in: this browser is one the person uses (``is_known_device``)."""
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        _device_name(username),
+        salt=DEVICE_COOKIE_SALT,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
 
 
 def note_failure(sender, credentials, request=None, **kwargs):

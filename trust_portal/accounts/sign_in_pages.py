@@ -18,6 +18,8 @@ from trust_portal.accounts import forms, sessions, two_factor
 
 # The recovery codes just made, kept in the session only until the page that shows them once.
 NEW_RECOVERY_CODES = "new_recovery_codes"
+# The app this session is setting up: its key is shown to this session only.
+APP_BEING_SET_UP = "two_factor_app_being_set_up"
 
 
 def _next(request) -> str:
@@ -73,7 +75,8 @@ def two_factor_set_up(request):
     user = request.user
     if not two_factor.is_verified(request) and two_factor.has_second_factor(user):
         return redirect(_with_next(two_factor.VERIFY, request))
-    device = two_factor.app_being_set_up(user=user)
+    device = two_factor.app_being_set_up(user=user, device_id=request.session.get(APP_BEING_SET_UP))
+    request.session[APP_BEING_SET_UP] = device.pk
     form = forms.TwoFactorSetUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -83,6 +86,7 @@ def two_factor_set_up(request):
         except ValidationError as error:
             form.add_error("code", error)
         else:
+            del request.session[APP_BEING_SET_UP]
             _verified(request, device)
             # A session elsewhere that gave only the password, or the old app, ends.
             sessions.end_other_sessions(user=user, request=request)

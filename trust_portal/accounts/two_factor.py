@@ -89,11 +89,17 @@ class VerifiedSessionScheme(SessionScheme):
 # --- The authenticator app ---------------------------------------------------------------------
 
 
-def app_being_set_up(*, user: User) -> TOTPDevice:
-    """The person's app not yet confirmed: made once, so reloading the page keeps the key their
-    app may already hold."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+@transaction.atomic
+def app_being_set_up(*, user: User, device_id: int | None) -> TOTPDevice:
+    """The app this set-up (``device_id``, kept in its session) is confirming, so reloading the
+    page keeps the key the person's app may already hold. A set-up without one gets a fresh key
+    and every other unconfirmed key of the person's is deleted: a key shown to another session
+    (someone else who had the password, say) can never be the one confirmed later."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+    if device_id is not None and device is not None:
+        return device
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
 
 
 def key_text(device: TOTPDevice) -> str:

@@ -10,7 +10,14 @@ from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods
 
-from trust_portal.accounts import email_limits, forms, services, sessions, two_factor
+from trust_portal.accounts import (
+    email_limits,
+    forms,
+    services,
+    sessions,
+    sign_in_limits,
+    two_factor,
+)
 from trust_portal.accounts.home import notices_for
 from trust_portal.accounts.models import User
 from trust_portal.accounts.permissions import (
@@ -287,6 +294,8 @@ class SignInView(auth_views.LoginView):
         previous = form.get_user().last_login
         response = super().form_valid(form)
         self.request.session[LAST_VISIT] = previous.isoformat() if previous else None
+        # This browser is now one the person uses: a pause on their user name spares it.
+        sign_in_limits.device_cookie_set(response, username=form.get_user().get_username())
         return response
 
 

@@ -71,3 +71,28 @@ def test_django_axes_reads_the_same_client_address(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     request = request_from("10.0.0.2", "203.0.113.9, 198.51.100.7")
     assert get_client_ip_address(request) == "198.51.100.7"
+
+
+@pytest.mark.parametrize(
+    ("count", "remote", "forwarded", "expected"),
+    [
+        (0, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", None, "2001:db8:1:2::"),
+        (0, "2001:db8:1:2::1", None, "2001:db8:1:2::"),
+        (1, "10.0.0.2", "2001:db8:1:2:ffff::9", "2001:db8:1:2::"),
+        (1, "10.0.0.2", "2001:DB8:1:3::9", "2001:db8:1:3::"),
+    ],
+)
+def test_an_ipv6_client_is_known_by_its_64_network(settings, count, remote, forwarded, expected):
+    # One home or server is given a whole /64: each of its addresses is the same client.
+    settings.TRUSTED_PROXY_COUNT = count
+    assert client_address(request_from(remote, forwarded)) == expected
+
+
+def test_django_axes_stores_an_ipv6_client_as_its_64_network(settings):
+    from axes.helpers import get_client_ip_address
+    from django.core.validators import validate_ipv46_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = request_from("10.0.0.2", "2001:db8:1:2:aaaa::7")
+    assert get_client_ip_address(request) == "2001:db8:1:2::"
+    validate_ipv46_address(get_client_ip_address(request))  # GenericIPAddressField accepts it

@@ -2,7 +2,7 @@
 end) and what a new password ends (API tokens, the person's other sessions)."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -132,6 +132,40 @@ def test_every_signed_in_page_carries_the_warning_and_its_script(people, client_
     assert 'data-warn-after="1500" data-end-after="1800"' in page
     assert 'src="/static/js/session-timeout.mjs"' in page
     assert f'action="{reverse("accounts:session-keep-alive")}"' in page
+
+
+def test_the_warning_counts_from_the_sessions_last_noted_activity_not_the_page(people, client_for):
+    client = client_for(people["officer"])
+    client.get(HOME)
+
+    began = datetime.fromtimestamp(client.session[sessions.LAST_ACTIVITY], tz=UTC)
+    # 40 seconds on, the last activity is not written again: the session has 1760 s left. (The
+    # clock stands still in each request, so the seconds are exact.)
+    with time_machine.travel(began + timedelta(seconds=40), tick=False):
+        page = client.get(HOME).content.decode()
+    with time_machine.travel(began + timedelta(seconds=70), tick=False):
+        written = client.get(HOME).content.decode()
+
+    assert 'data-warn-after="1500" data-end-after="1800" data-left="1760"' in page
+    assert 'data-left="1800"' in written
+
+
+def test_a_pages_background_poll_does_not_keep_the_session_alive(people, client_for):
+    client = client_for(people["officer"])
+    began = client.session[sessions.LAST_ACTIVITY]
+
+    for minutes in (5, 15, 29):
+        with later(minutes=minutes):
+            assert client.get(HOME, HTTP_X_REQUESTED_BY="poll").status_code == 200
+    assert client.session[sessions.LAST_ACTIVITY] == began
+    with later(minutes=31):
+        assert signed_out(client.get(HOME, HTTP_X_REQUESTED_BY="poll"))
+
+
+def test_the_extract_progress_script_marks_its_polls_as_background(settings):
+    script = (settings.BASE_DIR / "static" / "js" / "extract-progress.mjs").read_text()
+
+    assert 'headers: { Accept: "application/json", "X-Requested-By": "poll" }' in script
 
 
 def test_the_sign_in_page_has_no_warning(client):

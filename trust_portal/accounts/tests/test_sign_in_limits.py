@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,3 +138,82 @@ def test_signing_in_starts_the_user_names_count_again(people, client):
     client.logout()
     fail_from_many_addresses(client, officer, 3)
     assert sign_in(client, officer, PASSWORD, client_at="192.0.2.77").status_code == 302
+
+
+# --- Device cookies: a paused user name slows strangers, not the owner's own browser ------------
+
+
+def owners_browser(client, username):
+    """A browser that has signed in as ``username`` before, and signed out since."""
+    response = sign_in(client, username, PASSWORD, client_at="192.0.2.10")
+    assert response.status_code == 302
+    value = response.cookies[sign_in_limits.DEVICE_COOKIE].value
+    client.logout()
+    client.cookies[sign_in_limits.DEVICE_COOKIE] = value
+    return client
+
+
+def test_signing_in_gives_the_browser_a_signed_long_lived_device_cookie(people, client, settings):
+    settings.SESSION_COOKIE_SECURE = True  # as in production
+    officer = people["officer"].username
+
+    response = sign_in(client, officer, PASSWORD, client_at="192.0.2.10")
+
+    cookie = response.cookies[sign_in_limits.DEVICE_COOKIE]
+    assert cookie["max-age"] == 365 * 24 * 60 * 60
+    assert cookie["httponly"] is True
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+    assert officer not in cookie.value  # a hash of the user name, signed
+
+
+def test_the_owners_browser_signs_in_while_the_user_name_is_slowed(people, client):
+    officer = people["officer"].username
+    owner = owners_browser(client, officer)
+    fail_from_many_addresses(Client(), officer, 4)
+    assert sign_in(Client(), officer, PASSWORD, client_at="192.0.2.77").status_code == 429
+
+    response = sign_in(owner, officer, PASSWORD, client_at="192.0.2.77")
+
+    assert response.status_code == 302
+
+
+def test_attackers_keeping_a_user_name_paused_never_stop_its_owners_browser(people, client):
+    officer = people["officer"].username
+    owner = owners_browser(client, officer)
+    cookie = owner.cookies[sign_in_limits.DEVICE_COOKIE].value
+    attacker = Client()
+    start = timezone.now()
+    for hour in range(3):
+        with time_machine.travel(start + timedelta(hours=hour), tick=False):
+            for n in range(14):  # 14 wrong passwords an hour, over three addresses
+                sign_in(attacker, officer, "wrong", client_at=f"198.51.100.{n % 3 + 1}")
+            assert sign_in(Client(), officer, PASSWORD, client_at="192.0.2.77").status_code == 429
+            assert sign_in(owner, officer, PASSWORD, client_at="192.0.2.77").status_code == 302
+            owner.logout()
+            owner.cookies[sign_in_limits.DEVICE_COOKIE] = cookie
+
+
+def test_a_device_cookie_for_another_user_name_or_forged_does_not_spare_the_wait(people, client):
+    officer = people["officer"].username
+    other = owners_browser(client, people["manager"].username)
+    fail_from_many_addresses(Client(), officer, 4)
+    assert sign_in(other, officer, PASSWORD, client_at="192.0.2.77").status_code == 429
+    forged = Client()
+    forged.cookies[sign_in_limits.DEVICE_COOKIE] = sign_in_limits._device_name(officer)
+    assert sign_in(forged, officer, PASSWORD, client_at="192.0.2.77").status_code == 429
+
+
+def test_a_device_cookie_does_not_spare_the_address_pause_or_django_axes_lock(people, client):
+    officer = people["officer"].username
+    owner = owners_browser(client, officer)
+    for _ in range(3):
+        sign_in(Client(), officer, "wrong", client_at="198.51.100.1")
+    locked = sign_in(owner, officer, PASSWORD, client_at="198.51.100.1")
+    assert locked.status_code == 429
+    assert "signing in to this account from here is paused" in locked.content.decode()
+    for name in ["manager", "scrutiny", "observer", "admin", "officer"]:
+        sign_in(Client(), people[name].username, "wrong", client_at="198.51.100.2")
+    paused = sign_in(owner, officer, PASSWORD, client_at="198.51.100.2")
+    assert paused.status_code == 429
+    assert "signing in from your network is paused" in paused.content.decode()

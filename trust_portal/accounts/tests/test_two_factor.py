@@ -96,6 +96,48 @@ def test_a_wrong_code_at_set_up_is_refused_and_the_app_stays_unconfirmed(people)
     assert client.get(reverse("accounts:home")).status_code == 302
 
 
+def test_each_set_up_shows_its_own_key_and_a_key_shown_to_another_session_never_works(people):
+    # Someone else with the password opens set-up first and copies the key.
+    officer = people["officer"]
+    other = password_only(officer)
+    other.get(SET_UP)
+    copied = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert two_factor.key_text(copied) in other.get(SET_UP).content.decode()  # a reload keeps it
+    owner = password_only(officer)
+
+    page = owner.get(SET_UP).content.decode()
+    mine = TOTPDevice.objects.get(user=officer, confirmed=False)
+    assert mine.bin_key != copied.bin_key
+    assert two_factor.key_text(mine) in page
+    assert two_factor.key_text(copied) not in page
+    response = owner.post(SET_UP, {"code": code_of(mine)})
+
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=officer)) == [mine]
+    assert two_factor.two_factor_verify(user=officer, code=code_of(copied)) is None
+    # The other session is signed out, and its copied key confirms nothing.
+    refused = other.post(SET_UP, {"code": code_of(copied)})
+    assert refused.status_code == 302
+    assert refused.url.startswith(reverse("accounts:login"))
+    assert list(TOTPDevice.objects.filter(user=officer, confirmed=True)) == [mine]
+
+
+def test_a_key_shown_to_a_session_cannot_be_confirmed_after_another_set_up_began(people):
+    officer = people["officer"]
+    first = password_only(officer)
+    first.get(SET_UP)
+    copied = TOTPDevice.objects.get(user=officer, confirmed=False)
+    password_only(officer).get(SET_UP)
+
+    with pytest.raises(TOTPDevice.DoesNotExist):
+        copied.refresh_from_db()
+    response = first.post(SET_UP, {"code": code_of(copied)})
+
+    assert response.status_code == 200
+    assert "The code is not right" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+
+
 def test_sign_in_asks_for_the_code_after_the_password_of_someone_with_an_app(people):
     officer = people["officer"]
     device = with_app(officer)
