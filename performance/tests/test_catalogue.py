@@ -81,6 +81,17 @@ def test_a_definition_cannot_be_changed_for_months_already_reported(people, visi
         revise(visits, people["admin"], valid_from=date(2024, 4, 1))
 
 
+@pytest.mark.parametrize("month", [date(9999, 12, 1), date(1, 1, 1)])
+def test_a_definition_from_a_month_outside_2000_to_next_year_is_refused(people, visits, month):
+    with pytest.raises(ValidationError) as refused:
+        revise(visits, people["admin"], valid_from=month, allow_past=True)
+    last = date.today().year + 1
+    assert refused.value.message_dict == {
+        "valid_from": [f"Enter a month from January 2000 to December {last}."]
+    }
+    assert visits.definitions.count() == 1
+
+
 def test_a_definition_change_needs_a_reason(people, visits):
     with pytest.raises(ValidationError, match="Say why"):
         revise(visits, people["admin"], change_reason=" ")
