@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from performance.models import Indicator, Target
 from performance.services.indicators import indicator_revise_definition, target_set
 from performance.tests.factories import IndicatorDefinitionFactory, IndicatorFactory, TargetFactory
-from trust_portal.periods import financial_year_of
+from trust_portal.periods import financial_year_label, financial_year_of
 
 THIS_MONTH = timezone.localdate().replace(day=1)
 THIS_YEAR = financial_year_of(THIS_MONTH)
@@ -182,6 +182,18 @@ def test_the_catalogue_page_shows_the_years_targets(people, client_for, arrangem
     assert "Targets for 2018/19" in body
     assert "Test plans in time" in body
     assert ">95%<" in body
+
+
+@pytest.mark.parametrize("year", ["٢٠١٨", "-5", "9" * 5000])
+def test_a_year_not_in_digits_0_to_9_shows_this_years_targets(
+    people, client_for, arrangement, year
+):
+    page = client_for(people["observer"]).get(
+        reverse("performance:indicator-list", args=[arrangement.code]), {"year": year}
+    )
+    this_year = financial_year_label(financial_year_of(timezone.localdate()))
+    assert page.status_code == 200
+    assert f"Targets for {this_year}" in page.content.decode()
 
 
 def test_the_catalogue_page_queries_do_not_grow_with_indicators(
