@@ -97,10 +97,13 @@ def test_a_header_of_101_columns_is_refused_alike_as_csv_and_as_xlsx():
     book.active.append(header)
     book.active.append(row)
     book.save(data)
-    csv = f"{','.join(header)}\r\n{','.join(row)}\r\n".encode()
+
+    def csv(width):
+        return f"{','.join(header[:width])}\r\n{','.join(row[:width])}\r\n".encode()
+
     assert refusal(data.getvalue()) == "the sheet has more than 100 columns"
-    assert refusal(csv, "extract.csv") == "the sheet has more than 100 columns"
-    assert len(read_extract(io.BytesIO(csv.replace(b",note 96", b"")), filename="e.csv")) == 1
+    assert refusal(csv(101), "extract.csv") == "the sheet has more than 100 columns"
+    assert len(read_extract(io.BytesIO(csv(100)), filename="e.csv")) == 1
 
 
 def test_a_csv_with_old_mac_line_ends_is_held_to_the_row_limit():
