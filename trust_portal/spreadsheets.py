@@ -9,12 +9,16 @@ file of 200 MB can hold tens of millions of short rows. Every reader of an uploa
 
 - ``check_xlsx`` reads the zip's directory (the sizes each member says it unpacks to, which
   ``zipfile`` then holds it to) and refuses a workbook over the unpacked size or compression
-  ratio; it then streams the sheets and the shared strings through zlib, a megabyte at a time,
-  counting rows and strings, and refuses one over the row or shared-string limit. Nothing is
+  ratio; it then streams the parts through zlib, a megabyte at a time, counting strings in the
+  shared-strings parts ``[Content_Types].xml`` declares and rows in every other part (openpyxl
+  finds parts through the content types and the relationships, so a renamed part counts the
+  same), and refuses one over the row or shared-string limit, or a part that is neither a
+  sheet nor the shared strings over its own, smaller limit (a styles.xml bomb). Nothing is
   parsed and little memory is used, so a bomb is refused in seconds.
 - ``sheet_rows`` forgets the sheet's ``<dimension>`` (``reset_dimensions``), so every row is
   read, and refuses a sheet with more rows or header columns than the limits rather than stop.
-- ``check_csv`` counts line ends before pandas reads anything.
+- ``check_csv`` counts line ends (``\r\n``, ``\n`` or ``\r``) and the header's fields before
+  pandas reads anything.
 
 Refusals are ``SpreadsheetRefused``, whose message names the limit, for the person uploading.
 The limits are settings (``SPREADSHEET_*``, README); this module reads them only when Django is
