@@ -227,6 +227,8 @@ def test_an_officer_saves_a_change_and_the_page_lists_the_rules_by_month(
         ("query_change_points", "0", "must be between 0.1 and 100 percentage points"),
         ("query_change_points", "2.25", "to one decimal place"),
         ("caseload_limit", "twenty", "Enter the caseload limit as a whole number"),
+        ("caseload_limit", "١٨", "Enter the caseload limit as a whole number"),
+        ("query_change_points", "٢.٥", "Enter the change that needs a commentary as a number"),
         ("lac_visit_days", "", "Enter the visit frequency for looked-after children"),
         ("reason", "", "Enter why the rules change"),
         ("valid_from", "", "Enter the month the change applies from"),
