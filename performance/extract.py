@@ -341,14 +341,17 @@ def _dates(column: _Column) -> np.ndarray:
     return np.asarray(iso.to_numpy()).astype("datetime64[D]")[column.codes]
 
 
-_DATE_SHAPED = re.compile(r"[0-9][0-9/.\- ]{0,9}")
+# A date with its separators (2024-03-01, 01/03/2024, 1.3.24) or a year: a run of digits
+# alone longer than a year may be a case number or an NHS number (943 476 5919), so it is
+# described, never shown; stricter than CHILD_EXTRACT.md's "digits and separators".
+_DATE_SHAPED = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}|[0-9]{1,4}", re.ASCII)
 _SHORT_CODE = re.compile(r"[A-Za-z]{1,4}")
 
 
 def _echoable(value: str) -> bool:
     """Whether a value cannot identify a child, whatever its column's header says
-    (CHILD_EXTRACT.md): date-shaped (digits and separators, at most 10 characters), a short
-    code (at most 4 letters) or yes/no."""
+    (CHILD_EXTRACT.md): date-shaped (a date with "-", "/" or "." between its parts, or at most
+    4 digits, a year), a short code (at most 4 letters) or yes/no."""
     return bool(
         _DATE_SHAPED.fullmatch(value)
         or _SHORT_CODE.fullmatch(value)

@@ -24,6 +24,7 @@ from performance.models import Indicator, Measurement, MonthlyReturn
 from performance.rag import Status
 from performance.services import returns
 from trust_portal.approvals.services import ConcurrentChange
+from trust_portal.numbers import digits_value
 from trust_portal.spreadsheets import Limits, SpreadsheetRefused, check_xlsx, sheet_rows
 
 SHEET = "Return"
@@ -314,12 +315,13 @@ def _check_header(cells: dict[int, list], monthly_return: MonthlyReturn) -> int:
             f"(revision {revision}), not for {this}. Upload it on that return's page, or "
             "download this return's template."
         )
-    if not (version or "").isdigit():
+    number = digits_value(version)
+    if number is None:
         raise ValidationError(
             f"Cell B{VERSION_ROW} (the version of the draft) has been changed. Download the "
             "template again."
         )
-    return int(version)
+    return number
 
 
 def read_upload(file, *, monthly_return: MonthlyReturn) -> Upload:

@@ -82,6 +82,23 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
+class _DigitsOnly:
+    """A number field that takes the digits 0 to 9 only: Django's reads "١٢" as 12."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IntegerField(_DigitsOnly, forms.IntegerField):
+    pass
+
+
+class DecimalField(_DigitsOnly, forms.DecimalField):
+    pass
+
+
 def add_service_errors(form, error) -> None:
     """Show a service's ValidationError on the form: beside the field it names, else on top."""
     if hasattr(error, "error_dict"):

@@ -47,6 +47,20 @@ def whole_number(typed, *, largest: int = LARGEST_INTEGER) -> tuple[int | None, 
     return int(digits), None
 
 
+def digits_value(text, *, largest: int = LARGEST_INTEGER) -> int | None:
+    """The number ``text`` is when it is the digits 0 to 9 alone ("2024", "7") and at most
+    ``largest``, else None: for ids, years and versions read from a query or a file, where
+    ``str.isdigit()`` would pass "²" (int() then raises) or "١٢" (read as 12), and int() of
+    a few thousand digits raises."""
+    text = "" if text is None else str(text)
+    if not _DIGITS.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(largest)) or int(digits) > largest:
+        return None
+    return int(digits)
+
+
 def rounded(value: Fraction | Decimal | int, places: int = 1) -> Decimal:
     """An exact value rounded half-up to ``places`` decimals: the one rounding for display
     (ratings, workforce rates, revisions compared, dashboard snapshots)."""

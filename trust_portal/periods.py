@@ -5,6 +5,7 @@ A month is the first day of the month in a ``date``; a financial year is the cal
 starts in (2024 is 2024/25); its quarters are numbered 1 (April to June) to 4 (January to
 March)."""
 
+import re
 from datetime import date
 
 # The months anything may be entered for: the portal's data starts long after 2000, and nothing
@@ -25,6 +26,16 @@ def month_problem(month: date, today: date | None = None) -> str | None:
     if FIRST_MONTH <= month.replace(day=1) <= last:
         return None
     return f"Enter a month from {FIRST_MONTH:%B %Y} to {last:%B %Y}."
+
+
+# "2024-07" as a query or a form takes it: digits 0 to 9 only ("\d" alone takes "١٢").
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$", re.ASCII)
+
+
+def month_text_problem(text: str, today: date | None = None) -> str | None:
+    """What is wrong with a "YYYY-MM" month outside the range (``month_problem``); None for
+    one within it. The caller has checked the text against ``MONTH``."""
+    return month_problem(date(int(text[:4]), int(text[5:7]), 1), today)
 
 
 def parse_month(text: str, today: date | None = None) -> date:

@@ -89,8 +89,9 @@ _MONTHS = {
     for name in (calendar.month_name[n], calendar.month_abbr[n])
 }
 _MONTHS["sept"] = 9
-_NAMED = re.compile(r"^([a-z]+)\.?\s+(\d{4})$")
-_NUMERIC = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
+# Digits 0 to 9 only (re.ASCII): "\d" alone also takes "١٢" and int() reads it as 12.
+_NAMED = re.compile(r"^([a-z]+)\.?\s+(\d{4})$", re.ASCII)
+_NUMERIC = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def _month(text: str) -> date | None:

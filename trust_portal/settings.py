@@ -389,6 +389,8 @@ SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=1_000_000)
 SPREADSHEET_MAX_COLUMNS = env.int("SPREADSHEET_MAX_COLUMNS", default=100)
 SPREADSHEET_MAX_SHARED_STRINGS = env.int("SPREADSHEET_MAX_SHARED_STRINGS", default=3_000_000)
 SPREADSHEET_MAX_CSV_ROWS = env.int("SPREADSHEET_MAX_CSV_ROWS", default=2_000_000)
+# Any workbook part but the sheets and the shared strings (styles, theme, drawings).
+SPREADSHEET_MAX_PART_BYTES = env.int("SPREADSHEET_MAX_PART_MB", default=20) * 1024**2
 # The outbox (trust_portal/outbox): a job its change committed but the broker refused is tried
 # again, waiting 30 s, 1, 2, 4 minutes... at most OUTBOX_RETRY_MAX_SECONDS between tries, and
 # listed as failed on the jobs page after OUTBOX_MAX_ATTEMPTS tries (a day at the defaults).

@@ -9,12 +9,16 @@ file of 200 MB can hold tens of millions of short rows. Every reader of an uploa
 
 - ``check_xlsx`` reads the zip's directory (the sizes each member says it unpacks to, which
   ``zipfile`` then holds it to) and refuses a workbook over the unpacked size or compression
-  ratio; it then streams the sheets and the shared strings through zlib, a megabyte at a time,
-  counting rows and strings, and refuses one over the row or shared-string limit. Nothing is
+  ratio; it then streams the parts through zlib, a megabyte at a time, counting strings in the
+  shared-strings parts ``[Content_Types].xml`` declares and rows in every other part (openpyxl
+  finds parts through the content types and the relationships, so a renamed part counts the
+  same), and refuses one over the row or shared-string limit, or a part that is neither a
+  sheet nor the shared strings over its own, smaller limit (a styles.xml bomb). Nothing is
   parsed and little memory is used, so a bomb is refused in seconds.
 - ``sheet_rows`` forgets the sheet's ``<dimension>`` (``reset_dimensions``), so every row is
   read, and refuses a sheet with more rows or header columns than the limits rather than stop.
-- ``check_csv`` counts line ends before pandas reads anything.
+- ``check_csv`` counts line ends (``\r\n``, ``\n`` or ``\r``) and the header's fields before
+  pandas reads anything.
 
 Refusals are ``SpreadsheetRefused``, whose message names the limit, for the person uploading.
 The limits are settings (``SPREADSHEET_*``, README); this module reads them only when Django is
@@ -23,11 +27,13 @@ configured, so the extract's command-line tools use the defaults.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
+from xml.sax.saxutils import unescape
 
 CHUNK = 1024 * 1024
 MB = 1024 * 1024
@@ -36,6 +42,12 @@ MB = 1024 * 1024
 # (<row r="2">, <x:row>, <si>). It holds one "<", so it never spans the last "<" of a buffer.
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?row[\s/>]")
 _STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
+_CONTENT_TYPES = "[Content_Types].xml"
+_OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?Override\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([A-Za-z]+)\s*=\s*["']([^"']*)["']""")
+_SPREADSHEETML = b"application/vnd.openxmlformats-officedocument.spreadsheetml."
+_SHARED_STRINGS_TYPE = _SPREADSHEETML + b"sharedStrings+xml"
+_WORKSHEET_TYPE = _SPREADSHEETML + b"worksheet+xml"
 
 
 class SpreadsheetRefused(ValueError):
@@ -52,6 +64,7 @@ class Limits:
     columns: int = 100
     shared_strings: int = 3_000_000
     csv_rows: int = 2_000_000
+    part_bytes: int = 20 * MB  # any part but the sheets and the shared strings
 
     @classmethod
     def from_settings(cls, **overrides) -> Limits:
@@ -71,6 +84,7 @@ class Limits:
                 columns=getattr(settings, "SPREADSHEET_MAX_COLUMNS", 100),
                 shared_strings=getattr(settings, "SPREADSHEET_MAX_SHARED_STRINGS", 3_000_000),
                 csv_rows=getattr(settings, "SPREADSHEET_MAX_CSV_ROWS", 2_000_000),
+                part_bytes=getattr(settings, "SPREADSHEET_MAX_PART_BYTES", 20 * MB),
             )
         return replace(limits, **overrides)
 
@@ -104,11 +118,10 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
                     f"unpacks to {info.file_size // max(info.compress_size, 1):,} times its "
                     f"size; at most {limits.compression_ratio:,})"
                 )
+        strings, sheets = _parts_by_type(archive, limits)
         for info in members:
-            name = info.filename.lower()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                _refuse_past(archive, info, _ROW, limits.rows + 1, _too_many_rows(limits))
-            elif name == "xl/sharedstrings.xml":
+            name = info.filename.lstrip("/")
+            if name in strings:
                 _refuse_past(
                     archive,
                     info,
@@ -116,6 +129,44 @@ def check_xlsx(data: bytes, limits: Limits) -> None:
                     limits.shared_strings,
                     f"the workbook holds more than {limits.shared_strings:,} pieces of text",
                 )
+                continue
+            if name not in sheets:
+                _refuse_large_part(info, limits)
+            # openpyxl finds sheets through the relationship files, whatever their content
+            # type, so rows are counted in every part but the shared strings.
+            _refuse_past(archive, info, _ROW, limits.rows + 1, _too_many_rows(limits))
+
+
+def _refuse_large_part(info: zipfile.ZipInfo, limits: Limits) -> None:
+    """A part that is neither a sheet nor the shared strings (styles, theme, drawings) is
+    small in a real workbook; a large one is a bomb (e.g. a styles.xml of a million fonts)."""
+    if info.file_size > limits.part_bytes:
+        raise SpreadsheetRefused(
+            f"a part of the workbook that holds no cells is too large once unpacked "
+            f"({_mb(info.file_size)}; at most {_mb(limits.part_bytes)})"
+        )
+
+
+def _parts_by_type(archive: zipfile.ZipFile, limits: Limits) -> tuple[set[str], set[str]]:
+    """(shared-strings parts, worksheet parts) as ``[Content_Types].xml`` declares them, which
+    is where openpyxl looks, wherever in the zip they are and whatever they are called."""
+    try:
+        info = archive.getinfo(_CONTENT_TYPES)
+    except KeyError:
+        return set(), set()
+    _refuse_large_part(info, limits)
+    try:
+        text = archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        return set(), set()
+    parts: dict[bytes, set[str]] = {_SHARED_STRINGS_TYPE: set(), _WORKSHEET_TYPE: set()}
+    for attributes in _OVERRIDE.findall(text):
+        found = dict(_ATTRIBUTE.findall(attributes))
+        kind = found.get(b"ContentType", b"").strip()
+        if kind in parts and b"PartName" in found:
+            name = unescape(found[b"PartName"].decode("utf-8", "replace"))
+            parts[kind].add(name.lstrip("/"))
+    return parts[_SHARED_STRINGS_TYPE], parts[_WORKSHEET_TYPE]
 
 
 def _too_many_rows(limits: Limits) -> str:
@@ -160,8 +211,27 @@ def sheet_rows(sheet, limits: Limits, *, columns: int | None = None, values_only
 
 
 def check_csv(data: bytes, limits: Limits) -> None:
-    """Refuse a CSV file with more line ends than the row limit allows (header included),
-    before pandas reads it into memory."""
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    """Refuse a CSV file with more line ends than the row limit allows (header included), or a
+    header with more fields than the column limit (as ``sheet_rows`` does a workbook's), before
+    pandas reads it into memory."""
+    # A line ends in "\r\n" (Windows), "\n" or "\r" (old Macs; pandas reads all three), and
+    # a "\r\n" pair is one end, not two.
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    lines = ends + (not data.endswith((b"\n", b"\r")))
     if lines - 1 > limits.csv_rows:
         raise SpreadsheetRefused(f"the file has more than {limits.csv_rows:,} rows")
+    if _csv_header_width(data) > limits.columns:
+        raise SpreadsheetRefused(f"the sheet has more than {limits.columns:,} columns")
+
+
+def _csv_header_width(data: bytes) -> int:
+    """How many fields the header row has, trailing blank ones aside (a blank header cell past
+    the last is what Excel writes when a data row is wider; a workbook's is not counted)."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        header = next(csv.reader(text), [])
+    except csv.Error:
+        return 0  # the reader refuses it, saying where
+    while header and not header[-1].strip():
+        header.pop()
+    return len(header)

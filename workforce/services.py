@@ -29,7 +29,7 @@ from trust_portal.approvals import services as approvals
 from trust_portal.approvals.checks import Problem, keyed
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited, audited_save, required_reason
-from trust_portal.numbers import whole_number
+from trust_portal.numbers import digits_value, whole_number
 from workforce.models import COUNT_FIELDS, FTE_FIELDS, Team, TeamFigures, WorkforceReturn
 
 # Every figure of a team, in the order the entry form shows them, with its words.
@@ -170,7 +170,7 @@ def _check_teams(
     errors: dict[str, str] = {}
     clean: dict[int, dict | None] = {}
     for key, typed in teams.items():
-        team = known.get(int(key)) if str(key).isdigit() else None
+        team = known.get(digits_value(key))
         if team is None:
             errors[str(key)] = f"“{key}” is not one of this arrangement's open teams."
             continue

@@ -156,7 +156,7 @@ class VariationDecisionInput(serializers.Serializer):
     )
 
 
-VARIATION_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9}-\d{4})-(\d{1,5})$")
+VARIATION_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4})-([0-9]{1,5})$")
 VARIATION = key_parameter("The contract year's key and the variation's number: NCT-2024-1.")
 
 
@@ -171,7 +171,7 @@ class VariationViewSet(KeyedMixin, ContractsViewSet):
     filterset_class = VariationFilter
     # Which rule each write needs (docs/permissions.md); other writes need "edit".
     write_actions = {"approve": Action.APPROVE, "reject": Action.APPROVE}
-    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}-\d{1,5}"
+    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4}-[0-9]{1,5}"
     key_pattern = VARIATION_KEY
     key_form = "Name the variation as NCT-2024-1."
 

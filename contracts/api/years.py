@@ -179,7 +179,7 @@ class ContractYearFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
 
 
-YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-(\d{4})$")
+YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-([0-9]{4})$")
 YEAR = key_parameter("The trust's code and the year the financial year starts: NCT-2024.")
 
 
@@ -348,7 +348,7 @@ class ContractYearViewSet(KeyedMixin, ContractsViewSet):
     filterset_class = ContractYearFilter
     # Which rule each write needs (docs/permissions.md); other writes need "edit".
     write_actions = {"agree": Action.APPROVE}
-    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{4}"
+    lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4}"
     key_pattern = YEAR_KEY
     key_form = "Name the year as NCT-2024."
 

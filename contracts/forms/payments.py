@@ -1,17 +1,15 @@
 """Forms of the payments pages and the split calculator. The payment rules themselves (own
 council only, a date not in the future, a reference, never twice) are the service's."""
 
-import re
 from decimal import Decimal
 
 from django import forms
 
 from trust_portal.govuk_forms import GovukForm
-from trust_portal.numbers import plain_decimal
+from trust_portal.numbers import plain_decimal, whole_number
 
 DATE = forms.DateInput(attrs={"type": "date"})
 NUMBER = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
-WHOLE = re.compile(r"-?\d+")
 
 
 class PaymentForm(GovukForm):
@@ -98,16 +96,11 @@ class SplitCalculatorForm(GovukForm):
         return [self[f"demand_{c.code}"] for c in self.councils]
 
     def _whole(self, name: str, what: str):
-        text = (self.cleaned_data.get(name) or "").strip().replace(",", "")
-        if not text:
-            return None
-        if not WHOLE.fullmatch(text):
+        value, problem = whole_number(self.cleaned_data.get(name))
+        if problem == "must be a whole number":
             self.add_error(name, f"{what} must be a whole number, for example 1,791")
-            return None
-        value = int(text)
-        if value < 0:
-            self.add_error(name, f"{what} cannot be negative")
-            return None
+        elif problem:
+            self.add_error(name, f"{what} {problem}")
         return value
 
     def clean(self):
@@ -136,11 +129,12 @@ class SplitCalculatorForm(GovukForm):
         if value is None:
             self.add_error("weight", "The weight on demand must be a number from 0 to 100")
             return None
-        if value != value.quantize(Decimal("0.01")):
-            self.add_error("weight", "The weight on demand can have at most 2 decimal places")
-            return None
+        # The range first: quantize() of a value of 30 digits raises InvalidOperation.
         if not 0 <= value <= 100:
             self.add_error("weight", "The weight on demand must be from 0 to 100")
+            return None
+        if value != value.quantize(Decimal("0.01")):
+            self.add_error("weight", "The weight on demand can have at most 2 decimal places")
             return None
         return value
 

@@ -820,6 +820,11 @@ def test_all_weight_on_population_uses_population_alone(
         ({"demand_{a}": ""}, "Enter {a}&#x27;s open cases"),
         ({"demand_{a}": "-5"}, "{a}&#x27;s open cases cannot be negative"),
         ({"demand_{b}": "22.5"}, "{b}&#x27;s open cases must be a whole number"),
+        ({"weight": "9" * 30}, "The weight on demand must be from 0 to 100"),
+        ({"weight": "١٢"}, "The weight on demand must be a number from 0 to 100"),
+        ({"demand_{a}": "١٢"}, "{a}&#x27;s open cases must be a whole number"),
+        ({"population_{b}": "²"}, "{b}&#x27;s population must be a whole number"),
+        ({"demand_{b}": "9" * 15}, "{b}&#x27;s open cases is too large: at most 2,147,483,647"),
         ({"demand_{a}": "0", "demand_{b}": "0"}, "The open cases are all 0"),
         (
             {"weight": "0", "population_{a}": "0", "population_{b}": "0"},

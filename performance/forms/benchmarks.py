@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from performance.forms.uploads import SmallFileForm
 from performance.models import Benchmark, Indicator
 from performance.services import benchmarks
-from trust_portal.govuk_forms import GovukForm
+from trust_portal.govuk_forms import DecimalField, GovukForm, IntegerField
 
 
 class BenchmarkForm(GovukForm):
     indicator = forms.ChoiceField()
-    financial_year = forms.IntegerField(
+    financial_year = IntegerField(
         label="Financial year",
         help_text="The year it starts: 2024 means 2024/25.",
         min_value=benchmarks.FIRST_YEAR,
@@ -21,7 +21,7 @@ class BenchmarkForm(GovukForm):
         help_text="ALL where the published figure covers the arrangement as a whole. A figure "
         "published for the councils together is the joint area's: ALL, never one council.",
     )
-    value = forms.DecimalField(
+    value = DecimalField(
         max_digits=9,
         decimal_places=2,
         help_text="In the indicator's own units: a percentage as 85.5.",

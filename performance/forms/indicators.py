@@ -1,6 +1,6 @@
 from django import forms
 
-from trust_portal.govuk_forms import GovukForm
+from trust_portal.govuk_forms import DecimalField, GovukForm
 from trust_portal.periods import financial_year_label
 
 
@@ -13,8 +13,8 @@ class TargetForm(GovukForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    target = forms.DecimalField(max_digits=9, decimal_places=2)
-    tolerance = forms.DecimalField(
+    target = DecimalField(max_digits=9, decimal_places=2)
+    tolerance = DecimalField(
         max_digits=9,
         decimal_places=2,
         min_value=0,

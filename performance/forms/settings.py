@@ -1,7 +1,7 @@
 from django import forms
 
 from performance.services.settings import performance_settings_check
-from trust_portal.govuk_forms import GovukForm
+from trust_portal.govuk_forms import DecimalField, GovukForm, IntegerField
 
 
 def _setting(label: str, hint: str, *, what: str, decimal: bool = False):
@@ -11,7 +11,7 @@ def _setting(label: str, hint: str, *, what: str, decimal: bool = False):
         "required": f"Enter {what}",
         "invalid": f"Enter {what} as a {'number' if decimal else 'whole number'}",
     }
-    field = forms.DecimalField if decimal else forms.IntegerField
+    field = DecimalField if decimal else IntegerField
     return field(label=label, help_text=hint, error_messages=messages)
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from performance.models import ALL_AREAS, Benchmark, Indicator
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
+from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_label
 
 COLUMNS = ["indicator", "financial_year", "kind", "area", "value", "source", "note"]
@@ -254,7 +255,7 @@ def _parse_row(arrangement, number: int, cell: dict, indicators: dict, areas) ->
             RowError(number, "indicator", cell.get("indicator", ""), "No indicator has this code.")
         )
     year_text = cell.get("financial_year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = digits_value(year_text)
     if year is None:
         problems.append(
             RowError(

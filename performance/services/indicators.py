@@ -12,7 +12,12 @@ from django.utils import timezone
 from performance.models import Indicator, IndicatorDefinition, Target
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.history import audited_save
-from trust_portal.periods import financial_year_label, financial_year_of, first_of_month
+from trust_portal.periods import (
+    financial_year_label,
+    financial_year_of,
+    first_of_month,
+    month_problem,
+)
 
 
 @transaction.atomic
@@ -37,6 +42,9 @@ def indicator_revise_definition(
     """
     if by is not None:
         require(by, Action.EDIT, Kind.INDICATOR)
+    problem = month_problem(valid_from, timezone.localdate())
+    if problem:
+        raise ValidationError({"valid_from": problem})
     latest = indicator.definitions.order_by("-version").first()
     if latest and valid_from <= latest.valid_from:
         raise ValidationError(

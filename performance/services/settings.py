@@ -14,7 +14,7 @@ from performance.models import MonthlyReturn, PerformanceSettings, RuleBook
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited_save
-from trust_portal.periods import first_of_month
+from trust_portal.periods import first_of_month, month_problem
 
 DEFAULTS_REASON = "The portal's default rules, in force from the beginning until the first change."
 
@@ -97,7 +97,10 @@ def _check_month(book: RuleBook, valid_from: date | None, errors: dict) -> date 
         return None
     start = first_of_month(valid_from)
     first = book.first
-    if first is not None and start < first.valid_from:
+    problem = month_problem(start, timezone.localdate())
+    if problem:
+        errors["valid_from"] = problem
+    elif first is not None and start < first.valid_from:
         errors["valid_from"] = (
             f"The rules are recorded from {first.valid_from:%B %Y}, in force from the "
             f"beginning: a change must start in {first.valid_from:%B %Y} or later."

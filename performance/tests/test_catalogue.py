@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from performance.models import Indicator, Target
 from performance.services.indicators import indicator_revise_definition, target_set
 from performance.tests.factories import IndicatorDefinitionFactory, IndicatorFactory, TargetFactory
-from trust_portal.periods import financial_year_of
+from trust_portal.periods import financial_year_label, financial_year_of
 
 THIS_MONTH = timezone.localdate().replace(day=1)
 THIS_YEAR = financial_year_of(THIS_MONTH)
@@ -79,6 +79,17 @@ def test_a_new_definition_applies_from_its_month_and_earlier_months_keep_theirs(
 def test_a_definition_cannot_be_changed_for_months_already_reported(people, visits):
     with pytest.raises(ValidationError, match="cannot change months already reported"):
         revise(visits, people["admin"], valid_from=date(2024, 4, 1))
+
+
+@pytest.mark.parametrize("month", [date(9999, 12, 1), date(1, 1, 1)])
+def test_a_definition_from_a_month_outside_2000_to_next_year_is_refused(people, visits, month):
+    with pytest.raises(ValidationError) as refused:
+        revise(visits, people["admin"], valid_from=month, allow_past=True)
+    last = date.today().year + 1
+    assert refused.value.message_dict == {
+        "valid_from": [f"Enter a month from January 2000 to December {last}."]
+    }
+    assert visits.definitions.count() == 1
 
 
 def test_a_definition_change_needs_a_reason(people, visits):
@@ -171,6 +182,18 @@ def test_the_catalogue_page_shows_the_years_targets(people, client_for, arrangem
     assert "Targets for 2018/19" in body
     assert "Test plans in time" in body
     assert ">95%<" in body
+
+
+@pytest.mark.parametrize("year", ["٢٠١٨", "-5", "9" * 5000])
+def test_a_year_not_in_digits_0_to_9_shows_this_years_targets(
+    people, client_for, arrangement, year
+):
+    page = client_for(people["observer"]).get(
+        reverse("performance:indicator-list", args=[arrangement.code]), {"year": year}
+    )
+    this_year = financial_year_label(financial_year_of(timezone.localdate()))
+    assert page.status_code == 200
+    assert f"Targets for {this_year}" in page.content.decode()
 
 
 def test_the_catalogue_page_queries_do_not_grow_with_indicators(

@@ -480,9 +480,15 @@ def test_an_impossible_uk_date_is_not_a_date():
     assert (error.column, error.value, error.reason) == ("episode_start", "31/02/2019", NOT_A_DATE)
 
 
-@pytest.mark.parametrize("text", ["2019-02-31", "2019-13-01", "02/31/2019", "2019/03/01", "43000"])
+@pytest.mark.parametrize("text", ["2019-02-31", "2019-13-01", "02/31/2019", "2019/03/01"])
 def test_other_impossible_or_foreign_dates_are_not_dates(text):
     assert only_error({"episode_start": text}).reason == NOT_A_DATE
+
+
+def test_an_excel_day_number_is_not_a_date_and_five_digits_are_described_not_shown():
+    # Five digits alone could be a case number: only a year's four are shown.
+    error = only_error({"episode_start": "43000"})
+    assert error == ExtractError(2, "episode_start", None, f"{NOT_A_DATE}: 5 characters, digits")
 
 
 def test_uk_and_iso_dates_mean_the_same_day():
@@ -506,6 +512,28 @@ def test_categories_are_codes_in_capitals():
 def test_an_area_of_another_trust_is_rejected():
     error = only_error({"area": "OCC"})
     assert error == ExtractError(2, "area", "OCC", "not a council area of this trust (NNC, WNC)")
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("1234567890", "10 characters, digits"),
+        ("943 476 5919", "12 characters, digits and other characters"),
+        ("476 5919", "8 characters, digits and other characters"),
+        ("9434-7659", "9 characters, digits and other characters"),
+        ("12345", "5 characters, digits"),
+    ],
+)
+def test_a_number_that_may_identify_a_child_under_area_is_described_not_shown(text, kinds):
+    error = only_error({"area": text})
+    reason = f"not a council area of this trust (NNC, WNC): {kinds}"
+    assert error == ExtractError(2, "area", None, reason)
+
+
+@pytest.mark.parametrize("text", ["2024-03-01", "01/03/2024", "1.3.24", "2024", "7"])
+def test_a_date_or_a_year_under_area_is_shown(text):
+    error = only_error({"area": text})
+    assert error == ExtractError(2, "area", text, "not a council area of this trust (NNC, WNC)")
 
 
 @pytest.mark.parametrize("text", ["X", "Yes", "1"])

@@ -89,6 +89,29 @@ def test_a_header_wider_than_the_column_limit_is_refused():
     )
 
 
+def test_a_header_of_101_columns_is_refused_alike_as_csv_and_as_xlsx():
+    header = ["child_id", "area", "category", "episode_start"] + [f"note {n}" for n in range(97)]
+    row = ["C1", "NNC", "CIN", "2025-01-01"] + [""] * 97
+    data = io.BytesIO()
+    book = Workbook()
+    book.active.append(header)
+    book.active.append(row)
+    book.save(data)
+
+    def csv(width):
+        return f"{','.join(header[:width])}\r\n{','.join(row[:width])}\r\n".encode()
+
+    assert refusal(data.getvalue()) == "the sheet has more than 100 columns"
+    assert refusal(csv(101), "extract.csv") == "the sheet has more than 100 columns"
+    assert len(read_extract(io.BytesIO(csv(100)), filename="e.csv")) == 1
+
+
+def test_a_csv_with_old_mac_line_ends_is_held_to_the_row_limit():
+    data = b"child_id,area,category,episode_start\r" + b"C1,NNC,CIN,2025-01-01\r" * 50
+    assert refusal(data, "extract.csv", Limits(csv_rows=10)) == "the file has more than 10 rows"
+    assert len(read_extract(io.BytesIO(data), filename="e.csv", limits=Limits(csv_rows=50))) == 50
+
+
 def test_a_csv_with_more_lines_than_the_limit_is_refused_before_pandas_reads_it():
     data = b"child_id,area,category,episode_start\n" + b"C1,NNC,CIN,2025-01-01\n" * 3
     assert refusal(data, "extract.csv", Limits(csv_rows=2)) == "the file has more than 2 rows"

@@ -202,6 +202,8 @@ def test_a_month_can_be_chosen(page, client):
     [
         ("2025-13", 400, "Month must be written as YYYY-MM, for example 2024-04."),
         ("June", 400, "Month must be written as YYYY-MM, for example 2024-04."),
+        ("٢٠٢٥-05", 400, "Month must be written as YYYY-MM, for example 2024-04."),
+        ("1999-12", 400, f"Enter a month from January 2000 to December {date.today().year + 1}."),
         ("2025-07", 404, "There are no approved figures for July 2025."),
     ],
 )

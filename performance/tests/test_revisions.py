@@ -226,3 +226,11 @@ def test_the_compare_page_reads_a_bounded_number_of_queries(
     client = client_for(people["manager"])
     with django_assert_max_num_queries(30):
         client.get(compare_url(correction, cells="all"))
+
+
+@pytest.mark.parametrize("typed", ["²", "١", "9" * 5000])
+def test_a_revision_number_not_in_digits_0_to_9_is_not_found_rather_than_a_server_error(
+    people, client_for, correction, typed
+):
+    response = client_for(people["manager"]).get(compare_url(correction, **{"from": typed}))
+    assert response.status_code == 404

@@ -146,6 +146,17 @@ def test_the_first_change_of_an_arrangement_without_returns_is_its_first_rules(p
     assert RuleBook.of(unsaved).rows == [saved]
 
 
+@pytest.mark.parametrize("month", [date(1, 1, 1), date(1999, 12, 1), date(9999, 12, 1)])
+def test_a_change_from_a_month_outside_2000_to_next_year_is_refused(people, unsaved, month):
+    last = date.today().year + 1
+    with pytest.raises(ValidationError) as refused:
+        change(unsaved, people["officer"], valid_from=month, small_number=5)
+    assert refused.value.message_dict["valid_from"] == [
+        f"Enter a month from January 2000 to December {last}."
+    ]
+    assert not PerformanceSettings.objects.filter(arrangement=unsaved).exists()
+
+
 def test_two_changes_in_the_same_month_are_refused(people, nct):
     change(nct, people["officer"], caseload_limit=18)
     with pytest.raises(ValidationError) as refused:
@@ -216,11 +227,14 @@ def test_an_officer_saves_a_change_and_the_page_lists_the_rules_by_month(
         ("query_change_points", "0", "must be between 0.1 and 100 percentage points"),
         ("query_change_points", "2.25", "to one decimal place"),
         ("caseload_limit", "twenty", "Enter the caseload limit as a whole number"),
+        ("caseload_limit", "١٨", "Enter the caseload limit as a whole number"),
+        ("query_change_points", "٢.٥", "Enter the change that needs a commentary as a number"),
         ("lac_visit_days", "", "Enter the visit frequency for looked-after children"),
         ("reason", "", "Enter why the rules change"),
         ("valid_from", "", "Enter the month the change applies from"),
         ("valid_from", "March", "Enter the month the change applies from as a date"),
         ("valid_from", "2024-02-01", "The rules are recorded from April 2024"),
+        ("valid_from", "9999-12-01", "Enter a month from January 2000 to December"),
     ],
 )  # fmt: skip
 def test_invalid_values_are_refused_with_a_message_and_nothing_is_saved(

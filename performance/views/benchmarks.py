@@ -16,6 +16,7 @@ from performance.services import benchmarks
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.formpages import form_page
+from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_label
 
 EXPORT_HEADER = [
@@ -56,11 +57,11 @@ def benchmark_list(request, code):
         "indicator", "entered_by"
     )
     years = sorted(set(rows.values_list("financial_year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        rows = rows.filter(financial_year=int(year))
+    year = digits_value(request.GET.get("year", ""))
+    if year is not None:
+        rows = rows.filter(financial_year=year)
     if request.GET.get("format") in ("csv", "xlsx"):
-        name = f"{arrangement.code}-benchmarks" + (f"-{year}" if year.isdigit() else "")
+        name = f"{arrangement.code}-benchmarks" + (f"-{year}" if year is not None else "")
         return table_response(
             request.GET["format"], name, EXPORT_HEADER, _export_rows(rows), title="Benchmarks"
         )
@@ -68,8 +69,8 @@ def benchmark_list(request, code):
         "arrangement": arrangement,
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
         "years": [(y, financial_year_label(y)) for y in years],
-        "year": int(year) if year.isdigit() else None,
-        "query": f"year={year}" if year.isdigit() else "",
+        "year": year,
+        "query": f"year={year}" if year is not None else "",
         "can_edit": can(request.user, Action.EDIT, Kind.TARGET, arrangement),
     }
     return render(request, "performance/benchmark_list.html", context)

@@ -19,16 +19,17 @@ from trust_portal.accounts.permissions import (
 from trust_portal.asof import honours_as_of
 from trust_portal.formpages import form_page
 from trust_portal.history import as_recorded
+from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_label, financial_year_of
 
 
 def _year(request) -> int:
     """The financial year asked for; by default this one (or the past moment's)."""
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        as_of = getattr(request, "as_of", None)
-        return financial_year_of(timezone.localdate(as_of.moment if as_of else None))
+    year = digits_value(request.GET.get("year", ""))
+    if year is not None and 2000 <= year <= 2100:
+        return year
+    as_of = getattr(request, "as_of", None)
+    return financial_year_of(timezone.localdate(as_of.moment if as_of else None))
 
 
 def _years(arrangement) -> list[int]:

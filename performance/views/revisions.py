@@ -12,6 +12,7 @@ from performance.models import MonthlyReturn, RuleBook
 from performance.rules import judged
 from trust_portal.accounts.permissions import arrangement_or_404
 from trust_portal.approvals.pages import month_or_404 as _month
+from trust_portal.numbers import digits_value
 
 LOG_PAGE_SIZE = 50
 
@@ -25,9 +26,10 @@ def _chosen(visible: list[MonthlyReturn], query) -> tuple[MonthlyReturn | None, 
         text = query.get(name, "").strip()
         if not text:
             return None
-        if not text.isdigit() or int(text) not in by_number:
+        number = digits_value(text)
+        if number not in by_number:
             raise Http404("No such revision, or not one you can see.")
-        return by_number[int(text)]
+        return by_number[number]
 
     older, newer = pick("from"), pick("to") or visible[-1]
     if older is None:

@@ -23,6 +23,7 @@ from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind
 from trust_portal.api.viewsets import WritingViewSet, valid
+from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_of, quarter_label
 
 FIGURE = {"type": "string", "nullable": True, "example": "1150000.00"}
@@ -228,9 +229,9 @@ class BenefitViewSet(WritingViewSet):
         quarters = BenefitQuarter.objects.select_related("reported_by").order_by(
             "financial_year", "quarter"
         )
-        year = self.request.query_params.get("financial_year", "")
-        if self.action == "list" and year.isdigit():
-            quarters = quarters.filter(financial_year=int(year))
+        year = digits_value(self.request.query_params.get("financial_year", ""))
+        if self.action == "list" and year is not None:
+            quarters = quarters.filter(financial_year=year)
         return (
             Benefit.objects.filter(
                 business_case__in=access.cases_visible(self.request.user).values("pk")

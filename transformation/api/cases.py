@@ -155,7 +155,7 @@ class CostsField(serializers.DictField):
 
     def to_internal_value(self, data):
         costs = super().to_internal_value(data)
-        if any(not re.fullmatch(r"\d{4}", str(year)) for year in costs):
+        if any(not re.fullmatch(r"[0-9]{4}", str(year)) for year in costs):
             raise serializers.ValidationError("Name each year as four digits: 2024.")
         return {int(year): amount for year, amount in costs.items()}
 

@@ -33,6 +33,7 @@ from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited_save
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
+from trust_portal.periods import month_problem
 
 ZERO = Decimal("0.00")
 
@@ -297,6 +298,9 @@ def case_spend_record(*, by, case: BusinessCase, month: date, amount, note: str 
     if month is None:
         raise ValidationError({"month": "Enter the month."})
     month = month.replace(day=1)
+    problem = month_problem(month, timezone.localdate())
+    if problem:
+        raise ValidationError({"month": problem})
     if month > timezone.localdate():
         raise ValidationError({"month": "Report spend once the month has begun."})
     spend = CaseSpend.objects.filter(business_case=case, month=month).first()

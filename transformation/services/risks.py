@@ -26,6 +26,7 @@ from contracts.services.contracts import _reason
 from transformation.models import Project, Risk
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.history import audited_save
+from trust_portal.numbers import digits_value
 
 SCALE = range(1, 6)
 LIKELIHOOD = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
@@ -48,9 +49,9 @@ def _scale(value, *, message: str) -> int:
         number = value
     else:
         text = "" if value is None or isinstance(value, bool) else str(value).strip()
-        if not text.isdigit():
+        number = digits_value(text)
+        if number is None:
             raise ValidationError(f"{message}{f', not “{text}”' if text else ''}.")
-        number = int(text)
     if number not in SCALE:
         raise ValidationError(f"{message}, not {number}.")
     return number

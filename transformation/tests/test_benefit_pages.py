@@ -123,6 +123,7 @@ def test_an_impossible_year_is_not_found(cast, client_for, list_url):
     client = client_for(cast["manager"])
     assert client.get(list_url + "?year=soon").status_code == 404
     assert client.get(list_url + "?year=1850").status_code == 404
+    assert client.get(list_url + "?year=٢٠٢٤").status_code == 404  # int() read it as 2024
 
 
 def test_a_drafts_benefits_are_the_trusts_and_a_submitted_cases_also_its_councils(

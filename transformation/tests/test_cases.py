@@ -605,6 +605,18 @@ def test_spend_is_reported_once_a_month_and_a_second_report_replaces_the_first(
     assert services.block3_ledger(y2024).spent == spent + D("2000.20")
 
 
+@pytest.mark.parametrize("month", [date(1, 1, 1), date(1999, 12, 1)])
+def test_spend_for_a_month_before_2000_is_refused(everyone, arrangement, programme, month):
+    case = programme["BC02"]
+    with pytest.raises(ValidationError) as refused:
+        services.case_spend_record(by=everyone["manager"], case=case, month=month, amount="1.00")
+    last = date.today().year + 1
+    assert refused.value.message_dict == {
+        "month": [f"Enter a month from January 2000 to December {last}."]
+    }
+    assert not case.spends.filter(month=month).exists()
+
+
 def test_spend_on_a_block_2_case_is_not_block_3_spend(everyone, arrangement, y2024, programme):
     case = programme["BC04"]
     spent = services.block3_ledger(y2024).spent

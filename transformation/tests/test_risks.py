@@ -253,6 +253,8 @@ LIKELY = "Enter the likelihood as a whole number from 1 (rare) to 5 (almost cert
         ("3.5", f"{LIKELY}, not “3.5”."),
         ("three", f"{LIKELY}, not “three”."),
         ("-1", f"{LIKELY}, not “-1”."),
+        ("²", f"{LIKELY}, not “²”."),  # "²".isdigit() is True; int() raised
+        ("٣", f"{LIKELY}, not “٣”."),  # int() read it as 3
         (0, f"{LIKELY}, not 0."),
         ("6", f"{LIKELY}, not 6."),
         (True, f"{LIKELY}."),

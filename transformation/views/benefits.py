@@ -21,6 +21,7 @@ from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.govuk_forms import add_service_errors
+from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_label as fy_label
 from trust_portal.periods import financial_year_of, quarter_label
 
@@ -71,11 +72,8 @@ def _benefit_or_404(request, code, reference, pk) -> Benefit:
 
 
 def _year(request, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        raise Http404("No such financial year.") from None
-    if not 2000 <= year <= 2100:
+    year = digits_value(request.GET.get("year", default))
+    if year is None or not 2000 <= year <= 2100:
         raise Http404("No such financial year.")
     return year
 

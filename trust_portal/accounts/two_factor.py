@@ -144,7 +144,7 @@ def two_factor_verify(*, user: User, code: str) -> Device | None:
     used is deleted). Each device throttles wrong guesses (django-otp)."""
     code = _digits(code)
     # A recovery code is 8 letters and digits (rarely all digits); an app's code is 6 digits.
-    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    model = TOTPDevice if len(code) == 6 and code.isascii() and code.isdigit() else StaticDevice
     for device in model.objects.filter(user=user, confirmed=True):
         verified = verify_token(user, device.persistent_id, code)
         if verified is not None:

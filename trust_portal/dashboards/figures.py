@@ -126,7 +126,7 @@ def figure_json(figure) -> dict:
 
 BLOCK_KINDS = ("table", "chart", "note", "matrix", "exceptions")
 
-MONTH_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$", re.ASCII)
 
 
 def monthly_axis(figure) -> None:

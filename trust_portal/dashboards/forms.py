@@ -5,6 +5,7 @@ from django import forms
 
 from trust_portal.dashboards import packs
 from trust_portal.govuk_forms import GovukForm
+from trust_portal.periods import MONTH, month_text_problem
 
 
 def _threshold_field():
@@ -21,9 +22,16 @@ class MonthForm(GovukForm):
     month = forms.RegexField(
         label="Month",
         help_text="For example, 2024-07.",
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=MONTH,
         error_messages={"invalid": "Enter the month as year and month, for example 2024-07"},
     )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        problem = month_text_problem(month)
+        if problem:
+            raise forms.ValidationError(problem)
+        return month
 
 
 class ThresholdForm(GovukForm):

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from trust_portal.numbers import (
     change_text,
     count_text,
+    digits_value,
     figure_text,
     money_text,
     percentage_text,
@@ -178,6 +179,27 @@ def test_a_column_beneath_another_is_shown_under_its_value_and_not_on_its_own():
 )
 def test_whole_numbers_are_ascii_digits_within_the_columns_range(typed, read):
     assert whole_number(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2024", 2024),
+        ("007", 7),
+        ("2147483647", 2_147_483_647),
+        ("2147483648", None),
+        ("9" * 5000, None),  # int() of it raises
+        ("²", None),  # "²".isdigit() is True; int() raises
+        ("١٢", None),  # int() reads it as 12
+        ("1,234", None),
+        ("-1", None),
+        (" 12", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_digits_value_is_ascii_digits_alone_within_range(text, read):
+    assert digits_value(text) == read
 
 
 def test_a_whole_number_may_have_a_smaller_range():

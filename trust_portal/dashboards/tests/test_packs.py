@@ -406,6 +406,8 @@ def test_choosing_a_month_on_the_list_opens_its_preview(snapshots, cast, client_
     assert response.url == reverse("packs:pack-preview", args=[snapshots.code, "2024-07"])
     wrong = client.get(reverse("packs:pack-list", args=[snapshots.code]), {"month": "July"})
     assert wrong.status_code == 200 and "Enter the month as year and month" in wrong.text
+    early = client.get(reverse("packs:pack-list", args=[snapshots.code]), {"month": "1999-12"})
+    assert early.status_code == 200 and "Enter a month from January 2000 to" in early.text
 
 
 def test_the_list_shows_issued_packs_newest_first_twenty_a_page(snapshots, cast, client_for):

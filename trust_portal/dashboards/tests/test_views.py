@@ -134,6 +134,8 @@ def test_a_page_can_be_cut_to_a_range_of_months(dashboard, arrangement, people, 
     ("query", "message"),
     [
         ("?from=2010-13", "From must be a month written as YYYY-MM"),
+        ("?from=٢٠١٠-03", "From must be a month written as YYYY-MM"),
+        ("?to=9999-12", "To: Enter a month from January 2000 to December"),
         ("?from=2010-03&to=2010-01", "The start of the range must not be after its end"),
     ],
 )

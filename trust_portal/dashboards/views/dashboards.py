@@ -3,7 +3,6 @@ much history lies behind the figures. Who may see them: the "dashboard" row of
 docs/permissions.md (everyone in the arrangement reads; administrators recompute)."""
 
 import copy
-import re
 from datetime import date
 from functools import partial
 
@@ -24,8 +23,7 @@ from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders, listed
 from trust_portal.dashboards.services import recompute_request, snapshot_status
 from trust_portal.exports import table_response
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+from trust_portal.periods import MONTH, month_text_problem
 
 
 def _arrangement(request, code):
@@ -112,6 +110,8 @@ def _month(request, snapshot) -> tuple[str | None, list[str], dict, str, int]:
         return chosen, keys, read("months", chosen), "", 200
     if not MONTH.match(wanted):
         error, status = "Month must be written as YYYY-MM, for example 2024-04.", 400
+    elif month_text_problem(wanted):
+        error, status = month_text_problem(wanted), 400
     else:
         error, status = f"There are no approved figures for {month_words(wanted)}.", 404
     error += f" These are the figures for {month_words(default)}, the latest month."
@@ -153,6 +153,9 @@ def _range(request) -> tuple[str | None, str | None, list[str]]:
         value = request.GET.get(key, "").strip()
         if value and not MONTH.match(value):
             errors.append(f"{words} must be a month written as YYYY-MM, for example 2024-04.")
+            value = ""
+        elif value and month_text_problem(value):
+            errors.append(f"{words}: {month_text_problem(value)}")
             value = ""
         chosen.append(value or None)
     start, end = chosen
