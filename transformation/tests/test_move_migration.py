@@ -27,7 +27,12 @@ from django.db.migrations.executor import MigrationExecutor
 from transformation import models
 
 DUMP = Path(__file__).parent / "migration" / "before_move.json.gz"
-BEFORE = [("contracts", "0004_transformation_programme"), ("transformation", None)]
+# The schema the dump was taken from (accounts as it stood then, before its session generation).
+BEFORE = [
+    ("contracts", "0004_transformation_programme"),
+    ("transformation", None),
+    ("accounts", "0002_change_reasons_in_full"),
+]
 MOVED = [
     models.Project,
     models.BoardMeeting,
