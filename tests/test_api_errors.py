@@ -1,3 +1,4 @@
+import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIRequestFactory
 
@@ -104,3 +105,21 @@ def test_a_lost_database_connection_in_the_api_is_a_json_503(client_for, people,
     assert response.json() == {
         "detail": "The service is having trouble reaching its database. Try again in a few minutes."
     }
+
+
+@pytest.mark.parametrize("figure", ["١٢", "１２", "१२", "12.５"])
+def test_a_figure_written_with_other_digits_is_a_json_400_naming_it(client_for, people, figure):
+    body = {"trust": "X", "month": "2026-11", "figures": [{"numerator": figure}]}
+    response = client_for(people["manager"]).post(
+        "/api/v1/returns/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Write figures with the digits 0 to 9 only (figures[0].numerator is not)."
+    }
+
+
+def test_text_in_another_script_is_not_taken_for_a_figure():
+    from trust_portal.api_parsing import _number_in_another_script
+
+    assert _number_in_another_script({"commentary": "Réduit de ١٢", "n": "12", "m": 12}) is None
