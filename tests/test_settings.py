@@ -212,3 +212,19 @@ def test_production_refuses_to_start_with_two_factor_sign_in_turned_off(tmp_path
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: REQUIRE_TWO_FACTOR cannot be turned off" in result.stderr
+
+
+def test_a_redis_broker_that_hangs_gives_up_in_seconds_and_outlasts_the_longest_wait(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CELERY_BROKER_TRANSPORT_OPTIONS, s.CELERY_TASK_TIME_LIMIT]))"
+    )
+    result = run(
+        production_env(CELERY_BROKER_URL="redis://127.0.0.1:6379/0"), "-c", code, var_dir=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    options, time_limit = json.loads(result.stdout)
+    assert options["socket_connect_timeout"] == 2
+    assert options["socket_timeout"] == 10
+    # Counted from delivery: past the time limit and the longest retry wait (8 minutes).
+    assert options["visibility_timeout"] == time_limit + 8 * 60 + 60

@@ -360,11 +360,19 @@ TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMI
 # Redis hands an unacknowledged message (acks_late: its worker died) to another worker after
 # this long: just over the time limit, so a live task is never delivered twice, and a dead
 # worker's task is not left for Redis's default hour.
+# A message held for its countdown counts too (Redis counts from delivery), so it also covers
+# the longest wait before a retry (8 minutes, dashboards/tasks.py's backoff).
 BROKER_VISIBILITY_TIMEOUT = env.int(
-    "BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60
+    "BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 8 * 60 + 60
 )
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        # A Redis that hangs (rather than refusing) must not hold a request that has committed
+        # and is handing its jobs over: give up in seconds, and the outbox tries again.
+        "socket_connect_timeout": env.int("BROKER_CONNECT_TIMEOUT", default=2),
+        "socket_timeout": env.int("BROKER_SOCKET_TIMEOUT", default=10),
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True

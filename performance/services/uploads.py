@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from performance.extract import (
@@ -387,9 +388,13 @@ def extract_upload_purge(*, now=None) -> int:
         uploaded_at__lt=cutoff, error_count__gt=0, errors_deleted_at__isnull=True
     )
     count = purged.update(errors=[], errors_deleted_at=now)
+    # Never one being checked now: a check started late (after an outage) is within its lease.
+    lease = now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
     stale = ExtractUpload.objects.filter(
+        Q(state=ExtractUpload.State.QUEUED)
+        | Q(state=ExtractUpload.State.RUNNING, started_at__lt=lease)
+        | Q(state=ExtractUpload.State.RUNNING, started_at__isnull=True),
         uploaded_at__lt=now - timedelta(days=1),
-        state__in=[ExtractUpload.State.QUEUED, ExtractUpload.State.RUNNING],
     )
     for upload in stale:
         _forget_file(upload)

@@ -399,3 +399,15 @@ def test_officers_see_an_upload_only_once_its_return_is_submitted(
         returns.return_submit(by=people["manager"], monthly_return=draft)
     assert officer.get(upload.get_absolute_url()).status_code == 200
     assert client_for(people["outsider"]).get(upload.get_absolute_url()).status_code == 404
+
+
+def test_a_file_being_checked_now_is_not_deleted_however_long_it_waited(
+    people, draft, good, queued, settings
+):
+    upload = upload_into(people, draft, good)
+    later = timezone.now() + timedelta(days=2)  # after an outage, a worker starts it at last
+    ExtractUpload.objects.filter(pk=upload.pk).update(state="running", started_at=later)
+    assert uploads.extract_upload_purge(now=later + timedelta(minutes=1)) == 0
+    assert default_storage.exists(upload.storage_name)
+    lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    assert uploads.extract_upload_purge(now=later + lease + timedelta(seconds=1)) == 1

@@ -121,29 +121,32 @@ def recompute_request(
     waiting = RecomputeRun.objects.filter(
         arrangement_id=arrangement_id, state=RecomputeRun.State.QUEUED
     )
-    if waiting.update(requests=F("requests") + 1):
-        run = waiting.first()
-        if run is not None and countdown == 0:
-            # Wanted now (an administrator, the nightly run, the demo): start the waiting run
-            # at once; its own later message will find it claimed and do nothing.
-            _start(run, 0)
-        return run or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
-    try:
-        # A savepoint: inside the caller's transaction, a clash on the one-waiting-run rule
-        # must undo only this insert, not the change it answers.
-        with transaction.atomic():
-            run = RecomputeRun.objects.create(
-                arrangement_id=arrangement_id,
-                trigger=trigger,
-                requested_by=by,
-                queued_at=timezone.now(),
-            )
-    except IntegrityError:
-        # Another transaction queued one meanwhile (and committed): join that one.
-        waiting.update(requests=F("requests") + 1)
-        return waiting.first() or RecomputeRun.objects.filter(arrangement_id=arrangement_id).first()
-    _start(run, countdown)
-    return run
+    # Join or create, until one holds: a waiting run created by another transaction may be
+    # claimed by a worker between our clash with it and our joining it.
+    while True:
+        if waiting.update(requests=F("requests") + 1):
+            run = waiting.first()
+            if run is not None and countdown == 0:
+                # Wanted now (an administrator, the nightly run, the demo): start the waiting
+                # run at once; its own later message will find it claimed and do nothing.
+                _start(run, 0)
+            if run is not None:
+                return run
+            continue  # claimed between the update and the read: it has not seen this change
+        try:
+            # A savepoint: inside the caller's transaction, a clash on the one-waiting-run
+            # rule must undo only this insert, not the change it answers.
+            with transaction.atomic():
+                run = RecomputeRun.objects.create(
+                    arrangement_id=arrangement_id,
+                    trigger=trigger,
+                    requested_by=by,
+                    queued_at=timezone.now(),
+                )
+        except IntegrityError:
+            continue  # another transaction queued one meanwhile (and committed): join it
+        _start(run, countdown)
+        return run
 
 
 def run_claim(run_id: int) -> bool:
@@ -159,6 +162,11 @@ def run_claim(run_id: int) -> bool:
     return bool(claimed)
 
 
+# A run whose worker dies this many times (out of memory, killed at the time limit) is failed
+# rather than given back again, so it cannot take a worker down every few minutes for ever.
+RECLAIM_ATTEMPTS = 3
+
+
 def runs_reclaim(*, cutoff: datetime) -> int:
     """Give back runs still running since before ``cutoff`` (the lease: longer than the task's
     hard time limit, so their worker died): claimable again, each with a new job. A redelivered
@@ -170,8 +178,15 @@ def runs_reclaim(*, cutoff: datetime) -> int:
     for run in stuck.only("pk", "arrangement_id"):
         with transaction.atomic():
             # Conditional, so a run that finished meanwhile is left alone.
+            if stuck.filter(pk=run.pk, attempts__gte=RECLAIM_ATTEMPTS).update(
+                state=RecomputeRun.State.FAILED,
+                finished_at=timezone.now(),
+                error=f"Its worker stopped before it finished, {RECLAIM_ATTEMPTS} times.",
+            ):
+                continue  # it kills its worker (memory, time): the nightly run tries again
             if stuck.filter(pk=run.pk).update(
                 state=RecomputeRun.State.RETRYING,
+                finished_at=timezone.now(),
                 error="Its worker stopped before it finished; started again.",
             ):
                 _start(run, 0)

@@ -125,3 +125,41 @@ def test_a_run_whose_retry_message_was_lost_is_given_back_once_and_completes(
     assert "summary" in recompute_task.run(arrangement.pk, run_id=killed.pk)
     killed.refresh_from_db()
     assert (killed.state, killed.error) == (RecomputeRun.State.SUCCEEDED, "")
+
+
+def test_a_run_whose_worker_died_three_times_is_failed_not_given_back(arrangement, lease, killed):
+    RecomputeRun.objects.filter(pk=killed.pk).update(attempts=3)
+    with (
+        mock.patch.object(recompute_task, "apply_async") as sent,
+        time_machine.travel(killed.started_at + lease + timedelta(seconds=1)),
+    ):
+        assert outbox_send_task.run() == {"reclaimed": 0, "sent": 0}
+    sent.assert_not_called()
+    killed.refresh_from_db()
+    assert killed.state == RecomputeRun.State.FAILED
+    assert killed.error == "Its worker stopped before it finished, 3 times."
+
+
+def test_a_change_whose_clashing_run_was_claimed_meanwhile_gets_a_waiting_run(arrangement):
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    other = []
+
+    def clash_then_claim(queryset, **fields):
+        if other:  # before we join it, a worker claims the run we clashed with
+            real_update(RecomputeRun.objects.filter(pk=other[0].pk), state="running")
+        found = real_update(queryset, **fields)
+        if not other:  # another transaction's waiting run lands between our look and insert
+            waiting = RecomputeRun.objects.create(arrangement=arrangement, queued_at=timezone.now())
+            other.append(waiting)
+        return found
+
+    with (
+        transaction.atomic(),
+        mock.patch.object(QuerySet, "update", autospec=True, side_effect=clash_then_claim),
+    ):
+        run = recompute_request(arrangement_id=arrangement.pk)
+    assert run != other[0]
+    run.refresh_from_db()
+    assert run.state == RecomputeRun.State.QUEUED  # this change is answered by a run to come
