@@ -165,6 +165,10 @@ class broker_for_this_process:
 
         self.before = app.conf.broker_url
         self.options = app.conf.broker_transport_options
+        # Celery reads CELERY_BROKER_URL from the environment before its own setting (CI and
+        # `make test` set it), so both must name this Redis.
+        self.environ = os.environ.get("CELERY_BROKER_URL")
+        os.environ["CELERY_BROKER_URL"] = self.url
         app.conf.broker_url = self.url
         # The filesystem transport's folders (the default) mean nothing to Redis; a short
         # connection timeout lets a send to a stopped Redis fail quickly.
@@ -186,6 +190,10 @@ class broker_for_this_process:
     def __exit__(self, *exc):
         from trust_portal.celery import app
 
+        if self.environ is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = self.environ
         app.conf.broker_url = self.before
         app.conf.broker_transport_options = self.options
         self._forget_connections(app)
