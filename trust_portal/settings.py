@@ -404,6 +404,14 @@ SPREADSHEET_MAX_PART_BYTES = env.int("SPREADSHEET_MAX_PART_MB", default=20) * 10
 # listed as failed on the jobs page after OUTBOX_MAX_ATTEMPTS tries (a day at the defaults).
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=10 * 60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=150)
+# A failed job of these tasks (safe to send late: a recompute or an extract check does nothing
+# if its work is done) is sent again by the outbox itself once the broker answers again, so each
+# finishes after an outage however long; emails (their words may be out of date) wait for an
+# administrator's "Send again" on the jobs page.
+OUTBOX_SAFE_TO_RESEND = [
+    "trust_portal.dashboards.tasks.recompute_task",
+    "performance.tasks.extract_import_task",
+]
 # Sent jobs are kept this long (for whoever looks into a fault), then deleted by the beat job.
 OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
 # What the beat job checks for work whose worker died (each given the lease's cutoff).

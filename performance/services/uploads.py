@@ -138,7 +138,16 @@ def _queue(upload: ExtractUpload) -> None:
     job_add(
         task="performance.tasks.extract_import_task",
         args=[upload.pk],
-        description=f"Check extract upload {upload.pk}",
+        description=_check_described(upload.monthly_return),
+    )
+
+
+def _check_described(monthly_return: MonthlyReturn) -> str:
+    """The job's words on the jobs page: whose return and which month, not the upload's id."""
+    revision = f" (correction {monthly_return.revision - 1})" if monthly_return.revision > 1 else ""
+    return (
+        f"Check the extract uploaded into {monthly_return.arrangement.code}'s "
+        f"{MonthlyReturn.title_words} for {monthly_return.period:%B %Y}{revision}"
     )
 
 

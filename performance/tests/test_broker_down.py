@@ -144,3 +144,44 @@ def test_a_check_whose_worker_died_is_given_back_and_finished(
     assert (upload.state, upload.progress) == (ExtractUpload.State.QUEUED, 0)
     # The redelivered (or the new) message claims it and finishes the check.
     assert uploads.extract_upload_run(upload_id=upload.pk).state == ExtractUpload.State.DONE
+
+
+def test_a_check_given_up_on_is_sent_again_once_the_broker_answers_and_finishes(
+    people, draft, area_codes, django_capture_on_commit_callbacks
+):
+    first, second = area_codes
+    file = SimpleUploadedFile(
+        "june.csv", GOOD.format(first=first, second=second).encode(), content_type="text/csv"
+    )
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        upload = uploads.extract_upload_start(by=people["manager"], monthly_return=draft, file=file)
+    # The broker refused it all day: given up on.
+    Job.objects.update(state=Job.State.FAILED, attempts=150)
+
+    def worker(args=(), kwargs=None, **options):
+        tasks.extract_import_task.apply(args=args)
+
+    with mock.patch.object(tasks.extract_import_task, "apply_async", side_effect=worker):
+        with mock.patch("trust_portal.outbox.services._broker_answers", return_value=False):
+            assert outbox_send_task.run() == {"reclaimed": 0, "sent": 0}  # still down
+        assert Job.objects.get().state == Job.State.FAILED
+        with mock.patch("trust_portal.outbox.services._broker_answers", return_value=True):
+            assert outbox_send_task.run() == {"reclaimed": 0, "sent": 1}
+    job = Job.objects.get()
+    assert (job.state, job.attempts) == (Job.State.SENT, 1)
+    assert job.resent_because == "Sent again once the message broker answered again."
+    upload.refresh_from_db()
+    assert upload.state == ExtractUpload.State.DONE
+    assert upload.figures_filled > 0
+
+
+def test_a_check_is_described_by_the_trust_the_return_and_the_month(
+    people, draft, area_codes, django_capture_on_commit_callbacks
+):
+    file = SimpleUploadedFile("june.csv", b"a,b\n1,2\n", content_type="text/csv")
+    with mock.patch.object(tasks.extract_import_task, "apply_async"):
+        uploads.extract_upload_start(by=people["manager"], monthly_return=draft, file=file)
+    code = draft.arrangement.code
+    assert Job.objects.get().description == (
+        f"Check the extract uploaded into {code}'s performance return for June 2025"
+    )

@@ -22,7 +22,8 @@ from django.utils import timezone
 from trust_portal.accounts.models import Arrangement
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders
-from trust_portal.outbox.services import job_add
+from trust_portal.outbox.models import Job
+from trust_portal.outbox.services import job_add, jobs_rearm
 
 RECOMPUTE_TASK = "trust_portal.dashboards.tasks.recompute_task"
 
@@ -98,12 +99,22 @@ def snapshot_queue_recompute(*, arrangement: Arrangement) -> None:
 
 
 def _start(run: RecomputeRun, countdown: int) -> None:
+    trust = Arrangement.objects.select_related("trust").get(pk=run.arrangement_id).trust
     job_add(
         task=RECOMPUTE_TASK,
         args=[run.arrangement_id],
         kwargs={"run_id": run.pk},
         countdown=countdown,
-        description=f"Recompute the dashboards of arrangement {run.arrangement_id} (run {run.pk})",
+        description=f"Recompute the dashboards of {trust.name} ({trust.code})",
+    )
+
+
+def _rearm_if_failed(run: RecomputeRun) -> None:
+    # The waiting run's job was given up on (the broker refused it all day): this change needs
+    # the run after all, so its job is sent again rather than waiting for the nightly run.
+    jobs_rearm(
+        Job.objects.filter(task=RECOMPUTE_TASK, kwargs__run_id=run.pk),
+        because="A change joined the waiting recompute it starts.",
     )
 
 
@@ -115,8 +126,9 @@ def recompute_request(
     by=None,
     delay: int | None = None,
 ) -> RecomputeRun:
-    """Join the arrangement's waiting run, or queue a new one to start after ``delay`` seconds
-    (its job in the outbox, in the caller's transaction)."""
+    """Join the arrangement's waiting run (sending its job again if the outbox gave up on it),
+    or queue a new one to start after ``delay`` seconds (its job in the outbox, in the
+    caller's transaction)."""
     countdown = settings.DASHBOARD_RECOMPUTE_DELAY if delay is None else delay
     waiting = RecomputeRun.objects.filter(
         arrangement_id=arrangement_id, state=RecomputeRun.State.QUEUED
@@ -130,6 +142,8 @@ def recompute_request(
                 # Wanted now (an administrator, the nightly run, the demo): start the waiting
                 # run at once; its own later message will find it claimed and do nothing.
                 _start(run, 0)
+            elif run is not None:
+                _rearm_if_failed(run)
             if run is not None:
                 return run
             continue  # claimed between the update and the read: it has not seen this change

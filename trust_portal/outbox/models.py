@@ -59,6 +59,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resent_at = models.DateTimeField(null=True, blank=True)
+    # Why it was sent again: by an administrator, or by the outbox itself for a job that is
+    # safe to send late (a change joined its waiting recompute, or the broker is back).
+    resent_because = models.CharField(max_length=200, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -5,6 +5,12 @@ commits. ``job_send`` claims the job with one conditional UPDATE (so the request
 and the beat job's never both send it), hands it to the broker, and marks it sent; a broker
 that cannot be reached is logged in one line and the job waits for its next try (backing off
 up to ``OUTBOX_RETRY_MAX_SECONDS``). Nothing here raises into the request that made the change.
+
+A job given up on (``OUTBOX_MAX_ATTEMPTS`` refusals) waits for an administrator's "Send
+again", unless its task is safe to send late (``OUTBOX_SAFE_TO_RESEND``: a recompute, an
+extract check; never an email, whose words may be out of date): the outbox sends that again
+itself once the broker is back (``jobs_rearm_after_outage``), and so does a change that joins a
+waiting recompute whose job failed (``jobs_rearm``).
 """
 
 import logging
@@ -169,12 +175,64 @@ def job_resend(*, by, job: Job) -> Job:
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.state != Job.State.FAILED:
         raise ValidationError("Only a job that failed to send can be sent again.")
-    now = timezone.now()
-    # Started over: a broker still down gets the whole round of tries again.
-    job.state, job.not_before, job.claimed_until, job.attempts = Job.State.WAITING, now, None, 0
-    job.resent_by, job.resent_at = by, now
-    job.save()
+    because = f"Sent again by {by.get_full_name() or by.username}, an administrator."
+    _rearm(Job.objects.filter(pk=job.pk), by=by, because=because)
     logger.info("Outbox job %s (%s) sent again by %s", job.pk, job.task, by.username)
     job_id = job.pk
     transaction.on_commit(lambda: _send_quietly(job_id))
+    job.refresh_from_db()
     return job
+
+
+RESENT_AFTER_OUTAGE = "Sent again once the message broker answered again."
+
+
+def _rearm(jobs, *, because: str, by=None) -> list[int]:
+    """Failed jobs among ``jobs`` back to waiting, due now and started over (a broker still
+    down gets the whole round of tries again), with who or what did it and why; their ids."""
+    now = timezone.now()
+    ids = list(jobs.filter(state=Job.State.FAILED).values_list("pk", flat=True))
+    Job.objects.filter(pk__in=ids, state=Job.State.FAILED).update(
+        state=Job.State.WAITING,
+        not_before=now,
+        claimed_until=None,
+        attempts=0,
+        resent_by=by,
+        resent_at=now,
+        resent_because=because[:200],
+    )
+    return ids
+
+
+def jobs_rearm(jobs, *, because: str) -> int:
+    """Send again the failed jobs among ``jobs`` (a queryset), once the current transaction
+    commits: for a task safe to send late, when something needs it done after all (a change
+    joined the waiting recompute the job starts). How many were failed."""
+    ids = _rearm(jobs, because=because)
+    for job_id in ids:
+        transaction.on_commit(lambda job_id=job_id: _send_quietly(job_id))
+    if ids:
+        logger.info("Outbox jobs %s sent again: %s", ", ".join(map(str, ids)), because)
+    return len(ids)
+
+
+def _broker_answers() -> bool:
+    try:
+        with current_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)  # one try, within the connect timeout
+    except Exception:  # noqa: BLE001 - any failure means it does not answer yet
+        return False
+    return True
+
+
+def jobs_rearm_after_outage(*, sent: int) -> int:
+    """The beat job's third part: once the broker is back (a job was sent this tick, or none
+    was and the broker answers), the failed jobs whose task is safe to send late
+    (``OUTBOX_SAFE_TO_RESEND``) wait to be sent again, so every recompute and extract check
+    finishes after an outage however long; how many. Emails stay failed for an administrator."""
+    failed = Job.objects.filter(state=Job.State.FAILED, task__in=settings.OUTBOX_SAFE_TO_RESEND)
+    if not failed.exists() or not (sent or _broker_answers()):
+        return 0
+    ids = _rearm(failed, because=RESENT_AFTER_OUTAGE)
+    logger.info("Outbox: %s failed jobs sent again, the broker answers again", len(ids))
+    return len(ids)

@@ -1,16 +1,24 @@
 from celery import shared_task
 from django.core.mail import send_mail
 
-from trust_portal.outbox.services import jobs_forget_sent, jobs_reclaim, jobs_send_due
+from trust_portal.outbox.services import (
+    jobs_forget_sent,
+    jobs_rearm_after_outage,
+    jobs_reclaim,
+    jobs_send_due,
+)
 
 
 @shared_task
 def outbox_send_task() -> dict:
     """Every minute (beat): give back what dead workers held, then send every job that is
     due and still unsent (the broker was down when its change committed, or it waits to retry);
-    forget the jobs sent a week ago."""
+    once the broker is back, send again the failed recomputes and extract checks; forget the
+    jobs sent a week ago."""
     reclaimed = jobs_reclaim()
     sent = jobs_send_due()
+    if jobs_rearm_after_outage(sent=sent):
+        sent += jobs_send_due()
     jobs_forget_sent()
     return {"reclaimed": reclaimed, "sent": sent}
 

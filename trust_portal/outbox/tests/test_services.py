@@ -183,6 +183,19 @@ def test_the_jobs_page_lists_what_is_not_sent_with_its_error(world, client_for):
     assert reverse("outbox:job-resend", args=[failed.pk]) in page
 
 
+def test_the_jobs_page_says_why_a_job_was_sent_again(world, client_for):
+    Job.objects.create(
+        task=EMAIL_TASK,
+        description="Email: retrying",
+        state=Job.State.RETRYING,
+        not_before=timezone.now(),
+        resent_at=timezone.now(),
+        resent_because="Sent again once the message broker answered again.",
+    )
+    page = client_for(world.admin).get(reverse("outbox:job-list")).content.decode()
+    assert "Sent again once the message broker answered again. (" in page
+
+
 def test_the_jobs_page_says_when_nothing_waits(world, client_for):
     page = client_for(world.admin).get(reverse("outbox:job-list")).content.decode()
     assert "Every job has been sent to the workers" in page
@@ -207,6 +220,8 @@ def test_an_administrator_sends_a_failed_job_again_and_it_is_recorded_on_the_job
     assert job.resent_by == world.admin
     assert job.attempts == 1  # started over, and sent at the first try
     assert job.resent_at is not None
+    name = world.admin.get_full_name() or world.admin.username
+    assert job.resent_because == f"Sent again by {name}, an administrator."
 
 
 def test_only_a_failed_job_is_sent_again_and_only_by_an_administrator(world):
