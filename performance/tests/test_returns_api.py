@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from performance.models import Indicator
+from performance.models import Indicator, MonthlyReturn
 from performance.services import returns
 from performance.tests.conftest import full_figures
 from performance.tests.conftest import save as save_as
@@ -285,3 +285,91 @@ def test_a_second_correction_of_the_same_month_is_refused(api_for, feb_2019):
     again = manager.post(url, {"reason": "Second"}, format="json")
     assert again.status_code == 400
     assert "already under way" in str(again.json())
+
+
+@pytest.fixture
+def submitted(api_for, arrangement, start):
+    """A return submitted through the API, then saved again by the trust: (its id, the version
+    an officer read before that save, the version now)."""
+    manager = api_for("manager")
+    started = start(manager).json()
+    rid, figures = started["id"], all_figures(arrangement)
+    body = {"lock_version": started["lock_version"], "figures": figures}
+    read = manager.post(f"/api/v1/returns/{rid}/figures/", body, format="json").json()
+    assert manager.post(f"/api/v1/returns/{rid}/submit/").json()["state"] == "submitted"
+    body = {"lock_version": read["lock_version"], "figures": all_figures(arrangement, value=7)}
+    now = manager.post(f"/api/v1/returns/{rid}/figures/", body, format="json").json()
+    return rid, read["lock_version"], now["lock_version"]
+
+
+def unchanged(rid, version):
+    monthly_return = MonthlyReturn.objects.get(pk=rid)
+    assert (monthly_return.state, monthly_return.lock_version) == (State.SUBMITTED, version)
+    assert monthly_return.decisions.count() == 0
+    assert monthly_return.queries.count() == 0
+
+
+def test_an_approval_of_a_version_since_changed_is_a_409_and_changes_nothing(api_for, submitted):
+    rid, read, now = submitted
+    response = api_for("officer").post(
+        f"/api/v1/returns/{rid}/approve/", {"version": read}, format="json"
+    )
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "Someone changed the figures after you opened this return, so it was not "
+        "approved. Check the latest figures, then approve again."
+    }
+    unchanged(rid, now)
+
+
+def test_an_approval_of_the_version_in_force_approves_the_area(api_for, submitted):
+    rid, _read, now = submitted
+    response = api_for("officer").post(
+        f"/api/v1/returns/{rid}/approve/", {"version": now}, format="json"
+    )
+    assert response.status_code == 200
+    assert MonthlyReturn.objects.get(pk=rid).decisions.get().decision == "approved"
+
+
+def test_an_approval_without_a_version_approves_whatever_changed_as_before(api_for, submitted):
+    rid, _read, _now = submitted
+    response = api_for("officer").post(f"/api/v1/returns/{rid}/approve/")
+    assert response.status_code == 200
+    assert MonthlyReturn.objects.get(pk=rid).decisions.get().decision == "approved"
+
+
+def test_a_version_that_is_not_a_number_is_a_400(api_for, submitted):
+    rid, _read, now = submitted
+    response = api_for("officer").post(
+        f"/api/v1/returns/{rid}/approve/", {"version": "latest"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"version": ["A valid integer is required."]}
+    unchanged(rid, now)
+
+
+def test_a_return_with_a_query_on_a_version_since_changed_is_a_409_and_changes_nothing(
+    api_for, submitted
+):
+    rid, read, now = submitted
+    body = {"query": "Why did visits fall?", "version": read}
+    response = api_for("officer").post(f"/api/v1/returns/{rid}/return/", body, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Someone changed the figures after you opened this return, so it was not "
+        "returned. Check the latest figures, then return it again."
+    }
+    unchanged(rid, now)
+
+
+@pytest.mark.parametrize("version", ["now", None])
+def test_a_return_with_a_query_on_the_version_in_force_or_none_is_returned(
+    api_for, submitted, version
+):
+    rid, _read, now = submitted
+    body = {"query": "Why did visits fall?"} | ({"version": now} if version else {})
+    response = api_for("officer").post(f"/api/v1/returns/{rid}/return/", body, format="json")
+    assert response.status_code == 200
+    assert response.json()["state"] == "returned"
+    assert MonthlyReturn.objects.get(pk=rid).queries.get().text == "Why did visits fall?"

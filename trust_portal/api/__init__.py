@@ -26,6 +26,14 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class Conflict(exceptions.APIException):
+    """409: what the caller acted on changed since they read it (its words say what to do)."""
+
+    status_code = 409
+    default_detail = "The return changed since you read it. Read it again, then try again."
+    default_code = "conflict"
+
+
 class Router(DefaultRouter):
     """The /api/v1/ router. Each app declares its viewsets as ``routes`` in its ``api``
     module; trust_portal/urls.py registers them here."""

@@ -24,10 +24,11 @@ from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api import Conflict
 from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals import queries
 from trust_portal.approvals.models import Answer, Query, State
-from trust_portal.approvals.services import query_answer
+from trust_portal.approvals.services import ConcurrentChange, query_answer
 from trust_portal.asof import as_of_api
 
 # ``?as_of=`` on a list of returns (and the measurements of performance returns).
@@ -126,8 +127,27 @@ class StartInput(serializers.Serializer):
     month = serializers.DateField(help_text="Any day of the month, for example 2024-10-01.")
 
 
+def seen_version():
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The return's lock_version when you read it (optional). If its figures "
+        "were saved since, nothing is done and the answer is 409 Conflict: read the return "
+        "again, then decide again.",
+    )
+
+
+class ApproveInput(serializers.Serializer):
+    version = seen_version()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What changed, and what to do, in words.")
+
+
 class QueryInput(serializers.Serializer):
     query = serializers.CharField()
+    version = seen_version()
     row = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -211,6 +231,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     start_input = StartInput
     figures_input = None
     query_input = QueryInput
+    approve_input = ApproveInput
     correction_input = CorrectionInput
     permission_classes = [RoleMay]
     permission_kind = "monthly return"
@@ -253,6 +274,14 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         self.kind.run(service, submission, by=request.user, **kwargs)
         return self._done(submission)
 
+    def _decide(self, service: str, submission, request, version: int | None, **kwargs):
+        """An officer's decision on the version they read (if they say which): 409 if the
+        figures were saved since, with nothing done."""
+        try:
+            return self._run(service, submission, request, expected_version=version, **kwargs)
+        except ConcurrentChange as error:
+            raise Conflict(" ".join(error.messages)) from error
+
     def create(self, request):
         data = valid(self.start_input, request.data)
         arrangement = arrangement_named(request.user, data["trust"])
@@ -278,7 +307,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve the caller's own council's area."""
-        return self._run("approve", self.get_object(), request)
+        submission = self.get_object()
+        data = valid(self.approve_input, request.data)
+        return self._decide("approve", submission, request, data.get("version"))
 
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None):
@@ -287,7 +318,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         data = valid(self.query_input, request.data)
         council = request.user.organisation
         row = queries.row_named(self.kind, submission, council, data.get("row", ""))
-        return self._run("send_back", submission, request, query=data["query"], row=row)
+        version = data.get("version")
+        return self._decide("send_back", submission, request, version, query=data["query"], row=row)
 
     @action(
         detail=True,
@@ -336,8 +368,12 @@ def submission_schema(figures_description: str | None = None):
             create=extend_schema(request=viewset.start_input, responses={201: out}),
             figures=extend_schema(request=viewset.figures_input, responses=out, **figures),
             submit=extend_schema(request=None, responses=out),
-            approve=extend_schema(request=None, responses=out),
-            send_back=extend_schema(request=viewset.query_input, responses=out),
+            approve=extend_schema(
+                request=viewset.approve_input, responses={200: out, 409: ConflictSerializer}
+            ),
+            send_back=extend_schema(
+                request=viewset.query_input, responses={200: out, 409: ConflictSerializer}
+            ),
             correct=extend_schema(request=viewset.correction_input, responses={201: out}),
             query_threads=extend_schema(
                 request=None, responses=QuerySerializer(many=True), filters=False

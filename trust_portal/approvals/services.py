@@ -160,6 +160,16 @@ def _own_council(submission, by):
     return council
 
 
+def _unchanged_since(submission, expected_version: int | None, done: str, again: str) -> None:
+    """Refuse (``ConcurrentChange``) a decision on figures saved since the officer looked at the
+    return (``expected_version``, the version they saw; None: not checked)."""
+    if expected_version is not None and submission.lock_version != expected_version:
+        raise ConcurrentChange(
+            f"Someone changed the figures after you opened this return, so it was not "
+            f"{done}. Check the latest figures, then {again}."
+        )
+
+
 @transaction.atomic
 def submission_approve_area(*, submission, by, expected_version: int | None = None) -> bool:
     """Approve the officer's own council's area; True when that completes the approval.
@@ -169,11 +179,7 @@ def submission_approve_area(*, submission, by, expected_version: int | None = No
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
     council = _own_council(submission, by)
     _locked(submission)
-    if expected_version is not None and submission.lock_version != expected_version:
-        raise ConcurrentChange(
-            "Someone changed the figures after you opened this return, so it was not "
-            "approved. Check the latest figures, then approve again."
-        )
+    _unchanged_since(submission, expected_version, "approved", "approve again")
     if submission.state != State.SUBMITTED:
         raise ValidationError("Only a submitted return can be approved.")
     if submission.decisions.filter(withdrawn_at__isnull=True, council=council).exists():
@@ -219,14 +225,23 @@ def _approve(submission, by) -> None:
 
 
 @transaction.atomic
-def submission_return(*, submission, by, query: str, row: tuple[str, str] | None = None) -> Query:
+def submission_return(
+    *,
+    submission,
+    by,
+    query: str,
+    row: tuple[str, str] | None = None,
+    expected_version: int | None = None,
+) -> Query:
     """Send the return back to the trust with the officer's query about their area: about the
     whole return, or one of its rows (``row``: the kind's key for it and its words, checked
-    against the kind's rows by the caller). The query starts a thread the trust answers."""
+    against the kind's rows by the caller). The query starts a thread the trust answers.
+    ``expected_version``, if given: the version the officer looked at, as for approving."""
     require(by, Action.APPROVE, submission.permission_kind, submission.arrangement)
     require(by, Action.APPROVE, Kind.QUERY, submission.arrangement)  # raising the query
     council = _own_council(submission, by)
     _locked(submission)
+    _unchanged_since(submission, expected_version, "returned", "return it again")
     if submission.state != State.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned.")
     if not query.strip():
@@ -357,9 +372,13 @@ def kind_decisions(object_name: str, *, on_approved):
             expected_version=expected_version,
         )
 
-    def send_back(*, by, query: str, row: tuple[str, str] | None = None, **given) -> Query:
+    def send_back(
+        *, by, query: str, row: tuple[str, str] | None = None, expected_version=None, **given
+    ) -> Query:
         submission = _the_return(object_name, given)
-        return submission_return(submission=submission, by=by, query=query, row=row)
+        return submission_return(
+            submission=submission, by=by, query=query, row=row, expected_version=expected_version
+        )
 
     return approve, send_back
 
