@@ -114,6 +114,7 @@ class Redis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.tmp_path = tmp_path
         self.process = None
+        self.hung = False
 
     def answers(self) -> bool:
         try:
@@ -133,9 +134,24 @@ class Redis:
 
     def stop(self) -> None:
         if self.process is not None:
+            self.resume()  # a hung Redis would not hear SIGTERM
             self.process.stop()
             self.process = None
         wait_for(lambda: not self.answers(), within=10, what="Redis to stop answering")
+
+    def hang(self) -> None:
+        """SIGSTOP: Redis still accepts connections (the kernel does) but answers nothing, as
+        a Redis swapping, paused or behind a dead network path does."""
+        os.kill(self.process.popen.pid, signal.SIGSTOP)
+        self.hung = True
+        wait_for(lambda: not self.answers(), within=10, what="Redis to stop answering")
+
+    def resume(self) -> None:
+        """SIGCONT: the hung Redis answers again, with everything it held."""
+        if self.hung:
+            os.kill(self.process.popen.pid, signal.SIGCONT)
+            self.hung = False
+            wait_for(self.answers, within=10, what="Redis to answer again")
 
 
 @pytest.fixture
@@ -151,6 +167,10 @@ def redis(tmp_path, settings):
     with broker_for_this_process(server.url):
         yield server
     server.stop()
+
+
+# The settings' BROKER_CONNECT_TIMEOUT and BROKER_SOCKET_TIMEOUT, made short for the tests.
+BROKER_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 3}
 
 
 class broker_for_this_process:
@@ -171,8 +191,10 @@ class broker_for_this_process:
         os.environ["CELERY_BROKER_URL"] = self.url
         app.conf.broker_url = self.url
         # The filesystem transport's folders (the default) mean nothing to Redis; a short
-        # connection timeout lets a send to a stopped Redis fail quickly.
-        app.conf.broker_transport_options = {}
+        # connection timeout lets a send to a stopped Redis fail quickly, and the socket
+        # timeouts (as the settings give a Redis URL: BROKER_CONNECT_TIMEOUT and
+        # BROKER_SOCKET_TIMEOUT, shorter here) one to a hung Redis.
+        app.conf.broker_transport_options = dict(BROKER_TIMEOUTS)
         app.conf.broker_connection_timeout = 2
         self._forget_connections(app)
         return self

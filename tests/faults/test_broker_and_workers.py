@@ -1,15 +1,17 @@
-"""Redis stopped at the moment of a change, and a worker killed (SIGKILL) in the middle of a
-job: the change answers as usual and commits, and once a broker and a worker are back the
-beat job (``outbox_send_task``) gets every job done, once. Each ends with the figures as
-approved and every dashboard snapshot current (the same as building it now)."""
+"""Redis stopped, or hung (SIGSTOP), at the moment of a change, and a worker killed (SIGKILL)
+in the middle of a job: the change answers as usual and commits, and once a broker and a
+worker are back the beat job (``outbox_send_task``) gets every job done, once. Each ends with
+the figures as approved and every dashboard snapshot current (the same as building it now)."""
 
 import json
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 
 from contracts.models import BudgetReturn
@@ -87,6 +89,59 @@ def approve_page(budget) -> str:
     return reverse("contracts:budget-approve", args=args)
 
 
+@pytest.fixture
+def held(workers, settings, tmp_path):
+    """A worker whose task, once started, waits mid-way (``FAULT_HOLD``), with a lease of a
+    second, so what it held is given back at the next beat once it is killed."""
+    settings.TASK_LEASE_SECONDS = 1
+    return HeldWorker(workers, tmp_path / "hold")
+
+
+class HeldWorker:
+    def __init__(self, workers, hold: Path):
+        self.workers, self.hold = workers, hold
+        self.first = workers.start(FAULT_HOLD=str(hold))
+
+    def kill_once_started(self, what: str) -> None:
+        """Wait for the held worker to start ``what``, then SIGKILL it there."""
+        wait_for(
+            lambda: Path(f"{self.hold}.entered").exists(),
+            within=60,
+            what=f"the worker to start {what}",
+            proc=self.first,
+        )
+        self.first.kill9()
+
+    def replace(self):
+        """A new worker, and the beat job giving back the one job the dead one held (with a
+        new job, sent as the reclaim commits, or by the beat job itself)."""
+        second = self.workers.start()
+        assert beat_once()["reclaimed"] == 1
+        return second
+
+
+def approval_kept_and_recompute_waiting(budget, response) -> Job:
+    """The approval answered as usual and committed; its recompute's job waits to be tried
+    again (its send failed), not lost."""
+    assert response.status_code == 302
+    assert BudgetReturn.objects.get(pk=budget.pk).state == State.APPROVED
+    job = Job.objects.get(task=RECOMPUTE)
+    assert job.state == Job.State.RETRYING
+    return job
+
+
+def dashboards_catch_up(nct, workers) -> None:
+    """With Redis back: a worker and the beat job finish the one recompute, every job is sent
+    and every snapshot is current."""
+    worker = workers.start()
+    assert beat_once()["sent"] >= 1
+    wait_for(lambda: run_done(nct), within=90, what="the recompute to finish", proc=worker)
+
+    assert RecomputeRun.objects.filter(arrangement=nct).get().state == RecomputeRun.State.SUCCEEDED
+    assert not Job.objects.exclude(state=Job.State.SENT).exists()
+    assert_every_snapshot_current(nct)
+
+
 def test_an_approval_while_redis_is_stopped_commits_and_the_dashboards_catch_up_after(
     nct, committed_cast, client_for, redis, workers
 ):
@@ -97,46 +152,63 @@ def test_an_approval_while_redis_is_stopped_commits_and_the_dashboards_catch_up_
         approve_page(budget), {"version": budget.lock_version}
     )
 
-    assert response.status_code == 302
-    assert BudgetReturn.objects.get(pk=budget.pk).state == State.APPROVED
-    job = Job.objects.get(task=RECOMPUTE)
-    assert job.state == Job.State.RETRYING
+    job = approval_kept_and_recompute_waiting(budget, response)
     assert "Connection refused" in job.last_error or "Error 111" in job.last_error
-
     redis.start()
-    worker = workers.start()
-    assert beat_once()["sent"] >= 1
-    wait_for(lambda: run_done(nct), within=90, what="the recompute to finish", proc=worker)
+    dashboards_catch_up(nct, workers)
 
-    assert RecomputeRun.objects.filter(arrangement=nct).get().state == RecomputeRun.State.SUCCEEDED
-    assert not Job.objects.exclude(state=Job.State.SENT).exists()
-    assert_every_snapshot_current(nct)
+
+def answered_within(seconds: float, request):
+    """``request()``'s answer, made in a thread of its own (with its own database connection)
+    so that a request hanging on the broker fails the test rather than holding it for ever."""
+    answers = []
+
+    def one():
+        try:
+            answers.append(request())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=one)
+    thread.start()
+    thread.join(timeout=seconds)
+    assert not thread.is_alive(), f"the request did not answer within {seconds} s"
+    assert answers, "the request raised instead of answering"
+    return answers[0]
+
+
+def test_an_approval_while_redis_hangs_answers_commits_and_the_dashboards_catch_up_after(
+    nct, committed_cast, client_for, redis, workers
+):
+    budget = submitted_budget(nct, committed_cast)
+    client = client_for(committed_cast["nnc-officer"])
+    client.raise_request_exception = False  # a 500 is an answer to assert on, as in production
+    redis.hang()
+
+    # Each send gives up within the broker's connect and socket timeouts (BROKER_TIMEOUTS):
+    # the bound allows for every job the approval makes (its emails and the recompute).
+    response = answered_within(
+        60, lambda: client.post(approve_page(budget), {"version": budget.lock_version})
+    )
+
+    approval_kept_and_recompute_waiting(budget, response)
+    redis.resume()
+    dashboards_catch_up(nct, workers)
 
 
 def test_a_worker_killed_mid_recompute_is_replaced_and_the_run_finishes_once(
-    nct, committed_cast, client_for, redis, workers, settings, tmp_path
+    nct, committed_cast, client_for, held
 ):
-    settings.TASK_LEASE_SECONDS = 1
-    hold = tmp_path / "hold"
-    first = workers.start(FAULT_HOLD=str(hold))
     budget = submitted_budget(nct, committed_cast)
     client_for(committed_cast["nnc-officer"]).post(
         approve_page(budget), {"version": budget.lock_version}
     )
     run = RecomputeRun.objects.get(arrangement=nct)
-    wait_for(
-        lambda: Path(f"{hold}.entered").exists(),
-        within=60,
-        what="the worker to start the recompute",
-        proc=first,
-    )
-    first.kill9()
+    held.kill_once_started("the recompute")
     run.refresh_from_db()
     assert run.state == RecomputeRun.State.RUNNING  # and would stay so, with nobody on it
 
-    second = workers.start()
-    # Given back, with a new job (sent as the reclaim commits, or by the beat job itself).
-    assert beat_once()["reclaimed"] == 1
+    second = held.replace()
     wait_for(lambda: run_done(nct), within=90, what="the recompute to finish", proc=second)
 
     run.refresh_from_db()
@@ -195,28 +267,17 @@ def test_an_upload_while_redis_is_stopped_keeps_its_file_and_is_checked_after(
 
 
 def test_a_worker_killed_mid_extract_is_replaced_and_the_check_finishes_once(
-    nct, committed_cast, client_for, redis, workers, settings, tmp_path
+    nct, committed_cast, client_for, held
 ):
-    settings.TASK_LEASE_SECONDS = 1
-    hold = tmp_path / "hold"
-    first = workers.start(FAULT_HOLD=str(hold))
     client = client_for(committed_cast["nct-manager"])
     draft, content = draft_and_sample(nct, client)
     assert upload(client, draft, content).status_code == 302
     row = ExtractUpload.objects.get(monthly_return=draft)
-    wait_for(
-        lambda: Path(f"{hold}.entered").exists(),
-        within=60,
-        what="the worker to start the check",
-        proc=first,
-    )
-    first.kill9()
+    held.kill_once_started("the check")
     row.refresh_from_db()
     assert row.state == ExtractUpload.State.RUNNING
 
-    second = workers.start()
-    # Given back, with a new job (sent as the reclaim commits, or by the beat job itself).
-    assert beat_once()["reclaimed"] == 1
+    second = held.replace()
     wait_for(lambda: upload_finished(row), within=90, what="the check to finish", proc=second)
 
     assert row.state == ExtractUpload.State.DONE, row.message
