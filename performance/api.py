@@ -9,8 +9,11 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
     AS_OF,
     SUBMISSION_FIELDS,
+    ApproveInput,
+    ConflictSerializer,
     CorrectionInput,
     FiguresInput,
+    QueryInput,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
@@ -129,10 +132,17 @@ class SaveInput(FiguresInput):
 
 
 # Its first actions' schema is drf-spectacular's reading of the viewset (the return as request
-# and answer); the correction, added later, says what it takes, as the other kinds' do.
+# and answer); the correction, added later, and the decisions (which take the version read)
+# say what they take, as the other kinds' do.
 @extend_schema_view(
     figures=extend_schema(
         description="Save figures into a draft (or a submitted or returned return)."
+    ),
+    approve=extend_schema(
+        request=ApproveInput, responses={200: ReturnSerializer, 409: ConflictSerializer}
+    ),
+    send_back=extend_schema(
+        request=QueryInput, responses={200: ReturnSerializer, 409: ConflictSerializer}
     ),
     correct=extend_schema(request=CorrectionInput, responses={201: ReturnSerializer}),
 )
