@@ -238,6 +238,15 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def _outbox_sends_from_requests():
+    """Each test starts with the outbox sending a request's jobs at once: a broker refusal in
+    an earlier test (which pauses a process's early sends for a while) is forgotten."""
+    from trust_portal.outbox import services
+
+    services._early_sends_paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def emails_sent_at_once():
     """Emails go through the outbox to a worker; the tests' in-memory broker has none, so here
     the email task runs in this process as soon as the outbox sends it (after the commit, in a

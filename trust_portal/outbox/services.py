@@ -15,6 +15,7 @@ waiting recompute whose job failed (``jobs_rearm``).
 
 import logging
 import math
+import time
 from datetime import timedelta
 
 from celery import current_app
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 EMAIL_TASK = "trust_portal.outbox.tasks.email_send_task"
 # How long one process may hold a job it is sending before another may try it.
 CLAIM_SECONDS = 60
+# After a send from a request fails, this process's requests leave their jobs to the beat job
+# for this long: a broker that hangs costs a request one timeout, not one for each of its jobs.
+EARLY_SENDS_PAUSE_SECONDS = 30
+_early_sends_paused_until = 0.0
 
 
 def job_add(
@@ -72,10 +77,19 @@ def email_add(*, subject: str, body: str, to: str, description: str) -> Job:
 
 def _send_quietly(job_id: int) -> None:
     # After the commit, inside the request: whatever goes wrong, the beat job tries again.
+    global _early_sends_paused_until  # noqa: PLW0603 - this process's pause, nothing shared
+    if time.monotonic() < _early_sends_paused_until:
+        return  # the broker failed a moment ago: the job waits, due, for the beat job
     try:
         job_send(job_id=job_id, early=True)
+    except BrokerRefused:  # logged, and counted on the job, by job_send
+        _early_sends_paused_until = time.monotonic() + EARLY_SENDS_PAUSE_SECONDS
     except Exception as error:  # noqa: BLE001 - the change committed; never a 500 for it
         logger.warning("Outbox job %s not sent: %s", job_id, _one_line(error))
+
+
+class BrokerRefused(Exception):
+    """A request's send failed (already counted on the job)."""
 
 
 def _one_line(error: BaseException) -> str:
@@ -112,6 +126,8 @@ def job_send(*, job_id: int, early: bool = False) -> bool:
         _task(job.task).apply_async(args=job.args, kwargs=job.kwargs, **options)
     except Exception as error:  # noqa: BLE001 - any failure to hand it over: try again later
         _failed_to_send(job, error)
+        if early:  # from a request: raised on, so its next jobs leave it to the beat job
+            raise BrokerRefused(_one_line(error)) from error
         return False
     sent = {"state": Job.State.SENT, "sent_at": timezone.now(), "claimed_until": None}
     if job.erase_when_sent:

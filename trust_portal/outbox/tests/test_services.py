@@ -94,6 +94,34 @@ def test_a_broker_that_is_down_is_logged_in_one_line_and_the_job_tried_again(
 
 
 @pytest.mark.django_db
+def test_after_a_refusal_a_requests_other_jobs_wait_for_the_beat_job_not_the_broker(
+    caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    # A broker that hangs costs each try a timeout: a request with three jobs tries once.
+    caplog.set_level(logging.WARNING, logger="trust_portal.outbox.services")
+    with (
+        mock.patch.object(email_task(), "apply_async", side_effect=REFUSED) as sending,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        jobs = [
+            email_add(subject="Approved", body="Yes.", to=f"{n}@example.org", description="E")
+            for n in range(3)
+        ]
+    assert sending.call_count == 1
+    states = [Job.objects.values_list("state", "attempts").get(pk=job.pk) for job in jobs]
+    assert states == [(Job.State.RETRYING, 1), (Job.State.WAITING, 0), (Job.State.WAITING, 0)]
+    assert len(caplog.records) == 1  # the one refusal, in one line
+    # The beat job sends the two that waited (they are due); the refused one waits its turn.
+    assert outbox_send_task.run() == {"reclaimed": 0, "sent": 2}
+    assert sorted(m.to[0] for m in mailoutbox) == ["1@example.org", "2@example.org"]
+    # The pause passes, and a request's jobs go straight to the broker again.
+    services._early_sends_paused_until = 0.0
+    an_email(django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
 def test_each_failed_try_waits_longer_and_the_last_gives_up(
     settings, django_capture_on_commit_callbacks
 ):
