@@ -88,3 +88,25 @@ def test_a_warning_comes_before_an_idle_session_ends_and_stay_signed_in_keeps_it
     assert answer.value.status == 204
     expect(warning).to_be_hidden()
     expect(page).to_have_url(f"{base_url}/")
+
+
+def test_an_officer_gets_new_recovery_codes_from_about_your_access(page, writable_base_url):
+    sign_in(page, writable_base_url, "nnc-officer")
+    device = authenticator_app("nnc-officer")  # ready for another code of this moment
+    page.goto(f"{writable_base_url}/about-your-access/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Get new recovery codes", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Get new recovery codes")).to_be_visible()
+    checked_at_both_widths(page, "new-recovery-codes")
+    page.locator('input[name="code"]').fill(current_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Get new recovery codes").click()
+
+    expect(page.get_by_role("heading", name="You have new recovery codes")).to_be_visible()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    checked_at_both_widths(page, "new-recovery-codes-shown")
+    with page.expect_navigation():
+        page.get_by_role("button", name="I have kept my codes, continue").click()
+    expect(page).to_have_url(f"{writable_base_url}/about-your-access/")
+    expect(page.get_by_test_id("recovery-codes-left")).to_contain_text("10 left")
