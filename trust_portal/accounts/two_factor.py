@@ -135,8 +135,8 @@ def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str
 #
 # Kept only as a keyed hash (an HMAC-SHA256 with a key derived from SECRET_KEY, in hex cut to the
 # 16 characters django-otp's StaticToken.token holds), so that a copy of the database gives no
-# working code. Every code typed is checked by ``two_factor_verify`` alone, which hashes it first;
-# django-otp then finds, deletes (one use each) and throttles as before.
+# working code. Every recovery code typed is checked by ``two_factor_verify`` alone, which
+# hashes it; django-otp then finds, deletes (one use each) and throttles as before.
 RECOVERY_HASH_SALT = "trust_portal.accounts.two_factor.recovery_code"
 
 

@@ -38,7 +38,7 @@ def vm_size_mib():
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) // 1024
 
-memory_hard_cap(vm_size_mib() + 64)
+memory_hard_cap(CAP)
 small = bytearray(8 * 1024 * 1024)  # well within the cap
 try:
     large = bytearray(256 * 1024 * 1024)
@@ -49,23 +49,9 @@ else:
 """
 
 
-def test_a_process_capped_below_what_it_asks_for_gets_memory_error():
-    result = subprocess.run(
-        [sys.executable, "-c", CAP_PROBE],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "trust_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "MemoryError"
-
-
-def test_the_same_allocation_without_the_cap_succeeds():
-    # The probe's 256 MiB is refused because of the cap, not because the machine lacks it.
-    probe = CAP_PROBE.replace("memory_hard_cap(vm_size_mib() + 64)", "memory_hard_cap(0)")
+def run_probe(cap: str) -> str:
+    """What the probe says with ``memory_hard_cap(<cap>)`` applied in a fresh process."""
+    probe = CAP_PROBE.replace("memory_hard_cap(CAP)", f"memory_hard_cap({cap})")
     result = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=ROOT,
@@ -74,9 +60,17 @@ def test_the_same_allocation_without_the_cap_succeeds():
         text=True,
         timeout=120,
     )
-
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "allocated"
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_process_capped_below_what_it_asks_for_gets_memory_error():
+    assert run_probe("vm_size_mib() + 64") == "MemoryError"
+
+
+def test_the_same_allocation_without_the_cap_succeeds():
+    # The probe's 256 MiB is refused because of the cap, not because the machine lacks it.
+    assert run_probe("0") == "allocated"
 
 
 def test_each_worker_process_is_capped_at_8_gib_of_address_space_by_default():
