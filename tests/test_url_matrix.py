@@ -511,6 +511,9 @@ PAGES = {
     "accounts:two-factor-set-up": ({}, signed_in(), None),
     # Shown once, straight after a set-up; otherwise back to About your access.
     "accounts:two-factor-recovery-codes": ({}, signed_in(302), None),
+    # Every signed-in person's (the matrix's have an app); a POST without the app's code is
+    # answered with the form again.
+    "accounts:new-recovery-codes": ({}, signed_in(), ({}, signed_in())),
     "accounts:session-keep-alive": ({}, signed_in(405), ({}, signed_in(302))),
     "accounts:password-change": ({}, signed_in(), None),
     "accounts:password-reset": ({}, everyone(), None),

@@ -388,6 +388,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # is replaced after this many tasks in any case.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KIB", default=600 * 1024)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("WORKER_MAX_TASKS_PER_CHILD", default=100)
+# And a hard cap while a task runs: each pool process's address space (virtual size, RLIMIT_AS)
+# is capped at this many MiB as it starts (trust_portal/celery.py), so an allocation past it
+# fails with MemoryError in the task, which then fails as any task does. 0: no cap. Measured: a
+# pool process is 480 MiB virtual before its first task and 1.6 GiB after recomputing the demo
+# (pandas, numpy and Arrow loaded; 280 MiB resident), so the default is five times that.
+WORKER_HARD_MEMORY_MIB = env.int("WORKER_HARD_MEMORY_MIB", default=8192)
 # Uploaded spreadsheets (the child-level extract, the Excel template) are checked against these
 # before anything parses them (trust_portal/spreadsheets.py): an .xlsx is a zip, so a small file
 # can unpack to gigabytes or millions of rows. The defaults fit a million-row extract.

@@ -30,6 +30,16 @@ def code_for_key(key_text: str) -> str:
     return f"{totp(b32decode(key)):06d}"
 
 
+def keep_the_recovery_codes_shown(page, *, heading: str, name: str) -> None:
+    """The page showing 10 recovery codes once, checked with axe at both widths (``name``),
+    then left with "I have kept my codes"."""
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    checked_at_both_widths(page, name)
+    with page.expect_navigation():
+        page.get_by_role("button", name="I have kept my codes, continue").click()
+
+
 def test_an_officer_sets_up_an_app_with_the_qr_codes_key_and_sees_recovery_codes(
     page, writable_base_url
 ):
@@ -47,11 +57,9 @@ def test_an_officer_sets_up_an_app_with_the_qr_codes_key_and_sees_recovery_codes
     with page.expect_navigation():
         page.get_by_role("button", name="Confirm").click()
 
-    expect(page.get_by_role("heading", name="Two-factor authentication is set up")).to_be_visible()
-    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
-    checked_at_both_widths(page, "two-factor-recovery-codes")
-    with page.expect_navigation():
-        page.get_by_role("button", name="I have kept my codes, continue").click()
+    keep_the_recovery_codes_shown(
+        page, heading="Two-factor authentication is set up", name="two-factor-recovery-codes"
+    )
     expect(page).to_have_url(f"{writable_base_url}/")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
 
@@ -88,3 +96,23 @@ def test_a_warning_comes_before_an_idle_session_ends_and_stay_signed_in_keeps_it
     assert answer.value.status == 204
     expect(warning).to_be_hidden()
     expect(page).to_have_url(f"{base_url}/")
+
+
+def test_an_officer_gets_new_recovery_codes_from_about_your_access(page, writable_base_url):
+    sign_in(page, writable_base_url, "nnc-officer")
+    device = authenticator_app("nnc-officer")  # ready for another code of this moment
+    page.goto(f"{writable_base_url}/about-your-access/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Get new recovery codes", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Get new recovery codes")).to_be_visible()
+    checked_at_both_widths(page, "new-recovery-codes")
+    page.locator('input[name="code"]').fill(current_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Get new recovery codes").click()
+
+    keep_the_recovery_codes_shown(
+        page, heading="You have new recovery codes", name="new-recovery-codes-shown"
+    )
+    expect(page).to_have_url(f"{writable_base_url}/about-your-access/")
+    expect(page.get_by_test_id("recovery-codes-left")).to_contain_text("10 left")

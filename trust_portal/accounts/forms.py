@@ -166,3 +166,7 @@ class TwoFactorSetUpForm(GovukForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class NewRecoveryCodesForm(TwoFactorSetUpForm):
+    """Getting new recovery codes asks for the app's code of the moment, as setting it up does."""

@@ -18,6 +18,8 @@ from trust_portal.accounts import forms, sessions, two_factor
 
 # The recovery codes just made, kept in the session only until the page that shows them once.
 NEW_RECOVERY_CODES = "new_recovery_codes"
+# Set beside them when they replace old ones (not a new app's first codes).
+RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
 # The app this session is setting up: its key is shown to this session only.
 APP_BEING_SET_UP = "two_factor_app_being_set_up"
 
@@ -106,11 +108,36 @@ def two_factor_set_up(request):
 def two_factor_recovery_codes(request):
     """The recovery codes just made, shown this once."""
     codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    replaced = request.session.pop(RECOVERY_CODES_REPLACED, False)
     if not codes:
         return redirect("accounts:access")
-    return render(
-        request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "next": _next(request)}
-    )
+    context = {"codes": codes, "next": _next(request), "replaced": replaced}
+    return render(request, "accounts/two_factor_recovery_codes.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_recovery_codes(request):
+    """Get new recovery codes (the old ones stop working), with a code from the app now; for
+    someone whose app is set up and whose session has given it."""
+    user = request.user
+    if not two_factor.has_second_factor(user):
+        return redirect(_with_next(two_factor.SET_UP, request))
+    if not two_factor.is_verified(request):
+        return redirect(_with_next(two_factor.VERIFY, request))
+    form = forms.NewRecoveryCodesForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            codes = two_factor.recovery_codes_replace(user=user, app_code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            request.session[NEW_RECOVERY_CODES] = codes
+            request.session[RECOVERY_CODES_REPLACED] = True
+            query = urlencode({"next": reverse("accounts:access")})
+            return redirect(f"{reverse('accounts:two-factor-recovery-codes')}?{query}")
+    context = {"form": form, "left": two_factor.recovery_codes_left(user)}
+    return render(request, "accounts/new_recovery_codes.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -16,6 +16,7 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -130,26 +131,87 @@ def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str
     return recovery_codes_renew(user=user)
 
 
+# --- Recovery codes ----------------------------------------------------------------------------
+#
+# Kept only as a keyed hash (an HMAC-SHA256 with a key derived from SECRET_KEY, in hex cut to the
+# 16 characters django-otp's StaticToken.token holds), so that a copy of the database gives no
+# working code. Every recovery code typed is checked by ``two_factor_verify`` alone, which
+# hashes it; django-otp then finds, deletes (one use each) and throttles as before.
+RECOVERY_HASH_SALT = "trust_portal.accounts.two_factor.recovery_code"
+
+
+def recovery_code_hash(code: str, secret: str | None = None) -> str:
+    """What is stored for a recovery code (``secret``: SECRET_KEY unless given)."""
+    digest = salted_hmac(RECOVERY_HASH_SALT, _digits(code), secret=secret, algorithm="sha256")
+    return digest.hexdigest()[:16]
+
+
+def _is_app_code(code: str) -> bool:
+    # A recovery code is 8 letters and digits (rarely all digits); an app's code is 6 digits.
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
+def _stored_form(device: StaticDevice, code: str) -> str:
+    """The hash of ``code`` as the device holds it: made with SECRET_KEY, or with one of
+    SECRET_KEY_FALLBACKS while a key is being rotated (so codes survive a rotation, as sessions
+    do). A code that matches none gives the current key's hash, which django-otp then refuses."""
+    hashes = [
+        recovery_code_hash(code, secret)
+        for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    ]
+    held = device.token_set.filter(token__in=hashes).values_list("token", flat=True).first()
+    return held or hashes[0]
+
+
 @transaction.atomic
 def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes, stored hashed; the old ones stop working. Returns the codes in clear,
+    to be shown once and never again."""
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=static, token=recovery_code_hash(code)) for code in codes
+    )
     return codes
 
 
 def two_factor_verify(*, user: User, code: str) -> Device | None:
     """The device that accepts ``code``: the app for 6 digits, else the recovery codes (a code
-    used is deleted). Each device throttles wrong guesses (django-otp)."""
+    used is deleted). Each device throttles wrong guesses (django-otp). The only place a code
+    typed by someone is checked."""
     code = _digits(code)
-    # A recovery code is 8 letters and digits (rarely all digits); an app's code is 6 digits.
-    model = TOTPDevice if len(code) == 6 and code.isascii() and code.isdigit() else StaticDevice
+    is_app_code = _is_app_code(code)
+    model = TOTPDevice if is_app_code else StaticDevice
     for device in model.objects.filter(user=user, confirmed=True):
-        verified = verify_token(user, device.persistent_id, code)
+        token = code if is_app_code else _stored_form(device, code)
+        verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified
     return None
+
+
+def recovery_codes_replace(*, user: User, app_code: str) -> list[str]:
+    """ "Get new recovery codes": the person gives a code from their app now (a session left
+    open is not enough; nor is a recovery code), the old codes stop working, and the change goes
+    in their account's history. Returns the new codes, to be shown once. The code is checked
+    before the change's transaction, so a wrong one stays counted by django-otp's throttling."""
+    code = _digits(app_code)
+    device = two_factor_verify(user=user, code=code) if _is_app_code(code) else None
+    if device is None:
+        raise ValidationError("The code is not right. Enter the 6 digits your app shows now.")
+    with transaction.atomic():
+        codes = recovery_codes_renew(user=user)
+        _history_note(user, by=user, reason="New recovery codes made")
+    return codes
+
+
+def _history_note(user: User, *, by: User, reason: str) -> None:
+    """A row in the account's history (simple_history writes one on every save) saying what was
+    done to its second factor and by whom; no field of the account itself changes."""
+    user._history_user = by
+    user._change_reason = reason
+    user.save(update_fields=["username"])
 
 
 def recovery_codes_left(user: User) -> int:

@@ -18,6 +18,11 @@ urlpatterns = [
         sign_in_pages.two_factor_recovery_codes,
         name="two-factor-recovery-codes",
     ),
+    path(
+        "about-your-access/new-recovery-codes/",
+        sign_in_pages.new_recovery_codes,
+        name="new-recovery-codes",
+    ),
     path("session/keep-alive/", sign_in_pages.session_keep_alive, name="session-keep-alive"),
     path(
         "about-your-access/password/",

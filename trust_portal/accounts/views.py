@@ -75,6 +75,7 @@ def access(request):
         "capabilities": capabilities(request.user),
         "has_second_factor": two_factor.has_second_factor(request.user),
         "two_factor_required": two_factor.is_required(request.user),
+        "recovery_codes_left": two_factor.recovery_codes_left(request.user),
     }
     return render(request, "accounts/access.html", context)
 

@@ -6,28 +6,16 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from trust_portal.accounts.models import Arrangement, Organisation
-from trust_portal.accounts.tests.factories import OrganisationFactory, ScrutinyMemberFactory
+from trust_portal.accounts.models import Organisation
+from trust_portal.accounts.tests.factories import OrganisationFactory
 
 
 @pytest.fixture
-def cast(world, people):
-    """{name: user}: the world's people and a scrutiny member of its second council."""
-    return {**people, "other-scrutiny": ScrutinyMemberFactory(organisation=world.councils[1])}
-
-
-@pytest.fixture
-def elsewhere(world):
-    """The outsider's arrangement (the other manager's trust and its one council)."""
-    return Arrangement.objects.get(councils=world.outsider.organisation)
-
-
-@pytest.fixture
-def api_for(cast):
+def api_for(world_cast):
     def make(who):
         client = APIClient()
-        if cast[who] is not None:
-            client.force_authenticate(cast[who])
+        if world_cast[who] is not None:
+            client.force_authenticate(world_cast[who])
         return client
 
     return make
@@ -105,17 +93,17 @@ def test_list_query_count_does_not_grow_with_rows(api_for, django_assert_max_num
     assert response.json()["count"] == Organisation.objects.count()
 
 
-def test_a_token_made_by_the_command_authenticates(cast, arrangement):
-    username = cast["other-officer"].username
+def test_a_token_made_by_the_command_authenticates(world_cast, arrangement):
+    username = world_cast["other-officer"].username
     call_command("drf_create_token", username, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    token = Token.objects.get(user=cast["other-officer"])
+    token = Token.objects.get(user=world_cast["other-officer"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert codes(client.get("/api/v1/organisations/")) == parties(arrangement)
 
 
-def test_a_deactivated_users_token_stops_working(cast):
-    token = Token.objects.create(user=cast["leaver"])
+def test_a_deactivated_users_token_stops_working(world_cast):
+    token = Token.objects.create(user=world_cast["leaver"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/organisations/").status_code == 401

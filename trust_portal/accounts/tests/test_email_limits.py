@@ -4,18 +4,13 @@ the reset page answering the same whether or not the account exists."""
 import pytest
 from django.urls import reverse
 
+from trust_portal.accounts.tests.conftest import PROXY
 from trust_portal.accounts.tests.factories import UserFactory
 
 RESET = "accounts:password-reset"
 
 
-@pytest.fixture(autouse=True)
-def _behind_one_proxy(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
-    settings.PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR = 3
-    settings.INVITATIONS_PER_ADDRESS_PER_HOUR = 4
-    settings.INVITATIONS_PER_ACCOUNT_PER_HOUR = 2
+pytestmark = pytest.mark.usefixtures("behind_one_proxy")
 
 
 @pytest.fixture
@@ -28,7 +23,7 @@ def committed(django_capture_on_commit_callbacks):
 def ask_reset(client, email, *, client_at, committed):
     with committed():
         return client.post(
-            reverse(RESET), {"email": email}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_at
+            reverse(RESET), {"email": email}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_at
         )
 
 
@@ -85,7 +80,7 @@ def test_one_address_asking_for_many_resets_is_told_to_wait(people, client, mail
 def resend(client, person, *, client_at, committed):
     url = reverse("accounts:user-resend-invitation", args=[person.username])
     with committed():
-        return client.post(url, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_at, follow=True)
+        return client.post(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_at, follow=True)
 
 
 def test_an_invitation_is_sent_again_at_most_twice_an_hour(

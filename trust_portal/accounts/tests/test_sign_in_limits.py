@@ -15,19 +15,12 @@ from django.utils import timezone
 
 from trust_portal import rate_limits
 from trust_portal.accounts import sign_in_limits
+from trust_portal.accounts.tests.conftest import PROXY
 
 PASSWORD = "a-long-test-password"  # noqa: S105  (the factories' password)
-PROXY = "10.0.0.2"
 
 
-@pytest.fixture(autouse=True)
-def _behind_one_proxy(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    settings.AXES_FAILURE_LIMIT = 3
-    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 5
-    settings.SIGN_IN_USERNAME_FAILURE_LIMIT = 4
-    settings.SIGN_IN_USERNAME_FIRST_DELAY = 60
-    settings.SIGN_IN_USERNAME_MAX_DELAY = 200
+pytestmark = pytest.mark.usefixtures("behind_one_proxy")
 
 
 def sign_in(client, username, password, *, client_at):

@@ -73,7 +73,9 @@ def test_setting_up_shows_a_qr_code_and_the_key_and_is_confirmed_with_a_code(peo
     shown = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes)
     assert len(shown) == 10
     stored = StaticToken.objects.filter(device__user=officer)
-    assert sorted(shown) == sorted(stored.values_list("token", flat=True))
+    assert sorted(two_factor.recovery_code_hash(code) for code in shown) == sorted(
+        stored.values_list("token", flat=True)
+    )
     # Shown once only.
     again = client.get(reverse("accounts:two-factor-recovery-codes"))
     assert again.status_code == 302
@@ -297,7 +299,7 @@ def test_setting_up_a_new_app_replaces_the_old_one_and_its_recovery_codes(people
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     tokens = set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
     assert len(tokens) == 10
-    assert tokens.isdisjoint(old_codes)
+    assert tokens.isdisjoint(two_factor.recovery_code_hash(code) for code in old_codes)
 
 
 # --- A lost device -------------------------------------------------------------------------------
@@ -381,3 +383,222 @@ def test_djangos_admin_itself_refuses_an_administrator_owing_the_second_factor(r
 
     assert owed is False
     assert _administrators_only(request) is True
+
+
+# --- Recovery codes: kept hashed, used once, replaced on request --------------------------------
+
+NEW_CODES = reverse("accounts:new-recovery-codes")
+RECOVERY_CODES = reverse("accounts:two-factor-recovery-codes")
+
+
+def stored_codes(user) -> set[str]:
+    return set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+
+
+def test_recovery_codes_are_kept_only_as_keyed_hashes(people):
+    officer = people["officer"]
+
+    codes = two_factor.recovery_codes_renew(user=officer)
+
+    stored = stored_codes(officer)
+    assert len(codes) == 10
+    assert stored == {two_factor.recovery_code_hash(code) for code in codes}
+    assert all(re.fullmatch(r"[0-9a-f]{16}", token) for token in stored)
+    assert stored.isdisjoint(codes)
+    # Keyed: the same code hashed with another secret is another value.
+    assert two_factor.recovery_code_hash(codes[0], "another-secret-key") not in stored
+
+
+def test_a_recovery_code_works_once_and_its_hash_is_what_goes(people):
+    officer = people["officer"]
+    codes = two_factor.recovery_codes_renew(user=officer)
+
+    used = two_factor.two_factor_verify(user=officer, code=f" {codes[3][:4]}-{codes[3][4:]} ")
+    again = two_factor.two_factor_verify(user=officer, code=codes[3])
+
+    assert used is not None
+    assert used.name == two_factor.RECOVERY_NAME
+    assert again is None
+    assert stored_codes(officer) == {two_factor.recovery_code_hash(c) for c in codes} - {
+        two_factor.recovery_code_hash(codes[3])
+    }
+
+
+def test_a_stored_hash_typed_as_a_code_is_refused(people):
+    officer = people["officer"]
+    two_factor.recovery_codes_renew(user=officer)
+    hashed = sorted(stored_codes(officer))[0]
+
+    assert two_factor.two_factor_verify(user=officer, code=hashed) is None
+    assert hashed in stored_codes(officer)
+
+
+def test_recovery_codes_made_before_the_secret_key_was_rotated_still_work(people, settings):
+    officer = people["officer"]
+    codes = two_factor.recovery_codes_renew(user=officer)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-this-test-only-0123456789"
+
+    assert two_factor.two_factor_verify(user=officer, code=codes[0]) is not None
+    assert len(stored_codes(officer)) == 9
+
+
+def test_the_migration_hashes_codes_kept_in_clear_and_they_still_sign_in(people):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    migration = importlib.import_module("trust_portal.accounts.migrations.0004_hash_recovery_codes")
+    officer = people["officer"]
+    device = StaticDevice.objects.create(user=officer, name=two_factor.RECOVERY_NAME)
+    StaticToken.objects.create(device=device, token="abcd2345")  # noqa: S106
+    already = two_factor.recovery_code_hash("zzzz7777")
+    StaticToken.objects.create(device=device, token=already)
+
+    migration.hash_clear_codes(apps, None)
+
+    assert stored_codes(officer) == {two_factor.recovery_code_hash("abcd2345"), already}
+    assert two_factor.two_factor_verify(user=officer, code="abcd2345") is not None
+    assert stored_codes(officer) == {already}
+
+
+def test_about_your_access_says_how_many_recovery_codes_are_left_and_offers_new_ones(
+    people, client_for
+):
+    officer = people["officer"]
+    client = client_for(officer)
+    codes = two_factor.recovery_codes_renew(user=officer)
+    two_factor.two_factor_verify(user=officer, code=codes[0])
+
+    page = client.get(reverse("accounts:access")).content.decode()
+
+    assert 'data-testid="recovery-codes-left">9 left,' in page
+    assert f'href="{NEW_CODES}">Get new recovery codes</a>' in page
+
+
+def test_someone_without_an_app_is_not_offered_recovery_codes(people, client_for):
+    client = client_for(people["scrutiny"])
+    TOTPDevice.objects.filter(user=people["scrutiny"]).delete()
+
+    page = client.get(reverse("accounts:access")).content.decode()
+    response = client.get(NEW_CODES)
+
+    assert NEW_CODES not in page
+    assert response.status_code == 302
+    assert response.url == f"{SET_UP}?next=%2F"
+
+
+def test_new_recovery_codes_need_the_apps_code_replace_the_old_and_are_shown_once(
+    people, client_for
+):
+    officer = people["officer"]
+    client = client_for(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    old = two_factor.recovery_codes_renew(user=officer)
+
+    page = client.get(NEW_CODES)
+    response = client.post(NEW_CODES, {"code": code_of(device)})
+
+    assert page.status_code == 200
+    assert "You have 10 recovery codes left." in page.content.decode()
+    assert response.status_code == 302
+    assert response.url == f"{RECOVERY_CODES}?next=%2Fabout-your-access%2F"
+    shown_page = client.get(response.url).content.decode()
+    shown = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", shown_page)
+    assert "You have new recovery codes" in shown_page
+    assert "Your old recovery codes no longer work." in shown_page
+    assert len(shown) == 10
+    assert stored_codes(officer) == {two_factor.recovery_code_hash(code) for code in shown}
+    assert set(shown).isdisjoint(old)
+    assert two_factor.two_factor_verify(user=officer, code=old[0]) is None
+    assert client.get(RECOVERY_CODES).url == reverse("accounts:access")  # shown once only
+    # The app and this session are untouched.
+    assert list(TOTPDevice.objects.filter(user=officer)) == [device]
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_new_recovery_codes_go_in_the_accounts_history(people, client_for):
+    officer = people["officer"]
+    client = client_for(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    before = officer.history.count()
+
+    client.post(NEW_CODES, {"code": code_of(device)})
+
+    latest = officer.history.latest()
+    assert officer.history.count() == before + 1
+    assert latest.history_change_reason == "New recovery codes made"
+    assert latest.history_user == officer
+    assert latest.username == officer.username
+
+
+@pytest.mark.parametrize("typed", ["", "000000", "recovery"])
+def test_new_recovery_codes_are_refused_without_the_apps_code_of_the_moment(
+    people, client_for, typed
+):
+    officer = people["officer"]
+    client = client_for(officer)
+    old = two_factor.recovery_codes_renew(user=officer)
+    before = officer.history.count()
+    typed = old[0] if typed == "recovery" else typed  # a recovery code is not enough either
+
+    response = client.post(NEW_CODES, {"code": typed})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert stored_codes(officer) == {two_factor.recovery_code_hash(code) for code in old}
+    assert officer.history.count() == before
+
+
+def test_a_wrong_app_code_for_new_recovery_codes_counts_towards_the_apps_throttling(
+    people, client_for
+):
+    officer = people["officer"]
+    client = client_for(officer)
+    device = TOTPDevice.objects.get(user=officer)
+    wrong = f"{(int(code_of(device)) + 1) % 1_000_000:06d}"
+
+    client.post(NEW_CODES, {"code": wrong})
+
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+
+
+def test_signed_out_new_recovery_codes_ask_to_sign_in(client):
+    response = client.get(NEW_CODES)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={NEW_CODES}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_session_that_has_not_given_its_second_factor_gets_no_new_recovery_codes(people, method):
+    officer = people["officer"]
+    device = with_app(officer)
+    old = two_factor.recovery_codes_renew(user=officer)
+    client = password_only(officer)
+
+    response = getattr(client, method)(NEW_CODES, {"code": code_of(device)})
+
+    assert response.status_code == 302
+    assert response.url.startswith(f"{VERIFY}?next=")
+    assert stored_codes(officer) == {two_factor.recovery_code_hash(code) for code in old}
+
+
+def test_the_page_itself_refuses_a_session_owing_its_second_factor(people, rf):
+    # Should the middleware ever be left out.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from trust_portal.accounts.sign_in_pages import new_recovery_codes
+
+    officer = people["officer"]
+    with_app(officer)
+    request = rf.get(NEW_CODES)
+    request.user = officer
+    request.session = SessionStore()
+
+    response = new_recovery_codes(request)
+
+    assert response.status_code == 302
+    assert response.url == f"{VERIFY}?next=%2F"
