@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
 from performance.views.returns import KIND
 from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.api.lists import ListsEveryWay
 from trust_portal.approvals.api import (
     AS_OF,
     SUBMISSION_FIELDS,
@@ -68,7 +69,7 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["domain", "unit", "from_extract"]
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """The indicator catalogue, shared by every arrangement, with each one's current wording."""
 
     queryset = Indicator.objects.with_definitions()
@@ -171,7 +172,7 @@ class MeasurementFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]))
-class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasurementViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Figures of approved returns (and, for those who may see them, of drafts and
     submitted ones: filter on ``state`` in the result)."""
 

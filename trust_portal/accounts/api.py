@@ -4,6 +4,7 @@ from rest_framework import serializers, viewsets
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.models import Arrangement, Organisation
 from trust_portal.accounts.permissions import arrangements_for, organisations_for
+from trust_portal.api.lists import ListsEveryWay
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -31,7 +32,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Councils, trusts and departments that take part in the caller's arrangements."""
 
     serializer_class = OrganisationSerializer
@@ -58,7 +59,7 @@ class ArrangementSerializer(serializers.ModelSerializer):
         fields = ["code", "trust", "councils", "description"]
 
 
-class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
+class ArrangementViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """A trust and the councils that commission it; only those the caller takes part in."""
 
     serializer_class = ArrangementSerializer

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.lists import ListsEveryWay
 from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals import queries
 from trust_portal.approvals.models import Answer, Query, State
@@ -200,7 +201,7 @@ def keyed_once(rows, key: str, what: str) -> dict:
     return found
 
 
-class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``kind`` (an ``approvals.kinds.ReturnKind``), ``output_serializer`` (what
     every action answers with), the input serializers, and either ``figures_from(validated)``
     (the keyword arguments of the kind's save besides who, which and the version) or, for

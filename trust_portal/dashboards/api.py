@@ -16,6 +16,7 @@ from rest_framework.reverse import reverse
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
+from trust_portal.api.lists import ListsEveryWay
 from trust_portal.asof import AsOfError, as_of_request, moment_of
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.registry import builders, listed
@@ -98,7 +99,7 @@ def _visible(request):
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]))
-class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DashboardViewSet(ListsEveryWay, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every dashboard snapshot of the caller's arrangements, without its figures."""
 
     serializer_class = SnapshotSummarySerializer
