@@ -6,8 +6,6 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from trust_portal.api.lists import ListsEveryWay

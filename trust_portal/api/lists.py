@@ -17,12 +17,13 @@ from datetime import date
 import django_filters
 from django import forms
 from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from trust_portal.exports import _safe
-from trust_portal.periods import month_problem, parse_month
+from trust_portal.periods import month_problem, next_month, parse_month
 
 # Rows read and serialised at a time: the prefetches run once per chunk, so a CSV of up to this
 # many rows reads in the same number of queries as one of a single row.
@@ -146,30 +147,29 @@ class ListsEveryWay:
 
 
 class StrictOrdering(OrderingFilter):
-    """``?ordering=`` on the list's ``ordering_fields`` (a "-" first for descending); any other
-    field is a 400 naming the parameter, not silently ignored. A list with no
-    ``ordering_fields`` takes no ``ordering``."""
+    """``?ordering=`` on the list's ``ordering_fields`` (a "-" first for descending), given as
+    names or as {the API's name: the model's path}; any other field is a 400 naming the
+    parameter, not silently ignored. A list with no ``ordering_fields`` takes no ``ordering``."""
 
     def get_valid_fields(self, queryset, view, context=None):
-        fields = getattr(view, "ordering_fields", None)
-        return [(name, name) for name in fields or ()]
+        return list(_orderings(view).items())
 
     def get_ordering(self, request, queryset, view):
         given = request.query_params.get(self.ordering_param)
-        if not given or not getattr(view, "ordering_fields", None):
+        allowed = _orderings(view)
+        if not given or not allowed:
             return self.get_default_ordering(view)
         terms = [term.strip() for term in given.split(",")]
-        allowed = set(view.ordering_fields)
-        wrong = [term for term in terms if term.lstrip("-") not in allowed]
-        if wrong:
+        if any(term.lstrip("-") not in allowed for term in terms):
             raise ValidationError(
-                {self.ordering_param: [f"Order by one of: {', '.join(view.ordering_fields)}."]}
+                {self.ordering_param: [f"Order by one of: {', '.join(allowed)}."]}
             )
+        paths = [("-" if t.startswith("-") else "") + allowed[t.lstrip("-")] for t in terms]
         # The list's own order breaks ties, so pages never overlap.
-        return [*terms, *(queryset.query.order_by or ["pk"])]
+        return [*paths, *(queryset.query.order_by or ["pk"])]
 
     def get_schema_operation_parameters(self, view):
-        fields = getattr(view, "ordering_fields", None)
+        fields = list(_orderings(view))
         if not fields:
             return []
         choices = [term for name in fields for term in (name, f"-{name}")]
@@ -194,6 +194,19 @@ class StrictOrdering(OrderingFilter):
         return []
 
 
+def _orderings(view) -> dict:
+    fields = getattr(view, "ordering_fields", None) or {}
+    return dict(fields) if isinstance(fields, dict) else {name: name for name in fields}
+
+
+def _documented(found: django_filters.Filter, pattern: str) -> None:
+    """The schema of a filter read from text: a string of the pattern, with its help text."""
+    schema = {"type": "string", "pattern": pattern}
+    if found.extra.get("help_text"):
+        schema["description"] = found.extra["help_text"]
+    extend_schema_field(schema)(found)
+
+
 class MonthField(forms.CharField):
     """A "YYYY-MM" month (or a date in it) within the months anything may be entered for."""
 
@@ -211,9 +224,24 @@ class MonthField(forms.CharField):
 
 
 class MonthFilter(django_filters.Filter):
-    """``month_from`` / ``month_to``: the months from or up to one, as ``YYYY-MM``."""
+    """A month as ``YYYY-MM``: with ``lookup_expr`` "gte" the month and after, "lte" the month
+    and before (a date field up to the month's last day), "exact" that month's."""
 
     field_class = MonthField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _documented(self, r"^[0-9]{4}-(0[1-9]|1[0-2])(-[0-9]{2})?$")
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        name = self.field_name
+        if self.lookup_expr == "gte":
+            return qs.filter(**{f"{name}__gte": value})
+        if self.lookup_expr == "lte":
+            return qs.filter(**{f"{name}__lt": next_month(value)})
+        return qs.filter(**{f"{name}__gte": value, f"{name}__lt": next_month(value)})
 
 
 class FinancialYearField(forms.CharField):
@@ -244,6 +272,7 @@ class FinancialYearFilter(django_filters.Filter):
         kwargs.setdefault("help_text", "A financial year, for example 2024-25.")
         self.months = months
         super().__init__(*args, **kwargs)
+        _documented(self, r"^[0-9]{4}([-/][0-9]{2})?$")
 
     def filter(self, qs, value):
         if value is None:
@@ -290,17 +319,21 @@ def add_csv_to_schema(result, generator, request, public):
         content["text/csv"] = {"schema": {"type": "string"}}
         # drf-spectacular names the renderers' formats already; this says what each gives.
         others = [p for p in operation.get("parameters", []) if p["name"] != "format"]
-        operation["parameters"] = others + [
-            {
-                "in": "query",
-                "name": "format",
-                "schema": {"type": "string", "enum": FORMATS, "default": "json"},
-                "description": (
-                    "csv: the whole filtered list (not one page) as a CSV file, UTF-8 with a "
-                    "byte order mark: the JSON's fields as columns, a nested object's as "
-                    'dotted names (split.total), a list of values joined by "; ", a list of '
-                    "objects as JSON text."
-                ),
-            }
-        ]
+        operation["parameters"] = sorted(
+            others
+            + [
+                {
+                    "in": "query",
+                    "name": "format",
+                    "schema": {"type": "string", "enum": FORMATS, "default": "json"},
+                    "description": (
+                        "csv: the whole filtered list (not one page) as a CSV file, UTF-8 with a "
+                        "byte order mark: the JSON's fields as columns, a nested object's as "
+                        'dotted names (split.total), a list of values joined by "; ", a list of '
+                        "objects as JSON text."
+                    ),
+                }
+            ],
+            key=lambda parameter: (parameter["in"], parameter["name"]),
+        )
     return result
