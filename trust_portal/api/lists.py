@@ -13,6 +13,7 @@ import csv
 import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -21,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.utils.encoders import JSONEncoder
 
 from trust_portal.exports import _safe
 from trust_portal.periods import month_problem, next_month, parse_month
@@ -31,6 +33,11 @@ CHUNK = 500
 FORMATS = ["json", "csv"]
 # A number as the JSON gives it (a decimal as text): kept as it is, a minus sign and all.
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+# A month as a query gives it: 2024-07, or a day of it, 2024-07-15 (digits 0 to 9 only).
+_MONTH_TEXT = re.compile(r"^\d{4}-\d{2}(-\d{2})?$", re.ASCII)
+
+
+_ENCODER = JSONEncoder()
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -58,17 +65,25 @@ def columns(serializer, prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
     return [(f"{prefix}{dotted}", path) for dotted, path in found]
 
 
-def cell(value) -> str:
-    """One value of a row's JSON as a CSV cell, formula-safe."""
+def _text(value) -> str:
+    """A plain value as the JSON writes it (a moment as 2026-12-07T09:00:00Z)."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        if all(not isinstance(item, dict | list) for item in value):
-            return _safe("; ".join("" if item is None else str(item) for item in value))
-        value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    elif isinstance(value, dict):
-        value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if isinstance(value, str) and _NUMBER.match(value):
+    if isinstance(value, str | int | float | Decimal):
+        return str(value)
+    return str(_ENCODER.default(value))
+
+
+def cell(value) -> str:
+    """One value of a row's JSON as a CSV cell, formula-safe."""
+    if isinstance(value, list) and all(not isinstance(item, dict | list) for item in value):
+        return _safe("; ".join(_text(item) for item in value))
+    if isinstance(value, list | dict):
+        value = json.dumps(value, cls=JSONEncoder, separators=(",", ":"), ensure_ascii=False)
+    value = _text(value)
+    if _NUMBER.match(value):
         return value
     return _safe(value)
 
@@ -120,9 +135,15 @@ class ListsEveryWay:
         return super().list(request, *args, **kwargs)
 
     def csv_filename(self) -> str:
-        return f"{self.basename}s-{date.today():%Y-%m-%d}.csv"
+        """The list's address's last part and today: payments-2026-12-07.csv."""
+        name = self.request.path.rstrip("/").rsplit("/", 1)[-1] or "list"
+        return f"{name}-{date.today():%Y-%m-%d}.csv"
 
     def csv_list(self) -> StreamingHttpResponse:
+        # DRF's reverse() would carry ?format=csv into every link the rows give (their url).
+        query = self.request._request.GET.copy()
+        query.pop("format", None)
+        self.request._request.GET = query
         rows = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(self.csv_lines(rows), content_type="text/csv")
         response["Content-Type"] = "text/csv; charset=utf-8"
@@ -194,6 +215,14 @@ class StrictOrdering(OrderingFilter):
         return []
 
 
+def month_problem_of(text: str) -> str | None:
+    """``periods.month_problem`` of a month's text, once it is a real month; else None."""
+    try:
+        return month_problem(date(int(text[:4]), int(text[5:7]), 1))
+    except ValueError:
+        return None
+
+
 def _orderings(view) -> dict:
     fields = getattr(view, "ordering_fields", None) or {}
     return dict(fields) if isinstance(fields, dict) else {name: name for name in fields}
@@ -208,19 +237,21 @@ def _documented(found: django_filters.Filter, pattern: str) -> None:
 
 
 class MonthField(forms.CharField):
-    """A "YYYY-MM" month (or a date in it) within the months anything may be entered for."""
+    """A "YYYY-MM" month (or a date in it, "YYYY-MM-DD") within the months anything may be
+    entered for (``periods.month_problem``)."""
 
     def clean(self, value):
         value = super().clean(value)
         if value in (None, ""):
             return None
+        problem = "Enter a month as YYYY-MM, for example 2024-07."
+        if not _MONTH_TEXT.match(value):
+            raise forms.ValidationError(problem)
         try:
             return parse_month(value)
         except ValueError as error:
-            message = str(error)
-            if message == "Not a month.":
-                message = "Enter a month as YYYY-MM, for example 2024-07."
-            raise forms.ValidationError(message) from error
+            # Out of range says which months may be given; anything else (2024-13) is no month.
+            raise forms.ValidationError(month_problem_of(value) or problem) from error
 
 
 class MonthFilter(django_filters.Filter):
