@@ -3,7 +3,7 @@ file), strict ``?ordering=``, and the filters of months, financial years and cou
 
 Every list viewset has ``ListsEveryWay`` among its bases (tests/test_api_lists.py checks each
 routed one). Its CSV has the JSON's fields as columns: a nested object's fields as dotted names
-(``split.total``); a list of plain values as one cell, the values joined by "; "; a list of
+(``split.basis``); a list of plain values as one cell, the values joined by "; "; a list of
 objects, or an object whose keys vary, as one cell of compact JSON. Text a spreadsheet would
 read as a formula is neutralised as every download's is (``trust_portal.exports``); numbers,
 which the JSON gives as text ("-120.50"), stay numbers.
@@ -360,7 +360,7 @@ def add_csv_to_schema(result, generator, request, public):
                     "description": (
                         "csv: the whole filtered list (not one page) as a CSV file, UTF-8 with a "
                         "byte order mark: the JSON's fields as columns, a nested object's as "
-                        'dotted names (split.total), a list of values joined by "; ", a list of '
+                        'dotted names (split.basis), a list of values joined by "; ", a list of '
                         "objects as JSON text."
                     ),
                 }
