@@ -432,3 +432,17 @@ def test_a_csv_of_a_list_reads_in_a_fixed_number_of_queries(cast, prefix, monkey
     counts.append(queries_of(read))
     assert shown[0] > 1 and shown[1] == 1
     assert counts == [QUERIES[prefix][1]] * 2
+
+
+def test_a_list_asked_for_text_csv_answers_with_its_csv(cast):
+    response = api_as(cast["admin"]).get("/api/v1/teams/", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert csv_rows(response)[0] == ["id", "trust", "name", "service", "area", "active"]
+
+
+def test_one_record_comes_only_as_json(cast):
+    client = api_as(cast["admin"])
+    response = client.get("/api/v1/organisations/WNC/", {"format": "csv"})
+    assert response.status_code == 400
+    assert response.json() == {"format": ["Choose one of: json."]}
+    assert client.get("/api/v1/organisations/WNC/", {"format": "json"}).json()["code"] == "WNC"

@@ -120,7 +120,8 @@ class ListsEveryWay:
             # DRF answers an unknown ?format= with a 404; it is a bad parameter.
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = "application/json"
-            raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]}) from None
+            formats = [r.format for r in self.get_renderers() if r.format in FORMATS]
+            raise ValidationError({"format": [f"Choose one of: {', '.join(formats)}."]}) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         # An error of a CSV request (a bad filter) is JSON, as every error is.
