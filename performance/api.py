@@ -6,6 +6,13 @@ from rest_framework import serializers, viewsets
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
 from performance.views.returns import KIND
 from trust_portal.accounts.api_permissions import RoleMay
+from trust_portal.api.lists import (
+    TRUST_HELP,
+    FinancialYearFilter,
+    ListsEveryWay,
+    code_filter,
+    month_range,
+)
 from trust_portal.approvals.api import (
     AS_OF,
     SUBMISSION_FIELDS,
@@ -71,7 +78,7 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["domain", "unit", "from_extract"]
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """The indicator catalogue, shared by every arrangement, with each one's current wording."""
 
     queryset = Indicator.objects.with_definitions()
@@ -80,6 +87,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RoleMay]
     permission_kind = "indicator"
     lookup_field = "code"
+    ordering_fields = ["code", "name", "domain"]
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
@@ -170,23 +178,30 @@ class ReturnViewSet(SubmissionViewSet):
 
 class MeasurementFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code")
-    area = django_filters.CharFilter()
-    trust = django_filters.CharFilter(field_name="monthly_return__arrangement__trust__code")
-    month_from = django_filters.DateFilter(field_name="monthly_return__period", lookup_expr="gte")
-    month_to = django_filters.DateFilter(field_name="monthly_return__period", lookup_expr="lte")
+    area = django_filters.CharFilter(help_text="A council area's code, for example WNC.")
+    trust = code_filter("monthly_return__arrangement__trust__code", TRUST_HELP)
+    month_from, month_to = month_range("monthly_return__period")
+    year = FinancialYearFilter(field_name="monthly_return__period", months=True)
+    state = django_filters.ChoiceFilter(field_name="monthly_return__state", choices=State.choices)
 
     class Meta:
         model = Measurement
-        fields = ["indicator", "area", "trust", "month_from", "month_to"]
+        fields = ["indicator", "area", "trust", "month_from", "month_to", "year", "state"]
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]))
-class MeasurementViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasurementViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Figures of approved returns (and, for those who may see them, of drafts and
     submitted ones: filter on ``state`` in the result)."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilter
+    ordering_fields = {
+        "month": "monthly_return__period",
+        "trust": "monthly_return__arrangement__trust__code",
+        "indicator": "indicator__code",
+        "area": "area",
+    }
     permission_classes = [RoleMay]
     permission_kind = "monthly return"
 

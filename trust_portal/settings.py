@@ -471,7 +471,11 @@ REST_FRAMEWORK = {
         "trust_portal.accounts.two_factor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trust_portal.accounts.api_permissions.SignedIn"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Filters and ?ordering= on every list; a bad value of either is a 400 naming it.
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "trust_portal.api.lists.StrictOrdering",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -509,6 +513,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every list's ?format= and its text/csv answer (trust_portal/api/lists.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "trust_portal.api.lists.add_csv_to_schema",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers
 
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.lists import TRUST_HELP, code_filter
 from trust_portal.api.viewsets import RegisterViewSet
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
@@ -42,8 +43,8 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class TeamFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    area = django_filters.CharFilter(field_name="area__code")
+    trust = code_filter("arrangement__trust__code", TRUST_HELP)
+    area = code_filter("area__code", "A council area's code, for example WNC.")
     service = django_filters.ChoiceFilter(choices=Team.Service.choices)
 
     class Meta:
@@ -116,6 +117,7 @@ class TeamViewSet(RegisterViewSet):
     permission_kind = "monthly return"
     write_actions = dict.fromkeys(["create", "partial_update", "close", "reopen"], Action.EDIT)
     noun = "team"
+    ordering_fields = {"name": "name", "service": "service", "area": "area__code"}
     create_input = TeamInput
     change_input = TeamChangeInput
     close_input = reopen_input = TeamReasonInput

@@ -17,6 +17,7 @@ from contracts.models import (
 )
 from contracts.services import contracts as contract_services
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.lists import month_range
 from trust_portal.api.viewsets import PageSerializer, arrangement_named, valid
 
 # --- Contracts ------------------------------------------------------------------------------
@@ -48,6 +49,7 @@ class ContractFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code", lookup_expr="iexact")
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=ServiceContract.Status.choices)
+    starts_from, starts_to = month_range("starts_on")
 
 
 class ContractInput(serializers.Serializer):
@@ -93,6 +95,13 @@ class ContractViewSet(ContractsViewSet):
     write_actions = {"create": Action.EDIT, "partial_update": Action.EDIT}
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
+    ordering_fields = {
+        "reference": "reference",
+        "trust": "arrangement__trust__code",
+        "council": "council__code",
+        "starts_on": "starts_on",
+        "ends_on": "ends_on",
+    }
 
     def records(self, *, reading: bool):
         contracts = ServiceContract.objects.filter(

@@ -23,6 +23,7 @@ from contracts.models import (
 )
 from contracts.services import matters
 from trust_portal.accounts.permissions import Action, arrangements_for
+from trust_portal.api.lists import COUNCIL_HELP, code_filter, month_range
 from trust_portal.api.viewsets import PageSerializer, arrangement_named, valid
 
 # --- Reserved decisions ---------------------------------------------------------------------
@@ -75,9 +76,11 @@ class ReservedDecisionFilter(DecisionFilter):
         field_name="matter__arrangement__trust__code", lookup_expr="iexact"
     )
     matter = django_filters.CharFilter(field_name="matter__reference", help_text="RM4")
+    council = code_filter("matter__arrangement__councils__code", COUNCIL_HELP)
+    month_from, month_to = month_range("requested_on")
 
     class Meta(DecisionFilter.Meta):
-        fields = ["trust", "matter", "outcome"]
+        fields = ["trust", "matter", "council", "outcome", "month_from", "month_to"]
 
 
 class DecisionLogInput(serializers.Serializer):
@@ -117,6 +120,7 @@ class ReservedDecisionViewSet(ContractsViewSet):
     serializer_class = ReservedDecisionSerializer
     filterset_class = ReservedDecisionFilter
     write_actions = {"create": Action.EDIT, "answer": Action.EDIT}
+    ordering_fields = {"requested_on": "requested_on", "matter": "matter__reference"}
 
     def records(self, *, reading: bool):
         decisions = ReservedDecision.objects.filter(

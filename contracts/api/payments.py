@@ -18,6 +18,7 @@ from contracts.models import (
 )
 from contracts.services import payments
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.lists import FinancialYearFilter, month_range
 from trust_portal.api.viewsets import valid
 
 # --- Payments -------------------------------------------------------------------------------
@@ -53,6 +54,8 @@ class PaymentFilter(django_filters.FilterSet):
         field_name="contract_year__arrangement__trust__code", lookup_expr="iexact"
     )
     financial_year = django_filters.NumberFilter(field_name="contract_year__financial_year")
+    year = FinancialYearFilter(field_name="contract_year__financial_year")
+    month_from, month_to = month_range("due_on")
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
     paid = django_filters.BooleanFilter(method="filter_paid", help_text="true or false.")
 
@@ -87,6 +90,13 @@ class PaymentViewSet(ContractsViewSet):
     serializer_class = InstalmentSerializer
     filterset_class = PaymentFilter
     write_actions = {"record": Action.EDIT, "undo": Action.EDIT}
+    ordering_fields = {
+        "due_on": "due_on",
+        "amount": "amount",
+        "number": "number",
+        "council": "council__code",
+        "paid_on": "paid_on",
+    }
 
     def records(self, *, reading: bool):
         return (

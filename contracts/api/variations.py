@@ -27,6 +27,7 @@ from contracts.models import (
 )
 from contracts.services import variations as variation_services
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, code_filter
 from trust_portal.api.viewsets import KeyedMixin, PageSerializer, key_parameter, valid
 
 # --- Variations -----------------------------------------------------------------------------
@@ -103,6 +104,8 @@ class VariationFilter(django_filters.FilterSet):
     financial_year = django_filters.NumberFilter(
         field_name="contract_year__financial_year", help_text="2024 means 2024/25."
     )
+    year = FinancialYearFilter(field_name="contract_year__financial_year")
+    council = code_filter("contract_year__arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=Variation.State.choices)
 
 
@@ -174,6 +177,12 @@ class VariationViewSet(KeyedMixin, ContractsViewSet):
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4}-[0-9]{1,5}"
     key_pattern = VARIATION_KEY
     key_form = "Name the variation as NCT-2024-1."
+    ordering_fields = {
+        "financial_year": "contract_year__financial_year",
+        "number": "number",
+        "state": "state",
+        "requested_at": "requested_at",
+    }
 
     def records(self, *, reading: bool):
         return (

@@ -41,6 +41,7 @@ from contracts.models import (
 from contracts.services import years as year_services
 from trust_portal import block3
 from trust_portal.accounts.permissions import Action
+from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, code_filter
 from trust_portal.api.viewsets import (
     KeyedMixin,
     PageSerializer,
@@ -176,6 +177,8 @@ class ContractYearSerializer(PageSerializer):
 class ContractYearFilter(django_filters.FilterSet):
     trust = django_filters.CharFilter(field_name="arrangement__trust__code", lookup_expr="iexact")
     financial_year = django_filters.NumberFilter(help_text="2024 means 2024/25.")
+    year = FinancialYearFilter(field_name="financial_year")
+    council = code_filter("arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
 
 
@@ -351,6 +354,7 @@ class ContractYearViewSet(KeyedMixin, ContractsViewSet):
     lookup_value_regex = r"[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{4}"
     key_pattern = YEAR_KEY
     key_form = "Name the year as NCT-2024."
+    ordering_fields = {"trust": "arrangement__trust__code", "financial_year": "financial_year"}
 
     def records(self, *, reading: bool):
         years = ContractYear.objects.visible_to(self.request.user).select_related(

@@ -22,6 +22,7 @@ from transformation import access
 from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind
+from trust_portal.api.lists import COUNCIL_HELP, code_filter
 from trust_portal.api.viewsets import WritingViewSet, valid
 from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_of, quarter_label
@@ -131,6 +132,7 @@ class BenefitFilter(django_filters.FilterSet):
     case = django_filters.CharFilter(
         field_name="business_case__reference", lookup_expr="iexact", help_text="BC07"
     )
+    council = code_filter("business_case__project__arrangement__councils__code", COUNCIL_HELP)
     financial_year = django_filters.NumberFilter(
         method="filter_year",
         help_text="2024 means 2024/25: benefits with a target that year, and only its quarters.",
@@ -223,6 +225,7 @@ class BenefitViewSet(WritingViewSet):
     filterset_class = BenefitFilter
     permission_kind = Kind.BUSINESS_CASE.value
     write_actions = dict.fromkeys(["create", "partial_update", "targets", "report"], Action.EDIT)
+    ordering_fields = {"name": "name", "case": "business_case__reference", "kind": "kind"}
     noun = "benefit"
 
     def get_queryset(self):

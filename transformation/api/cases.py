@@ -27,6 +27,7 @@ from transformation.api.common import TrustKeyedMixin, words
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, Theme
 from transformation.services import cases as services
 from trust_portal.accounts.permissions import Action, Kind
+from trust_portal.api.lists import COUNCIL_HELP, code_filter
 from trust_portal.api.viewsets import (
     PageSerializer,
     WritingViewSet,
@@ -132,6 +133,7 @@ class BusinessCaseFilter(django_filters.FilterSet):
         field_name="project__arrangement__trust__code", lookup_expr="iexact"
     )
     theme = django_filters.ChoiceFilter(field_name="project__theme", choices=Theme.choices)
+    council = code_filter("project__arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=BusinessCase.State.choices)
 
 
@@ -251,6 +253,13 @@ class BusinessCaseViewSet(TrustKeyedMixin, WritingViewSet):
     trust_lookup = "project__arrangement__trust__code"
     reference_lookup = "reference__iexact"
     key_form = "Name the business case as NCT-BC01."
+    ordering_fields = {
+        "trust": "project__arrangement__trust__code",
+        "reference": "reference",
+        "state": "state",
+        "submitted_at": "submitted_at",
+        "decided_at": "decided_at",
+    }
     noun = "case"
 
     def get_queryset(self):

@@ -200,6 +200,13 @@ class RiskViewSet(TrustKeyedMixin, RegisterViewSet):
         ["create", "partial_update", "review", "close", "reopen"], Action.EDIT
     )
     key_form = "Name the risk as NCT-R01."
+    ordering_fields = {
+        "score": "points",
+        "likelihood": "likelihood",
+        "impact": "impact",
+        "review_date": "review_date",
+        "reference": "reference",
+    }
     noun = "risk"
     create_input = RiskInput
     change_input = RiskChangeInput

@@ -4,6 +4,7 @@ from rest_framework import serializers, viewsets
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.models import Arrangement, Organisation
 from trust_portal.accounts.permissions import arrangements_for, organisations_for
+from trust_portal.api.lists import COUNCIL_HELP, TRUST_HELP, ListsEveryWay, code_filter
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -31,7 +32,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Councils, trusts and departments that take part in the caller's arrangements."""
 
     serializer_class = OrganisationSerializer
@@ -39,6 +40,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RoleMay]
     permission_kind = "organisation"
     lookup_field = "code"
+    ordering_fields = ["code", "name", "kind"]
 
     def get_queryset(self):
         return (
@@ -58,10 +60,17 @@ class ArrangementSerializer(serializers.ModelSerializer):
         fields = ["code", "trust", "councils", "description"]
 
 
-class ArrangementViewSet(viewsets.ReadOnlyModelViewSet):
+class ArrangementFilter(django_filters.FilterSet):
+    trust = code_filter("trust__code", TRUST_HELP)
+    council = code_filter("councils__code", COUNCIL_HELP)
+
+
+class ArrangementViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """A trust and the councils that commission it; only those the caller takes part in."""
 
     serializer_class = ArrangementSerializer
+    filterset_class = ArrangementFilter
+    ordering_fields = {"code": "trust__code"}
     permission_classes = [RoleMay]
     permission_kind = "arrangement"
     lookup_field = "trust__code"

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
+from trust_portal.api.lists import ListsEveryWay
 
 
 def valid(input_class, data, **kwargs) -> dict:
@@ -53,7 +54,7 @@ class PageSerializer(serializers.ModelSerializer):
 # The viewset base of the apps' writes: subclasses name their serializer, filter, kind and
 # which rule each write needs (``write_actions``). (No docstring: the schema reads the
 # subclass's own.)
-class WritingViewSet(viewsets.ReadOnlyModelViewSet):
+class WritingViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     permission_classes = [RoleMay]
     # The keyword a subclass's services name their object by ("risk", "team"): see _call.
     noun = None

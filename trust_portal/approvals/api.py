@@ -25,6 +25,14 @@ from rest_framework.response import Response
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import Action
 from trust_portal.api import Conflict
+from trust_portal.api.lists import (
+    TRUST_HELP,
+    FinancialYearFilter,
+    ListsEveryWay,
+    MonthFilter,
+    code_filter,
+    month_range,
+)
 from trust_portal.api.viewsets import arrangement_named, valid
 from trust_portal.approvals import queries
 from trust_portal.approvals.models import Answer, Query, State
@@ -108,16 +116,21 @@ class PartField(serializers.Field):
 
 # A kind's filter: submission_filter(its model).
 class SubmissionFilter(django_filters.FilterSet):
-    trust = django_filters.CharFilter(field_name="arrangement__trust__code")
-    month = django_filters.DateFilter(field_name="period")
+    trust = code_filter("arrangement__trust__code", TRUST_HELP)
+    month = MonthFilter(
+        field_name="period", help_text="That month's, YYYY-MM (or a day of it, 2024-10-01)."
+    )
+    month_from, month_to = month_range("period")
+    year = FinancialYearFilter(field_name="period", months=True)
     state = django_filters.ChoiceFilter(choices=State.choices)
 
     class Meta:
-        fields = ["trust", "month", "state"]
+        fields = ["trust", "month", "month_from", "month_to", "year", "state"]
 
 
 def submission_filter(model) -> type[SubmissionFilter]:
-    """The filter of a kind's returns (``?trust=NCT&month=2024-10-01&state=approved``)."""
+    """The filter of a kind's returns (``?trust=NCT&month=2024-10&state=approved``, or a range:
+    ``?month_from=2024-04&month_to=2024-09``, ``?year=2024-25``)."""
     meta = type("Meta", (SubmissionFilter.Meta,), {"model": model})
     return type(f"{model.__name__}Filter", (SubmissionFilter,), {"Meta": meta})
 
@@ -220,7 +233,7 @@ def keyed_once(rows, key: str, what: str) -> dict:
     return found
 
 
-class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``kind`` (an ``approvals.kinds.ReturnKind``), ``output_serializer`` (what
     every action answers with), the input serializers, and either ``figures_from(validated)``
     (the keyword arguments of the kind's save besides who, which and the version) or, for
@@ -235,6 +248,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     correction_input = CorrectionInput
     permission_classes = [RoleMay]
     permission_kind = "monthly return"
+    ordering_fields = {"month": "period", "trust": "arrangement__trust__code", "state": "state"}
     # Which rule each write needs (docs/permissions.md); reads need "view approved".
     write_actions = {
         "create": Action.EDIT,

@@ -9,6 +9,7 @@ force at that past moment; a moment in the future is refused (400).
 
 from datetime import datetime
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -16,6 +17,7 @@ from rest_framework.reverse import reverse
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
+from trust_portal.api.lists import TRUST_HELP, ListsEveryWay, code_filter
 from trust_portal.asof import AsOfError, as_of_request, moment_of
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.dashboards.registry import builders, listed
@@ -97,13 +99,24 @@ def _visible(request):
     )
 
 
+class DashboardFilter(django_filters.FilterSet):
+    trust = code_filter("arrangement__trust__code", TRUST_HELP)
+    name = django_filters.CharFilter(help_text="A dashboard's name, for example performance.")
+
+
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]))
-class DashboardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DashboardViewSet(ListsEveryWay, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every dashboard snapshot of the caller's arrangements, without its figures."""
 
     serializer_class = SnapshotSummarySerializer
+    filterset_class = DashboardFilter
     permission_classes = [RoleMay]
     permission_kind = "dashboard"
+    ordering_fields = {
+        "trust": "arrangement__trust__code",
+        "name": "name",
+        "computed_at": "computed_at",
+    }
 
     def get_queryset(self):
         return _visible(self.request).defer("data").order_by("arrangement__trust__code", "name")
