@@ -23,6 +23,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig):
         # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
         exc = RequestTooLarge()
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF's own message says "Request was throttled"; its Retry-After header stays.
+        wait = max(int(exc.wait or 1), 1)
+        exc.detail = exceptions.ErrorDetail(
+            f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}.",
+            code="throttled",
+        )
     return drf_exception_handler(exc, context)
 
 
