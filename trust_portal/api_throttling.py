@@ -6,8 +6,10 @@ share, nor one of their tokens another), a signed-in session (keyed on its user)
 anonymous client (keyed on its address as the sign-in lockout reads it,
 ``trust_portal.client_address``: behind ``TRUSTED_PROXY_COUNT`` proxies, an IPv6 address as its
 /64). Over a rate the API answers 429 with ``Retry-After`` (trust_portal/api/__init__.py).
+A request refused for want of valid credentials (401) is anonymous and counts too.
 """
 
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
 from trust_portal.client_address import client_address
@@ -49,3 +51,14 @@ class AnonymousThrottle(_Throttle):
         if request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def refused_anonymous_throttled(request, view):
+    """For a request refused with 401 (DRF checks credentials and permissions before its
+    throttles): count it against its address's anonymous rate; ``Throttled`` once over it."""
+    if request is None:
+        return None
+    throttle = AnonymousThrottle()
+    if throttle.allow_request(request, view):
+        return None
+    return Throttled(throttle.wait())

@@ -474,8 +474,8 @@ REST_FRAMEWORK = {
         "trust_portal.api_throttling.AnonymousThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "token": env.str("API_THROTTLE_TOKEN_RATE", default="3600/hour"),
-        "session": env.str("API_THROTTLE_SESSION_RATE", default="3600/hour"),
+        "token": env.str("API_THROTTLE_TOKEN_RATE", default="5000/hour"),
+        "session": env.str("API_THROTTLE_SESSION_RATE", default="5000/hour"),
         "anonymous": env.str("API_THROTTLE_ANONYMOUS_RATE", default="120/hour"),
     },
     "DEFAULT_PARSER_CLASSES": [

@@ -222,7 +222,6 @@ class ServiceAccountForm(GovukForm):
     )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(),
-        to_field_name="code",
         help_text="The organisation whose system it is.",
         error_messages={"required": "Choose the organisation whose system it is."},
     )

@@ -37,11 +37,11 @@ def session_begin(request, user: User) -> None:
 def session_end_reason(request) -> str | None:
     """Why the signed-in session must end now ("idle", "too long", "ended"), or None."""
     session = request.session
+    if request.user.is_service_account:
+        return "service account"
     if SIGNED_IN_AT not in session:
         session_begin(request, request.user)  # a session begun before these stamps existed
         return None
-    if request.user.is_service_account:
-        return "service account"
     if session.get(GENERATION) != request.user.session_generation:
         return "ended"
     now = _now()
