@@ -147,6 +147,8 @@ def user_export(request):
 def _status(user) -> str:
     if not user.is_active:
         return "Deactivated"
+    if user.is_service_account:
+        return "Service account"
     return "Active" if user.has_usable_password() else "Invited"
 
 

@@ -5,6 +5,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -268,3 +269,41 @@ def test_the_command_refuses_an_unknown_user_or_bad_days(people, arguments, mess
 
     assert str(error.value) == message
     assert not ApiToken.objects.exists()
+
+
+def test_a_service_account_is_no_invitation_waiting_nor_a_person_counted(world, people):
+    from django.utils import timezone
+
+    from trust_portal.accounts.dashboards import build_summary
+    from trust_portal.accounts.work import invitations
+
+    council = world.councils[0]
+    before = build_summary(world.arrangement)["active_users"][council.code]["total"]
+    ServiceAccountFactory(organisation=council)
+
+    waiting = invitations(people["admin"], [], today=timezone.localdate())
+
+    assert build_summary(world.arrangement)["active_users"][council.code]["total"] == before
+    assert [item.title for item in waiting if "Finance system" in item.title] == []
+
+
+def test_a_service_account_is_never_sent_an_invitation(people):
+    from trust_portal.accounts.services import user_send_invitation
+
+    account = ServiceAccountFactory()
+
+    with pytest.raises(ValidationError) as error:
+        user_send_invitation(user=account, by=people["admin"], base_url="http://testserver/")
+
+    assert error.value.messages == [f"{account} is a service account: it has no password to set."]
+
+
+def test_a_service_account_is_not_emailed_as_its_councils_officers_are(world, people):
+    from trust_portal.approvals.notifications import _people
+
+    account = ServiceAccountFactory(organisation=world.councils[0], email="system@example.org")
+
+    recipients = _people(world.arrangement, councils=True, trust=False)
+
+    assert people["officer"].email in recipients
+    assert account.email not in recipients
