@@ -455,6 +455,51 @@ def demo_pack():
 
 JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 
+
+def matrix_token(user):
+    """An API token of ``user`` (made once: a test visiting every page asks again)."""
+    from trust_portal.accounts.api_tokens import api_token_create
+    from trust_portal.accounts.models import ApiToken
+
+    token = ApiToken.objects.filter(user=user, name="Matrix token").first()
+    return token or api_token_create(by=None, user=user, name="Matrix token")[0]
+
+
+def nnc_officer_token():
+    from trust_portal.accounts.models import User
+
+    return {"pk": matrix_token(User.objects.get(username="nnc-officer")).pk}
+
+
+def service_account():
+    """A service account of NNC's (a machine user with a council officer's role)."""
+    from trust_portal.accounts.models import Organisation, Role, User
+
+    account, _ = User.objects.get_or_create(
+        username="nnc-finance-system",
+        defaults={
+            "first_name": "NNC finance system",
+            "email": "finance.systems@nnc.example.org",
+            "organisation": Organisation.objects.get(code="NNC"),
+            "role": Role.COUNCIL_OFFICER,
+            "is_service_account": True,
+            "password": "!",
+        },
+    )
+    return {"username": account.username}
+
+
+def service_account_token():
+    from trust_portal.accounts.models import User
+
+    username = service_account()["username"]
+    return {"username": username, "pk": matrix_token(User.objects.get(username=username)).pk}
+
+
+TOKEN_FORM = {"name": "Made in the matrix", "expires_in_days": "30"}
+# A person's own token: theirs alone (everyone else finds nothing: 404).
+OWN_TOKEN = {**signed_in(404), "nnc-officer": 200}
+
 # name -> (url arguments, expected GET status per cast member, optional POST check)
 # A POST check is (data, expected status per cast member). URL arguments may be a function,
 # called once the demo data exists (for database ids).
@@ -521,6 +566,38 @@ PAGES = {
     "accounts:password-reset-confirm": ({"uidb64": "MQ", "token": "bad-token"}, everyone(), None),
     "accounts:password-reset-complete": ({}, everyone(), None),
     "accounts:set-password": ({"uidb64": "MQ", "token": "bad-token"}, everyone(), None),
+    "accounts:api-tokens": ({}, signed_in(), None),
+    # The new token's key is shown on the answer to the POST itself (once, never again).
+    "accounts:api-token-create": ({}, signed_in(), (TOKEN_FORM, signed_in(200))),
+    "accounts:api-token-revoke": (
+        nnc_officer_token,
+        OWN_TOKEN,
+        ({}, {**OWN_TOKEN, "nnc-officer": 302}),
+    ),
+    "accounts:service-account-create": (
+        {},
+        administrators_only(),
+        (
+            {
+                "first_name": "WNC payroll",
+                "username": "wnc-payroll",
+                "email": "payroll@wnc.example.org",
+                "role": "council_officer",
+                "organisation": "WNC",
+            },
+            administrators_only(302),
+        ),
+    ),
+    "accounts:service-account-token-create": (
+        service_account,
+        administrators_only(),
+        (TOKEN_FORM, administrators_only(200)),
+    ),
+    "accounts:service-account-token-revoke": (
+        service_account_token,
+        administrators_only(),
+        ({}, administrators_only(302)),
+    ),
     "accounts:user-list": ({}, administrators_only(), None),
     "accounts:user-invite": (
         {},

@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -466,7 +465,8 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a call without credentials gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens people and service accounts manage, stored hashed (accounts/api_tokens.py).
+        "trust_portal.accounts.api_tokens.ApiTokenAuthentication",
         # A session counts only once its second factor is given, where one is needed.
         "trust_portal.accounts.two_factor.VerifiedSessionAuthentication",
     ],
@@ -483,6 +483,19 @@ REST_FRAMEWORK = {
     # Throttling keys on the same client address as sign-in (trust_portal/client_address.py).
     # Unset, DRF would believe whatever X-Forwarded-For a client sends.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Requests allowed per token, per signed-in session's user and per anonymous client address
+    # (an IPv6 /64), counted in the default cache (trust_portal.api_throttling.py); beyond them
+    # the API answers 429 with Retry-After. A rate is "<number>/<second|minute|hour|day>".
+    "DEFAULT_THROTTLE_CLASSES": [
+        "trust_portal.api_throttling.TokenThrottle",
+        "trust_portal.api_throttling.SessionUserThrottle",
+        "trust_portal.api_throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN_RATE", default="5000/hour"),
+        "session": env.str("API_THROTTLE_SESSION_RATE", default="5000/hour"),
+        "anonymous": env.str("API_THROTTLE_ANONYMOUS_RATE", default="120/hour"),
+    },
     "DEFAULT_PARSER_CLASSES": [
         "trust_portal.api_parsing.CappedJSONParser",
         "rest_framework.parsers.FormParser",

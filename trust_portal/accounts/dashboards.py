@@ -11,7 +11,10 @@ def build_summary(arrangement) -> dict:
     councils = list(arrangement.councils.order_by("code"))
     organisations = [arrangement.trust, *councils]
     counts = (
-        User.objects.filter(organisation__in=organisations, is_active=True)
+        # People: a service account (another system using the API) is not one.
+        User.objects.filter(
+            organisation__in=organisations, is_active=True, is_service_account=False
+        )
         .values("organisation__code", "role")
         .annotate(n=Count("pk"))
     )

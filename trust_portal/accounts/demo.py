@@ -49,6 +49,7 @@ def _load(data, *, password, log) -> dict:
     users = []
     for row in data["users"]:
         users.append(_user(row, orgs=orgs, arrangements=arrangements, password=password))
+    _service_account(orgs["NNC"])
     log(f"Organisations: {len(orgs)}, arrangements: {len(arrangements)}, users: {len(users)}")
     return {"arrangements": list(arrangements.values()), "users": users}
 
@@ -79,3 +80,27 @@ def _user(row, *, orgs, arrangements, password) -> User:
     for code in row.get("observes", []):
         ObserverGrant.objects.get_or_create(user=user, arrangement=arrangements[code])
     return user
+
+
+# Another council system using the API: a token is made for it at run time only
+# (``python manage.py create_api_token nnc-finance-system --name …``), never in the fixtures.
+SERVICE_ACCOUNT = "nnc-finance-system"
+
+
+def _service_account(council: Organisation) -> User:
+    account = User.objects.filter(username=SERVICE_ACCOUNT).first()
+    if account is not None:
+        return account
+    account = User(
+        username=SERVICE_ACCOUNT,
+        first_name="NNC finance system",
+        email="finance.systems@nnc.example.org",
+        organisation=council,
+        role=Role.COUNCIL_OFFICER,
+        is_service_account=True,
+    )
+    account.set_unusable_password()
+    account._change_reason = "Demo data"
+    account.full_clean()
+    account.save()
+    return account

@@ -8,8 +8,9 @@ from django.contrib.auth.forms import (
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from trust_portal.accounts.api_tokens import DEFAULT_DAYS, MAX_DAYS
 from trust_portal.accounts.models import Arrangement, Organisation, Role, User
-from trust_portal.govuk_forms import GovukForm, GovukFormMixin
+from trust_portal.govuk_forms import GovukForm, GovukFormMixin, IntegerField
 from trust_portal.outbox.services import email_add
 
 
@@ -18,6 +19,16 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been deactivated. Ask your administrator if you need it.",
     }
+
+    def clean(self):
+        # A service account has no password: say why it cannot sign in, rather than "incorrect".
+        username = self.cleaned_data.get("username")
+        if username and User.objects.filter(username=username, is_service_account=True).exists():
+            raise forms.ValidationError(
+                "This is a service account for another system. It cannot sign in to these "
+                "pages: it uses the API with a token its administrators make."
+            )
+        return super().clean()
 
 
 class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):
@@ -170,3 +181,69 @@ class TwoFactorSetUpForm(GovukForm):
 
 class NewRecoveryCodesForm(TwoFactorSetUpForm):
     """Getting new recovery codes asks for the app's code of the moment, as setting it up does."""
+
+
+class ApiTokenForm(GovukForm):
+    name = forms.CharField(
+        max_length=100,
+        help_text="What it is for, so you can tell your tokens apart: for example "
+        "'Finance system nightly import'.",
+        error_messages={"required": "Enter a name for the token."},
+    )
+    expires_in_days = IntegerField(
+        label="Expires after (days)",
+        initial=DEFAULT_DAYS,
+        min_value=1,
+        max_value=MAX_DAYS,
+        help_text=f"From 1 to {MAX_DAYS} days (at most a year).",
+        error_messages={
+            "required": "Enter the number of days before the token expires.",
+            "invalid": "Enter the number of days as a whole number, for example 90.",
+            "min_value": f"Enter a number of days from 1 to {MAX_DAYS}.",
+            "max_value": f"A token can last at most a year: enter {MAX_DAYS} days or fewer.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    read_only = forms.BooleanField(
+        required=False,
+        label="Read-only",
+        help_text="It can read the API but not change anything.",
+    )
+
+
+class ServiceAccountForm(GovukForm):
+    first_name = forms.CharField(
+        max_length=150,
+        label="Name of the system",
+        help_text="For example 'NNC finance system'.",
+        error_messages={"required": "Enter the name of the system."},
+    )
+    username = InviteForm.base_fields["username"]
+    email = forms.EmailField(
+        label="Contact email address",
+        help_text="Whoever looks after the system.",
+        error_messages={"required": "Enter the email address of whoever looks after it."},
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        help_text="The organisation whose system it is.",
+        error_messages={"required": "Choose the organisation whose system it is."},
+    )
+    role = forms.ChoiceField(
+        choices=[(value, label) for value, label in Role.choices if value != Role.ADMINISTRATOR],
+        widget=forms.RadioSelect,
+        help_text="It sees and changes what a person in this role at the organisation may.",
+        error_messages={"required": "Choose the role it acts in."},
+    )
+
+    clean_username = InviteForm.clean_username
+
+    def clean(self):
+        data = super().clean()
+        probe = User(role=data.get("role") or "", organisation=data.get("organisation"))
+        try:
+            probe.clean()
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data

@@ -14,6 +14,9 @@ _ENDED = {
     "idle": "You were signed out because you had not used the service for {minutes} minutes.",
     "too long": "You were signed out because you had been signed in for {hours} hours.",
     "ended": "You were signed out because your account's sign-in details changed.",
+    "service account": (
+        "A service account cannot sign in to these pages: it uses the API with its tokens."
+    ),
 }
 
 

@@ -142,6 +142,9 @@ class User(AbstractUser):
     # Raised to end every session the person has open (a second factor reset, a new password):
     # a session remembers the number it began with (trust_portal/accounts/middleware.py).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # A machine user: another council system calling the API with tokens an administrator made.
+    # It has no password and cannot sign in to the pages (accounts/api_tokens.py).
+    is_service_account = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     objects = PortalUserManager()
@@ -157,6 +160,10 @@ class User(AbstractUser):
                 condition=Q(role="dfe_observer") | Q(observes_all_arrangements=False),
                 name="only_observers_observe_all",
             ),
+            models.CheckConstraint(
+                condition=Q(is_service_account=False) | ~Q(role="administrator"),
+                name="service_account_is_not_an_administrator",
+            ),
         ]
 
     def __str__(self):
@@ -169,9 +176,7 @@ class User(AbstractUser):
         new_password = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
         if new_password:
-            from rest_framework.authtoken.models import Token
-
-            Token.objects.filter(user=self).delete()
+            ApiToken.objects.filter(user=self).revoke()
             User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
             self.refresh_from_db(fields=["session_generation"])
 
@@ -192,6 +197,10 @@ class User(AbstractUser):
                         f"{self.organisation.get_kind_display().lower()}."
                     )
                 }
+            )
+        if self.is_service_account and self.role == Role.ADMINISTRATOR:
+            raise ValidationError(
+                {"role": "A service account cannot be an administrator: choose another role."}
             )
         if self.observes_all_arrangements and self.role != Role.DFE_OBSERVER:
             raise ValidationError(
@@ -232,3 +241,79 @@ class ObserverGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} observes {self.arrangement.code}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def revoke(self, *, by: User | None = None) -> int:
+        """Revoke the tokens not revoked yet (one UPDATE, no history row: for a new password)."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+
+
+class ApiToken(models.Model):
+    """A named key for the API, sent as ``Authorization: Token <key>``. Only the key's SHA-256
+    is stored: the key itself is shown once, when the token is made (accounts/api_tokens.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    # The key's first characters, shown so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    # Written at most once an hour (accounts/api_tokens.py), so a read is not a write each time.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="token_expires_after_made"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def state(self, now=None) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at <= (now or timezone.now()):
+            return "Expired"
+        return "Active"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state() == "Active"
+
+
+class ApiTokenUse(models.Model):
+    """A write made through the API with a token: the audit history's record of which token made
+    it (the changed rows' own history names the token's user, at the same moment). Reads are
+    not recorded one by one: the token's ``last_used_at`` says when it was last used."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["token", "-at"], name="token_use_by_token")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} with {self.token}"

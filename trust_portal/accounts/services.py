@@ -43,6 +43,8 @@ def user_send_invitation(*, user: User, by: User, base_url: str) -> None:
     """Email a link with which the person sets their own password (an outbox job, sent by a
     worker once this commits)."""
     require(by, Action.ADMINISTER, Kind.USER_ACCOUNT)
+    if user.is_service_account:
+        raise ValidationError(f"{user} is a service account: it has no password to set.")
     if user.has_usable_password():
         raise ValidationError(f"{user} has already set a password; use password reset instead.")
     context = {"user": user, "by": by, "link": invitation_link(user=user, base_url=base_url)}

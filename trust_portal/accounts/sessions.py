@@ -14,9 +14,8 @@ import time
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from rest_framework.authtoken.models import Token
 
-from trust_portal.accounts.models import User
+from trust_portal.accounts.models import ApiToken, User
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_ACTIVITY = "last_activity"
@@ -38,6 +37,8 @@ def session_begin(request, user: User) -> None:
 def session_end_reason(request) -> str | None:
     """Why the signed-in session must end now ("idle", "too long", "ended"), or None."""
     session = request.session
+    if request.user.is_service_account:
+        return "service account"
     if SIGNED_IN_AT not in session:
         session_begin(request, request.user)  # a session begun before these stamps existed
         return None
@@ -88,5 +89,5 @@ def password_changed(*, user: User, request=None) -> None:
     """A new password (changed, reset or set from an invitation): the person's API tokens are
     revoked and every other session of theirs ends; ``request``'s session, when it is theirs,
     stays signed in."""
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).revoke()
     end_other_sessions(user=user, request=request)

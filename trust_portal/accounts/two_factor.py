@@ -70,12 +70,19 @@ def still_to_give(request) -> str | None:
     return None
 
 
+SERVICE_ACCOUNT_NO_SIGN_IN = (
+    "A service account cannot sign in: it uses the API with a token its administrators make."
+)
+
+
 class VerifiedSessionAuthentication(SessionAuthentication):
     """DRF's session authentication, refusing a session whose second factor is still owed (an
     API token is not affected: it is made by someone who signed in fully)."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
+        if result is not None and result[0].is_service_account:
+            raise AuthenticationFailed(SERVICE_ACCOUNT_NO_SIGN_IN)
         if result is not None and still_to_give(request._request):
             raise AuthenticationFailed("Finish signing in with your second factor first.")
         return result

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from trust_portal.accounts import search_page, sign_in_pages, views
+from trust_portal.accounts import search_page, sign_in_pages, token_pages, views
 
 app_name = "accounts"
 
@@ -29,6 +29,13 @@ urlpatterns = [
         sign_in_pages.PasswordChangeView.as_view(),
         name="password-change",
     ),
+    path("about-your-access/api-tokens/", token_pages.token_list, name="api-tokens"),
+    path("about-your-access/api-tokens/new/", token_pages.token_create, name="api-token-create"),
+    path(
+        "about-your-access/api-tokens/<int:pk>/revoke/",
+        token_pages.token_revoke,
+        name="api-token-revoke",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
@@ -52,7 +59,22 @@ urlpatterns = [
     path("users/", views.user_list, name="user-list"),
     path("users/invite/", views.user_invite, name="user-invite"),
     path("users/export.csv", views.user_export, name="user-export"),
+    path(
+        "users/service-accounts/new/",
+        token_pages.service_account_create,
+        name="service-account-create",
+    ),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
+    path(
+        "users/<str:username>/api-tokens/new/",
+        token_pages.service_account_token_create,
+        name="service-account-token-create",
+    ),
+    path(
+        "users/<str:username>/api-tokens/<int:pk>/revoke/",
+        token_pages.service_account_token_revoke,
+        name="service-account-token-revoke",
+    ),
     path("users/<str:username>/access/", views.user_change_access, name="user-change-access"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("users/<str:username>/reactivate/", views.user_reactivate, name="user-reactivate"),

@@ -29,6 +29,7 @@ from trust_portal.accounts.permissions import (
     capabilities,
     permission_required,
 )
+from trust_portal.accounts.token_pages import token_rows
 from trust_portal.client_address import client_address
 from trust_portal.dashboards.models import Snapshot
 from trust_portal.exports import csv_response
@@ -147,6 +148,8 @@ def user_export(request):
 def _status(user) -> str:
     if not user.is_active:
         return "Deactivated"
+    if user.is_service_account:
+        return "Service account"
     return "Active" if user.has_usable_password() else "Invited"
 
 
@@ -198,6 +201,9 @@ def user_detail(request, username):
         "has_second_factor": two_factor.has_second_factor(person),
         "grants": person.grants.select_related("arrangement__trust", "granted_by"),
     }
+    if person.is_service_account:
+        context["page"], context["query"], context["rows"] = token_rows(request, person)
+        context["owner"] = person
     return render(request, "accounts/user_detail.html", context)
 
 

@@ -16,9 +16,10 @@ def invitations(user, arrangements, *, today, **context):
         return []
     # An invited person has no password until they set one (an unusable one is stored).
     unusable = UNUSABLE_PASSWORD_PREFIX
-    invited = User.objects.filter(is_active=True, password__startswith=unusable).order_by(
-        "date_joined", "username"
-    )
+    # A service account has no password either, and is never invited.
+    invited = User.objects.filter(
+        is_active=True, is_service_account=False, password__startswith=unusable
+    ).order_by("date_joined", "username")
     return [
         Item(
             title=f"Invitation to {person.get_full_name() or person.username} not taken up",

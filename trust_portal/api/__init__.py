@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from trust_portal.api_parsing import RequestTooLarge
+from trust_portal.api_throttling import refused_anonymous_throttled
 
 
 def exception_handler(exc, context):
@@ -23,6 +24,17 @@ def exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig):
         # Django would answer 400 (it is a SuspiciousOperation); the client needs to know why.
         exc = RequestTooLarge()
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # Refused before DRF's throttles run: an anonymous address's refusals count against
+        # its rate too, so guessing tokens or flooding with bad ones is throttled as well.
+        exc = refused_anonymous_throttled(context["request"], context["view"]) or exc
+    if isinstance(exc, exceptions.Throttled):
+        # DRF's own message says "Request was throttled"; its Retry-After header stays.
+        wait = max(int(exc.wait or 1), 1)
+        exc.detail = exceptions.ErrorDetail(
+            f"Too many requests. Try again in {wait} second{'s' if wait != 1 else ''}.",
+            code="throttled",
+        )
     return drf_exception_handler(exc, context)
 
 

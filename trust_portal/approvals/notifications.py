@@ -21,7 +21,9 @@ def _people(arrangement, *, councils: bool, trust: bool) -> list[str]:
         wanted = wanted | User.objects.filter(
             role=Role.TRUST_MANAGER, organisation=arrangement.trust
         )
-    return sorted({u.email for u in wanted.filter(is_active=True) if u.email})
+    # People only: a service account (another system using the API) is not emailed.
+    wanted = wanted.filter(is_active=True, is_service_account=False)
+    return sorted({u.email for u in wanted if u.email})
 
 
 @transaction.atomic
@@ -70,7 +72,10 @@ def answered(answer) -> None:
     query = answer.query
     submission = query.submission
     recipients = User.objects.filter(
-        role=Role.COUNCIL_OFFICER, organisation_id=query.council_id, is_active=True
+        role=Role.COUNCIL_OFFICER,
+        organisation_id=query.council_id,
+        is_active=True,
+        is_service_account=False,
     )
     body = (
         f"{answer.by} at {submission.arrangement.trust.name} has answered your council's query "

@@ -7,10 +7,15 @@ so a world can sit beside the demo cast in the same test database.
 """
 
 from dataclasses import dataclass, fields
+from datetime import timedelta
 
 import factory
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
+from trust_portal.accounts.api_tokens import PREFIX_LENGTH, key_hash, new_key
 from trust_portal.accounts.models import (
+    ApiToken,
     Arrangement,
     Commission,
     ObserverGrant,
@@ -207,3 +212,31 @@ def make_world() -> World:
         unattached=CouncilOfficerFactory(),
         leaver=CouncilOfficerFactory(organisation=councils[0], is_active=False),
     )
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An active API token; its key (kept only as a hash) is the instance's ``key``."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(CouncilOfficerFactory)
+    name = factory.Sequence(lambda n: f"Test token {n}")
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.created_at + timedelta(days=90))
+
+    @classmethod
+    def _create(cls, model_class, *args, key=None, **kwargs):
+        key = key or new_key()
+        token = model_class.objects.create(
+            *args, key_hash=key_hash(key), prefix=key[:PREFIX_LENGTH], **kwargs
+        )
+        token.key = key
+        return token
+
+
+class ServiceAccountFactory(CouncilOfficerFactory):
+    first_name = "Finance system"
+    last_name = ""
+    is_service_account = True
+    password = factory.LazyFunction(lambda: make_password(None))

@@ -1,13 +1,14 @@
 """The organisations and arrangements API, on the root ``world``: its arrangement (a trust and
 two councils), the outsider's arrangement elsewhere, and someone in every role."""
 
+import io
+
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from trust_portal.accounts.models import Organisation
-from trust_portal.accounts.tests.factories import OrganisationFactory
+from trust_portal.accounts.tests.factories import ApiTokenFactory, OrganisationFactory
 
 
 @pytest.fixture
@@ -95,15 +96,16 @@ def test_list_query_count_does_not_grow_with_rows(api_for, django_assert_max_num
 
 def test_a_token_made_by_the_command_authenticates(world_cast, arrangement):
     username = world_cast["other-officer"].username
-    call_command("drf_create_token", username, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    token = Token.objects.get(user=world_cast["other-officer"])
+    out = io.StringIO()
+    call_command("create_api_token", username, "--name", "Nightly import", stdout=out)
+    key = out.getvalue().splitlines()[-1]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert codes(client.get("/api/v1/organisations/")) == parties(arrangement)
 
 
 def test_a_deactivated_users_token_stops_working(world_cast):
-    token = Token.objects.create(user=world_cast["leaver"])
+    token = ApiTokenFactory(user=world_cast["leaver"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get("/api/v1/organisations/").status_code == 401

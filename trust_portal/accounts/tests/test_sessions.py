@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 
 from conftest import signed_in_fully
 from trust_portal.accounts import sessions
+from trust_portal.accounts.models import ApiToken
+from trust_portal.accounts.tests.factories import ApiTokenFactory
 
 HOME = reverse("accounts:home")
 NEW_PASSWORD = "a-brand-new-long-password"  # noqa: S105
@@ -181,7 +182,7 @@ def test_the_sign_in_page_has_no_warning(client):
 def officer_elsewhere(people):
     """The officer signed in on another computer, and an API token of theirs."""
     officer = people["officer"]
-    return signed_in_fully(Client(), officer), Token.objects.create(user=officer)
+    return signed_in_fully(Client(), officer), ApiTokenFactory(user=officer)
 
 
 def test_changing_the_password_revokes_tokens_and_ends_other_sessions_only(
@@ -201,7 +202,7 @@ def test_changing_the_password_revokes_tokens_and_ends_other_sessions_only(
     )
 
     assert response.status_code == 302
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer, revoked_at=None).exists()
     assert client.get(HOME).status_code == 200
     assert signed_out(elsewhere.get(HOME))
     api = Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -221,7 +222,7 @@ def test_resetting_the_password_revokes_tokens_and_ends_every_session(people, of
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:password-reset-complete")
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer, revoked_at=None).exists()
     assert signed_out(elsewhere.get(HOME))
 
 
@@ -246,7 +247,7 @@ def test_a_password_set_in_djangos_admin_revokes_tokens_and_ends_the_persons_ses
     response = admin.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
     assert response.status_code == 302
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer, revoked_at=None).exists()
     assert signed_out(elsewhere.get(HOME))
     assert admin.get(HOME).status_code == 200  # the administrator's own session goes on
 
@@ -266,5 +267,5 @@ def test_a_password_set_by_the_changepassword_command_revokes_tokens_and_session
 
     officer.refresh_from_db()
     assert officer.check_password(NEW_PASSWORD)
-    assert not Token.objects.filter(user=officer).exists()
+    assert not ApiToken.objects.filter(user=officer, revoked_at=None).exists()
     assert signed_out(elsewhere.get(HOME))

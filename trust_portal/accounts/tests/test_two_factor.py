@@ -13,11 +13,10 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from conftest import signed_in_fully
 from trust_portal.accounts import two_factor
-from trust_portal.accounts.tests.factories import AdministratorFactory
+from trust_portal.accounts.tests.factories import AdministratorFactory, ApiTokenFactory
 
 PASSWORD = "a-long-test-password"  # noqa: S105  (the factories' password)
 VERIFY = reverse("accounts:two-factor-verify")
@@ -222,7 +221,7 @@ def test_until_the_code_is_given_the_api_refuses_the_session_but_not_a_token(peo
     client = password_only(officer)
 
     refused = client.get("/api/v1/organisations/")
-    token = Token.objects.create(user=officer)
+    token = ApiTokenFactory(user=officer)
     with_token = Client().get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {token.key}")
 
     assert refused.status_code == 401
