@@ -38,13 +38,13 @@ class EndpointForm(GovukForm):
 
 
 class FilterForm(GovukForm):
-    trust = forms.ModelChoiceField(
-        queryset=Arrangement.objects.with_parties(),
-        to_field_name="trust__code",
-        required=False,
-        label="Arrangement",
-        empty_label="All arrangements",
-    )
+    trust = forms.ChoiceField(required=False, label="Arrangement")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        arrangements = Arrangement.objects.with_parties().select_related("trust")
+        choices = [(a.trust.code, str(a)) for a in arrangements]
+        self.fields["trust"].choices = [("", "All arrangements"), *choices]
 
 
 class ReplayFailedForm(GovukForm):

@@ -37,7 +37,7 @@ def endpoint_list(request):
     filters = FilterForm(request.GET or None)
     endpoints = Endpoint.objects.select_related("arrangement__trust")
     if filters.is_valid() and filters.cleaned_data["trust"]:
-        endpoints = endpoints.filter(arrangement=filters.cleaned_data["trust"])
+        endpoints = endpoints.filter(arrangement__trust__code=filters.cleaned_data["trust"])
     page, query = paged(request, endpoints, 25)
     context = {"page": page, "query": query, "filters": filters}
     return render(request, "webhooks/endpoint_list.html", context)

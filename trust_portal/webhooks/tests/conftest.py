@@ -70,3 +70,22 @@ def endpoint(people, arrangement, dns) -> Endpoint:
 def record(arrangement, event=Event.RETURN_APPROVED, api_url="/api/v1/returns/7/"):
     with transaction.atomic():
         return services.event_record(arrangement=arrangement, event=event, api_url=api_url)
+
+
+def listening(arrangement, *events) -> Endpoint:
+    """An active endpoint of the arrangement subscribed to ``events`` (made directly: the
+    apps' tests check the events their services record, not the address checks)."""
+    return Endpoint.objects.create(
+        arrangement=arrangement,
+        url="https://hooks.example.org/in",
+        events=list(events),
+        secret="whsec_test",
+    )
+
+
+def delivered(endpoint) -> list[tuple[str, str, str]]:
+    """(event, arrangement, api_url) of each delivery recorded for the endpoint, oldest first."""
+    import json
+
+    bodies = [json.loads(d.body) for d in endpoint.deliveries.order_by("created_at")]
+    return [(b["type"], b["arrangement"], b["api_url"]) for b in bodies]
