@@ -13,7 +13,7 @@ SITE = "http://127.0.0.1:8000"
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_a_decided_business_case_is_told(everyone, arrangement, project, meeting, decision):  # noqa: F811
     hook = listening(arrangement, Event.CASE_DECIDED)
-    case = submitted(everyone, project)
+    case = submitted(everyone, project, costs={2024: "10,000.00"})  # within what is left
     assert delivered(hook) == []  # submitting is not deciding
     services.case_decide(
         by=everyone["officer"], case=case, decision=decision, meeting=meeting, note="Not now"

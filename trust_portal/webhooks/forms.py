@@ -16,7 +16,7 @@ class EndpointForm(GovukForm):
         label="Address",
         max_length=500,
         assume_scheme="https",
-        help_text="An HTTPS address of the receiving system, such as https://finance.example.gov.uk/hooks/trust-portal",
+        help_text="The receiving system's HTTPS address, from the people who run it.",
     )
     events = forms.MultipleChoiceField(
         choices=Event.choices,
