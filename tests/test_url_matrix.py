@@ -81,6 +81,36 @@ def failed_job():
     )
 
 
+def demo_endpoint():
+    """A webhook endpoint of NCT's (made directly: no address is looked up), with one failed
+    delivery."""
+    from trust_portal.accounts.models import Arrangement
+    from trust_portal.webhooks.models import Delivery, Endpoint
+
+    endpoint, _ = Endpoint.objects.get_or_create(
+        arrangement=Arrangement.objects.get(trust__code="NCT"),
+        url="https://hooks.example.org/in",
+        defaults={"events": ["return.approved"], "secret": "whsec_matrix"},
+    )
+    if not endpoint.deliveries.exists():
+        Delivery.objects.create(
+            endpoint=endpoint,
+            event_id="3f2b8c1e-0d6a-4c55-9a51-1c1d3b0e9d21",
+            event="return.approved",
+            body="{}",
+            state=Delivery.State.FAILED,
+        )
+    return endpoint
+
+
+def endpoint_pk():
+    return {"pk": demo_endpoint().pk}
+
+
+def delivery_pk():
+    return {"delivery": demo_endpoint().deliveries.get().pk}
+
+
 def budget_query():
     from contracts.services import budget
 
@@ -648,6 +678,50 @@ PAGES = {
     "outbox:job-list": ({}, administrators_only(), None),
     "outbox:job-resend": (
         lambda: {"pk": failed_job().pk},
+        administrators_only(405),
+        ({}, administrators_only(302)),
+    ),
+    # Webhook endpoints: administrators only.
+    "webhooks:endpoint-list": ({}, administrators_only(), None),
+    "webhooks:endpoint-create": (
+        {},
+        administrators_only(),
+        # No address is looked up in the matrix: an invalid one, shown again with its error.
+        ({"url": "not an address", "events": ["pack.issued"]}, administrators_only(200)),
+    ),
+    "webhooks:endpoint-detail": (endpoint_pk, administrators_only(), None),
+    "webhooks:endpoint-edit": (
+        endpoint_pk,
+        administrators_only(),
+        ({"url": "not an address", "events": ["pack.issued"]}, administrators_only(200)),
+    ),
+    "webhooks:endpoint-pause": (
+        endpoint_pk,
+        administrators_only(405),
+        ({}, administrators_only(302)),
+    ),
+    "webhooks:endpoint-resume": (
+        endpoint_pk,
+        administrators_only(405),
+        ({}, administrators_only(302)),
+    ),
+    "webhooks:endpoint-delete": (
+        endpoint_pk,
+        administrators_only(),
+        ({}, administrators_only(302)),
+    ),
+    "webhooks:endpoint-rotate": (
+        endpoint_pk,
+        administrators_only(),
+        ({}, administrators_only(200)),
+    ),
+    "webhooks:endpoint-replay": (
+        endpoint_pk,
+        administrators_only(405),
+        ({"since": "1/1/2020"}, administrators_only(302)),
+    ),
+    "webhooks:delivery-replay": (
+        delivery_pk,
         administrators_only(405),
         ({}, administrators_only(302)),
     ),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "trust_portal.approvals",
     "trust_portal.dashboards",
     "trust_portal.outbox",
+    "trust_portal.webhooks",
     "contracts",
     "transformation",
     "performance",
@@ -424,6 +425,20 @@ OUTBOX_RECLAIMERS = [
     "trust_portal.dashboards.services.runs_reclaim",
     "performance.services.uploads.extract_uploads_reclaim",
 ]
+# Webhooks (trust_portal/webhooks): each event is POSTed with a WEBHOOK_TIMEOUT_SECONDS
+# timeout; a failed try is tried again 30 s, 1, 2, 4 minutes... later (at most
+# WEBHOOK_RETRY_MAX_SECONDS, under the broker's visibility timeout) up to WEBHOOK_MAX_ATTEMPTS
+# tries; an endpoint whose deliveries fail WEBHOOK_PAUSE_AFTER_FAILURES times in a row is
+# paused and the administrators emailed. After a secret's rotation the old one also signs for
+# WEBHOOK_SECRET_OVERLAP_HOURS. WEBHOOK_ALLOW_LOOPBACK (tests and the local demo only) lets an
+# endpoint be http:// or 127.0.0.1; otherwise only HTTPS to public addresses.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=8 * 60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)

@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("trust_portal.accounts.urls")),
     path("", include(pages)),
     path("", include("trust_portal.outbox.urls")),
+    path("", include("trust_portal.webhooks.urls")),
     path("", include("performance.urls")),
     path("", include("contracts.urls")),
     path("", include("transformation.urls")),

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from contracts import money
 from contracts.models import BudgetLine, BudgetReturn, ContractYear
@@ -27,6 +28,8 @@ from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.history import audited
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label, financial_year_of
+from trust_portal.webhooks.models import Event
+from trust_portal.webhooks.services import event_record
 
 Category = BudgetLine.Category
 CATEGORIES = [c.value for c in Category]
@@ -190,10 +193,28 @@ def budget_return_problems(budget_return: BudgetReturn) -> dict[str, str]:
 
 
 budget_return_submit = approvals.kind_submit("budget_return", problems=budget_return_problems)
-budget_return_approve, budget_return_send_back = approvals.kind_decisions(
+_budget_return_approve, budget_return_send_back = approvals.kind_decisions(
     "budget_return",
     on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
 )
+
+
+@transaction.atomic
+def budget_return_approve(
+    *, by, budget_return: BudgetReturn, expected_version: int | None = None
+) -> bool:
+    """Approve the officer's council's area (True once every council has, told to
+    webhooks then)."""
+    done = _budget_return_approve(
+        by=by, budget_return=budget_return, expected_version=expected_version
+    )
+    if done:
+        event_record(
+            arrangement=budget_return.arrangement,
+            event=Event.BUDGET_APPROVED,
+            api_url=reverse("budget-return-detail", args=[budget_return.pk]),
+        )
+    return done
 
 
 def _copy_lines(approved: BudgetReturn, new: BudgetReturn, by) -> None:

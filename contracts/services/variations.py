@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import (
@@ -23,6 +24,8 @@ from contracts.services.years import _changed
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.history import audited, audited_save
 from trust_portal.numbers import plain_decimal
+from trust_portal.webhooks.models import Event
+from trust_portal.webhooks.services import event_record
 
 # --- Variations ------------------------------------------------------------------------------
 
@@ -186,6 +189,14 @@ def variation_approve(*, by, variation: Variation, decision_date: date, note: st
     variation.decision_date, variation.decision_note = decision_date, note.strip()
     audited_save(variation, by=by, reason="Approved")
     _changed(contract_year, by)
+    _tell_webhooks(variation)
+
+
+def _tell_webhooks(variation: Variation) -> None:
+    year = variation.contract_year
+    key = f"{year.arrangement.code}-{year.financial_year}-{variation.number}"
+    api_url = reverse("variation-detail", kwargs={"key": key})
+    event_record(arrangement=year.arrangement, event=Event.VARIATION_APPROVED, api_url=api_url)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from performance import change as move
 from performance.models import (
@@ -32,6 +33,8 @@ from trust_portal.approvals.models import State
 from trust_portal.dashboards.services import snapshot_queue_recompute
 from trust_portal.numbers import whole_number
 from trust_portal.periods import previous_month
+from trust_portal.webhooks.models import Event
+from trust_portal.webhooks.services import event_record
 
 
 def areas_of(arrangement) -> list[str]:
@@ -328,10 +331,27 @@ def return_submit(*, by, monthly_return: MonthlyReturn) -> None:
     approvals.submission_submit(submission=monthly_return, by=by)
 
 
-return_approve, return_send_back = approvals.kind_decisions(
+_return_approve, return_send_back = approvals.kind_decisions(
     "monthly_return",
     on_approved=lambda arrangement: snapshot_queue_recompute(arrangement=arrangement),
 )
+
+
+@transaction.atomic
+def return_approve(
+    *, by, monthly_return: MonthlyReturn, expected_version: int | None = None
+) -> bool:
+    """Approve the officer's council's area (True once every council has); the approval of
+    a correction (a later revision) is told to webhooks as a correction."""
+    done = _return_approve(by=by, monthly_return=monthly_return, expected_version=expected_version)
+    if done:
+        first = monthly_return.revision == 1
+        event_record(
+            arrangement=monthly_return.arrangement,
+            event=Event.RETURN_APPROVED if first else Event.RETURN_CORRECTED,
+            api_url=reverse("return-detail", args=[monthly_return.pk]),
+        )
+    return done
 
 
 def _copy_figures(approved: MonthlyReturn, new: MonthlyReturn, by) -> None:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import ContractYear
@@ -34,6 +35,8 @@ from trust_portal.history import audited_save
 from trust_portal.numbers import money_text
 from trust_portal.periods import financial_year_label as fy_label
 from trust_portal.periods import month_problem
+from trust_portal.webhooks.models import Event
+from trust_portal.webhooks.services import event_record
 
 ZERO = Decimal("0.00")
 
@@ -285,6 +288,13 @@ def case_decide(
     case.decided_by, case.decided_at = by, timezone.now()
     audited_save(case, by=by, reason=f"Board decision: {case.get_state_display()}")
     snapshot_queue_recompute(arrangement=arrangement)
+    event_record(
+        arrangement=arrangement,
+        event=Event.CASE_DECIDED,
+        api_url=reverse(
+            "business-case-detail", kwargs={"key": f"{arrangement.code}-{case.reference}"}
+        ),
+    )
     return case
 
 

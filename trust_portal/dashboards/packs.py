@@ -39,6 +39,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from trust_portal.accounts.models import Arrangement
@@ -48,6 +49,8 @@ from trust_portal.dashboards.figures import pack_blocks
 from trust_portal.dashboards.models import IssuedPack, Snapshot
 from trust_portal.dashboards.registry import pack_returns, pack_sections
 from trust_portal.periods import financial_year_of
+from trust_portal.webhooks.models import Event
+from trust_portal.webhooks.services import event_record
 
 THRESHOLD_MIN, THRESHOLD_MAX = 1, 100
 # A table with more columns than this is printed on a landscape page.
@@ -360,4 +363,10 @@ def pack_issue(
     issued.full_clean()
     with transaction.atomic():
         issued.save()
+        # Packs have no API of their own: the event names the issued PDF's address.
+        event_record(
+            arrangement=arrangement,
+            event=Event.PACK_ISSUED,
+            api_url=reverse("packs:pack-pdf", args=[arrangement.code, issued.pk]),
+        )
     return issued

@@ -510,3 +510,14 @@ def test_the_preview_prints_the_details_only_when_asked(snapshots, cast, client_
     assert ">Children seen</th>" not in client.get(url).content.decode()
     asked = client.get(url, {"threshold": "5", "details": "on"}).content.decode()
     assert ">Children seen</th>" in asked
+
+
+@mock.patch("trust_portal.dashboards.packs.pack_pdf", return_value=FAKE_PDF)
+def test_an_issued_pack_is_told_to_webhooks_by_its_pdfs_address(_pdf, snapshots, cast):
+    from trust_portal.webhooks.models import Event
+    from trust_portal.webhooks.tests.conftest import delivered, listening
+
+    hook = listening(snapshots, Event.PACK_ISSUED)
+    issued = issue(cast["officer"], snapshots)
+    url = f"http://127.0.0.1:8000/arrangements/{snapshots.code}/scrutiny-packs/{issued.pk}/pdf/"
+    assert delivered(hook) == [("pack.issued", snapshots.code, url)]

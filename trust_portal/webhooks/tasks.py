@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from trust_portal.webhooks.services import delivery_attempt
+
+
+@shared_task(acks_late=True)
+def webhook_deliver_task(delivery_id: str, attempt: int = 1) -> str:
+    """One try at delivering one event to one endpoint. A failure queues the next try through
+    the outbox (so it survives a broker that is down), waiting longer each time; the
+    delivery's state afterwards."""
+    return delivery_attempt(delivery_id=delivery_id, attempt=attempt)
