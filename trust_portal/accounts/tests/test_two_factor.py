@@ -448,7 +448,7 @@ def test_the_migration_hashes_codes_kept_in_clear_and_they_still_sign_in(people)
     from django.apps import apps
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    migration = importlib.import_module("trust_portal.accounts.migrations.0004_hash_recovery_codes")
+    migration = importlib.import_module("trust_portal.accounts.migrations.0007_hash_recovery_codes")
     officer = people["officer"]
     device = StaticDevice.objects.create(user=officer, name=two_factor.RECOVERY_NAME)
     StaticToken.objects.create(device=device, token="abcd2345")  # noqa: S106

@@ -22,7 +22,7 @@ def hash_clear_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_user_session_generation"),
+        ("accounts", "0006_drop_clear_text_token_table"),
         ("otp_static", "0003_add_timestamps"),
     ]
 
