@@ -178,7 +178,7 @@ class ReturnViewSet(SubmissionViewSet):
 
 class MeasurementFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code")
-    area = django_filters.CharFilter(help_text="A council area's code, for example WNC.")
+    area = code_filter("area", "A council area's code, for example WNC.")
     trust = code_filter("monthly_return__arrangement__trust__code", TRUST_HELP)
     month_from, month_to = month_range("monthly_return__period")
     year = FinancialYearFilter(field_name="monthly_return__period", months=True)

@@ -238,6 +238,12 @@ FILTERED = [
     ),
     (
         "measurements",
+        {"year": "2025-26", "area": "wnc", "state": "approved"},  # a code in any case
+        lambda r: in_year(r["month"], 2025) and r["area"] == "WNC" and r["state"] == "approved",
+        "some",
+    ),
+    (
+        "measurements",
         {"month_from": "2026-01", "month_to": "2026-02"},
         lambda r: "2026-01-01" <= r["month"] <= "2026-02-01",
         "some",

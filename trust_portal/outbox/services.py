@@ -17,12 +17,14 @@ import logging
 import math
 import time
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -241,12 +243,31 @@ def _broker_answers() -> bool:
     return True
 
 
+# What a broker that cannot be reached raises (``Job.last_error`` starts with its name). A job
+# that failed otherwise (a task that cannot be imported, arguments that cannot be encoded)
+# would fail again: it waits for an administrator, and is not sent again every minute.
+BROKER_ERRORS = (
+    "OperationalError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "TimeoutError",
+    "OSError",
+)
+
+
+def _failed_for_the_broker() -> Q:
+    return reduce(or_, (Q(last_error__startswith=f"{name}:") for name in BROKER_ERRORS))
+
+
 def jobs_rearm_after_outage(*, sent: int) -> int:
     """The beat job's third part: once the broker is back (a job was sent this tick, or none
     was and the broker answers), the failed jobs whose task is safe to send late
     (``OUTBOX_SAFE_TO_RESEND``) wait to be sent again, so every recompute and extract check
     finishes after an outage however long; how many. Emails stay failed for an administrator."""
-    failed = Job.objects.filter(state=Job.State.FAILED, task__in=settings.OUTBOX_SAFE_TO_RESEND)
+    failed = Job.objects.filter(
+        _failed_for_the_broker(), state=Job.State.FAILED, task__in=settings.OUTBOX_SAFE_TO_RESEND
+    )
     if not failed.exists() or not (sent or _broker_answers()):
         return 0
     ids = _rearm(failed, because=RESENT_AFTER_OUTAGE)

@@ -115,6 +115,20 @@ def test_with_nothing_due_the_beat_job_asks_the_broker_before_sending_failed_job
     assert Job.objects.get().state == Job.State.SENT
 
 
+def test_a_recompute_that_failed_for_another_reason_than_the_broker_stays_failed(
+    arrangement, given_up
+):
+    # It would fail again: an administrator looks, rather than the beat job every minute.
+    Job.objects.filter(task=RECOMPUTE_TASK).update(last_error="EncodeError: not JSON")
+    with (
+        mock.patch.object(outbox, "_broker_answers", return_value=True),
+        mock.patch.object(recompute_task, "apply_async") as sent,
+    ):
+        assert outbox_send_task.run() == {"reclaimed": 0, "sent": 0}
+    sent.assert_not_called()
+    assert Job.objects.get().state == Job.State.FAILED
+
+
 def test_a_send_refused_this_tick_leaves_failed_recomputes_failed(
     arrangement, given_up, django_capture_on_commit_callbacks
 ):
