@@ -251,6 +251,7 @@ FILTERED = [
     ("organisations", {"kind": "council"}, lambda r: r["kind"] == "council", "some"),
     ("arrangements", {"council": "nnc"}, lambda r: r["code"] == "NCT", "some"),
     ("dashboards", {"trust": "oct"}, lambda r: r["arrangement"] == "OCT", "some"),
+    ("packs", {"trust": "nct", "month_from": "2024-07"}, lambda r: r["trust"] == "NCT", "some"),
     (
         "teams",
         {"area": "wnc", "active": "true"},
@@ -302,6 +303,7 @@ def test_every_list_is_filtered_wherever_a_filter_applies():
         "organisations": ["kind"],
         "arrangements": ["council", "trust"],
         "dashboards": ["name", "trust"],
+        "packs": ["month_from", "month_to", "trust"],
         "teams": ["active", "area", "service", "trust"],
         "workforce-returns": ["month", "month_from", "month_to", "state", "trust", "year"],
     }
@@ -398,6 +400,7 @@ QUERIES = {
     "organisations": (2, 1),
     "arrangements": (3, 2),
     "dashboards": (2, 1),
+    "packs": (2, 1),
     "teams": (2, 1),
     "workforce-returns": (3, 2),
 }

@@ -483,6 +483,11 @@ def demo_pack():
     return {"code": "NCT", "pk": issued.pk}
 
 
+def demo_pack_id():
+    """The same pack, named in the API's way (by its id alone)."""
+    return {"pk": demo_pack()["pk"]}
+
+
 JUL_2024_PACK = {"code": "NCT", "month": "2024-07"}
 
 
@@ -1430,6 +1435,9 @@ PAGES = {
     "packs:pack-issue": (JUL_2024_PACK, signed_in(405), ({"threshold": "5"}, officers_only(302))),
     "packs:pack-detail": (demo_pack, parties(NCT_PARTIES), None),
     "packs:pack-pdf": (demo_pack, parties(NCT_PARTIES), None),
+    "pack-list": ({}, api(), None),
+    "pack-detail": (demo_pack_id, api(404, **dict.fromkeys(NCT_PARTIES, 200)), None),
+    "pack-pdf": (demo_pack_id, api(404, **dict.fromkeys(NCT_PARTIES, 200)), None),
     "pages:privacy": ({}, everyone(), None),
     "pages:cookies": ({}, everyone(), None),
     "pages:accessibility": ({}, everyone(), None),

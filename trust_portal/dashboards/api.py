@@ -10,16 +10,19 @@ force at that past moment; a moment in the future is refused (400).
 from datetime import datetime
 
 import django_filters
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.reverse import reverse
 
 from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.accounts.permissions import arrangements_for
-from trust_portal.api.lists import TRUST_HELP, ListsEveryWay, code_filter
+from trust_portal.api.lists import TRUST_HELP, ListsEveryWay, code_filter, month_range
 from trust_portal.asof import AsOfError, as_of_request, moment_of
-from trust_portal.dashboards.models import Snapshot
+from trust_portal.dashboards.models import IssuedPack, Snapshot
 from trust_portal.dashboards.registry import builders, listed
 from trust_portal.dashboards.services import snapshot_status
 
@@ -142,7 +145,77 @@ class DashboardDetailView(generics.RetrieveAPIView):
         return found
 
 
+class PackSerializer(serializers.ModelSerializer):
+    trust = serializers.CharField(source="arrangement.trust.code", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.get_full_name", read_only=True)
+    pdf = serializers.SerializerMethodField(help_text="The PDF the committee saw.")
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = IssuedPack
+        fields = [
+            "id",
+            "trust",
+            "month",
+            "title",
+            "committee",
+            "meeting_date",
+            "threshold",
+            "issued_by",
+            "issued_at",
+            "sha256",
+            "pdf",
+            "url",
+        ]
+
+    def get_pdf(self, issued) -> str:
+        return reverse("pack-pdf", args=[issued.pk], request=self.context.get("request"))
+
+
+class PackFilter(django_filters.FilterSet):
+    trust = code_filter("arrangement__trust__code", TRUST_HELP)
+    month_from, month_to = month_range("month")
+
+
+class PackViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
+    """Scrutiny committee packs as they were issued (never changed), of the caller's
+    arrangements, newest first: what the pack.issued webhook names. The figures are in the PDF,
+    at ``pdf``."""
+
+    serializer_class = PackSerializer
+    filterset_class = PackFilter
+    permission_classes = [RoleMay]
+    permission_kind = "dashboard"
+    ordering_fields = {
+        "trust": "arrangement__trust__code",
+        "month": "month",
+        "issued_at": "issued_at",
+    }
+
+    def get_queryset(self):
+        return (
+            IssuedPack.objects.filter(arrangement__in=arrangements_for(self.request.user))
+            .select_related("arrangement__trust", "issued_by")
+            .defer("pdf", "data")
+            .order_by("-issued_at", "-pk")
+        )
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, url_path="pdf")
+    def pdf(self, request, pk=None):
+        """The issued pack's PDF, as the committee saw it."""
+        issued = self.get_object()
+        document = bytes(IssuedPack.objects.values_list("pdf", flat=True).get(pk=issued.pk))
+        if not document:
+            raise NotFound("This pack has no PDF.")
+        response = HttpResponse(document, content_type="application/pdf")
+        name = f"{issued.arrangement.trust.code}-scrutiny-pack-{issued.month:%Y-%m}-{issued.pk}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
 # (prefix, viewset, basename): trust_portal/urls.py routes them under /api/v1/.
 routes = [
     ("dashboards", DashboardViewSet, "dashboard"),
+    ("packs", PackViewSet, "pack"),
 ]

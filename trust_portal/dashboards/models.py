@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.fields.json import KeyTransform
+from django.urls import reverse
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -180,6 +181,9 @@ class IssuedPack(models.Model):
         if self.pk is not None and IssuedPack.objects.filter(pk=self.pk).exists():
             raise ValidationError("An issued pack cannot be changed; issue a new one.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("packs:pack-detail", args=[self.arrangement.code, self.pk])
 
     def delete(self, *args, **kwargs):
         from django.core.exceptions import ValidationError

@@ -363,10 +363,9 @@ def pack_issue(
     issued.full_clean()
     with transaction.atomic():
         issued.save()
-        # Packs have no API of their own: the event names the issued PDF's address.
         event_record(
             arrangement=arrangement,
             event=Event.PACK_ISSUED,
-            api_url=reverse("packs:pack-pdf", args=[arrangement.code, issued.pk]),
+            api_url=reverse("pack-detail", args=[issued.pk]),
         )
     return issued

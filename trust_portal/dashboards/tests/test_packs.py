@@ -519,5 +519,27 @@ def test_an_issued_pack_is_told_to_webhooks_by_its_pdfs_address(_pdf, snapshots,
 
     hook = listening(snapshots, Event.PACK_ISSUED)
     issued = issue(cast["officer"], snapshots)
-    url = f"http://127.0.0.1:8000/arrangements/{snapshots.code}/scrutiny-packs/{issued.pk}/pdf/"
+    url = f"http://127.0.0.1:8000/api/v1/packs/{issued.pk}/"
     assert delivered(hook) == [("pack.issued", snapshots.code, url)]
+
+
+def test_the_packs_api_lists_the_issued_packs_and_gives_the_pdf_the_committee_saw(snapshots, cast):
+    from rest_framework.test import APIClient
+
+    issued = issue(cast["officer"], snapshots)
+    client = APIClient()
+    client.force_authenticate(cast["scrutiny"])
+    listed = client.get("/api/v1/packs/").json()["results"]
+    assert [(row["id"], row["trust"], row["sha256"]) for row in listed] == [
+        (issued.pk, snapshots.code, issued.sha256)
+    ]
+    assert listed[0]["pdf"] == f"http://testserver/api/v1/packs/{issued.pk}/pdf/"
+    assert listed[0]["url"] == f"/arrangements/{snapshots.code}/scrutiny-packs/{issued.pk}/"
+    pdf = client.get(f"/api/v1/packs/{issued.pk}/pdf/")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert bytes(pdf.content) == bytes(issued.pdf)
+    client.force_authenticate(cast["outsider"])
+    assert client.get(f"/api/v1/packs/{issued.pk}/").status_code == 404
+    assert client.get(f"/api/v1/packs/{issued.pk}/pdf/").status_code == 404
+    assert client.get("/api/v1/packs/").json()["results"] == []
