@@ -1,6 +1,6 @@
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
@@ -9,12 +9,12 @@ from trust_portal.accounts.api_permissions import RoleMay
 from trust_portal.approvals.api import (
     AS_OF,
     SUBMISSION_FIELDS,
-    CorrectionInput,
     FiguresInput,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
     submission_filter,
+    submission_schema,
 )
 from trust_portal.approvals.models import State
 from trust_portal.asof import as_of_api
@@ -54,7 +54,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "definition",
         ]
 
-    def get_definition(self, indicator) -> DefinitionSerializer:
+    @extend_schema_field(DefinitionSerializer(allow_null=True))
+    def get_definition(self, indicator):
         current = indicator.definition_for(timezone.localdate())
         return DefinitionSerializer(current).data if current else None
 
@@ -128,13 +129,9 @@ class SaveInput(FiguresInput):
     )
 
 
-# Its first actions' schema is drf-spectacular's reading of the viewset (the return as request
-# and answer); the correction, added later, says what it takes, as the other kinds' do.
-@extend_schema_view(
-    figures=extend_schema(
-        description="Save figures into a draft (or a submitted or returned return)."
-    ),
-    correct=extend_schema(request=CorrectionInput, responses={201: ReturnSerializer}),
+# Each write's schema is what it takes and answers, as the other kinds' are.
+@submission_schema(
+    figures_description="Save figures into a draft (or a submitted or returned return)."
 )
 class ReturnViewSet(SubmissionViewSet):
     """Monthly performance returns the caller may see (drafts only for the trust; submitted
