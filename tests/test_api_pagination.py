@@ -1,5 +1,6 @@
-"""The API lists' pages: ``?page=`` and ``?page_size=`` within their bounds, a 400 naming the
-parameter otherwise (trust_portal/api/pagination.py)."""
+"""The API lists' pages and filters: ``?page=`` and ``?page_size=`` within their bounds
+(trust_portal/api/pagination.py), and filters' values readable (trust_portal/api/filtering.py);
+a 400 naming the parameter otherwise."""
 
 import pytest
 
@@ -78,3 +79,51 @@ def test_the_schema_gives_both_parameters_their_bounds(client):
         "maximum": MAX_PAGE_SIZE,
         "default": 50,
     }
+
+
+# Filters (trust_portal/api/filtering.py): what django-filter would ignore is a 400 naming it.
+
+
+@pytest.mark.parametrize("given", ["", "yes", "1", "True", "-1.5"])
+def test_a_boolean_filter_other_than_true_or_false_is_a_400_naming_it(client_for, cast, given):
+    response = client_for(cast["admin"]).get("/api/v1/payments/", {"paid": given})
+    assert response.status_code == 400
+    assert response.json() == {"paid": ["Give true or false."]}
+
+
+@pytest.mark.parametrize(
+    ("address", "parameter"),
+    [
+        ("/api/v1/risks/", "status"),
+        ("/api/v1/returns/", "month"),
+        ("/api/v1/returns/", "state"),
+        ("/api/v1/payments/", "financial_year"),
+    ],
+)
+def test_an_empty_choice_date_or_number_filter_is_a_400_naming_it(
+    client_for, cast, address, parameter
+):
+    response = client_for(cast["admin"]).get(address, {parameter: ""})
+    assert response.status_code == 400
+    assert response.json() == {parameter: ["Give a value, or leave the parameter out."]}
+
+
+@pytest.mark.parametrize(
+    ("address", "query"),
+    [
+        ("/api/v1/returns/", {"month": "2026-13-01"}),
+        ("/api/v1/returns/", {"state": "lost"}),
+        ("/api/v1/payments/", {"financial_year": "x"}),
+    ],
+)
+def test_an_unreadable_filter_is_a_400_naming_it(client_for, cast, address, query):
+    response = client_for(cast["admin"]).get(address, query)
+    assert response.status_code == 400
+    assert list(response.json()) == list(query)
+
+
+def test_an_empty_text_filter_is_no_filter(client_for, cast):
+    client = client_for(cast["admin"])
+    everything = client.get("/api/v1/payments/").json()["count"]
+    assert client.get("/api/v1/payments/", {"trust": ""}).json()["count"] == everything
+    assert client.get("/api/v1/payments/", {"paid": "true"}).status_code == 200

@@ -457,7 +457,8 @@ REST_FRAMEWORK = {
         "trust_portal.accounts.two_factor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trust_portal.accounts.api_permissions.SignedIn"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's, refusing an empty or unreadable value rather than ignoring it (a 400).
+    "DEFAULT_FILTER_BACKENDS": ["trust_portal.api.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "trust_portal.api.pagination.Pages",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -26,7 +26,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 3
 SEED = 17
 
 # role: the demo user whose token is used
@@ -142,7 +142,8 @@ def run_as(username: str, application) -> list[str]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_operation_passes_every_check_for_each_role(role, db, application):
-    started = time.monotonic()
+    started, processor = time.monotonic(), time.process_time()
     failures = run_as(ROLES[role], application)
-    print(f"schemathesis as the {role}: {time.monotonic() - started:.0f} s")  # noqa: T201
+    took = f"{time.monotonic() - started:.0f} s ({time.process_time() - processor:.0f} s processor)"
+    print(f"schemathesis as the {role}: {took}")  # noqa: T201
     assert failures == [], "\n\n".join(failures)
