@@ -84,3 +84,16 @@ def test_the_other_errors_bodies_are_a_detail(schema, status):
     jsonschema.validate({"detail": "Not found."}, resolved(schema, answer))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"message": "Not found."}, resolved(schema, answer))
+
+
+def test_only_saves_carrying_the_version_read_may_conflict(schema):
+    conflicting = sorted(
+        operation["operationId"]
+        for _, _, operation in operations(schema)
+        if "409" in operation["responses"]
+    )
+    assert conflicting == [
+        "budget_monitoring_lines_create",
+        "returns_figures_create",
+        "workforce_returns_figures_create",
+    ]

@@ -8,6 +8,8 @@ postprocessing hook, ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``).
 - 403: signed in, but the caller's role may not do this (or not to this object);
 - 404: no such object among those the caller may see; only operations with a path parameter
   or a body (a body names the arrangement, or a case, a line... of it);
+- 409: someone else saved since the caller read the object; only operations whose body
+  carries the ``lock_version`` read;
 - 413: a body over the upload limit; only operations with a body;
 - 429: too many requests (with ``Retry-After``).
 """
@@ -43,6 +45,7 @@ ANSWERS = {
     "second factor.",
     "403": "The caller's role may not do this, or not to this object.",
     "404": "No such object among those the caller may see (named in the path or the body).",
+    "409": "Someone else changed this since the lock_version given was read: read it again.",
     "413": "The request body is too large.",
     "429": "Too many requests: try again after the Retry-After header's seconds.",
 }
@@ -63,8 +66,16 @@ def _error(status: str) -> dict:
     return answer
 
 
-def statuses_of(path: str, method: str, operation: dict) -> list[str]:
-    """The error statuses an operation can answer."""
+def carries_a_version(operation: dict, schemas: dict) -> bool:
+    """Whether the operation's body gives the ``lock_version`` the caller read."""
+    content = operation.get("requestBody", {}).get("content", {})
+    body = content.get("application/json", {}).get("schema", {})
+    name = body.get("$ref", "").rpartition("/")[2]
+    return "lock_version" in schemas.get(name, {}).get("properties", {})
+
+
+def statuses_of(path: str, method: str, operation: dict, schemas: dict | None = None) -> list[str]:
+    """The error statuses an operation can answer (``schemas``: the components')."""
     query = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
     has_body = "requestBody" in operation or method in WRITES
     signed_in = {} not in operation.get("security", [{}])
@@ -76,6 +87,8 @@ def statuses_of(path: str, method: str, operation: dict) -> list[str]:
         found.append("400")
     if has_body:
         found.append("413")
+    if carries_a_version(operation, schemas or {}):
+        found.append("409")
     found.append("429")
     return sorted(found)
 
@@ -88,7 +101,7 @@ def documented_errors(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status in statuses_of(path, method, operation):
+            for status in statuses_of(path, method, operation, schemas):
                 responses.setdefault(status, _error(status))
             operation["responses"] = dict(sorted(responses.items()))
     return result
