@@ -147,3 +147,32 @@ def test_every_operation_passes_every_check_for_each_role(role, db, application)
     took = f"{time.monotonic() - started:.0f} s ({time.process_time() - processor:.0f} s processor)"
     print(f"schemathesis as the {role}: {took}")  # noqa: T201
     assert failures == [], "\n\n".join(failures)
+
+
+class Answer:
+    def __init__(self, status_code, body):
+        self.status_code, self.body = status_code, body
+
+    def json(self):
+        return self.body
+
+
+class Sent:
+    def __init__(self, method):
+        self.method = method
+
+
+def test_our_check_refuses_a_read_only_role_s_accepted_write_only():
+    check = write_refused_for("dfe-observer")
+    with pytest.raises(AssertionError, match="read-only role's POST was answered 201"):
+        check(None, Answer(201, {}), Sent("POST"))
+    assert check(None, Answer(403, {"detail": "No."}), Sent("POST")) is None
+    assert check(None, Answer(200, {"trust": "NCT"}), Sent("GET")) is None
+
+
+def test_our_check_refuses_the_outsider_s_accepted_write_on_the_other_arrangement():
+    check = write_refused_for(OUTSIDER)
+    with pytest.raises(AssertionError, match="another arrangement was answered 200"):
+        check(None, Answer(200, {"key": "NCT-R01", "trust": "NCT"}), Sent("PATCH"))
+    assert check(None, Answer(200, {"key": "OCT-R01", "trust": "OCT"}), Sent("PATCH")) is None
+    assert check(None, Answer(200, {"key": "NCT-R01"}), Sent("GET")) is None
