@@ -1,6 +1,6 @@
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from performance.models import Indicator, IndicatorDefinition, Measurement, MonthlyReturn
@@ -16,15 +16,12 @@ from trust_portal.api.lists import (
 from trust_portal.approvals.api import (
     AS_OF,
     SUBMISSION_FIELDS,
-    ApproveInput,
-    ConflictSerializer,
-    CorrectionInput,
     FiguresInput,
-    QueryInput,
     SubmissionSerializer,
     SubmissionViewSet,
     figure_rows,
     submission_filter,
+    submission_schema,
 )
 from trust_portal.approvals.models import State
 from trust_portal.asof import as_of_api
@@ -64,7 +61,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "definition",
         ]
 
-    def get_definition(self, indicator) -> DefinitionSerializer:
+    @extend_schema_field(DefinitionSerializer(allow_null=True))
+    def get_definition(self, indicator):
         current = indicator.definition_for(timezone.localdate())
         return DefinitionSerializer(current).data if current else None
 
@@ -139,20 +137,9 @@ class SaveInput(FiguresInput):
     )
 
 
-# Its first actions' schema is drf-spectacular's reading of the viewset (the return as request
-# and answer); the correction, added later, and the decisions (which take the version read)
-# say what they take, as the other kinds' do.
-@extend_schema_view(
-    figures=extend_schema(
-        description="Save figures into a draft (or a submitted or returned return)."
-    ),
-    approve=extend_schema(
-        request=ApproveInput, responses={200: ReturnSerializer, 409: ConflictSerializer}
-    ),
-    send_back=extend_schema(
-        request=QueryInput, responses={200: ReturnSerializer, 409: ConflictSerializer}
-    ),
-    correct=extend_schema(request=CorrectionInput, responses={201: ReturnSerializer}),
+# Each write's schema is what it takes and answers, as the other kinds' are.
+@submission_schema(
+    figures_description="Save figures into a draft (or a submitted or returned return)."
 )
 class ReturnViewSet(SubmissionViewSet):
     """Monthly performance returns the caller may see (drafts only for the trust; submitted

@@ -23,6 +23,14 @@ def test_a_services_plain_error_becomes_a_400_with_non_field_errors():
     assert response.data == {"non_field_errors": ["The month is locked."]}
 
 
+def test_a_change_saved_meanwhile_becomes_a_409_with_its_message():
+    from trust_portal.approvals.services import ConcurrentChange
+
+    response = exception_handler(ConcurrentChange("Someone else saved this return."), context())
+    assert response.status_code == 409
+    assert response.data == {"detail": "Someone else saved this return."}
+
+
 def test_a_services_permission_denied_becomes_a_403_with_its_reason():
     response = exception_handler(PermissionDenied("You cannot approve this."), context())
     assert response.status_code == 403

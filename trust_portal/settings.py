@@ -486,12 +486,13 @@ REST_FRAMEWORK = {
         "trust_portal.accounts.two_factor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["trust_portal.accounts.api_permissions.SignedIn"],
-    # Filters and ?ordering= on every list; a bad value of either is a 400 naming it.
+    # Filters and ?ordering= on every list: django-filter's, refusing an empty or unreadable
+    # value rather than ignoring it, and a strict ordering; a bad value of either is a 400.
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "trust_portal.api.filtering.FilterBackend",
         "trust_portal.api.lists.StrictOrdering",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "trust_portal.api.pagination.Pages",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "trust_portal.api.exception_handler",
@@ -541,10 +542,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Every list's ?format= and its text/csv answer (trust_portal/api/lists.py).
+    # Every list's ?format= and its text/csv answer (trust_portal/api/lists.py); every
+    # operation's error answers (400, 401, 403, 404, 409, 413, 429) and their bodies.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "trust_portal.api.lists.add_csv_to_schema",
+        "trust_portal.api.schema.documented_errors",
     ],
 }
 

@@ -58,7 +58,9 @@ class VariationSerializer(PageSerializer):
     kind = VariationKindField(read_only=True)
     state = VariationStateField()
     line = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="The funding line's id (its name is in before, once removed)."
+        read_only=True,
+        allow_null=True,
+        help_text="The funding line's id (its name is in before, once removed).",
     )
     proposed = serializers.JSONField(
         read_only=True,

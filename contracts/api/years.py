@@ -74,6 +74,7 @@ class LineSerializer(serializers.ModelSerializer):
     funded_by = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
+        allow_null=True,
         help_text="Block 3 only: the one council funding it; null when shared by the split.",
     )
 

@@ -139,12 +139,12 @@ def test_a_category_given_twice_is_a_400(api_for, trust):
     assert "placements" in response.json()
 
 
-def test_a_stale_lock_version_is_a_400_saying_so(api_for, trust):
+def test_a_stale_lock_version_is_a_409_saying_so(api_for, trust):
     started = start(api_for, trust)
     body = {"lock_version": 99, "lines": all_lines()}
     response = api_for("manager").post(f"{BASE}{started['id']}/lines/", body, format="json")
-    assert response.status_code == 400
-    assert "Someone else saved" in response.json()["non_field_errors"][0]
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Someone else saved")
 
 
 def test_submitting_without_a_needed_commentary_is_a_400_keyed_by_category(api_for, trust):

@@ -80,13 +80,13 @@ def test_a_month_before_2000_is_a_400_saying_which_months(api_for, world, catalo
     assert response.json()["month"][0].startswith("Enter a month from January 2000 to December")
 
 
-def test_a_stale_lock_version_is_a_400_saying_so(api_for, start):
+def test_a_stale_lock_version_is_a_409_saying_so(api_for, start):
     manager = api_for("manager")
     rid = start(manager).json()["id"]
     response = manager.post(f"/api/v1/returns/{rid}/figures/",
                             {"lock_version": 99, "figures": []}, format="json")  # fmt: skip
-    assert response.status_code == 400
-    assert "Someone else saved" in response.json()["non_field_errors"][0]
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Someone else saved")
 
 
 def test_a_bad_cell_is_a_400_naming_the_cell(api_for, start, world, catalogue):

@@ -42,7 +42,7 @@ class QuarterSerializer(serializers.ModelSerializer):
     lower_tolerance = serializers.SerializerMethodField()
     actual = serializers.SerializerMethodField(help_text="null until reported.")
     rag = serializers.CharField(read_only=True, help_text="green, amber, red or grey")
-    reported_by = serializers.StringRelatedField(read_only=True)
+    reported_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = BenefitQuarter

@@ -3,7 +3,7 @@ JSON parser is in ``trust_portal.api_parsing``)."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -11,9 +11,22 @@ from trust_portal.api_parsing import RequestTooLarge
 from trust_portal.api_throttling import refused_anonymous_throttled
 
 
+class Conflict(exceptions.APIException):
+    """409: what the caller acted on changed since they read it (its words say what to do)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this since you read it."
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
     """Map the services' Django exceptions to DRF's, so a service can be called from both."""
-    if isinstance(exc, DjangoValidationError):
+    from trust_portal.approvals.services import ConcurrentChange  # (it imports the models)
+
+    if isinstance(exc, ConcurrentChange):
+        # A save from an older version than the one stored: 409, so a client can read again.
+        exc = Conflict(detail=" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = exc.message_dict
         else:
@@ -36,14 +49,6 @@ def exception_handler(exc, context):
             code="throttled",
         )
     return drf_exception_handler(exc, context)
-
-
-class Conflict(exceptions.APIException):
-    """409: what the caller acted on changed since they read it (its words say what to do)."""
-
-    status_code = 409
-    default_detail = "The return changed since you read it. Read it again, then try again."
-    default_code = "conflict"
 
 
 class Router(DefaultRouter):

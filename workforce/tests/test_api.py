@@ -235,12 +235,12 @@ def test_a_team_given_twice_is_a_400(api_for, every_team_rows, start):
     assert response.status_code == 400 and str(rows[0]["team"]) in response.json()
 
 
-def test_a_stale_lock_version_is_a_400_saying_so(api_for, every_team_rows, start):
+def test_a_stale_lock_version_is_a_409_saying_so(api_for, every_team_rows, start):
     started = start()
     body = {"lock_version": 99, "teams": every_team_rows()}
     response = api_for("manager").post(f"{BASE}{started['id']}/figures/", body, format="json")
-    assert response.status_code == 400
-    assert "Someone else saved" in response.json()["non_field_errors"][0]
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Someone else saved")
 
 
 def test_submitting_with_teams_missing_is_a_400_keyed_by_team(api_for, start):
