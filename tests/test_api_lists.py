@@ -251,7 +251,10 @@ FILTERED = [
     ("organisations", {"kind": "council"}, lambda r: r["kind"] == "council", "some"),
     ("arrangements", {"council": "nnc"}, lambda r: r["code"] == "NCT", "some"),
     ("dashboards", {"trust": "oct"}, lambda r: r["arrangement"] == "OCT", "some"),
-    ("packs", {"trust": "nct", "month_from": "2024-07"}, lambda r: r["trust"] == "NCT", "some"),
+    # The demo's packs are NCT's three latest (every one from 2025 on).
+    ("packs", {"trust": "nct", "month_from": "2025-01"}, lambda r: r["trust"] == "NCT", "all"),
+    ("packs", {"trust": "oct"}, lambda r: r["trust"] == "OCT", "none"),
+    ("packs", {"month_to": "2024-12"}, lambda r: r["month"] <= "2024-12-01", "none"),
     (
         "teams",
         {"area": "wnc", "active": "true"},
