@@ -480,6 +480,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
         "options": {"expires": 6 * 60 * 60},
     },
+    # A webhook endpoint's previous signing secret is forgotten once its overlap has ended.
+    "purge-expired-webhook-secrets": {
+        "task": "trust_portal.webhooks.tasks.webhook_secrets_purge_task",
+        "schedule": crontab(hour=3, minute=45),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------
