@@ -19,7 +19,7 @@ from trust_portal.webhooks import addresses
         "100.64.0.1",
         "192.0.0.8",  # is_global on Python 3.11
         "198.18.0.1",
-        "0.0.0.0",
+        "0.1.2.3",  # "this network", 0.0.0.0/8
         "224.0.0.1",
         "255.255.255.255",
         "::1",
