@@ -51,28 +51,35 @@ class _Deadline:
 
 
 class _DeadlineReader(io.RawIOBase):
-    """The socket's bytes, each read waiting only the time left, at most ANSWER_LIMIT in all."""
+    """The socket's bytes, each read waiting only the time left, at most ANSWER_LIMIT in all.
+    It holds the socket open (as the file it replaces did) until the answer is closed."""
 
     def __init__(self, sock, deadline: _Deadline):
         self._sock, self._deadline, self._read = sock, deadline, 0
+        self._raw = sock.makefile("rb", buffering=0)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         self._sock.settimeout(self._deadline.left())
-        count = self._sock.recv_into(buffer)
-        self._read += count
+        count = self._raw.readinto(buffer)
+        self._read += count or 0
         if self._read > ANSWER_LIMIT:
             raise http.client.HTTPException("The endpoint's answer was too long")
         return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _DeadlineResponse(http.client.HTTPResponse):
     def __init__(self, sock, *args, deadline: _Deadline, **kwargs):
         super().__init__(sock, *args, **kwargs)
+        reader = io.BufferedReader(_DeadlineReader(sock, deadline), buffer_size=4096)
         self.fp.close()
-        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline), buffer_size=4096)
+        self.fp = reader
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

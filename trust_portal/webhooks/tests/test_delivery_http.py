@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 class Receiver(BaseHTTPRequestHandler):
     answer = (204, {}, b"")
+    pause = 0.0  # seconds between the headers and the body of the answer
     received: list
 
     def do_POST(self):  # noqa: N802 - http.server's name
@@ -29,6 +30,8 @@ class Receiver(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.flush()
+        time.sleep(self.pause)
         self.wfile.write(body)
 
     def log_message(self, *args):
@@ -38,7 +41,7 @@ class Receiver(BaseHTTPRequestHandler):
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOW_LOOPBACK = True
-    Receiver.received = []
+    Receiver.received, Receiver.pause = [], 0.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -147,3 +150,12 @@ def test_an_answer_longer_than_the_limit_is_a_failure(people, arrangement, recei
     assert services.delivery_attempt(delivery_id=delivery.pk, attempt=1) == "retrying"
     delivery.refresh_from_db()
     assert delivery.last_error == "HTTPException: The endpoint's answer was too long"
+
+
+def test_an_answer_whose_body_comes_after_its_headers_is_read(people, arrangement, receiver):
+    Receiver.answer, Receiver.pause = (200, {}, b"thanks " * 100), 0.3
+    endpoint_at(people, arrangement, receiver)
+    (delivery,) = record(arrangement)
+    assert services.delivery_attempt(delivery_id=delivery.pk, attempt=1) == "delivered"
+    delivery.refresh_from_db()
+    assert delivery.response_snippet == ("thanks " * 100)[:200].strip()
