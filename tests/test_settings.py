@@ -51,6 +51,7 @@ def run(env_overrides, *args, var_dir):
             "DJANGO_DEBUG",
             "REQUIRE_TWO_FACTOR",
             "TRUSTED_PROXY_COUNT",
+            "WEBHOOK_ALLOW_LOOPBACK",
         }
     }
     env.update(
@@ -212,6 +213,20 @@ def test_production_refuses_to_start_with_two_factor_sign_in_turned_off(tmp_path
 
     assert result.returncode != 0
     assert "ImproperlyConfigured: REQUIRE_TWO_FACTOR cannot be turned off" in result.stderr
+
+
+def test_production_refuses_to_start_with_webhooks_to_loopback_allowed(tmp_path):
+    env = production_env(WEBHOOK_ALLOW_LOOPBACK="1")
+    result = run(env, "manage.py", "check", var_dir=tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: WEBHOOK_ALLOW_LOOPBACK cannot be turned on" in result.stderr
+
+
+def test_the_local_demo_may_allow_webhooks_to_loopback(tmp_path):
+    result = run({"WEBHOOK_ALLOW_LOOPBACK": "1"}, "manage.py", "check", var_dir=tmp_path)
+
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_redis_broker_that_hangs_gives_up_in_seconds_and_outlasts_the_longest_wait(tmp_path):

@@ -430,15 +430,21 @@ OUTBOX_RECLAIMERS = [
 # WEBHOOK_RETRY_MAX_SECONDS, under the broker's visibility timeout) up to WEBHOOK_MAX_ATTEMPTS
 # tries; an endpoint whose deliveries fail WEBHOOK_PAUSE_AFTER_FAILURES times in a row is
 # paused and the administrators emailed. After a secret's rotation the old one also signs for
-# WEBHOOK_SECRET_OVERLAP_HOURS. WEBHOOK_ALLOW_LOOPBACK (tests and the local demo only) lets an
-# endpoint be http:// or 127.0.0.1; otherwise only HTTPS to public addresses.
+# WEBHOOK_SECRET_OVERLAP_HOURS. Endpoints are HTTPS to public addresses on WEBHOOK_ALLOWED_PORTS;
+# WEBHOOK_ALLOW_LOOPBACK (tests and the local demo only, refused in production) also lets an
+# endpoint be http:// to 127.0.0.1 on any port. WEBHOOK_TIMEOUT_SECONDS bounds the whole exchange.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=8 * 60)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
 WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
+WEBHOOK_ALLOWED_PORTS = env.list("WEBHOOK_ALLOWED_PORTS", cast=int, default=[443, 8443])
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+if IS_PRODUCTION and WEBHOOK_ALLOW_LOOPBACK:
+    raise ImproperlyConfigured(
+        "WEBHOOK_ALLOW_LOOPBACK cannot be turned on when ALLOWED_HOSTS is set (production mode)."
+    )
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
@@ -472,6 +478,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-extract-uploads": {
         "task": "performance.tasks.purge_extract_uploads_task",
         "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    # A webhook endpoint's previous signing secret is forgotten once its overlap has ended.
+    "purge-expired-webhook-secrets": {
+        "task": "trust_portal.webhooks.tasks.webhook_secrets_purge_task",
+        "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 60 * 60},
     },
 }

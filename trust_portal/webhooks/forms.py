@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from trust_portal.accounts.models import Arrangement
 from trust_portal.govuk_forms import GovukForm
@@ -53,3 +54,27 @@ class ReplayFailedForm(GovukForm):
         help_text="For example, 27/3/2026",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
+
+
+class RotateForm(GovukForm):
+    old_secret = forms.ChoiceField(
+        label="The current secret",
+        widget=forms.RadioSelect,
+        required=False,
+        initial="overlap",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = settings.WEBHOOK_SECRET_OVERLAP_HOURS
+        self.fields["old_secret"].choices = [
+            (
+                "overlap",
+                f"Keep signing with it for {hours} hours, so the receiving system can switch",
+            ),
+            ("stop", "Rotate without overlap: stop using it at once (if it may have been seen)"),
+        ]
+
+    @property
+    def overlap(self) -> bool:
+        return self.cleaned_data.get("old_secret") != "stop"

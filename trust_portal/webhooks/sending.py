@@ -1,10 +1,20 @@
 """One POST to a webhook endpoint, connected to the address ``addresses.resolve`` checked
-(the TLS certificate still checked against the host's name), with a short timeout, no
-redirect followed (a 3xx is a failure) and only a short snippet of the answer read."""
+(the TLS certificate still checked against the host's name), no redirect followed (a 3xx is a
+failure) and only a short snippet of the answer read.
 
+``WEBHOOK_TIMEOUT_SECONDS`` bounds the whole exchange, not each socket operation: connecting,
+the TLS handshake and sending wait only the time left, every read of the answer waits only
+the time left, and a watchdog cuts the connection at the deadline whatever it is doing. So a
+receiver trickling a byte every few seconds cannot hold a worker. The status line, headers
+and snippet together may be at most ``ANSWER_LIMIT`` bytes."""
+
+import contextlib
+import functools
 import http.client
+import io
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -12,6 +22,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 SNIPPET = 200
+ANSWER_LIMIT = 32 * 1024
+WATCHDOG_SLACK = 0.5
 
 
 @dataclass
@@ -26,32 +38,98 @@ class Answer:
         return self.status is not None and 200 <= self.status < 300
 
 
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"The endpoint took longer than {self.seconds:g} seconds")
+        return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's bytes, each read waiting only the time left, at most ANSWER_LIMIT in all.
+    It holds the socket open (as the file it replaces did) until the answer is closed."""
+
+    def __init__(self, sock, deadline: _Deadline):
+        self._sock, self._deadline, self._read = sock, deadline, 0
+        self._raw = sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        self._sock.settimeout(self._deadline.left())
+        count = self._raw.readinto(buffer)
+        self._read += count or 0
+        if self._read > ANSWER_LIMIT:
+            raise http.client.HTTPException("The endpoint's answer was too long")
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock, *args, deadline: _Deadline, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        reader = io.BufferedReader(_DeadlineReader(sock, deadline), buffer_size=4096)
+        self.fp.close()
+        self.fp = reader
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
+    def __init__(self, host, port, *, address, deadline: _Deadline):
+        super().__init__(host, port, timeout=deadline.seconds)
+        self._address, self._deadline = address, deadline
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = socket.create_connection((self._address, self.port), self._deadline.left())
+
+    def send(self, data):
+        if self.sock is None:
+            self.connect()
+        self.sock.settimeout(self._deadline.left())
+        super().send(data)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port, *, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = socket.create_connection((self._address, self.port), self._deadline.left())
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock.settimeout(self._deadline.left())
+        self.sock.do_handshake()
+
+
+def _cut(connection) -> None:
+    """The watchdog: end the connection at once (any read, write or handshake then fails)."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def post(*, url: str, scheme: str, host: str, port: int, address: str, body: bytes, headers):
     """POST ``body`` to ``url`` at ``address``; what it answered, or why it did not."""
+    deadline = _Deadline(settings.WEBHOOK_TIMEOUT_SECONDS)
     kind = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    connection = kind(host, port, address=address, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+    connection = kind(host, port, address=address, deadline=deadline)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    watchdog = threading.Timer(deadline.seconds + WATCHDOG_SLACK, _cut, args=[connection])
+    watchdog.daemon = True
     started = time.monotonic()
+    watchdog.start()
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
@@ -61,8 +139,12 @@ def post(*, url: str, scheme: str, host: str, port: int, address: str, body: byt
             error = f"The endpoint answered {status} {response.reason}"[:300]
     except (OSError, http.client.HTTPException) as failure:
         status, snippet = None, ""
-        error = f"{type(failure).__name__}: {' '.join(str(failure).split())}"[:300]
+        shown = failure
+        if time.monotonic() >= deadline.at:  # a read timed out, or the watchdog cut it
+            shown = TimeoutError(f"The endpoint took longer than {deadline.seconds:g} seconds")
+        error = f"{type(shown).__name__}: {' '.join(str(shown).split())}"[:300]
     finally:
+        watchdog.cancel()
         connection.close()
     ms = round((time.monotonic() - started) * 1000)
     return Answer(status=status, error=error, snippet=" ".join(snippet.split())[:SNIPPET], ms=ms)

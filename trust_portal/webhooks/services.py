@@ -15,6 +15,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -114,12 +115,17 @@ def endpoint_delete(*, by, endpoint: Endpoint) -> None:
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, by, endpoint: Endpoint) -> str:
-    """A new secret (returned, to show once); the old one also signs for the overlap."""
+def endpoint_rotate_secret(*, by, endpoint: Endpoint, overlap: bool = True) -> str:
+    """A new secret (returned, to show once); the old one also signs for the overlap, or (if
+    it may have leaked: ``overlap=False``) stops signing at once and is forgotten."""
     require(by, Action.ADMINISTER, Kind.ARRANGEMENT, endpoint.arrangement)
     now = timezone.now()
-    endpoint.previous_secret = endpoint.secret
-    endpoint.previous_secret_until = now + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+    if overlap:
+        endpoint.previous_secret = endpoint.secret
+        until = now + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+        endpoint.previous_secret_until = until
+    else:
+        endpoint.previous_secret, endpoint.previous_secret_until = "", None
     endpoint.secret, endpoint.secret_rotated_at = _new_secret(), now
     endpoint._history_user = by
     endpoint.save()
@@ -209,14 +215,19 @@ def delivery_attempt(*, delivery_id: str, attempt: int) -> str:
     if endpoint.state == Endpoint.State.PAUSED:
         answer = sending.Answer(None, "Not sent: the endpoint is paused.", "", 0)
         return _record(delivery, answer, attempt=attempt, last=True)
+    answer = _send(delivery, endpoint)
+    return _record(delivery, answer, attempt=attempt)
+
+
+def _send(delivery: Delivery, endpoint: Endpoint) -> sending.Answer:
+    """Check the address again and POST; whatever goes wrong (even the task's soft time limit)
+    is an answer recorded as a failed try, so the retries, the giving up and the pausing
+    still apply."""
     try:
         scheme, host, port, address = addresses.resolve(endpoint.url)
-    except ValidationError as error:
-        answer = sending.Answer(None, f"Not sent: {error.messages[0]}", "", 0)
-    else:
         timestamp = int(time.time())
-        sent_with = headers(delivery, timestamp=timestamp, secrets_now=endpoint.signing_secrets())
-        answer = sending.post(
+        sent_with = headers(delivery, timestamp=timestamp, secrets_now=_secrets_now(endpoint))
+        return sending.post(
             url=endpoint.url,
             scheme=scheme,
             host=host,
@@ -225,7 +236,37 @@ def delivery_attempt(*, delivery_id: str, attempt: int) -> str:
             body=delivery.body.encode(),
             headers=sent_with,
         )
-    return _record(delivery, answer, attempt=attempt)
+    except ValidationError as error:
+        return sending.Answer(None, f"Not sent: {error.messages[0]}", "", 0)
+    except SoftTimeLimitExceeded:
+        logger.warning("Webhook delivery %s stopped at the time limit", delivery.pk)
+        return sending.Answer(None, "Stopped: sending took longer than the time allowed.", "", 0)
+    except Exception as error:
+        logger.exception("Webhook delivery %s could not be sent", delivery.pk)
+        return sending.Answer(
+            None, f"Not sent: something went wrong ({type(error).__name__})", "", 0
+        )
+
+
+def _secrets_now(endpoint: Endpoint) -> list[str]:
+    """The secrets signing now; a previous secret whose overlap has ended is cleared first."""
+    now = timezone.now()
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until and until <= now:
+        expired_secrets_clear(endpoint=endpoint)
+        endpoint.previous_secret, endpoint.previous_secret_until = "", None
+    return endpoint.signing_secrets(now)
+
+
+def expired_secrets_clear(*, endpoint: Endpoint | None = None) -> int:
+    """Forget every previous signing secret whose overlap has ended (the daily beat job, and
+    at delivery time); how many were forgotten."""
+    expired = Endpoint.objects.exclude(previous_secret="").filter(
+        previous_secret_until__lte=timezone.now()
+    )
+    if endpoint is not None:
+        expired = expired.filter(pk=endpoint.pk)
+    return expired.update(previous_secret="", previous_secret_until=None)
 
 
 @transaction.atomic

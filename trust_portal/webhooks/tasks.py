@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from trust_portal.webhooks.services import delivery_attempt
+from trust_portal.webhooks.services import delivery_attempt, expired_secrets_clear
 
 
 @shared_task(acks_late=True)
@@ -9,3 +9,9 @@ def webhook_deliver_task(delivery_id: str, attempt: int = 1) -> str:
     the outbox (so it survives a broker that is down), waiting longer each time; the
     delivery's state afterwards."""
     return delivery_attempt(delivery_id=delivery_id, attempt=attempt)
+
+
+@shared_task
+def webhook_secrets_purge_task() -> int:
+    """Daily: forget the previous signing secrets whose overlap after a rotation has ended."""
+    return expired_secrets_clear()

@@ -14,7 +14,7 @@ from trust_portal.accounts.permissions import Action, Kind, permission_required
 from trust_portal.formpages import act, form_page
 from trust_portal.listing import paged
 from trust_portal.webhooks import services
-from trust_portal.webhooks.forms import EndpointForm, FilterForm, ReplayFailedForm
+from trust_portal.webhooks.forms import EndpointForm, FilterForm, ReplayFailedForm, RotateForm
 from trust_portal.webhooks.models import Delivery, Endpoint
 
 administer = permission_required(Action.ADMINISTER, Kind.ARRANGEMENT)
@@ -110,10 +110,14 @@ def endpoint_delete(request, pk):
 @administer
 def endpoint_rotate_secret(request, pk):
     endpoint = _endpoint(pk)
-    if request.method == "POST":
-        secret = services.endpoint_rotate_secret(by=request.user, endpoint=endpoint)
+    form = RotateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        secret = services.endpoint_rotate_secret(
+            by=request.user, endpoint=endpoint, overlap=form.overlap
+        )
         return _secret_page(request, endpoint, secret, created=False)
-    context = {"endpoint": endpoint, "overlap_hours": settings.WEBHOOK_SECRET_OVERLAP_HOURS}
+    hours = settings.WEBHOOK_SECRET_OVERLAP_HOURS
+    context = {"endpoint": endpoint, "overlap_hours": hours, "form": form}
     return render(request, "webhooks/endpoint_rotate.html", context)
 
 
