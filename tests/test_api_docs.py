@@ -9,6 +9,7 @@ import re
 import shlex
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -17,11 +18,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
-BLOCK = re.compile(r"^```(sh|python)\n(.*?)^```", re.S | re.M)
+# A fenced example, at the start of a line or indented under a list item.
+BLOCK = re.compile(r"^( *)```(sh|python)\n(.*?)^\1```", re.S | re.M)
 
 
 def examples(language: str) -> list[str]:
-    return [code for lang, code in BLOCK.findall(DOC.read_text()) if lang == language]
+    found = BLOCK.findall(DOC.read_text())
+    return [textwrap.dedent(code) for _, lang, code in found if lang == language]
 
 
 def example_starting(language: str, start: str) -> str:

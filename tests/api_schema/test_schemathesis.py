@@ -22,6 +22,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.throttling import SimpleRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -46,9 +47,9 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 def token_for(user) -> str:
     """An API token's key for ``user`` (sent as ``Authorization: Token <key>``)."""
-    from rest_framework.authtoken.models import Token
+    from trust_portal.accounts.api_tokens import api_token_create
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(by=None, user=user, name="Schema checks")[1]
 
 
 def names_home_trust(value) -> bool:
@@ -81,11 +82,14 @@ def write_refused_for(username: str):
 
 
 @pytest.fixture
-def application(settings):
+def application(settings, monkeypatch):
     """Django's WSGI application, on the test's connection: the request signals that would
     close it (and so end the test's transaction) are disconnected meanwhile, as Django's own
-    test client does."""
+    test client does. A token's rate is raised past what the run asks (a 429 is documented,
+    but every other check would see nothing else)."""
     settings.ALLOWED_HOSTS = ["localhost"]
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "token": "1000000/hour"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
