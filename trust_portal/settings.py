@@ -441,6 +441,9 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
 WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+# Deliveries delivered, or failed, this many days ago are deleted each night (the beat job
+# "forget-old-webhook-deliveries"); those still waiting or retrying are kept.
+WEBHOOK_KEEP_DELIVERIES_DAYS = env.int("WEBHOOK_KEEP_DELIVERIES_DAYS", default=90)
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
@@ -474,6 +477,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-extract-uploads": {
         "task": "performance.tasks.purge_extract_uploads_task",
         "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    # Webhook deliveries delivered or failed WEBHOOK_KEEP_DELIVERIES_DAYS ago are deleted.
+    "forget-old-webhook-deliveries": {
+        "task": "trust_portal.webhooks.tasks.webhook_deliveries_forget_task",
+        "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 60 * 60},
     },
 }
