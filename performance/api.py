@@ -10,6 +10,7 @@ from trust_portal.api.lists import (
     TRUST_HELP,
     FinancialYearFilter,
     ListsEveryWay,
+    StrictBooleanFilter,
     code_filter,
     month_range,
 )
@@ -70,6 +71,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class IndicatorFilter(django_filters.FilterSet):
     domain = django_filters.ChoiceFilter(choices=Indicator.Domain.choices)
     unit = django_filters.ChoiceFilter(choices=Indicator.Unit.choices)
+    from_extract = StrictBooleanFilter(
+        help_text="true: the indicators counted from the child-level extract; false: the others."
+    )
 
     class Meta:
         model = Indicator

@@ -5,7 +5,9 @@ and each list reads in a fixed number of queries whatever its page size."""
 
 import csv
 import io
+import json
 
+import django_filters
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -335,6 +337,7 @@ MONTH_FORM = "Enter a month as YYYY-MM, for example 2024-07."
 MONTHS = "Enter a month from January 2000 to December 2027."
 NOT_A_CHOICE = "Select a valid choice. %s is not one of the available choices."
 YEAR = "Enter a financial year such as 2024-25, from 2000-01 to next year's."
+YES_OR_NO = "Enter true or false."
 BAD = [
     ("returns", "month", "2024-13", MONTH_FORM),
     ("returns", "month_from", "1999-12", MONTHS),
@@ -363,6 +366,10 @@ BAD = [
     ),
     ("business-cases", "state", "x", NOT_A_CHOICE % "x"),
     ("contract-years", "state", "x", NOT_A_CHOICE % "x"),
+    ("payments", "paid", "maybe", YES_OR_NO),
+    ("risks", "overdue", "yes", YES_OR_NO),
+    ("indicators", "from_extract", "2", YES_OR_NO),
+    ("teams", "active", "on", YES_OR_NO),
 ]
 
 
@@ -371,6 +378,54 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(cast, prefix, name, va
     response = api_as(cast["admin"]).get(f"/api/v1/{prefix}/", {name: value})
     assert response.status_code == 400
     assert response.json() == {name: [message]}
+
+
+# (list, yes-or-no filter, the field of the JSON that answers it, if the JSON shows one)
+YES_OR_NO_FILTERS = [
+    ("payments", "paid", lambda row: row["paid_on"] is not None),
+    ("risks", "overdue", None),
+    ("indicators", "from_extract", lambda row: row["from_extract"]),
+    ("teams", "active", lambda row: row["active"]),
+]
+
+
+def test_every_yes_or_no_filter_of_a_list_is_strict():
+    found = sorted(
+        (prefix, name, type(found).__name__)
+        for prefix in LISTS
+        for name, found in VIEWSETS[prefix].filterset_class.base_filters.items()
+        if isinstance(found, django_filters.BooleanFilter)
+    )
+    assert found == sorted(
+        (prefix, name, "StrictBooleanFilter") for prefix, name, _ in YES_OR_NO_FILTERS
+    )
+
+
+@pytest.mark.parametrize("prefix, name, answer", YES_OR_NO_FILTERS)
+def test_true_and_false_split_the_list_between_them(cast, prefix, name, answer):
+    client = api_as(cast["admin"])
+    every = client.get(f"/api/v1/{prefix}/").json()["count"]
+    yes = every_page(client, f"/api/v1/{prefix}/", {name: "true"})
+    no = every_page(client, f"/api/v1/{prefix}/", {name: "FALSE"})
+    also_yes = client.get(f"/api/v1/{prefix}/", {name: "1"}).json()["count"]
+
+    assert len(yes) + len(no) == every
+    assert also_yes == len(yes)
+    assert {json.dumps(row, sort_keys=True) for row in yes}.isdisjoint(
+        json.dumps(row, sort_keys=True) for row in no
+    )
+    if answer is not None:
+        assert [answer(row) for row in yes + no] == [True] * len(yes) + [False] * len(no)
+
+
+def test_a_yes_or_no_filter_is_a_boolean_in_the_schema(cast):
+    schema = api_as(cast["admin"]).get("/api/schema/", {"format": "json"}).json()
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in schema["paths"]["/api/v1/payments/"]["get"]["parameters"]
+    }
+    assert parameters["paid"]["schema"] == {"type": "boolean"}
+    assert parameters["paid"]["description"] == "true: the paid ones; false: the unpaid ones."
 
 
 @pytest.mark.parametrize("prefix", LISTS)

@@ -609,6 +609,8 @@ PAGES = {
         OWN_TOKEN,
         ({}, {**OWN_TOKEN, "nnc-officer": 302}),
     ),
+    # The writes asked with a token and their answers: its owner's alone (others: 404).
+    "accounts:api-token-uses": (nnc_officer_token, OWN_TOKEN, None),
     "accounts:service-account-create": (
         {},
         administrators_only(),
@@ -633,6 +635,8 @@ PAGES = {
         administrators_only(),
         ({}, administrators_only(302)),
     ),
+    # Any account's token's writes (here a service account's): administrators only.
+    "accounts:user-api-token-uses": (service_account_token, administrators_only(), None),
     "accounts:user-list": ({}, administrators_only(), None),
     "accounts:user-invite": (
         {},

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Records each write asked of the API with a token, with the status it was answered with.
+    "trust_portal.accounts.middleware.ApiTokenUseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -445,6 +447,9 @@ if IS_PRODUCTION and WEBHOOK_ALLOW_LOOPBACK:
     raise ImproperlyConfigured(
         "WEBHOOK_ALLOW_LOOPBACK cannot be turned on when ALLOWED_HOSTS is set (production mode)."
     )
+# Deliveries delivered, or failed, this many days ago are deleted each night (the beat job
+# "forget-old-webhook-deliveries"); those still waiting or retrying are kept.
+WEBHOOK_KEEP_DELIVERIES_DAYS = env.int("WEBHOOK_KEEP_DELIVERIES_DAYS", default=90)
 # A change queues its arrangement's dashboard recompute this many seconds later; changes made
 # meanwhile join that run (trust_portal/dashboards/services.py), so a burst costs one run.
 DASHBOARD_RECOMPUTE_DELAY = env.int("DASHBOARD_RECOMPUTE_DELAY", default=60)
@@ -484,6 +489,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-webhook-secrets": {
         "task": "trust_portal.webhooks.tasks.webhook_secrets_purge_task",
         "schedule": crontab(hour=3, minute=45),
+        "options": {"expires": 6 * 60 * 60},
+    },
+    # Webhook deliveries delivered or failed WEBHOOK_KEEP_DELIVERIES_DAYS ago are deleted.
+    "forget-old-webhook-deliveries": {
+        "task": "trust_portal.webhooks.tasks.webhook_deliveries_forget_task",
+        "schedule": crontab(hour=3, minute=50),
         "options": {"expires": 6 * 60 * 60},
     },
 }

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers
 
 from trust_portal.accounts.permissions import Action, arrangements_for
-from trust_portal.api.lists import TRUST_HELP, code_filter
+from trust_portal.api.lists import TRUST_HELP, StrictBooleanFilter, code_filter
 from trust_portal.api.viewsets import RegisterViewSet
 from trust_portal.approvals.api import (
     SUBMISSION_FIELDS,
@@ -46,6 +46,7 @@ class TeamFilter(django_filters.FilterSet):
     trust = code_filter("arrangement__trust__code", TRUST_HELP)
     area = code_filter("area__code", "A council area's code, for example WNC.")
     service = django_filters.ChoiceFilter(choices=Team.Service.choices)
+    active = StrictBooleanFilter(help_text="true: open teams; false: closed ones.")
 
     class Meta:
         model = Team

@@ -18,7 +18,7 @@ from contracts.models import (
 )
 from contracts.services import payments
 from trust_portal.accounts.permissions import Action
-from trust_portal.api.lists import FinancialYearFilter, month_range
+from trust_portal.api.lists import FinancialYearFilter, StrictBooleanFilter, month_range
 from trust_portal.api.viewsets import valid
 
 # --- Payments -------------------------------------------------------------------------------
@@ -57,7 +57,9 @@ class PaymentFilter(django_filters.FilterSet):
     year = FinancialYearFilter(field_name="contract_year__financial_year")
     month_from, month_to = month_range("due_on")
     council = django_filters.CharFilter(field_name="council__code", lookup_expr="iexact")
-    paid = django_filters.BooleanFilter(method="filter_paid", help_text="true or false.")
+    paid = StrictBooleanFilter(
+        method="filter_paid", help_text="true: the paid ones; false: the unpaid ones."
+    )
 
     def filter_paid(self, queryset, name, value):
         return queryset.filter(paid_on__isnull=not value)

@@ -62,3 +62,29 @@ def test_an_administrator_makes_a_service_account_and_its_token(page, writable_b
     expect(page.locator("h1")).to_contain_text("NNC finance system")
     expect(page.locator("tbody tr", has_text="Ledger export")).to_contain_text("Active")
     checked_at_both_widths(page, "service-account")
+
+
+def test_a_person_sees_the_changes_asked_with_their_token_and_the_answers(page, writable_base_url):
+    from trust_portal.accounts import api_tokens
+    from trust_portal.accounts.models import User
+
+    officer = User.objects.get(username="nnc-officer")
+    _, key = api_tokens.api_token_create(by=officer, user=officer, name="Budget loader")
+    answer = page.request.post(
+        f"{writable_base_url}/api/v1/organisations/",
+        headers={"Authorization": f"Token {key}"},
+        data={"code": "ZZZ"},
+    )
+    assert answer.status == 403
+
+    sign_in(page, writable_base_url, "nnc-officer")
+    page.goto(f"{writable_base_url}/about-your-access/api-tokens/")
+    row = page.locator("tbody tr", has_text="Budget loader")
+    row.get_by_role("link", name="Changes made with it (1)").click()
+
+    expect(page.locator("h1")).to_have_text("Changes made with this API token")
+    use = page.get_by_test_id("api-token-uses").locator("tbody tr")
+    expect(use).to_have_count(1)
+    expect(use).to_contain_text("/api/v1/organisations/")
+    expect(use).to_contain_text("Refused (403)")
+    checked_at_both_widths(page, "api-token-uses")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from transformation.models import Risk
 from transformation.services import risks
+from trust_portal.api.lists import StrictBooleanFilter
 from trust_portal.govuk_forms import GovukForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -131,7 +132,7 @@ class RiskFilter(django_filters.FilterSet):
         help_text='A project\'s name, or "programme" for the risks to the whole programme.',
     )
     status = django_filters.ChoiceFilter(choices=Risk.Status.choices)
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue",
         help_text="true: open risks whose review date has passed; false: every other risk.",
     )

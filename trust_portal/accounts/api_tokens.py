@@ -4,8 +4,9 @@ A token's key is 32 random bytes (``tp_`` and 43 URL-safe characters), shown onc
 made; the database keeps only its SHA-256, looked up by that hash. A token expires (at most a
 year after it is made), may be read-only, and is revoked rather than deleted, so its history
 stays. Its ``last_used_at`` is written at most once an hour, by a conditional UPDATE, so reading
-the API does not write the database each time; every write made with it is recorded
-(``ApiTokenUse``).
+the API does not write the database each time; every write asked with it is recorded with its
+answer's status once that is known, refused ones too (``ApiTokenUse``, by
+``ApiTokenUseMiddleware``), and listed on the token's "Changes made with it" page.
 """
 
 from __future__ import annotations
@@ -142,6 +143,13 @@ def token_used(token: ApiToken, *, now=None) -> None:
     ).update(last_used_at=now)
 
 
+def token_use_record(token: ApiToken, *, method: str, path: str, status: int) -> ApiTokenUse:
+    """Record a write asked with ``token`` and the HTTP status it was answered with."""
+    return ApiTokenUse.objects.create(
+        token=token, at=timezone.now(), method=method, path=path[:300], status=status
+    )
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, looked up by the key's hash. An unknown, revoked or
     expired token, or a deactivated account's, is refused (401, saying which); a read-only token
@@ -155,13 +163,12 @@ class ApiTokenAuthentication(TokenAuthentication):
             return None
         user, token = result
         if request.method not in SAFE_METHODS:
+            # Recorded with its answer by ApiTokenUseMiddleware, once the answer is known.
+            request._request.api_token_write = token
             if token.read_only:
                 raise exceptions.PermissionDenied(
                     "This token is read-only: it can read the API but not change anything."
                 )
-            ApiTokenUse.objects.create(
-                token=token, at=timezone.now(), method=request.method, path=request.path[:300]
-            )
         return result
 
     def authenticate_credentials(self, key):

@@ -1,4 +1,5 @@
-"""Middleware for signed-in sessions: their time limits, then their second factor."""
+"""Middleware for signed-in sessions (their time limits, then their second factor), and the
+record of writes asked of the API with a token."""
 
 from urllib.parse import urlencode
 
@@ -8,7 +9,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
-from trust_portal.accounts import sessions, two_factor
+from trust_portal.accounts import api_tokens, sessions, two_factor
 
 _ENDED = {
     "idle": "You were signed out because you had not used the service for {minutes} minutes.",
@@ -82,3 +83,21 @@ def _view_name(path: str) -> str | None:
         return resolve(path).view_name
     except Resolver404:
         return None
+
+
+class ApiTokenUseMiddleware:
+    """Records each write asked of the API with a token (which ``ApiTokenAuthentication`` marks
+    on the request) with the status it was answered with, refused and failed ones too. Outside
+    the view's transaction, so a write that failed and was rolled back is still recorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        token = getattr(request, "api_token_write", None)
+        if token is not None:
+            api_tokens.token_use_record(
+                token, method=request.method, path=request.path, status=response.status_code
+            )
+        return response

@@ -302,14 +302,17 @@ class ApiToken(models.Model):
 
 
 class ApiTokenUse(models.Model):
-    """A write made through the API with a token: the audit history's record of which token made
-    it (the changed rows' own history names the token's user, at the same moment). Reads are
-    not recorded one by one: the token's ``last_used_at`` says when it was last used."""
+    """A write asked of the API with a token, and its answer: the audit history's record of
+    which token made it (the changed rows' own history names the token's user, at the same
+    moment), written once the answer is known, refused ones too. Reads are not recorded one by
+    one: the token's ``last_used_at`` says when it was last used."""
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="uses")
     at = models.DateTimeField()
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=300)
+    # The HTTP status answered; empty for uses recorded before answers were.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -317,3 +320,28 @@ class ApiTokenUse(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} with {self.token}"
+
+    def answer(self) -> str:
+        """The answer in words with its status, as "Done (200)" or "Refused (403)"."""
+        if self.status is None:
+            return "Not recorded"
+        return f"{_answer_words(self.status)} ({self.status})"
+
+
+_ANSWER_WORDS = {
+    400: "Not accepted",
+    401: "Refused",
+    403: "Refused",
+    404: "Not found",
+    405: "Not allowed",
+    409: "In conflict",
+    429: "Too many requests",
+}
+
+
+def _answer_words(status: int) -> str:
+    if 200 <= status < 300:
+        return "Done"
+    if status >= 500:
+        return "Failed"
+    return _ANSWER_WORDS.get(status, "Not done")

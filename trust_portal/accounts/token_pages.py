@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from trust_portal.listing import paged
 
 administer_users = permission_required(Action.ADMINISTER, Kind.USER_ACCOUNT)
 TOKENS_PER_PAGE = 25
+USES_PER_PAGE = 50
 
 
 def _service_account_or_404(username: str) -> User:
@@ -35,7 +37,12 @@ def _pages(owner: User, request) -> dict:
 
 def token_rows(request, owner: User):
     """The page of ``owner``'s tokens asked for, newest first, each with its state."""
-    tokens = ApiToken.objects.filter(user=owner).select_related("created_by", "revoked_by")
+    tokens = (
+        ApiToken.objects.filter(user=owner)
+        .select_related("created_by", "revoked_by")
+        .annotate(use_count=Count("uses"))
+        .order_by("-created_at", "-pk")
+    )
     page, query = paged(request, tokens, TOKENS_PER_PAGE)
     now = timezone.now()
     return page, query, [(token, token.state(now)) for token in page]
@@ -119,3 +126,25 @@ def service_account_token_create(request, username):
 @require_http_methods(["GET", "POST"])
 def service_account_token_revoke(request, username, pk):
     return _token_revoke(request, _service_account_or_404(username), pk)
+
+
+def _token_uses(request, owner: User, pk: int):
+    """The writes asked with one of ``owner``'s tokens and their answers, newest first."""
+    token = get_object_or_404(ApiToken, user=owner, pk=pk)
+    page, query = paged(request, token.uses.all(), USES_PER_PAGE)
+    context = {"token": token, "owner": owner, "pages": _pages(owner, request)}
+    context |= {"page": page, "query": query, "uses": list(page)}
+    return render(request, "accounts/api_token_uses.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def token_uses(request, pk):
+    return _token_uses(request, request.user, pk)
+
+
+@administer_users
+@require_http_methods(["GET"])
+def user_token_uses(request, username, pk):
+    """Administrators: the uses of any account's token (a service account's, or a person's)."""
+    return _token_uses(request, get_object_or_404(User, username=username), pk)

@@ -36,6 +36,11 @@ urlpatterns = [
         token_pages.token_revoke,
         name="api-token-revoke",
     ),
+    path(
+        "about-your-access/api-tokens/<int:pk>/changes/",
+        token_pages.token_uses,
+        name="api-token-uses",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
@@ -74,6 +79,11 @@ urlpatterns = [
         "users/<str:username>/api-tokens/<int:pk>/revoke/",
         token_pages.service_account_token_revoke,
         name="service-account-token-revoke",
+    ),
+    path(
+        "users/<str:username>/api-tokens/<int:pk>/changes/",
+        token_pages.user_token_uses,
+        name="user-api-token-uses",
     ),
     path("users/<str:username>/access/", views.user_change_access, name="user-change-access"),
     path("users/<str:username>/deactivate/", views.user_deactivate, name="user-deactivate"),

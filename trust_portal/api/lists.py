@@ -1,5 +1,6 @@
 """What every API list shares: ``?format=csv`` (the whole filtered list as a streamed CSV
-file), strict ``?ordering=``, and the filters of months, financial years and council areas.
+file), strict ``?ordering=``, and the filters of months, financial years, council areas and
+yes-or-no questions (``StrictBooleanFilter``).
 
 Every list viewset has ``ListsEveryWay`` among its bases (tests/test_api_lists.py checks each
 routed one). Its CSV has the JSON's fields as columns: a nested object's fields as dotted names
@@ -274,6 +275,38 @@ class MonthFilter(django_filters.Filter):
         if self.lookup_expr == "lte":
             return qs.filter(**{f"{name}__lt": next_month(value)})
         return qs.filter(**{f"{name}__gte": value, f"{name}__lt": next_month(value)})
+
+
+# What a yes-or-no filter accepts, in any case: true or false, 1 or 0.
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
+class StrictBooleanField(forms.CharField):
+    """true or false (any case), or 1 or 0; anything else is refused, never ignored."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        found = _BOOLEANS.get(value.strip().lower())
+        if found is None:
+            raise forms.ValidationError("Enter true or false.")
+        return found
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter of every API list: ``?paid=true``, ``?paid=false`` (or 1 and 0);
+    a bad value (``?paid=maybe``) answers 400 naming the parameter, as every other filter
+    does (django-filter's own would ignore it and give the whole list)."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "boolean"}
+        if self.extra.get("help_text"):
+            schema["description"] = self.extra["help_text"]
+        extend_schema_field(schema)(self)
 
 
 class FinancialYearField(forms.CharField):

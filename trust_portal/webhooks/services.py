@@ -19,7 +19,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from trust_portal.accounts.models import Arrangement, Role, User
@@ -343,3 +343,16 @@ def deliveries_replay_failed(*, by, endpoint: Endpoint, since: datetime) -> int:
         delivery_replay(by=by, delivery=delivery)
         count += 1
     return count
+
+
+def deliveries_forget_old() -> int:
+    """The daily purge: forget deliveries delivered, or failed (and not replayed since), more
+    than ``WEBHOOK_KEEP_DELIVERIES_DAYS`` ago; those still waiting or retrying are kept. How many
+    were forgotten."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_KEEP_DELIVERIES_DAYS)
+    delivered = Q(state=Delivery.State.DELIVERED, delivered_at__lt=cutoff)
+    failed = Q(state=Delivery.State.FAILED, created_at__lt=cutoff) & (
+        Q(replayed_at__isnull=True) | Q(replayed_at__lt=cutoff)
+    )
+    deleted, _ = Delivery.objects.filter(delivered | failed).delete()
+    return deleted

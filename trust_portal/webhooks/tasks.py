@@ -1,6 +1,10 @@
 from celery import shared_task
 
-from trust_portal.webhooks.services import delivery_attempt, expired_secrets_clear
+from trust_portal.webhooks.services import (
+    deliveries_forget_old,
+    delivery_attempt,
+    expired_secrets_clear,
+)
 
 
 @shared_task(acks_late=True)
@@ -15,3 +19,10 @@ def webhook_deliver_task(delivery_id: str, attempt: int = 1) -> str:
 def webhook_secrets_purge_task() -> int:
     """Daily: forget the previous signing secrets whose overlap after a rotation has ended."""
     return expired_secrets_clear()
+
+
+@shared_task
+def webhook_deliveries_forget_task() -> int:
+    """Each night (beat): forget deliveries delivered or failed more than
+    ``WEBHOOK_KEEP_DELIVERIES_DAYS`` ago; how many were forgotten."""
+    return deliveries_forget_old()

@@ -136,16 +136,75 @@ def test_a_read_only_token_reads_but_may_not_write(people):
     assert write.json() == {
         "detail": "This token is read-only: it can read the API but not change anything."
     }
-    assert not ApiTokenUse.objects.exists()
+    use = ApiTokenUse.objects.get()
+    assert (use.token, use.method, use.status, use.answer()) == (
+        token,
+        "POST",
+        403,
+        "Refused (403)",
+    )
 
 
-def test_a_write_with_a_token_is_recorded_with_the_token(people):
+def test_a_write_with_a_token_is_recorded_with_the_token_and_its_answer(people):
     token = ApiTokenFactory(user=people["admin"])
 
     with_token(token.key).post(ORGANISATIONS, {"code": "ZZZ"})
 
     use = ApiTokenUse.objects.get()
-    assert (use.token, use.method, use.path) == (token, "POST", ORGANISATIONS)
+    assert (use.token, use.method, use.path, use.status) == (token, "POST", ORGANISATIONS, 405)
+    assert use.answer() == "Not allowed (405)"
+
+
+def test_a_write_the_role_may_not_make_is_recorded_as_refused(people):
+    token = ApiTokenFactory(user=people["observer"])
+
+    response = with_token(token.key).post(ORGANISATIONS, {"code": "ZZZ"})
+
+    assert response.status_code == 403
+    assert list(ApiTokenUse.objects.values_list("token", "status")) == [(token.pk, 403)]
+
+
+def test_a_write_that_failed_in_the_view_is_still_recorded(people, monkeypatch):
+    from trust_portal.accounts.api import OrganisationViewSet
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(OrganisationViewSet, "http_method_not_allowed", fails)
+    client = with_token(ApiTokenFactory(user=people["admin"]).key)
+    client.raise_request_exception = False
+
+    response = client.post(ORGANISATIONS, {"code": "ZZZ"})
+
+    assert response.status_code == 500
+    assert list(ApiTokenUse.objects.values_list("method", "status")) == [("POST", 500)]
+
+
+def test_reads_with_a_token_are_not_recorded_one_by_one(people):
+    client = with_token(ApiTokenFactory(user=people["admin"]).key)
+
+    client.get(ORGANISATIONS)
+    client.options(ORGANISATIONS)
+
+    assert not ApiTokenUse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (200, "Done (200)"),
+        (201, "Done (201)"),
+        (204, "Done (204)"),
+        (400, "Not accepted (400)"),
+        (404, "Not found (404)"),
+        (409, "In conflict (409)"),
+        (429, "Too many requests (429)"),
+        (500, "Failed (500)"),
+        (None, "Not recorded"),
+    ],
+)
+def test_each_answer_is_put_in_words(status, words):
+    assert ApiTokenUse(status=status).answer() == words
 
 
 def test_the_last_use_is_written_at_most_once_an_hour(people):

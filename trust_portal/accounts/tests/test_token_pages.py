@@ -3,15 +3,17 @@
 
 import hashlib
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from trust_portal.accounts import api_tokens
-from trust_portal.accounts.models import ApiToken, Role, User
+from trust_portal.accounts.models import ApiToken, ApiTokenUse, Role, User
 from trust_portal.accounts.tests.factories import ApiTokenFactory, ServiceAccountFactory
 
 TOKENS = reverse("accounts:api-tokens")
@@ -307,3 +309,135 @@ def test_a_service_account_is_not_emailed_as_its_councils_officers_are(world, pe
 
     assert people["officer"].email in recipients
     assert account.email not in recipients
+
+
+# --- Changes made with a token ----------------------------------------------------------------
+
+
+def used(token, *answers):
+    """``token``'s recorded writes, one a minute apart, the first oldest: (method, status)."""
+    start = timezone.now() - timedelta(days=1)
+    return [
+        ApiTokenUse.objects.create(
+            token=token,
+            at=start + timedelta(minutes=n),
+            method=method,
+            path="/api/v1/returns/7/approve/",
+            status=status,
+        )
+        for n, (method, status) in enumerate(answers)
+    ]
+
+
+def test_each_token_links_to_the_changes_made_with_it_and_counts_them(people, client_for):
+    token = ApiTokenFactory(user=people["officer"])
+    used(token, ("POST", 200), ("POST", 403))
+    url = reverse("accounts:api-token-uses", args=[token.pk])
+
+    page = client_for(people["officer"]).get(TOKENS)
+
+    assert f'href="{url}">Changes made with it (2)<' in page.content.decode()
+
+
+def test_the_changes_are_listed_newest_first_with_their_answer_in_words(people, client_for):
+    token = ApiTokenFactory(user=people["officer"])
+    older, newer = used(token, ("POST", 201), ("PATCH", 403))
+    url = reverse("accounts:api-token-uses", args=[token.pk])
+
+    response = client_for(people["officer"]).get(url)
+
+    assert response.status_code == 200
+    assert response.context["uses"] == [newer, older]
+    text = response.content.decode()
+    assert text.index("Refused (403)") < text.index("Done (201)")
+
+
+def test_a_token_without_changes_says_so(people, client_for):
+    token = ApiTokenFactory(user=people["officer"])
+
+    response = client_for(people["officer"]).get(
+        reverse("accounts:api-token-uses", args=[token.pk])
+    )
+
+    assert "No changes have been asked with this token yet." in response.content.decode()
+
+
+def test_the_changes_are_paged(people, client_for):
+    token = ApiTokenFactory(user=people["officer"])
+    used(token, *[("POST", 200)] * 51)
+    url = reverse("accounts:api-token-uses", args=[token.pk])
+    client = client_for(people["officer"])
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    assert (len(first.context["uses"]), len(second.context["uses"])) == (50, 1)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("officer", 200),
+        ("other-officer", 404),
+        ("manager", 404),
+        ("observer", 404),
+        ("admin", 404),
+        ("outsider", 404),
+    ],
+)
+def test_only_the_owner_sees_their_tokens_changes_on_their_own_page(
+    people, client_for, who, status
+):
+    token = ApiTokenFactory(user=people["officer"])
+
+    response = client_for(people[who]).get(reverse("accounts:api-token-uses", args=[token.pk]))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("admin", 200),
+        ("officer", 403),
+        ("manager", 403),
+        ("observer", 403),
+        ("scrutiny", 403),
+        ("outsider", 403),
+    ],
+)
+def test_only_administrators_see_the_changes_made_with_any_accounts_token(
+    people, client_for, who, status
+):
+    account = ServiceAccountFactory()
+    token = ApiTokenFactory(user=account)
+    used(token, ("POST", 200))
+    persons = ApiTokenFactory(user=people["officer"])
+    client = client_for(people[who])
+
+    service = client.get(reverse("accounts:user-api-token-uses", args=[account.username, token.pk]))
+    person = client.get(
+        reverse("accounts:user-api-token-uses", args=[people["officer"].username, persons.pk])
+    )
+
+    assert (service.status_code, person.status_code) == (status, status)
+
+
+def test_a_service_accounts_page_links_to_the_changes_made_with_each_token(people, client_for):
+    account = ServiceAccountFactory()
+    token = ApiTokenFactory(user=account)
+    used(token, ("POST", 200))
+    url = reverse("accounts:user-api-token-uses", args=[account.username, token.pk])
+    client = client_for(people["admin"])
+
+    page = client.get(reverse("accounts:user-detail", args=[account.username]))
+    uses = client.get(url)
+
+    assert f'href="{url}">Changes made with it (1)<' in page.content.decode()
+    assert [use.token for use in uses.context["uses"]] == [token]
+
+
+def test_a_token_of_another_account_is_not_found_under_this_one(people, client_for):
+    token = ApiTokenFactory(user=people["officer"])
+    url = reverse("accounts:user-api-token-uses", args=[people["manager"].username, token.pk])
+
+    assert client_for(people["admin"]).get(url).status_code == 404
