@@ -64,4 +64,4 @@ def test_the_purge_runs_each_night(settings):
     job = settings.CELERY_BEAT_SCHEDULE["forget-old-webhook-deliveries"]
 
     assert job["task"] == "trust_portal.webhooks.tasks.webhook_deliveries_forget_task"
-    assert (job["schedule"].hour, job["schedule"].minute) == ({3}, {45})
+    assert (job["schedule"].hour, job["schedule"].minute) == ({3}, {50})
