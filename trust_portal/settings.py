@@ -160,7 +160,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Then the pauses per address and per user name (trust_portal/accounts/sign_in_limits.py).
     "trust_portal.accounts.sign_in_limits.SignInLimitsBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing service accounts (trust_portal/accounts/backends.py).
+    "trust_portal.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
