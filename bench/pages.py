@@ -100,7 +100,7 @@ def main():
                 if username:
                     client.force_login(
                         User.objects.get(username=username),
-                        backend="django.contrib.auth.backends.ModelBackend",
+                        backend="trust_portal.accounts.backends.AccountBackend",
                     )
                 for _ in range(10):
                     client.get(url)

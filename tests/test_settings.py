@@ -32,6 +32,8 @@ print(json.dumps({
     "time_zone": settings.TIME_ZONE,
     "secure_cookies": settings.SESSION_COOKIE_SECURE,
     "production": settings.IS_PRODUCTION,
+    "secret_key_fallbacks": settings.SECRET_KEY_FALLBACKS,
+    "api_tokens_per_user_max": settings.API_TOKENS_PER_USER_MAX,
 }))
 """
 
@@ -47,6 +49,8 @@ def run(env_overrides, *args, var_dir):
             "CACHE_URL",
             "EMAIL_URL",
             "SECRET_KEY",
+            "SECRET_KEY_FALLBACKS",
+            "API_TOKENS_PER_USER_MAX",
             "ALLOWED_HOSTS",
             "DJANGO_DEBUG",
             "REQUIRE_TWO_FACTOR",
@@ -105,6 +109,20 @@ def test_a_local_secret_key_is_generated_once_and_kept(tmp_path):
     probe({}, tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
     assert len(key) >= 50
+
+
+def test_earlier_secret_keys_are_read_from_the_environment_for_a_rotation(tmp_path):
+    assert probe({}, tmp_path)["secret_key_fallbacks"] == []
+    old_keys = {"SECRET_KEY_FALLBACKS": "the-key-before,the-key-before-that"}
+
+    values = probe(production_env(**old_keys), tmp_path)
+
+    assert values["secret_key_fallbacks"] == ["the-key-before", "the-key-before-that"]
+
+
+def test_active_api_tokens_per_account_are_capped_at_10_unless_set(tmp_path):
+    assert probe({}, tmp_path)["api_tokens_per_user_max"] == 10
+    assert probe({"API_TOKENS_PER_USER_MAX": "3"}, tmp_path)["api_tokens_per_user_max"] == 3
 
 
 def test_debug_is_on_only_when_asked(tmp_path):

@@ -47,6 +47,9 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when ALLOWED_HOSTS is set (production mode)."
         )
     SECRET_KEY = _local_secret_key()
+# Earlier keys, kept while SECRET_KEY is rotated: sessions, reset links and recovery codes
+# made under them keep working (comma-separated).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,7 +162,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Then the pauses per address and per user name (trust_portal/accounts/sign_in_limits.py).
     "trust_portal.accounts.sign_in_limits.SignInLimitsBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing service accounts (trust_portal/accounts/backends.py).
+    "trust_portal.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -543,6 +547,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
+# Active (unexpired, unrevoked) API tokens one account may have: each token is throttled on
+# its own, so without a cap more tokens would mean a higher rate (accounts/api_tokens.py).
+API_TOKENS_PER_USER_MAX = env.int("API_TOKENS_PER_USER_MAX", default=10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trust Portal API",
     "DESCRIPTION": (

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
@@ -48,7 +49,21 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         # Leavers are deactivated, never deleted: their history stays attributed to them.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_service_account:
+            return fieldsets
+        # A service account never has a password (it uses API tokens): no password to show,
+        # and no link to set one.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, unquote(id))
+        if account is not None and account.is_service_account:
+            raise PermissionDenied("A service account has no password: it uses API tokens.")
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:  # the password was set
             # As on the service's own pages: their API tokens go, their other sessions end.

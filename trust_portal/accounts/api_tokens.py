@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -66,6 +67,21 @@ def _may_manage(by: User, owner: User) -> None:
         raise ValidationError("You can only manage your own API tokens.")
 
 
+def _within_the_cap(by: User | None, user: User, now) -> None:
+    """Refuse a token past ``API_TOKENS_PER_USER_MAX`` active ones: each token has its own
+    throttle, so many tokens would multiply one account's rate. The account's row is locked
+    first, so two requests at once cannot both slip under the cap."""
+    most = settings.API_TOKENS_PER_USER_MAX
+    User.objects.select_for_update().filter(pk=user.pk).exists()
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    if active.count() >= most:
+        who = "You already have" if by is not None and by.pk == user.pk else "This account has"
+        raise ValidationError(
+            f"{who} {most} active API tokens, the most allowed. "
+            "Revoke one that is no longer used before making another."
+        )
+
+
 @transaction.atomic
 def api_token_create(
     *, by: User | None, user: User, name: str, days: int = DEFAULT_DAYS, read_only: bool = False
@@ -77,8 +93,9 @@ def api_token_create(
     if not user.is_active:
         raise ValidationError("This account is deactivated: it cannot be given a token.")
     days = expiry_days_check(days)
-    key = new_key()
     now = timezone.now()
+    _within_the_cap(by, user, now)
+    key = new_key()
     token = ApiToken(
         user=user,
         name=(name or "").strip(),

@@ -20,15 +20,8 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         "inactive": "This account has been deactivated. Ask your administrator if you need it.",
     }
 
-    def clean(self):
-        # A service account has no password: say why it cannot sign in, rather than "incorrect".
-        username = self.cleaned_data.get("username")
-        if username and User.objects.filter(username=username, is_service_account=True).exists():
-            raise forms.ValidationError(
-                "This is a service account for another system. It cannot sign in to these "
-                "pages: it uses the API with a token its administrators make."
-            )
-        return super().clean()
+    # A service account is refused by the authentication backend (accounts/backends.py) with
+    # the wrong password's message: the page never tells its name apart from a mistyped one.
 
 
 class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):

@@ -244,11 +244,20 @@ class ObserverGrant(models.Model):
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def revoke(self, *, by: User | None = None) -> int:
-        """Revoke the tokens not revoked yet (one UPDATE, no history row: for a new password)."""
+    def revoke(self, *, by: User | None = None, reason: str | None = None) -> int:
+        """Revoke the tokens not revoked yet: one UPDATE and no history row (for a new password),
+        or, given a ``reason``, each token saved with a historical row naming ``by`` and it."""
         from django.utils import timezone
 
-        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+        now, waiting = timezone.now(), self.filter(revoked_at__isnull=True)
+        if reason is None:
+            return waiting.update(revoked_at=now, revoked_by=by)
+        tokens = list(waiting.select_for_update())
+        for token in tokens:
+            token.revoked_at, token.revoked_by = now, by
+            token._history_user, token._change_reason = by, reason
+            token.save(update_fields=["revoked_at", "revoked_by"])
+        return len(tokens)
 
 
 class ApiToken(models.Model):

@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from trust_portal.accounts.models import Arrangement, ObserverGrant, Organisation, Role, User
+from trust_portal.accounts.models import (
+    ApiToken,
+    Arrangement,
+    ObserverGrant,
+    Organisation,
+    Role,
+    User,
+)
 from trust_portal.accounts.permissions import Action, Kind, require
 from trust_portal.outbox.services import email_add
 
@@ -141,6 +148,10 @@ def user_deactivate(*, by: User, user: User, reason: str) -> User:
         raise ValidationError({"reason": "Say why the account is being deactivated."})
     user.is_active = False
     _save(user, by=by, reason=f"Deactivated: {reason.strip()}")
+    # Revoked, not just refused while deactivated: reactivating does not bring them back.
+    ApiToken.objects.filter(user=user).revoke(
+        by=by, reason="API token revoked: account deactivated"
+    )
     return user
 
 

@@ -54,8 +54,9 @@ class SignInLimitsBackend:
     """Refuses an attempt while its address or user name is paused; signs nobody in (and has
     no ``get_user``, so a session is never tied to it).
 
-    Listed after django-axes's backend and before ModelBackend, so it runs only when axes has
-    let the attempt through, and the password is checked only when this lets it through too.
+    Listed after django-axes's backend and before AccountBackend (ModelBackend's), so it runs
+    only when axes has let the attempt through, and the password is checked only when this lets
+    it through too.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):

@@ -11,15 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from trust_portal.accounts import forms, sessions, two_factor
 
-# The recovery codes just made, kept in the session only until the page that shows them once.
-NEW_RECOVERY_CODES = "new_recovery_codes"
-# Set beside them when they replace old ones (not a new app's first codes).
-RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
 # The app this session is setting up: its key is shown to this session only.
 APP_BEING_SET_UP = "two_factor_app_being_set_up"
 
@@ -69,6 +66,14 @@ def two_factor_verify(request):
     return render(request, "accounts/two_factor_verify.html", context)
 
 
+def _recovery_codes_shown(request, codes: list[str], *, next_page: str, replaced: bool):
+    """The recovery codes just made, shown this once in the answer to the form that made
+    them: never kept anywhere in clear (not even in the session), never cached."""
+    context = {"codes": codes, "next": next_page, "replaced": replaced}
+    return render(request, "accounts/two_factor_recovery_codes.html", context)
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request):
@@ -92,8 +97,7 @@ def two_factor_set_up(request):
             _verified(request, device)
             # A session elsewhere that gave only the password, or the old app, ends.
             sessions.end_other_sessions(user=user, request=request)
-            request.session[NEW_RECOVERY_CODES] = codes
-            return redirect(_with_next("accounts:two-factor-recovery-codes", request))
+            return _recovery_codes_shown(request, codes, next_page=_next(request), replaced=False)
     context = {
         "form": form,
         "next": _next(request),
@@ -106,15 +110,12 @@ def two_factor_set_up(request):
 
 @login_required
 def two_factor_recovery_codes(request):
-    """The recovery codes just made, shown this once."""
-    codes = request.session.pop(NEW_RECOVERY_CODES, None)
-    replaced = request.session.pop(RECOVERY_CODES_REPLACED, False)
-    if not codes:
-        return redirect("accounts:access")
-    context = {"codes": codes, "next": _next(request), "replaced": replaced}
-    return render(request, "accounts/two_factor_recovery_codes.html", context)
+    """Where the recovery codes were once shown after a redirect; they are now shown in the
+    answer to the form that made them, so this only leads to About your access."""
+    return redirect("accounts:access")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_recovery_codes(request):
@@ -132,10 +133,8 @@ def new_recovery_codes(request):
         except ValidationError as error:
             form.add_error("code", error)
         else:
-            request.session[NEW_RECOVERY_CODES] = codes
-            request.session[RECOVERY_CODES_REPLACED] = True
-            query = urlencode({"next": reverse("accounts:access")})
-            return redirect(f"{reverse('accounts:two-factor-recovery-codes')}?{query}")
+            access = reverse("accounts:access")
+            return _recovery_codes_shown(request, codes, next_page=access, replaced=True)
     context = {"form": form, "left": two_factor.recovery_codes_left(user)}
     return render(request, "accounts/new_recovery_codes.html", context)
 

@@ -25,7 +25,7 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from trust_portal.accounts.models import Role, User
+from trust_portal.accounts.models import ApiToken, Role, User
 from trust_portal.accounts.permissions import Action, Kind, require
 
 # Roles that may change figures, approve them or administer accounts must give a second factor
@@ -239,3 +239,6 @@ def two_factor_reset(*, by: User, user: User, reason: str) -> None:
     user._history_user = by
     user._change_reason = f"Second factor reset: {reason.strip()}"
     user.save(update_fields=["session_generation"])
+    ApiToken.objects.filter(user=user).revoke(
+        by=by, reason="API token revoked: two-factor authentication reset"
+    )

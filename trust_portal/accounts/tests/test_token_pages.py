@@ -191,23 +191,30 @@ def test_a_persons_tokens_are_not_managed_on_the_administrators_pages(people, cl
     assert response.status_code == 404
 
 
-def test_a_service_account_cannot_sign_in(db):
+def test_a_service_account_cannot_sign_in_and_is_answered_as_a_wrong_password(db):
     account = ServiceAccountFactory()
 
     response = Client().post(
         reverse("accounts:login"), {"username": account.username, "password": "anything"}
     )
+    unknown = Client().post(
+        reverse("accounts:login"), {"username": "nobody-at-all", "password": "anything"}
+    )
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "This is a service account for another system. It cannot sign in to these pages: it "
-        "uses the API with a token its administrators make."
+        "Enter a correct username and password. Both are case-sensitive."
     ]
+    assert unknown.context["form"].non_field_errors() == (
+        response.context["form"].non_field_errors()
+    )
 
 
 def test_a_service_accounts_session_is_ended_and_refused_by_the_api(db):
     client = Client()
-    client.force_login(ServiceAccountFactory(), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        ServiceAccountFactory(), backend="trust_portal.accounts.backends.AccountBackend"
+    )
 
     api = client.get("/api/v1/organisations/")
     page = client.get(reverse("accounts:home"))

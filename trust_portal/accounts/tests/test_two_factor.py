@@ -23,6 +23,13 @@ VERIFY = reverse("accounts:two-factor-verify")
 SET_UP = reverse("accounts:two-factor-set-up")
 
 
+def session_values(client) -> dict:
+    """What ``client``'s session holds, as the database-backed session store has it."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    return dict(SessionStore(session_key=client.cookies["sessionid"].value).items())
+
+
 def code_of(device: TOTPDevice) -> str:
     """What the person's app shows now."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
@@ -62,19 +69,21 @@ def test_setting_up_shows_a_qr_code_and_the_key_and_is_confirmed_with_a_code(peo
     assert two_factor.key_text(device) in page
     response = client.post(SET_UP, {"code": code_of(device), "next": "/about-your-access/"})
 
-    assert response.status_code == 302
-    assert response.url == (
-        f"{reverse('accounts:two-factor-recovery-codes')}?next=%2Fabout-your-access%2F"
-    )
+    # The codes are shown in the answer itself, never cached, and kept nowhere in clear.
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     device.refresh_from_db()
     assert device.confirmed is True
-    codes = client.get(response.url).content.decode()
+    codes = response.content.decode()
+    assert '<a href="/about-your-access/" role="button"' in codes
     shown = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes)
     assert len(shown) == 10
     stored = StaticToken.objects.filter(device__user=officer)
     assert sorted(two_factor.recovery_code_hash(code) for code in shown) == sorted(
         stored.values_list("token", flat=True)
     )
+    assert session_values(client) != {}
+    assert not any(code in str(session_values(client)) for code in shown)
     # Shown once only.
     again = client.get(reverse("accounts:two-factor-recovery-codes"))
     assert again.status_code == 302
@@ -113,7 +122,8 @@ def test_each_set_up_shows_its_own_key_and_a_key_shown_to_another_session_never_
     assert two_factor.key_text(copied) not in page
     response = owner.post(SET_UP, {"code": code_of(mine)})
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Two-factor authentication is set up" in response.content.decode()
     assert list(TOTPDevice.objects.filter(user=officer)) == [mine]
     assert two_factor.two_factor_verify(user=officer, code=code_of(copied)) is None
     # The other session is signed out, and its copied key confirms nothing.
@@ -501,15 +511,17 @@ def test_new_recovery_codes_need_the_apps_code_replace_the_old_and_are_shown_onc
 
     assert page.status_code == 200
     assert "You have 10 recovery codes left." in page.content.decode()
-    assert response.status_code == 302
-    assert response.url == f"{RECOVERY_CODES}?next=%2Fabout-your-access%2F"
-    shown_page = client.get(response.url).content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    shown_page = response.content.decode()
+    assert '<a href="/about-your-access/" role="button"' in shown_page
     shown = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", shown_page)
     assert "You have new recovery codes" in shown_page
     assert "Your old recovery codes no longer work." in shown_page
     assert len(shown) == 10
     assert stored_codes(officer) == {two_factor.recovery_code_hash(code) for code in shown}
     assert set(shown).isdisjoint(old)
+    assert not any(code in str(session_values(client)) for code in shown)
     assert two_factor.two_factor_verify(user=officer, code=old[0]) is None
     assert client.get(RECOVERY_CODES).url == reverse("accounts:access")  # shown once only
     # The app and this session are untouched.
