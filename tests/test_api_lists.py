@@ -513,3 +513,13 @@ def test_one_record_comes_only_as_json(cast):
     assert response.status_code == 400
     assert response.json() == {"format": ["Choose one of: json."]}
     assert client.get("/api/v1/organisations/WNC/", {"format": "json"}).json()["code"] == "WNC"
+
+
+@pytest.mark.parametrize("params", [{"page": "0"}, {"page_size": "501"}, {"page_size": "x"}])
+def test_a_csv_refuses_page_parameters_out_of_bounds_as_the_json_does(cast, params):
+    # The whole list comes back, whatever the page; a page's parameters are still checked.
+    client = api_as(cast["admin"])
+    answer = client.get("/api/v1/payments/", {"format": "csv", **params})
+    assert answer.status_code == 400
+    assert list(answer.json()) == list(params)
+    assert client.get("/api/v1/payments/", {**params}).status_code == 400

@@ -85,10 +85,11 @@ def write_refused_for(username: str):
 def application(settings, monkeypatch):
     """Django's WSGI application, on the test's connection: the request signals that would
     close it (and so end the test's transaction) are disconnected meanwhile, as Django's own
-    test client does. A token's rate is raised past what the run asks (a 429 is documented,
-    but every other check would see nothing else)."""
+    test client does. A token's and an anonymous caller's rates are raised past what the run
+    asks (a 429 is documented, but every other check would see nothing else)."""
     settings.ALLOWED_HOSTS = ["localhost"]
     rates = {**SimpleRateThrottle.THROTTLE_RATES, "token": "1000000/hour"}
+    rates["anonymous"] = "1000000/hour"  # its checks of missing and wrong credentials
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

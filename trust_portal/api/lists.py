@@ -146,6 +146,9 @@ class ListsEveryWay:
         query = self.request._request.GET.copy()
         query.pop("format", None)
         self.request._request.GET = query
+        if self.paginator is not None:  # the whole list: a page's parameters are checked, unused
+            self.paginator.get_page_size(self.request)
+            self.paginator.get_page_number(self.request, None)
         rows = self.filter_queryset(self.get_queryset())
         response = StreamingHttpResponse(self.csv_lines(rows), content_type="text/csv")
         response["Content-Type"] = "text/csv; charset=utf-8"
