@@ -1,15 +1,19 @@
 """Middleware for signed-in sessions (their time limits, then their second factor), and the
 record of writes asked of the API with a token."""
 
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from trust_portal.accounts import api_tokens, sessions, two_factor
+
+logger = logging.getLogger(__name__)
 
 _ENDED = {
     "idle": "You were signed out because you had not used the service for {minutes} minutes.",
@@ -97,7 +101,10 @@ class ApiTokenUseMiddleware:
         response = self.get_response(request)
         token = getattr(request, "api_token_write", None)
         if token is not None:
-            api_tokens.token_use_record(
-                token, method=request.method, path=request.path, status=response.status_code
-            )
+            try:
+                api_tokens.token_use_record(
+                    token, method=request.method, path=request.path, status=response.status_code
+                )
+            except DatabaseError:  # the answer stands; the missing record is logged instead
+                logger.exception("The use of API token %s was not recorded", token.pk)
         return response

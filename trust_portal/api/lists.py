@@ -280,25 +280,26 @@ class MonthFilter(django_filters.Filter):
         return qs.filter(**{f"{name}__gte": value, f"{name}__lt": next_month(value)})
 
 
-# What a yes-or-no filter accepts, in any case: true or false, 1 or 0.
-_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+# What a yes-or-no filter accepts: true or false, as the schema's booleans are written in a
+# query (trust_portal/api/filtering.py refuses anything else before the filter runs).
+_BOOLEANS = {"true": True, "false": False}
 
 
 class StrictBooleanField(forms.CharField):
-    """true or false (any case), or 1 or 0; anything else is refused, never ignored."""
+    """true or false; anything else is refused, never ignored."""
 
     def clean(self, value):
         value = super().clean(value)
         if value in (None, ""):
             return None
-        found = _BOOLEANS.get(value.strip().lower())
+        found = _BOOLEANS.get(value)
         if found is None:
-            raise forms.ValidationError("Enter true or false.")
+            raise forms.ValidationError("Give true or false.")
         return found
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
-    """A yes-or-no filter of every API list: ``?paid=true``, ``?paid=false`` (or 1 and 0);
+    """A yes-or-no filter of every API list: ``?paid=true``, ``?paid=false``;
     a bad value (``?paid=maybe``) answers 400 naming the parameter, as every other filter
     does (django-filter's own would ignore it and give the whole list)."""
 

@@ -13,7 +13,7 @@ import django_filters
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework import generics, mixins, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.reverse import reverse
@@ -199,6 +199,11 @@ class PackViewSet(ListsEveryWay, viewsets.ReadOnlyModelViewSet):
             .defer("pdf", "data")
             .order_by("-issued_at", "-pk")
         )
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.action == "pdf":  # its answer is the PDF itself, whatever is asked; errors JSON
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, url_path="pdf")

@@ -40,6 +40,17 @@ CLAIM_SECONDS = 60
 # for this long: a broker that hangs costs a request one timeout, not one for each of its jobs.
 EARLY_SENDS_PAUSE_SECONDS = 30
 _early_sends_paused_until = 0.0
+# What a broker that cannot be reached raises (``Job.last_error`` starts with its name). A job
+# that failed otherwise (a task that cannot be imported, arguments that cannot be encoded)
+# would fail again: it waits for an administrator, and is not sent again every minute.
+BROKER_ERRORS = (
+    "OperationalError:",
+    "ConnectionError:",
+    "ConnectionRefusedError:",
+    "ConnectionResetError:",
+    "TimeoutError:",
+    "OSError:",
+)
 
 
 def job_add(
@@ -128,7 +139,8 @@ def job_send(*, job_id: int, early: bool = False) -> bool:
         _task(job.task).apply_async(args=job.args, kwargs=job.kwargs, **options)
     except Exception as error:  # noqa: BLE001 - any failure to hand it over: try again later
         _failed_to_send(job, error)
-        if early:  # from a request: raised on, so its next jobs leave it to the beat job
+        if early and _one_line(error).startswith(BROKER_ERRORS):
+            # From a request, the broker away: its next jobs leave it to the beat job.
             raise BrokerRefused(_one_line(error)) from error
         return False
     sent = {"state": Job.State.SENT, "sent_at": timezone.now(), "claimed_until": None}
@@ -226,7 +238,7 @@ def jobs_rearm(jobs, *, because: str) -> int:
     """Send again the failed jobs among ``jobs`` (a queryset), once the current transaction
     commits: for a task safe to send late, when something needs it done after all (a change
     joined the waiting recompute the job starts). How many were failed."""
-    ids = _rearm(jobs, because=because)
+    ids = _rearm(jobs.filter(_failed_for_the_broker()), because=because)
     for job_id in ids:
         transaction.on_commit(lambda job_id=job_id: _send_quietly(job_id))
     if ids:
@@ -243,21 +255,8 @@ def _broker_answers() -> bool:
     return True
 
 
-# What a broker that cannot be reached raises (``Job.last_error`` starts with its name). A job
-# that failed otherwise (a task that cannot be imported, arguments that cannot be encoded)
-# would fail again: it waits for an administrator, and is not sent again every minute.
-BROKER_ERRORS = (
-    "OperationalError",
-    "ConnectionError",
-    "ConnectionRefusedError",
-    "ConnectionResetError",
-    "TimeoutError",
-    "OSError",
-)
-
-
 def _failed_for_the_broker() -> Q:
-    return reduce(or_, (Q(last_error__startswith=f"{name}:") for name in BROKER_ERRORS))
+    return reduce(or_, (Q(last_error__startswith=name) for name in BROKER_ERRORS))
 
 
 def jobs_rearm_after_outage(*, sent: int) -> int:

@@ -323,10 +323,18 @@ def _failed_once_more(endpoint: Endpoint) -> None:
 def delivery_replay(*, by, delivery: Delivery) -> None:
     """Send a delivery again, with the same id, body and event id (the receiver sees it is the
     same event); a new round of tries."""
-    delivery = Delivery.objects.select_related("endpoint__arrangement").get(pk=delivery.pk)
+    # Locked, so two "Send again"s at once (a double click, two administrators) start one
+    # round of tries, not two racing each other.
+    delivery = (
+        Delivery.objects.select_related("endpoint__arrangement")
+        .select_for_update(of=("self",))
+        .get(pk=delivery.pk)
+    )
     require(by, Action.ADMINISTER, Kind.ARRANGEMENT, delivery.endpoint.arrangement)
     if delivery.endpoint.state != Endpoint.State.ACTIVE:
         raise ValidationError("Resume the endpoint before sending its deliveries again.")
+    if delivery.state not in (Delivery.State.FAILED, Delivery.State.DELIVERED):
+        raise ValidationError("This delivery is being sent already: wait for its answer.")
     delivery.state = Delivery.State.PENDING
     delivery.replayed_by, delivery.replayed_at = by, timezone.now()
     delivery.save(update_fields=["state", "replayed_by", "replayed_at"])

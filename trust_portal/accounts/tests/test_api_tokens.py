@@ -164,6 +164,34 @@ def test_a_write_the_role_may_not_make_is_recorded_as_refused(people):
     assert list(ApiTokenUse.objects.values_list("token", "status")) == [(token.pk, 403)]
 
 
+def test_a_made_up_method_is_answered_and_recorded_cut_to_size(people):
+    token = ApiTokenFactory(user=people["admin"])
+
+    response = with_token(token.key).generic("CHECKOUTXYZ", ORGANISATIONS)
+
+    assert response.status_code == 405
+    assert list(ApiTokenUse.objects.values_list("method", "status")) == [("CHECKOUTXY", 405)]
+
+
+def test_a_use_that_cannot_be_recorded_leaves_the_answer_as_it_was(people, monkeypatch, caplog):
+    from django.db import DataError
+
+    from trust_portal.accounts import api_tokens
+
+    def refused(*args, **kwargs):
+        raise DataError("value too long for type character varying(10)")
+
+    monkeypatch.setattr(api_tokens, "token_use_record", refused)
+    token = ApiTokenFactory(user=people["observer"])
+
+    response = with_token(token.key).post(ORGANISATIONS, {"code": "ZZZ"})
+
+    assert response.status_code == 403
+    assert [r.getMessage() for r in caplog.records if r.name.endswith("middleware")] == [
+        f"The use of API token {token.pk} was not recorded"
+    ]
+
+
 def test_a_write_that_failed_in_the_view_is_still_recorded(people, monkeypatch):
     from trust_portal.accounts.api import OrganisationViewSet
 

@@ -129,6 +129,20 @@ def test_a_recompute_that_failed_for_another_reason_than_the_broker_stays_failed
     assert Job.objects.get().state == Job.State.FAILED
 
 
+def test_a_change_joining_a_run_whose_job_failed_otherwise_leaves_it_for_an_administrator(
+    arrangement, given_up, django_capture_on_commit_callbacks
+):
+    Job.objects.filter(task=RECOMPUTE_TASK).update(last_error="EncodeError: not JSON")
+    with (
+        mock.patch.object(recompute_task, "apply_async") as sent,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        recompute_request(arrangement_id=arrangement.pk)
+    sent.assert_not_called()
+    assert Job.objects.get().state == Job.State.FAILED
+
+
 def test_a_send_refused_this_tick_leaves_failed_recomputes_failed(
     arrangement, given_up, django_capture_on_commit_callbacks
 ):

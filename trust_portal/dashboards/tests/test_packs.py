@@ -535,7 +535,7 @@ def test_the_packs_api_lists_the_issued_packs_and_gives_the_pdf_the_committee_sa
     ]
     assert listed[0]["pdf"] == f"http://testserver/api/v1/packs/{issued.pk}/pdf/"
     assert listed[0]["url"] == f"/arrangements/{snapshots.code}/scrutiny-packs/{issued.pk}/"
-    pdf = client.get(f"/api/v1/packs/{issued.pk}/pdf/")
+    pdf = client.get(f"/api/v1/packs/{issued.pk}/pdf/", HTTP_ACCEPT="application/pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert bytes(pdf.content) == bytes(issued.pdf)

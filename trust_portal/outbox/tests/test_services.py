@@ -122,6 +122,23 @@ def test_after_a_refusal_a_requests_other_jobs_wait_for_the_beat_job_not_the_bro
 
 
 @pytest.mark.django_db
+def test_a_job_refused_for_another_reason_than_the_broker_pauses_nothing(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # One job that cannot be encoded is no reason to leave the next ones to the beat job.
+    refused = mock.Mock(side_effect=[ValueError("not JSON"), None])
+    with (
+        mock.patch.object(email_task(), "apply_async", refused),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        jobs = [email_add(subject="S", body="B", to=f"{n}@e.org", description="E") for n in (1, 2)]
+    assert refused.call_count == 2
+    states = [Job.objects.values_list("state", flat=True).get(pk=job.pk) for job in jobs]
+    assert states == [Job.State.RETRYING, Job.State.SENT]
+
+
+@pytest.mark.django_db
 def test_each_failed_try_waits_longer_and_the_last_gives_up(
     settings, django_capture_on_commit_callbacks
 ):

@@ -366,6 +366,16 @@ def test_every_failed_delivery_since_a_moment_is_sent_again(people, endpoint, se
     assert [job.args for job in Job.objects.all()] == [[str(recent.pk), 1]]
 
 
+def test_a_delivery_being_sent_again_is_not_sent_again_twice(people, endpoint, settings):
+    # A double click on "Send again": one round of tries, not two racing each other.
+    delivery = fail_finally(endpoint, settings)
+    Job.objects.all().delete()
+    services.delivery_replay(by=people["admin"], delivery=delivery)
+    with pytest.raises(ValidationError, match="being sent already"):
+        services.delivery_replay(by=people["admin"], delivery=delivery)
+    assert [job.args for job in Job.objects.all()] == [[str(delivery.pk), 1]]
+
+
 def test_a_paused_endpoints_deliveries_are_not_replayed_until_it_is_resumed(
     people, endpoint, settings
 ):
