@@ -86,14 +86,22 @@ def test_the_other_errors_bodies_are_a_detail(schema, status):
         jsonschema.validate({"message": "Not found."}, resolved(schema, answer))
 
 
-def test_only_saves_carrying_the_version_read_may_conflict(schema):
+def test_only_writes_carrying_the_version_read_may_conflict(schema):
+    # Each kind of return's save (its lock_version) and its decisions, approve and return
+    # with a query (the version the officer read, optional).
     conflicting = sorted(
         operation["operationId"]
         for _, _, operation in operations(schema)
         if "409" in operation["responses"]
     )
     assert conflicting == [
+        "budget_monitoring_approve_create",
         "budget_monitoring_lines_create",
+        "budget_monitoring_return_create",
+        "returns_approve_create",
         "returns_figures_create",
+        "returns_return_create",
+        "workforce_returns_approve_create",
         "workforce_returns_figures_create",
+        "workforce_returns_return_create",
     ]
