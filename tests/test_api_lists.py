@@ -216,6 +216,31 @@ FILTERED = [
         "all",
     ),
     ("business-cases", {"council": "OCC"}, None, "none"),
+    # The demo's cases were each submitted in 2024-25 (the one awaiting the board included).
+    (
+        "business-cases",
+        {"year": "2024-25"},
+        lambda r: r["submitted_at"] and in_year(r["submitted_at"], 2024),
+        "all",
+    ),
+    ("business-cases", {"year": "2025-26"}, None, "none"),
+    (
+        "business-cases",
+        {"month_from": "2024-06", "month_to": "2024-09", "state": "approved"},
+        lambda r: (
+            "2024-06-01" <= (r["submitted_at"] or "")[:10] <= "2024-09-30"
+            and r["state"] == "approved"
+        ),
+        "some",
+    ),
+    # The demo's benefits have targets in 2024-25 only.
+    (
+        "benefits",
+        {"year": "2024-25"},
+        lambda r: r["quarters"] and {q["financial_year"] for q in r["quarters"]} == {2024},
+        "all",
+    ),
+    ("benefits", {"year": "2025-26"}, None, "none"),
     ("benefits", {"council": "wnc"}, lambda r: r["trust"] == "NCT", "all"),
     ("benefits", {"council": "occ"}, None, "none"),
     (
@@ -299,8 +324,8 @@ def test_every_list_is_filtered_wherever_a_filter_applies():
         ],
         "reserved-decisions": ["council", "matter", "month_from", "month_to", "outcome", "trust"],
         "budget-monitoring": ["month", "month_from", "month_to", "state", "trust", "year"],
-        "business-cases": ["council", "state", "theme", "trust"],
-        "benefits": ["case", "council", "financial_year", "theme", "trust"],
+        "business-cases": ["council", "month_from", "month_to", "state", "theme", "trust", "year"],
+        "benefits": ["case", "council", "financial_year", "theme", "trust", "year"],
         "risks": ["overdue", "project", "status", "trust"],
         "indicators": ["domain", "from_extract", "unit"],
         "returns": ["month", "month_from", "month_to", "state", "trust", "year"],
@@ -347,6 +372,7 @@ BAD = [
     ("payments", "month_to", "2024-7", MONTH_FORM),
     ("reserved-decisions", "month_from", "0001-01", MONTHS),
     ("contracts", "starts_from", "2024-00", MONTH_FORM),
+    ("business-cases", "month_to", "2024-13", MONTH_FORM),
     ("returns", "year", "2024-26", YEAR),
     ("contract-years", "year", "1999-00", YEAR),
     ("variations", "year", "2028-29", YEAR),
@@ -365,6 +391,8 @@ BAD = [
         "Select a valid choice. nope is not one of the available choices.",
     ),
     ("business-cases", "state", "x", NOT_A_CHOICE % "x"),
+    ("business-cases", "year", "2025-27", YEAR),
+    ("benefits", "year", "next", YEAR),
     ("contract-years", "state", "x", NOT_A_CHOICE % "x"),
     ("payments", "paid", "maybe", YES_OR_NO),
     ("risks", "overdue", "yes", YES_OR_NO),
@@ -378,6 +406,33 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(cast, prefix, name, va
     response = api_as(cast["admin"]).get(f"/api/v1/{prefix}/", {name: value})
     assert response.status_code == 400
     assert response.json() == {name: [message]}
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        p
+        for p in LISTS
+        if {"year", "financial_year"} <= set(VIEWSETS[p].filterset_class.base_filters)
+    ],
+)
+def test_year_and_financial_year_together_name_the_same_year(cast, prefix):
+    client = api_as(cast["admin"])
+    alone = every_page(client, f"/api/v1/{prefix}/", {"year": "2024-25"})
+    agreed = every_page(client, f"/api/v1/{prefix}/", {"year": "2024-25", "financial_year": "2024"})
+    assert agreed == alone
+    differ = client.get(f"/api/v1/{prefix}/", {"year": "2024-25", "financial_year": "2025"})
+    assert differ.status_code == 400
+    assert differ.json() == {"year": ["Give one financial year: year and financial_year differ."]}
+
+
+def test_the_lists_with_both_year_filters_are_the_four_that_had_financial_year():
+    both = [
+        p
+        for p in LISTS
+        if {"year", "financial_year"} <= set(VIEWSETS[p].filterset_class.base_filters)
+    ]
+    assert both == ["contract-years", "variations", "payments", "benefits"]
 
 
 # (list, yes-or-no filter, the field of the JSON that answers it, if the JSON shows one)

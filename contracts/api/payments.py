@@ -18,7 +18,12 @@ from contracts.models import (
 )
 from contracts.services import payments
 from trust_portal.accounts.permissions import Action
-from trust_portal.api.lists import FinancialYearFilter, StrictBooleanFilter, month_range
+from trust_portal.api.lists import (
+    FinancialYearFilter,
+    OneYearForm,
+    StrictBooleanFilter,
+    month_range,
+)
 from trust_portal.api.viewsets import valid
 
 # --- Payments -------------------------------------------------------------------------------
@@ -60,6 +65,9 @@ class PaymentFilter(django_filters.FilterSet):
     paid = StrictBooleanFilter(
         method="filter_paid", help_text="true: the paid ones; false: the unpaid ones."
     )
+
+    class Meta:
+        form = OneYearForm
 
     def filter_paid(self, queryset, name, value):
         return queryset.filter(paid_on__isnull=not value)

@@ -27,7 +27,7 @@ from contracts.models import (
 )
 from contracts.services import variations as variation_services
 from trust_portal.accounts.permissions import Action
-from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, code_filter
+from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, OneYearForm, code_filter
 from trust_portal.api.viewsets import KeyedMixin, PageSerializer, key_parameter, valid
 
 # --- Variations -----------------------------------------------------------------------------
@@ -109,6 +109,9 @@ class VariationFilter(django_filters.FilterSet):
     year = FinancialYearFilter(field_name="contract_year__financial_year")
     council = code_filter("contract_year__arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=Variation.State.choices)
+
+    class Meta:
+        form = OneYearForm
 
 
 class VariationInput(serializers.Serializer):

@@ -41,7 +41,7 @@ from contracts.models import (
 from contracts.services import years as year_services
 from trust_portal import block3
 from trust_portal.accounts.permissions import Action
-from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, code_filter
+from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, OneYearForm, code_filter
 from trust_portal.api.viewsets import (
     KeyedMixin,
     PageSerializer,
@@ -181,6 +181,9 @@ class ContractYearFilter(django_filters.FilterSet):
     year = FinancialYearFilter(field_name="financial_year")
     council = code_filter("arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=ContractYear.State.choices)
+
+    class Meta:
+        form = OneYearForm
 
 
 YEAR_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,9})-([0-9]{4})$")

@@ -22,7 +22,13 @@ from transformation import access
 from transformation.models import Benefit, BenefitQuarter, Theme
 from transformation.services import benefits
 from trust_portal.accounts.permissions import Action, Kind
-from trust_portal.api.lists import COUNCIL_HELP, code_filter
+from trust_portal.api.lists import (
+    COUNCIL_HELP,
+    FinancialYearFilter,
+    OneYearForm,
+    code_filter,
+    financial_year_given,
+)
 from trust_portal.api.viewsets import WritingViewSet, valid
 from trust_portal.numbers import digits_value
 from trust_portal.periods import financial_year_of, quarter_label
@@ -137,6 +143,14 @@ class BenefitFilter(django_filters.FilterSet):
         method="filter_year",
         help_text="2024 means 2024/25: benefits with a target that year, and only its quarters.",
     )
+    year = FinancialYearFilter(
+        method="filter_year",
+        help_text="A financial year, for example 2024-25: benefits with a target that year, "
+        "and only its quarters.",
+    )
+
+    class Meta:
+        form = OneYearForm
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(quarters__financial_year=value).distinct()
@@ -232,9 +246,15 @@ class BenefitViewSet(WritingViewSet):
         quarters = BenefitQuarter.objects.select_related("reported_by").order_by(
             "financial_year", "quarter"
         )
-        year = digits_value(self.request.query_params.get("financial_year", ""))
-        if self.action == "list" and year is not None:
-            quarters = quarters.filter(financial_year=year)
+        asked = self.request.query_params
+        years = {
+            digits_value(asked.get("financial_year", "")),
+            financial_year_given(asked.get("year", "")),
+        }
+        years.discard(None)
+        if self.action == "list" and len(years) == 1:
+            # (Two different years are refused by the filter: OneYearForm.)
+            quarters = quarters.filter(financial_year__in=years)
         return (
             Benefit.objects.filter(
                 business_case__in=access.cases_visible(self.request.user).values("pk")

@@ -27,7 +27,7 @@ from transformation.api.common import TrustKeyedMixin, words
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, Theme
 from transformation.services import cases as services
 from trust_portal.accounts.permissions import Action, Kind
-from trust_portal.api.lists import COUNCIL_HELP, code_filter
+from trust_portal.api.lists import COUNCIL_HELP, FinancialYearFilter, code_filter, month_range
 from trust_portal.api.viewsets import (
     PageSerializer,
     WritingViewSet,
@@ -135,6 +135,13 @@ class BusinessCaseFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(field_name="project__theme", choices=Theme.choices)
     council = code_filter("project__arrangement__councils__code", COUNCIL_HELP)
     state = django_filters.ChoiceFilter(choices=BusinessCase.State.choices)
+    # When a case came to the T&E Board: its submission (a draft has none, so is left out).
+    month_from, month_to = month_range("submitted_at__date", "Submitted")
+    year = FinancialYearFilter(
+        field_name="submitted_at__date",
+        months=True,
+        help_text="Submitted in this financial year, for example 2024-25.",
+    )
 
 
 # --- Inputs ----------------------------------------------------------------------------------

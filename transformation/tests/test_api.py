@@ -5,6 +5,7 @@ Built on factories: the root ``world``'s programme (``programme_cases.make_progr
 BC02, BC03, BC04, BC09, BC10 and BC11 approved, BC12 submitted (asking £24,000.00 of 2024/25's
 £25,000.00 of Block 3 left) and BC13 a draft; 2025/26 a draft year."""
 
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -149,6 +150,32 @@ def test_a_case_a_role_may_not_see_is_not_found(who, key, status, cast, client_f
 def test_cases_filter_by_trust_theme_and_state(query, count, cast, client_for, code, elsewhere):
     query = query.format(lower=code.lower(), elsewhere=elsewhere.trust.code)
     assert client_for(cast["manager"]).get(LIST + query).json()["count"] == count
+
+
+def test_cases_filter_by_the_month_and_financial_year_they_were_submitted_in(
+    cast, client_for, programme
+):
+    # Submitted at 23:30 UTC on 31 March 2025: 00:30 on 1 April in London, so in April 2025
+    # and 2025-26. A draft, submitted never, is in no month.
+    at = {
+        "BC01": datetime(2025, 3, 31, 23, 30, tzinfo=UTC),
+        "BC02": datetime(2025, 3, 1, 9, tzinfo=UTC),
+    }
+    for reference, when in at.items():
+        BusinessCase.objects.filter(pk=programme[reference].pk).update(submitted_at=when)
+    client = client_for(cast["manager"])
+
+    def references(**query) -> list[str]:
+        response = client.get(LIST, query)
+        assert response.status_code == 200, response.json()
+        return sorted(row["reference"] for row in response.json()["results"])
+
+    assert references(month_from="2025-04", month_to="2025-04") == ["BC01"]
+    assert references(month_from="2025-03", month_to="2025-03") == ["BC02"]
+    assert references(year="2025-26") == ["BC01"]
+    assert references(year="2024/25", month_from="2025-01") == ["BC02"]
+    assert "BC13" not in references(month_to="2027-12")
+    assert client.get(LIST, {"year": "2025-27"}).status_code == 400
 
 
 def test_the_list_reads_a_handful_of_queries(cast, client_for, django_assert_max_num_queries):

@@ -148,6 +148,26 @@ def test_the_filters_choose_trust_theme_case_and_year(api_for, cts, make_benefit
     assert len(one(api_for, "manager", cts)["quarters"]) == 5  # every year on its own
 
 
+def test_the_year_filter_chooses_as_financial_year_does(api_for, cts, make_benefit):
+    client = api_for("manager")
+    make_benefit(cts, name="Savings", quarters=[(1, "5.00", "4.00", None)], year=2025)
+    in_2025 = {"case": cts.reference, "year": "2025-26"}
+    assert names(client.get(BASE, in_2025)) == [f"{cts.reference} Savings"]
+    savings = one(api_for, "manager", cts, year="2025/26")
+    assert [(q["financial_year"], q["quarter"]) for q in savings["quarters"]] == [(2025, 1)]
+    savings = one(api_for, "manager", cts, year="2024", financial_year=2024)
+    assert {q["financial_year"] for q in savings["quarters"]} == {2024}
+    assert len(savings["quarters"]) == 4
+    both = client.get(BASE, {**in_2025, "financial_year": 2024})  # two different years
+    assert both.status_code == 400
+    assert both.json() == {"year": ["Give one financial year: year and financial_year differ."]}
+    assert names(client.get(BASE, {**in_2025, "financial_year": 2025})) == [
+        f"{cts.reference} Savings"
+    ]
+    refused = client.get(BASE, {"year": "2025-27"})
+    assert refused.status_code == 400 and list(refused.json()) == ["year"]
+
+
 def test_an_unknown_theme_is_an_error(api_for, db):
     assert api_for("manager").get(BASE, {"theme": "magic"}).status_code == 400
 

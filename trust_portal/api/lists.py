@@ -333,7 +333,7 @@ class FinancialYearField(forms.CharField):
 
 class FinancialYearFilter(django_filters.Filter):
     """``year``: a financial year as ``2024-25``; ``field_name`` holds the year it starts in
-    (as a contract year does) or, with ``months=True``, a month in it."""
+    (as a contract year does) or, with ``months=True``, a month or a day in it."""
 
     field_class = FinancialYearField
 
@@ -348,20 +348,41 @@ class FinancialYearFilter(django_filters.Filter):
             return qs
         if not self.months:
             return qs.filter(**{self.field_name: value})
-        first, last = date(value, 4, 1), date(value + 1, 3, 1)
-        return qs.filter(**{f"{self.field_name}__gte": first, f"{self.field_name}__lte": last})
+        first, after = date(value, 4, 1), date(value + 1, 4, 1)
+        return qs.filter(**{f"{self.field_name}__gte": first, f"{self.field_name}__lt": after})
 
 
-def month_range(field_name: str):
-    """(month_from, month_to) filters of ``field_name`` (a month, the first of the month)."""
+class OneYearForm(forms.Form):
+    """The form of a list's filters that has both ``year`` and ``financial_year`` (its older,
+    integer name): given together, they name the same year, or ``year`` is refused."""
+
+    def clean(self):
+        data = super().clean()
+        given = {data.get("year"), data.get("financial_year")} - {None}
+        if len({int(year) for year in given}) > 1:
+            self.add_error("year", "Give one financial year: year and financial_year differ.")
+        return data
+
+
+def month_range(field_name: str, what: str = ""):
+    """(month_from, month_to) filters of ``field_name`` (a month, the first of the month, or a
+    day); ``what`` ("Submitted") begins their help text when the field is not plain."""
+    first, last = "From this month", "Up to this month"
+    if what:
+        first, last = f"{what} in this month or after", f"{what} in this month or before"
     return (
-        MonthFilter(
-            field_name=field_name, lookup_expr="gte", help_text="From this month, YYYY-MM."
-        ),
-        MonthFilter(
-            field_name=field_name, lookup_expr="lte", help_text="Up to this month, YYYY-MM."
-        ),
+        MonthFilter(field_name=field_name, lookup_expr="gte", help_text=f"{first}, YYYY-MM."),
+        MonthFilter(field_name=field_name, lookup_expr="lte", help_text=f"{last}, YYYY-MM."),
     )
+
+
+def financial_year_given(text: str) -> int | None:
+    """The year a ``year`` query's financial year starts in, or None when it names none (the
+    filter itself then answers 400)."""
+    try:
+        return FinancialYearField(required=False).clean(text)
+    except forms.ValidationError:
+        return None
 
 
 def code_filter(field_name: str, help_text: str):
