@@ -25,7 +25,7 @@ def test_an_administrator_sees_a_failed_job_and_sends_it_again(page, writable_ba
     expect(page.locator("h1")).to_have_text("Jobs waiting for a worker")
     row = page.locator("tbody tr", has_text="Email: Return approved")
     expect(row).to_contain_text("Failed")
-    expect(row).to_contain_text("Error 111 connecting to 127.0.0.1:6379")
+    expect(row).to_contain_text("The message broker could not be reached.")
     checked_at_both_widths(page, "jobs")
 
     row.get_by_role("button", name="Send again").click()

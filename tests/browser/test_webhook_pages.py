@@ -39,12 +39,12 @@ def test_an_administrator_registers_an_endpoint_and_replays_a_failed_delivery(
         body="{}",
         state=Delivery.State.FAILED,
         attempts=6,
-        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        last_error="The receiver refused the connection.",
     )
     page.get_by_role("link", name="Go to the endpoint's page").click()
     expect(page.locator("h1")).to_have_text("http://127.0.0.1:9/hooks/in")
     expect(page.locator("body")).not_to_contain_text(endpoint.secret)
-    row = page.locator("tbody tr", has_text="Connection refused")
+    row = page.locator("tbody tr", has_text="The receiver refused the connection.")
     expect(row).to_contain_text("Failed")
     checked_at_both_widths(page, "webhook-detail")
 

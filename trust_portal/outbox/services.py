@@ -105,6 +105,20 @@ class BrokerRefused(Exception):
     """A request's send failed (already counted on the job)."""
 
 
+def error_in_words(last_error: str) -> str:
+    """A job's last error (``_one_line``: the exception's name, then its text) as the jobs page
+    says it: the broker unreachable, the task unknown, or else what was recorded, after a
+    plain sentence."""
+    if not last_error:
+        return ""
+    if last_error.startswith(BROKER_ERRORS):
+        return "The message broker could not be reached."
+    if last_error.startswith(("ImportError:", "ModuleNotFoundError:")):
+        return "The workers have no such task: the portal's code may be part-way through an update."
+    detail = last_error.split(": ", 1)[-1]
+    return f"The job could not be handed to the broker ({detail})."
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or repr(error)
     return f"{type(error).__name__}: {text}"[:300]

@@ -16,6 +16,8 @@ administer_jobs = permission_required(Action.ADMINISTER, Kind.ORGANISATION)
 def job_list(request):
     """Jobs not yet sent to the workers, waiting to try again, or given up on."""
     page, query = paged(request, Job.objects.needing_attention(), 25)
+    for job in page.object_list:
+        job.error_in_words = services.error_in_words(job.last_error)
     return render(request, "outbox/job_list.html", {"page": page, "query": query})
 
 

@@ -26,6 +26,10 @@ ANSWER_LIMIT = 32 * 1024
 WATCHDOG_SLACK = 0.5
 
 
+class AnswerTooLong(http.client.HTTPException):
+    """The status line, headers and snippet passed ``ANSWER_LIMIT``."""
+
+
 @dataclass
 class Answer:
     status: int | None
@@ -66,7 +70,7 @@ class _DeadlineReader(io.RawIOBase):
         count = self._raw.readinto(buffer)
         self._read += count or 0
         if self._read > ANSWER_LIMIT:
-            raise http.client.HTTPException("The endpoint's answer was too long")
+            raise AnswerTooLong("The endpoint's answer was too long")
         return count
 
     def close(self) -> None:
@@ -119,6 +123,32 @@ def _cut(connection) -> None:
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+# Why a try failed, in the words the endpoint's page shows its administrators: never an
+# exception's name or an errno. The first kind that matches answers (subclasses first).
+_FAILURES = [
+    (AnswerTooLong, "The endpoint's answer was too long."),
+    (ssl.SSLCertVerificationError, "The endpoint's certificate could not be trusted."),
+    (ssl.SSLError, "The secure (TLS) connection to the endpoint could not be made."),
+    (ConnectionRefusedError, "The receiver refused the connection."),
+    (http.client.RemoteDisconnected, "The endpoint closed the connection without answering."),
+    (ConnectionError, "The connection to the endpoint was broken before it answered."),
+    (socket.gaierror, "The endpoint's address could not be found."),
+    (http.client.HTTPException, "The endpoint's answer was not readable HTTP."),
+]
+
+
+def in_words(failure: BaseException) -> str:
+    """Why a try failed, in plain words (an ``OSError``'s own description when no kind above
+    names it: "Network is unreachable")."""
+    for kind, words in _FAILURES:
+        if isinstance(failure, kind):
+            return words
+    described = getattr(failure, "strerror", None)
+    if described:
+        return f"The connection to the endpoint failed: {described.rstrip('.').lower()}."
+    return "The connection to the endpoint failed."
+
+
 def post(*, url: str, scheme: str, host: str, port: int, address: str, body: bytes, headers):
     """POST ``body`` to ``url`` at ``address``; what it answered, or why it did not."""
     deadline = _Deadline(settings.WEBHOOK_TIMEOUT_SECONDS)
@@ -139,10 +169,11 @@ def post(*, url: str, scheme: str, host: str, port: int, address: str, body: byt
             error = f"The endpoint answered {status} {response.reason}"[:300]
     except (OSError, http.client.HTTPException) as failure:
         status, snippet = None, ""
-        shown = failure
-        if time.monotonic() >= deadline.at:  # a read timed out, or the watchdog cut it
-            shown = TimeoutError(f"The endpoint took longer than {deadline.seconds:g} seconds")
-        error = f"{type(shown).__name__}: {' '.join(str(shown).split())}"[:300]
+        if isinstance(failure, TimeoutError) or time.monotonic() >= deadline.at:
+            # A read timed out, or the watchdog cut the connection.
+            error = f"The endpoint took longer than {deadline.seconds:g} seconds to answer."
+        else:
+            error = in_words(failure)
     finally:
         watchdog.cancel()
         connection.close()

@@ -237,14 +237,14 @@ def _send(delivery: Delivery, endpoint: Endpoint) -> sending.Answer:
             headers=sent_with,
         )
     except ValidationError as error:
-        return sending.Answer(None, f"Not sent: {error.messages[0]}", "", 0)
+        return sending.Answer(None, f"Not sent. {error.messages[0]}", "", 0)
     except SoftTimeLimitExceeded:
         logger.warning("Webhook delivery %s stopped at the time limit", delivery.pk)
         return sending.Answer(None, "Stopped: sending took longer than the time allowed.", "", 0)
-    except Exception as error:
+    except Exception:
         logger.exception("Webhook delivery %s could not be sent", delivery.pk)
         return sending.Answer(
-            None, f"Not sent: something went wrong ({type(error).__name__})", "", 0
+            None, "Not sent: something went wrong in the portal. It has been logged.", "", 0
         )
 
 

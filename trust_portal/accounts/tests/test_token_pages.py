@@ -183,6 +183,17 @@ def test_an_administrator_makes_and_revokes_a_service_accounts_tokens(people, cl
     assert token.revoked_by == people["admin"]
 
 
+def test_a_service_accounts_page_says_two_factor_does_not_apply(people, client_for):
+    account = ServiceAccountFactory()
+    page = client_for(people["admin"]).get(reverse("accounts:user-detail", args=[account.username]))
+    status = page.content.decode().split('data-testid="two-factor-status">')[1].split("</dd>")[0]
+    assert status == "Does not apply: a service account never signs in to the pages"
+    person = client_for(people["admin"]).get(
+        reverse("accounts:user-detail", args=[people["officer"].username])
+    )
+    assert 'data-testid="two-factor-status">Not set up</dd>' in person.content.decode()
+
+
 def test_a_persons_tokens_are_not_managed_on_the_administrators_pages(people, client_for):
     url = reverse("accounts:service-account-token-create", args=[people["officer"].username])
 

@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError
 
 from trust_portal.outbox import services
 from trust_portal.outbox.models import Job
-from trust_portal.outbox.services import EMAIL_TASK, email_add, job_add, job_send
+from trust_portal.outbox.services import EMAIL_TASK, email_add, error_in_words, job_add, job_send
 from trust_portal.outbox.tasks import outbox_send_task
 
 REFUSED = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -200,6 +200,30 @@ def test_an_unknown_task_fails_at_once(django_capture_on_commit_callbacks):
     assert job.last_error.startswith("ImportError: ")
 
 
+@pytest.mark.parametrize(
+    "recorded, shown",
+    [
+        ("", ""),
+        (
+            "OperationalError: Error 111 connecting to 127.0.0.1:6379.",
+            "The message broker could not be reached.",
+        ),
+        ("TimeoutError: timed out", "The message broker could not be reached."),
+        (
+            "ImportError: No module named 'x'",
+            "The workers have no such task: the portal's code may be part-way through an update.",
+        ),
+        (
+            "EncodeError: Object of type set is not JSON serializable",
+            "The job could not be handed to the broker "
+            "(Object of type set is not JSON serializable).",
+        ),
+    ],
+)
+def test_a_jobs_error_is_said_in_words(recorded, shown):
+    assert error_in_words(recorded) == shown
+
+
 def failed_job(**fields):
     return Job.objects.create(
         task=EMAIL_TASK,
@@ -222,7 +246,8 @@ def test_the_jobs_page_lists_what_is_not_sent_with_its_error(world, client_for):
     page = client_for(world.admin).get(reverse("outbox:job-list")).content.decode()
     assert "2 jobs not sent." in page
     assert "Email: waiting" in page and "Waiting to send" in page
-    assert failed.last_error in page and "Failed to send" in page
+    assert "The message broker could not be reached." in page and "Failed to send" in page
+    assert "OperationalError" not in page and "Error 111" not in page
     assert "Email: sent" not in page
     assert page.count("Send again") == 1  # the failed job only
     assert reverse("outbox:job-resend", args=[failed.pk]) in page

@@ -96,7 +96,7 @@ def test_a_receiver_that_is_not_there_is_recorded_as_a_connection_error(
     assert services.delivery_attempt(delivery_id=delivery.pk, attempt=1) == "retrying"
     delivery.refresh_from_db()
     assert delivery.last_status is None
-    assert delivery.last_error.startswith("ConnectionRefusedError")
+    assert delivery.last_error == "The receiver refused the connection."
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_a_receiver_trickling_its_answer_is_cut_at_the_total_deadline_and_record
     assert 1.4 < took < 2.5  # each byte came within the old per-read timeout
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.last_status) == (1, None)
-    assert delivery.last_error == "TimeoutError: The endpoint took longer than 1.5 seconds"
+    assert delivery.last_error == "The endpoint took longer than 1.5 seconds to answer."
 
 
 def test_an_answer_longer_than_the_limit_is_a_failure(people, arrangement, receiver):
@@ -149,7 +149,7 @@ def test_an_answer_longer_than_the_limit_is_a_failure(people, arrangement, recei
     (delivery,) = record(arrangement)
     assert services.delivery_attempt(delivery_id=delivery.pk, attempt=1) == "retrying"
     delivery.refresh_from_db()
-    assert delivery.last_error == "HTTPException: The endpoint's answer was too long"
+    assert delivery.last_error == "The endpoint's answer was too long."
 
 
 def test_an_answer_whose_body_comes_after_its_headers_is_read(people, arrangement, receiver):

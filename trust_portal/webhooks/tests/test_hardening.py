@@ -31,7 +31,7 @@ def test_an_exception_while_posting_is_a_failed_try_and_is_tried_again(endpoint)
     assert (delivery.attempts, delivery.last_status, delivery.last_error) == (
         1,
         None,
-        "Not sent: something went wrong (UnicodeEncodeError)",
+        "Not sent: something went wrong in the portal. It has been logged.",
     )
     job = Job.objects.get()
     assert (job.task, job.args) == (DELIVER_TASK, [str(delivery.pk), 2])

@@ -104,7 +104,7 @@ def test_an_address_that_resolves_privately_by_delivery_time_is_not_contacted(en
     delivery.refresh_from_db()
     assert state == Delivery.State.RETRYING
     assert delivery.last_error == (
-        "Not sent: The address must be a public HTTPS address, not one inside a private network."
+        "Not sent. The address must be a public HTTPS address, not one inside a private network."
     )
 
 
