@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from trust_portal.accounts.attribution import kept_history
 from trust_portal.approvals.models import Submission
 from trust_portal.history import as_recorded
 from trust_portal.periods import financial_year_of, first_of_month
@@ -79,7 +79,7 @@ class Indicator(models.Model):
         help_text="Which monthly return its figures come from.",
     )
     display_order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = kept_history()
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -191,7 +191,7 @@ class PerformanceSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True, null=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["arrangement", "valid_from"]
@@ -302,7 +302,7 @@ class Target(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     objects = TargetQuerySet.as_manager()
 
@@ -371,7 +371,7 @@ class Measurement(models.Model):
         related_name="+",
         help_text="The child-level extract this figure was computed from, if any.",
     )
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["indicator__display_order", "area"]
@@ -394,7 +394,7 @@ class Commentary(models.Model):
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         constraints = [
@@ -551,7 +551,7 @@ class Benchmark(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["-financial_year", "indicator__display_order", "kind", "area"]

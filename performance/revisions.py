@@ -17,6 +17,7 @@ from fractions import Fraction
 from performance.models import ExtractUpload, Indicator, Measurement, MonthlyReturn
 from performance.rag import value_of
 from performance.services.returns import cells_of
+from trust_portal.accounts.attribution import made_by
 from trust_portal.approvals.models import Event
 from trust_portal.numbers import count_text, figure_text
 
@@ -157,7 +158,7 @@ class LogEntry:
     """One change to one figure while a revision was open."""
 
     at: datetime
-    by: object  # the user, or None (demo data, a background job)
+    by: str  # who, as made_by says it (the API token too); "" if nobody is recorded (demo data)
     indicator: Indicator
     area: str
     old: Figure | None  # None: what it was before is not recorded
@@ -188,11 +189,11 @@ def _saver(monthly_return: MonthlyReturn):
     )
     saved_at = [event.at for event in saves]
 
-    def saver(record):
+    def saver(record) -> str:
         if record.history_user is not None:
-            return record.history_user
+            return made_by(record)
         before = bisect_right(saved_at, record.history_date)
-        return saves[before - 1].by if before else None
+        return made_by(record, saves[before - 1].by if before else None)
 
     return saver
 

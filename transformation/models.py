@@ -11,7 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 def _money(**kwargs):
@@ -52,7 +53,7 @@ class Project(models.Model):
         help_text="A heading it is reported under that is not one of the six themes, kept as "
         "published (e.g. 'Improving Outcomes for Children').",
     )
-    history = HistoricalRecords(table_name="contracts_historicalproject")
+    history = kept_history(table_name="contracts_historicalproject")
 
     class Meta:
         db_table = "contracts_project"
@@ -84,7 +85,7 @@ class BoardMeeting(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(table_name="contracts_historicalboardmeeting")
+    history = kept_history(table_name="contracts_historicalboardmeeting")
 
     class Meta:
         db_table = "contracts_boardmeeting"
@@ -162,7 +163,7 @@ class BusinessCase(models.Model):
     synthetic = models.BooleanField(
         default=False, help_text="Demo data only: figures the public record does not give."
     )
-    history = HistoricalRecords(table_name="contracts_historicalbusinesscase")
+    history = kept_history(table_name="contracts_historicalbusinesscase")
 
     class Meta:
         db_table = "contracts_businesscase"
@@ -202,7 +203,7 @@ class CaseCost(models.Model):
         validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     amount = _money(validators=[MinValueValidator(Decimal("0.01"))])
-    history = HistoricalRecords(table_name="contracts_historicalcasecost")
+    history = kept_history(table_name="contracts_historicalcasecost")
 
     class Meta:
         db_table = "contracts_casecost"
@@ -229,7 +230,7 @@ class CaseSpend(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(table_name="contracts_historicalcasespend")
+    history = kept_history(table_name="contracts_historicalcasespend")
 
     class Meta:
         db_table = "contracts_casespend"
@@ -262,7 +263,7 @@ class Block3Draw(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(table_name="contracts_historicalblock3draw")
+    history = kept_history(table_name="contracts_historicalblock3draw")
 
     class Meta:
         db_table = "contracts_block3draw"
@@ -288,7 +289,7 @@ class Benefit(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.TextField(blank=True)
-    history = HistoricalRecords(table_name="contracts_historicalbenefit")
+    history = kept_history(table_name="contracts_historicalbenefit")
 
     class Meta:
         db_table = "contracts_benefit"
@@ -323,7 +324,7 @@ class BenefitQuarter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reported_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(table_name="contracts_historicalbenefitquarter")
+    history = kept_history(table_name="contracts_historicalbenefitquarter")
 
     class Meta:
         db_table = "contracts_benefitquarter"
@@ -379,7 +380,7 @@ class Risk(models.Model):
     mitigation = models.TextField()
     review_date = models.DateField(help_text="When it is next reviewed.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    history = HistoricalRecords(table_name="contracts_historicalrisk")
+    history = kept_history(table_name="contracts_historicalrisk")
 
     class Meta:
         db_table = "contracts_risk"

@@ -125,6 +125,7 @@ TEMPLATES = [
             # Template tags every app's pages use, kept in the core (no app of their own).
             "libraries": {
                 "govuk": "trust_portal.templatetags.govuk",
+                "history": "trust_portal.templatetags.history",
                 "money": "trust_portal.templatetags.money",
                 "navigation": "trust_portal.templatetags.navigation",
             },

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from trust_portal.accounts.attribution import kept_history
 from trust_portal.approvals.models import Submission
 
 FTE_FIELDS = (
@@ -67,7 +67,7 @@ class Team(models.Model):
         help_text="The council area the team serves.",
     )
     active = models.BooleanField(default=True, help_text="Closed teams keep their history.")
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["arrangement", "area__code", "service", "name"]
@@ -150,7 +150,7 @@ class TeamFigures(models.Model):
     )
     workers_over_limit = models.PositiveIntegerField(default=0)
     unallocated_cases = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["workforce_return", "team__area__code", "team__name"]

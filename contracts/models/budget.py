@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from contracts.models.fields import money_field
+from trust_portal.accounts.attribution import kept_history
 from trust_portal.approvals.models import Submission
 
 
@@ -36,7 +36,7 @@ class BudgetLine(models.Model):
     actual_to_date = money_field()
     forecast_outturn = money_field(help_text="What the whole year is expected to cost.")
     commentary = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["budget_return", "pk"]

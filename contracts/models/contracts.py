@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 def _years_after(day: date, years: int) -> date:
@@ -40,7 +41,7 @@ class ServiceContract(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(help_text="The contract's last day.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["arrangement", "council__code", "-starts_on"]
@@ -102,7 +103,7 @@ class Obligation(models.Model):
     )
     text = models.TextField()
     display_order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract", "display_order", "pk"]

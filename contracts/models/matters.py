@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 class ReservedMatter(models.Model):
@@ -18,7 +19,7 @@ class ReservedMatter(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="Where the articles or agreement say so."
     )
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["arrangement", "reference"]
@@ -44,7 +45,7 @@ class ReservedDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["-requested_on", "-pk"]
@@ -85,7 +86,7 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["decision", "council__code"]

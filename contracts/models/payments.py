@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from contracts.models.fields import money_field
 from contracts.models.years import ContractYear
+from trust_portal.accounts.attribution import kept_history
 
 
 class Instalment(models.Model):
@@ -31,7 +31,7 @@ class Instalment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "council__code", "number"]

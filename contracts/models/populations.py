@@ -4,7 +4,8 @@ population data ships with Trust Portal; the ONS publishes mid-year estimates)."
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 class Population(models.Model):
@@ -19,7 +20,7 @@ class Population(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["arrangement", "council__code"]

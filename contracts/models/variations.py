@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from contracts.models.years import ContractYear, FundingLine
+from trust_portal.accounts.attribution import kept_history
 
 
 class Variation(models.Model):
@@ -50,7 +50,7 @@ class Variation(models.Model):
         null=True, blank=True, help_text="The date of the councils' joint decision."
     )
     decision_note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "-number"]

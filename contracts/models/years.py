@@ -10,10 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from contracts.models.fields import money_field
 from trust_portal.accounts import permissions
+from trust_portal.accounts.attribution import kept_history
 from trust_portal.periods import financial_year_label
 
 
@@ -69,7 +69,7 @@ class ContractYear(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     objects = ContractYearQuerySet.as_manager()
 
@@ -126,7 +126,7 @@ class FundingLine(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(default=0)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "block", "display_order", "pk"]
@@ -168,7 +168,7 @@ class CostShare(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "council__code"]
@@ -191,7 +191,7 @@ class PassportedGrant(models.Model):
     name = models.CharField(max_length=200)
     amount = money_field(validators=[MinValueValidator(Decimal("0.01"))])
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "council__code", "name"]
@@ -215,7 +215,7 @@ class Adjustment(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))], help_text="Returned to the council."
     )
     reason = models.TextField()
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["contract_year", "council__code", "name"]

@@ -24,6 +24,7 @@ from contracts.views.contracts import (
     form_page_of,
     visible_years,
 )
+from trust_portal.accounts.attribution import made_by
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.exports import table_response
 from trust_portal.formpages import form_page
@@ -149,7 +150,7 @@ def _history_table(contract_year):
     return ["When", "Who", "What", "Change", "Why"], (
         [
             h.history_date.replace(tzinfo=None),
-            str(h.history_user or "Trust Portal"),
+            made_by(h) or "Trust Portal",
             label,
             {"+": "added", "-": "removed"}.get(h.history_type, "changed") + f": {h.instance}",
             h.history_change_reason or "",

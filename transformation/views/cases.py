@@ -35,6 +35,7 @@ from transformation.forms.cases import (
 )
 from transformation.models import Block3Draw, BoardMeeting, BusinessCase, CaseSpend, Project, Theme
 from transformation.services import cases as services
+from trust_portal.accounts.attribution import made_by
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.exports import table_response
 from trust_portal.formpages import act, form_page
@@ -307,7 +308,7 @@ def decision_trail(case: BusinessCase) -> list[dict]:
     return [
         {
             "when": r.history_date,
-            "who": r.history_user,
+            "who": made_by(r),
             "what": r.history_change_reason
             or {"+": "Created", "-": "Deleted"}.get(r.history_type, "Changed"),
             "state": State(r.state).label,

@@ -20,6 +20,7 @@ from transformation.forms.meetings import MeetingCorrectForm, MeetingForm, Minut
 from transformation.models import BoardMeeting, BusinessCase
 from transformation.services import meetings as services
 from transformation.views.cases import State, _export, _form_page
+from trust_portal.accounts.attribution import made_by
 from trust_portal.accounts.permissions import Action, Kind, can, require
 from trust_portal.formpages import form_page
 
@@ -154,7 +155,7 @@ def meeting_changes(meeting: BoardMeeting) -> list[dict]:
     return [
         {
             "when": r.history_date,
-            "who": r.history_user,
+            "who": made_by(r),
             "held_on": r.held_on,
             "what": r.history_change_reason or {"+": "Recorded"}.get(r.history_type, "Changed"),
             "minutes_name": r.minutes_name,

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,9}$",
@@ -22,7 +23,7 @@ class Organisation(models.Model):
     code = models.CharField(max_length=10, unique=True, validators=[code_validator])
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["name"]
@@ -52,7 +53,7 @@ class Arrangement(models.Model):
         limit_choices_to={"kind": Organisation.Kind.COUNCIL},
     )
     description = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     objects = ArrangementQuerySet.as_manager()
 
@@ -84,7 +85,7 @@ class Commission(models.Model):
         related_name="commission",
         limit_choices_to={"kind": Organisation.Kind.COUNCIL},
     )
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["council__code"]
@@ -145,7 +146,7 @@ class User(AbstractUser):
     # A machine user: another council system calling the API with tokens an administrator made.
     # It has no password and cannot sign in to the pages (accounts/api_tokens.py).
     is_service_account = models.BooleanField(default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
+    history = kept_history(excluded_fields=["password", "last_login", "session_generation"])
 
     objects = PortalUserManager()
 
@@ -230,7 +231,7 @@ class ObserverGrant(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         constraints = [
@@ -281,7 +282,7 @@ class ApiToken(models.Model):
     revoked_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+    history = kept_history(excluded_fields=["key_hash", "last_used_at"])
 
     objects = ApiTokenQuerySet.as_manager()
 

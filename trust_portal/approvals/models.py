@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 class State(models.TextChoices):
@@ -221,7 +222,7 @@ class Query(models.Model):
     )
     raised_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["raised_at", "pk"]
@@ -256,7 +257,7 @@ class Answer(models.Model):
     text = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["at", "pk"]

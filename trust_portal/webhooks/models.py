@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from trust_portal.accounts.attribution import kept_history
 
 
 class Event(models.TextChoices):
@@ -58,7 +59,7 @@ class Endpoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EndpointQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["secret", "previous_secret"])
+    history = kept_history(excluded_fields=["secret", "previous_secret"])
 
     class Meta:
         ordering = ["arrangement__trust__code", "url", "pk"]
