@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from performance.models import (
     Benchmark,
@@ -8,6 +7,7 @@ from performance.models import (
     PerformanceSettings,
     Target,
 )
+from trust_portal.accounts.admin import TokenHistoryAdmin
 
 
 class DefinitionInline(admin.StackedInline):
@@ -24,7 +24,7 @@ class DefinitionInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(TokenHistoryAdmin):
     list_display = ["code", "name", "domain", "unit", "polarity", "from_extract"]
     list_filter = ["domain", "unit", "polarity", "from_extract"]
     search_fields = ["code", "name"]
@@ -35,12 +35,12 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PerformanceSettings)
-class PerformanceSettingsAdmin(SimpleHistoryAdmin):
+class PerformanceSettingsAdmin(TokenHistoryAdmin):
     list_display = ["arrangement", "valid_from", "cp_visit_days", "caseload_limit", "small_number"]
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(TokenHistoryAdmin):
     list_display = [
         "arrangement",
         "indicator",
@@ -62,7 +62,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(SimpleHistoryAdmin):
+class BenchmarkAdmin(TokenHistoryAdmin):
     """Read here; entered and imported by council officers on the benchmarks pages."""
 
     list_display = ["arrangement", "indicator", "financial_year", "kind", "area", "value", "source"]

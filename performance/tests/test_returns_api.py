@@ -12,8 +12,9 @@ from performance.services import returns
 from performance.tests.conftest import full_figures
 from performance.tests.conftest import save as save_as
 from performance.tests.factories import MeasurementFactory, MonthlyReturnFactory
+from trust_portal.accounts.api_tokens import api_token_create
 from trust_portal.accounts.tests.factories import ScrutinyMemberFactory
-from trust_portal.approvals.models import State
+from trust_portal.approvals.models import Event, State
 
 MONTH = "2025-07-01"
 
@@ -373,3 +374,21 @@ def test_a_return_with_a_query_on_the_version_in_force_or_none_is_returned(
     assert response.status_code == 200
     assert response.json()["state"] == "returned"
     assert MonthlyReturn.objects.get(pk=rid).queries.get().text == "Why did visits fall?"
+
+
+def test_an_approval_made_with_a_token_names_the_token_in_the_returns_history(
+    people, submitted, client_for
+):
+    rid = submitted[0]
+    _, key = api_token_create(by=people["officer"], user=people["officer"], name="Council sync")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.post(f"/api/v1/returns/{rid}/approve/").status_code == 200
+    monthly_return = MonthlyReturn.objects.get(pk=rid)
+    events = monthly_return.events.filter(action=Event.Action.AREA_APPROVED)
+    assert [(e.by, e.api_token_name) for e in events] == [(people["officer"], "Council sync")]
+    saved = monthly_return.events.filter(action=Event.Action.SAVED)
+    assert {e.api_token_name for e in saved} == {""}  # force_authenticate: no token
+    page = client_for(people["officer"]).get(monthly_return.get_absolute_url())
+    said = f"by {people['officer']}, with the API token “Council sync”"
+    assert said in page.content.decode()

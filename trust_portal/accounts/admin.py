@@ -10,8 +10,14 @@ from trust_portal.accounts.models import Arrangement, Commission, ObserverGrant,
 from trust_portal.accounts.sessions import password_changed
 
 
+class TokenHistoryAdmin(SimpleHistoryAdmin):
+    """A model's admin whose history lists the API token each change was made with."""
+
+    history_list_display = ["history_api_token_name"]
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(TokenHistoryAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -23,7 +29,7 @@ class CommissionInline(admin.TabularInline):
 
 
 @admin.register(Arrangement)
-class ArrangementAdmin(SimpleHistoryAdmin):
+class ArrangementAdmin(TokenHistoryAdmin):
     list_display = ["trust", "description"]
     inlines = [CommissionInline]
 
@@ -36,7 +42,7 @@ class ObserverGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(TokenHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "email", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation", "is_active"]
     fieldsets = [

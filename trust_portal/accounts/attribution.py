@@ -31,10 +31,9 @@ def api_token_name_now() -> str:
     return token.name if token is not None else ""
 
 
-class ApiTokenAttributed(models.Model):
-    """The base of every historical model: the API token a change was made with, if any."""
-
-    history_api_token = models.ForeignKey(
+def api_token_field():
+    """The API token a change was made with (its id; none on the pages)."""
+    return models.ForeignKey(
         "accounts.ApiToken",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
@@ -45,9 +44,18 @@ class ApiTokenAttributed(models.Model):
         default=api_token_id_now,
         help_text="The API token the change was made with (none on the pages).",
     )
-    history_api_token_name = models.CharField(
-        max_length=100, blank=True, default=api_token_name_now
-    )
+
+
+def api_token_name_field():
+    """The name of the API token a change was made with ("" on the pages)."""
+    return models.CharField("API token", max_length=100, blank=True, default=api_token_name_now)
+
+
+class ApiTokenAttributed(models.Model):
+    """The base of every historical model: the API token a change was made with, if any."""
+
+    history_api_token = api_token_field()
+    history_api_token_name = api_token_name_field()
 
     class Meta:
         abstract = True

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from trust_portal.accounts.attribution import kept_history
+from trust_portal.accounts.attribution import api_token_field, api_token_name_field, kept_history
 
 
 class State(models.TextChoices):
@@ -189,6 +189,9 @@ class Event(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
+    # A step taken through the API with a token names it (trust_portal.accounts.attribution).
+    api_token = api_token_field()
+    api_token_name = api_token_name_field()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -15,6 +15,7 @@ waiting recompute whose job failed (``jobs_rearm``).
 
 import logging
 import math
+import re
 import time
 from datetime import timedelta
 from functools import reduce
@@ -116,6 +117,8 @@ def error_in_words(last_error: str) -> str:
     if last_error.startswith(("ImportError:", "ModuleNotFoundError:")):
         return "The workers have no such task: the portal's code may be part-way through an update."
     detail = last_error.split(": ", 1)[-1]
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*\(\)", detail):
+        return "The job could not be handed to the broker."  # an error with no text of its own
     return f"The job could not be handed to the broker ({detail})."
 
 

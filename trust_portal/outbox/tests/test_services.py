@@ -218,6 +218,7 @@ def test_an_unknown_task_fails_at_once(django_capture_on_commit_callbacks):
             "The job could not be handed to the broker "
             "(Object of type set is not JSON serializable).",
         ),
+        ("EncodeError: EncodeError()", "The job could not be handed to the broker."),
     ],
 )
 def test_a_jobs_error_is_said_in_words(recorded, shown):

@@ -27,14 +27,24 @@ _OLD = [
         r"(HTTPException|BadStatusLine|LineTooLong|IncompleteRead):.*",
         "The endpoint's answer was not readable HTTP.",
     ),
-    (r"OSError:.*", "The connection to the endpoint failed."),
+    (r"OSError: \[Errno [0-9]+\] (.+)", lambda found: _failed(found[1])),
     (
-        r"Not sent: something went wrong \([A-Za-z]+\)",
+        r"Not sent: something went wrong \([A-Za-z0-9_.]+\)",
         "Not sent: something went wrong in the portal. It has been logged.",
     ),
-    (r"Not sent: (.*)", r"Not sent. \1"),
+    # A refusal of the address checks, which starts with a capital ("Not sent: the endpoint
+    # is paused." is still said so, and is left as it is).
+    (r"Not sent: ([A-Z].*)", r"Not sent. \1"),
+    # Any other exception's name and text: what the live code says of an unknown failure.
+    (r"[A-Za-z_][A-Za-z0-9_.]*(Error|Exception|Timeout|Disconnected|Ready|Request|URL):.*",
+     "The connection to the endpoint failed."),
 ]
 OLD = [(re.compile(pattern, re.DOTALL), words) for pattern, words in _OLD]
+
+
+def _failed(described: str) -> str:
+    """As ``sending.in_words`` says an OSError with its own description."""
+    return f"The connection to the endpoint failed: {described.rstrip('.').lower()}."
 
 
 def in_words(error: str) -> str:

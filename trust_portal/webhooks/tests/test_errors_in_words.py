@@ -85,6 +85,18 @@ def test_each_failure_is_said_in_words(failure, words):
             "The endpoint answered 503 Service Unavailable",
         ),
         ("The receiver refused the connection.", "The receiver refused the connection."),
+        ("Not sent: the endpoint is paused.", "Not sent: the endpoint is paused."),
+        (
+            "Not sent: something went wrong (Http404)",
+            "Not sent: something went wrong in the portal. It has been logged.",
+        ),
+        (
+            "OSError: [Errno 101] Network is unreachable",
+            "The connection to the endpoint failed: network is unreachable.",
+        ),
+        ("ResponseNotReady: Idle", "The connection to the endpoint failed."),
+        ("InvalidURL: nonnumeric port", "The connection to the endpoint failed."),
+        ("PermissionError: [Errno 13] Permission denied", "The connection to the endpoint failed."),
     ],
 )
 def test_an_error_recorded_before_is_said_as_it_is_now(old, now):
