@@ -70,6 +70,15 @@ def _area(area: str, month: date) -> dict[str, tuple[int, int | None]]:
     # West is a little behind North throughout, as in 2018/19.
     level = min(1.0, max(0.0, progress(month) + (0.03 if area == "NNC" else -0.02)))
     sizes = {code: _size(area, code, month, random.uniform(-0.02, 0.02)) for code in GROWTH}
+    return area_figures(sizes, level, random)
+
+
+def area_figures(sizes: dict[str, int], level: float, random) -> dict[str, tuple[int, int | None]]:
+    """One council area's month of figures from its sizes (open cases of each kind and
+    referrals, ``GROWTH``'s codes) and how far its service has come (``level``, 0 to 1), drawn
+    from ``random``: every indicator's (numerator, denominator), hanging together as a real
+    return's do. The demo's months and the national-scale generator (performance/national.py)
+    both use it."""
     figures: dict[str, tuple[int, int | None]] = {}
     for code, (spec, start, end) in RATES.items():
         denominator = _denominator(spec, sizes)
