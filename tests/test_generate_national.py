@@ -6,7 +6,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from contracts import money
+from contracts.models import BudgetLine, BudgetReturn, ContractYear, Instalment
 from performance.models import Indicator, Measurement, MonthlyReturn
+from transformation.models import BenefitQuarter, BusinessCase, Risk
 from trust_portal.accounts.models import Arrangement, Organisation, User
 from trust_portal.accounts.national import councils_each
 from trust_portal.approvals.models import AreaDecision, State
@@ -59,13 +62,19 @@ def test_it_makes_what_the_scale_asks_for():
     cells = sum(sum(n + (0 if i.additive else 1) for i in entered) for n in councils)
     assert Measurement.objects.count() == 12 * cells
     assert TeamFigures.objects.count() == 12 * Team.objects.count()
+    # December 2025 to November 2026: the financial years 2025/26 and 2026/27
+    assert ContractYear.objects.count() == 2 * 2
+    assert BudgetReturn.objects.count() == 2 * 12
+    assert BudgetLine.objects.count() == 2 * 12 * 5
+    assert BusinessCase.objects.count() == 2 * 2 * 2
+    assert Risk.objects.count() == 2 * 8
     assert "performance measurements" in output and "Generated in" in output
 
 
 @pytest.mark.django_db
 def test_every_return_is_approved_by_each_council_area():
     generate()
-    for model in (MonthlyReturn, WorkforceReturn):
+    for model in (MonthlyReturn, WorkforceReturn, BudgetReturn):
         for submission in model.objects.select_related("arrangement"):
             assert submission.state == State.APPROVED and submission.approved_at
             councils = set(submission.arrangement.councils.values_list("pk", flat=True))
@@ -78,9 +87,35 @@ def test_every_return_is_approved_by_each_council_area():
 
 
 @pytest.mark.django_db
+def test_each_contract_year_is_agreed_split_and_paid_to_the_penny():
+    generate()
+    for year in ContractYear.objects.all():
+        assert year.state == ContractYear.State.AGREED and year.agreed_on
+        figures = money.year_figures(year)
+        assert figures.split_complete and figures.block1 > 0
+        for council in figures.councils:
+            rows = year.instalments.filter(council__code=council.code)
+            assert rows.count() == 12
+            assert sum(i.amount for i in rows) == council.contribution
+
+
+@pytest.mark.django_db
 def test_the_bulk_made_rows_have_their_history():
     generate()
-    for model in (Organisation, Arrangement, User, Measurement, Team, TeamFigures):
+    for model in (
+        Organisation,
+        Arrangement,
+        User,
+        Measurement,
+        Team,
+        TeamFigures,
+        ContractYear,
+        Instalment,
+        BudgetLine,
+        BusinessCase,
+        BenefitQuarter,
+        Risk,
+    ):
         assert model.history.count() == model.objects.count() > 0, model
 
 
