@@ -3,15 +3,15 @@ trust_portal/national.py): each council's service contracts (five-year terms), a
 for every financial year the months touch (the demo's 2024/25 lines scaled to the trust's size,
 4% a year), its split by the councils' sizes recorded by an approved split variation, the year
 agreed in the March before it, each council's twelve instalments to the penny (those due by
-today paid on the day), and approved budget monitoring every month (the year's contract sum
-by the demo's spend mix; the forecast moving towards the year's variance)."""
+the day the generator runs paid on the day), and approved budget monitoring every month (the
+year's contract sum by the demo's spend mix; the forecast moving towards the year's
+variance)."""
 
 import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
 
 from contracts import money
 from contracts.models import (
@@ -37,6 +37,7 @@ GROWTH = Decimal("1.04")
 VARIANCE = {"placements": (-0.01, 0.09), "staffing": (-0.02, 0.06)}
 SMALL_VARIANCE = (-0.01, 0.02)
 PENNY = Decimal("0.01")
+POUND = Decimal(1)
 
 
 def generate(*, plan: Plan, log) -> None:
@@ -113,7 +114,7 @@ def _years(plan: Plan, data: dict, year: int) -> dict:
     for party, contract_year in zip(plan.parties, made, strict=True):
         size = Decimal(str(sum(party.sizes)))
         for order, line in enumerate(data["contract_year"]["lines"]):
-            amount = (Decimal(line["amount"]) * size * scale).quantize(Decimal(1000))
+            amount = (Decimal(line["amount"]) * size * scale).quantize(POUND)
             lines.append(
                 FundingLine(
                     contract_year=contract_year,
@@ -134,7 +135,7 @@ def _years(plan: Plan, data: dict, year: int) -> dict:
             for c in party.councils
         ]
         variations.append(_split_variation(party, contract_year, split))
-        instalments += _instalments(party, contract_year, split)
+        instalments += _instalments(plan, party, contract_year, split)
     bulk(plan, FundingLine, lines, kind="funding lines")
     bulk(plan, CostShare, shares, kind="cost shares")
     bulk(plan, Variation, variations, kind="variations")
@@ -161,16 +162,17 @@ def _split_variation(party: Party, contract_year, split: dict) -> Variation:
         state=Variation.State.APPROVED,
         requested_by=party.officers[0],
         decided_by=party.officers[-1],
-        decided_at=timezone.now(),
+        decided_at=moment(contract_year.split_agreed_on, 15),
         decision_date=contract_year.split_agreed_on,
         decision_note=f"{GENERATED}.",
     )
 
 
-def _instalments(party: Party, contract_year, split: dict) -> list[Instalment]:
-    """Each council's twelve instalments of its share, to the penny; those due by today paid
-    on the day they fell due."""
-    today = timezone.localdate()
+def _instalments(plan: Plan, party: Party, contract_year, split: dict) -> list[Instalment]:
+    """Each council's twelve instalments of its share, to the penny; those due by the day the
+    generator runs (``plan.today``: the clock is elsewhere here) paid on the day they fell
+    due, recorded at 11:00 that day."""
+    today = plan.today
     shares = money.split_by_percentages(contract_year.contract_sum, split)
     fy = contract_year.financial_year
     due = [date(fy + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
@@ -189,7 +191,7 @@ def _instalments(party: Party, contract_year, split: dict) -> list[Instalment]:
                     paid_on=due_on if paid else None,
                     reference=f"{council.code}-{fy}-{number:02d}" if paid else "",
                     recorded_by=officer if paid else None,
-                    recorded_at=min(moment(due_on, 11), timezone.now()) if paid else None,
+                    recorded_at=min(moment(due_on, 11), plan.now) if paid else None,
                 )
             )
     return rows

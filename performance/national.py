@@ -5,7 +5,13 @@ an approved monthly return for every month, with a figure for every indicator an
 
 Each council's figures come from the demo's own month maker (``demo_months.area_figures``), so
 they hang together as the demo's do, with the council's size (0.3 to 2.5 times North
-Northamptonshire's caseload) and its own path of improvement from the seed."""
+Northamptonshire's caseload at the launch, growing as the demo's do) and its own path of
+improvement from the seed, both by the calendar: the same seed gives a month the same figures
+whatever months are generated. The figures' source is recorded as ``Measurement.Source.DEMO``
+("Demo data"): no other source fits synthetic figures, and none is added without a migration.
+The rules are recorded as the arrangements are (``Plan.founded``); each year's targets on 10
+March before the year starts, so the rules and targets in force are found as recorded at any
+generated moment."""
 
 import json
 from datetime import date
@@ -25,7 +31,8 @@ from performance.models import (
     Target,
 )
 from trust_portal.approvals.national import approved_months
-from trust_portal.national import GENERATED, REASON, Plan, bulk
+from trust_portal.demo_time import LAUNCH, moment
+from trust_portal.national import GENERATED, REASON, Plan, as_of, bulk, path
 from trust_portal.periods import financial_year_start
 
 TARGETS = settings.BASE_DIR / "fixtures" / "performance_targets.json"
@@ -49,7 +56,9 @@ def generate(*, plan: Plan, log) -> None:
     )
     targets_make(plan, json.loads(TARGETS.read_text()), kind="performance targets")
     targeted = {row["indicator"] for row in json.loads(TARGETS.read_text())["targets"]}
-    paths = {c.code: _path(plan, c.code) for p in plan.parties for c in p.councils}
+    paths = {
+        c.code: path(plan, "performance path", c.code) for p in plan.parties for c in p.councils
+    }
     for month, pairs in approved_months(plan, MonthlyReturn, kind="performance returns"):
         measurements, commentaries = [], []
         for party, monthly_return in pairs:
@@ -87,11 +96,12 @@ def generate(*, plan: Plan, log) -> None:
 def targets_make(plan: Plan, data: dict, *, kind: str) -> None:
     """A target for each of ``data``'s indicators ({"targets": [{"indicator", "target",
     "tolerance"?}], "tolerance"?}) in each arrangement's every financial year the months
-    touch, from the year's first month. Used by the workforce part as well."""
+    touch, from the year's first month, each year's recorded at 10:00 on 10 March before it
+    starts. Used by the workforce part as well."""
     codes = {i.code: i for i in Indicator.objects.all()}
-    rows = []
-    for party in plan.parties:
-        for year in plan.financial_years:
+    for year in plan.financial_years:
+        rows = []
+        for party in plan.parties:
             for row in data["targets"]:
                 rows.append(
                     Target(
@@ -104,21 +114,14 @@ def targets_make(plan: Plan, data: dict, *, kind: str) -> None:
                         reason=f"{GENERATED}: the demo's target",
                     )
                 )
-    bulk(plan, Target, rows, kind=kind)
-
-
-def _path(plan: Plan, council: str) -> tuple[float, float]:
-    """Where a council's service starts and ends over the months (0 inadequate, 1 good)."""
-    random = plan.rng("performance path", council)
-    return random.uniform(0.0, 0.5), random.uniform(0.4, 1.0)
+        with as_of(moment(date(year, 3, 10))):
+            bulk(plan, Target, rows, kind=kind)
 
 
 def _council_month(plan: Plan, council: str, size: float, path, month: date) -> dict:
     random = plan.rng("performance", council, month.isoformat())
-    start, end = path
-    share = plan.months.index(month) / max(1, len(plan.months) - 1)
-    level = min(1.0, max(0.0, start + (end - start) * share + random.uniform(-0.03, 0.03)))
-    years = (month - plan.months[0]).days / 365.25
+    level = min(1.0, max(0.0, path.at(month) + random.uniform(-0.03, 0.03)))
+    years = (month - LAUNCH).days / 365.25  # the demo's sizes are the launch's
     sizes = {
         code: max(1, round(BASE[code] * size * (1 + GROWTH[code]) ** years)) for code in GROWTH
     }

@@ -9,8 +9,6 @@ for the quarters ended), and a risk register."""
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
 from contracts.models import ContractYear
 from transformation.models import (
     Benefit,
@@ -26,7 +24,7 @@ from transformation.models import (
 )
 from trust_portal.demo_time import moment, working_day
 from trust_portal.national import GENERATED, Party, Plan, bulk
-from trust_portal.periods import months_of_financial_year, quarter_end
+from trust_portal.periods import months_of_financial_year, next_month, quarter_end
 
 BOARD_MONTHS = (6, 9, 12, 3)  # the board meets in the last month of each quarter
 RISKS = 8
@@ -55,6 +53,7 @@ def generate(*, plan: Plan, log) -> None:
             cases += _cases(plan, party, by_party[party.arrangement.pk], years[key], year)
     for case in cases:
         case.meeting = first_meeting.get((case.arrangement_pk, case.year)) if case.decided else None
+        _dated(plan, case)
     cases = bulk(plan, BusinessCase, cases, kind="business cases")
     _money(plan, cases, years)
     _benefits(plan, [c for c in cases if c.state == BusinessCase.State.APPROVED])
@@ -80,7 +79,8 @@ def _projects(party: Party) -> list[Project]:
 
 
 def _meetings(plan: Plan, party: Party) -> list[BoardMeeting]:
-    today = timezone.localdate()
+    """The board each quarter of the plan's years, up to the day the generator runs."""
+    today = plan.today
     made = []
     for year in plan.financial_years:
         for month in BOARD_MONTHS:
@@ -143,10 +143,21 @@ def _cases(plan: Plan, party: Party, projects, contract_year, year: int) -> list
     return made
 
 
+def _dated(plan: Plan, case) -> None:
+    """A case's ``submitted_at`` (11:00 on working day 5 of May, before the June board, never
+    later than the run) and, once decided, its ``decided_at`` (16:00 on the board's day), as
+    the services set them."""
+    submitted = moment(working_day(date(case.year, 5, 1), 5), 11)
+    case.submitted_at = min(submitted, plan.now - timedelta(minutes=5))
+    if case.decided and case.meeting:
+        case.decided_at = moment(case.meeting.held_on, 16)
+
+
 def _money(plan: Plan, cases, years) -> None:
     """Each case's cost in its year; for an approved one, its Block 3 draw (the board's day)
-    and its spend each month of the year so far."""
-    today = timezone.localdate()
+    and its spend each month after the approving board's to the end of the year, up to the
+    last month ended by the day the generator runs."""
+    this_month = plan.today.replace(day=1)
     costs, draws, spends = [], [], []
     for case in cases:
         costs.append(CaseCost(business_case=case, financial_year=case.year, amount=case.cost))
@@ -163,10 +174,13 @@ def _money(plan: Plan, cases, years) -> None:
                 )
             )
         random = plan.rng("spend", case.key)
-        for month in months_of_financial_year(case.year):
-            if month >= today.replace(day=1):
+        board = case.meeting.held_on.replace(day=1) if case.meeting else None
+        after = [m for m in months_of_financial_year(case.year) if board is None or m > board]
+        for month in after:
+            if month >= this_month:
                 break
-            amount = case.cost / 12 * Decimal(str(round(random.uniform(0.7, 1.2), 3)))
+            share = Decimal(str(round(random.uniform(0.7, 1.2), 3)))
+            amount = case.cost / len(after) * share
             spends.append(
                 CaseSpend(
                     business_case=case,
@@ -182,8 +196,9 @@ def _money(plan: Plan, cases, years) -> None:
 
 def _benefits(plan: Plan, cases) -> None:
     """A saving and a count for each approved case, a quarter's target for each of its year's
-    and the next year's quarters, the actual reported once the quarter has ended."""
-    today = timezone.localdate()
+    and the next year's quarters, the actual reported once the quarter has ended (by the day
+    the generator runs)."""
+    today = plan.today
     benefits = []
     for case in cases:
         benefits.append(Benefit(business_case=case, name="Savings", kind=Benefit.Kind.SAVING))
@@ -212,19 +227,21 @@ def _benefits(plan: Plan, cases) -> None:
                         lower_tolerance=(target * Decimal("0.8")).quantize(POUND),
                         actual=actual if ended else None,
                         reported_by=case.submitted_by if ended else None,
-                        reported_at=_reported(quarter_end(year, quarter)) if ended else None,
+                        reported_at=_reported(plan, quarter_end(year, quarter)) if ended else None,
                     )
                 )
     bulk(plan, BenefitQuarter, quarters, kind="benefit quarters")
 
 
-def _reported(ended: date):
-    """A quarter's actual is reported a fortnight after it ends (never later than now)."""
-    return min(moment(ended + timedelta(days=14)), timezone.now())
+def _reported(plan: Plan, ended: date):
+    """A quarter's actual is reported a fortnight after it ends (never after the run began)."""
+    return min(moment(ended + timedelta(days=14)), plan.now)
 
 
 def _risks(plan: Plan, party: Party, by_party) -> list[Risk]:
-    today = timezone.localdate()
+    """The register as it stands after the plan's last month: reviews due from three weeks
+    before to three months after its end."""
+    end = next_month(plan.months[-1])
     random = plan.rng("risks", party.code)
     projects = by_party[party.arrangement.pk]
     return [
@@ -238,7 +255,7 @@ def _risks(plan: Plan, party: Party, by_party) -> list[Risk]:
             impact=random.randint(1, 5),
             owner=f"Director of Children's Services, {party.code}",
             mitigation="Monthly review at the programme board.",
-            review_date=today + timedelta(days=random.randint(-20, 90)),
+            review_date=end + timedelta(days=random.randint(-20, 90)),
             status=Risk.Status.CLOSED if random.random() < 0.2 else Risk.Status.OPEN,
         )
         for number in range(1, RISKS + 1)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from trust_portal.demo_time import moment, working_day
-from trust_portal.periods import next_month
+from trust_portal.periods import FIRST_MONTH, financial_year_of, next_month
 
 DEFAULT_SEED = 18
 ARRANGEMENTS_AT_SCALE_1 = 50
@@ -57,13 +57,29 @@ class Party:
 
 @dataclass
 class Plan:
-    """What one run generates, and what it has made so far (``counts``: rows per kind)."""
+    """What one run generates, and what it has made so far (``counts``: rows per kind).
+
+    ``now`` is the real moment the run started, taken once: the generator runs most of its
+    work as of past moments (``as_of``), where the clock says something else, so "today"
+    (what is due, paid, ended or held by now) is always read from here, never the clock."""
 
     seed: int
     scale: float
     months: list[date]
+    now: datetime = field(default_factory=timezone.now)
     parties: list[Party] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+
+    @property
+    def today(self) -> date:
+        return timezone.localdate(self.now)
+
+    @property
+    def founded(self) -> datetime:
+        """When the arrangements, their people, rules, teams and projects are recorded: 10:00
+        on 1 March before the first financial year starts (its targets follow on 10 March),
+        so a view of any generated month as it was recorded (``?as_of=``) finds them."""
+        return moment(date(self.financial_years[0], 3, 1))
 
     @property
     def arrangements(self) -> int:
@@ -76,8 +92,6 @@ class Plan:
 
     @property
     def financial_years(self) -> list[int]:
-        from trust_portal.periods import financial_year_of
-
         return sorted({financial_year_of(m) for m in self.months})
 
     def rng(self, *keys) -> random.Random:
@@ -114,11 +128,54 @@ def bulk(plan: Plan, model, objects: Iterable, *, kind: str | None = None) -> li
     return made
 
 
-def approval_moment(month: date) -> datetime:
+def approval_moment(plan: Plan, month: date) -> datetime:
     """When a month's return is approved by its last council: 14:00 on working day 10 of the
-    month after (as in the demo), never later than a minute ago."""
+    month after (as in the demo), never later than a minute before the run started."""
     when = moment(working_day(next_month(month), 10), 14)
-    return min(when, timezone.now() - timedelta(minutes=1))
+    return min(when, plan.now - timedelta(minutes=1))
+
+
+def submission_moment(plan: Plan, month: date) -> datetime:
+    """When a month's return is started, saved and submitted by the trust's manager: 11:00 on
+    working day 6 of the month after, never later than two minutes before the run started."""
+    when = moment(working_day(next_month(month), 6), 11)
+    return min(when, plan.now - timedelta(minutes=2))
+
+
+# Months are placed on a council's path by the calendar (months since FIRST_MONTH), never by
+# their place in the generated window: the same seed gives a month the same figures whatever
+# --until or --years is, and whichever day the generator runs.
+PATH_BEGINS = date(2012, 1, 1)
+
+
+def month_number(month: date) -> int:
+    """Months since ``trust_portal.periods.FIRST_MONTH`` (January 2000 is 0)."""
+    return (month.year - FIRST_MONTH.year) * 12 + month.month - FIRST_MONTH.month
+
+
+@dataclass(frozen=True)
+class Path:
+    """How far a council's service has come (0 inadequate, 1 good) in any month: from
+    ``start`` before month number ``begins`` to ``end`` after ``span`` more months, in a
+    straight line between."""
+
+    start: float
+    end: float
+    begins: int
+    span: int
+
+    def at(self, month: date) -> float:
+        done = min(1.0, max(0.0, (month_number(month) - self.begins) / self.span))
+        return self.start + (self.end - self.start) * done
+
+
+def path(plan: Plan, kind: str, council: str) -> Path:
+    """A council's path for ``kind`` from the seed: it starts improving somewhere from 2012
+    to 2022 and takes four to ten years to get where it is going."""
+    random = plan.rng(kind, council)
+    start, end = random.uniform(0.0, 0.5), random.uniform(0.4, 1.0)
+    begins = month_number(PATH_BEGINS) + random.randint(0, 120)
+    return Path(start=start, end=end, begins=begins, span=random.randint(48, 120))
 
 
 @contextmanager

@@ -4,7 +4,7 @@ council), the demo's workforce targets, and an approved workforce return for eve
 every team's figures. A team's posts add up as the return's check requires (employed + agency
 covering a vacant post + vacant = establishment), its workers over the caseload limit are
 among its case holders, and vacancies, agency cover and experience follow the council's path
-of improvement from the seed."""
+of improvement from the seed, by the calendar (``trust_portal.national.path``)."""
 
 import json
 from datetime import date
@@ -14,7 +14,7 @@ from django.conf import settings
 
 from performance.national import targets_make
 from trust_portal.approvals.national import approved_months
-from trust_portal.national import Party, Plan, bulk
+from trust_portal.national import Party, Plan, bulk, path
 from workforce.demo_months import CASELOAD
 from workforce.models import Team, TeamFigures, WorkforceReturn
 
@@ -38,14 +38,14 @@ def generate(*, plan: Plan, log) -> None:
     by_arrangement: dict[int, list] = {}
     for team in teams:
         by_arrangement.setdefault(team.arrangement_id, []).append(team)
-    paths = {c.code: _path(plan, c.code) for p in plan.parties for c in p.councils}
+    paths = {c.code: path(plan, "workforce path", c.code) for p in plan.parties for c in p.councils}
     for month, pairs in approved_months(
         plan, WorkforceReturn, kind="workforce returns", fields=_all_staff(plan, by_arrangement)
     ):
         rows = []
         for party, workforce_return in pairs:
             for team in by_arrangement[party.arrangement.pk]:
-                level = _level(plan, paths[team.area.code], month)
+                level = paths[team.area.code].at(month)
                 random = plan.rng("workforce", party.code, team.name, month.isoformat())
                 figures = team_figures(team.service, team.posts, level, random)
                 rows.append(TeamFigures(workforce_return=workforce_return, team=team, **figures))
@@ -82,17 +82,6 @@ def _all_staff(plan: Plan, by_arrangement: dict):
         return {"all_staff_fte": fte, "all_staff_leavers_fte": (fte * rate).quantize(TWO)}
 
     return fields
-
-
-def _path(plan: Plan, council: str) -> tuple[float, float]:
-    random = plan.rng("workforce path", council)
-    return random.uniform(0.0, 0.5), random.uniform(0.4, 1.0)
-
-
-def _level(plan: Plan, path, month: date) -> float:
-    start, end = path
-    share = plan.months.index(month) / max(1, len(plan.months) - 1)
-    return start + (end - start) * share
 
 
 def team_figures(service: str, posts: int, level: float, random) -> dict:

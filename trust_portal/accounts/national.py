@@ -3,6 +3,11 @@
 four councils each, a manager for each trust and an officer for each council (neither can
 sign in: they have no password), and the default performance of each council's size."""
 
+import json
+import re
+
+from django.conf import settings
+
 from trust_portal.accounts.models import Arrangement, Commission, Organisation, Role, User
 from trust_portal.national import (
     COUNCIL_PREFIX,
@@ -98,8 +103,54 @@ def _people(plan: Plan) -> None:
         party.officers, rest = rest[: len(party.councils)], rest[len(party.councils) :]
 
 
-def existing() -> int:
-    """How many organisations a previous generation left (found by their codes)."""
-    return Organisation.objects.filter(
-        code__regex=rf"^({TRUST_PREFIX}|{COUNCIL_PREFIX})[0-9]+$"
-    ).count()
+DEMO_FIXTURE = settings.BASE_DIR / "fixtures" / "organisations.json"
+GENERATED_CODE = rf"^({TRUST_PREFIX}|{COUNCIL_PREFIX})[0-9]+$"
+
+
+def demo_trusts() -> set[str]:
+    """The codes of the demo's trusts (``load_demo``'s organisations fixture): NCT, OCT."""
+    data = json.loads(DEMO_FIXTURE.read_text())
+    return {row["trust"] for row in data["arrangements"]}
+
+
+def generated(code: str) -> bool:
+    return re.match(GENERATED_CODE, code) is not None
+
+
+def mix_refusal() -> str | None:
+    """Why a generation cannot go into this database without --fresh, or None: anything in it
+    beyond what a fresh ``migrate`` makes (no organisation, no user) would be mixed with it."""
+    arrangements = list(Arrangement.objects.values_list("trust__code", flat=True))
+    if arrangements and all(generated(code) for code in arrangements):
+        return (
+            f"This database already holds a previous generation ({len(arrangements)} "
+            "arrangements). Run again with --fresh to empty the database and generate anew."
+        )
+    if arrangements:
+        others = ", ".join(sorted(c for c in arrangements if not generated(c)))
+        return (
+            f"This database already holds other arrangements ({others}: the demo?), and "
+            "generated data must not be mixed with them. Use an empty database, or run again "
+            "with --fresh to empty this one first (everything in it is deleted)."
+        )
+    organisations, users = Organisation.objects.count(), User.objects.count()
+    if organisations or users:
+        return (
+            f"This database already holds {organisations} organisations and {users} users, "
+            "and generated data must not be mixed with them. Use a freshly migrated database."
+        )
+    return None
+
+
+def fresh_refusal() -> str | None:
+    """Why --fresh must not empty this database, or None: it is emptied only when every
+    arrangement in it is the demo's (NCT, OCT) or a previous generation's (GT…)."""
+    allowed = demo_trusts()
+    arrangements = Arrangement.objects.values_list("trust__code", flat=True)
+    others = sorted({c for c in arrangements if c not in allowed and not generated(c)})
+    if not others:
+        return None
+    return (
+        f"--fresh empties only a database holding the demo or a previous generation, and this "
+        f"one holds other arrangements ({', '.join(others)}): nothing was changed."
+    )

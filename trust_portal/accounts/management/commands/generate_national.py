@@ -2,6 +2,7 @@
 councils at scale 1, ten years of approved returns. See docs/performance.md."""
 
 import time
+from datetime import date
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -10,22 +11,48 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from trust_portal.accounts.models import Arrangement
+from trust_portal.accounts.national import fresh_refusal, mix_refusal
 from trust_portal.dashboards.services import snapshot_recompute
 from trust_portal.demo_time import last_complete_month, months
-from trust_portal.national import DEFAULT_SEED, TRUST_PREFIX, Plan
-from trust_portal.periods import previous_month
+from trust_portal.national import DEFAULT_SEED, Plan, as_of
+from trust_portal.periods import FIRST_MONTH, MONTH, previous_month
+
+# What --fresh deletes, said before it asks and in docs/performance.md.
+EVERYTHING = (
+    "every row of every table: organisations, arrangements, users (administrators included), "
+    "API tokens, two-factor devices, webhooks, scheduled jobs, the outbox, snapshots and all "
+    "the figures; the tables and migrations stay"
+)
 
 
-def plan_months(years: int, today) -> list:
-    """``years`` years of months ending at the last complete one."""
+def until_month(text: str | None, today: date) -> date:
+    """The last month to generate: ``text`` ("YYYY-MM"), or the last complete month; never
+    a later one (its returns could not have been approved yet)."""
     last = last_complete_month(today)
+    if text is None:
+        return last
+    if not MONTH.match(text):
+        raise CommandError(f"--until takes a month as YYYY-MM (2026-03), not {text!r}.")
+    month = date(int(text[:4]), int(text[5:7]), 1)
+    if month > last:
+        raise CommandError(f"--until must be {last:%Y-%m} (the last complete month) or earlier.")
+    return month
+
+
+def plan_months(years: int, last: date) -> list:
+    """``years`` years of months ending at ``last``; refused when the first would come before
+    ``trust_portal.periods.FIRST_MONTH`` (January 2000), the first month the portal takes."""
     first = last
     for _ in range(12 * years - 1):
         first = previous_month(first)
+        if first < FIRST_MONTH:
+            raise CommandError(
+                f"{years} years ending {last:%B %Y} would start before {FIRST_MONTH:%B %Y}, "
+                "the first month the portal takes: ask for fewer --years."
+            )
     return months(first, last)
 
 
@@ -40,25 +67,6 @@ def parts() -> list:
             if hasattr(module, "generate"):
                 found.append(module)
     return found
-
-
-def refusal() -> str | None:
-    """Why this database cannot take a generation as it stands, or None."""
-    arrangements = list(Arrangement.objects.values_list("trust__code", flat=True))
-    if not arrangements:
-        return None
-    generated = [code for code in arrangements if code.startswith(TRUST_PREFIX)]
-    if generated and len(generated) == len(arrangements):
-        return (
-            f"This database already holds a previous generation ({len(generated)} "
-            "arrangements). Run again with --fresh to empty the database and generate anew."
-        )
-    others = ", ".join(sorted(c for c in arrangements if not c.startswith(TRUST_PREFIX)))
-    return (
-        f"This database already holds other arrangements ({others}: the demo?), and "
-        "generated data must not be mixed with them. Use an empty database, or run again with "
-        "--fresh to empty this one first (everything in it is deleted)."
-    )
 
 
 class Command(BaseCommand):
@@ -81,12 +89,24 @@ class Command(BaseCommand):
             "--years",
             type=int,
             default=10,
-            help="Years of monthly returns, ending at the last complete month (default 10).",
+            help="Years of monthly returns, ending at --until (default 10).",
+        )
+        parser.add_argument(
+            "--until",
+            help="The last month generated, YYYY-MM (default: the last complete month).",
         )
         parser.add_argument(
             "--fresh",
             action="store_true",
-            help="Empty the database first (the demo or a previous generation included).",
+            help="Empty the database first, in the same transaction: only a database holding "
+            "the demo or a previous generation. Everything in it is deleted.",
+        )
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask before --fresh empties the database.",
         )
         parser.add_argument(
             "--recompute",
@@ -94,26 +114,44 @@ class Command(BaseCommand):
             help="Build every dashboard's snapshot afterwards, here rather than by a worker.",
         )
 
-    def handle(self, *args, scale, seed, years, fresh, recompute, **options):
+    def handle(self, *args, scale, seed, years, until, fresh, interactive, recompute, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("Synthetic data is not generated in a production deployment.")
         if scale <= 0 or years < 1:
             raise CommandError("The scale must be above 0 and the years at least 1.")
-        started = time.perf_counter()
-        if fresh:
-            call_command("flush", interactive=False, verbosity=0)
-            ContentType.objects.clear_cache()
-        elif why := refusal():
+        now = timezone.now()
+        last = until_month(until, timezone.localdate(now))
+        plan = Plan(seed=seed, scale=scale, months=plan_months(years, last), now=now)
+        if why := (fresh_refusal() if fresh else mix_refusal()):
             raise CommandError(why)
-        plan = Plan(seed=seed, scale=scale, months=plan_months(years, timezone.localdate()))
-        with transaction.atomic():
-            for module in parts():
-                module.generate(plan=plan, log=self.stdout.write)
+        if fresh and interactive:
+            self._confirm()
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                if fresh:
+                    call_command("flush", interactive=False, verbosity=0)
+                    ContentType.objects.clear_cache()
+                with as_of(plan.founded):
+                    for module in parts():
+                        module.generate(plan=plan, log=self.stdout.write)
+        finally:
+            # Content types are made anew by the flush, or back as they were if it failed.
+            ContentType.objects.clear_cache()
         made = time.perf_counter() - started
         if recompute:
             for party in plan.parties:
                 snapshot_recompute(arrangement=party.arrangement)
         self._summary(plan, made, time.perf_counter() - started - made if recompute else None)
+
+    def _confirm(self) -> None:
+        name = connection.settings_dict["NAME"]
+        answer = input(
+            f"--fresh deletes {EVERYTHING}, in the database {name!r}, before generating.\n"
+            "Type 'yes' to go on: "
+        )
+        if answer.strip() != "yes":
+            raise CommandError("Nothing was changed.")
 
     def _summary(self, plan: Plan, made: float, recomputed: float | None) -> None:
         first, last = plan.months[0], plan.months[-1]
