@@ -9,7 +9,8 @@ Northamptonshire's caseload at the launch, growing as the demo's do) and its own
 improvement from the seed, both by the calendar: the same seed gives a month the same figures
 whatever months are generated. The figures' source is recorded as ``Measurement.Source.DEMO``
 ("Demo data"): no other source fits synthetic figures, and none is added without a migration.
-The rules are recorded as the arrangements are (``Plan.founded``); each year's targets on 10
+The indicator catalogue is loaded as the demo loads it, at the real moment; the rules are
+recorded as the arrangements are (``Plan.founded``); each year's targets on 10
 March before the year starts, so the rules and targets in force are found as recorded at any
 generated moment."""
 
@@ -40,7 +41,10 @@ BASE = SIZES["NNC"]
 
 
 def generate(*, plan: Plan, log) -> None:
-    load_catalogue()
+    # The catalogue as the demo loads it, at the real moment (not ``Plan.founded``): its later
+    # definitions' months would be refused as too far ahead of a moment years ago.
+    with as_of(plan.now):
+        load_catalogue()
     indicators = list(
         Indicator.objects.filter(entered_in=Indicator.EnteredIn.PERFORMANCE).order_by(
             "display_order"

@@ -245,6 +245,13 @@ def test_the_years_may_not_start_before_2000_nor_the_months_end_after_the_last_c
 
 
 @pytest.mark.django_db
+def test_it_makes_ten_years_from_a_founding_moment_years_back():
+    output = generate(scale=0.02, years=10)  # one arrangement, December 2016 to November 2026
+    assert "December 2016 to November 2026 (120 months)" in output
+    assert MonthlyReturn.objects.count() == 120
+
+
+@pytest.mark.django_db
 def test_a_past_moment_in_the_first_year_finds_the_rules_targets_and_teams():
     generate()  # December 2025 to November 2026
     first_approved = datetime(2026, 1, 14, 14, 0, tzinfo=LONDON)  # working day 10
