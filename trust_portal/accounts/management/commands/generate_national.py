@@ -130,8 +130,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if fresh:
-                    call_command("flush", interactive=False, verbosity=0)
-                    ContentType.objects.clear_cache()
+                    _flush()
                 with as_of(plan.founded):
                     for module in parts():
                         module.generate(plan=plan, log=self.stdout.write)
@@ -168,3 +167,19 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Generated in {made:.1f} s."))
         if recomputed is not None:
             self.stdout.write(f"Dashboards recomputed in {recomputed:.1f} s.")
+
+
+def _flush() -> None:
+    """Empty every table inside the transaction the generation runs in. PostgreSQL refuses to
+    TRUNCATE a table with deferred foreign-key checks still pending in the transaction (rows
+    written earlier in it: an enclosing transaction, as in the tests); they are run first, and
+    the checks deferred again afterwards, as Django makes them."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    ContentType.objects.clear_cache()
