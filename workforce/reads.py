@@ -28,6 +28,7 @@ from performance.models import (
 )
 from performance.rag import Rating, Status, rate
 from trust_portal.approvals.models import Event, State
+from trust_portal.dashboards.shared import shared
 from trust_portal.numbers import rounded
 from trust_portal.periods import financial_year_of, previous_month
 from workforce.models import Team, TeamFigures, WorkforceReturn
@@ -514,11 +515,8 @@ def targets_in_force(targets: list[Target], month: date) -> dict[int, Target]:
     return found
 
 
-def over_time(
-    arrangement, *, pick: Callable = lambda f: True, synthetic: Iterable[date] = ()
-) -> list[MonthPoint]:
-    """Every approved month, oldest first, with its totals of the rows ``pick`` chooses, its
-    DfE rates (RAG against that month's targets) and its rolling turnover, in four queries."""
+def _over_time_reads(arrangement) -> tuple:
+    """What ``over_time`` reads (four queries), once per recompute however many areas ask."""
     by_month = approved_figures(arrangement, date(1900, 1, 1), date(9999, 12, 1))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=RATE_CODES)}
     rules = RuleBook.of(arrangement)  # each month rated under the rules in force for it
@@ -526,6 +524,17 @@ def over_time(
         Target.objects.filter(arrangement=arrangement, indicator__code__in=RATE_CODES).order_by(
             "indicator_id", "valid_from", "pk"
         )
+    )
+    return by_month, indicators, rules, targets
+
+
+def over_time(
+    arrangement, *, pick: Callable = lambda f: True, synthetic: Iterable[date] = ()
+) -> list[MonthPoint]:
+    """Every approved month, oldest first, with its totals of the rows ``pick`` chooses, its
+    DfE rates (RAG against that month's targets) and its rolling turnover, in four queries."""
+    by_month, indicators, rules, targets = shared(
+        ("workforce.over_time", arrangement.pk), lambda: _over_time_reads(arrangement)
     )
     synthetic = set(synthetic)
     points = []

@@ -24,7 +24,9 @@ from performance.rag import Rating, Status, rate
 from performance.rules import deciding as rule_names
 from performance.services.benchmarks import benchmarks_of
 from trust_portal.approvals.models import State
-from trust_portal.periods import financial_year_of
+from trust_portal.dashboards.parts import row_state
+from trust_portal.dashboards.shared import shared
+from trust_portal.periods import financial_year_of, next_month, previous_month
 
 SOURCE = "approved monthly performance and workforce returns, targets and benchmarks"
 
@@ -43,8 +45,18 @@ class History:
     benchmarks: dict[tuple[str, str, str, int], Benchmark]
     rules: RuleBook  # each month is rated under the rules in force for it
     months_of: dict[str, list[date]] = field(default_factory=dict)
+    # What target, regime and rating have answered, kept: every builder asks again.
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _kept(self, key: tuple, answer):
+        if key not in self._answers:
+            self._answers[key] = answer()
+        return self._answers[key]
 
     def target(self, indicator: Indicator, month: date) -> Target | None:
+        return self._kept(("target", indicator.code, month), lambda: self._target(indicator, month))
+
+    def _target(self, indicator: Indicator, month: date) -> Target | None:
         year, found = financial_year_of(month), None
         for row in self.targets.get(indicator.pk, ()):  # in the order in_force reads them
             if row.financial_year == year and row.valid_from <= month:
@@ -56,10 +68,89 @@ class History:
         force (None before its first) and the dated rules that decide it (its visit or contact
         frequency, the caseload limit, the small-number size). A control chart's limits are
         re-based where it changes."""
+        return self._kept(("regime", indicator.code, month), lambda: self._regime(indicator, month))
+
+    def _regime(self, indicator: Indicator, month: date) -> tuple:
         definition = indicator.definition_for(month)
         rules = self.rules.at(month)
         deciding = tuple(getattr(rules, name) for name in rule_names(indicator.code))
         return (definition.version if definition else None, *deciding)
+
+    def catalogue(self) -> tuple:
+        """The indicators (not their definitions) and the areas, as plain values."""
+        return self._kept(
+            ("catalogue",),
+            lambda: (tuple(row_state(i) for i in self.indicators), tuple(self.areas)),
+        )
+
+    def month_inputs(self, month: date) -> tuple:
+        """Everything a month's blocks read (the overview's, the pack's), as plain values, for
+        its kept part (trust_portal/dashboards/parts.py): the month's and the month before's
+        approved figures, targets, rules, definitions in force and returns, the month's
+        commentary, the catalogue."""
+        both = (previous_month(month), month)
+        return (
+            self.catalogue(),
+            tuple(
+                (
+                    m,
+                    row_state(self.returns.get(m)),
+                    row_state(self.rules.at(m)),
+                    tuple(
+                        (
+                            i.code,
+                            row_state(i.definition_for(m)),
+                            row_state(self.target(i, m)),
+                            tuple(self.figures.get((i.code, a, m)) for a, _ in self.areas),
+                        )
+                        for i in self.indicators
+                    ),
+                )
+                for m in both
+            ),
+            tuple(sorted(self._commentary_of(month).items())),
+        )
+
+    def indicator_inputs(self, indicator: Indicator) -> tuple:
+        """Everything an indicator's trend page reads, as plain values: its approved figures,
+        targets and rules each month from its first figure to its last, its benchmarks, the
+        indicator and its definitions' versions, the areas."""
+        known = self.months_of.get(indicator.code, [])
+        months = []
+        if known:
+            month = known[0]
+            while month <= known[-1]:
+                months.append(month)
+                month = next_month(month)
+        return (
+            row_state(indicator),
+            tuple(row_state(d) for d in indicator.definitions.all()),
+            tuple(self.areas),
+            tuple(
+                (
+                    m,
+                    row_state(self.target(indicator, m)),
+                    row_state(self.rules.at(m)),
+                    tuple(self.figures.get((indicator.code, a, m)) for a, _ in self.areas),
+                )
+                for m in months
+            ),
+            tuple(
+                (key, row_state(row))
+                for key, row in sorted(self.benchmarks.items())
+                if key[0] == indicator.code
+            ),
+        )
+
+    def _commentary_of(self, month: date) -> dict[str, str]:
+        by_month = self._kept(("commentary",), self._commentary_by_month)
+        return by_month.get(month, {})
+
+    def _commentary_by_month(self) -> dict[date, dict[str, str]]:
+        found = defaultdict(dict)
+        for (month, code), text in self.commentary.items():
+            found[month][code] = text
+        return found
 
     def counted(self, indicator: Indicator) -> bool:
         """Whether the indicator's approved figures are whole counts: not so for the rates
@@ -72,6 +163,12 @@ class History:
         )
 
     def rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
+        return self._kept(
+            ("rating", indicator.code, figure, month),
+            lambda: self._rating(indicator, figure, month),
+        )
+
+    def _rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
         target = self.target(indicator, month) if indicator.has_rag else None
         common = {
             "polarity": indicator.polarity,
@@ -96,6 +193,11 @@ class History:
 
 
 def load(arrangement) -> History:
+    """The arrangement's History, read once per recompute however many builders ask."""
+    return shared(("performance.history", arrangement.pk), lambda: _read(arrangement))
+
+
+def _read(arrangement) -> History:
     indicators = list(Indicator.objects.with_definitions())
     councils = list(arrangement.councils.order_by("code"))
     areas = [(c.code, c.name) for c in councils] + [(OVERALL, f"All of {arrangement.code}")]

@@ -24,6 +24,7 @@ from performance.dashboards.rules import trend_note
 from performance.models import ALL_AREAS, Benchmark, Indicator, Target
 from performance.rag import Status
 from trust_portal.dashboards import figures
+from trust_portal.dashboards.parts import KeptParts
 from trust_portal.dashboards.registry import builder
 from trust_portal.periods import financial_year_of, next_month
 
@@ -283,6 +284,7 @@ def build_indicators(arrangement) -> dict:
         figures.column("rag_words", "Rating"),
     ]
     rows, pages = [], {}
+    parts = KeptParts(arrangement, "indicators")  # each page kept while what it reads is the same
     for indicator in history.indicators:
         known = history.months_of.get(indicator.code, [])
         overall = [m for m in known if (indicator.code, OVERALL, m) in history.figures]
@@ -299,7 +301,12 @@ def build_indicators(arrangement) -> dict:
                 rag_words(rating, figure) if rating else "No approved figures yet",
             ]
         )
-        pages[indicator.code] = trend_page(history, indicator)
+        pages[indicator.code] = parts.part(
+            indicator.code,
+            history.indicator_inputs(indicator),
+            lambda i=indicator: trend_page(history, i),
+        )
+    parts.save()
     block = figures.table_block(
         "indicators",
         "Indicators",

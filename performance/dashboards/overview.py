@@ -25,6 +25,7 @@ from performance.dashboards.rules import month_note
 from performance.models import Indicator, MonthlyReturn
 from performance.rag import Status
 from trust_portal.dashboards import figures
+from trust_portal.dashboards.parts import KeptParts
 from trust_portal.dashboards.registry import builder, pack_return
 from trust_portal.periods import previous_month
 
@@ -217,6 +218,19 @@ def month_blocks(history: History, month: date, *, trend: bool) -> list[dict]:
     ]
 
 
+def _blocks(history: History, parts: KeptParts, month: date) -> list[dict]:
+    """A month's blocks; kept from the last recompute unless what they read has changed. The
+    latest month's are always built: its scorecard's trend and control chart read every
+    month."""
+    if month == max(history.returns):
+        return month_blocks(history, month, trend=True)
+    return parts.part(
+        month_key(month),
+        history.month_inputs(month),
+        lambda: month_blocks(history, month, trend=False),
+    )
+
+
 @builder(NAME, title="Performance overview", source=SOURCE, order=10, by_month=True)
 def build_overview(arrangement) -> dict:
     history = load(arrangement)
@@ -232,13 +246,12 @@ def build_overview(arrangement) -> dict:
     # Each approved month's page, for the month selector (``?month=``); the latest month's
     # scorecard download keeps its trend and control chart columns, as before.
     data["month"] = month_key(latest)
+    parts = KeptParts(arrangement, NAME)
     data["months"] = {
-        month_key(month): {
-            "period": f"{month:%B %Y}",
-            "blocks": month_blocks(history, month, trend=month == latest),
-        }
+        month_key(month): {"period": f"{month:%B %Y}", "blocks": _blocks(history, parts, month)}
         for month in months
     }
+    parts.save()
     data["month_keys"] = sorted(data["months"])
     data["blocks"] = data["months"][data["month"]]["blocks"]
     return data

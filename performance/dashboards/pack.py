@@ -27,6 +27,7 @@ from performance.dashboards.rules import month_note
 from performance.models import Indicator
 from performance.rag import Status
 from trust_portal.dashboards import figures
+from trust_portal.dashboards.parts import KeptParts
 from trust_portal.dashboards.registry import builder, pack_section
 from trust_portal.periods import previous_month
 
@@ -295,6 +296,10 @@ pack_section(
 def build_performance_pack(arrangement) -> dict:
     history = load(arrangement)
     data = {"title": "Performance for the scrutiny pack", "blocks": [], "pack": {"by_month": {}}}
+    parts = KeptParts(arrangement, NAME)  # each month's kept while what it reads is the same
     for month in sorted(history.returns):
-        data["pack"]["by_month"][month_key(month)] = pack_month(history, month)
+        data["pack"]["by_month"][month_key(month)] = parts.part(
+            month_key(month), history.month_inputs(month), lambda m=month: pack_month(history, m)
+        )
+    parts.save()
     return data

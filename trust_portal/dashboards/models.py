@@ -189,3 +189,30 @@ class IssuedPack(models.Model):
         from django.core.exceptions import ValidationError
 
         raise ValidationError("An issued pack cannot be deleted.")
+
+
+class KeptPart(models.Model):
+    """A part of a snapshot (one month's blocks, say) kept from the recompute that built it,
+    with a fingerprint of everything it was built from (``inputs``): the next recompute uses it
+    again while the fingerprint is the same, and builds it afresh the moment any of those
+    inputs (or the code) changes. Never shown: snapshots are (trust_portal/dashboards/parts.py).
+    """
+
+    arrangement = models.ForeignKey(
+        "accounts.Arrangement", on_delete=models.CASCADE, related_name="kept_parts"
+    )
+    builder = models.CharField(max_length=50)
+    key = models.CharField(max_length=100)
+    inputs = models.CharField(max_length=64)  # SHA-256, hex
+    data = models.JSONField()
+    made_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "builder", "key"], name="one_kept_part_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.builder} {self.key} for {self.arrangement_id}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from trust_portal.accounts.models import Arrangement
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders
+from trust_portal.dashboards.shared import shared_reads
 from trust_portal.outbox.models import Job
 from trust_portal.outbox.services import job_add, jobs_rearm
 
@@ -49,21 +50,26 @@ def snapshot_recompute(*, arrangement: Arrangement, names: list[str] | None = No
     if unknown:
         raise ValueError(f"No dashboard builder named {', '.join(sorted(unknown))}.")
     done, errors = [], {}
-    for name in names or sorted(registered):
-        entry = registered[name]
-        started = time.perf_counter()
-        try:
-            data = entry.build(arrangement)
-        except SoftTimeLimitExceeded:
-            raise  # out of time: stop here rather than start the next builder
-        except Exception as error:  # noqa: BLE001 - recorded on the run, raised below
-            errors[name] = f"{type(error).__name__}: {error}"
-            continue
-        elapsed = int((time.perf_counter() - started) * 1000)
-        done.append(_version_add(arrangement, entry, data, elapsed))
+    with shared_reads():  # the builders' common reads, made once for them all
+        for name in names or sorted(registered):
+            _build_one(arrangement, registered[name], done, errors)
     if errors:
         raise BuildFailed([s.name for s in done], errors)
     return done
+
+
+def _build_one(arrangement: Arrangement, entry, done: list, errors: dict) -> None:
+    """Build one snapshot and swap it in (``done``), or note why it failed (``errors``)."""
+    started = time.perf_counter()
+    try:
+        data = entry.build(arrangement)
+    except SoftTimeLimitExceeded:
+        raise  # out of time: stop here rather than start the next builder
+    except Exception as error:  # noqa: BLE001 - recorded on the run, raised below
+        errors[entry.name] = f"{type(error).__name__}: {error}"
+        return
+    elapsed = int((time.perf_counter() - started) * 1000)
+    done.append(_version_add(arrangement, entry, data, elapsed))
 
 
 def _same(data, snapshot) -> bool:
