@@ -102,21 +102,25 @@ def rolling_turnover(
 def approved_figures(
     arrangement, first: date, last: date, at=None
 ) -> dict[date, list[TeamFigures]]:
-    """{month: its approved return's figures} for the months from ``first`` to ``last``: one
-    query. At the past moment ``at``: each month's revision approved and in force then."""
+    """{month: its approved return's figures} for the months from ``first`` to ``last``: three
+    queries, however many months. At the past moment ``at``: each month's revision approved and
+    in force then."""
     returns = WorkforceReturn.objects.filter(arrangement=arrangement)
     returns = returns.in_force_at(at) if at else returns.filter(state=State.APPROVED)
-    rows = (
-        TeamFigures.objects.filter(
-            workforce_return__in=returns,
-            workforce_return__period__gte=first,
-            workforce_return__period__lte=last,
-        )
-        .select_related("team__area", "workforce_return__arrangement__trust")
-        .order_by("workforce_return__period", "team__area__code", "team__name")
+    returns = {
+        r.pk: r for r in returns.filter(period__gte=first, period__lte=last).order_by("period")
+    }
+    for workforce_return in returns.values():
+        workforce_return.arrangement = arrangement  # one for all, not one a row
+    teams = {t.pk: t for t in Team.objects.filter(arrangement=arrangement).select_related("area")}
+    rows = TeamFigures.objects.filter(workforce_return__in=list(returns)).order_by(
+        "workforce_return__period", "team__area__code", "team__name"
     )
     by_month: dict[date, list[TeamFigures]] = defaultdict(list)
     for row in rows:
+        # Each return and team once, shared by its rows (a join would make one of each a row).
+        row.workforce_return = returns[row.workforce_return_id]
+        row.team = teams.get(row.team_id) or row.team  # another arrangement's: read it
         by_month[row.workforce_return.period].append(row)
     return dict(by_month)
 
@@ -537,9 +541,11 @@ def over_time(
         ("workforce.over_time", arrangement.pk), lambda: _over_time_reads(arrangement)
     )
     synthetic = set(synthetic)
+    # The chosen rows of each month, picked once (not again for each month's turnover).
+    chosen_by_month = {month: [r for r in rows if pick(r)] for month, rows in by_month.items()}
     points = []
     for month, rows in sorted(by_month.items()):
-        chosen = [r for r in rows if pick(r)]
+        chosen = chosen_by_month[month]
         if not chosen:
             continue
         settings_ = rules.at(month)
@@ -550,7 +556,7 @@ def over_time(
             settings_.caseload_limit,
         )
         totals = Totals.of(chosen)
-        spell = rolling_turnover(by_month, month, pick)
+        spell = rolling_turnover(chosen_by_month, month)
         points.append(
             MonthPoint(
                 month,

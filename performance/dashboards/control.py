@@ -49,7 +49,14 @@ class Stretch:
 def stretches(history: History, indicator: Indicator, area: str) -> list[Stretch]:
     """An area's months with whole counts and a denominator, split where the regime changes;
     none for an indicator that is not a percentage (a ratio's numerator may pass its
-    denominator: it has no p′ chart)."""
+    denominator: it has no p′ chart). Worked out once per History (the overview's scorecard and
+    the trend pages both ask)."""
+    return history.remember(
+        ("stretches", indicator.code, area), lambda: _stretches(history, indicator, area)
+    )
+
+
+def _stretches(history: History, indicator: Indicator, area: str) -> list[Stretch]:
     if indicator.unit != Indicator.Unit.PERCENTAGE:
         return []
     found, key = [], object()

@@ -24,7 +24,7 @@ from performance.rag import Rating, Status, rate
 from performance.rules import deciding as rule_names
 from performance.services.benchmarks import benchmarks_of
 from trust_portal.approvals.models import State
-from trust_portal.dashboards.parts import row_state
+from trust_portal.dashboards.parts import digest, row_state
 from trust_portal.dashboards.shared import shared
 from trust_portal.periods import financial_year_of, next_month, previous_month
 
@@ -48,13 +48,16 @@ class History:
     # What target, regime and rating have answered, kept: every builder asks again.
     _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def _kept(self, key: tuple, answer):
+    def remember(self, key: tuple, answer):
+        """``answer()``, worked out once for ``key`` (the History is read only)."""
         if key not in self._answers:
             self._answers[key] = answer()
         return self._answers[key]
 
     def target(self, indicator: Indicator, month: date) -> Target | None:
-        return self._kept(("target", indicator.code, month), lambda: self._target(indicator, month))
+        return self.remember(
+            ("target", indicator.code, month), lambda: self._target(indicator, month)
+        )
 
     def _target(self, indicator: Indicator, month: date) -> Target | None:
         year, found = financial_year_of(month), None
@@ -68,7 +71,9 @@ class History:
         force (None before its first) and the dated rules that decide it (its visit or contact
         frequency, the caseload limit, the small-number size). A control chart's limits are
         re-based where it changes."""
-        return self._kept(("regime", indicator.code, month), lambda: self._regime(indicator, month))
+        return self.remember(
+            ("regime", indicator.code, month), lambda: self._regime(indicator, month)
+        )
 
     def _regime(self, indicator: Indicator, month: date) -> tuple:
         definition = indicator.definition_for(month)
@@ -76,11 +81,11 @@ class History:
         deciding = tuple(getattr(rules, name) for name in rule_names(indicator.code))
         return (definition.version if definition else None, *deciding)
 
-    def catalogue(self) -> tuple:
-        """The indicators (not their definitions) and the areas, as plain values."""
-        return self._kept(
+    def catalogue(self) -> str:
+        """The indicators (not their definitions) and the areas, as plain values' digest."""
+        return self.remember(
             ("catalogue",),
-            lambda: (tuple(row_state(i) for i in self.indicators), tuple(self.areas)),
+            lambda: digest((tuple(row_state(i) for i in self.indicators), tuple(self.areas))),
         )
 
     def month_inputs(self, month: date) -> tuple:
@@ -88,30 +93,46 @@ class History:
         its kept part (trust_portal/dashboards/parts.py): the month's and the month before's
         approved figures, targets, rules, definitions in force and returns, the month's
         commentary, the catalogue."""
-        both = (previous_month(month), month)
         return (
             self.catalogue(),
-            tuple(
+            self._month_state(previous_month(month)),
+            self._month_state(month),
+            tuple(sorted(self._commentary_of(month).items())),
+        )
+
+    def _month_state(self, month: date) -> str:
+        """A month's return, rules, and each indicator's definition, target and figures."""
+        return self.remember(
+            ("month", month),
+            lambda: digest(
                 (
-                    m,
-                    row_state(self.returns.get(m)),
-                    row_state(self.rules.at(m)),
+                    month,
+                    row_state(self.returns.get(month)),
+                    row_state(self.rules.at(month)),
                     tuple(
                         (
                             i.code,
-                            row_state(i.definition_for(m)),
-                            row_state(self.target(i, m)),
-                            tuple(self.figures.get((i.code, a, m)) for a, _ in self.areas),
+                            row_state(i.definition_for(month)),
+                            row_state(self.target(i, month)),
+                            tuple(self.figures.get((i.code, a, month)) for a, _ in self.areas),
                         )
                         for i in self.indicators
                     ),
                 )
-                for m in both
             ),
-            tuple(sorted(self._commentary_of(month).items())),
         )
 
-    def indicator_inputs(self, indicator: Indicator) -> tuple:
+    def every_indicator_inputs(self) -> tuple:
+        """Every indicator's ``indicator_inputs``: all the approved history."""
+        return tuple(self.indicator_inputs(i) for i in self.indicators)
+
+    def indicator_inputs(self, indicator: Indicator) -> str:
+        """Everything an indicator's trend page reads, as plain values' digest (once)."""
+        return self.remember(
+            ("inputs", indicator.code), lambda: digest(self._indicator_inputs(indicator))
+        )
+
+    def _indicator_inputs(self, indicator: Indicator) -> tuple:
         """Everything an indicator's trend page reads, as plain values: its approved figures,
         targets and rules each month from its first figure to its last, its benchmarks, the
         indicator and its definitions' versions, the areas."""
@@ -143,7 +164,7 @@ class History:
         )
 
     def _commentary_of(self, month: date) -> dict[str, str]:
-        by_month = self._kept(("commentary",), self._commentary_by_month)
+        by_month = self.remember(("commentary",), self._commentary_by_month)
         return by_month.get(month, {})
 
     def _commentary_by_month(self) -> dict[date, dict[str, str]]:
@@ -163,7 +184,7 @@ class History:
         )
 
     def rating(self, indicator: Indicator, figure: Figure | None, month: date) -> Rating:
-        return self._kept(
+        return self.remember(
             ("rating", indicator.code, figure, month),
             lambda: self._rating(indicator, figure, month),
         )

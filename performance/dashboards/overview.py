@@ -220,10 +220,14 @@ def month_blocks(history: History, month: date, *, trend: bool) -> list[dict]:
 
 def _blocks(history: History, parts: KeptParts, month: date) -> list[dict]:
     """A month's blocks; kept from the last recompute unless what they read has changed. The
-    latest month's are always built: its scorecard's trend and control chart read every
-    month."""
+    latest month's scorecard has a trend and control chart column, which read every month of
+    every indicator: it is kept only while none of that changes."""
     if month == max(history.returns):
-        return month_blocks(history, month, trend=True)
+        return parts.part(
+            month_key(month),
+            ("latest", history.month_inputs(month), history.every_indicator_inputs()),
+            lambda: month_blocks(history, month, trend=True),
+        )
     return parts.part(
         month_key(month),
         history.month_inputs(month),

@@ -57,6 +57,9 @@ class Snapshot(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     # What the figures were computed from, so a page can say so (e.g. "approved returns to Mar").
     source = models.CharField(max_length=200, blank=True)
+    # SHA-256 of the figures (``data`` as sorted JSON), so a recompute can tell it found the
+    # same figures without reading them back; empty on versions made before it was kept.
+    digest = models.CharField(max_length=64, blank=True, default="")
 
     objects = SnapshotQuerySet.as_manager()
 

@@ -73,6 +73,12 @@ def fingerprint(inputs) -> str:
     return digest.hexdigest()
 
 
+def digest(inputs) -> str:
+    """SHA-256 of plain values (their ``repr``): what a part's ``inputs`` may hold in place of
+    values shared by many parts, worked out once."""
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
 def _plain(data):
     """What a part is once stored (JSON): a part built now is handed back the same, so a
     snapshot is identical whether its parts were kept or built."""

@@ -8,6 +8,7 @@ cost one run. A change
 arriving once the run has started queues a fresh run, so nothing committed is ever left out.
 """
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -72,25 +73,37 @@ def _build_one(arrangement: Arrangement, entry, done: list, errors: dict) -> Non
     done.append(_version_add(arrangement, entry, data, elapsed))
 
 
-def _same(data, snapshot) -> bool:
-    return json.dumps(data, sort_keys=True) == json.dumps(snapshot.data, sort_keys=True)
+def digest_of(data) -> str:
+    """SHA-256 of a snapshot's figures as sorted JSON (``Snapshot.digest``)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _same(digest: str, snapshot) -> bool:
+    if snapshot.digest:
+        return snapshot.digest == digest
+    return digest_of(snapshot.data) == digest  # a version made before digests were kept
 
 
 def _version_add(arrangement: Arrangement, entry, data: dict, elapsed: int) -> Snapshot:
     """Add a version of the dashboard's figures, unless they are the version in force's own:
     then that version stands (the figures in force since it was computed are unchanged) and is
-    marked confirmed now, so a page can say the figures were checked a minute ago."""
+    marked confirmed now, so a page can say the figures were checked a minute ago. The version
+    in force's figures are not read back: their digest says whether they are the same."""
+    digest = digest_of(data)
     with transaction.atomic():
         now = timezone.now()
-        current = Snapshot.objects.version(arrangement, entry.name)
-        if current is not None and current.source == entry.source and _same(data, current):
+        versions = Snapshot.objects.filter(arrangement=arrangement, name=entry.name)
+        current = versions.order_by("-computed_at", "-pk").defer("data").first()
+        if current is not None and current.source == entry.source and _same(digest, current):
             current.confirmed_at = now
-            current.save(update_fields=["confirmed_at"])
+            current.digest = digest  # kept from now on, if it was made before digests were
+            current.save(update_fields=["confirmed_at", "digest"])
             return current
         return Snapshot.objects.create(
             arrangement=arrangement,
             name=entry.name,
             data=data,
+            digest=digest,
             computed_at=now,
             confirmed_at=now,
             duration_ms=elapsed,

@@ -4,6 +4,7 @@ the workforce rates the performance dashboards show (``figures_entered_in``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -13,6 +14,7 @@ from performance.dashboards import OVERALL, Figure, figures_entered_in
 from performance.models import Indicator
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.figures import column, table
+from trust_portal.dashboards.shared import shared
 from workforce import reads
 from workforce.dashboards.cells import (
     AGAINST_TARGET,
@@ -52,13 +54,32 @@ def groups_over_time(arrangement, synthetic: set[date]) -> list[tuple[str, str, 
     approved month's totals, rates and rolling turnover (reads.over_time)."""
     groups = []
     for council in arrangement.councils.order_by("code"):
-        points = reads.over_time(
-            arrangement, synthetic=synthetic, pick=lambda f, pk=council.pk: f.team.area_id == pk
-        )
+        points = marked(area_points(arrangement, council.pk), synthetic)
         groups.append((council.code, f"{council.name} ({council.code})", points))
-    points = reads.over_time(arrangement, synthetic=synthetic)
+    points = marked(area_points(arrangement, None), synthetic)
     groups.append((arrangement.code, f"All of {arrangement.code}", points))
     return groups
+
+
+def area_points(arrangement, council_id: int | None) -> list[reads.MonthPoint]:
+    """``reads.over_time`` of a council's teams (all teams for None), worked out once per
+    recompute for this builder and the performance dashboards' workforce rates alike."""
+    return shared(
+        ("workforce.area_points", arrangement.pk, council_id),
+        lambda: reads.over_time(arrangement, pick=_in_area(council_id)),
+    )
+
+
+def _in_area(council_id: int | None):
+    """The rows of a council's teams (every row for None)."""
+    if council_id is None:
+        return lambda f: True
+    return lambda f: f.team.area_id == council_id
+
+
+def marked(points: list[reads.MonthPoint], synthetic: set[date]) -> list[reads.MonthPoint]:
+    """The points, each marked synthetic if its month is (copies: the shared ones stay)."""
+    return [replace(point, synthetic=point.month in synthetic) for point in points]
 
 
 def rates_frame(groups) -> pd.DataFrame:
@@ -219,11 +240,10 @@ def rate_figures(arrangement, indicators, councils) -> dict:
     the workforce indicators."""
     codes = {code: key for key, code, _, _ in reads.RATES}
     wanted = [i.code for i in indicators if i.entered_in == Indicator.EnteredIn.WORKFORCE]
-    picks = [(c.code, lambda f, pk=c.pk: f.team.area_id == pk) for c in councils]
-    picks.append((OVERALL, lambda f: True))
+    areas = [(c.code, c.pk) for c in councils] + [(OVERALL, None)]
     result = {}
-    for area, pick in picks:
-        for point in reads.over_time(arrangement, pick=pick):
+    for area, council_id in areas:
+        for point in area_points(arrangement, council_id):
             for code in wanted:
                 measure = point.measures.get(codes.get(code))
                 if measure is None:

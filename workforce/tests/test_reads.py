@@ -8,6 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from performance.models import Indicator, Measurement, MonthlyReturn, Target
 from performance.rag import Status
@@ -364,8 +366,19 @@ def test_over_time_gives_every_approved_month_with_its_rates(small, year):
 
 
 def test_over_time_reads_in_a_bounded_number_of_queries(small, year, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    # approved_figures' three (the returns, the teams, their figures: each return and team read
+    # once rather than joined to every row) and the indicators, rules and targets.
+    with django_assert_max_num_queries(6):
         reads.over_time(small.arrangement)
+
+
+def test_approved_figures_read_the_same_queries_for_a_month_or_a_year(small, year):
+    arrangement = small.arrangement
+    with CaptureQueriesContext(connection) as one:
+        assert len(reads.approved_figures(arrangement, date(2025, 8, 1), date(2025, 8, 1))) == 1
+    with CaptureQueriesContext(connection) as twelve:
+        assert len(reads.approved_figures(arrangement, date(2025, 8, 1), date(2026, 7, 1))) == 12
+    assert len(one) == len(twelve) == 3
 
 
 def test_targets_in_force_agree_with_the_catalogues_own_rule(small, year):
