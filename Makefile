@@ -7,7 +7,7 @@ PORT ?= 8000
 # change reaches the dashboards after 10 seconds rather than a minute.
 RUN_ENV := DJANGO_DEBUG=1 DASHBOARD_RECOMPUTE_DELAY=10
 
-.PHONY: run test lint format install install-dev migrate demo clean bench
+.PHONY: run test lint format install install-dev migrate demo clean bench bench-national
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,15 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark but the national one, which builds databases of millions of rows for an hour
+# or two: that is `make bench-national` (docs/performance.md).
 bench: $(VENV)/.installed-dev
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@for script in bench/*.py; do \
+		[ "$$script" = bench/national_scale.py ] && continue; \
+		echo "== $$script"; $(BIN)/python $$script; done
+
+bench-national: $(VENV)/.installed-dev
+	$(BIN)/python bench/national_scale.py
 
 clean:
 	rm -rf var/ .pytest_cache/ test-artifacts/

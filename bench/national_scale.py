@@ -18,7 +18,8 @@ For each scale in ``--scales`` (1 and 2 by default; 4 when asked; a fraction to 
    pages call (``return_correct``, one count changed by one, ``return_save``, ``return_submit``
    and ``return_approve`` by every council's officer); the approval queues the recompute as it
    always does, here with ``DASHBOARD_RECOMPUTE_DELAY=0`` (no minute's wait), and a worker runs it;
-5. at scales up to ``--compare-up-to`` (1): the snapshots deleted and the cold recompute timed
+5. at scales up to ``--compare-up-to`` (1): the snapshots and kept parts deleted and the cold
+   recompute timed
    again with one worker (item 5: two workers against one, target 1.6 times faster at scale 1).
    One worker goes second, so a warmer database can only flatter it.
 
@@ -27,8 +28,9 @@ that each run succeeded, ran once (``attempts`` 1) and that each arrangement got
 a failure is printed and the script exits 1. Workers are stopped and the databases dropped at
 the end (also after Ctrl-C or an error) unless ``--keep``. ``--reuse-database NAME`` skips the
 generation and works in an existing database (never dropped, but written to: its snapshots
-deleted first and runs left unfinished marked failed, then runs and the correction). ``--years``
-passes fewer years to the generator, for a quick try-out. It ends with the line
+and kept parts deleted first and runs left unfinished marked failed, then runs and the
+correction). ``--years`` passes fewer years to the generator, for a quick try-out. It ends
+with the line
 ``national recompute: <s> s at 1x, <ratio> growth from 1x to 2x (target 60 s, 2.2)``
 (the nightly recompute with ``--workers`` workers; n/a where a scale was not run).
 
@@ -126,7 +128,7 @@ from performance.services import returns  # noqa: E402
 from trust_portal.accounts.models import Arrangement, Commission, User  # noqa: E402
 from trust_portal.approvals.models import State  # noqa: E402
 from trust_portal.celery import app  # noqa: E402
-from trust_portal.dashboards.models import RecomputeRun, Snapshot  # noqa: E402
+from trust_portal.dashboards.models import KeptPart, RecomputeRun, Snapshot  # noqa: E402
 from trust_portal.dashboards.tasks import recompute_all_task  # noqa: E402
 from trust_portal.outbox.models import Job  # noqa: E402
 from trust_portal.outbox.services import jobs_send_due  # noqa: E402
@@ -416,10 +418,11 @@ def save(manager: User, monthly_return: MonthlyReturn, figures=None, commentary=
 
 
 def make_cold() -> None:
-    """Back to no dashboard snapshot at all, as right after the generation (the runs stay).
-    Whatever else a recompute keeps between runs must be emptied here too."""
+    """Back to no dashboard snapshot and no kept part at all, as right after the generation
+    (the runs stay)."""
     with transaction.atomic():
         Snapshot.objects.all().delete()
+        KeptPart.objects.all().delete()
 
 
 # --- Each scale, and the tables ---------------------------------------------------------------
@@ -450,9 +453,9 @@ def measure(scale: float, database: str, generation: float | None, logs: Path) -
     left = RecomputeRun.objects.exclude(state__in=DONE)
     if left.update(state=RecomputeRun.State.FAILED, error="Left by an interrupted benchmark."):
         progress(f"scale {scale:g}: runs left unfinished in {database} marked failed")
-    if Snapshot.objects.exists():  # a reused database: its first round must be cold too
+    if Snapshot.objects.exists() or KeptPart.objects.exists():  # reused: cold first all the same
         make_cold()
-        progress(f"scale {scale:g}: the snapshots in {database} deleted, for a cold start")
+        progress(f"scale {scale:g}: snapshots and kept parts in {database} deleted, to start cold")
     with Workers(ARGS.workers, database, logs) as pool:
         for name, queue, expected in [
             ("cold", queue_everything, everyone),
