@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from trust_portal.accounts.permissions import Action, Kind, arrangement_or_404, can, require
 from trust_portal.asof import honours_as_of, moment_of
+from trust_portal.dashboards import rendered
 from trust_portal.dashboards.figures import spreadsheet_rows
 from trust_portal.dashboards.models import RecomputeRun, Snapshot
 from trust_portal.dashboards.registry import builders, listed
@@ -39,8 +40,8 @@ def _snapshot(request, arrangement, name) -> tuple:
     entry = builders().get(name)
     if entry is None or not entry.listed:
         raise Http404("No such dashboard.")
-    # A dashboard by month reads the month it shows alone (``_month``), not the whole data.
-    versions = Snapshot.objects.defer("data") if entry.by_month else Snapshot.objects
+    # Never the whole data: the parts a page shows are read alone, once a version (rendered.py).
+    versions = Snapshot.objects.defer("data")
     return entry, versions.version(arrangement, name, at=moment_of(request.as_of))
 
 
@@ -94,7 +95,7 @@ def _month(request, snapshot) -> tuple[str | None, list[str], dict, str, int]:
     every month's figures), what is wrong with the month asked for and the status to answer
     with. A snapshot made before its builder went by month has no months: its one period is
     shown, and a month asked of it is refused in words until the next recompute replaces it."""
-    read = partial(Snapshot.objects.part, snapshot.pk)
+    read = partial(rendered.part, snapshot)  # each part read once per version (cached)
     keys = read("month_keys") or []
     wanted = request.GET.get("month", "").strip()
     if not keys:
@@ -127,22 +128,31 @@ def dashboard_detail(request, code, name):
     month, keys, month_error, status = None, [], "", 200
     if entry.by_month and snapshot is not None:
         month, keys, data, month_error, status = _month(request, snapshot)
+        blocks = partial(data.get, "blocks", [])
+    elif snapshot is not None:  # each part read once per version (cached), never the whole
+        data = {
+            "title": rendered.part(snapshot, "title"),
+            "period": rendered.part(snapshot, "period"),
+        }
+        blocks = partial(rendered.part, snapshot, "blocks")
     else:
-        data = snapshot.data if snapshot else {}
-    pages = [(key, page.get("title", key)) for key, page in (data.get("pages") or {}).items()]
+        data, blocks = {}, list
     context = _context(
         request,
         arrangement,
         entry,
         snapshot,
-        title=data.get("title", entry.title),
+        title=data.get("title") or entry.title,
         period=data.get("period"),
-        blocks=data.get("blocks", []),
-        pages=pages,
+        pages=rendered.page_titles(snapshot) if snapshot else [],
         month=month,
         months=[(key, month_words(key)) for key in reversed(keys)],
         month_error=month_error,
     )
+    if snapshot is not None:
+        context["blocks_html"] = rendered.blocks_html(
+            request, snapshot, ("detail", month), lambda: blocks() or [], context
+        )
     return render(request, "dashboards/dashboard.html", context, status=status)
 
 
@@ -196,8 +206,8 @@ def within(blocks: list[dict], start: str | None, end: str | None) -> list[dict]
 def dashboard_page(request, code, name, page):
     arrangement = _arrangement(request, code)
     entry, snapshot = _snapshot(request, arrangement, name)
-    found = ((snapshot.data if snapshot else {}).get("pages") or {}).get(page)
-    if snapshot is not None and found is None:
+    found = rendered.part(snapshot, "pages", page) if snapshot else None
+    if snapshot is not None and not isinstance(found, dict):
         raise Http404("No such page of this dashboard.")
     found = found or {}
     start, end, errors = _range(request) if found.get("range") else (None, None, [])
@@ -207,13 +217,20 @@ def dashboard_page(request, code, name, page):
         entry,
         snapshot,
         title=found.get("title", page),
-        blocks=within(found.get("blocks", []), start, end),
         page=page,
         ranged=found.get("range", False),
         start=start,
         end=end,
         range_errors=errors,
     )
+    if snapshot is not None:
+        context["blocks_html"] = rendered.blocks_html(
+            request,
+            snapshot,
+            ("page", page, start, end),
+            lambda: within(found.get("blocks", []), start, end),
+            context,
+        )
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -230,12 +247,12 @@ def dashboard_data(request, code, name, block, page=None):
         found = Snapshot.objects.part(snapshot.pk, "months", month) if month else None
         if month and not isinstance(found, dict):
             raise Http404("No approved figures for that month.")
-        blocks = found["blocks"] if found else Snapshot.objects.part(snapshot.pk, "blocks")
+        blocks = found["blocks"] if found else rendered.part(snapshot, "blocks")
     else:
-        blocks = snapshot.data.get("blocks", [])
+        blocks = rendered.part(snapshot, "blocks") or []
     if page is not None:
-        found = (snapshot.data.get("pages") or {}).get(page)
-        if found is None:
+        found = rendered.part(snapshot, "pages", page)
+        if not isinstance(found, dict):
             raise Http404("No such page of this dashboard.")
         start, end, _ = _range(request) if found.get("range") else (None, None, [])
         blocks = within(found.get("blocks", []), start, end)
