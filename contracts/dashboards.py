@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from django.utils import timezone
 
 from contracts import money
+from contracts.finance_reads import FinanceReads
 from contracts.models import BudgetReturn, ContractYear
 from contracts.services import budget, payments
 from trust_portal import block3
@@ -374,8 +375,15 @@ def variance_table(table: budget.VarianceTable) -> dict:
     return fig.table(columns, rows)
 
 
-def variance_shares_block(budget_return: BudgetReturn, block_id: str = "variance-shares") -> dict:
-    shares = budget.council_shares(budget_return)
+def variance_shares_block(
+    budget_return: BudgetReturn,
+    block_id: str = "variance-shares",
+    *,
+    shares: budget.CouncilShares | None = None,
+) -> dict:
+    """Each council's share of the month's variance (``shares``, if worked out already)."""
+    if shares is None:
+        shares = budget.council_shares(budget_return)
     title = f"Each council's share of the variance, {budget_return.period:%B %Y}"
     if not shares.shares:
         return fig.note_block(block_id, title, shares.problem)
@@ -399,7 +407,9 @@ def variance_shares_block(budget_return: BudgetReturn, block_id: str = "variance
 # --- The scrutiny pack -----------------------------------------------------------------------
 
 
-def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) -> list[dict]:
+def pack_year(
+    arrangement, year: ContractYear, f: money.YearFigures, positions, reads: FinanceReads
+) -> list[dict]:
     blocks = [
         fig.table_block(
             "contract-sum",
@@ -433,7 +443,7 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
             f"against {money_text(sum((p.due_to_date for p in positions), ZERO))} due.",
         )
     )
-    month = latest_approved_budget(arrangement, year.financial_year)
+    month = reads.latest_approved(year.starts_on, year.ends_on)
     if month is None:
         blocks.append(
             fig.note_block(
@@ -450,7 +460,8 @@ def pack_year(arrangement, year: ContractYear, f: money.YearFigures, positions) 
             summary=f"{table.total.in_words} at {month.period:%B %Y}.",
         )
     )
-    blocks.append(variance_shares_block(month))
+    shares = budget.council_shares(month, known=reads.known)
+    blocks.append(variance_shares_block(month, shares=shares))
     return blocks
 
 
@@ -489,25 +500,29 @@ def build_finance(arrangement) -> dict:
             split_block(years),
             contributions_block(years),
         ]
-        _add_payment_years(data, arrangement, years, day)
+        # Read once for every year and month: the queries do not grow with them.
+        reads = FinanceReads.read(arrangement, [year for year, _ in years])
+        _add_payment_years(data, arrangement, years, day, reads)
         # Imported here: contracts.pack builds on this module's blocks.
         from contracts.pack import pack_by_month
 
-        data["pack"]["by_month"] = pack_by_month(arrangement, years, day)
+        data["pack"]["by_month"] = pack_by_month(arrangement, years, day, reads)
     _add_budget(data, budget_month)
     return data
 
 
-def _add_payment_years(data: dict, arrangement, years, day) -> None:
+def _add_payment_years(data: dict, arrangement, years, day, reads: FinanceReads) -> None:
     """Each agreed year's payments page, pack entry and position rows, then the position table."""
     position_table_rows = []
     for year, f in years:
-        positions = payments.payment_position(year, today=day, figures=f)
+        positions = payments.payment_position(
+            year, today=day, figures=f, instalments=reads.instalments[year.pk]
+        )
         position_table_rows += position_rows(year, positions)
         frame = payment_frame(positions, day)
         data["pages"][f"payments-{year.financial_year}"] = _payments_page(year, frame)
         data["pack"]["by_year"][str(year.financial_year)] = pack_year(
-            arrangement, year, f, positions
+            arrangement, year, f, positions, reads
         )
         if year is years[-1][0]:
             data["blocks"].append(payments_chart(year, frame))

@@ -169,27 +169,34 @@ def by_council(rows) -> dict[int, Decimal]:
     return totals
 
 
-def _year_rows(contract_year, related: str, at) -> list:
+YEAR_ROWS = ("lines", "shares", "grants", "adjustments")  # what year_figures adds up
+
+
+def _year_rows(contract_year, related: str, at, recorded) -> list:
     """The year's ``related`` rows (lines, shares, grants, adjustments): as they are now (a
-    prefetch serves them), or as recorded at the moment ``at`` (``history.as_recorded``)."""
+    prefetch serves them), or as recorded at the moment ``at`` (``history.as_recorded``, or
+    ``recorded[related]`` when their history was read already)."""
     if at is None:
         return list(getattr(contract_year, related).all())
+    if recorded is not None:
+        return recorded[related].at(at, contract_year.pk)
     model = getattr(type(contract_year), related).rel.related_model
     return as_recorded(model, at, contract_year_id=contract_year.pk)
 
 
-def year_figures(contract_year, at=None) -> YearFigures:
+def year_figures(contract_year, at=None, *, recorded: Mapping | None = None) -> YearFigures:
     """Everything a contract year adds up to, per block and per council (a handful of queries;
     the pages and the API both read this). With ``at`` (an aware datetime), the year's lines,
     split, grants and adjustments as they were recorded at that moment, so a later variation
     does not reach it (the scrutiny pack's months, contracts/pack.py); the councils, and the
-    Block 3 drawn, are as they are now."""
+    Block 3 drawn, are as they are now. ``recorded``: for each of ``YEAR_ROWS``, its
+    ``history.RecordedRows`` by contract year, to read the moment in memory."""
     # Sorted here rather than by the database, so a prefetch of the councils serves it.
     councils = sorted(contract_year.arrangement.councils.all(), key=lambda c: c.code)
-    lines = _year_rows(contract_year, "lines", at)
-    shares = {s.council_id: s.percentage for s in _year_rows(contract_year, "shares", at)}
-    grants = by_council(_year_rows(contract_year, "grants", at))
-    adjustments = by_council(_year_rows(contract_year, "adjustments", at))
+    lines = _year_rows(contract_year, "lines", at, recorded)
+    shares = {s.council_id: s.percentage for s in _year_rows(contract_year, "shares", at, recorded)}
+    grants = by_council(_year_rows(contract_year, "grants", at, recorded))
+    adjustments = by_council(_year_rows(contract_year, "adjustments", at, recorded))
 
     def total(rows) -> Decimal:
         return sum((line.amount for line in rows), Decimal("0.00"))

@@ -31,6 +31,7 @@ from contracts.dashboards import (
     variance_shares_block,
     variance_table,
 )
+from contracts.finance_reads import FinanceReads
 from contracts.models import BudgetReturn, ContractYear, Instalment
 from contracts.services import budget, payments
 from trust_portal import block3
@@ -55,18 +56,30 @@ def as_at(month: date, agreed_at: datetime | None) -> datetime:
     return max(end, agreed_at) if agreed_at else end
 
 
-def agreed_at(year: ContractYear) -> datetime | None:
+def agreed_at(year: ContractYear, reads: FinanceReads | None = None) -> datetime | None:
     """When the year's agreement was complete: the last of its payment schedule's twelve
     monthly instalments a council first had recorded (the schedule is made as the councils
     agree the year, after the year itself is saved as agreed), if it has one."""
+    if reads is not None:
+        made = [
+            r.history_date
+            for r in reads.recorded_instalments.records(year.pk)
+            if r.history_type == "+" and r.number <= 12
+        ]
+        return max(made, default=None)
     made = Instalment.history.filter(contract_year_id=year.pk, history_type="+", number__lte=12)
     return made.aggregate(last=Max("history_date"))["last"]
 
 
-def due_by(year: ContractYear, moment: datetime, day: date) -> dict[int, Decimal]:
+def due_by(
+    year: ContractYear, moment: datetime, day: date, reads: FinanceReads | None = None
+) -> dict[int, Decimal]:
     """Each council's instalments due by ``day``, paid or not, as the schedule was recorded at
     ``moment`` (a later variation re-spreads the unpaid ones)."""
-    recorded = as_recorded(Instalment, moment, contract_year_id=year.pk)
+    if reads is not None:
+        recorded = reads.recorded_instalments.at(moment, year.pk)
+    else:
+        recorded = as_recorded(Instalment, moment, contract_year_id=year.pk)
     return money.by_council(i for i in recorded if i.due_on <= day)
 
 
@@ -74,8 +87,12 @@ def day_text(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def budget_at(arrangement, year: int, month: date) -> BudgetReturn | None:
+def budget_at(
+    arrangement, year: int, month: date, reads: FinanceReads | None = None
+) -> BudgetReturn | None:
     """The latest approved budget monitoring month of the year up to ``month``."""
+    if reads is not None:
+        return reads.latest_approved(date(year, 4, 1), month)
     months = BudgetReturn.objects.filter(
         arrangement=arrangement,
         state=State.APPROVED,
@@ -91,12 +108,17 @@ def paid_by(position: payments.CouncilPosition, day: date) -> Decimal:
 
 
 def contributions_block(
-    year: ContractYear, f: money.YearFigures, day: date, moment: datetime
+    year: ContractYear,
+    f: money.YearFigures,
+    day: date,
+    moment: datetime,
+    reads: FinanceReads | None = None,
 ) -> dict:
     """Each council's contribution (``f``, as at ``moment``), what had fallen due by ``day`` (as
     the schedule was recorded at ``moment``) and what it had paid by ``day``."""
-    positions = payments.payment_position(year, today=day, figures=f)
-    due_on_day = due_by(year, moment, day)
+    instalments = reads.instalments[year.pk] if reads is not None else None
+    positions = payments.payment_position(year, today=day, figures=f, instalments=instalments)
+    due_on_day = due_by(year, moment, day, reads)
     by_code = {c.code: c for c in f.councils}
     columns = [
         COUNCIL,
@@ -124,9 +146,12 @@ def contributions_block(
     return {**block, "headline": [[f"Paid by the councils by {day_text(day)}", words]]}
 
 
-def forecast_blocks(budget_return: BudgetReturn, f: money.YearFigures) -> list[dict]:
+def forecast_blocks(
+    budget_return: BudgetReturn, f: money.YearFigures, known: budget.ArrangementYears | None = None
+) -> list[dict]:
     """The month's forecast outturn against budget and each council's share of the variance,
-    with the headline: the forecast against the contract sum and each council's share."""
+    with the headline: the forecast against the contract sum and each council's share
+    (``known``: what ``budget.council_shares`` reads, read already)."""
     table = budget.variance_rows(budget_return)
     month = f"{budget_return.period:%B %Y}"
     forecast = table.total.forecast_outturn
@@ -142,9 +167,9 @@ def forecast_blocks(budget_return: BudgetReturn, f: money.YearFigures) -> list[d
                 f"{money_text(f.contract_sum)}: {against}",
             ]
         )
-    shares = budget.council_shares(budget_return).shares
-    if shares:
-        words = "; ".join(f"{s.name}: {s.in_words.lower()}" for s in shares)
+    split = budget.council_shares(budget_return, known=known)
+    if split.shares:
+        words = "; ".join(f"{s.name}: {s.in_words.lower()}" for s in split.shares)
         headline.append(["Each council's share of the variance", words])
     budget_block = fig.table_block(
         "budget",
@@ -152,22 +177,32 @@ def forecast_blocks(budget_return: BudgetReturn, f: money.YearFigures) -> list[d
         variance_table(table),
         summary=f"{table.total.in_words} at {month}, the latest approved budget monitoring.",
     )
-    return [{**budget_block, "headline": headline}, variance_shares_block(budget_return)]
+    return [
+        {**budget_block, "headline": headline},
+        variance_shares_block(budget_return, shares=split),
+    ]
 
 
-def month_blocks(arrangement, year: ContractYear, month: date, moment: datetime) -> list:
+def month_blocks(
+    arrangement,
+    year: ContractYear,
+    month: date,
+    moment: datetime,
+    reads: FinanceReads | None = None,
+) -> list:
     """The month's blocks, the year's figures as recorded at ``moment`` (``as_at``); the first
     carries the headline: the forecast and each council's share, Block 3 remaining, and what
-    was paid."""
+    was paid. ``reads``: what the months read, read once for the arrangement (else each month
+    reads its own)."""
     day = month_end(month)
-    f = money.year_figures(year, at=moment)
-    contributions = contributions_block(year, f, day, moment)
-    found = budget_at(arrangement, year.financial_year, month)
+    f = money.year_figures(year, at=moment, recorded=reads.recorded if reads else None)
+    contributions = contributions_block(year, f, day, moment, reads)
+    found = budget_at(arrangement, year.financial_year, month, reads)
     if found is None:
         text = f"No budget monitoring for {year.label} was approved up to {month:%B %Y}."
         budget_blocks = [fig.note_block("budget", "Budget monitoring", text)]
     else:
-        budget_blocks = forecast_blocks(found, f)
+        budget_blocks = forecast_blocks(found, f, reads.known if reads else None)
     remaining = f.block3_provision - block3.drawn(year, on=day)
     block3_row = [
         f"Block 3 remaining, {year.label}, at {day_text(day)}",
@@ -189,14 +224,16 @@ def month_blocks(arrangement, year: ContractYear, month: date, moment: datetime)
     return [{**contract_sum, "headline": headline}, contributions, *budget_blocks]
 
 
-def pack_by_month(arrangement, years: list, today: date) -> dict:
+def pack_by_month(arrangement, years: list, today: date, reads: FinanceReads | None = None) -> dict:
     """Each month of each agreed year, up to this one: its blocks, keyed "YYYY-MM", each as at
-    the end of its month (``as_at``)."""
+    the end of its month (``as_at``). Everything read once (``reads``, if not given), so the
+    queries do not grow with the months."""
+    reads = reads or FinanceReads.read(arrangement, [year for year, _ in years])
     by_month = {}
     for year, _ in years:
-        agreed = agreed_at(year)
+        agreed = agreed_at(year, reads)
         for month in months_of_financial_year(year.financial_year):
             if month <= today:
                 moment = as_at(month, agreed)
-                by_month[f"{month:%Y-%m}"] = month_blocks(arrangement, year, month, moment)
+                by_month[f"{month:%Y-%m}"] = month_blocks(arrangement, year, month, moment, reads)
     return by_month

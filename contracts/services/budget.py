@@ -374,13 +374,17 @@ class CouncilShares(_Spend):
         return self.variance
 
 
-def agreed_split(contract_year: ContractYear | None) -> tuple[dict, str]:
+def agreed_split(
+    contract_year: ContractYear | None, councils: list | None = None
+) -> tuple[dict, str]:
     """({council: percentage}, "") for a year whose cost split is agreed and complete, else
     ({}, why not). A split copied into a draft year by a rollover is not agreed until the
-    councils agree it (by a variation, or by agreeing the year)."""
+    councils agree it (by a variation, or by agreeing the year). ``councils``: the year's
+    arrangement's councils by code, when read already."""
     if contract_year is None:
         return {}, "no contract year is recorded for it"
-    councils = list(contract_year.arrangement.councils.order_by("code"))
+    if councils is None:
+        councils = list(contract_year.arrangement.councils.order_by("code"))
     shares = {s.council_id: s.percentage for s in contract_year.shares.all()}
     if not councils or any(c.pk not in shares for c in councils):
         return {}, "its cost split is not recorded for every council"
@@ -392,17 +396,40 @@ def agreed_split(contract_year: ContractYear | None) -> tuple[dict, str]:
     return {c: shares[c.pk] for c in councils}, ""
 
 
-def council_shares(budget_return: BudgetReturn) -> CouncilShares:
+@dataclass(frozen=True)
+class ArrangementYears:
+    """An arrangement's contract years by financial year (their shares prefetched) and its
+    councils by code: what ``council_shares`` reads, read once for many months."""
+
+    by_financial_year: dict[int, ContractYear]
+    councils: list
+
+    @classmethod
+    def read(cls, arrangement) -> ArrangementYears:
+        years = ContractYear.objects.filter(arrangement=arrangement).prefetch_related("shares")
+        return cls(
+            {y.financial_year: y for y in years}, list(arrangement.councils.order_by("code"))
+        )
+
+
+def council_shares(
+    budget_return: BudgetReturn, *, known: ArrangementYears | None = None
+) -> CouncilShares:
     """The total over- or underspend split between the councils by the agreed cost split of
     the contract year containing the month (parts adding up exactly, to the penny). When that
     year has no agreed split, or the month's figures are not complete, it says so and splits
-    nothing: it never guesses."""
+    nothing: it never guesses. ``known``: the arrangement's years and councils, read already
+    (the month's lines then prefetched, it runs no query)."""
     year = financial_year_of(budget_return.period)
-    contract_year = ContractYear.objects.filter(
-        arrangement=budget_return.arrangement, financial_year=year
-    ).first()
+    if known is None:
+        contract_year = ContractYear.objects.filter(
+            arrangement=budget_return.arrangement, financial_year=year
+        ).first()
+        split, why_not = agreed_split(contract_year)
+    else:
+        contract_year = known.by_financial_year.get(year)
+        split, why_not = agreed_split(contract_year, known.councils)
     table = variance_rows(budget_return)
-    split, why_not = agreed_split(contract_year)
     variance = table.total.variance if table.complete else None
     if why_not:
         problem = f"Not split between the councils: {financial_year_label(year)} {why_not}."

@@ -9,22 +9,32 @@ it. Budget monitoring: September 2024 approved, October 2024 submitted. And ever
 dashboard shows queues a recompute."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contracts import dashboards
-from contracts.models import BudgetReturn, ContractYear, FundingLine, Instalment, Variation
+from contracts import dashboards, pack
+from contracts.models import (
+    BudgetReturn,
+    ContractYear,
+    CostShare,
+    FundingLine,
+    Instalment,
+    Variation,
+)
 from contracts.services import budget, payments
 from contracts.services import variations as variation_services
 from contracts.services import years as year_services
 from contracts.tests.factories import agreed_contract_year
 from trust_portal.dashboards import figures
 from trust_portal.dashboards.registry import builders
+from trust_portal.history import RecordedRows, as_recorded
 from trust_portal.periods import months_of_financial_year
 
 FIRST_MONTHLY, SECOND_MONTHLY = D("75000.00"), D("51000.00")  # 900,000.00 and 612,000.00 / 12
@@ -638,6 +648,95 @@ def test_a_variation_approved_after_its_month_leaves_the_months_pack_as_it_was(v
         ],
         ["Paid by the councils by 30 November 2024", "£0.00 of the £1,048,000.00 due"],
     ]
+
+
+# --- Read once, whatever the number of years and months --------------------------------------
+
+
+def per_month(arrangement, day: date) -> dict:
+    """The pack's months as each month read its own rows (as_recorded per month, a query for
+    each budget month, split and schedule): what the builder gave before it read them once."""
+    by_month = {}
+    for year in dashboards.agreed_years(arrangement):
+        agreed = pack.agreed_at(year)
+        for month in months_of_financial_year(year.financial_year):
+            if month <= day:
+                moment = pack.as_at(month, agreed)
+                by_month[f"{month:%Y-%m}"] = pack.month_blocks(arrangement, year, month, moment)
+    return by_month
+
+
+def test_the_packs_months_read_once_are_those_each_month_read_itself(world, varied):
+    """The variation of 12 November 2024 reaches November's pack, not October's, exactly as
+    when each month read its own history."""
+    assert varied == json.loads(json.dumps(per_month(world.arrangement, date(2025, 4, 15))))
+    assert rows(None, "contract-sum", varied["2024-10"])[0][5] == "1500000.00"
+    assert rows(None, "contract-sum", varied["2024-11"])[0][5] == "1560000.00"
+
+
+def queries_to_build(arrangement) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        build(arrangement)
+    return len(queries)
+
+
+def test_the_builders_queries_do_not_grow_with_the_years(world, people, on_day):
+    """One agreed year with a month of approved budget monitoring, then three: the same number
+    of queries, every month of every year as at its end."""
+    for financial_year in (2022, 2023, 2024):
+        agreed_contract_year(world, financial_year=financial_year, paid=(12, 6))
+        budget_month(people, world.arrangement, date(financial_year, 9, 1), approve=True)
+        if financial_year == 2022:
+            one_year = queries_to_build(world.arrangement)
+    data = build(world.arrangement)
+    assert len(data["pack"]["by_month"]) == 36
+    assert queries_to_build(world.arrangement) == one_year
+    assert one_year < 40
+
+
+@pytest.fixture
+def unusual(world, varied):
+    """The varied year's history made harder to read: a row's two latest records at the same
+    moment, a row deleted on 10 January 2025 and (but in the two-row split) a row whose history
+    was never kept."""
+
+    def make(model, figure: str):
+        year = ContractYear.objects.get(arrangement=world.arrangement)
+        tied, deleted, *others = model.objects.filter(contract_year=year)
+        with time_machine.travel(when(date(2025, 1, 5))):
+            setattr(tied, figure, getattr(tied, figure) + 1)
+            tied.save()
+        newer, older = tied.history.order_by("-history_date", "-history_id")[:2]
+        tied.history.filter(history_id=newer.history_id).update(history_date=older.history_date)
+        with time_machine.travel(when(date(2025, 1, 10))):
+            deleted.delete()
+        for untracked in others[-1:]:  # a split has only two rows
+            untracked.history.all().delete()
+        return year
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("model", "figure"),
+    [(FundingLine, "amount"), (CostShare, "percentage"), (Instalment, "amount")],
+)
+def test_recorded_rows_are_as_recorded_at_every_moment(unusual, model, figure):
+    """Before, at and after each history record, the rows read once are the rows
+    ``as_recorded`` reads, in its order."""
+    year = unusual(model, figure)
+    recorded = RecordedRows(model, by="contract_year_id", contract_year_id__in=[year.pk])
+    tick = timedelta(microseconds=1)
+    records = model.history.filter(contract_year=year)
+    moments = {r.history_date + step for r in records for step in (-tick, tick * 0, tick)}
+    assert len(moments) > 3
+
+    def fields(rows):
+        return [[getattr(row, f.attname) for f in model._meta.concrete_fields] for row in rows]
+
+    for moment in sorted(moments):
+        then = as_recorded(model, moment, contract_year_id=year.pk)
+        assert fields(recorded.at(moment, year.pk)) == fields(then), moment
 
 
 # --- Every change the dashboard shows queues a recompute -------------------------------------
