@@ -7,7 +7,7 @@ PORT ?= 8000
 # change reaches the dashboards after 10 seconds rather than a minute.
 RUN_ENV := DJANGO_DEBUG=1 DASHBOARD_RECOMPUTE_DELAY=10
 
-.PHONY: run test lint format install install-dev migrate demo clean bench bench-national
+.PHONY: run test lint format install install-dev migrate demo clean bench bench-national bench-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,15 +53,23 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Every benchmark but the national one, which builds databases of millions of rows for an hour
-# or two: that is `make bench-national` (docs/performance.md).
+# Every benchmark but the national ones, which build databases of millions of rows (for an hour
+# or two, or a quarter of an hour): those are `make bench-national` and `make bench-pages`
+# (docs/performance.md). bench/__init__.py and bench/bench_*.py are helpers, not benchmarks.
 bench: $(VENV)/.installed-dev
 	@for script in bench/*.py; do \
-		[ "$$script" = bench/national_scale.py ] && continue; \
+		case "$$script" in \
+			bench/__init__.py|bench/bench_*.py|bench/national_scale.py|bench/served_pages.py) \
+				continue;; \
+		esac; \
 		echo "== $$script"; $(BIN)/python $$script; done
 
 bench-national: $(VENV)/.installed-dev
 	$(BIN)/python bench/national_scale.py
+
+# Pages served by gunicorn, timed with wrk (Debian's package) at demo and national scale.
+bench-pages: $(VENV)/.installed-dev
+	$(BIN)/python bench/served_pages.py
 
 clean:
 	rm -rf var/ .pytest_cache/ test-artifacts/
