@@ -26,7 +26,8 @@ approved performance return's review, contracts and money, home; every API list 
 may read (``?page_size=50``; one it may not read is listed as skipped). Targets (issue 18):
 dashboard pages at least 0.25 of the bare view with p99 under 100 ms; the other pages and the
 API lists at least 0.1 with p99 under 250 ms. A miss is printed (MISS), not a failure; a page
-that does not answer 200, or that wrk saw answer 4xx/5xx, is a PROBLEM and the script exits 1.
+that does not answer 200 (before wrk and again after it, so a session signed out midway shows),
+or that wrk saw answer 4xx/5xx, is a PROBLEM and the script exits 1.
 
 The API's per-session throttle is raised for the run (``API_THROTTLE_SESSION_RATE``): it still
 counts every request in the cache, but 5,000 an hour would refuse most of the run's requests.
@@ -511,6 +512,10 @@ def measure(page: Page, base: str, cookie: str, problems: list[str]) -> bool:
     page.rps, page.p99, failed, sockets = parse_wrk(output)
     if failed:
         problems.append(f"{page.label} ({page.url}): wrk saw {failed} 4xx/5xx answers")
+    # wrk counts a redirect as an answer: still signed in at the end, or it timed the sign-in
+    # page's redirect.
+    if (after := fetch(base + page.url, cookie)[0]) != 200:
+        problems.append(f"{page.label} ({page.url}) answered {after} after wrk (signed out?)")
     if sockets:
         page.notes.append(f"socket errors: {sockets}")
     if math.isinf(page.p99):
