@@ -7,7 +7,7 @@ PORT ?= 8000
 # change reaches the dashboards after 10 seconds rather than a minute.
 RUN_ENV := DJANGO_DEBUG=1 DASHBOARD_RECOMPUTE_DELAY=10
 
-.PHONY: run test lint format install install-dev migrate demo clean bench bench-national bench-pages
+.PHONY: run test lint format install install-dev migrate demo clean bench bench-national bench-pages bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,11 +55,13 @@ format: $(VENV)/.installed-dev
 
 # Every benchmark but the national ones, which build databases of millions of rows (for an hour
 # or two, or a quarter of an hour): those are `make bench-national` and `make bench-pages`
-# (docs/performance.md). bench/__init__.py and bench/bench_*.py are helpers, not benchmarks.
+# (docs/performance.md); and the load test, which needs PostgreSQL and Redis and the machine to
+# itself for a few minutes: `make bench-load`. bench/__init__.py and bench/bench_*.py are
+# helpers, not benchmarks.
 bench: $(VENV)/.installed-dev
 	@for script in bench/*.py; do \
 		case "$$script" in \
-			bench/__init__.py|bench/bench_*.py|bench/national_scale.py|bench/served_pages.py) \
+			bench/__init__.py|bench/bench_*.py|bench/national_scale.py|bench/served_pages.py|bench/load.py) \
 				continue;; \
 		esac; \
 		echo "== $$script"; $(BIN)/python $$script; done
@@ -70,6 +72,10 @@ bench-national: $(VENV)/.installed-dev
 # Pages served by gunicorn, timed with wrk (Debian's package) at demo and national scale.
 bench-pages: $(VENV)/.installed-dev
 	$(BIN)/python bench/served_pages.py
+
+# LOAD_ARGS passes options, e.g. LOAD_ARGS="--users 10 --duration 30".
+bench-load: $(VENV)/.installed-dev
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache/ test-artifacts/
