@@ -172,9 +172,12 @@ def one_figure_changed(fields: list) -> list:
 
 if IS_CHILD:
     # locust patches the process with gevent as it is imported: first, and never beside Django.
+    import logging
+
     import gevent
     from locust import HttpUser, between, task
     from locust.env import Environment
+    from urllib3.util.retry import Retry
 
     PLAN = json.loads(Path(sys.argv[2]).read_text())
     OUTCOMES: Counter = Counter()  # what happened, the expected refusals included
@@ -183,6 +186,18 @@ if IS_CHILD:
     for code, month in PLAN["submitted"]:
         for council in PLAN["councils_of"][code]:
             AWAITING[council].append((code, month))
+    # gunicorn closes a connection idle for 2 s (its keep-alive), and a user waits 1 to 3 s:
+    # now and then a request goes out on a connection the server is closing that moment. A
+    # browser sends it again on a new connection; so does this client, once (any method: the
+    # server has read nothing of it), and each time is counted and printed.
+    RESEND = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods=None)
+
+    class Resends(logging.Handler):
+        def emit(self, record):
+            if record.getMessage().startswith("Retrying"):
+                OUTCOMES["requests sent again (connection closed as it was reused)"] += 1
+
+    logging.getLogger("urllib3.connectionpool").addHandler(Resends(logging.WARNING))
 
     class Person(HttpUser):
         """Someone signed in (their session's cookie sent with every request), or an API
@@ -197,6 +212,8 @@ if IS_CHILD:
             identities = PLAN["identities"][type(self).__name__]
             self.me = identities[type(self).taken % len(identities)]
             type(self).taken += 1
+            for adapter in self.client.adapters.values():
+                adapter.max_retries = RESEND
             if "session" in self.me:
                 self.client.cookies.set(PLAN["session_cookie"], self.me["session"])
             self.code = self.me["code"]
@@ -313,6 +330,8 @@ if IS_CHILD:
             with self.client.post(
                 path, data=fields, name=name, allow_redirects=False, catch_response=True
             ) as answer:
+                if answer.status_code == 0:
+                    return  # no answer at all: locust records why
                 if answer.status_code != 302:
                     why = judge(answer.status_code, banners(answer.text), answer.text)
                     if why:
